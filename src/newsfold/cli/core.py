@@ -1,0 +1,282 @@
+"""The core subcommands: ingest, extract, stories, story, search, serve, demo, config."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from newsfold.cli.common import EXIT_OK, EXIT_PARTIAL, db_option, error, get_config, open_db, progress
+from newsfold.engine import IngestReport, ingest
+from newsfold.errors import InputError, NotFoundError
+from newsfold.extract import extract
+from newsfold.ingest.files import iter_inputs, read_file
+from newsfold.model import RawInput, Story
+from newsfold.serialize import document_json, story_json
+from newsfold.store import articles as articles_db
+from newsfold.store import search as search_db
+from newsfold.store import stories as stories_db
+from newsfold.store.db import Database
+
+
+def _counted(items: Iterable[RawInput | InputError], advance: Callable[[int], None]) -> Iterator[RawInput | InputError]:
+    """Pass items through, advancing a progress bar by one per input."""
+    for item in items:
+        yield item
+        advance(1)
+
+
+def _count_files(paths: Iterable[str]) -> int | None:
+    """How many files the paths hold, for the progress bar's total (None when costly to know)."""
+    total = 0
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            total += sum(1 for p in path.rglob("*") if p.is_file())
+        else:
+            total += 1
+        if total > 1_000_000:
+            return None
+    return total
+
+
+def report_ingest(report: IngestReport) -> int:
+    """Print the failures (one line each) and a summary; return the exit status."""
+    for failure in report.failures:
+        error(str(failure))
+    click.echo(
+        f"{report.inputs} inputs read, {report.documents} documents, {report.new} new, "
+        f"{report.unchanged} already stored, {len(report.failures)} failed",
+        err=True,
+    )
+    return EXIT_PARTIAL if report.failures else EXIT_OK
+
+
+def run_ingest(ctx: click.Context, db: Database, paths: Iterable[str]) -> IngestReport:
+    """Ingest paths into db with a progress bar on terminals."""
+    from newsfold.hooks import story_hooks
+
+    config = get_config(ctx)
+    paths = list(paths)
+    with progress("ingesting", _count_files(paths)) as advance:
+        return ingest(
+            db,
+            _counted(iter_inputs(paths, max_bytes=int(config["ingest.max_bytes"])), advance),
+            batch_size=int(config["ingest.batch_size"]),
+            story_hooks=story_hooks(),
+        )
+
+
+@click.command("ingest")
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@click.pass_context
+def ingest_command(ctx: click.Context, paths: tuple[str, ...], db_path: str | None) -> int:
+    """Ingest files and directories (recursive): .txt .html .htm and more."""
+    db = open_db(ctx, db_path)
+    try:
+        return report_ingest(run_ingest(ctx, db, paths))
+    finally:
+        db.close()
+
+
+@click.command("extract")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line, one per document.")
+@click.pass_context
+def extract_command(ctx: click.Context, path: str, as_json: bool) -> int:
+    """Show the documents found in one input; stores nothing."""
+    get_config(ctx)
+    documents = extract(read_file(Path(path)))
+    from newsfold.language import LanguageStep
+
+    documents = list(LanguageStep()(documents))
+    for document in documents:
+        if as_json:
+            click.echo(json.dumps(document_json(document), ensure_ascii=False))
+        else:
+            click.echo(f"# {document.title or '(untitled)'}  [{document.kind}, {document.language or '?'}]")
+            if document.published:
+                click.echo(f"published {document.published.isoformat()}")
+            click.echo()
+            click.echo(document.text)
+            click.echo()
+    return EXIT_OK
+
+
+def _story_json(db: Database, story: Story) -> dict[str, object]:
+    """A story and its members' details as the contract's JSON."""
+    from newsfold.hooks import decorate_story
+
+    with db.read() as conn:
+        members = articles_db.get_articles(conn, [m.article_id for m in story.members])
+        decorate_story(conn, story)
+    return story_json(story, {a.id: a for a in members})
+
+
+@click.command("stories")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line, one per story.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.pass_context
+def stories_command(ctx: click.Context, db_path: str | None, as_json: bool, limit: int) -> int:
+    """List stories, most recently updated first."""
+    db = open_db(ctx, db_path)
+    try:
+        with db.read() as conn:
+            stories = stories_db.latest_stories(conn, limit)
+        for story in stories:
+            if as_json:
+                click.echo(json.dumps(_story_json(db, story), ensure_ascii=False))
+            else:
+                langs = ",".join(story.languages) or "?"
+                click.echo(f"{story.id}  {len(story.members):>3} articles  [{langs}]  {story.title}")
+    finally:
+        db.close()
+    return EXIT_OK
+
+
+@click.command("story")
+@click.argument("story_id")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="The story as one JSON object.")
+@click.pass_context
+def story_command(ctx: click.Context, story_id: str, db_path: str | None, as_json: bool) -> int:
+    """Show one story with every member and its relation."""
+    db = open_db(ctx, db_path)
+    try:
+        with db.read() as conn:
+            story = stories_db.get_story(conn, story_id)
+        if story is None:
+            raise NotFoundError(f"story {story_id}: no such story")
+        data = _story_json(db, story)
+        if as_json:
+            click.echo(json.dumps(data, ensure_ascii=False))
+            return EXIT_OK
+        click.echo(f"{data['title']}")
+        original = data["original"]
+        if isinstance(original, dict):
+            click.echo(f"original: {original.get('name') or ''} {original.get('url') or ''}".rstrip())
+        for member in data["articles"]:  # type: ignore[attr-defined]
+            source = member["source"]["name"] or member["source"]["url"] or "?"
+            click.echo(
+                f"  {member['relation']:<8} {member['id']}  {member['language'] or '?'}  "
+                f"{member['published'] or '-':<25} {source}: {member['title'] or '(untitled)'}"
+            )
+    finally:
+        db.close()
+    return EXIT_OK
+
+
+@click.command("search")
+@click.argument("query")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line, one per hit.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.pass_context
+def search_command(ctx: click.Context, query: str, db_path: str | None, as_json: bool, limit: int) -> int:
+    """Full-text search over titles and text."""
+    db = open_db(ctx, db_path)
+    try:
+        with db.read() as conn:
+            hits = search_db.search(conn, query, limit=limit)
+        for hit in hits:
+            if as_json:
+                click.echo(
+                    json.dumps(
+                        {
+                            "article_id": hit.article_id,
+                            "story_id": hit.story_id,
+                            "title": hit.title,
+                            "snippet": hit.snippet,
+                            "language": hit.language,
+                            "source": hit.source_name,
+                            "published": hit.published,
+                        },
+                        ensure_ascii=False,
+                    )
+                )
+            else:
+                click.echo(f"{hit.story_id}  {hit.title or '(untitled)'}\n    {hit.snippet}")
+    finally:
+        db.close()
+    return EXIT_OK
+
+
+def serve_database(db: Database, host: str, port: int) -> None:
+    """Serve the site for db until interrupted."""
+    import uvicorn
+
+    from newsfold.web.app import create_app
+
+    click.echo(f"newsfold is serving http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+
+
+@click.command("serve")
+@db_option
+@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port (default 8000).")
+@click.pass_context
+def serve_command(ctx: click.Context, db_path: str | None, host: str | None, port: int | None) -> int:
+    """Serve the reader's site, JSON API and feeds."""
+    config = get_config(ctx, db=db_path, **{"serve.host": host, "serve.port": port})
+    db = Database(str(config.get_path("db")))
+    try:
+        serve_database(db, str(config["serve.host"]), int(config["serve.port"]))
+    finally:
+        db.close()
+    return EXIT_OK
+
+
+@click.command("demo")
+@db_option
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--no-serve", is_flag=True, help="Ingest the sample and exit without serving.")
+@click.pass_context
+def demo_command(ctx: click.Context, db_path: str | None, port: int, no_serve: bool) -> int:
+    """Ingest the bundled sample into a fresh database and serve it on 127.0.0.1."""
+    if db_path is None:
+        db_path = str(Path(tempfile.mkdtemp(prefix="newsfold-demo-")) / "demo.db")
+    elif Path(db_path).exists():
+        error(f"{db_path}: the demo wants a fresh database; remove it or pick another path")
+        return EXIT_PARTIAL
+    db = Database(db_path)
+    try:
+        with resources.as_file(resources.files("newsfold") / "data" / "sample") as sample:
+            report = run_ingest(ctx, db, [str(sample)])
+        click.echo(f"demo database: {db_path} ({report.new} documents)", err=True)
+        if not no_serve:
+            serve_database(db, "127.0.0.1", port)
+    finally:
+        db.close()
+    return EXIT_OK
+
+
+@click.command("config")
+@click.pass_context
+def config_command(ctx: click.Context) -> int:
+    """Print the effective settings and where each came from."""
+    from newsfold.config import SETTINGS
+
+    config = get_config(ctx)
+    for setting in SETTINGS:
+        value = json.dumps(config[setting.name])
+        click.echo(f"{setting.name} = {value}    # {config.origins[setting.name]}; {setting.help}")
+    return EXIT_OK
+
+
+COMMANDS = [
+    ingest_command,
+    extract_command,
+    stories_command,
+    story_command,
+    search_command,
+    serve_command,
+    demo_command,
+    config_command,
+]

@@ -1,0 +1,136 @@
+"""Every setting, declared once with its default and help; read from TOML, environment and flags."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from newsfold.errors import ConfigError
+
+
+@dataclass(slots=True, frozen=True)
+class Setting:
+    """One setting: its dotted name, default value and a line of help."""
+
+    name: str
+    default: Any
+    help: str
+
+    @property
+    def env(self) -> str:
+        """The environment variable that overrides it."""
+        return "NEWSFOLD_" + self.name.upper().replace(".", "_")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("db", "newsfold.db", "path of the SQLite database"),
+    Setting("reader_languages", ["en"], "languages readers want titles and highlights translated into"),
+    Setting("ingest.max_bytes", 20 * 1024 * 1024, "largest single input file read, in bytes"),
+    Setting("ingest.batch_size", 64, "documents written to the store per transaction"),
+    Setting("fold.window_days", 7, "how far apart in time two articles of one story may be, in days"),
+    Setting("fetch.allowed_networks", [], "private networks fetching may reach (CIDR), e.g. 127.0.0.0/8"),
+    Setting("fetch.user_agent", "newsfold/0.1 (+https://github.com/newsfold/newsfold)", "User-Agent sent"),
+    Setting("fetch.timeout", 20.0, "seconds allowed for one whole request"),
+    Setting("fetch.max_bytes", 10 * 1024 * 1024, "largest response body read, in bytes"),
+    Setting("fetch.host_delay", 1.0, "seconds between two requests to one host"),
+    Setting("fetch.interval", 1800, "default seconds between two fetches of one source"),
+    Setting("models.dir", "~/.local/share/newsfold/models", "folder of installed translation models"),
+    Setting("serve.host", "127.0.0.1", "address the site listens on"),
+    Setting("serve.port", 8000, "port the site listens on"),
+    Setting("admin.token", "", "bearer token for admin endpoints (empty: admin endpoints are off)"),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+@dataclass(slots=True)
+class Config:
+    """Effective settings and where each value came from."""
+
+    values: dict[str, Any]
+    origins: dict[str, str]
+
+    def __getitem__(self, name: str) -> Any:
+        """A setting's effective value."""
+        return self.values[name]
+
+    def get_path(self, name: str) -> Path:
+        """A setting's value as a path, with ~ expanded."""
+        return Path(str(self.values[name])).expanduser()
+
+
+def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested TOML tables to dotted names."""
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and name not in _BY_NAME:
+            flat.update(_flatten(value, name + "."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def _coerce(setting: Setting, value: Any, origin: str) -> Any:
+    """Convert a value (a string from the environment) to the kind of the setting's default."""
+    default = setting.default
+    if isinstance(value, str) and not isinstance(default, str):
+        try:
+            if isinstance(default, bool):
+                return value.lower() in ("1", "true", "yes", "on")
+            if isinstance(default, int):
+                return int(value)
+            if isinstance(default, float):
+                return float(value)
+            if isinstance(default, list):
+                return [item.strip() for item in value.split(",") if item.strip()]
+        except ValueError as exc:
+            raise ConfigError(f"{origin}: {setting.name} must be a {type(default).__name__}") from exc
+    if isinstance(default, bool) != isinstance(value, bool) or (
+        isinstance(default, (int, float)) and not isinstance(value, (int, float))
+    ):
+        raise ConfigError(f"{origin}: {setting.name} must be a {type(default).__name__}")
+    if isinstance(default, list) and not isinstance(value, list):
+        raise ConfigError(f"{origin}: {setting.name} must be a list")
+    return value
+
+
+def load_config(
+    path: str | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Config:
+    """Defaults, then the TOML file, then NEWSFOLD_* variables, then command-line overrides."""
+    environ = os.environ if environ is None else environ
+    values = {s.name: s.default for s in SETTINGS}
+    origins = dict.fromkeys(values, "default")
+    file = path or environ.get("NEWSFOLD_CONFIG") or ("newsfold.toml" if Path("newsfold.toml").exists() else None)
+    if file:
+        try:
+            with open(file, "rb") as handle:
+                data = tomllib.load(handle)
+        except OSError as exc:
+            raise ConfigError(f"{file}: cannot read configuration ({exc.strerror})") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{file}: not valid TOML ({exc})") from exc
+        for name, value in _flatten(data).items():
+            if name not in _BY_NAME:
+                raise ConfigError(f"{file}: unknown setting {name!r}")
+            values[name] = _coerce(_BY_NAME[name], value, file)
+            origins[name] = file
+    for setting in SETTINGS:
+        if setting.env in environ and setting.env != "NEWSFOLD_CONFIG":
+            values[setting.name] = _coerce(setting, environ[setting.env], setting.env)
+            origins[setting.name] = setting.env
+    for name, value in (overrides or {}).items():
+        if value is None:
+            continue
+        if name not in _BY_NAME:
+            raise ConfigError(f"unknown setting {name!r}")
+        values[name] = _coerce(_BY_NAME[name], value, "command line")
+        origins[name] = "command line"
+    return Config(values, origins)

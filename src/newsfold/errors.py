@@ -1,0 +1,29 @@
+"""Domain exceptions: each names the input and the reason in one line."""
+
+from __future__ import annotations
+
+
+class NewsfoldError(Exception):
+    """Base of every error newsfold reports to a user."""
+
+
+class InputError(NewsfoldError):
+    """An input could not be read or understood."""
+
+    def __init__(self, location: str, reason: str) -> None:
+        """Keep the input's location and the reason apart, for one-line reports."""
+        super().__init__(f"{location}: {reason}")
+        self.location = location
+        self.reason = reason
+
+
+class StoreError(NewsfoldError):
+    """The database could not be opened, migrated or written."""
+
+
+class ConfigError(NewsfoldError):
+    """A setting is unknown or has a value of the wrong kind."""
+
+
+class NotFoundError(NewsfoldError):
+    """A story, article or other item does not exist."""

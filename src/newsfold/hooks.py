@@ -1,0 +1,18 @@
+"""Extension points between folding and the later stages: what runs when stories change."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from newsfold.engine import StoryHook
+from newsfold.model import Story
+
+
+def story_hooks() -> list[StoryHook]:
+    """Functions run after each ingest batch with the ids of the stories it changed."""
+    return []
+
+
+def decorate_story(conn: sqlite3.Connection, story: Story) -> Story:
+    """Fill a story's derived parts (highlights, entities, timeline) from the store."""
+    return story

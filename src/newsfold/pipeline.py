@@ -1,0 +1,110 @@
+"""The Step protocol and the in-process runner that batches, counts, times and captures errors."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Protocol, TypeVar, runtime_checkable
+
+from newsfold.errors import InputError
+from newsfold.model import Article
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+@runtime_checkable
+class Step(Protocol):
+    """A unit of the pipeline: articles in, articles out; holds no module-global state."""
+
+    name: str
+
+    def __call__(self, articles: Iterable[Article]) -> Iterator[Article]:
+        """Process a stream of articles."""
+        ...
+
+
+@dataclass(slots=True)
+class StepStats:
+    """What one step did in a run."""
+
+    name: str
+    seen: int = 0
+    emitted: int = 0
+    seconds: float = 0.0
+
+
+@dataclass(slots=True)
+class RunReport:
+    """Counts, timings and the inputs that failed, with their reasons."""
+
+    steps: list[StepStats] = field(default_factory=list)
+    failures: list[InputError] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        """Whether any input failed."""
+        return bool(self.failures)
+
+
+class MapStep:
+    """A step made from a function of one article (returning it changed, or None to drop it)."""
+
+    def __init__(self, name: str, fn: Callable[[Article], Article | None]) -> None:
+        """Wrap fn as a named step."""
+        self.name = name
+        self.fn = fn
+
+    def __call__(self, articles: Iterable[Article]) -> Iterator[Article]:
+        """Apply fn to each article."""
+        for article in articles:
+            out = self.fn(article)
+            if out is not None:
+                yield out
+
+
+def _timed(step: Step, stats: StepStats, articles: Iterable[Article]) -> Iterator[Article]:
+    """Run a step, counting what goes in and out and the time spent inside it."""
+
+    def counted() -> Iterator[Article]:
+        for article in articles:
+            stats.seen += 1
+            yield article
+
+    inner = step(counted())
+    while True:
+        start = time.perf_counter()
+        try:
+            article = next(inner)
+        except StopIteration:
+            stats.seconds += time.perf_counter() - start
+            return
+        stats.seconds += time.perf_counter() - start
+        stats.emitted += 1
+        yield article
+
+
+def run(steps: Iterable[Step], articles: Iterable[Article], report: RunReport | None = None) -> Iterator[Article]:
+    """Chain steps lazily over articles; fill report with per-step counts and times."""
+    report = report if report is not None else RunReport()
+    stream: Iterable[Article] = articles
+    for step in steps:
+        stats = StepStats(step.name)
+        report.steps.append(stats)
+        stream = _timed(step, stats, stream)
+    yield from stream
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Group items into lists of at most size."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

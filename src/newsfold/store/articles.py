@@ -1,0 +1,165 @@
+"""Reading and writing articles: the row shape and its (de)serialisation."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from newsfold.model import Article, Kind, Origin, OriginalRef, Paragraph, Relation, Role, SourceRef
+
+
+def iso(value: datetime | None) -> str | None:
+    """A datetime as ISO-8601 (UTC 'Z' form when it is UTC), or None."""
+    if value is None:
+        return None
+    text = value.isoformat()
+    if text.endswith("+00:00"):
+        text = text[:-6] + "Z"
+    return text
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    """Parse what iso() wrote (and other ISO-8601 forms) back to a datetime, or None."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def now_iso() -> str:
+    """The current time in UTC, ISO-8601."""
+    return iso(datetime.now(UTC)) or ""
+
+
+def _original_to_json(original: OriginalRef | None) -> str | None:
+    if original is None:
+        return None
+    return json.dumps(
+        {
+            "name": original.name,
+            "url": original.url,
+            "language": original.language,
+            "published": iso(original.published),
+        }
+    )
+
+
+def _original_from_json(text: str | None) -> OriginalRef | None:
+    if not text:
+        return None
+    data = json.loads(text)
+    return OriginalRef(
+        name=data.get("name"),
+        url=data.get("url"),
+        language=data.get("language"),
+        published=parse_iso(data.get("published")),
+    )
+
+
+def article_row(article: Article) -> dict[str, Any]:
+    """The column values of an article."""
+    return {
+        "id": article.id,
+        "kind": article.kind,
+        "title": article.title,
+        "text": article.text,
+        "paragraphs": json.dumps(
+            [{"text": p.text, "role": p.role, "language": p.language} for p in article.paragraphs],
+            ensure_ascii=False,
+        ),
+        "language": article.language,
+        "published": iso(article.published),
+        "updated": iso(article.updated),
+        "authors": json.dumps(article.authors, ensure_ascii=False),
+        "contributors": json.dumps(article.contributors, ensure_ascii=False),
+        "dateline": article.dateline,
+        "section": article.section,
+        "source_name": article.source.name,
+        "source_url": article.source.url,
+        "canonical_url": article.canonical_url,
+        "original": _original_to_json(article.original),
+        "machine_translated": None if article.machine_translated is None else int(article.machine_translated),
+        "highlights": json.dumps(article.highlights, ensure_ascii=False),
+        "origin_location": article.origin.location,
+        "origin_index": article.origin.index,
+        "fetched": iso(article.origin.fetched),
+        "story_id": article.story_id,
+        "relation": article.relation,
+        "copy_of": article.copy_of,
+    }
+
+
+def article_from_row(row: sqlite3.Row) -> Article:
+    """Rebuild an Article from its row."""
+    paragraphs = [
+        Paragraph(text=p["text"], role=cast(Role, p["role"]), language=p.get("language"))
+        for p in json.loads(row["paragraphs"])
+    ]
+    mt = row["machine_translated"]
+    return Article(
+        origin=Origin(location=row["origin_location"], index=row["origin_index"], fetched=parse_iso(row["fetched"])),
+        kind=cast(Kind, row["kind"]),
+        title=row["title"],
+        paragraphs=paragraphs,
+        language=row["language"],
+        published=parse_iso(row["published"]),
+        updated=parse_iso(row["updated"]),
+        authors=json.loads(row["authors"]),
+        contributors=json.loads(row["contributors"]),
+        dateline=row["dateline"],
+        section=row["section"],
+        source=SourceRef(name=row["source_name"], url=row["source_url"]),
+        canonical_url=row["canonical_url"],
+        original=_original_from_json(row["original"]),
+        machine_translated=None if mt is None else bool(mt),
+        highlights=json.loads(row["highlights"]),
+        story_id=row["story_id"],
+        relation=cast(Relation | None, row["relation"]),
+        copy_of=row["copy_of"],
+    )
+
+
+def insert_articles(conn: sqlite3.Connection, articles: Iterable[Article]) -> list[Article]:
+    """Insert the articles not already stored; return those that were new (ingest is idempotent)."""
+    new: list[Article] = []
+    stamp = now_iso()
+    seen: set[str] = set()
+    for article in articles:
+        row = article_row(article)
+        if row["id"] in seen:
+            continue
+        seen.add(row["id"])
+        row["ingested"] = stamp
+        columns = ", ".join(row)
+        marks = ", ".join(f":{key}" for key in row)
+        cursor = conn.execute(f"INSERT OR IGNORE INTO articles ({columns}) VALUES ({marks})", row)
+        if cursor.rowcount:
+            new.append(article)
+    return new
+
+
+def get_articles(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Article]:
+    """The stored articles with these ids, in the order given (unknown ids left out)."""
+    found: dict[str, Article] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        for row in conn.execute(f"SELECT * FROM articles WHERE id IN ({marks})", chunk):
+            found[row["id"]] = article_from_row(row)
+    return [found[i] for i in ids if i in found]
+
+
+def get_article(conn: sqlite3.Connection, article_id: str) -> Article | None:
+    """One stored article, or None."""
+    row = conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+    return article_from_row(row) if row else None
+
+
+def count_articles(conn: sqlite3.Connection) -> int:
+    """How many articles are stored."""
+    return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])

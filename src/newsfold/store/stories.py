@@ -1,0 +1,165 @@
+"""Stories in the store: membership, merges (ids stay valid), metadata kept current, listing."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Sequence
+
+from newsfold.model import Member, Relation, SourceRef, Story
+from newsfold.store.articles import now_iso, parse_iso
+
+_RELATION_ORDER = {"original": 0, "copy": 1, "report": 2}
+
+
+def create_story(conn: sqlite3.Connection, story_id: str, title: str) -> None:
+    """Create an empty story row (metadata is filled by refresh_story)."""
+    conn.execute("INSERT OR IGNORE INTO stories (id, title, created) VALUES (?, ?, ?)", (story_id, title, now_iso()))
+
+
+def set_member(
+    conn: sqlite3.Connection,
+    article_id: str,
+    story_id: str,
+    relation: Relation,
+    copy_of: str | None = None,
+    score: float | None = None,
+) -> None:
+    """Place an article in a story with its relation."""
+    conn.execute(
+        "UPDATE articles SET story_id = ?, relation = ?, copy_of = ?, score = ? WHERE id = ?",
+        (story_id, relation, copy_of, score, article_id),
+    )
+
+
+def merge_stories(conn: sqlite3.Connection, keep: str, absorbed: Sequence[str]) -> None:
+    """Move every member of the absorbed stories into keep; their ids then lead to keep."""
+    for old in absorbed:
+        if old == keep:
+            continue
+        conn.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (keep, old))
+        conn.execute("UPDATE stories SET merged_into = ?, size = 0 WHERE id = ?", (keep, old))
+        conn.execute("UPDATE stories SET merged_into = ? WHERE merged_into = ?", (keep, old))
+
+
+def resolve_story_id(conn: sqlite3.Connection, story_id: str) -> str | None:
+    """Follow merges from a (possibly old) story id to the live one, or None if unknown."""
+    seen: set[str] = set()
+    current = story_id
+    while current not in seen:
+        seen.add(current)
+        row = conn.execute("SELECT merged_into FROM stories WHERE id = ?", (current,)).fetchone()
+        if row is None:
+            return None
+        if row[0] is None:
+            return current
+        current = row[0]
+    return None
+
+
+def refresh_story(conn: sqlite3.Connection, story_id: str, original: SourceRef | None = None) -> None:
+    """Recompute a story's title, languages, times, size and original from its members."""
+    rows = conn.execute(
+        "SELECT id, title, language, published, updated, relation, source_name, source_url, original, kind "
+        "FROM articles WHERE story_id = ?",
+        (story_id,),
+    ).fetchall()
+    if not rows:
+        conn.execute("UPDATE stories SET size = 0 WHERE id = ?", (story_id,))
+        return
+    ranked = sorted(rows, key=lambda r: (_RELATION_ORDER.get(r["relation"] or "report", 3), r["published"] or "~"))
+    title = next((r["title"] for r in ranked if r["title"]), None) or "(untitled)"
+    languages = [lang for lang, _ in Counter(r["language"] for r in rows if r["language"]).most_common()]
+    published = sorted(p for p in (r["published"] for r in rows) if p)
+    stamps = sorted(s for r in rows for s in (r["published"], r["updated"]) if s)
+    sources = {r["source_name"] or r["source_url"] or r["id"] for r in rows}
+    if original is None:
+        original = _cited_original(rows)
+    conn.execute(
+        "UPDATE stories SET title = ?, languages = ?, first_published = ?, last_updated = ?, size = ?, "
+        "sources = ?, original_name = ?, original_url = ? WHERE id = ?",
+        (
+            title,
+            json.dumps(languages),
+            published[0] if published else None,
+            stamps[-1] if stamps else None,
+            len(rows),
+            len(sources),
+            original.name if original else None,
+            original.url if original else None,
+            story_id,
+        ),
+    )
+
+
+def _cited_original(rows: Sequence[sqlite3.Row]) -> SourceRef | None:
+    """The story's original: its member marked original, else the outside original most copies cite."""
+    for row in rows:
+        if row["relation"] == "original":
+            return SourceRef(name=row["source_name"], url=row["source_url"])
+    cited: Counter[tuple[str | None, str | None]] = Counter()
+    for row in rows:
+        if row["original"]:
+            data = json.loads(row["original"])
+            if data.get("url") or data.get("name"):
+                cited[(data.get("name"), data.get("url"))] += 1
+    if not cited:
+        return None
+    (name, url), _ = cited.most_common(1)[0]
+    return SourceRef(name=name, url=url)
+
+
+def story_from_row(conn: sqlite3.Connection, row: sqlite3.Row, with_members: bool = True) -> Story:
+    """Build a Story (with its members in relation order) from its row."""
+    original = None
+    if row["original_name"] or row["original_url"]:
+        original = SourceRef(name=row["original_name"], url=row["original_url"])
+    story = Story(
+        id=row["id"],
+        title=row["title"],
+        languages=json.loads(row["languages"]),
+        first_published=parse_iso(row["first_published"]),
+        last_updated=parse_iso(row["last_updated"]),
+        original=original,
+        highlights=json.loads(row["highlights"]),
+    )
+    if with_members:
+        members = conn.execute(
+            "SELECT id, relation, copy_of, score, published FROM articles WHERE story_id = ?", (row["id"],)
+        ).fetchall()
+        members = sorted(
+            members,
+            key=lambda r: (_RELATION_ORDER.get(r["relation"] or "report", 3), r["published"] or "~", r["id"]),
+        )
+        story.members = [
+            Member(article_id=m["id"], relation=m["relation"] or "report", copy_of=m["copy_of"], score=m["score"])
+            for m in members
+        ]
+    return story
+
+
+def get_story(conn: sqlite3.Connection, story_id: str) -> Story | None:
+    """A live story by its id or by the id of a story merged into it."""
+    live = resolve_story_id(conn, story_id)
+    if live is None:
+        return None
+    row = conn.execute("SELECT * FROM stories WHERE id = ?", (live,)).fetchone()
+    return story_from_row(conn, row)
+
+
+def latest_stories(conn: sqlite3.Connection, limit: int = 50, before: tuple[str, str] | None = None) -> list[Story]:
+    """Live stories by last update, newest first; before=(last_updated, id) continues a listing."""
+    sql = "SELECT * FROM stories WHERE merged_into IS NULL AND size > 0"
+    params: list[object] = []
+    if before is not None:
+        sql += " AND (coalesce(last_updated, '') < ? OR (coalesce(last_updated, '') = ? AND id < ?))"
+        params += [before[0], before[0], before[1]]
+    sql += " ORDER BY coalesce(last_updated, '') DESC, id DESC LIMIT ?"
+    params.append(limit)
+    return [story_from_row(conn, row) for row in conn.execute(sql, params)]
+
+
+def count_stories(conn: sqlite3.Connection) -> int:
+    """How many live stories there are."""
+    return int(conn.execute("SELECT count(*) FROM stories WHERE merged_into IS NULL AND size > 0").fetchone()[0])

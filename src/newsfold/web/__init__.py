@@ -1,0 +1,1 @@
+"""The reader's site, JSON API and feeds."""
