@@ -58,25 +58,30 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawInput:
     return RawInput(origin=Origin(location=location, media_type=media_type), data=data, media_type=media_type)
 
 
-def iter_inputs(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawInput | InputError]:
-    """Yield a RawInput per readable file under paths and an InputError per unreadable one."""
+def expand_paths(paths: Iterable[str]) -> Iterator[Path | tuple[str, str]]:
+    """Every file the paths name (directories walked), or (path, reason) for a path that yields none."""
     for raw_path in paths:
         path = Path(raw_path)
         if not path.exists():
-            yield InputError(raw_path, "no such file or directory")
-            continue
-        if path.is_dir():
+            yield (raw_path, "no such file or directory")
+        elif path.is_dir():
             found = False
             for file in _walk(path):
                 found = True
-                try:
-                    yield read_file(file, max_bytes)
-                except InputError as exc:
-                    yield exc
+                yield file
             if not found:
-                yield InputError(raw_path, "directory holds no readable files (.txt, .html, .htm)")
+                yield (raw_path, "directory holds no readable files (.txt, .html, .htm)")
+        else:
+            yield path
+
+
+def iter_inputs(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawInput | InputError]:
+    """Yield a RawInput per readable file under paths and an InputError per unreadable one."""
+    for found in expand_paths(paths):
+        if isinstance(found, tuple):
+            yield InputError(*found)
             continue
         try:
-            yield read_file(path, max_bytes)
+            yield read_file(found, max_bytes)
         except InputError as exc:
             yield exc
