@@ -26,7 +26,7 @@ TITLES = words_of(
     captain adm admiral sgt mr mrs ms dr prof professor pope king queen prince princess sheikh chancellor
     governor gov mayor judge justice ambassador commander chief spokesman spokeswoman lawmaker mp deputy vice
     chairman chairwoman ceo director pastor rabbi imam ayatollah cardinal bishop lord lady sir dame coach
-    premier emir sultan speaker"""
+    premier emir sultan speaker datuk dato tun tan sri seri"""
 )
 SAID = words_of("""said says told added wrote stated explained argued noted asked continued insisted warned""")
 PERSON_ROLES = words_of(
@@ -56,6 +56,8 @@ PLACE_HEADS = words_of(
     """city province county island islands river mountains valley strait sea ocean street square airport bay region
     district peninsula desert lake gulf coast"""
 )
+ORG_FIRST = words_of("university bank ministry department council institute bureau office")
+COMPASS = words_of("north south east west northern southern eastern western new upper lower greater central")
 PLACE_PREPS = words_of("""in near at from into across outside inside toward towards throughout around""")
 NAMED_FOR_PERSON = words_of("""administration campaign family era presidency government's""")
 NORP = words_of(
@@ -128,12 +130,17 @@ class RuleRecognizer:
         lowercase = {w for s in sentences for w in re.findall(r"\b[a-z]\w+", s.text)}
         out: list[Mention] = []
         for sentence in sentences:
-            out.extend(self._sentence_mentions(sentence, lowercase, gazetteer))
+            found = [
+                placed
+                for start, end in self._spans(sentence.text)
+                for placed in self._span_mentions(sentence, start, end, lowercase, gazetteer)
+            ]
+            _share_list_votes(sentence.text, found)
+            out.extend(mention for _, _, mention in found)
         return out
 
-    def _sentence_mentions(self, sentence: Sentence, lowercase: set[str], gazetteer: Gazetteer) -> Iterable[Mention]:
-        """The mentions in one sentence."""
-        text = sentence.text
+    def _spans(self, text: str) -> list[tuple[int, int]]:
+        """Runs of capitalised tokens (with connectors such as 'of' inside), as token index ranges."""
         tokens = list(_TOKEN.finditer(text))
         spans: list[tuple[int, int]] = []
         i = 0
@@ -142,60 +149,58 @@ class RuleRecognizer:
                 i += 1
                 continue
             j = i + 1
-            while j < len(tokens):
-                gap = text[tokens[j - 1].end() : tokens[j].start()]
-                if gap.strip() or re.search(r"['’]s$", tokens[j - 1][0]):
-                    break
-                word = tokens[j][0]
-                if _is_acronym(word) or _is_acronym(tokens[j - 1][0]):
-                    break
-                if _capitalised(word):
-                    j += 1
-                elif word.isdigit() and len(word) <= 3 and j - i == 1 and tokens[i][0].lower() not in self.calendar:
-                    j += 1
-                    break
-                elif (
-                    word.lower() in CONNECTORS
-                    and j + 1 < len(tokens)
-                    and _capitalised(tokens[j + 1][0])
-                    and not text[tokens[j].end() : tokens[j + 1].start()].strip()
-                ):
-                    j += 2
-                else:
+            while j < len(tokens) and self._continues(text, tokens, i, j):
+                j += 2 if tokens[j][0].lower() in CONNECTORS | {"and", "&"} else 1
+                if tokens[j - 1][0].isdigit():
                     break
             spans.append((i, j))
             i = j
-        for start, end in spans:
-            yield from self._span_mentions(sentence, tokens, start, end, lowercase, gazetteer)
+        return spans
+
+    def _continues(self, text: str, tokens: list[re.Match[str]], i: int, j: int) -> bool:
+        """Whether token j extends the span that began at token i."""
+        gap = text[tokens[j - 1].end() : tokens[j].start()]
+        if gap.strip() or re.search(r"['’]s$", tokens[j - 1][0]):
+            return False
+        word, previous = tokens[j][0], tokens[j - 1][0]
+        if (_is_acronym(word) or _is_acronym(previous)) and not (word.isupper() and previous.isupper()):
+            return False
+        if _capitalised(word):
+            return True
+        if word.isdigit() and len(word) <= 3 and j - i == 1 and previous.lower() not in self.calendar:
+            return True
+        joins = CONNECTORS | ({"and", "&"} if any(t[0] == "of" for t in tokens[i:j]) else set())
+        return (
+            word.lower() in joins
+            and j + 1 < len(tokens)
+            and _capitalised(tokens[j + 1][0])
+            and not text[tokens[j].end() : tokens[j + 1].start()].strip()
+        )
 
     def _span_mentions(
-        self,
-        sentence: Sentence,
-        tokens: list[re.Match[str]],
-        start: int,
-        end: int,
-        lowercase: set[str],
-        gazetteer: Gazetteer,
-    ) -> Iterable[Mention]:
+        self, sentence: Sentence, start: int, end: int, lowercase: set[str], gazetteer: Gazetteer
+    ) -> Iterable[tuple[int, int, Mention]]:
         """Trim a capitalised span (sentence-initial words, titles) and judge what it names."""
         text = sentence.text
+        tokens = list(_TOKEN.finditer(text))
         words = [_clean(t[0]) for t in tokens[start:end]]
         votes: Counter[str] = Counter()
         prefix = text[: tokens[start].start()].strip(" \"'“‘«(-–—")
         opening = not prefix or prefix[-1] in ".:;!?"
-
-        if words and opening and (words[0].lower() in STOPWORDS or words[0].lower() in lowercase):
+        if (words and opening and (words[0].lower() in STOPWORDS | NUMBER_WORDS or words[0].lower() in lowercase)) or (
+            opening and len(words) >= 2 and gazetteer.kind_of(" ".join(words[1:])) and not gazetteer.kind_of(words[0])
+        ):
             words, start = words[1:], start + 1
-        while words and (words[0].lower() in STOPWORDS or words[0].lower() in NUMBER_WORDS):
+        while words and words[0].lower() in ("the", "a", "an"):
             words, start = words[1:], start + 1
         titled = [k for k, w in enumerate(words) if w.lower().rstrip(".") in TITLES]
-        if titled:
+        if titled and words[-1].lower() not in ORG_HEADS:
             last = titled[-1]
             if last == len(words) - 1:
                 return
             left = [w for w in words[: titled[0]] if w.lower().rstrip(".") not in TITLES]
             if len(left) >= 2:
-                yield Mention(" ".join(left), sentence.article_id, text, Counter({"organization": 1}))
+                yield -1, -1, Mention(" ".join(left), sentence.article_id, text, Counter({"organization": 1}))
             words, start = words[last + 1 :], start + last + 1
             votes["person"] += 3
         while words and words[0].lower() in CONNECTORS:
@@ -205,13 +210,15 @@ class RuleRecognizer:
         name = " ".join(words)
         if len(name) < 2 or name.lower() in NORP:
             return
+        possessive = bool(re.search(r"['’]s$", tokens[end - 1][0]))
         before = [_clean(t[0]).lower() for t in tokens[max(0, start - 3) : start]]
         after = [_clean(t[0]).lower() for t in tokens[end : end + 8]]
         gap_after = text[tokens[end - 1].end() : tokens[end].start()] if end < len(tokens) else ""
-        self._context_votes(votes, words, before, after, gap_after, text[tokens[end - 1].end() :])
-        acronym = len(words) == 1 and bool(_ACRONYM.match(words[0]))
+        context = Context(words, before, after, gap_after, text[tokens[end - 1].end() :], possessive)
+        _context_votes(votes, context)
+        acronym = len(words) == 1 and _is_acronym(words[0])
         if acronym:
-            votes["organization"] += 1
+            votes["organization"] += 2
         kind = gazetteer.kind_of(name)
         if kind:
             votes[kind] += 4
@@ -220,49 +227,93 @@ class RuleRecognizer:
         if paren and len(words) >= 2:
             expansion = paren[1]
         initial = opening and len(words) == 1
-        yield Mention(name, sentence.article_id, text, votes, acronym, expansion, initial)
+        mention = Mention(name, sentence.article_id, text, votes, acronym, expansion, initial)
+        yield tokens[start].start(), tokens[end - 1].end(), mention
 
-    @staticmethod
-    def _context_votes(
-        votes: Counter[str], words: list[str], before: list[str], after: list[str], gap_after: str, rest: str
-    ) -> None:
-        """Add kind votes from the words around a span and its own head words."""
-        lower = [w.lower() for w in words]
-        governed = bool(before) and before[-1] in PLACE_PREPS | {"on", "of", "about", "for", "with", "by", "against"}
-        if after and after[0] in SAID and not gap_after.strip() and not governed:
-            votes["person"] += 2
-        if before and before[-1] in SAID:
-            votes["person"] += 2
-        if after and after[0] in NAMED_FOR_PERSON:
-            votes["person"] += 2
-        elif before and before[-1] == "the":
-            votes["person"] -= 2
-            votes["organization"] += 1
-        if before and before[-1] in PLACE_PREPS:
-            votes["place"] += 1
-        if len(before) >= 2 and before[-1] == "of" and before[-2] in PLACE_ROLES:
-            votes["place"] += 2
-        if len(before) >= 2 and before[-1] in ("of", "the") and before[-2] in PERSON_ROLES | {"members", "leader"}:
-            votes["organization"] += 1
-        if any(w in ORG_ROLES for w in after[:2]) and not gap_after.strip():
-            votes["organization"] += 2
-        apposition = re.match(r",\s+(?:a|an|the|its|his|her|one of the)\s+([^,.;]{1,60})", rest)
-        if apposition:
-            nouns = {w.lower().rstrip("s") for w in re.findall(r"\w+", apposition[1])[:6]}
-            if nouns & {r.rstrip("s") for r in PERSON_ROLES}:
-                votes["person"] += 2
-            elif nouns & {r.rstrip("s") for r in ORG_ROLES}:
-                votes["organization"] += 2
-            elif nouns & PLACE_ROLES:
-                votes["place"] += 2
-        if lower[-1] in ORG_HEADS or lower[0] in ("university", "bank", "ministry", "department", "council"):
-            votes["organization"] += 3
-        if lower[-1] in PLACE_HEADS:
-            votes["place"] += 3
-        if len(words) >= 2 and any(w.lower().startswith(PARTICLES) or w in ("Abu", "Bin", "Ibn") for w in words):
-            votes["person"] += 1
-        if 2 <= len(words) <= 4 and not any(w.lower() in CONNECTORS or w.isdigit() for w in words):
-            votes["person"] += 1
+
+@dataclass(slots=True, frozen=True)
+class Context:
+    """A span's words and the words around it."""
+
+    words: list[str]
+    before: list[str]
+    after: list[str]
+    gap_after: str
+    rest: str
+    possessive: bool
+
+
+def _share_list_votes(text: str, found: list[tuple[int, int, Mention]]) -> None:
+    """Names in one list ('Kyiv, Lviv, Odesa and Kharkiv') share a place reading one of them has."""
+    placed = sorted((f for f in found if f[0] >= 0), key=lambda f: f[0])
+    chains: list[tuple[list[Mention], bool]] = []
+    for k, (start, _end, mention) in enumerate(placed):
+        gap = text[placed[k - 1][1] : start] if k else ""
+        if k and re.fullmatch(r"\s*(?:,|,?\s+and|,?\s+or)\s*", gap):
+            chains[-1][0].append(mention)
+            chains[-1] = (chains[-1][0], chains[-1][1] or gap.strip(" ,") in ("and", "or"))
+        else:
+            chains.append(([mention], False))
+    for chain, conjoined in chains:
+        # "X and Y" or a list of three; "Iraq, Saedi" alone may be an apposition or a clause boundary
+        if not (conjoined or len(chain) >= 3) or not any(m.votes["place"] > 0 for m in chain):
+            continue
+        for mention in chain:
+            if mention.votes["person"] <= 0 and mention.votes["organization"] <= 0:
+                mention.votes["place"] += 2
+
+
+def _context_votes(votes: Counter[str], ctx: Context) -> None:
+    """Add kind votes from the words around a span and its own head words."""
+    lower = [w.lower() for w in ctx.words]
+    before, after = ctx.before, ctx.after
+    governed = bool(before) and before[-1] in PLACE_PREPS | {"on", "of", "about", "for", "with", "by", "against"}
+    if after and after[0] in SAID and not ctx.gap_after.strip() and not governed:
+        votes["person"] += 2
+    if before and before[-1] in SAID:
+        votes["person"] += 2
+    if after and after[0] in NAMED_FOR_PERSON:
+        votes["person"] += 2
+    elif before and before[-1] == "the":
+        votes["person"] -= 2
+    if before and before[-1] in PLACE_PREPS:
+        votes["place"] += 1
+    if len(before) >= 2 and before[-1] == "the" and before[-2] in PLACE_PREPS:
+        votes["place"] += 1
+    if before and before[-1] in PERSON_ROLES:
+        votes["person"] += 2
+    if before and before[-1] in ORG_ROLES:
+        votes["organization"] += 2
+    if len(before) >= 2 and before[-1] == "of" and before[-2] in PLACE_ROLES:
+        votes["place"] += 2
+    if len(before) >= 2 and before[-1] in ("of", "the") and before[-2] in PERSON_ROLES | {"members", "leader"}:
+        votes["organization"] += 1
+    if any(w in ORG_ROLES for w in after[:2]) and not ctx.gap_after.strip() and not ctx.possessive:
+        votes["organization"] += 2
+    _apposition_votes(votes, ctx.rest)
+    headed = lower[-1] in ORG_HEADS or lower[0] in ORG_FIRST
+    if headed:
+        votes["organization"] += 4
+    if lower[-1] in PLACE_HEADS or (len(lower) >= 2 and lower[0] in COMPASS and not headed):
+        votes["place"] += 4
+    if len(ctx.words) >= 2 and any(w.lower().startswith(PARTICLES) or w in ("Abu", "Bin", "Ibn") for w in ctx.words):
+        votes["person"] += 1
+    if 2 <= len(ctx.words) <= 4 and not headed and not any(w.lower() in CONNECTORS or w.isdigit() for w in ctx.words):
+        votes["person"] += 1
+
+
+def _apposition_votes(votes: Counter[str], rest: str) -> None:
+    """', a senior adviser' after a name votes person; ', a political party' organisation; ', a town' place."""
+    apposition = re.match(r",\s+(?:a|an|the|its|his|her|one of the)\s+([^,.;]{1,60})", rest)
+    if not apposition:
+        return
+    nouns = {w.lower().rstrip("s") for w in re.findall(r"\w+", apposition[1])[:6]}
+    if nouns & {r.rstrip("s") for r in PERSON_ROLES}:
+        votes["person"] += 2
+    elif nouns & {r.rstrip("s") for r in ORG_ROLES}:
+        votes["organization"] += 2
+    elif nouns & PLACE_ROLES:
+        votes["place"] += 2
 
 
 _SPACY_KINDS: dict[str, EntityKind | None] = {

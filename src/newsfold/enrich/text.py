@@ -28,7 +28,8 @@ STOPWORDS = words_of(
     has have had do does did will would can could should may might must shall not no nor he she they we you i me
     him her them us our your their his my who whom whose which what when where why how all any both each few
     more most other some such only own same too very s t just also there here said says say told one two three
-    up out new last week year years"""
+    up out new last week year years now yet still meanwhile however although though while since because even many
+    much every according despite later earlier today yesterday tomorrow instead perhaps indeed thus hence"""
 )
 
 
