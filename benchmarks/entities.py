@@ -53,10 +53,16 @@ def main() -> int:
         rows.append((label, untyped, typed, time.perf_counter() - start))
     gold = sum(len(p.gold) for p in pages)
     print(f"entities: {len(pages)} labelled pages, {gold} labelled entities (people, organisations, places)")
-    print(f"{'recogniser':<32} {'P':>6} {'R':>6} {'F1':>6}   {'typed P':>7} {'typed R':>7} {'typed F1':>8} {'seconds':>8}")
+    print(
+        f"{'recogniser':<32} {'P':>6} {'R':>6} {'F1':>6}   {'typed P':>7} {'typed R':>7} {'typed F1':>8} {'seconds':>8}"
+    )
     for label, plain, kinds, seconds in rows:
-        typed_cells = f"{kinds.precision:>7.3f} {kinds.recall:>7.3f} {kinds.f1:>8.3f}" if kinds else f"{'-':>7} {'-':>7} {'-':>8}"
-        print(f"{label:<32} {plain.precision:>6.3f} {plain.recall:>6.3f} {plain.f1:>6.3f}   {typed_cells} {seconds:>8.2f}")
+        typed_cells = (
+            f"{kinds.precision:>7.3f} {kinds.recall:>7.3f} {kinds.f1:>8.3f}" if kinds else f"{'-':>7} {'-':>7} {'-':>8}"
+        )
+        print(
+            f"{label:<32} {plain.precision:>6.3f} {plain.recall:>6.3f} {plain.f1:>6.3f}   {typed_cells} {seconds:>8.2f}"
+        )
     if spacy is None:
         print(f"spaCy: pipeline {args.spacy_model} is not installed here; its row is measured where it is")
     return 0

@@ -98,8 +98,8 @@ class EntityResolver:
         forms = self._forms(mentions)
         union = _Union(len(forms))
         self._link_acronyms(forms, union)
-        self._link_short_forms(forms, union)
         self._link_variants(forms, union)
+        self._link_short_forms(forms, union)
         groups: dict[int, list[Form]] = defaultdict(list)
         for index, form in enumerate(forms):
             groups[union.find(index)].append(form)
@@ -130,7 +130,7 @@ class EntityResolver:
         for form in by_key.values():
             if len(form.tokens) == 1 and form.key not in surnames and self._demonym(form.key, places):
                 continue
-            if all(m.initial for m in form.mentions) and _kind(form.votes) is None:
+            if all(m.initial for m in form.mentions) and _kind(form.votes) is None and form.key not in surnames:
                 continue
             out.append(form)
         return out
@@ -166,7 +166,7 @@ class EntityResolver:
                 continue
             country = self.gazetteer.country(letters)
             if country:
-                form.votes["place"] += 6
+                form.votes = Counter({"place": 6 + 4 * len(form.mentions)})
                 form.display = country
                 for other, candidate in enumerate(forms):
                     if candidate.key == span_key(country):

@@ -55,13 +55,20 @@ def _candidate(sentence: Sentence) -> bool:
 
 
 class HighlightSelector:
-    """Chooses 3-5 sentences: central across sources (TF-IDF centroid, cross-source support, position), diverse."""
+    """Chooses 3-5 sentences: central (TF-IDF centroid), early, backed by other sources, on the title; diverse."""
 
-    def __init__(self, count: int = 5, minimum: int = 3, redundancy: float = 0.35) -> None:
-        """Pick up to count sentences (at least minimum where there are that many); redundancy caps similarity."""
+    def __init__(
+        self,
+        count: int = 5,
+        minimum: int = 3,
+        redundancy: float = 0.35,
+        weights: tuple[float, float, float, float] = (0.3, 0.3, 0.15, 0.4),
+    ) -> None:
+        """Pick up to count sentences (at least minimum); redundancy caps similarity; weights of the three scores."""
         self.count = count
         self.minimum = minimum
         self.redundancy = redundancy
+        self.weights = weights
 
     def select(self, articles: Sequence[Article]) -> Highlights:
         """The highlights of a story whose articles are given best-ranked first (original, copies, reports)."""
@@ -70,7 +77,9 @@ class HighlightSelector:
         if not every:
             return Highlights([], language)
         lengths = Counter(s.article_id for s in every)
-        vectors = self._vectors(every)
+        titles = " ".join(a.title or "" for a in articles)
+        vectors = self._vectors([*every, Sentence(titles, "", -1, -1)])
+        title = vectors.pop()
         centroid = _normalise(Counter({t: w for v in vectors for t, w in v.items()}))
         chosen_language = {a.id for a in articles if a.language == language or language is None}
         candidates = [i for i, s in enumerate(every) if s.article_id in chosen_language and _candidate(s)]
@@ -88,7 +97,9 @@ class HighlightSelector:
                     if every[j].article_id != sentence.article_id and _cosine(vectors[i], vectors[j]) >= 0.3
                 }
                 support = len(backed) / (sources - 1)
-            scores[i] = 0.55 * centrality + 0.3 * position + 0.15 * support
+            w_centrality, w_position, w_support, w_title = self.weights
+            topical = _cosine(vectors[i], title)
+            scores[i] = w_centrality * centrality + w_position * position + w_support * support + w_title * topical
         picked = self._diverse(scores, vectors)
         rank = {a.id: n for n, a in enumerate(articles)}
         picked.sort(key=lambda i: (rank.get(every[i].article_id, 99), every[i].index))

@@ -187,9 +187,9 @@ class RuleRecognizer:
         votes: Counter[str] = Counter()
         prefix = text[: tokens[start].start()].strip(" \"'“‘«(-–—")
         opening = not prefix or prefix[-1] in ".:;!?"
-        if (words and opening and (words[0].lower() in STOPWORDS | NUMBER_WORDS or words[0].lower() in lowercase)) or (
-            opening and len(words) >= 2 and gazetteer.kind_of(" ".join(words[1:])) and not gazetteer.kind_of(words[0])
-        ):
+        common = bool(words) and not words[0].isupper() and words[0].lower() in STOPWORDS | NUMBER_WORDS | lowercase
+        known_rest = len(words) >= 2 and gazetteer.kind_of(" ".join(words[1:])) and not gazetteer.kind_of(words[0])
+        if opening and (common or known_rest):
             words, start = words[1:], start + 1
         while words and words[0].lower() in ("the", "a", "an"):
             words, start = words[1:], start + 1
@@ -205,7 +205,7 @@ class RuleRecognizer:
             votes["person"] += 3
         while words and words[0].lower() in CONNECTORS:
             words, start = words[1:], start + 1
-        if not words or all(w.lower() in STOPWORDS or w.lower() in self.calendar for w in words):
+        if not words or all(not w.isupper() and w.lower() in STOPWORDS | self.calendar for w in words):
             return
         name = " ".join(words)
         if len(name) < 2 or name.lower() in NORP:

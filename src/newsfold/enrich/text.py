@@ -189,6 +189,6 @@ def similar_names(a: str, b: str) -> bool:
         return True
     if not a or not b:
         return False
-    if consonants(a) == consonants(b) and len(consonants(a)) >= 3 and jaro_winkler(a, b) >= 0.85:
+    if consonants(a) == consonants(b) and len(consonants(a)) >= 3 and jaro_winkler(a, b) >= 0.75:
         return True
     return min(len(a), len(b)) >= 6 and jaro_winkler(a, b) >= 0.94
