@@ -19,7 +19,9 @@ def test_seed_highlights_are_extractive_and_diverse() -> None:
     assert all(sentence in every for sentence in result.sentences)
     # the publisher's highlights (seed 001) are not the story's
     assert b.highlights and not set(result.sentences) & set(b.highlights)
-    vectors = selector._vectors([s for article in (a, b) for s in article_sentences(article) if s.text in result.sentences])
+    vectors = selector._vectors(
+        [s for article in (a, b) for s in article_sentences(article) if s.text in result.sentences]
+    )
     for i, first in enumerate(vectors):
         for second in vectors[i + 1 :]:
             assert _cosine(first, second) < selector.redundancy
@@ -52,7 +54,9 @@ def test_main_language_and_only_its_sentences() -> None:
     german = Article(
         origin=Origin("de"),
         language="de",
-        paragraphs=[Paragraph("Der Minister ist am Montag nach wochenlangen Protesten in der Hauptstadt zurückgetreten.")],
+        paragraphs=[
+            Paragraph("Der Minister ist am Montag nach wochenlangen Protesten in der Hauptstadt zurückgetreten.")
+        ],
     )
     assert main_language([german, english, english]) == "en"
     result = HighlightSelector().select([english, german])

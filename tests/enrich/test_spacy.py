@@ -42,9 +42,18 @@ def test_spacy_labels_map_to_kinds_and_merge_like_the_rules() -> None:
     )
     gazetteer = Gazetteer.default()
     mentions = SpacyRecognizer(ruler_pipeline()).mentions(article, gazetteer)
-    assert {m.name for m in mentions} == {"Mohammed Shia al-Sudani", "Popular Mobilization Forces", "Sudani", "PMF", "Akasha", "Akashat"}
+    assert {m.name for m in mentions} == {
+        "Mohammed Shia al-Sudani",
+        "Popular Mobilization Forces",
+        "Sudani",
+        "PMF",
+        "Akasha",
+        "Akashat",
+    }
     entities = {e.name: e for e in EntityResolver(gazetteer).resolve(mentions)}
-    assert entities["Mohammed Shia al-Sudani"].kind == "person" and entities["Mohammed Shia al-Sudani"].aliases == ["Sudani"]
+    assert entities["Mohammed Shia al-Sudani"].kind == "person" and entities["Mohammed Shia al-Sudani"].aliases == [
+        "Sudani"
+    ]
     assert entities["Popular Mobilization Forces"].aliases == ["PMF"]
     assert entities["Akasha"].kind == "place" and entities["Akasha"].aliases == ["Akashat"]
 

@@ -94,3 +94,7 @@ def test_seed_story_timeline() -> None:
         same = [e for e in timeline if e.date == day and word in e.text]
         assert len(same) == 1 and same[0].article_id == a.id
     assert [e.date for e in timeline] == sorted(e.date for e in timeline)
+
+
+def test_dates_inside_urls_are_not_events() -> None:
+    assert resolve("See https://www.example.com/world/2024/02/11/story/ for more.") == []

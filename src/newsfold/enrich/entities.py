@@ -182,16 +182,15 @@ class EntityResolver:
 
     def _link_short_forms(self, forms: list[Form], union: _Union) -> None:
         """A one-word name joins the one longer name it ends (Sudani -> Mohammed Shia al-Sudani)."""
+        endings: dict[str, list[int]] = defaultdict(list)
+        for other, candidate in enumerate(forms):
+            if len(candidate.tokens) >= 2 and candidate.tokens[-1] and _kind(candidate.votes) in (None, "person"):
+                endings[candidate.tokens[-1][0]].append(other)
         for index, form in enumerate(forms):
-            if len(form.tokens) != 1 or form.acronym:
+            if len(form.tokens) != 1 or form.acronym or _kind(form.votes) not in (None, "person"):
                 continue
             matches = [
-                other
-                for other, candidate in enumerate(forms)
-                if len(candidate.tokens) >= 2
-                and similar_names(form.key, candidate.tokens[-1])
-                and _kind(candidate.votes) in (None, "person")
-                and _kind(form.votes) in (None, "person")
+                other for other in endings.get(form.key[0], []) if similar_names(form.key, forms[other].tokens[-1])
             ]
             roots = {union.find(m) for m in matches}
             if len(roots) == 1:
@@ -199,15 +198,18 @@ class EntityResolver:
 
     def _link_variants(self, forms: list[Form], union: _Union) -> None:
         """Spelling variants of one name, same number of words and kinds that fit (Soudani = Sudani)."""
-        for a in range(len(forms)):
-            for b in range(a + 1, len(forms)):
-                fa, fb = forms[a], forms[b]
-                if fa.acronym or fb.acronym or len(fa.tokens) != len(fb.tokens):
-                    continue
-                if not _compatible(fa.votes, fb.votes):
-                    continue
-                if all(similar_names(x, y) for x, y in zip(fa.tokens, fb.tokens, strict=True)):
-                    union.join(a, b)
+        buckets: dict[tuple[int, str], list[int]] = defaultdict(list)
+        for index, form in enumerate(forms):
+            if not form.acronym:
+                buckets[(len(form.tokens), form.key[0])].append(index)
+        for members in buckets.values():
+            for n, a in enumerate(members):
+                for b in members[n + 1 :]:
+                    fa, fb = forms[a], forms[b]
+                    if not _compatible(fa.votes, fb.votes):
+                        continue
+                    if all(similar_names(x, y) for x, y in zip(fa.tokens, fb.tokens, strict=True)):
+                        union.join(a, b)
 
     def _entity(self, group: list[Form]) -> Entity | None:
         """One entity from a group of forms: its kind, best name, aliases, count and example sentences."""

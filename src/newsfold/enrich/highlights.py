@@ -62,16 +62,19 @@ class HighlightSelector:
         count: int = 5,
         minimum: int = 3,
         redundancy: float = 0.35,
+        max_articles: int = 12,
         weights: tuple[float, float, float, float] = (0.3, 0.3, 0.15, 0.4),
     ) -> None:
-        """Pick up to count sentences (at least minimum); redundancy caps similarity; weights of the three scores."""
+        """Pick up to count sentences (at least minimum) from the first max_articles; weights of the four scores."""
         self.count = count
         self.minimum = minimum
         self.redundancy = redundancy
         self.weights = weights
+        self.max_articles = max_articles
 
     def select(self, articles: Sequence[Article]) -> Highlights:
         """The highlights of a story whose articles are given best-ranked first (original, copies, reports)."""
+        articles = articles[: self.max_articles]  # the best-ranked ones carry the story; bounds the cost
         language = main_language(articles)
         every = [s for a in articles for s in article_sentences(a)]
         if not every:

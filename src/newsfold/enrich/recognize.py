@@ -130,18 +130,18 @@ class RuleRecognizer:
         lowercase = {w for s in sentences for w in re.findall(r"\b[a-z]\w+", s.text)}
         out: list[Mention] = []
         for sentence in sentences:
+            tokens = list(_TOKEN.finditer(sentence.text))
             found = [
                 placed
-                for start, end in self._spans(sentence.text)
-                for placed in self._span_mentions(sentence, start, end, lowercase, gazetteer)
+                for start, end in self._spans(sentence.text, tokens)
+                for placed in self._span_mentions(sentence, tokens, (start, end), lowercase, gazetteer)
             ]
             _share_list_votes(sentence.text, found)
             out.extend(mention for _, _, mention in found)
         return out
 
-    def _spans(self, text: str) -> list[tuple[int, int]]:
+    def _spans(self, text: str, tokens: list[re.Match[str]]) -> list[tuple[int, int]]:
         """Runs of capitalised tokens (with connectors such as 'of' inside), as token index ranges."""
-        tokens = list(_TOKEN.finditer(text))
         spans: list[tuple[int, int]] = []
         i = 0
         while i < len(tokens):
@@ -178,11 +178,16 @@ class RuleRecognizer:
         )
 
     def _span_mentions(
-        self, sentence: Sentence, start: int, end: int, lowercase: set[str], gazetteer: Gazetteer
+        self,
+        sentence: Sentence,
+        tokens: list[re.Match[str]],
+        span: tuple[int, int],
+        lowercase: set[str],
+        gazetteer: Gazetteer,
     ) -> Iterable[tuple[int, int, Mention]]:
         """Trim a capitalised span (sentence-initial words, titles) and judge what it names."""
         text = sentence.text
-        tokens = list(_TOKEN.finditer(text))
+        start, end = span
         words = [_clean(t[0]) for t in tokens[start:end]]
         votes: Counter[str] = Counter()
         prefix = text[: tokens[start].start()].strip(" \"'“‘«(-–—")

@@ -77,10 +77,10 @@ class StoryEnricher:
         gazetteer = gazetteer or Gazetteer.default(languages or ("en",))
         result = StoryEnrichment(highlights=self.highlights.select(body))
         mentions = [m for a in body for m in self.recognizer.mentions(a, gazetteer)]
-        for entity, named in EntityResolver(gazetteer).resolve_groups(mentions):
+        for entity, group in EntityResolver(gazetteer).resolve_groups(mentions):
             result.entities.append(entity)
             per_article: dict[str, list[Mention]] = defaultdict(list)
-            for mention in named:
+            for mention in group:
                 per_article[mention.article_id].append(mention)
             for article_id, own in per_article.items():
                 result.by_article.append(
@@ -95,8 +95,13 @@ class StoryEnricher:
         for article in body:
             article.events = self.timeline.events(article)
             result.events.extend(article.events)
-        rank = {a.id: n for n, a in enumerate(articles)}
-        result.timeline = merge_timeline(result.events, rank, {a.id: a.language for a in articles})
+        ids = [a.id for a in articles]
+        rank = {article_id: n for n, article_id in enumerate(ids)}
+        spoken = {article_id: a.language for article_id, a in zip(ids, articles, strict=True)}
+        result.timeline = merge_timeline(result.events, rank, spoken)
+        naming: dict[str, list[Entity]] = defaultdict(list)
+        for item in result.by_article:
+            naming[item.article_id].append(item.entity)
         for article in body:
-            article.entities = [ae.entity for ae in result.by_article if ae.article_id == article.id]
+            article.entities = naming.get(article.id, [])
         return result

@@ -70,9 +70,10 @@ def split_sentences(paragraph: str) -> list[str]:
 def article_sentences(article: Article, *, roles: tuple[str, ...] = ("body", "quote")) -> list[Sentence]:
     """The sentences of an article's body paragraphs, in order."""
     out: list[Sentence] = []
+    article_id = article.id
     for number, paragraph in enumerate(p for p in article.paragraphs if p.role in roles):
         for text in split_sentences(paragraph.text):
-            out.append(Sentence(text=text, article_id=article.id, index=len(out), paragraph=number))
+            out.append(Sentence(text=text, article_id=article_id, index=len(out), paragraph=number))
     return out
 
 

@@ -48,6 +48,7 @@ _NAMED = re.compile(
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _SEASON = re.compile(r"\b(spring|summer|fall|autumn|winter)\s+(?:of\s+)?((?:19|20)\d{2})\b", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d,.$€£-])\b((?:19|20)\d{2})\b(?![\d%]|[.,]\d|-\d)")
+_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 _FUTURE = re.compile(r"\b(will|next|upcoming|is due|are due|plans? to|scheduled)\b", re.IGNORECASE)
 
 
@@ -109,6 +110,7 @@ class DateResolver:
     def find(self, sentence: str, published: date, anchor: DateMatch | None = None) -> list[DateMatch]:
         """Every date expression in sentence, resolved against published (and anchor for 'N days later')."""
         found: list[DateMatch] = []
+        sentence = _URL.sub(lambda m: " " * len(m[0]), sentence)
         future = bool(_FUTURE.search(sentence))
         self._absolute(sentence, published, future, found)
         self._relative(sentence, published, anchor, future, found)
