@@ -102,3 +102,22 @@ def test_list_of_places_shares_the_place_reading() -> None:
     entities = entities_of("Protests spread across Kyiv, Lviv, Odesa and Kharkiv on Sunday.")
     for city in ("Lviv", "Odesa", "Kharkiv"):
         assert named(entities, city).kind == "place"
+
+
+def test_country_names_merge_across_languages() -> None:
+    english = Article(
+        origin=Origin("en"),
+        language="en",
+        paragraphs=[
+            Paragraph("The United States struck targets in Iraq and Syria on Friday, officials in Baghdad said.")
+        ],
+    )
+    german = Article(
+        origin=Origin("de"),
+        language="de",
+        paragraphs=[Paragraph("Am Freitag griffen die Amerikaner Ziele im Irak und in Syrien an.")],
+    )
+    entities = StoryEnricher().enrich([english, german]).entities
+    iraq = named(entities, "Iraq")
+    assert iraq is named(entities, "Irak") and iraq.kind == "place"
+    assert named(entities, "Syria") is named(entities, "Syrien")

@@ -124,11 +124,13 @@ class EntityResolver:
             form.votes.update(mention.votes)
             form.acronym = form.acronym or mention.acronym
         places = [k for k, kind in self.gazetteer.kinds.items() if kind == "place"]
+        known = set(places)
         places += [f.key for f in by_key.values() if _kind(f.votes) == "place"]
         surnames = {f.tokens[-1] for f in by_key.values() if len(f.tokens) >= 2}
         out = []
         for form in by_key.values():
-            if len(form.tokens) == 1 and form.key not in surnames and self._demonym(form.key, places):
+            one_word = len(form.tokens) == 1 and form.key not in surnames and form.key not in known
+            if one_word and self._demonym(form.key, places):
                 continue
             if all(m.initial for m in form.mentions) and _kind(form.votes) is None and form.key not in surnames:
                 continue
@@ -198,6 +200,11 @@ class EntityResolver:
 
     def _link_variants(self, forms: list[Form], union: _Union) -> None:
         """Spelling variants of one name, same number of words and kinds that fit (Soudani = Sudani)."""
+        countries: dict[str, int] = {}
+        for index, form in enumerate(forms):
+            english = None if form.acronym else self.gazetteer.english_name(form.key)
+            if english and _kind(form.votes) == "place":
+                union.join(index, countries.setdefault(english, index))
         buckets: dict[tuple[int, str], list[int]] = defaultdict(list)
         for index, form in enumerate(forms):
             if not form.acronym:
@@ -227,7 +234,10 @@ class EntityResolver:
         if all(len(f.key) < 2 for f in group):
             return None
         name = self._name(group, kind)
-        aliases = sorted({n for f in group for n in f.names if n != name})
+        spellings = {n for f in group for n in f.names}
+        if kind == "place":
+            spellings |= {e for f in group if (e := self.gazetteer.english_name(f.key))}
+        aliases = sorted(spellings - {name})
         sentences = list(dict.fromkeys(m.sentence for m in mentions))[:MAX_SENTENCES]
         return Entity(
             id=entity_id(kind, name),

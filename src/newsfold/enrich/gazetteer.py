@@ -18,27 +18,45 @@ KINDS: tuple[EntityKind, ...] = ("person", "organization", "place", "other")
 
 @dataclass(slots=True)
 class Gazetteer:
-    """Name keys with their kind, and country codes with their names."""
+    """Name keys with their kind; country names in several languages with their English name; country codes."""
 
     kinds: dict[str, EntityKind] = field(default_factory=dict)
     codes: dict[str, str] = field(default_factory=dict)
+    english: dict[str, str] = field(default_factory=dict)
+    languages: set[str] = field(default_factory=set)
 
     @classmethod
     def default(cls, languages: tuple[str, ...] = ("en",)) -> Gazetteer:
         """Country and region names in each language (and English), from CLDR."""
         gazetteer = cls()
-        for code in dict.fromkeys(("en", *languages)):
-            try:
-                territories = Locale.parse(code).territories
-            except (UnknownLocaleError, ValueError):
-                continue
-            for territory, name in territories.items():
-                gazetteer.add(name, "place")
-                if code == "en" and territory.isalpha():
-                    gazetteer.codes.setdefault(territory, name)
+        for code in ("en", *languages):
+            gazetteer.add_language(code)
         for name in EXTRA_PLACES:
             gazetteer.add(name, "place")
         return gazetteer
+
+    def add_language(self, code: str | None) -> None:
+        """Add CLDR's country and region names in one language (once), each tied to its English name."""
+        code = (code or "en").split("-")[0]
+        if code in self.languages:
+            return
+        self.languages.add(code)
+        try:
+            territories = Locale.parse(code).territories
+            names = Locale.parse("en").territories
+        except (UnknownLocaleError, ValueError):
+            return
+        for territory, name in territories.items():
+            self.add(name, "place")
+            english = names.get(territory)
+            if english:
+                self.english.setdefault(span_key(name), english)
+            if code == "en" and territory.isalpha():
+                self.codes.setdefault(territory, name)
+
+    def english_name(self, name: str) -> str | None:
+        """A country's or region's English name from its name in any added language (Irak -> Iraq)."""
+        return self.english.get(span_key(name))
 
     def add(self, name: str, kind: EntityKind) -> None:
         """Record a name's kind (the first kind recorded for a key wins)."""

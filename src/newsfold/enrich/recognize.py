@@ -115,17 +115,27 @@ class RuleRecognizer:
     def __init__(self, languages: tuple[str, ...] = ("en",)) -> None:
         """Know the month and weekday names of these languages (never names of entities)."""
         self.calendar: set[str] = set()
-        for code in dict.fromkeys(("en", *languages)):
-            try:
-                locale = Locale.parse(code)
-            except (UnknownLocaleError, ValueError):
-                continue
-            for table in (locale.months["format"], locale.days["format"]):
-                for width in ("wide", "abbreviated"):
-                    self.calendar.update(name.lower().rstrip(".") for name in table[width].values())
+        self._calendars: set[str] = set()
+        for code in ("en", *languages):
+            self.add_language(code)
+
+    def add_language(self, code: str | None) -> None:
+        """Add one language's month and weekday names (from CLDR, once)."""
+        code = (code or "en").split("-")[0]
+        if code in self._calendars:
+            return
+        self._calendars.add(code)
+        try:
+            locale = Locale.parse(code)
+        except (UnknownLocaleError, ValueError):
+            return
+        for table in (locale.months["format"], locale.days["format"]):
+            for width in ("wide", "abbreviated"):
+                self.calendar.update(name.lower().rstrip(".") for name in table[width].values())
 
     def mentions(self, article: Article, gazetteer: Gazetteer) -> list[Mention]:
         """Every mention of a name in the article's body."""
+        self.add_language(article.language)
         sentences = article_sentences(article)
         lowercase = {w for s in sentences for w in re.findall(r"\b[a-z]\w+", s.text)}
         out: list[Mention] = []

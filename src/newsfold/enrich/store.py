@@ -15,7 +15,8 @@ from newsfold.model import Entity, EntityKind, Event, Precision, Story
 
 def _link(conn: sqlite3.Connection, entity: Entity) -> str:
     """The id of the stored entity this one is (same kind, same full name or multi-word alias), else its own."""
-    keys = [span_key(entity.name)] + [span_key(a) for a in entity.aliases if " " in a.strip()]
+    # one-word aliases are ambiguous for people (surnames) but not for places (Irak = Iraq)
+    keys = [span_key(entity.name)] + [span_key(a) for a in entity.aliases if " " in a.strip() or entity.kind == "place"]
     for key in keys:
         row = conn.execute(
             "SELECT entity_id FROM entity_aliases WHERE key = ? AND kind = ? ORDER BY entity_id LIMIT 1",
@@ -43,7 +44,7 @@ def _register(conn: sqlite3.Connection, entity: Entity, entity_id: str) -> None:
     aliases = sorted((known | names) - {name})
     conn.execute("UPDATE entities SET aliases = ? WHERE id = ?", (json.dumps(aliases, ensure_ascii=False), entity_id))
     for alias in names:
-        if " " in alias.strip() or alias == entity.name:
+        if " " in alias.strip() or alias == entity.name or entity.kind == "place":
             conn.execute(
                 "INSERT OR IGNORE INTO entity_aliases (key, kind, entity_id, alias) VALUES (?, ?, ?, ?)",
                 (span_key(alias), entity.kind, entity_id, alias),

@@ -74,7 +74,9 @@ class StoryEnricher:
         """Highlights, entities and timeline of the story made of these articles."""
         body = [a for a in articles if a.kind != "other"]
         languages = tuple(sorted({a.language for a in body if a.language}))
-        gazetteer = gazetteer or Gazetteer.default(languages or ("en",))
+        gazetteer = gazetteer or Gazetteer.default()
+        for language in languages:
+            gazetteer.add_language(language)
         result = StoryEnrichment(highlights=self.highlights.select(body))
         mentions = [m for a in body for m in self.recognizer.mentions(a, gazetteer)]
         for entity, group in EntityResolver(gazetteer).resolve_groups(mentions):
