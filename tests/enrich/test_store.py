@@ -13,7 +13,7 @@ from fastapi import FastAPI
 
 from newsfold.cli import cli
 from newsfold.enrich.hook import EnrichHook
-from newsfold.enrich.store import entity_page
+from newsfold.enrich.store import article_entities, article_events, entity_page
 from newsfold.hooks import decorate_story, story_hooks
 from newsfold.model import Article, Origin, Paragraph
 from newsfold.store import articles as articles_db
@@ -79,6 +79,12 @@ def test_seed_story_json_has_highlights_entities_and_timeline(db: Database, tmp_
     assert ("2023-10-01", "month") in days
     assert all(set(t) == {"date", "precision", "text", "article_id"} for t in data["timeline"])
     assert {t["article_id"] for t in data["timeline"]} <= {a.id, b.id}
+    with db.read() as conn:
+        own = {e.name: e for e in article_entities(conn, b.id)}
+        events = article_events(conn, b.id)
+    assert own["Mohammed Shia al-Sudani"].aliases == ["Sudani"]
+    assert own["Akasha"].aliases == ["Akashat"] and own["Akasha"].sentences
+    assert any(e.date == "2024-02-07" and e.expression == "Wednesday" for e in events)
 
 
 def test_hook_is_idempotent_and_entities_link_across_stories(db: Database) -> None:

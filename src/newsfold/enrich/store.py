@@ -179,6 +179,41 @@ def story_timeline(conn: sqlite3.Connection, story_id: str) -> list[Event]:
     ]
 
 
+def article_entities(conn: sqlite3.Connection, article_id: str) -> list[Entity]:
+    """The entities one article names: its own spellings, count and sentences."""
+    rows = conn.execute(
+        "SELECT e.id, e.name, e.kind, m.aliases, m.mentions, m.sentences FROM entity_mentions m "
+        "JOIN entities e ON e.id = m.entity_id WHERE m.article_id = ? ORDER BY m.mentions DESC, e.name",
+        (article_id,),
+    ).fetchall()
+    return [
+        Entity(
+            id=row["id"],
+            name=row["name"],
+            kind=cast(EntityKind, row["kind"]),
+            aliases=[a for a in json.loads(row["aliases"]) if a != row["name"]],
+            mentions=int(row["mentions"]),
+            sentences=json.loads(row["sentences"]),
+        )
+        for row in rows
+    ]
+
+
+def article_events(conn: sqlite3.Connection, article_id: str) -> list[Event]:
+    """Every dated event found in one article, in text order (merged into the timeline or not)."""
+    return [
+        Event(
+            date=row["date"],
+            precision=cast(Precision, row["precision"]),
+            text=row["text"],
+            article_id=row["article_id"],
+            confidence=row["confidence"],
+            expression=row["expression"],
+        )
+        for row in conn.execute("SELECT * FROM events WHERE article_id = ? ORDER BY seq", (article_id,))
+    ]
+
+
 def decorate(conn: sqlite3.Connection, story: Story) -> Story:
     """Fill a story's highlights, entities and timeline from the store."""
     row = conn.execute("SELECT highlights FROM stories WHERE id = ?", (story.id,)).fetchone()
