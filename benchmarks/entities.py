@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from newsfold.enrich.evaluate import Tally, baseline_entities, labelled_pages, page_entities, score_entities  # noqa: E402
 from newsfold.enrich.gazetteer import Gazetteer  # noqa: E402
 from newsfold.enrich.recognize import RuleRecognizer, load_spacy  # noqa: E402
+from newsfold.enrich.story import Recognizer  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "extraction-dev"
 LABELS = ROOT / "tests" / "fixtures" / "entities_labels.json"
@@ -39,10 +40,10 @@ def main() -> int:
     for page in pages:
         score_entities(baseline_entities(page.article), page.gold, untyped, typed=False)
     rows.append(("baseline: capitalised spans", untyped, None, time.perf_counter() - start))
-    recognizers = [("newsfold rules (default)", RuleRecognizer())]
+    recognizers: list[tuple[str, Recognizer]] = [("newsfold rules (default)", RuleRecognizer())]
     spacy = load_spacy(args.spacy_model)
     if spacy is not None:
-        recognizers.append((f"newsfold spaCy {args.spacy_model}", spacy))  # type: ignore[arg-type]
+        recognizers.append((f"newsfold spaCy {args.spacy_model}", spacy))
     for label, recognizer in recognizers:
         start = time.perf_counter()
         untyped, typed = Tally(), Tally()

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from newsfold.enrich.entities import EntityResolver
 from newsfold.enrich.gazetteer import Gazetteer
@@ -93,7 +94,7 @@ class LabelledPage:
 
     file: str
     article: Article
-    gold: list[dict[str, object]]
+    gold: list[dict[str, Any]]
 
 
 def labelled_pages(folder: Path, labels: Path) -> list[LabelledPage]:
@@ -148,9 +149,9 @@ def _keys(names: Iterable[str]) -> set[str]:
     return {span_key(n) for n in names if span_key(n)}
 
 
-def score_entities(predicted: Sequence[Entity], gold: Sequence[dict[str, object]], tally: Tally, typed: bool) -> None:
+def score_entities(predicted: Sequence[Entity], gold: Sequence[dict[str, Any]], tally: Tally, typed: bool) -> None:
     """Add one page's matches: an entity matches when a spelling agrees (and, typed, the kind too)."""
-    gold_sets = [(_keys([str(g["name"]), *[str(a) for a in g.get("aliases", [])]]), g["kind"]) for g in gold]  # type: ignore[attr-defined]
+    gold_sets = [(_keys([str(g["name"]), *[str(a) for a in g.get("aliases", [])]]), g["kind"]) for g in gold]
     tally.predicted += len(predicted)
     tally.gold += len(gold_sets)
     found: set[int] = set()
