@@ -13,6 +13,7 @@ from newsfold.language.reader import ReaderTranslator, Rendering
 from newsfold.model import Article
 
 Vector = dict[str, float]
+_ANAPHORA = re.compile(r"[\"“‘']?(?:He|She|It|They|His|Her|Its|Their|This|These|Those|That|Such)\b")
 
 
 @dataclass(slots=True, frozen=True)
@@ -102,7 +103,9 @@ class HighlightSelector:
                 support = len(backed) / (sources - 1)
             w_centrality, w_position, w_support, w_title = self.weights
             topical = _cosine(vectors[i], title)
-            scores[i] = w_centrality * centrality + w_position * position + w_support * support + w_title * topical
+            score = w_centrality * centrality + w_position * position + w_support * support + w_title * topical
+            # a sentence opening on a pronoun leans on the one before it: weak on its own
+            scores[i] = score * (0.7 if _ANAPHORA.match(sentence.text) else 1.0)
         picked = self._diverse(scores, vectors)
         rank = {a.id: n for n, a in enumerate(articles)}
         picked.sort(key=lambda i: (rank.get(every[i].article_id, 99), every[i].index))
