@@ -58,6 +58,8 @@ def test_seed_places_and_organisations(seed_entities: list[Entity]) -> None:
     us = named(seed_entities, "U.S.")
     assert us.name == "United States" and us.kind == "place"
     assert named(seed_entities, "Kataib Hezbollah").kind == "organization"
+    # read as a person only by default, it shares a word with a clear organisation
+    assert named(seed_entities, "Harakat Hezbollah al-Nujaba").kind == "organization"
     for place in ("Iraq", "Iran", "Syria", "Baghdad", "Karbala", "Jordan", "Gaza"):
         assert named(seed_entities, place).kind == "place"
     # a country is not a person whose name it resembles

@@ -82,6 +82,15 @@ def entity_id(kind: str, name: str) -> str:
     return hashlib.sha1(f"{kind}\x00{span_key(name)}".encode()).hexdigest()[:12]
 
 
+def _lean_on_organisations(forms: list[Form]) -> None:
+    """A name read as a person only by default, sharing a word with a clear organisation, is one too."""
+    words = {w for f in forms if f.votes["organization"] >= 3 and len(f.tokens) >= 2 for w in f.tokens if len(w) > 3}
+    for form in forms:
+        weak_person = 0 < form.votes["person"] <= 2 * len(form.mentions) and form.votes["organization"] <= 0
+        if len(form.tokens) >= 2 and weak_person and set(form.tokens) & words:
+            form.votes["organization"] += form.votes["person"] + 1
+
+
 class EntityResolver:
     """Groups mentions into entities: same key, acronyms, short forms of longer names, spelling variants."""
 
@@ -127,6 +136,7 @@ class EntityResolver:
         known = set(places)
         places += [f.key for f in by_key.values() if _kind(f.votes) == "place"]
         surnames = {f.tokens[-1] for f in by_key.values() if len(f.tokens) >= 2}
+        _lean_on_organisations(list(by_key.values()))
         out = []
         for form in by_key.values():
             one_word = len(form.tokens) == 1 and form.key not in surnames and form.key not in known
