@@ -98,3 +98,15 @@ def test_seed_story_timeline() -> None:
 
 def test_dates_inside_urls_are_not_events() -> None:
     assert resolve("See https://www.example.com/world/2024/02/11/story/ for more.") == []
+
+
+def test_timeline_merges_copies_across_languages_but_keeps_other_happenings() -> None:
+    from newsfold.enrich.timeline import merge_timeline
+
+    english = Event("2024-01-28", "day", "On January 28, three US soldiers were killed at Tower 22 in Jordan.", "en1")
+    german = Event("2024-01-28", "day", "Am 28. Januar wurden drei US-Soldaten am Tower 22 in Jordanien getötet.", "de1")
+    other = Event("2024-01-28", "day", "On January 28, the parliament in Baghdad voted on the budget.", "en2")
+    timeline = merge_timeline(
+        [german, english, other], {"en1": 0, "de1": 1, "en2": 2}, {"en1": "en", "de1": "de", "en2": "en"}
+    )
+    assert timeline == [english, other]
