@@ -104,7 +104,9 @@ def test_timeline_merges_copies_across_languages_but_keeps_other_happenings() ->
     from newsfold.enrich.timeline import merge_timeline
 
     english = Event("2024-01-28", "day", "On January 28, three US soldiers were killed at Tower 22 in Jordan.", "en1")
-    german = Event("2024-01-28", "day", "Am 28. Januar wurden drei US-Soldaten am Tower 22 in Jordanien getötet.", "de1")
+    german = Event(
+        "2024-01-28", "day", "Am 28. Januar wurden drei US-Soldaten am Tower 22 in Jordanien getötet.", "de1"
+    )
     other = Event("2024-01-28", "day", "On January 28, the parliament in Baghdad voted on the budget.", "en2")
     timeline = merge_timeline(
         [german, english, other], {"en1": 0, "de1": 1, "en2": 2}, {"en1": "en", "de1": "de", "en2": "en"}
