@@ -38,6 +38,8 @@ def resolve(sentence: str, published: date = PUBLISHED) -> list[tuple[str, str]]
         ("The event of December 30 was reported.", [("2023-12-30", "day")]),
         ("It cost 2,016 dollars and 2016% more.", []),
         ("She said she may come.", []),
+        ("The vote is on Tuesday, February 13.", [("2024-02-13", "day")]),
+        ("Tomorrow, a Tuesday, is the deadline.", [("2024-02-13", "day")]),
     ],
 )
 def test_resolution(sentence: str, expected: list[tuple[str, str]]) -> None:

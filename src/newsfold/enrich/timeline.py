@@ -114,6 +114,7 @@ class DateResolver:
         future = bool(_FUTURE.search(sentence))
         self._absolute(sentence, published, future, found)
         self._relative(sentence, published, anchor, future, found)
+        found = self._without_qualifying_weekdays(found)
         found.sort(key=lambda m: (m.start, -(m.end - m.start)))
         kept: list[DateMatch] = []
         for match in found:
@@ -121,6 +122,16 @@ class DateResolver:
                 continue
             kept.append(match)
         return kept
+
+    def _without_qualifying_weekdays(self, found: list[DateMatch]) -> list[DateMatch]:
+        """Drop a weekday that only qualifies a nearby date ('on Tuesday, February 4', 'tomorrow, a Tuesday')."""
+        weekdays = [m for m in found if m.expression.lower().split()[-1] in self.weekdays]
+        others = [m for m in found if m not in weekdays and m.precision == "day"]
+        return [
+            m
+            for m in found
+            if m not in weekdays or not any(abs(m.start - o.end) <= 12 or abs(o.start - m.end) <= 12 for o in others)
+        ]
 
     def _absolute(self, sentence: str, published: date, future: bool, found: list[DateMatch]) -> None:
         """Dates written out: ISO, month and day, day and month, month and year, seasons, months, years."""
