@@ -147,6 +147,11 @@ def test_entity_pages_and_story_page_links(db: Database) -> None:
     assert page["name"] == "Popular Mobilization Forces" and page["kind"] == "organization"
     assert "PMF" in page["aliases"] and page["stories"][0]["id"] == "seed"
     assert page["stories"][0]["sentences"]
+    shown = CliRunner().invoke(cli, ["entity", pmf["id"], "--db", db.path, "--json"])
+    assert shown.exit_code == 0 and json.loads(shown.output)["stories"][0]["id"] == "seed"
+    shown = CliRunner().invoke(cli, ["entity", pmf["id"], "--db", db.path])
+    assert "Popular Mobilization Forces  [organization" in shown.output and "also written: PMF" in shown.output
+    assert CliRunner().invoke(cli, ["entity", "nope", "--db", db.path]).exit_code != 0
     html = client.get(f"/entities/{pmf['id']}").text
     assert "Popular Mobilization Forces" in html and 'href="/stories/seed"' in html
     assert client.get("/api/entities/nope").status_code == 404
