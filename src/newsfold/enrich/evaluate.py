@@ -97,11 +97,11 @@ class LabelledPage:
     gold: list[dict[str, Any]]
 
 
-def labelled_pages(folder: Path, labels: Path) -> list[LabelledPage]:
-    """The labelled pages, their text read from the expected bodies in folder (the page's publisher JSON)."""
+def labelled_pages(folder: Path, labels: Path, part: str = "pages") -> list[LabelledPage]:
+    """Labelled pages ('pages' or 'held_out'), their text read from the expected bodies in folder."""
     data = json.loads(labels.read_text(encoding="utf-8"))
     pages: list[LabelledPage] = []
-    for page in data["pages"]:
+    for page in data[part]:
         file = str(page["file"])
         publisher = re.sub(r"_\d{4}_\d{2}_\d{2}\.html\.gz$", ".json", file)
         expected = json.loads((folder / publisher).read_text(encoding="utf-8"))[page["version"]]
