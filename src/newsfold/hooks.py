@@ -10,7 +10,9 @@ from newsfold.model import Story
 
 def story_hooks() -> list[StoryHook]:
     """Functions run after each ingest batch with the ids of the stories it changed."""
-    return []
+    from newsfold.language.eager import EagerTranslation
+
+    return [EagerTranslation()]
 
 
 def decorate_story(conn: sqlite3.Connection, story: Story) -> Story:

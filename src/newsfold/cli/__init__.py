@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from newsfold.cli import core
+from newsfold.cli import core, models
 from newsfold.cli.common import run_main
 
 
@@ -21,6 +21,8 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
 
 
 for command in core.COMMANDS:
+    cli.add_command(command)
+for command in models.COMMANDS:
     cli.add_command(command)
 
 
