@@ -13,7 +13,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Literal
 
@@ -82,9 +82,13 @@ def read_manifest(folder: Path) -> ModelInfo:
     """The manifest of an installed model folder."""
     try:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        return ModelInfo(path=folder, **data)
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError) as exc:
         raise ModelError(str(folder), f"not an installed model ({exc})") from exc
+    known = {f.name for f in fields(ModelInfo)} - {"path"}
+    required = {"name", "kind", "sources", "targets", "source_spm", "target_spm"}
+    if not isinstance(data, dict) or not required <= data.keys():
+        raise ModelError(str(folder), f"{MANIFEST} lacks some of {', '.join(sorted(required))}")
+    return ModelInfo(path=folder, **{key: value for key, value in data.items() if key in known})
 
 
 def _vocabulary(model_dir: Path) -> list[str]:
@@ -146,7 +150,8 @@ def _describe_argos(folder: Path, source: str | None, target: str | None, locati
     except (OSError, ValueError, KeyError) as exc:
         raise ModelError(location, f"Argos package without a readable metadata.json ({exc})") from exc
     if (source and source != from_code) or (target and target != to_code):
-        raise ModelError(location, f"the package translates {from_code}->{to_code}, not {source}->{target}")
+        asked = f"{source or from_code}->{target or to_code}"
+        raise ModelError(location, f"the package translates {from_code}->{to_code}, not {asked}")
     _check_ctranslate2(folder / "model", location)
     spm = _first(folder, ("sentencepiece.model",))
     if spm is None:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_UNKNOWN_SHARE = 0.5  # a sentence with more unknown pieces than this is shown untranslated
+MAX_UNKNOWN_SHARE = 0.5  # a sentence with more of its characters unknown to the model is shown as it is
 
 
 class Translator(Protocol):
@@ -173,8 +173,8 @@ class CTranslate2Translator:
             for p_index, paragraph in enumerate(split_paragraphs(text)):
                 for sentence in split_sentences(paragraph):
                     pieces = sp.encode(sentence, out_type=str)
-                    unknown = sum(1 for piece in pieces if sp.piece_to_id(piece) == sp.unk_id())
-                    if not pieces or unknown > MAX_UNKNOWN_SHARE * len(pieces):
+                    unknown = sum(len(piece) for piece in pieces if sp.piece_to_id(piece) == sp.unk_id())
+                    if not pieces or unknown > MAX_UNKNOWN_SHARE * len(sentence.replace(" ", "")):
                         segments.append(_Segment(t_index, p_index, None, sentence))
                         continue
                     for chunk in chunk_pieces(pieces, limit):
