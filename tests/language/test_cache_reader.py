@@ -118,3 +118,18 @@ def test_reader_broken_model_shows_original(db: Database, tiny: ModelInfo, model
     (tiny.path / "model.bin").write_bytes(b"garbage")
     rendering = ModelReader(db, models, SETTINGS).render("Die Regierung hat getagt.", "de", "en")
     assert not rendering.translated and rendering.note is not None and "cannot load" in rendering.note
+
+
+def test_pivot_comparer(db: Database, models: ModelStore) -> None:
+    """Folding compares a language the embedding lacks through the pivot; covered languages stay as they are."""
+    from newsfold.language.pivot import PivotComparer
+
+    models.install(TINY, name="tiny-fi-en", source="fi", target="en")
+    comparer = PivotComparer(ModelReader(db, models, SETTINGS))
+    finnish = comparer.comparable(["Hallitus kokoontui maanantaina."], "fi")
+    assert finnish[0].language == "en" and finnish[0].translated_by == "tiny-fi-en"
+    german = comparer.comparable(["Die Regierung tagte."], "de")
+    assert german[0].text == "Die Regierung tagte." and german[0].translated_by is None
+    estonian = comparer.comparable(["Valitsus kogunes."], "et")
+    assert estonian[0].language == "et" and estonian[0].translated_by is None
+    assert PivotComparer(None).comparable(["x"], "fi")[0].text == "x"

@@ -27,7 +27,7 @@ MANIFEST = "newsfold-model.json"
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 OPUS_NAME = re.compile(r"opus-mt-(?:tc-(?:big|base)-)?([a-z]{2,3})-([a-z]{2,3})(?:$|[^a-z])")
 MAX_ARCHIVE_BYTES = 4 * 1024**3  # an unpacked .argosmodel larger than this is refused
-DEFAULT_MAX_TOKENS = 256  # tokens per input the models were trained on (OPUS-MT: 512; shorter is safer)
+DEFAULT_MAX_TOKENS = 256  # positions a model may use (OPUS-MT has 512, NLLB 1024): inputs get half, outputs the rest
 
 # NLLB's FLORES-200 codes for ISO 639-1 languages newsfold meets in news.
 FLORES: dict[str, str] = {

@@ -94,6 +94,16 @@ def resolve_device(device: str) -> str:
     return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
 
 
+def input_limit(info: ModelInfo) -> int:
+    """Most sentencepiece pieces of one input chunk: half the model's positions, less the special tokens."""
+    return max(4, info.max_tokens // 2 - 2)
+
+
+def decoding_limit(info: ModelInfo, longest_input: int) -> int:
+    """Longest output allowed: 1.5 times the input and 10 tokens, within the model's positions."""
+    return max(4, min(info.max_tokens - 2, int(longest_input * 1.5) + 10))
+
+
 @dataclass(slots=True)
 class _Segment:
     """One piece of one input text: a translatable chunk (tokens) or text passed through as it is."""
@@ -167,7 +177,7 @@ class CTranslate2Translator:
         """Split texts into paragraphs, sentences and chunks of tokens the model accepts."""
         assert self._source_sp is not None
         sp = self._source_sp
-        limit = max(8, self.info.max_tokens - 4)
+        limit = input_limit(self.info)
         segments = []
         for t_index, text in enumerate(texts):
             for p_index, paragraph in enumerate(split_paragraphs(text)):
@@ -197,8 +207,8 @@ class CTranslate2Translator:
         options: dict[str, Any] = {
             "max_batch_size": self.settings.batch_size,
             "beam_size": self.settings.beam_size,
-            "max_decoding_length": min(2 * self.info.max_tokens, int(longest * 1.5) + 10),
-            "max_input_length": self.info.max_tokens + 4,
+            "max_decoding_length": decoding_limit(self.info, longest),
+            "max_input_length": self.info.max_tokens - 2,
         }
         try:
             results = self._translator.translate_batch(batch, target_prefix=prefix, **options)
