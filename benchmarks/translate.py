@@ -30,6 +30,7 @@ from newsfold.language.split import split_paragraphs, split_sentences  # noqa: E
 from newsfold.language.translate import (  # noqa: E402
     CTranslate2Translator,
     TranslateSettings,
+    cpu_threads,
     decoding_limit,
     input_limit,
 )
@@ -51,7 +52,7 @@ def paragraphs(articles: int) -> list[str]:
     return out
 
 
-def raw_ctranslate2(info: ModelInfo, texts: list[str], device: str, compute_type: str, batch: int) -> float:
+def raw_ctranslate2(info: ModelInfo, texts: list[str], settings: TranslateSettings, repeat: int) -> float:
     """Seconds CTranslate2 alone takes for the same sentences, tokenized beforehand (the anchor)."""
     import ctranslate2
     import sentencepiece
@@ -59,23 +60,35 @@ def raw_ctranslate2(info: ModelInfo, texts: list[str], device: str, compute_type
     sp = sentencepiece.SentencePieceProcessor(model_file=str(info.path / info.source_spm))
     sentences = [s for text in texts for s in split_sentences(text)]
     tokens = [[*sp.encode(s, out_type=str)[: input_limit(info)], "</s>"] for s in sentences]
-    translator = ctranslate2.Translator(str(info.model_dir), device=device, compute_type=compute_type)
-    longest = max(len(t) for t in tokens)
-    translator.translate_batch(tokens[:4], max_batch_size=batch, beam_size=1, max_decoding_length=8)  # warm-up
-    started = time.perf_counter()
-    translator.translate_batch(
-        tokens, max_batch_size=batch, beam_size=1, max_decoding_length=decoding_limit(info, longest)
+    translator = ctranslate2.Translator(
+        str(info.model_dir),
+        device=settings.device,
+        compute_type=settings.compute_type,
+        intra_threads=cpu_threads(settings.threads),
     )
-    return time.perf_counter() - started
+    longest = max(len(t) for t in tokens)
+    options = {"max_batch_size": settings.batch_size, "beam_size": settings.beam_size}
+    translator.translate_batch(tokens[:4], max_decoding_length=8, **options)  # warm-up
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        translator.translate_batch(tokens, max_decoding_length=decoding_limit(info, longest), **options)
+        best = min(best, time.perf_counter() - started)
+    return best
 
 
-def newsfold_path(info: ModelInfo, texts: list[str], settings: TranslateSettings, source: str, target: str) -> float:
-    """Seconds newsfold's translator takes for the texts (the model loaded beforehand)."""
+def newsfold_path(
+    info: ModelInfo, texts: list[str], settings: TranslateSettings, pair: tuple[str, str], repeat: int
+) -> float:
+    """Best seconds of newsfold's translator for the texts (the model loaded beforehand)."""
     translator = CTranslate2Translator(info, settings)
-    translator.translate(texts[:2], source, target)  # warm-up (loads the model)
-    started = time.perf_counter()
-    translator.translate(texts, source, target)
-    return time.perf_counter() - started
+    translator.translate(texts[:2], *pair)  # warm-up (loads the model)
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        translator.translate(texts, *pair)
+        best = min(best, time.perf_counter() - started)
+    return best
 
 
 def main() -> int:
@@ -87,6 +100,8 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=40, help="Wikinews articles (up to 12 paragraphs each)")
     parser.add_argument("--batch-sizes", default="1,8,32")
     parser.add_argument("--compute-types", default="int8,float32", help="CPU precisions to compare")
+    parser.add_argument("--threads", type=int, default=0, help="CPU threads (0: the cores this process may use)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best counts")
     parser.add_argument("--langid", action="store_true", help="also print the language-id table (langid.py)")
     args = parser.parse_args()
     if not (DATA / "wikinews-en").exists():
@@ -103,14 +118,18 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         store = ModelStore(Path(tmp))
         info = store.install(args.model, name="bench", source=args.source, target=args.target)
-        print(f"model {args.model.name}: {len(texts)} paragraphs, {sentences} sentences, {words:,} words")
+        threads = cpu_threads(args.threads)
+        print(
+            f"model {args.model.name}: {len(texts)} paragraphs, {sentences} sentences, {words:,} words, "
+            f"{threads} CPU threads"
+        )
         print("| device | precision | batch | words/s | sentences/s | CTranslate2 alone words/s | newsfold / alone |")
         print("|---|---|---:|---:|---:|---:|---:|")
         for device, compute_type in runs:
             for batch in (int(b) for b in args.batch_sizes.split(",")):
-                settings = TranslateSettings(device=device, compute_type=compute_type, batch_size=batch, beam_size=1)
-                ours = newsfold_path(info, texts, settings, args.source, args.target)
-                alone = raw_ctranslate2(info, texts, device, compute_type, batch)
+                settings = TranslateSettings(device, compute_type, batch, beam_size=1, threads=args.threads)
+                ours = newsfold_path(info, texts, settings, (args.source, args.target), args.repeat)
+                alone = raw_ctranslate2(info, texts, settings, args.repeat)
                 print(
                     f"| {device} | {compute_type} | {batch} | {words / ours:,.0f} | {sentences / ours:,.1f} "
                     f"| {words / alone:,.0f} | {alone / ours:.2f} |",

@@ -44,7 +44,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("translate.batch_size", 16, "sentences translated together"),
     Setting("translate.beam_size", 2, "beam width (1 is greedy: fastest)"),
     Setting("translate.threads", 0, "CPU threads per translation model (0: all cores)"),
-    Setting("translate.max_words", 50000, "longest text translated, in words (longer ones are shown as they are)"),
+    Setting("translate.max_words", 20000, "longest text translated, in words (longer ones are shown as they are)"),
     Setting("translate.pivot", "en", "language to translate through when no model covers a pair directly"),
     Setting("serve.host", "127.0.0.1", "address the site listens on"),
     Setting("serve.port", 8000, "port the site listens on"),

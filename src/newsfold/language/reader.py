@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -79,6 +80,7 @@ class ModelReader:
         self.settings = settings or TranslateSettings()
         self.pivot = pivot
         self._loaded: dict[str, CTranslate2Translator] = {}
+        self._lock = threading.Lock()
         self._installed = models.list()
 
     def _model(self, source: str, target: str) -> ModelInfo | None:
@@ -88,10 +90,11 @@ class ModelReader:
         return candidates[0] if candidates else None
 
     def _load(self, info: ModelInfo) -> CTranslate2Translator:
-        """The translator for a model, created once per reader."""
-        if info.name not in self._loaded:
-            self._loaded[info.name] = CTranslate2Translator(info, self.settings)
-        return self._loaded[info.name]
+        """The translator for a model, created once per reader (the site calls from several threads)."""
+        with self._lock:
+            if info.name not in self._loaded:
+                self._loaded[info.name] = CTranslate2Translator(info, self.settings)
+            return self._loaded[info.name]
 
     def translator(self, source: str | None, target: str) -> Translator | None:
         """A (cached) translator for source -> target, or None when no installed model covers it."""
