@@ -12,6 +12,7 @@ import pytest
 from newsfold.language.models import ModelInfo, ModelStore
 
 TINY = Path(__file__).resolve().parent.parent / "fixtures" / "tiny-marian-xx-en"
+TINY_NLLB = TINY.parent / "tiny-nllb"
 
 
 @pytest.fixture

@@ -106,3 +106,17 @@ def test_resolve_device() -> None:
 
     assert resolve_device("auto") == ("cuda" if ctranslate2.get_cuda_device_count() else "cpu")
     assert resolve_device("cpu") == "cpu"
+
+
+def test_nllb_model(models: ModelStore, tiny: ModelInfo) -> None:
+    """An NLLB-style model (language codes in its vocabulary) is multilingual: any pair among its languages."""
+    from tests.language.conftest import TINY_NLLB
+
+    info = models.install(TINY_NLLB)
+    assert info.kind == "nllb"
+    assert info.sources == ["de", "en", "es", "fr"] and info.targets == info.sources
+    out = CTranslate2Translator(info, TranslateSettings(device="cpu", beam_size=1)).translate([GERMAN], "de", "fr")
+    assert out[0].strip() and "fra_Latn" not in out[0] and out[0].count("\n\n") == 1
+    assert models.find("de", "en") == tiny  # a model for the one pair comes first
+    found = models.find("de", "fr")
+    assert found is not None and found.name == "tiny-nllb"
