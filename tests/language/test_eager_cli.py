@@ -6,6 +6,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from newsfold.cli import cli
@@ -111,3 +112,17 @@ def test_cli_install_by_name_explains(runner: CliRunner, tmp_path: Path) -> None
     assert result.return_value == 1
     assert "Helsinki-NLP/opus-mt-de-en" in result.output and str(tmp_path / "models") in result.output
     assert not (tmp_path / "models").exists()
+
+
+def test_cli_translate_creates_no_database(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without --db and no database in place, translate works uncached and leaves no file behind."""
+    env = {"NEWSFOLD_MODELS_DIR": str(tmp_path / "models"), "NEWSFOLD_TRANSLATE_DEVICE": "cpu"}
+    ModelStore(tmp_path / "models").install(TINY, name="tiny-en-de", source="en", target="de")
+    folder = tmp_path / "work"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    result = _run(runner, env, "translate", str(SEED_LIMITED), "--to", "de")
+    assert result.exception is None and "machine translation en -> de" in result.output
+    same = _run(runner, env, "translate", str(SEED_LIMITED), "--to", "en")
+    assert "[original, already in en]" in same.output and "Karbala" in same.output
+    assert list(folder.iterdir()) == []

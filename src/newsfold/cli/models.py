@@ -82,7 +82,7 @@ def remove_command(ctx: click.Context, name: str) -> int:
 @click.option("--to", "target", required=True, help="Language to translate into (ISO 639-1, e.g. en).")
 @click.option("--from", "source", help="The documents' language (default: identified).")
 @db_option
-@click.option("--no-cache", is_flag=True, help="Do not read or write the translation cache in the database.")
+@click.option("--no-cache", is_flag=True, help="Do not use the translation cache of the database.")
 @click.pass_context
 def translate_command(
     ctx: click.Context, path: str, target: str, source: str | None, db_path: str | None, no_cache: bool
@@ -90,7 +90,10 @@ def translate_command(
     """Translate the documents of one file (title and text) with the installed models; prints them."""
     config = get_config(ctx, db=db_path)
     documents = list(LanguageStep()(extract(read_file(Path(path)))))
-    db = Database(":memory:" if no_cache else str(config.get_path("db")))
+    db_file = config.get_path("db")
+    # the cache lives in the database named by --db/$NEWSFOLD_DB/the settings; none is created just for it
+    use_cache = not no_cache and (db_path is not None or db_file.exists())
+    db = Database(str(db_file) if use_cache else ":memory:")
     try:
         reader = ModelReader(db, ModelStore(config.get_path("models.dir")), TranslateSettings.from_config(config))
         status = EXIT_OK
