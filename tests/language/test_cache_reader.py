@@ -14,7 +14,7 @@ from newsfold.language.translate import CTranslate2Translator, TranslateSettings
 from newsfold.store.db import Database
 from tests.language.conftest import TINY
 
-SETTINGS = TranslateSettings(device="cpu", beam_size=1)
+SETTINGS = TranslateSettings(device="cpu", beam_size=1, threads=1)
 
 
 class Counting:
@@ -76,7 +76,13 @@ def test_reader_without_models_is_original_only(db: Database, tmp_path: Path) ->
 
 def test_reader_with_a_model(db: Database, tiny: ModelInfo, models: ModelStore) -> None:
     """With a model: can_translate per pair, renderings marked as machine translation with the model's name."""
-    config = load_config(environ={"NEWSFOLD_MODELS_DIR": str(models.root), "NEWSFOLD_TRANSLATE_DEVICE": "cpu"})
+    config = load_config(
+        environ={
+            "NEWSFOLD_MODELS_DIR": str(models.root),
+            "NEWSFOLD_TRANSLATE_DEVICE": "cpu",
+            "NEWSFOLD_TRANSLATE_THREADS": "1",
+        }
+    )
     reader = reader_translator(db, config)
     assert isinstance(reader, ModelReader)
     assert reader.can_translate("de", "en")
@@ -133,3 +139,13 @@ def test_pivot_comparer(db: Database, models: ModelStore) -> None:
     estonian = comparer.comparable(["Valitsus kogunes."], "et")
     assert estonian[0].language == "et" and estonian[0].translated_by is None
     assert PivotComparer(None).comparable(["x"], "fi")[0].text == "x"
+
+
+def test_reader_caches_paragraph_by_paragraph(db: Database, tiny: ModelInfo, models: ModelStore) -> None:
+    """Two texts sharing a paragraph: the shared one is translated once and reused."""
+    reader = ModelReader(db, models, SETTINGS)
+    first = reader.render("Die Regierung tagte.\n\nDer Minister sprach.", "de", "en")
+    second = reader.render("Die Regierung tagte.\n\nDie Opposition schwieg.", "de", "en")
+    assert first.text.split("\n\n")[0] == second.text.split("\n\n")[0]
+    with db.read() as conn:
+        assert conn.execute("SELECT count(*) FROM translations").fetchone()[0] == 3

@@ -41,6 +41,7 @@ def test_eager_titles_into_reader_languages(db: Database, models: ModelStore) ->
             "NEWSFOLD_MODELS_DIR": str(models.root),
             "NEWSFOLD_READER_LANGUAGES": "de,en",
             "NEWSFOLD_TRANSLATE_DEVICE": "cpu",
+            "NEWSFOLD_TRANSLATE_THREADS": "1",
         }
     )
     hook = EagerTranslation(config)
@@ -68,7 +69,11 @@ def _run(runner: CliRunner, env: dict[str, str], *args: str) -> Result:
 
 def test_cli_models_and_translate(runner: CliRunner, tmp_path: Path) -> None:
     """install (folder and .argosmodel), list, translate with the cache, remove: through the command line."""
-    env = {"NEWSFOLD_MODELS_DIR": str(tmp_path / "models"), "NEWSFOLD_TRANSLATE_DEVICE": "cpu"}
+    env = {
+        "NEWSFOLD_MODELS_DIR": str(tmp_path / "models"),
+        "NEWSFOLD_TRANSLATE_DEVICE": "cpu",
+        "NEWSFOLD_TRANSLATE_THREADS": "1",
+    }
     result = _run(runner, env, "models", "list")
     assert result.exception is None and "no translation models installed" in result.output
     result = _run(runner, env, "models", "install", str(TINY), "--from", "en", "--to", "de", "--name", "tiny-en-de")
@@ -116,7 +121,11 @@ def test_cli_install_by_name_explains(runner: CliRunner, tmp_path: Path) -> None
 
 def test_cli_translate_creates_no_database(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Without --db and no database in place, translate works uncached and leaves no file behind."""
-    env = {"NEWSFOLD_MODELS_DIR": str(tmp_path / "models"), "NEWSFOLD_TRANSLATE_DEVICE": "cpu"}
+    env = {
+        "NEWSFOLD_MODELS_DIR": str(tmp_path / "models"),
+        "NEWSFOLD_TRANSLATE_DEVICE": "cpu",
+        "NEWSFOLD_TRANSLATE_THREADS": "1",
+    }
     ModelStore(tmp_path / "models").install(TINY, name="tiny-en-de", source="en", target="de")
     folder = tmp_path / "work"
     folder.mkdir()

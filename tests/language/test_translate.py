@@ -25,7 +25,7 @@ GERMAN = (
 
 def test_translates_keeping_paragraphs(tiny: ModelInfo) -> None:
     """Each text comes back translated (nonsense, but from the model), with its paragraph count."""
-    translator = CTranslate2Translator(tiny, TranslateSettings(device="cpu", beam_size=1))
+    translator = CTranslate2Translator(tiny, TranslateSettings(device="cpu", beam_size=1, threads=1))
     out = translator.translate([GERMAN, "Kurz.", ""], "de", "en")
     assert len(out) == 3
     assert out[0].count("\n\n") == 1 and out[0] != GERMAN and out[0].strip()
@@ -45,13 +45,15 @@ def test_long_sentence_is_chunked(tiny: ModelInfo) -> None:
     """A sentence far longer than the model's limit is cut into chunks and still translated."""
     small = dataclasses.replace(tiny, max_tokens=16)
     sentence = ", ".join(["die Regierung in Bagdad"] * 200) + "."
-    out = CTranslate2Translator(small, TranslateSettings(device="cpu", beam_size=1)).translate([sentence], "de", "en")
+    out = CTranslate2Translator(small, TranslateSettings(device="cpu", beam_size=1, threads=1)).translate(
+        [sentence], "de", "en"
+    )
     assert out[0].strip()
 
 
 def test_huge_text_is_refused_quickly(tiny: ModelInfo) -> None:
     """A 200,000-word text is refused with a clear error before any work."""
-    translator = CTranslate2Translator(tiny, TranslateSettings(device="cpu"))
+    translator = CTranslate2Translator(tiny, TranslateSettings(device="cpu", threads=1))
     with pytest.raises(TranslationError, match=r"200,000 words is longer than translate\.max_words"):
         translator.translate(["Wort " * 200_000], "de", "en")
 
@@ -59,7 +61,7 @@ def test_huge_text_is_refused_quickly(tiny: ModelInfo) -> None:
 def test_unseen_script_passes_through(tiny: ModelInfo) -> None:
     """A sentence in a script the model never saw is shown as it is, the rest still translated."""
     thai = "รัฐบาลประกาศมาตรการใหม่ในวันจันทร์"
-    out = CTranslate2Translator(tiny, TranslateSettings(device="cpu", beam_size=1)).translate(
+    out = CTranslate2Translator(tiny, TranslateSettings(device="cpu", beam_size=1, threads=1)).translate(
         [f"{thai}\n\nDie Regierung tagte."], "de", "en"
     )
     first, second = out[0].split("\n\n")
@@ -77,13 +79,15 @@ def test_corrupt_after_install(tiny: ModelInfo) -> None:
     """A model broken after installation fails with ModelError when loaded, not with a crash."""
     (tiny.path / "model.bin").write_bytes(b"garbage")
     with pytest.raises(ModelError, match="cannot load"):
-        CTranslate2Translator(tiny, TranslateSettings(device="cpu")).translate(["Hallo Welt."], "de", "en")
+        CTranslate2Translator(tiny, TranslateSettings(device="cpu", threads=1)).translate(["Hallo Welt."], "de", "en")
 
 
 def test_argos_package_translates(models: ModelStore, tmp_path: pytest.TempPathFactory) -> None:
     """An installed Argos package runs through the same path (no end-of-sentence token added)."""
     info = models.install(make_argos_package(tmp_path, "de", "en"))  # type: ignore[arg-type]
-    out = CTranslate2Translator(info, TranslateSettings(device="cpu", beam_size=1)).translate([GERMAN], "de", "en")
+    out = CTranslate2Translator(info, TranslateSettings(device="cpu", beam_size=1, threads=1)).translate(
+        [GERMAN], "de", "en"
+    )
     assert out[0].strip()
 
 
@@ -115,7 +119,9 @@ def test_nllb_model(models: ModelStore, tiny: ModelInfo) -> None:
     info = models.install(TINY_NLLB)
     assert info.kind == "nllb"
     assert info.sources == ["de", "en", "es", "fr"] and info.targets == info.sources
-    out = CTranslate2Translator(info, TranslateSettings(device="cpu", beam_size=1)).translate([GERMAN], "de", "fr")
+    out = CTranslate2Translator(info, TranslateSettings(device="cpu", beam_size=1, threads=1)).translate(
+        [GERMAN], "de", "fr"
+    )
     assert out[0].strip() and "fra_Latn" not in out[0] and out[0].count("\n\n") == 1
     assert models.find("de", "en") == tiny  # a model for the one pair comes first
     found = models.find("de", "fr")

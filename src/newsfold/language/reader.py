@@ -11,6 +11,7 @@ from newsfold.config import Config
 from newsfold.language.cache import CachedTranslator
 from newsfold.language.errors import ModelError, TranslationError
 from newsfold.language.models import ModelInfo, ModelStore
+from newsfold.language.split import split_paragraphs
 from newsfold.language.translate import (
     CTranslate2Translator,
     IdentityTranslator,
@@ -124,8 +125,9 @@ class ModelReader:
         translator = self.translator(source, target)
         if translator is None:
             return OriginalOnly().render(text, source, target)
+        paragraphs = split_paragraphs(text)  # cached one by one: copies of a story share most paragraphs
         try:
-            translated = translator.translate([text], source, target)[0]
+            translated = "\n\n".join(translator.translate(paragraphs, source, target))
         except (TranslationError, ModelError) as exc:
             log.warning("showing the original: %s", exc)
             return Rendering(text=text, language=source, note=f"Not translated ({exc}); showing the original.")
