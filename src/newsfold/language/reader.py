@@ -141,7 +141,10 @@ class ModelReader:
 
 
 def reader_translator(db: Database, config: Config) -> ReaderTranslator:
-    """The translator the site and CLI use: model-backed where models are installed, else originals only."""
+    """The translator the site and CLI use: model-backed where models are installed, else originals only.
+
+    Make one per application, not per request: a model reader keeps its loaded models, which take seconds to load.
+    """
     models = ModelStore(config.get_path("models.dir"))
     if not models.list():
         return OriginalOnly()
