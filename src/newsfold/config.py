@@ -43,7 +43,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("translate.compute_type", "auto", "CTranslate2 precision: auto, int8, int8_float16, float16, float32"),
     Setting("translate.batch_size", 16, "sentences translated together"),
     Setting("translate.beam_size", 2, "beam width (1 is greedy: fastest)"),
-    Setting("translate.threads", 0, "CPU threads per translation model (0: all cores)"),
+    Setting("translate.threads", 0, "CPU threads per translation model (0: the cores this process may use)"),
     Setting("translate.max_words", 20000, "longest text translated, in words (longer ones are shown as they are)"),
     Setting("translate.pivot", "en", "language to translate through when no model covers a pair directly"),
     Setting("serve.host", "127.0.0.1", "address the site listens on"),
