@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from newsfold.cli import core
+from newsfold.cli import core, models
 from newsfold.cli.batch import batch_command
 from newsfold.cli.common import run_main
 from newsfold.cli.enrich import entity_command
@@ -26,6 +26,8 @@ for command in core.COMMANDS:
     cli.add_command(command)
 cli.add_command(batch_command)
 cli.add_command(entity_command)
+for command in models.COMMANDS:
+    cli.add_command(command)
 
 
 def main() -> None:
