@@ -41,6 +41,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("models.dir", "~/.local/share/newsfold/models", "folder of installed translation models"),
     Setting("serve.host", "127.0.0.1", "address the site listens on"),
     Setting("serve.port", 8000, "port the site listens on"),
+    Setting("fetch.host_concurrency", 1, "requests at once to one host"),
+    Setting("fetch.retries", 2, "retries of a request answered 429 or 5xx (Retry-After honoured)"),
+    Setting("fetch.obey_robots", True, "obey robots.txt (cached per host)"),
+    Setting("fetch.workers", 4, "sources fetched at once"),
+    Setting("fetch.max_items", 50, "new pages fetched per source and pass"),
     Setting("admin.token", "", "bearer token for admin endpoints (empty: admin endpoints are off)"),
 )
 

@@ -7,6 +7,7 @@ import sys
 import click
 
 from newsfold.cli import core
+from newsfold.cli import sources as sources_cli
 from newsfold.cli.common import run_main
 
 
@@ -22,6 +23,7 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
 
 for command in core.COMMANDS:
     cli.add_command(command)
+sources_cli.register(cli)
 
 
 def main() -> None:

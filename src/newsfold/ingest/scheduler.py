@@ -1,0 +1,162 @@
+"""Fetch passes over the due sources: collect in worker threads, ingest and record health in the caller's."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from newsfold.engine import StoryHook, ingest
+from newsfold.errors import InputError
+from newsfold.ingest import registry, takedowns
+from newsfold.ingest.collect import Collected, Collector
+from newsfold.ingest.registry import Source
+from newsfold.model import RawInput
+from newsfold.store.db import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class SourceResult:
+    """What one pass did for one source: responses fetched, articles new, items unchanged, failures."""
+
+    source: Source
+    fetched: int = 0
+    new: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    error: str | None = None
+    failures: list[InputError] = field(default_factory=list)
+    first_failure: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """Whether the source itself could be read."""
+        return self.error is None
+
+
+class SourcePoller:
+    """Runs fetch passes for one database: the fetching happens in threads, the writing in the calling thread."""
+
+    def __init__(
+        self,
+        db: Database,
+        collector: Collector,
+        *,
+        workers: int = 4,
+        batch_size: int = 64,
+        story_hooks: Sequence[StoryHook] = (),
+    ) -> None:
+        """Poll sources of db with collector."""
+        self.db = db
+        self.collector = collector
+        self.workers = max(1, workers)
+        self.batch_size = batch_size
+        self.story_hooks = list(story_hooks)
+
+    @property
+    def stop(self) -> threading.Event:
+        """The event that stops fetching (shared with the fetcher)."""
+        return self.collector.fetcher.stop
+
+    def wanted(self, urls: Sequence[str]) -> list[str]:
+        """URLs not fetched before and not taken down (read in the worker's own connection)."""
+        with self.db.read() as conn:
+            return [u for u in registry.unseen_urls(conn, urls) if not takedowns.url_blocked(conn, u)]
+
+    def due(self, now: datetime | None = None) -> list[Source]:
+        """The sources due now."""
+        with self.db.read() as conn:
+            return registry.due_sources(conn, now)
+
+    def run_pass(
+        self, sources: Sequence[Source] | None = None, on_result: Callable[[SourceResult], None] | None = None
+    ) -> list[SourceResult]:
+        """Fetch each source (the due ones by default) once; ingest what is new; record each source's health."""
+        todo = list(self.due() if sources is None else sources)
+        results: list[SourceResult] = []
+        if not todo:
+            return results
+        with ThreadPoolExecutor(max_workers=min(self.workers, len(todo)), thread_name_prefix="fetch") as pool:
+            futures: list[Future[Collected]] = [
+                pool.submit(self.collector.collect, source, self.wanted) for source in todo
+            ]
+            try:
+                for future in as_completed(futures):
+                    result = self._store(future.result())
+                    results.append(result)
+                    if on_result:
+                        on_result(result)
+            finally:
+                if self.stop.is_set():
+                    for pending in futures:
+                        pending.cancel()
+        return results
+
+    def _stream(self, collected: Collected, taken: list[str]) -> Iterator[RawInput]:
+        """The collected inputs, stopping early (and noting which were taken) when asked to stop."""
+        for url, raw in zip(collected.input_urls, collected.inputs, strict=True):
+            if self.stop.is_set():
+                return
+            taken.append(url)
+            yield raw
+
+    def _store(self, collected: Collected) -> SourceResult:
+        """Ingest one source's pages and record its health; pages not ingested stay unseen for the next pass."""
+        source = collected.source
+        result = SourceResult(
+            source=source,
+            fetched=collected.fetched,
+            unchanged=collected.unchanged,
+            failures=list(collected.failures),
+        )
+        taken: list[str] = []
+        if collected.inputs:
+            report = ingest(
+                self.db,
+                self._stream(collected, taken),
+                batch_size=self.batch_size,
+                story_hooks=self.story_hooks,
+            )
+            result.new = report.new
+            result.unchanged += report.unchanged
+            result.failures.extend(report.failures)
+        collected.inputs.clear()
+        result.failed = len(result.failures)
+        with self.db.write() as conn:
+            registry.mark_seen(conn, source.id, taken)
+            registry.mark_seen(conn, source.id, collected.done_urls, status="failed")
+            if collected.error is not None and self.stop.is_set():
+                result.error = collected.error  # interrupted by shutdown: not the source's fault
+            elif collected.error is not None:
+                result.error = collected.error
+                result.failed += 1
+                result.first_failure = source.failures == 0
+                registry.record_failure(conn, source, collected.error)
+            else:
+                registry.record_success(
+                    conn,
+                    source,
+                    etag=collected.etag,
+                    last_modified=collected.last_modified,
+                    new_items=result.new,
+                )
+        return result
+
+    def seconds_to_next(self, limit: float) -> float:
+        """Seconds until the next source is due, at most limit."""
+        with self.db.read() as conn:
+            when = registry.next_due(conn)
+        if when is None:
+            return limit
+        return max(0.0, min(limit, (when - datetime.now(UTC)).total_seconds()))
+
+    def loop(self, on_result: Callable[[SourceResult], None] | None = None, idle: float = 30.0) -> None:
+        """Fetch due sources until stopped, sleeping until the next one is due (at most idle seconds)."""
+        while not self.stop.is_set():
+            self.run_pass(on_result=on_result)
+            self.stop.wait(max(0.2, self.seconds_to_next(idle)))
