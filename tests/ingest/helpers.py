@@ -101,3 +101,16 @@ def raw_server(script: list[tuple[bytes, float]]) -> Iterator[str]:
         done.set()
         thread.join(timeout=2)
         listener.close()
+
+
+def invoke(runner: object, args: list[str]) -> tuple[int, str]:
+    """Run the CLI in-process as `newsfold` does (commands return their exit status); (status, output)."""
+    from click.testing import CliRunner
+
+    from newsfold.cli import cli
+
+    assert isinstance(runner, CliRunner)
+    result = runner.invoke(cli, args, standalone_mode=False)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return int(result.return_value or 0), result.output

@@ -51,9 +51,12 @@ def iter_warc_stream(
     """Yield a RawInput per HTML response record of a WARC stream (gzip or not), one record in memory at a time."""
     index = 0
     try:
-        for record in ArchiveIterator(stream, arc2warc=True):
+        for record in ArchiveIterator(stream):
             if on_record:
                 on_record(1)
+            if record.format != "warc":
+                yield InputError(location, f"not a readable WARC archive ({record.format} record found)")
+                return
             if record.rec_type != "response" or record.http_headers is None:
                 continue
             status = record.http_headers.get_statuscode()
