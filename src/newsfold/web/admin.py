@@ -1,6 +1,7 @@
 """The sources page (with its JSON twin) and the authenticated admin takedown endpoint."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: FastAPI must see the dependencies in the annotations of the
+# nested route functions as objects, not as strings naming variables local to admin_router.
 
 import hmac
 from dataclasses import asdict
