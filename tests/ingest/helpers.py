@@ -10,11 +10,45 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from html import escape
 
-WORDS = (
-    "minister council harbour election village river market border treaty farmers court budget storm railway "
-    "hospital teachers protest agreement energy drought vaccine museum festival bridge coastline parliament "
-    "negotiators ceasefire exports shipping inflation wages students scientists satellite volcano glacier"
-).split()
+WORDS = [
+    "minister",
+    "council",
+    "harbour",
+    "election",
+    "village",
+    "river",
+    "market",
+    "border",
+    "treaty",
+    "farmers",
+    "court",
+    "budget",
+    "storm",
+    "railway",
+    "hospital",
+    "teachers",
+    "protest",
+    "agreement",
+    "energy",
+    "drought",
+    "vaccine",
+    "museum",
+    "festival",
+    "bridge",
+    "coastline",
+    "parliament",
+    "negotiators",
+    "ceasefire",
+    "exports",
+    "shipping",
+    "inflation",
+    "wages",
+    "students",
+    "scientists",
+    "satellite",
+    "volcano",
+    "glacier",
+]
 
 
 def paragraphs(seed: int, count: int = 6, words: int = 45) -> list[str]:

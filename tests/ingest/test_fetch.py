@@ -72,7 +72,7 @@ def test_loopback_refused_without_allowance(server: HTTPServer) -> None:
 )
 def test_private_literals_refused(url: str) -> None:
     """Metadata, private, IPv6 loopback and odd spellings of 127.0.0.1 are all refused."""
-    with make_fetcher(allowed_networks=()) as fetcher, pytest.raises(InputError, match="refused|resolve"):
+    with make_fetcher(allowed_networks=()) as fetcher, pytest.raises(InputError, match=r"refused|resolve"):
         fetcher.fetch(url)
 
 

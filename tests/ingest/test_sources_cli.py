@@ -70,10 +70,10 @@ def test_opml_import_export(tmp_path: Path, runner: CliRunner) -> None:
         '<outline text="B" type="rss" xmlUrl="https://b.example/feed"/></outline></body></opml>'
     )
     db = str(tmp_path / "o.db")
-    status, out = invoke(runner, ["sources", "import", str(opml), "--db", db])
+    _, out = invoke(runner, ["sources", "import", str(opml), "--db", db])
     assert "2 sources added, 0 already there" in out
     assert "0 sources added, 2 already there" in invoke(runner, ["sources", "import", str(opml), "--db", db])[1]
-    status, exported = invoke(runner, ["sources", "export", "--db", db])
+    _, exported = invoke(runner, ["sources", "export", "--db", db])
     assert 'version="2.0"' in exported and 'category="/World"' in exported and "https://a.example/feed" in exported
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from click.testing import CliRunner
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import httpx
+from click.testing import CliRunner
 from fastapi import FastAPI
 
 from newsfold.config import load_config
