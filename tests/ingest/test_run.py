@@ -43,9 +43,7 @@ def _wait_for_stories(base: str, count: int, process: subprocess.Popen[bytes], l
     raise AssertionError(f"only {len(stories)} stories after {limit} s")
 
 
-def test_run_fetches_serves_and_stops_cleanly_on_sigterm(
-    tmp_path: Path, runner: CliRunner, server: HTTPServer
-) -> None:
+def test_run_fetches_serves_and_stops_cleanly_on_sigterm(tmp_path: Path, runner: CliRunner, server: HTTPServer) -> None:
     """Add a feed, `newsfold run`, watch its stories appear on the site, SIGTERM: exit 0, database consistent."""
     feed = serve_gazette(server, pages=3)
     db = str(tmp_path / "run.db")

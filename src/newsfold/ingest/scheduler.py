@@ -9,12 +9,13 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from newsfold.engine import StoryHook, ingest
+from newsfold.engine import StoryHook, default_steps, ingest
 from newsfold.errors import InputError
 from newsfold.ingest import registry, takedowns
 from newsfold.ingest.collect import Collected, Collector
 from newsfold.ingest.registry import Source
 from newsfold.model import RawInput
+from newsfold.pipeline import Step
 from newsfold.store.db import Database
 
 log = logging.getLogger(__name__)
@@ -50,13 +51,15 @@ class SourcePoller:
         workers: int = 4,
         batch_size: int = 64,
         story_hooks: Sequence[StoryHook] = (),
+        steps: Sequence[Step] | None = None,
     ) -> None:
-        """Poll sources of db with collector."""
+        """Poll sources of db with collector; the steps (made once, so models load once) run on every page."""
         self.db = db
         self.collector = collector
         self.workers = max(1, workers)
         self.batch_size = batch_size
         self.story_hooks = list(story_hooks)
+        self.steps = list(steps) if steps is not None else default_steps()
 
     @property
     def stop(self) -> threading.Event:
@@ -119,6 +122,7 @@ class SourcePoller:
             report = ingest(
                 self.db,
                 self._stream(collected, taken),
+                steps=self.steps,
                 batch_size=self.batch_size,
                 story_hooks=self.story_hooks,
             )
