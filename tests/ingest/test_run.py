@@ -79,3 +79,49 @@ def test_run_fetches_serves_and_stops_cleanly_on_sigterm(tmp_path: Path, runner:
     assert articles == 4 and orphans == 0 and sizes == 4
     assert seen == 4
     assert health["last_success"] and health["failures"] == 0
+
+
+def test_sigterm_in_the_middle_of_a_pass_loses_nothing(tmp_path: Path, runner: CliRunner, server: HTTPServer) -> None:
+    """SIGTERM while pages are still being fetched: exit 0, what was stored is whole, the rest comes next time."""
+    from werkzeug import Request, Response
+
+    from tests.ingest.helpers import article_html, rss
+
+    def slow_page(request: Request) -> Response:
+        time.sleep(0.4)
+        return Response(article_html(f"Slow {request.path}", seed=len(request.path) * 7), content_type="text/html")
+
+    items = []
+    for i in range(12):
+        server.expect_request(f"/slow/{i}").respond_with_handler(slow_page)
+        items.append((f"Slow {i}", server.url_for(f"/slow/{i}"), None))
+    server.expect_request("/slow.xml").respond_with_data(rss(items), content_type="application/rss+xml")
+    db = str(tmp_path / "stop.db")
+    config = tmp_path / "newsfold.toml"
+    config.write_text('[fetch]\nhost_delay = 0.0\nallowed_networks = ["127.0.0.1/32"]\n')
+    invoke(runner, ["sources", "add", server.url_for("/slow.xml"), "--name", "Slow", "--db", db])
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "NEWSFOLD_CONFIG": str(config)}
+    command = [sys.executable, "-c", "from newsfold.cli import main; main()", "run", "--db", db, "--no-serve"]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and sum(1 for r, _ in server.log if r.path.startswith("/slow/")) < 3:
+            time.sleep(0.1)
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, err.decode()
+    database = Database(db)
+    with database.read() as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        seen = conn.execute("SELECT count(*) FROM source_items").fetchone()[0]
+        orphans = conn.execute("SELECT count(*) FROM articles WHERE story_id IS NULL").fetchone()[0]
+        failures = conn.execute("SELECT failures FROM sources").fetchone()[0]
+    database.close()
+    assert stored < 12  # stopped part-way
+    assert seen == stored  # only pages actually stored are remembered: the others are fetched next time
+    assert orphans == 0 and failures == 0

@@ -53,6 +53,8 @@ def report_ingest(report: IngestReport) -> int:
     """Print the failures (one line each) and a summary; return the exit status."""
     for failure in report.failures:
         error(str(failure))
+    if report.blocked:
+        click.echo(f"{report.blocked} documents skipped: taken down (see `newsfold takedown --list`)", err=True)
     click.echo(
         f"{report.inputs} inputs read, {report.documents} documents, {report.new} new, "
         f"{report.unchanged} already stored, {len(report.failures)} failed",
