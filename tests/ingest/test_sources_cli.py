@@ -182,3 +182,20 @@ def test_ingest_opml_and_sitemap_urls(tmp_path: Path, runner: CliRunner, server:
     status, out = invoke(runner, args)
     assert status == 0, out
     assert "3 new" in out
+
+
+def test_run_reports_each_unreachable_source_once(capsys: pytest.CaptureFixture[str]) -> None:
+    """`run` names an unreachable source once, stays quiet while it keeps failing, and says when it is back."""
+    from newsfold.cli.sources import LiveReport
+    from newsfold.ingest.scheduler import SourceResult
+
+    report = LiveReport()
+    down = registry.Source(id=1, url="https://down.example/feed", name="Down")
+    for failures in (0, 1, 2):
+        down.failures = failures
+        report(SourceResult(source=down, error="cannot resolve down.example"))
+    down.failures = 3
+    report(SourceResult(source=down, new=2))
+    err = capsys.readouterr().err
+    assert err.count("Down is unreachable: cannot resolve down.example") == 1
+    assert "Down: reachable again" in err

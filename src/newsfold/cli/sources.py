@@ -289,14 +289,25 @@ class _Shutdown:
             signal.signal(sig, old)
 
 
-def _report_live(result: SourceResult) -> None:
-    """In `run`: a source's first failure in a row once, its recovery, and what it brought."""
-    if result.error and result.first_failure:
-        error(f"{result.source.name}: {result.source.url} unreachable: {result.error} (will retry quietly)")
-    elif not result.error and result.source.failures:
-        click.echo(f"{result.source.name}: reachable again", err=True)
-    if result.new:
-        click.echo(describe(result), err=True)
+class LiveReport:
+    """What `run` prints: each unreachable source once (until it recovers), recoveries, and what came in."""
+
+    def __init__(self) -> None:
+        """Nothing reported yet."""
+        self.unreachable: set[int] = set()
+
+    def __call__(self, result: SourceResult) -> None:
+        """Report one source's pass."""
+        source = result.source
+        if result.error:
+            if source.id not in self.unreachable:
+                self.unreachable.add(source.id)
+                error(f"{source.name} is unreachable: {result.error}; retrying quietly")
+        elif source.id in self.unreachable or source.failures:
+            self.unreachable.discard(source.id)
+            click.echo(f"{source.name}: reachable again", err=True)
+        if result.new:
+            click.echo(describe(result), err=True)
 
 
 @click.command("run")
@@ -333,7 +344,7 @@ def run_command(
                 thread.start()
                 click.echo(f"newsfold is serving http://{server.config.host}:{server.config.port}/", err=True)
             click.echo("fetching sources on their intervals (SIGTERM or Ctrl-C to stop)", err=True)
-            poller.loop(on_result=_report_live, idle=5.0)
+            poller.loop(on_result=LiveReport(), idle=5.0)
     finally:
         stop.set()
         stop_server()

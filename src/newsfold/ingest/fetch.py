@@ -168,13 +168,14 @@ class GuardedBackend(httpcore.SyncBackend):
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except (socket.gaierror, UnicodeError) as exc:
-            raise httpcore.ConnectError(f"cannot resolve {host} ({exc})") from exc
+            why = exc.strerror if isinstance(exc, socket.gaierror) and exc.strerror else str(exc)
+            raise httpcore.ConnectError(f"cannot resolve {host} ({why})") from exc
         addresses: list[str] = []
         for info in infos:
             address = str(info[4][0])
-            reason = self.policy.refusal(address)
-            if reason is not None:
-                raise BlockedAddressError(f"{host} resolves to a refused address: {reason}")
+            refusal = self.policy.refusal(address)
+            if refusal is not None:
+                raise BlockedAddressError(f"{host} resolves to a refused address: {refusal}")
             if address not in addresses:
                 addresses.append(address)
         if not addresses:
@@ -450,6 +451,8 @@ class Fetcher:
             raise InputError(url, f"refused: {exc}") from exc
         except httpx.TimeoutException as exc:
             raise InputError(url, f"timed out after {self.settings.timeout:g} s") from exc
+        except httpx.ConnectError as exc:
+            raise InputError(url, str(exc) or "cannot connect") from exc
         except httpx.HTTPError as exc:
             raise InputError(url, f"request failed ({exc})") from exc
         finally:
