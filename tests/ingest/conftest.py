@@ -26,6 +26,7 @@ def _module_server() -> Iterator[HTTPServer]:
 def server(_module_server: HTTPServer) -> Iterator[HTTPServer]:
     """The module's local server, with no handlers and an empty log."""
     _module_server.clear()
+    _module_server.no_handler_status_code = 404  # an unhandled /robots.txt reads as "no rules", as on most sites
     yield _module_server
     _module_server.clear()
 

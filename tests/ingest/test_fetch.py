@@ -16,7 +16,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from newsfold.errors import InputError
-from newsfold.ingest.fetch import Fetcher, retry_after_seconds
+from newsfold.ingest.fetch import Fetcher, HostGate, host_key, retry_after_seconds
 from tests.ingest.conftest import make_fetcher
 from tests.ingest.helpers import raw_server
 
@@ -226,8 +226,23 @@ def test_politeness_spaces_requests_to_one_host(server: HTTPServer) -> None:
     with fetcher:
         for _ in range(3):
             fetcher.fetch(server.url_for("/p"))
-    assert len(waits) == 2
-    assert waits[0] > 0.4 and waits[1] > 0.9  # starts are booked 0.5 s apart, so the third waits about 1 s
+    assert len(waits) == 2 and all(w > 0 for w in waits)  # the second and third request waited their turn
+
+
+def test_host_gate_books_starts_apart() -> None:
+    """The gate spaces starts on one host by the delay, and leaves other hosts alone."""
+    now = [100.0]
+    gate = HostGate(concurrency=2, delay=0.5, clock=lambda: now[0])
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        now[0] += seconds
+
+    for host in ("a", "a", "b", "a"):
+        gate.acquire(host, sleep)
+        gate.release(host)
+    assert waits == [0.5, 0.5]
 
 
 def test_retries_honour_retry_after(server: HTTPServer) -> None:
@@ -258,6 +273,12 @@ def test_retries_back_off_then_give_up(server: HTTPServer) -> None:
     assert waits == [1.0, 2.0, 4.0]
 
 
+def test_host_key() -> None:
+    """Hosts are keyed by scheme, lower-case name and port; IPv6 literals keep their brackets."""
+    assert host_key("HTTPS://News.Example/a") == "https://news.example:443"
+    assert host_key("http://[::1]:8080/x") == "http://[::1]:8080"
+
+
 def test_retry_after_parsing() -> None:
     """Seconds, HTTP dates and garbage."""
     assert retry_after_seconds("120") == 120.0
@@ -276,3 +297,25 @@ def test_unreachable_server_is_a_clear_error() -> None:
         fetcher.fetch(f"http://127.0.0.1:{port}/feed")
     assert caught.value.location.endswith("/feed")
     assert "\n" not in str(caught.value)
+
+
+def test_robots_unavailable_allows_unreachable_forbids(server: HTTPServer) -> None:
+    """RFC 9309: a 4xx robots.txt means no rules; a 5xx means complete disallow, for a while only."""
+    server.expect_request("/page").respond_with_data("ok")
+    with make_fetcher() as fetcher:  # the server answers 404 to /robots.txt
+        assert fetcher.fetch(server.url_for("/page")).body == b"ok"
+    server.clear()
+    server.no_handler_status_code = 404
+    server.expect_request("/robots.txt").respond_with_data("down", status=503)
+    server.expect_request("/page").respond_with_data("ok")
+    with make_fetcher() as fetcher:
+        with pytest.raises(InputError, match=r"robots\.txt answered HTTP 503"):
+            fetcher.fetch(server.url_for("/page"))
+        assert "/page" not in [r.path for r, _ in server.log]
+    with make_fetcher(robots_retry=0.0) as fetcher:
+        with pytest.raises(InputError, match="503"):
+            fetcher.fetch(server.url_for("/page"))
+        server.clear()
+        server.no_handler_status_code = 404
+        server.expect_request("/page").respond_with_data("back")
+        assert fetcher.fetch(server.url_for("/page")).body == b"back"  # robots.txt asked again, now a 404

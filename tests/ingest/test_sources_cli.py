@@ -89,10 +89,12 @@ def test_fetch_pass_feed_pages_and_full_text(tmp_path: Path, runner: CliRunner, 
     database = Database(db)
     with database.read() as conn:
         titles = sorted(r[0] for r in conn.execute("SELECT title FROM articles"))
+        names = {r[0] for r in conn.execute("SELECT source_name FROM articles")}
         stories = conn.execute("SELECT count(*) FROM stories WHERE size > 0").fetchone()[0]
     database.close()
     assert titles == ["Full text story", "Gazette story 0", "Gazette story 1"]
     assert stories == 3
+    assert names == {"Gazette"}  # the registered source names articles whose pages name no site
     assert not [r for r, _ in server.log if r.path == "/news/full"]  # full text was used, the page not fetched
     status, out = invoke(runner, [*fast, "fetch", "--db", db, *ALLOW, "--all"])
     assert "0 new, 3 unchanged" in out

@@ -157,7 +157,7 @@ class Collector:
             response = self.fetcher.fetch(url)
         except InputError as exc:
             out.failures.append(exc)
-            if "robots.txt" in exc.reason:
+            if exc.reason == "disallowed by robots.txt":
                 out.done_urls.append(url)
             return
         out.fetched += 1

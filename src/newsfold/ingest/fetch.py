@@ -56,6 +56,7 @@ class FetchSettings:
     max_retry_after: float = 120.0
     obey_robots: bool = True
     robots_ttl: float = 3600.0
+    robots_retry: float = 600.0
     allowed_networks: tuple[str, ...] = ()
 
     @classmethod
@@ -251,10 +252,11 @@ class _Decoder:
 class HostGate:
     """Per-host politeness: at most N requests at once to a host, and a delay between two starts."""
 
-    def __init__(self, concurrency: int, delay: float) -> None:
+    def __init__(self, concurrency: int, delay: float, clock: Callable[[], float] = time.monotonic) -> None:
         """Gate hosts with these limits."""
         self.concurrency = max(1, concurrency)
         self.delay = max(0.0, delay)
+        self.clock = clock
         self._lock = threading.Lock()
         self._slots: dict[str, threading.BoundedSemaphore] = {}
         self._next: dict[str, float] = {}
@@ -265,9 +267,9 @@ class HostGate:
             slot = self._slots.setdefault(host, threading.BoundedSemaphore(self.concurrency))
         slot.acquire()
         with self._lock:
-            start = max(time.monotonic(), self._next.get(host, 0.0))
+            start = max(self.clock(), self._next.get(host, 0.0))
             self._next[host] = start + self.delay
-        wait = start - time.monotonic()
+        wait = start - self.clock()
         if wait > 0:
             sleep(wait)
 
@@ -299,7 +301,10 @@ def host_key(url: str) -> str:
     """scheme://host:port of a URL: the unit of politeness and of robots.txt."""
     parts = urlsplit(url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{parts.scheme}://{host}:{port}"
 
 
 class Fetcher:
@@ -342,7 +347,7 @@ class Fetcher:
             },
         )
         self.gate = HostGate(self.settings.host_concurrency, self.settings.host_delay)
-        self._robots: dict[str, tuple[float, RobotFileParser | None]] = {}
+        self._robots: dict[str, tuple[float, RobotFileParser | None, str | None]] = {}
         self._robots_lock = threading.Lock()
 
     def _interruptible_sleep(self, seconds: float) -> None:
@@ -369,36 +374,48 @@ class Fetcher:
         if parts.username or parts.password:
             raise InputError(url, "URLs with credentials are not fetched")
 
-    def _robots_for(self, url: str) -> RobotFileParser | None:
-        """The host's robots.txt rules (fetched once per host and cached), or None when it has none."""
+    def _robots_for(self, url: str) -> tuple[RobotFileParser | None, str | None]:
+        """The host's robots.txt rules, cached per host: (rules or None for allow-all, a problem that forbids all).
+
+        As RFC 9309 says: a 4xx means no rules; a 5xx or an unreachable robots.txt means complete disallow, which is
+        kept only briefly (robots_retry) so a host that comes back is fetched again soon.
+        """
         key = host_key(url)
         now = time.monotonic()
         with self._robots_lock:
             cached = self._robots.get(key)
-        if cached is not None and now - cached[0] < self.settings.robots_ttl:
-            return cached[1]
+        if cached is not None and now < cached[0]:
+            return cached[1], cached[2]
         parser: RobotFileParser | None = None
+        problem: str | None = None
+        expires = now + self.settings.robots_ttl
         try:
             response = self._request(key + "/robots.txt", {}, check_robots=False, retries=0)
         except InputError as exc:
-            log.info("robots.txt of %s unreadable (%s); treated as allowing all", key, exc.reason)
+            if exc.reason.startswith("refused"):
+                raise InputError(url, exc.reason) from exc
+            problem = f"robots.txt unreachable ({exc.reason}); not fetching from this host for now"
+            expires = now + self.settings.robots_retry
         else:
-            if response.status in (401, 403):
-                parser = RobotFileParser()
-                parser.parse(["User-agent: *", "Disallow: /"])
+            if response.status >= 500 or response.status == 429:
+                problem = f"robots.txt answered HTTP {response.status}; not fetching from this host for now"
+                expires = now + self.settings.robots_retry
             elif response.status == 200:
                 parser = RobotFileParser()
                 parser.parse(response.body.decode("utf-8", errors="replace").splitlines())
         with self._robots_lock:
-            self._robots[key] = (now, parser)
-        return parser
+            self._robots[key] = (expires, parser, problem)
+        return parser, problem
 
-    def allowed_by_robots(self, url: str) -> bool:
-        """Whether robots.txt lets our user agent fetch url."""
+    def check_robots(self, url: str) -> None:
+        """Raise InputError when robots.txt does not let our user agent fetch url (or cannot be read)."""
         if not self.settings.obey_robots:
-            return True
-        parser = self._robots_for(url)
-        return parser is None or parser.can_fetch(self.settings.user_agent, url)
+            return
+        parser, problem = self._robots_for(url)
+        if problem is not None:
+            raise InputError(url, problem)
+        if parser is not None and not parser.can_fetch(self.settings.user_agent, url):
+            raise InputError(url, "disallowed by robots.txt")
 
     def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Response:
         """GET url (conditionally when etag/last_modified are given); InputError(url, reason) when it fails."""
@@ -418,8 +435,8 @@ class Fetcher:
             if self.stop.is_set():
                 raise InputError(start_url, "fetching stopped")
             self._check_url(url)
-            if check_robots and not self.allowed_by_robots(url):
-                raise InputError(url, "disallowed by robots.txt")
+            if check_robots:
+                self.check_robots(url)
             response = self._once(url, headers)
             if response.status in REDIRECTS and "location" in response.headers:
                 if len(hops) >= self.settings.max_redirects:

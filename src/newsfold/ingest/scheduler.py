@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from newsfold.engine import StoryHook, default_steps, ingest
 from newsfold.errors import InputError
 from newsfold.ingest import registry, takedowns
 from newsfold.ingest.collect import Collected, Collector
 from newsfold.ingest.registry import Source
-from newsfold.model import RawInput
+from newsfold.model import Article, RawInput, SourceRef
 from newsfold.pipeline import Step
 from newsfold.store.db import Database
 
@@ -40,6 +41,37 @@ class SourceResult:
         return self.error is None
 
 
+def _unnamed(article: Article) -> bool:
+    """Whether an article's source has no real name (none, or only its URL's host, as extractors fall back to)."""
+    name = (article.source.name or "").strip().lower()
+    if not name:
+        return True
+    parts = urlsplit(article.source.url or article.canonical_url or article.origin.location)
+    hosts = {parts.netloc.lower(), (parts.hostname or "").lower()}
+    return name in hosts or name in {h.removeprefix("www.") for h in hosts}
+
+
+class SourceDefaults:
+    """A step that gives articles from a registered source its name and language where the page told neither."""
+
+    name = "source-defaults"
+
+    def __init__(self) -> None:
+        """No source yet; the poller sets one before ingesting each source's pages."""
+        self.source: Source | None = None
+
+    def __call__(self, articles: Iterable[Article]) -> Iterator[Article]:
+        """Fill in the current source's name and language."""
+        for article in articles:
+            source = self.source
+            if source is not None:
+                if _unnamed(article):
+                    article.source = SourceRef(name=source.name, url=article.source.url)
+                if not article.language and source.language:
+                    article.language = source.language
+            yield article
+
+
 class SourcePoller:
     """Runs fetch passes for one database: the fetching happens in threads, the writing in the calling thread."""
 
@@ -59,7 +91,8 @@ class SourcePoller:
         self.workers = max(1, workers)
         self.batch_size = batch_size
         self.story_hooks = list(story_hooks)
-        self.steps = list(steps) if steps is not None else default_steps()
+        self.defaults = SourceDefaults()
+        self.steps = [*(steps if steps is not None else default_steps()), self.defaults]
 
     @property
     def stop(self) -> threading.Event:
@@ -118,6 +151,7 @@ class SourcePoller:
             failures=list(collected.failures),
         )
         taken: list[str] = []
+        self.defaults.source = source
         if collected.inputs:
             report = ingest(
                 self.db,
