@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import gzip
+import shutil
 import socket
+import ssl
+import subprocess
 import time
 import zlib
 from collections.abc import Iterator
 from email.utils import formatdate
+from pathlib import Path
 from typing import Any
 
 import brotli
@@ -319,3 +323,41 @@ def test_robots_unavailable_allows_unreachable_forbids(server: HTTPServer) -> No
         server.no_handler_status_code = 404
         server.expect_request("/page").respond_with_data("back")
         assert fetcher.fetch(server.url_for("/page")).body == b"back"  # robots.txt asked again, now a 404
+
+
+def _certificates(folder: Path) -> tuple[Path, Path, Path]:
+    """A throwaway CA and a certificate for news.example signed by it (made with the openssl command)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is not installed")
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+
+    def run(*args: str) -> None:
+        subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
+
+    run("req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=newsfold test CA")
+    run("req", *ec, "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=news.example")
+    (folder / "ext.cnf").write_text("subjectAltName=DNS:news.example\n")
+    run(
+        "x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+        "-out", "leaf.pem", "-days", "2", "-extfile", "ext.cnf",
+    )  # fmt: skip
+    return folder / "ca.pem", folder / "leaf.pem", folder / "leaf.key"
+
+
+def test_https_pinned_address_keeps_sni_and_certificate_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over TLS the socket goes to the checked address while SNI and the certificate check use the host name."""
+    ca, cert, key = _certificates(tmp_path)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    httpd = HTTPServer(host="127.0.0.1", port=0, ssl_context=context)
+    httpd.no_handler_status_code = 404
+    httpd.expect_request("/secure").respond_with_data("over tls")
+    httpd.start()
+    fake_dns(monkeypatch, {"news.example": ["127.0.0.1"]})
+    try:
+        with make_fetcher(ca_file=str(ca)) as fetcher:
+            assert fetcher.fetch(f"https://news.example:{httpd.port}/secure").body == b"over tls"
+            with pytest.raises(InputError, match="CERTIFICATE|certificate|IP address mismatch"):
+                fetcher.fetch(f"https://127.0.0.1:{httpd.port}/secure")  # the name is checked, not just the key
+    finally:
+        httpd.stop()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import email.utils
 import logging
 import socket
+import ssl
 import threading
 import time
 import zlib
@@ -58,6 +59,7 @@ class FetchSettings:
     robots_ttl: float = 3600.0
     robots_retry: float = 600.0
     allowed_networks: tuple[str, ...] = ()
+    ca_file: str | None = None
 
     @classmethod
     def from_config(cls, config: Config, allow: Iterable[str] = (), **overrides: Any) -> FetchSettings:
@@ -325,8 +327,13 @@ class Fetcher:
         self._deadline = _Deadline()
         self.backend = GuardedBackend(self.policy, self._deadline)
         transport = httpx.HTTPTransport(retries=0)
+        ssl_context = (
+            ssl.create_default_context(cafile=self.settings.ca_file)
+            if self.settings.ca_file
+            else httpx.create_ssl_context()
+        )
         transport._pool = httpcore.ConnectionPool(  # the guarded backend pins every connection
-            ssl_context=httpx.create_ssl_context(),
+            ssl_context=ssl_context,
             max_connections=64,
             max_keepalive_connections=32,
             keepalive_expiry=5.0,
