@@ -80,6 +80,14 @@ def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+_KIND_NAMES = {bool: "true or false", int: "an integer", float: "a number", list: "a list", str: "a string"}
+
+
+def _kind(default: Any) -> str:
+    """How a setting's kind of value is named in errors."""
+    return _KIND_NAMES.get(type(default), type(default).__name__)
+
+
 def _coerce(setting: Setting, value: Any, origin: str) -> Any:
     """Convert a value (a string from the environment) to the kind of the setting's default."""
     default = setting.default
@@ -94,13 +102,13 @@ def _coerce(setting: Setting, value: Any, origin: str) -> Any:
             if isinstance(default, list):
                 return [item.strip() for item in value.split(",") if item.strip()]
         except ValueError as exc:
-            raise ConfigError(f"{origin}: {setting.name} must be a {type(default).__name__}") from exc
+            raise ConfigError(f"{origin}: {setting.name} must be {_kind(default)}") from exc
     if isinstance(default, bool) != isinstance(value, bool) or (
         isinstance(default, (int, float)) and not isinstance(value, (int, float))
     ):
-        raise ConfigError(f"{origin}: {setting.name} must be a {type(default).__name__}")
+        raise ConfigError(f"{origin}: {setting.name} must be {_kind(default)}")
     if isinstance(default, list) and not isinstance(value, list):
-        raise ConfigError(f"{origin}: {setting.name} must be a list")
+        raise ConfigError(f"{origin}: {setting.name} must be {_kind(default)}")
     return value
 
 

@@ -68,9 +68,26 @@ def ingest(
 ) -> IngestReport:
     """Ingest inputs into db; every batch is one transaction, so a killed run loses nothing written."""
     report = IngestReport()
-    folder = folder or Folder()
     stream = run(steps if steps is not None else default_steps(), extract_all(inputs, report), report.run)
-    for batch in batched(stream, batch_size):
+    store_articles(
+        db, stream, report, folder=folder, batch_size=batch_size, on_progress=on_progress, story_hooks=story_hooks
+    )
+    return report
+
+
+def store_articles(
+    db: Database,
+    articles: Iterable[Article],
+    report: IngestReport,
+    *,
+    folder: Folder | None = None,
+    batch_size: int = 64,
+    on_progress: Callable[[int], None] | None = None,
+    story_hooks: Sequence[StoryHook] = (),
+) -> None:
+    """Store extracted articles and fold them, one transaction per batch, counting into report."""
+    folder = folder or Folder()
+    for batch in batched(articles, batch_size):
         with db.write() as conn:
             allowed = drop_blocked(conn, batch)  # taken-down URLs and sources never come back
             report.blocked += len(batch) - len(allowed)
@@ -83,4 +100,3 @@ def ingest(
             hook(db, changed)
         if on_progress:
             on_progress(len(batch))
-    return report
