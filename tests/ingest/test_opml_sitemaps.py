@@ -84,3 +84,17 @@ def test_sitemap_index_and_hostile_sitemaps() -> None:
         parse_sitemap(bomb, "bomb.xml")
     with pytest.raises(InputError, match="not a sitemap"):
         parse_sitemap(b"<html></html>", "page")
+
+
+def test_gzipped_sitemap_and_its_bomb() -> None:
+    """sitemap.xml.gz is read; a gzip bomb posing as one stops at the cap."""
+    import gzip
+
+    from newsfold.ingest.sitemaps import looks_like_sitemap
+
+    packed = gzip.compress(NEWS_SITEMAP)
+    assert looks_like_sitemap(packed)
+    assert len(parse_sitemap(packed, "news.xml.gz").entries) == 2
+    bomb = gzip.compress(b"<urlset>" + b" " * (8 * 1024 * 1024))
+    with pytest.raises(InputError, match="limit"):
+        parse_sitemap(bomb, "bomb.xml.gz", max_bytes=1024 * 1024)

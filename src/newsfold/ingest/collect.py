@@ -130,7 +130,7 @@ class Collector:
 
     def _sitemap(self, out: Collected, response: Response, wanted: UrlFilter) -> None:
         """Take the newest new URLs of a sitemap, following an index to its first few children."""
-        sitemap = parse_sitemap(response.body, response.url)
+        sitemap = parse_sitemap(response.body, response.url, self.fetcher.settings.max_bytes)
         entries = list(sitemap.entries)
         for child in sitemap.children[: self.max_sitemaps]:
             if self.fetcher.stop.is_set():
@@ -140,7 +140,7 @@ class Collector:
                 out.fetched += 1
                 if child_response.status != 200:
                     raise InputError(child, f"HTTP {child_response.status}")
-                entries.extend(parse_sitemap(child_response.body, child).entries)
+                entries.extend(parse_sitemap(child_response.body, child, self.fetcher.settings.max_bytes).entries)
             except InputError as exc:
                 out.failures.append(exc)
         urls = [e.url for e in entries]

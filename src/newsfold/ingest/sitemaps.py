@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from xml.etree.ElementTree import Element
@@ -57,14 +58,34 @@ def _date(value: str | None) -> datetime | None:
         return None
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def gunzip_capped(data: bytes, limit: int, location: str) -> bytes:
+    """Bytes of a gzipped file (sitemap.xml.gz), refusing more than limit once decompressed."""
+    if not data.startswith(GZIP_MAGIC):
+        return data
+    decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    try:
+        out = decompressor.decompress(data, limit + 1)
+    except zlib.error as exc:
+        raise InputError(location, f"corrupt gzip data ({exc})") from exc
+    if len(out) > limit or decompressor.unconsumed_tail:
+        raise InputError(location, f"over the {limit} byte limit once decompressed")
+    return out
+
+
 def looks_like_sitemap(data: bytes) -> bool:
-    """Whether bytes are a sitemap or sitemap index."""
+    """Whether bytes are a sitemap or sitemap index (gzipped or not)."""
+    if data.startswith(GZIP_MAGIC):
+        data = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(data[:65536], 4096)
     head = data[:4096].lower()
     return b"<urlset" in head or b"<sitemapindex" in head
 
 
-def parse_sitemap(data: bytes, location: str) -> Sitemap:
-    """Entries (newest first when dated) or children of a sitemap; InputError when unreadable or unsafe."""
+def parse_sitemap(data: bytes, location: str, max_bytes: int = 50 * 1024 * 1024) -> Sitemap:
+    """Entries (newest first when dated) or children of a sitemap (or .xml.gz); InputError when unreadable or unsafe."""
+    data = gunzip_capped(data, max_bytes, location)
     try:
         root = SafeET.fromstring(data)
     except DefusedXmlException as exc:
