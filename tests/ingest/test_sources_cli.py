@@ -201,3 +201,37 @@ def test_run_reports_each_unreachable_source_once(capsys: pytest.CaptureFixture[
     err = capsys.readouterr().err
     assert err.count("Down is unreachable: cannot resolve down.example") == 1
     assert "Down: reachable again" in err
+
+
+def test_sitemap_index_source(server: HTTPServer, db: Database) -> None:
+    """A sitemap index source leads through its (gzipped) child sitemaps to new pages, newest first."""
+    import gzip
+
+    child = (
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        + "".join(
+            f"<url><loc>{server.url_for(f'/sm/{i}')}</loc><lastmod>2026-11-{10 + i}T00:00:00Z</lastmod></url>"
+            for i in range(3)
+        )
+        + "</urlset>"
+    )
+    server.expect_request("/index.xml").respond_with_data(
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{server.url_for('/child.xml.gz')}</loc></sitemap></sitemapindex>",
+        content_type="application/xml",
+    )
+    server.expect_request("/child.xml.gz").respond_with_data(
+        gzip.compress(child.encode()), content_type="application/gzip"
+    )
+    for i in range(3):
+        server.expect_request(f"/sm/{i}").respond_with_data(
+            article_html(f"Sitemap page {i}", seed=700 + i), content_type="text/html"
+        )
+    with db.write() as conn:
+        registry.add_source(conn, server.url_for("/index.xml"), name="Indexed")
+    with make_fetcher() as fetcher:
+        results = SourcePoller(db, Collector(fetcher, max_items=2)).run_pass()
+    assert results[0].error is None and results[0].new == 2
+    with db.read() as conn:
+        titles = sorted(r[0] for r in conn.execute("SELECT title FROM articles"))
+    assert titles == ["Sitemap page 1", "Sitemap page 2"]  # the two newest

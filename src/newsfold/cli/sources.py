@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import threading
 from collections.abc import Callable
@@ -325,6 +326,9 @@ def run_command(
     db = Database(str(config.get_path("db")))
     stop = threading.Event()
     poller = _poller(config, db, allow, stop)
+    config_path = (ctx.find_root().obj or {}).get("config_path")
+    if config_path:  # the site reads the same settings file (admin.token) as this command
+        os.environ["NEWSFOLD_CONFIG"] = str(config_path)
     server = None if no_serve else _server(db, str(config["serve.host"]), int(config["serve.port"]))
     with db.read() as conn:
         empty = not registry.list_sources(conn)
