@@ -15,7 +15,7 @@ from newsfold.errors import InputError
 from newsfold.ingest import registry, takedowns
 from newsfold.ingest.collect import Collected, Collector
 from newsfold.ingest.registry import Source
-from newsfold.model import Article, RawInput, SourceRef
+from newsfold.model import Article, SourceRef
 from newsfold.pipeline import Step
 from newsfold.store.db import Database
 
@@ -133,16 +133,8 @@ class SourcePoller:
                         pending.cancel()
         return results
 
-    def _stream(self, collected: Collected, taken: list[str]) -> Iterator[RawInput]:
-        """The collected inputs, stopping early (and noting which were taken) when asked to stop."""
-        for url, raw in zip(collected.input_urls, collected.inputs, strict=True):
-            if self.stop.is_set():
-                return
-            taken.append(url)
-            yield raw
-
     def _store(self, collected: Collected) -> SourceResult:
-        """Ingest one source's pages and record its health; pages not ingested stay unseen for the next pass."""
+        """Ingest one source's pages (all that were fetched, even when stopping) and record its health."""
         source = collected.source
         result = SourceResult(
             source=source,
@@ -150,12 +142,11 @@ class SourcePoller:
             unchanged=collected.unchanged,
             failures=list(collected.failures),
         )
-        taken: list[str] = []
         self.defaults.source = source
         if collected.inputs:
             report = ingest(
                 self.db,
-                self._stream(collected, taken),
+                collected.inputs,
                 steps=self.steps,
                 batch_size=self.batch_size,
                 story_hooks=self.story_hooks,
@@ -166,7 +157,7 @@ class SourcePoller:
         collected.inputs.clear()
         result.failed = len(result.failures)
         with self.db.write() as conn:
-            registry.mark_seen(conn, source.id, taken)
+            registry.mark_seen(conn, source.id, collected.input_urls)
             registry.mark_seen(conn, source.id, collected.done_urls, status="failed")
             if collected.error is not None and self.stop.is_set():
                 result.error = collected.error  # interrupted by shutdown: not the source's fault
