@@ -109,9 +109,12 @@ def serve(per_feed: int) -> tuple[ThreadingHTTPServer, str]:
     """A threaded local server of feeds (/feed/N.xml) and pages (/page/N/M), bound to 127.0.0.1."""
 
     class Handler(BaseHTTPRequestHandler):
+        """Feeds and pages made on request from their paths."""
+
         protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:
+            """Answer one GET."""
             parts = self.path.strip("/").split("/")
             if parts[0] == "feed":
                 body, kind = feed(base, int(parts[1].split(".")[0]), per_feed), "application/rss+xml"
@@ -126,6 +129,7 @@ def serve(per_feed: int) -> tuple[ThreadingHTTPServer, str]:
             self.wfile.write(body)
 
         def log_message(self, format: str, *args: object) -> None:
+            """Stay quiet."""
             return
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -106,6 +106,7 @@ def raw_server(script: list[tuple[bytes, float]]) -> Iterator[str]:
     done = threading.Event()
 
     def serve_one(conn: socket.socket) -> None:
+        """Play the script to one client."""
         with conn:
             try:
                 conn.recv(65536)
@@ -118,6 +119,7 @@ def raw_server(script: list[tuple[bytes, float]]) -> Iterator[str]:
                 return
 
     def loop() -> None:
+        """Accept clients until closed."""
         while not done.is_set():
             try:
                 conn, _ = listener.accept()

@@ -31,6 +31,7 @@ def fake_dns(monkeypatch: pytest.MonkeyPatch, table: dict[str, list[str]]) -> No
     """Resolve the named hosts to the given addresses; everything else as usual."""
 
     def resolve(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        """getaddrinfo with the table first."""
         if host in table:
             out = []
             for address in table[host]:
@@ -157,7 +158,10 @@ def test_declared_and_endless_bodies_cut_at_cap(server: HTTPServer) -> None:
     server.expect_request("/big").respond_with_data(b"x" * (2 * 1024 * 1024))
 
     def endless(request: Request) -> Response:
+        """A body that does not end (within reason)."""
+
         def chunks() -> Iterator[bytes]:
+            """64 KB chunks, 256 MB at most."""
             for _ in range(4096):  # 256 MB at most, in case the client did not stop
                 yield b"y" * 65536
 
@@ -202,6 +206,7 @@ def test_conditional_get(server: HTTPServer, fetcher: Fetcher) -> None:
     stamp = formatdate(usegmt=True)
 
     def handler(request: Request) -> Response:
+        """304 when both validators match, else the feed with them."""
         if request.headers.get("If-None-Match") == '"v1"' and request.headers.get("If-Modified-Since") == stamp:
             return Response(status=304)
         return Response("<rss/>", headers={"ETag": '"v1"', "Last-Modified": stamp})
@@ -245,6 +250,7 @@ def test_host_gate_books_starts_apart() -> None:
     waits: list[float] = []
 
     def sleep(seconds: float) -> None:
+        """Advance the fake clock instead of sleeping."""
         waits.append(seconds)
         now[0] += seconds
 
@@ -337,6 +343,7 @@ def _certificates(folder: Path) -> tuple[Path, Path, Path]:
     ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
 
     def run(*args: str) -> None:
+        """Run one openssl command in the folder."""
         subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
 
     run("req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=newsfold test CA")

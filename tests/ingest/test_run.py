@@ -88,6 +88,7 @@ def test_sigterm_in_the_middle_of_a_pass_loses_nothing(tmp_path: Path, runner: C
     from tests.ingest.helpers import article_html, rss
 
     def slow_page(request: Request) -> Response:
+        """A page that takes 0.4 s to come."""
         time.sleep(0.4)
         return Response(article_html(f"Slow {request.path}", seed=len(request.path) * 7), content_type="text/html")
 

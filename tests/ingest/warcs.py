@@ -16,6 +16,7 @@ def write_warc(path: Path, pages: Iterable[tuple[str, str]], extras: bool = True
         writer = WARCWriter(handle, gzip=path.name.endswith(".gz"))
 
         def response(url: str, body: bytes, content_type: str, status: str = "200 OK") -> None:
+            """Write one HTTP response record."""
             headers = StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1")
             record = writer.create_warc_record(
                 url, "response", payload=BytesIO(body), length=len(body), http_headers=headers

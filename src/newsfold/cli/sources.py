@@ -338,6 +338,7 @@ def run_command(
     thread = None
 
     def stop_server() -> None:
+        """Ask the site to shut down (it finishes the requests in flight)."""
         if server is not None:
             server.should_exit = True
 

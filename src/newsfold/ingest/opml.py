@@ -46,6 +46,7 @@ def parse_opml(data: bytes, location: str) -> list[Outline]:
     found: list[Outline] = []
 
     def walk(node: Element, path: list[str]) -> None:
+        """Collect the outlines below node; folders without a URL add their name to the category path."""
         for child in node.findall("outline"):
             url = child.get("xmlUrl") or child.get("xmlurl") or child.get("url")
             name = child.get("title") or child.get("text")
