@@ -235,3 +235,19 @@ def test_sitemap_index_source(server: HTTPServer, db: Database) -> None:
     with db.read() as conn:
         titles = sorted(r[0] for r in conn.execute("SELECT title FROM articles"))
     assert titles == ["Sitemap page 1", "Sitemap page 2"]  # the two newest
+
+
+def test_home_page_source_finds_its_feed(server: HTTPServer, db: Database) -> None:
+    """A site's home page added as a source leads to the feed it names; an article page stays a page."""
+    serve_gazette(server, pages=1)
+    server.expect_request("/").respond_with_data(
+        '<html><head><link rel="alternate" type="application/rss+xml" href="/feed.xml?x=1&amp;y=2"></head>'
+        "<body>Front page</body></html>",
+        content_type="text/html",
+    )
+    with db.write() as conn:
+        registry.add_source(conn, server.url_for("/"), name="Home")
+    with make_fetcher() as fetcher:
+        results = SourcePoller(db, Collector(fetcher)).run_pass()
+    assert results[0].error is None and results[0].new == 2
+    assert any(r.path == "/feed.xml" and r.query_string == b"x=1&y=2" for r, _ in server.log)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
 
 from newsfold.errors import InputError
 from newsfold.ingest.feeds import FeedEntry, looks_like_feed, parse_feed
@@ -48,6 +51,27 @@ def page_input(response: Response) -> RawInput:
         charset=response.charset,
         url=response.url,
     )
+
+
+_LINK_TAG = re.compile(rb"<link\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(rb"""([a-zA-Z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+FEED_TYPES = (b"application/rss+xml", b"application/atom+xml", b"application/feed+json")
+
+
+def discover_feed(response: Response) -> str | None:
+    """The feed a site's home page names (<link rel="alternate" type="...rss+xml">), or None.
+
+    Only for a home page (path "/"): an article page names its site's feed too, and must stay a page.
+    """
+    if urlsplit(response.url).path not in ("", "/"):
+        return None
+    for tag in _LINK_TAG.findall(response.body[:262144]):
+        attrs = {m[0].lower(): (m[1] or m[2] or m[3]) for m in _ATTRIBUTE.findall(tag)}
+        rel = attrs.get(b"rel", b"").lower().split()
+        if b"alternate" in rel and attrs.get(b"type", b"").lower() in FEED_TYPES and attrs.get(b"href"):
+            href = html.unescape(attrs[b"href"].decode("utf-8", errors="replace").strip())
+            return urljoin(response.url, href)
+    return None
 
 
 def _is_html(response: Response) -> bool:
@@ -97,21 +121,32 @@ class Collector:
         body = response.body
         if kind == "feed" or (kind == "auto" and looks_like_feed(body, response.media_type)):
             out.kind = "feed"
-            feed = parse_feed(body, response.url, response.media_type)
-            if feed.error:
-                out.failures.append(InputError(response.url, feed.error))
-                if not feed.entries:
-                    raise InputError(response.url, feed.error)
-            self._entries(out, feed.entries, wanted)
+            self._feed(out, response, wanted)
         elif kind == "sitemap" or (kind == "auto" and looks_like_sitemap(body)):
             out.kind = "sitemap"
             self._sitemap(out, response, wanted)
+        elif kind == "auto" and _is_html(response) and (discovered := discover_feed(response)):
+            out.kind = "feed"
+            feed_response = self.fetcher.fetch(discovered)
+            out.fetched += 1
+            if feed_response.status != 200:
+                raise InputError(discovered, f"HTTP {feed_response.status} from the feed the home page names")
+            self._feed(out, feed_response, wanted)
         elif _is_html(response):
             out.kind = "page"
             out.inputs.append(page_input(response))
             out.input_urls.append(response.url)
         else:
             raise InputError(response.url, f"neither a feed, a sitemap nor an HTML page ({response.media_type})")
+
+    def _feed(self, out: Collected, response: Response, wanted: UrlFilter) -> None:
+        """Read a feed document and take its new entries; a malformed feed gives what it can."""
+        feed = parse_feed(response.body, response.url, response.media_type)
+        if feed.error:
+            out.failures.append(InputError(response.url, feed.error))
+            if not feed.entries:
+                raise InputError(response.url, feed.error)
+        self._entries(out, feed.entries, wanted)
 
     def _entries(self, out: Collected, entries: Sequence[FeedEntry], wanted: UrlFilter) -> None:
         """Take each new entry: its full text when the feed carries the whole article, else its page."""
