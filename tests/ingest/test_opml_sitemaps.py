@@ -94,6 +94,7 @@ def test_gzipped_sitemap_and_its_bomb() -> None:
 
     packed = gzip.compress(NEWS_SITEMAP)
     assert looks_like_sitemap(packed)
+    assert not looks_like_sitemap(b"\x1f\x8b" + b"garbage")
     assert len(parse_sitemap(packed, "news.xml.gz").entries) == 2
     bomb = gzip.compress(b"<urlset>" + b" " * (8 * 1024 * 1024))
     with pytest.raises(InputError, match="limit"):

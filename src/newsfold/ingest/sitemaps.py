@@ -78,7 +78,10 @@ def gunzip_capped(data: bytes, limit: int, location: str) -> bytes:
 def looks_like_sitemap(data: bytes) -> bool:
     """Whether bytes are a sitemap or sitemap index (gzipped or not)."""
     if data.startswith(GZIP_MAGIC):
-        data = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(data[:65536], 4096)
+        try:
+            data = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(data[:65536], 4096)
+        except zlib.error:
+            return False
     head = data[:4096].lower()
     return b"<urlset" in head or b"<sitemapindex" in head
 
