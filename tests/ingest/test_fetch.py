@@ -373,3 +373,14 @@ def test_https_pinned_address_keeps_sni_and_certificate_check(tmp_path: Path, mo
                 fetcher.fetch(f"https://127.0.0.1:{httpd.port}/secure")  # the name is checked, not just the key
     finally:
         httpd.stop()
+
+
+def test_malformed_redirect_is_an_error_not_a_crash() -> None:
+    """A Location with an impossible port ends the request with one clear line."""
+    script = [(b"HTTP/1.1 302 Found\r\nLocation: http://example.org:99999/x\r\nContent-Length: 0\r\n\r\n", 0.0)]
+    with (
+        raw_server(script) as base,
+        make_fetcher(obey_robots=False) as fetcher,
+        pytest.raises(InputError, match="malformed URL"),
+    ):
+        fetcher.fetch(base + "/moved")

@@ -251,3 +251,21 @@ def test_home_page_source_finds_its_feed(server: HTTPServer, db: Database) -> No
         results = SourcePoller(db, Collector(fetcher)).run_pass()
     assert results[0].error is None and results[0].new == 2
     assert any(r.path == "/feed.xml" and r.query_string == b"x=1&y=2" for r, _ in server.log)
+
+
+def test_malformed_links_are_failures_not_crashes(server: HTTPServer, db: Database) -> None:
+    """Broken entry links fail alone; the pass goes on."""
+    serve_gazette(server, pages=1)
+    items = [
+        ("Gazette story 0", server.url_for("/news/0"), None),
+        ("Broken", "http://[not-an-address/x", None),
+        ("Bad port", "http://example.org:99999/x", None),
+    ]
+    server.expect_request("/broken.xml").respond_with_data(rss(items), content_type="application/rss+xml")
+    with db.write() as conn:
+        registry.add_source(conn, server.url_for("/broken.xml"), name="Broken")
+    with make_fetcher() as fetcher:
+        results = SourcePoller(db, Collector(fetcher)).run_pass()
+    assert results[0].error is None and results[0].new == 1
+    malformed = [f.location for f in results[0].failures if f.reason.startswith("malformed URL")]
+    assert malformed == ["http://example.org:99999/x"]

@@ -7,10 +7,10 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from newsfold.errors import InputError
-from newsfold.ingest.feeds import FeedEntry, looks_like_feed, parse_feed
+from newsfold.ingest.feeds import FeedEntry, join_url, looks_like_feed, parse_feed
 from newsfold.ingest.fetch import Fetcher, Response
 from newsfold.ingest.registry import Source
 from newsfold.ingest.sitemaps import looks_like_sitemap, parse_sitemap
@@ -70,7 +70,7 @@ def discover_feed(response: Response) -> str | None:
         rel = attrs.get(b"rel", b"").lower().split()
         if b"alternate" in rel and attrs.get(b"type", b"").lower() in FEED_TYPES and attrs.get(b"href"):
             href = html.unescape(attrs[b"href"].decode("utf-8", errors="replace").strip())
-            return urljoin(response.url, href)
+            return join_url(response.url, href)
     return None
 
 

@@ -109,6 +109,14 @@ def _check_xml(data: bytes, location: str) -> str | None:
     return None
 
 
+def join_url(base: str, link: str) -> str | None:
+    """A link resolved against its base, or None when it is malformed."""
+    try:
+        return urljoin(base, link)
+    except ValueError:
+        return None
+
+
 def _when(struct: Any) -> datetime | None:
     """feedparser's parsed time tuple to an aware datetime."""
     if not struct:
@@ -132,7 +140,7 @@ def _xml_entry(item: Any, base: str) -> FeedEntry:
         authors = [item["author"]]
     language = next((c.get("language") for c in contents if c.get("language")), None)
     return FeedEntry(
-        url=urljoin(base, link) if link else None,
+        url=join_url(base, str(link)) if link else None,
         title=item.get("title"),
         published=_when(item.get("published_parsed") or item.get("updated_parsed")),
         content_html=content,
@@ -187,7 +195,7 @@ def parse_json_feed(data: bytes, location: str) -> Feed:
                     continue
         entries.append(
             FeedEntry(
-                url=urljoin(base, str(url)) if url else None,
+                url=join_url(base, str(url)) if url else None,
                 title=item.get("title"),
                 published=published,
                 content_html=content,

@@ -375,7 +375,11 @@ class Fetcher:
 
     def _check_url(self, url: str) -> None:
         """Only absolute http(s) URLs with a host."""
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 (a port out of range raises here)
+        except ValueError as exc:
+            raise InputError(url, f"malformed URL ({exc})") from exc
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise InputError(url, "only http and https URLs are fetched")
         if parts.username or parts.password:
@@ -449,7 +453,10 @@ class Fetcher:
                 if len(hops) >= self.settings.max_redirects:
                     raise InputError(start_url, f"more than {self.settings.max_redirects} redirects")
                 hops.append(url)
-                url = urljoin(url, response.headers["location"])
+                try:
+                    url = urljoin(url, response.headers["location"])
+                except ValueError as exc:
+                    raise InputError(start_url, f"malformed redirect ({exc})") from exc
                 continue
             if response.status in RETRYABLE and attempt < retries:
                 wait = retry_after_seconds(response.headers.get("retry-after"))

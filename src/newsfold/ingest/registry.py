@@ -74,7 +74,11 @@ def _from_row(row: sqlite3.Row) -> Source:
 def check_source_url(url: str) -> str:
     """A source URL as stored: absolute http(s) with a host, or InputError."""
     url = url.strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (a port out of range raises here)
+    except ValueError as exc:
+        raise InputError(url, f"malformed URL ({exc})") from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InputError(url, "a source must be an http or https URL")
     return url

@@ -46,8 +46,11 @@ def _unnamed(article: Article) -> bool:
     name = (article.source.name or "").strip().lower()
     if not name:
         return True
-    parts = urlsplit(article.source.url or article.canonical_url or article.origin.location)
-    hosts = {parts.netloc.lower(), (parts.hostname or "").lower()}
+    try:
+        parts = urlsplit(article.source.url or article.canonical_url or article.origin.location)
+        hosts = {parts.netloc.lower(), (parts.hostname or "").lower()}
+    except ValueError:
+        return False
     return name in hosts or name in {h.removeprefix("www.") for h in hosts}
 
 

@@ -30,7 +30,10 @@ def normalize_url(url: str) -> str:
     """A URL as the block list keeps it: lower-case scheme and host, no default port, final / or fragment."""
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
-    port = parts.port
+    try:
+        port = parts.port
+    except ValueError:  # out of range: keep what was written
+        port, host = None, parts.netloc.lower()
     if port and not ((parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)):
         host = f"{host}:{port}"
     path = parts.path.rstrip("/") or "/"
@@ -68,7 +71,10 @@ def _log(conn: sqlite3.Connection, kind: str, target: str, reason: str, actor: s
 
 def take_down_url(conn: sqlite3.Connection, url: str, reason: str = "", actor: str = "cli") -> Takedown:
     """Remove every article from url and block it; logged."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError as exc:
+        raise InputError(url, f"malformed URL ({exc})") from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InputError(url, "a takedown needs an http or https URL")
     target = normalize_url(url)
@@ -124,12 +130,13 @@ def list_takedowns(conn: sqlite3.Connection) -> list[Takedown]:
 
 def url_blocked(conn: sqlite3.Connection, url: str | None) -> bool:
     """Whether a URL is on the block list."""
-    if not url or urlsplit(url).scheme not in ("http", "https"):
+    try:
+        if not url or urlsplit(url).scheme not in ("http", "https"):
+            return False
+        target = normalize_url(url)
+    except ValueError:
         return False
-    return (
-        conn.execute("SELECT 1 FROM blocklist WHERE kind = 'url' AND value = ?", (normalize_url(url),)).fetchone()
-        is not None
-    )
+    return conn.execute("SELECT 1 FROM blocklist WHERE kind = 'url' AND value = ?", (target,)).fetchone() is not None
 
 
 def article_blocked(conn: sqlite3.Connection, article: Article) -> bool:
