@@ -122,3 +122,16 @@ def test_bytes_are_never_a_path_or_url() -> None:
         feed = parse_feed(data, "http://g.example/feed")
         assert feed.entries == []
         assert feed.error
+
+
+def test_json_feed_with_values_of_the_wrong_kind() -> None:
+    """Numbers, lists and nulls where strings belong are ignored, not trusted."""
+    doc = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": 42,
+        "items": [{"id": 1, "url": "http://h.example/a", "title": ["x"], "content_html": 7, "date_published": 3}],
+    }
+    feed = parse_feed(json.dumps(doc).encode(), "http://h.example/feed.json")
+    entry = feed.entries[0]
+    assert feed.title is None and entry.url == "http://h.example/a" and entry.title is None
+    assert entry.content_html is None and entry.published is None

@@ -113,6 +113,9 @@ class Collector:
             self._read_source(out, response, wanted)
         except InputError as exc:
             out.error = exc.reason
+        except (ValueError, LookupError, UnicodeError) as exc:  # a source's bytes are untrusted: fail it, not the pass
+            log.warning("%s: unreadable source", source.url, exc_info=True)
+            out.error = f"unreadable source ({type(exc).__name__}: {exc})"
         return out
 
     def _read_source(self, out: Collected, response: Response, wanted: UrlFilter) -> None:

@@ -165,6 +165,11 @@ def parse_xml_feed(data: bytes, location: str) -> Feed:
     return Feed(title=feed.get("title"), entries=entries, language=feed.get("language"), error=problem)
 
 
+def _str(value: object) -> str | None:
+    """A JSON value when it is a non-empty string, else None (feeds put numbers and lists anywhere)."""
+    return value if isinstance(value, str) and value else None
+
+
 def parse_json_feed(data: bytes, location: str) -> Feed:
     """A JSON Feed 1.0/1.1 document."""
     try:
@@ -174,37 +179,39 @@ def parse_json_feed(data: bytes, location: str) -> Feed:
     if not isinstance(doc, dict) or "jsonfeed.org" not in str(doc.get("version", "")):
         raise InputError(location, "not a JSON Feed (no jsonfeed.org version)")
     entries: list[FeedEntry] = []
-    base = str(doc.get("home_page_url") or doc.get("feed_url") or location)
+    base = _str(doc.get("home_page_url")) or _str(doc.get("feed_url")) or location
     items = doc.get("items") if isinstance(doc.get("items"), list) else []
     for item in items or []:
         if not isinstance(item, dict):
             continue
-        url = item.get("url") or item.get("external_url")
+        url = _str(item.get("url")) or _str(item.get("external_url"))
         authors_raw = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
         authors = [str(a["name"]) for a in authors_raw if isinstance(a, dict) and a.get("name")]
-        content = item.get("content_html")
-        if not content and item.get("content_text"):
-            content = "".join(f"<p>{escape(p)}</p>" for p in str(item["content_text"]).split("\n\n") if p.strip())
+        content = _str(item.get("content_html"))
+        text = _str(item.get("content_text"))
+        if not content and text:
+            content = "".join(f"<p>{escape(p)}</p>" for p in text.split("\n\n") if p.strip())
         published = None
         for key in ("date_published", "date_modified"):
-            if isinstance(item.get(key), str):
+            stamp = _str(item.get(key))
+            if stamp:
                 try:
-                    published = datetime.fromisoformat(item[key].replace("Z", "+00:00"))
+                    published = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
                     break
                 except ValueError:
                     continue
         entries.append(
             FeedEntry(
-                url=join_url(base, str(url)) if url else None,
-                title=item.get("title"),
+                url=join_url(base, url) if url else None,
+                title=_str(item.get("title")),
                 published=published,
                 content_html=content,
-                summary=item.get("summary"),
+                summary=_str(item.get("summary")),
                 authors=authors,
-                language=item.get("language") or doc.get("language"),
+                language=_str(item.get("language")) or _str(doc.get("language")),
             )
         )
-    return Feed(title=doc.get("title"), entries=entries, language=doc.get("language"))
+    return Feed(title=_str(doc.get("title")), entries=entries, language=_str(doc.get("language")))
 
 
 def parse_feed(data: bytes, location: str, media_type: str | None = None) -> Feed:
