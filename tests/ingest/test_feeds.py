@@ -129,7 +129,9 @@ def test_json_feed_with_values_of_the_wrong_kind() -> None:
     doc = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": 42,
-        "items": [{"id": 1, "url": "http://h.example/a", "title": ["x"], "content_html": 7, "date_published": 3}],
+        "items": [
+            {"id": 1, "url": "http://h.example/a", "title": ["x"], "content_html": 7, "date_published": 3, "authors": 5}
+        ],
     }
     feed = parse_feed(json.dumps(doc).encode(), "http://h.example/feed.json")
     entry = feed.entries[0]

@@ -185,7 +185,9 @@ def parse_json_feed(data: bytes, location: str) -> Feed:
         if not isinstance(item, dict):
             continue
         url = _str(item.get("url")) or _str(item.get("external_url"))
-        authors_raw = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
+        authors_raw = item.get("authors") if isinstance(item.get("authors"), list) else []
+        if not authors_raw and isinstance(item.get("author"), dict):
+            authors_raw = [item["author"]]
         authors = [str(a["name"]) for a in authors_raw if isinstance(a, dict) and a.get("name")]
         content = _str(item.get("content_html"))
         text = _str(item.get("content_text"))
