@@ -185,7 +185,8 @@ def parse_json_feed(data: bytes, location: str) -> Feed:
         if not isinstance(item, dict):
             continue
         url = _str(item.get("url")) or _str(item.get("external_url"))
-        authors_raw = item.get("authors") if isinstance(item.get("authors"), list) else []
+        given = item.get("authors")
+        authors_raw: list[Any] = given if isinstance(given, list) else []
         if not authors_raw and isinstance(item.get("author"), dict):
             authors_raw = [item["author"]]
         authors = [str(a["name"]) for a in authors_raw if isinstance(a, dict) and a.get("name")]
