@@ -47,6 +47,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fetch.workers", 4, "sources fetched at once"),
     Setting("fetch.max_items", 50, "new pages fetched per source and pass"),
     Setting("admin.token", "", "bearer token for admin endpoints (empty: admin endpoints are off)"),
+    Setting("enrich.highlights", 5, "most highlight sentences chosen per story (at least 3 where the text allows)"),
+    Setting("enrich.recognizer", "auto", "entity recogniser: auto (spaCy when enrich.spacy_model is installed), rules"),
+    Setting("enrich.spacy_model", "", "installed spaCy pipeline for entities, e.g. en_core_web_sm (needs [nlp])"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -31,7 +31,11 @@ def make_inputs(folder: Path) -> dict[str, Path]:
     """One good file and one of each kind of bad input."""
     folder.mkdir()
     good = folder / "good.txt"
-    good.write_text("A headline about a harbour\n\nThe harbour reopened on Monday after storms closed it.\n")
+    good.write_text(
+        "Harbour reopens after the storms\n\nThe harbour of the town reopened on Monday after storms had closed "
+        "it for a week, the port authority said. Fishing boats returned to their moorings in the afternoon, and "
+        "the ferry to the islands will run again from Tuesday.\n"
+    )
     empty = folder / "empty.txt"
     empty.write_text("")
     binary = folder / "binary.txt"
@@ -40,7 +44,11 @@ def make_inputs(folder: Path) -> dict[str, Path]:
     with big.open("wb") as handle:
         handle.truncate(50 * 1024 * 1024)
     latin = folder / "latin1.txt"
-    latin.write_bytes("Un titre\n\nLe café de la gare a rouvert ses portes après l'été.\n".encode("latin-1"))
+    latin.write_bytes(
+        "Le café de la gare rouvre\n\nLe café de la gare a rouvert ses portes après l'été, a annoncé la mairie "
+        "lundi. Les habitués sont revenus dès le matin, et le patron prévoit de garder la terrasse ouverte "
+        "jusqu'à la fin du mois d'octobre.\n".encode("latin-1")
+    )
     return {"good": good, "empty": empty, "binary": binary, "big": big, "latin": latin}
 
 
@@ -65,7 +73,7 @@ def test_each_bad_input_named_on_one_line_and_the_rest_kept(tmp_path: Path) -> N
     assert "Traceback" not in err
     with sqlite3.connect(db) as conn:
         texts = [row[0] for row in conn.execute("SELECT text FROM articles")]
-    assert any("harbour reopened" in t for t in texts)
+    assert any("harbour of the town reopened" in t for t in texts)
     assert any("café de la gare" in t for t in texts)
 
 

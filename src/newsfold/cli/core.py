@@ -75,7 +75,7 @@ def run_ingest(ctx: click.Context, db: Database, paths: Iterable[str]) -> Ingest
             db,
             _counted(iter_inputs(paths, max_bytes=int(config["ingest.max_bytes"]), fetcher=fetcher), advance),
             batch_size=int(config["ingest.batch_size"]),
-            story_hooks=story_hooks(),
+            story_hooks=story_hooks(config),
         )
 
 

@@ -71,6 +71,23 @@ def is_url(value: str) -> bool:
     return value.lower().startswith(("http://", "https://"))
 
 
+def expand_paths(paths: Iterable[str]) -> Iterator[Path | tuple[str, str]]:
+    """Every file the paths name (directories walked), or (path, reason) for a path that yields none."""
+    for raw_path in paths:
+        path = Path(raw_path)
+        if not path.exists():
+            yield (raw_path, "no such file or directory")
+        elif path.is_dir():
+            found = False
+            for file in _walk(path):
+                found = True
+                yield file
+            if not found:
+                yield (raw_path, "directory holds no readable files (.txt, .html, .htm, .warc, feeds)")
+        else:
+            yield path
+
+
 def _one_file(path: Path, max_bytes: int, fetcher: Fetcher | None) -> Iterator[RawInput | InputError]:
     """The inputs of one file: a WARC archive's pages, a feed's or OPML list's articles, or the file itself."""
     from newsfold.ingest import sourcefiles
@@ -105,16 +122,8 @@ def iter_inputs(
         if is_url(raw_path):
             yield from sourcefiles.url_inputs(raw_path, fetcher)
             continue
-        path = Path(raw_path)
-        if not path.exists():
-            yield InputError(raw_path, "no such file or directory")
-            continue
-        if path.is_dir():
-            found = False
-            for file in _walk(path):
-                found = True
-                yield from _one_file(file, max_bytes, fetcher)
-            if not found:
-                yield InputError(raw_path, "directory holds no readable files (.txt, .html, .htm, .warc, feeds)")
-            continue
-        yield from _one_file(path, max_bytes, fetcher)
+        for found in expand_paths([raw_path]):
+            if isinstance(found, tuple):
+                yield InputError(*found)
+                continue
+            yield from _one_file(found, max_bytes, fetcher)

@@ -16,12 +16,14 @@ from newsfold.store import articles as articles_db
 from newsfold.store import stories as stories_db
 from newsfold.store.db import Database
 from newsfold.web.admin import admin_router
+from newsfold.web.entities import entities_router
 
 
 def create_app(db: Database) -> FastAPI:
     """Build the app over one database."""
     app = FastAPI(title="newsfold", version="0.1.0")
     templates = Jinja2Templates(directory=str(resources.files("newsfold.web") / "templates"))
+    app.include_router(entities_router(db))
 
     def latest(limit: int) -> list[dict[str, Any]]:
         with db.read() as conn:
