@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from newsfold.errors import InputError
 from newsfold.extract import extract
 from newsfold.fold import Folder
+from newsfold.ingest.takedowns import drop_blocked
 from newsfold.language import LanguageStep
 from newsfold.model import Article, RawInput
 from newsfold.pipeline import RunReport, Step, batched, run
@@ -28,6 +29,7 @@ class IngestReport:
     documents: int = 0
     new: int = 0
     unchanged: int = 0
+    blocked: int = 0
     stories_changed: set[str] = field(default_factory=set)
     failures: list[InputError] = field(default_factory=list)
     run: RunReport = field(default_factory=RunReport)
@@ -87,10 +89,12 @@ def store_articles(
     folder = folder or Folder()
     for batch in batched(articles, batch_size):
         with db.write() as conn:
-            new = articles_db.insert_articles(conn, batch)
+            allowed = drop_blocked(conn, batch)  # taken-down URLs and sources never come back
+            report.blocked += len(batch) - len(allowed)
+            new = articles_db.insert_articles(conn, allowed)
             changed = folder.fold(conn, new) if new else set()
         report.new += len(new)
-        report.unchanged += len(batch) - len(new)
+        report.unchanged += len(allowed) - len(new)
         report.stories_changed |= changed
         for hook in story_hooks:
             hook(db, changed)

@@ -7,6 +7,7 @@ import sys
 import click
 
 from newsfold.cli import core, models
+from newsfold.cli import sources as sources_cli
 from newsfold.cli.batch import batch_command
 from newsfold.cli.common import run_main
 from newsfold.cli.enrich import entity_command
@@ -24,6 +25,7 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
 
 for command in core.COMMANDS:
     cli.add_command(command)
+sources_cli.register(cli)
 cli.add_command(batch_command)
 cli.add_command(entity_command)
 for command in models.COMMANDS:

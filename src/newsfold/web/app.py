@@ -9,11 +9,13 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from newsfold.config import load_config
 from newsfold.hooks import decorate_story
 from newsfold.serialize import story_json
 from newsfold.store import articles as articles_db
 from newsfold.store import stories as stories_db
 from newsfold.store.db import Database
+from newsfold.web.admin import admin_router
 from newsfold.web.entities import entities_router
 
 
@@ -58,4 +60,5 @@ def create_app(db: Database) -> FastAPI:
     def api_story(story_id: str) -> dict[str, Any]:
         return one(story_id)
 
+    app.include_router(admin_router(db, load_config()))
     return app
