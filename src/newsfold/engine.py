@@ -30,7 +30,7 @@ class IngestReport:
     new: int = 0
     unchanged: int = 0
     blocked: int = 0
-    stories_changed: set[str] = field(default_factory=set)
+    stories_changed: int = 0
     failures: list[InputError] = field(default_factory=list)
     run: RunReport = field(default_factory=RunReport)
 
@@ -95,7 +95,7 @@ def store_articles(
             changed = folder.fold(conn, new) if new else set()
         report.new += len(new)
         report.unchanged += len(allowed) - len(new)
-        report.stories_changed |= changed
+        report.stories_changed += len(changed)
         for hook in story_hooks:
             hook(db, changed)
         if on_progress:
