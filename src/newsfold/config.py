@@ -42,6 +42,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("serve.host", "127.0.0.1", "address the site listens on"),
     Setting("serve.port", 8000, "port the site listens on"),
     Setting("admin.token", "", "bearer token for admin endpoints (empty: admin endpoints are off)"),
+    Setting("web.cache_entries", 4096, "rendered pages the site keeps in memory until the database changes"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
