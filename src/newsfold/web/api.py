@@ -55,7 +55,7 @@ def api_router(site: Site) -> APIRouter:
         """Related stories ("You may like") and the story's timeline of articles."""
 
         def build(conn: sqlite3.Connection) -> Body:
-            data, _, _ = views.story_view(conn, story_id)
+            data, _, _ = views.story_view(conn, story_id, site.terms)
             related = {"related": data["related"], "timeline": data["timeline"]}
             return site.json({"story_id": data["story"]["id"], **related})
 

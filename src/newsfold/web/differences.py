@@ -11,7 +11,7 @@ from newsfold.fold.diff import AlignedPair, align
 from newsfold.model import Article
 
 _TOKENS = re.compile(r"\w+|[^\w\s]+|\s+", re.UNICODE)
-MAX_COMPARISONS = 4
+MAX_COMPARISONS = 3
 
 
 @dataclass(slots=True, frozen=True)

@@ -34,7 +34,7 @@ def pages_router(site: Site) -> APIRouter:
         """One story: every member, the differences between copies, a timeline, related stories."""
 
         def build(conn: sqlite3.Connection) -> Body:
-            data, members, found = views.story_view(conn, story_id)
+            data, members, found = views.story_view(conn, story_id, site.terms)
             return site.render("story.html", page="story", data=data, members=members, comparisons=found)
 
         return await site.respond(page_key(request, "html"), build)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,11 +18,11 @@ from newsfold.store import search as search_db
 from newsfold.store import stories as stories_db
 from newsfold.store.articles import iso, parse_iso
 from newsfold.web.cursor import decode_cursor, encode_cursor, next_offset
+from newsfold.web.related import TermCounts, related_query
 
 _LIGHT_COLUMNS = (
     "id, story_id, title, kind, language, published, source_name, source_url, canonical_url, highlights, relation"
 )
-_WORD = re.compile(r"\w{4,}", re.UNICODE)
 
 
 @dataclass(slots=True)
@@ -142,22 +141,26 @@ def article_detail(conn: sqlite3.Connection, article_id: str) -> Article:
     return article
 
 
-def related(conn: sqlite3.Connection, story: Story, limit: int = 5) -> list[dict[str, Any]]:
-    """Other stories whose articles share the story title's rarer words ("You may like")."""
-    words = sorted(set(_WORD.findall(story.title.lower())), key=len, reverse=True)[:6]
-    if not words:
+def related(conn: sqlite3.Connection, story: Story, counts: TermCounts, limit: int = 5) -> list[dict[str, Any]]:
+    """Other stories whose articles' titles share the story title's rarest words ("You may like")."""
+    match = related_query(story.title, counts)
+    if match is None:
         return []
-    match = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
-    rows = conn.execute(
-        "SELECT a.story_id AS sid FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
-        "WHERE articles_fts MATCH ? AND a.story_id IS NOT NULL AND a.story_id != ? "
-        "ORDER BY bm25(articles_fts, 5.0, 1.0) LIMIT 60",
-        (match, story.id),
-    ).fetchall()
+    seqs = [
+        r[0]
+        for r in conn.execute(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT 60", (match,)
+        )
+    ]
+    if not seqs:
+        return []
+    marks = ",".join("?" * len(seqs))
+    story_of = dict(conn.execute(f"SELECT seq, story_id FROM articles WHERE seq IN ({marks})", seqs).fetchall())
     chosen: list[str] = []
-    for row in rows:
-        if row["sid"] not in chosen:
-            chosen.append(row["sid"])
+    for seq in seqs:
+        sid = story_of.get(seq)
+        if sid is not None and sid != story.id and sid not in chosen:
+            chosen.append(sid)
         if len(chosen) == limit:
             break
     if not chosen:

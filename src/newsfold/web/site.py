@@ -20,6 +20,7 @@ from newsfold.model import Paragraph, Role
 from newsfold.store.articles import parse_iso
 from newsfold.store.db import Database
 from newsfold.web.cache import DataVersion, ResponseCache
+from newsfold.web.related import TermCounts
 from newsfold.web.text import host_of, paragraphs_html, safe_url, snippet_html, text_html
 
 JSON_TYPE = "application/json"
@@ -100,6 +101,7 @@ class Site:
         self.config = config
         self.translator = translator
         self.version = DataVersion(db)
+        self.terms = TermCounts(db)
         self.cache: ResponseCache[Body] = ResponseCache(self.version, int(config["web.cache_entries"]))
         self.templates = make_templates()
         languages = list(config["reader_languages"]) or ["en"]
@@ -133,3 +135,4 @@ class Site:
     def close(self) -> None:
         """Release what the site holds (not the database, which its owner closes)."""
         self.version.close()
+        self.terms.close()

@@ -13,6 +13,7 @@ from newsfold.store.articles import iso
 from newsfold.web import queries
 from newsfold.web.cursor import day_bounds, offset_from
 from newsfold.web.differences import Comparison, comparison_json, comparisons
+from newsfold.web.related import TermCounts
 
 
 def latest_view(conn: sqlite3.Connection, limit: int, cursor: str | None) -> dict[str, Any]:
@@ -21,7 +22,9 @@ def latest_view(conn: sqlite3.Connection, limit: int, cursor: str | None) -> dic
     return {"stories": listing.items, "next": listing.next}
 
 
-def story_view(conn: sqlite3.Connection, story_id: str) -> tuple[dict[str, Any], list[Article], list[Comparison]]:
+def story_view(
+    conn: sqlite3.Connection, story_id: str, counts: TermCounts
+) -> tuple[dict[str, Any], list[Article], list[Comparison]]:
     """A story in the contract shape, its full members and the comparisons between its copies."""
     story, members = queries.story_detail(conn, story_id)
     document = queries.story_document(story, members)
@@ -33,7 +36,7 @@ def story_view(conn: sqlite3.Connection, story_id: str) -> tuple[dict[str, Any],
     page = {
         "story": document,
         "publisher_highlights": extra_highlights,
-        "related": queries.related(conn, story),
+        "related": queries.related(conn, story, counts),
         "timeline": timeline(members),
     }
     return page, members, comparisons(members)
