@@ -14,6 +14,7 @@ import argparse
 import random
 import sys
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,19 +25,29 @@ from newsfold.store.db import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ["en", "de", "fr", "es", "it", "pt", "nl", "pl", "tr", "ar"]
-_WEIGHTS: dict[int, list[float]] = {}
 SYLLABLES = ["ka", "ri", "to", "men", "sal", "dor", "vi", "ne", "qu", "ar", "bel", "tis", "on", "pra", "lu", "ges"]
 
 
-def vocabulary(rng: random.Random, size: int = 6000) -> list[str]:
-    """Pseudo-words of 2-4 syllables."""
+@dataclass(slots=True, frozen=True)
+class Vocabulary:
+    """Pseudo-words and their cumulative Zipf weights."""
+
+    words: list[str]
+    weights: list[float]
+
+    def draw(self, rng: random.Random, k: int) -> list[str]:
+        """k words drawn with Zipf frequencies."""
+        return rng.choices(self.words, cum_weights=self.weights, k=k)
+
+
+def vocabulary(rng: random.Random, size: int = 6000) -> Vocabulary:
+    """Pseudo-words of 2-4 syllables, in a random frequency order."""
     words: set[str] = set()
     while len(words) < size:
         words.add("".join(rng.choices(SYLLABLES, k=rng.randint(2, 4))))
     ordered = sorted(words)
     rng.shuffle(ordered)
-    _WEIGHTS[len(ordered)] = zipf_weights(len(ordered))
-    return ordered
+    return Vocabulary(ordered, zipf_weights(len(ordered)))
 
 
 def zipf_weights(n: int) -> list[float]:
@@ -48,13 +59,13 @@ def zipf_weights(n: int) -> list[float]:
     return out
 
 
-def sentence(rng: random.Random, words: list[str]) -> str:
+def sentence(rng: random.Random, words: Vocabulary) -> str:
     """One sentence of 8-24 words, drawn with Zipf frequencies."""
-    chosen = rng.choices(words, cum_weights=_WEIGHTS.get(len(words)), k=rng.randint(8, 24))
+    chosen = words.draw(rng, rng.randint(8, 24))
     return chosen[0].capitalize() + " " + " ".join(chosen[1:]) + "."
 
 
-def body(rng: random.Random, words: list[str]) -> list[str]:
+def body(rng: random.Random, words: Vocabulary) -> list[str]:
     """A text's sentences."""
     return [sentence(rng, words) for _ in range(rng.randint(8, 25))]
 
@@ -64,13 +75,13 @@ def as_paragraphs(sentences: list[str]) -> list[Paragraph]:
     return [Paragraph(" ".join(sentences[i : i + 3])) for i in range(0, len(sentences), 3)]
 
 
-def variant(rng: random.Random, sentences: list[str], words: list[str]) -> list[str]:
+def variant(rng: random.Random, sentences: list[str], words: Vocabulary) -> list[str]:
     """A copy: most sentences kept, some reworded, one dropped or added."""
     out = []
     for s in sentences:
         if rng.random() < 0.25:
             tokens = s.rstrip(".").split()
-            tokens[rng.randrange(len(tokens))] = rng.choice(words)
+            tokens[rng.randrange(len(tokens))] = rng.choice(words.words)
             out.append(" ".join(tokens) + ".")
         elif rng.random() < 0.05:
             continue
@@ -82,12 +93,12 @@ def variant(rng: random.Random, sentences: list[str], words: list[str]) -> list[
 
 
 def make_story(
-    rng: random.Random, words: list[str], outlets: list[tuple[str, str]], n: int, end: datetime
+    rng: random.Random, words: Vocabulary, outlets: list[tuple[str, str]], n: int, end: datetime
 ) -> list[tuple[Article, Relation]]:
     """One story's articles with their relations."""
     start = end - timedelta(days=60 * rng.random() ** 2, minutes=rng.randint(0, 1440))
     base = body(rng, words)
-    title = " ".join(rng.choices(words, cum_weights=_WEIGHTS[len(words)], k=rng.randint(5, 10))).capitalize()
+    title = " ".join(words.draw(rng, rng.randint(5, 10))).capitalize()
     out: list[tuple[Article, Relation]] = []
     for i in range(n):
         name, language = rng.choice(outlets)
@@ -95,7 +106,7 @@ def make_story(
         sentences = base if i == 0 else (variant(rng, base, words) if relation == "copy" else body(rng, words))
         art = Article(
             origin=Origin(f"bench:{rng.getrandbits(64):016x}"),
-            title=title if relation != "report" else " ".join(rng.choices(words, k=7)).capitalize(),
+            title=title if relation != "report" else " ".join(rng.choices(words.words, k=7)).capitalize(),
             paragraphs=as_paragraphs(sentences),
             language=language,
             published=start + timedelta(minutes=rng.randint(0, 36 * 60) * (i > 0)),
@@ -111,7 +122,7 @@ def generate(db: Database, total: int, seed: int = 7, batch: int = 5000) -> tupl
     rng = random.Random(seed)
     words = vocabulary(rng)
     outlets = [
-        (f"{rng.choice(words).capitalize()} {rng.choice(['News', 'Times', 'Post', 'Daily'])}", lang)
+        (f"{rng.choice(words.words).capitalize()} {rng.choice(['News', 'Times', 'Post', 'Daily'])}", lang)
         for lang in LANGUAGES
         for _ in range(6)
     ]

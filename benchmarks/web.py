@@ -5,8 +5,9 @@ Run: PYTHONPATH=src python benchmarks/make_db.py            (once: benchmarks/ou
 
 For each endpoint it prints requests/s, the client-side p50/p99 (queueing included) and the server-side p50/p99
 (the app's own time per request, from the Server-Timing header every response carries). Two story rows: "warm"
-cycles over 300 stories (the cache holds them after the first visit), "cold" asks for a story never asked before
-on every request (no cache). The run is bounded: each endpoint stops after --seconds or --max-requests.
+cycles over 300 stories, each visited once before the measured run (the cache holds them), "cold" asks for a
+story never asked before on every request (no cache: database, differences, related stories, template). The run
+is bounded: each endpoint stops after --seconds or --max-requests.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import os
 import random
 import socket
@@ -105,11 +107,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
-    """`newsfold serve` on loopback, waited for until it accepts connections."""
+SERVE = """
+import sys, uvicorn
+from newsfold.store.db import Database
+from newsfold.web.app import create_app
+db, port, loop, http = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+uvicorn.run(create_app(Database(db)), host="127.0.0.1", port=port, loop=loop, http=http, log_level="warning")
+"""
+
+
+def start_server(db: Path, port: int, loop: str, http: str) -> subprocess.Popen[bytes]:
+    """The site under uvicorn on loopback (as `newsfold serve` runs it), waited for until it accepts connections."""
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    command = [sys.executable, "-c", "from newsfold.cli import main; main()", "serve", "--db", str(db)]
-    process = subprocess.Popen([*command, "--port", str(port)], env=env, stderr=subprocess.DEVNULL)
+    command = [sys.executable, "-c", SERVE, str(db), str(port), loop, http]
+    process = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
@@ -146,6 +157,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--max-requests", type=int, default=20_000)
+    parser.add_argument("--loop", default="auto", help="uvicorn event loop: auto (uvloop when installed) or asyncio")
+    parser.add_argument("--http", default="auto", help="uvicorn HTTP parser: auto (httptools when installed) or h11")
     args = parser.parse_args()
     if not args.db.exists():
         print(
@@ -155,12 +168,13 @@ def main() -> int:
     stories, words, count = sample(args.db)
     warm = stories[:300]
     cold = stories[300:]
+    fresh = itertools.count()
     port = free_port()
-    server = start_server(args.db, port)
+    server = start_server(args.db, port, args.loop, args.http)
     plan: list[tuple[str, Callable[[int], str]]] = [
         ("/ (latest)", lambda n: "/"),
         ("/stories/{id} warm", lambda n: f"/stories/{warm[n % len(warm)]}"),
-        ("/stories/{id} cold", lambda n: f"/stories/{cold[n % len(cold)]}"),
+        ("/stories/{id} cold", lambda n: f"/stories/{cold[next(fresh) % len(cold)]}"),
         ("/api/stories", lambda n: "/api/stories"),
         ("/api/stories/{id} warm", lambda n: f"/api/stories/{warm[n % len(warm)]}"),
         ("/trending", lambda n: "/trending"),
@@ -170,13 +184,15 @@ def main() -> int:
     results = []
     try:
         for name, paths in plan:
-            # one short pass first so every endpoint is measured with its code paths loaded
-            asyncio.run(drive(port, name, paths, 4, 0.5, 20))
+            # a first pass loads every code path; warm rows first visit each of their stories once
+            prewarm = len(warm) if name.endswith("warm") else 20
+            asyncio.run(drive(port, name, paths, 2, 120.0, prewarm))
             results.append(asyncio.run(drive(port, name, paths, args.clients, args.seconds, args.max_requests)))
     finally:
         server.terminate()
         server.wait(timeout=20)
-    print(f"\nweb: {count:,} articles, {args.clients} concurrent clients, one uvicorn worker, {os.cpu_count()} cores\n")
+    setup = f"one uvicorn worker (loop {args.loop}, http {args.http})"
+    print(f"\nweb: {count:,} articles, {args.clients} concurrent clients, {setup}, {os.cpu_count()} cores\n")
     print(
         f"| {'endpoint':<26} | {'requests':>8} | {'req/s':>7} | {'client p50':>10} | {'client p99':>10} | "
         f"{'server p50':>10} | {'server p99':>10} | errors |"
