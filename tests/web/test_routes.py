@@ -273,3 +273,29 @@ def test_nothing_writes(client: Client, site_data: Fixture, method: str) -> None
 def test_source_names_with_slashes_and_quotes_round_trip(client: Client) -> None:
     r = client.get("/api/sources/" + quote("Evil <b>Outlet</b>", safe=""))
     assert r.status_code == 200 and r.json()["name"] == "Evil <b>Outlet</b>"
+
+
+def test_list_items_are_the_stories_json_lines(client: Client, site_data: Fixture) -> None:
+    result = CliRunner().invoke(cli, ["stories", "--db", str(site_data.path), "--json", "--limit", "200"])
+    lines = {s["id"]: s for s in map(json.loads, result.output.splitlines())}
+    for item in client.get("/api/stories?limit=200").json()["stories"]:
+        publisher = item.pop("publisher_highlights")
+        assert item == lines[item["id"]]
+        assert not (publisher and item["highlights"])
+
+
+def test_an_in_memory_database_is_served_uncached() -> None:
+    from newsfold.web.app import create_app
+    from tests.web.site_fixture import add_story, article, site_config
+
+    db = Database(":memory:")
+    with db.write() as conn:
+        story = add_story(conn, [(article("Memory lane", "Text of the one article.", "Mem", "en", NOW), "original")])
+    c = Client(create_app(db, site_config()))
+    try:
+        assert c.get(f"/stories/{story}").status_code == 200
+        assert c.get("/api/stories").json()["stories"][0]["id"] == story
+        assert c.get("/search?q=memory").status_code == 200
+    finally:
+        c.close()
+        db.close()

@@ -59,7 +59,8 @@ def _clean(text: str) -> str:
 def story_item(base: str, story: dict[str, Any]) -> FeedItem:
     """A story (contract shape) as a feed item linking to its page."""
     names = outlets(story["articles"])
-    summary = " ".join(story.get("highlights") or []) or f"{len(story['articles'])} articles from " + ", ".join(names)
+    highlights = story.get("highlights") or story.get("publisher_highlights") or []
+    summary = " ".join(highlights) or f"{len(story['articles'])} articles from " + ", ".join(names)
     return FeedItem(
         id=f"{base}/stories/{story['id']}",
         url=f"{base}/stories/{story['id']}",

@@ -79,8 +79,8 @@ def story_summaries(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> li
     for story in stories:
         decorate_story(conn, story)
         data = story_json(story, found)
-        if not data["highlights"]:
-            data["highlights"] = _member_highlights(story, found)
+        # the contract's highlights are the story's own; the publishers' are shown when it has none
+        data["publisher_highlights"] = [] if data["highlights"] else _member_highlights(story, found)
         out.append(data)
     return out
 
