@@ -68,3 +68,11 @@ def test_latest_feed_carries_the_seed_story(client: Client, site_data: Fixture) 
     assert f"http://testserver/stories/{site_data.seed_story}" in {i["url"] for i in feed["items"]}
     hostile = client.get("/feeds/latest.atom").content
     assert b"<script>" not in hostile
+
+
+def test_conditional_get_answers_304(client: Client) -> None:
+    first = client.get("/feeds/latest.atom")
+    tag = first.headers["etag"]
+    again = client.get("/feeds/latest.atom", headers={"If-None-Match": tag})
+    assert again.status_code == 304 and not again.content and again.headers["etag"] == tag
+    assert client.get("/feeds/latest.atom", headers={"If-None-Match": '"other"'}).status_code == 200

@@ -13,7 +13,7 @@ from newsfold.errors import NotFoundError
 from newsfold.web import views
 from newsfold.web.errors import BadRequestError
 from newsfold.web.feeds import ATOM_TYPE, JSON_FEED_TYPE, Feed, article_item, atom, json_feed, story_item
-from newsfold.web.params import page_key, parse_day, search_filters, text
+from newsfold.web.params import parse_day, search_filters, text
 from newsfold.web.site import Body, Site
 
 FEED_SIZE = 50
@@ -40,7 +40,7 @@ def feeds_router(site: Site) -> APIRouter:
     async def serve(request: Request, make: Callable[[sqlite3.Connection, str], Feed], fmt: str) -> Response:
         """Build (or take from the cache) one feed."""
         base = str(request.base_url).rstrip("/")
-        return await site.respond((*page_key(request, "feed"), base), lambda conn: body(make(conn, base), fmt))
+        return await site.respond(request, "feed", lambda conn: body(make(conn, base), fmt), base)
 
     @router.get("/latest.{fmt}")
     async def latest_feed(request: Request, fmt: str) -> Response:

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from newsfold.store import stories as stories_db
 from newsfold.web import queries, views
-from newsfold.web.params import check_limit, language, page_key, parse_day, search_filters, text
+from newsfold.web.params import check_limit, language, parse_day, search_filters, text
 from newsfold.web.site import Body, Site
 
 
@@ -27,7 +27,7 @@ def pages_router(site: Site) -> APIRouter:
             data = views.latest_view(conn, limit, cursor)
             return site.render("latest.html", page="latest", data=data, more=_more(request, data["next"]))
 
-        return await site.respond(page_key(request, "html"), build)
+        return await site.respond(request, "html", build)
 
     @router.get("/stories/{story_id}")
     async def story_page(request: Request, story_id: str) -> Response:
@@ -37,7 +37,7 @@ def pages_router(site: Site) -> APIRouter:
             data, members, found = views.story_view(conn, story_id, site.terms)
             return site.render("story.html", page="story", data=data, members=members, comparisons=found)
 
-        return await site.respond(page_key(request, "html"), build)
+        return await site.respond(request, "html", build)
 
     @router.get("/articles/{article_id}")
     async def article_page(request: Request, article_id: str, lang: str | None = None) -> Response:
@@ -56,7 +56,7 @@ def pages_router(site: Site) -> APIRouter:
                 languages=site.reader_languages,
             )
 
-        return await site.respond(page_key(request, "html"), build)
+        return await site.respond(request, "html", build)
 
     @router.get("/trending")
     async def trending_page(request: Request, limit: int = 30, cursor: str | None = None) -> Response:
@@ -67,7 +67,7 @@ def pages_router(site: Site) -> APIRouter:
             data = views.trending_view(conn, limit, cursor)
             return site.render("trending.html", page="trending", data=data, more=_more(request, data["next"]))
 
-        return await site.respond(page_key(request, "html"), build)
+        return await site.respond(request, "html", build)
 
     @router.get("/day/{day}")
     async def day_page(request: Request, day: str, limit: int = 50, cursor: str | None = None) -> Response:
@@ -79,7 +79,7 @@ def pages_router(site: Site) -> APIRouter:
             data = views.day_view(conn, when, limit, cursor)
             return site.render("day.html", page="day", data=data, more=_more(request, data["next"]))
 
-        return await site.respond(page_key(request, "html"), build)
+        return await site.respond(request, "html", build)
 
     @router.get("/sources")
     async def sources_page(request: Request) -> Response:
@@ -88,7 +88,7 @@ def pages_router(site: Site) -> APIRouter:
         def build(conn: sqlite3.Connection) -> Body:
             return site.render("sources.html", page="sources", data=views.sources_view(conn))
 
-        return await site.respond(page_key(request, "html"), build)
+        return await site.respond(request, "html", build)
 
     @router.get("/sources/{name:path}")
     async def source_page(request: Request, name: str, limit: int = 30, cursor: str | None = None) -> Response:
@@ -100,7 +100,7 @@ def pages_router(site: Site) -> APIRouter:
             data = views.source_view(conn, checked, limit, cursor)
             return site.render("source.html", page="sources", data=data, more=_more(request, data["next"]))
 
-        return await site.respond(page_key(request, "html"), build)
+        return await site.respond(request, "html", build)
 
     @router.get("/search")
     async def search_page(
@@ -135,7 +135,7 @@ def pages_router(site: Site) -> APIRouter:
                 feed_query=urlencode({"q": query}) if query else "",
             )
 
-        return await site.respond(page_key(request, "html"), build)
+        return await site.respond(request, "html", build)
 
     return router
 

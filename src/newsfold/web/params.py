@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import re
 
-from fastapi import Request
-
 from newsfold.web.cursor import check_limit, day_bounds, optional_day, parse_day
 from newsfold.web.errors import BadRequestError
 
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")
 MAX_QUERY = 300
 MAX_NAME = 300
-
-
-def page_key(request: Request, kind: str) -> tuple[str, str, str]:
-    """The cache key of a request: its kind, path and query string."""
-    return (kind, request.url.path, request.url.query)
 
 
 def language(value: str | None, name: str = "language") -> str | None:
@@ -52,4 +45,4 @@ def search_filters(
     )
 
 
-__all__ = ["check_limit", "language", "page_key", "parse_day", "search_filters", "text"]
+__all__ = ["check_limit", "language", "parse_day", "search_filters", "text"]

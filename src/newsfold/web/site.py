@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
 from typing import Any, cast
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
 from starlette.responses import Response
 
 from newsfold.config import Config
@@ -30,15 +32,23 @@ ROLES = ("body", "heading", "standfirst", "caption", "quote")
 
 @dataclass(slots=True, frozen=True)
 class Body:
-    """A rendered response body, as cached: bytes, media type and status."""
+    """A rendered response body, as cached: bytes, media type, status and an entity tag."""
 
     content: bytes
     media_type: str
     status: int = 200
+    etag: str = field(init=False)
 
-    def response(self) -> Response:
-        """A fresh response carrying this body."""
-        return Response(self.content, status_code=self.status, media_type=self.media_type)
+    def __post_init__(self) -> None:
+        """Tag the content (a strong validator: same bytes, same tag)."""
+        object.__setattr__(self, "etag", '"' + hashlib.blake2b(self.content, digest_size=12).hexdigest() + '"')
+
+    def response(self, if_none_match: str | None = None) -> Response:
+        """A fresh response carrying this body, or 304 when the client already holds it."""
+        headers = {"ETag": self.etag, "Cache-Control": "no-cache"}
+        if self.status == 200 and if_none_match and self.etag in if_none_match:
+            return Response(status_code=304, headers=headers)
+        return Response(self.content, status_code=self.status, media_type=self.media_type, headers=headers)
 
 
 def when(value: str | datetime | None) -> str:
@@ -122,15 +132,18 @@ class Site:
         with self.db.read() as conn:
             return build(conn)
 
-    async def respond(self, key: Hashable, build: Callable[[sqlite3.Connection], Body]) -> Response:
-        """The cached body for key at the current data version, else build it in a worker thread."""
+    async def respond(
+        self, request: Request, kind: str, build: Callable[[sqlite3.Connection], Body], extra: str = ""
+    ) -> Response:
+        """The cached body for this request at the current data version, else build it in a worker thread."""
+        key = (kind, request.url.path, request.url.query, extra)
         stamp = self.version.current()
         body = self.cache.get(key, stamp)
         if body is None:
             body = await run_in_threadpool(self._run, build)
             if body.status == 200:
                 self.cache.put(key, stamp, body)
-        return body.response()
+        return body.response(request.headers.get("if-none-match"))
 
     def close(self) -> None:
         """Release what the site holds (not the database, which its owner closes)."""

@@ -28,14 +28,10 @@ def story_view(
     """A story in the contract shape, its full members and the comparisons between its copies."""
     story, members = queries.story_detail(conn, story_id)
     document = queries.story_document(story, members)
-    if not document["highlights"]:
-        document_highlights = next((list(m.highlights) for m in members if m.highlights), [])
-        extra_highlights = document_highlights[:3]
-    else:
-        extra_highlights = []
+    publisher = [] if document["highlights"] else next((list(m.highlights) for m in members if m.highlights), [])
     page = {
         "story": document,
-        "publisher_highlights": extra_highlights,
+        "publisher_highlights": publisher[:3],
         "related": queries.related(conn, story, counts),
         "timeline": timeline(members),
     }
