@@ -200,6 +200,7 @@ class Client:
 
     def __init__(self, app: Any) -> None:
         """Talk to app."""
+        self.app = app
         self._loop = asyncio.new_event_loop()
         self._client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
 

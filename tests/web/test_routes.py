@@ -299,3 +299,25 @@ def test_an_in_memory_database_is_served_uncached() -> None:
     finally:
         c.close()
         db.close()
+
+
+def test_story_pages_outlive_commits_elsewhere_but_not_their_own(
+    client: Client, site_db: Database, site_data: Fixture
+) -> None:
+    from newsfold.web.site import Site
+
+    site = client.app.state.site
+    assert isinstance(site, Site)
+    url = f"/stories/{site_data.quake_story}"
+    client.get(url)
+    with site_db.write() as conn:
+        conn.execute("UPDATE stories SET title = 'Elsewhere' WHERE id = ?", (site_data.wire_stories[5],))
+    hits = site.cache.hits
+    assert "Earthquake shakes" in client.get(url).text
+    assert site.cache.hits == hits + 1, "a commit to another story leaves this page cached"
+    with site_db.write() as conn:
+        conn.execute("UPDATE stories SET title = 'Quake, retitled' WHERE id = ?", (site_data.quake_story,))
+    assert "Quake, retitled" in client.get(url).text
+    with site_db.write() as conn:
+        stories_db.refresh_story(conn, site_data.quake_story)
+    assert "Earthquake shakes" in client.get(url).text

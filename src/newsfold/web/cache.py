@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -42,19 +42,18 @@ class DataVersion:
 
 
 class ResponseCache(Generic[T]):
-    """Values keyed by request, each valid for one data version; least recently used dropped first."""
+    """Values keyed by request, each valid for one stamp (a data version); least recently used dropped first."""
 
-    def __init__(self, version: DataVersion, max_entries: int = 4096) -> None:
-        """An empty cache over a data version counter."""
-        self.version = version
+    def __init__(self, max_entries: int = 4096) -> None:
+        """An empty cache of at most max_entries values."""
         self.max_entries = max_entries
-        self._items: OrderedDict[Hashable, tuple[int, T]] = OrderedDict()
+        self._items: OrderedDict[Hashable, tuple[Hashable, T]] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: Hashable, stamp: int | None) -> T | None:
-        """The value cached for key at this data version, or None."""
+    def get(self, key: Hashable, stamp: Hashable | None) -> T | None:
+        """The value cached for key at this stamp, or None (a None stamp caches nothing)."""
         if stamp is None:
             return None
         with self._lock:
@@ -66,8 +65,8 @@ class ResponseCache(Generic[T]):
             self.hits += 1
             return item[1]
 
-    def put(self, key: Hashable, stamp: int | None, value: T) -> None:
-        """Remember value for key at this data version."""
+    def put(self, key: Hashable, stamp: Hashable | None, value: T) -> None:
+        """Remember value for key at this stamp."""
         if stamp is None:
             return
         with self._lock:
@@ -75,11 +74,3 @@ class ResponseCache(Generic[T]):
             self._items.move_to_end(key)
             while len(self._items) > self.max_entries:
                 self._items.popitem(last=False)
-
-    def get_or_make(self, key: Hashable, stamp: int | None, make: Callable[[], T]) -> T:
-        """The cached value, or make it and cache it."""
-        value = self.get(key, stamp)
-        if value is None:
-            value = make()
-            self.put(key, stamp, value)
-        return value

@@ -37,7 +37,7 @@ def pages_router(site: Site) -> APIRouter:
             data, members, found = views.story_view(conn, story_id, site.terms)
             return site.render("story.html", page="story", data=data, members=members, comparisons=found)
 
-        return await site.respond(request, "html", build)
+        return await site.respond(request, "html", build, stamp_of=lambda conn: queries.story_stamp(conn, story_id))
 
     @router.get("/articles/{article_id}")
     async def article_page(request: Request, article_id: str, lang: str | None = None) -> Response:

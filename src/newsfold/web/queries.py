@@ -128,6 +128,19 @@ def story_detail(conn: sqlite3.Connection, story_id: str) -> tuple[Story, list[A
     return story, members
 
 
+def story_stamp(conn: sqlite3.Connection, story_id: str) -> tuple[object, ...] | None:
+    """What a story page depends on in its own row (members, times, title, highlights); None if unknown."""
+    live = stories_db.resolve_story_id(conn, story_id)
+    if live is None:
+        return None
+    row = conn.execute(
+        "SELECT id, size, sources, last_updated, first_published, title, highlights, languages, original_url "
+        "FROM stories WHERE id = ?",
+        (live,),
+    ).fetchone()
+    return tuple(row)
+
+
 def story_document(story: Story, members: Sequence[Article]) -> dict[str, Any]:
     """The story as `newsfold story ID --json` prints it."""
     return story_json(story, {a.id: a for a in members})

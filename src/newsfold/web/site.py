@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
@@ -27,6 +28,9 @@ from newsfold.web.text import host_of, paragraphs_html, safe_url, snippet_html, 
 
 JSON_TYPE = "application/json"
 HTML_TYPE = "text/html; charset=utf-8"
+# how long a page stamped by its own row may be served when other parts of it (related stories) may have changed
+OWN_STAMP_MAX_AGE = 60.0
+StampOf = Callable[[sqlite3.Connection], Hashable | None]
 ROLES = ("body", "heading", "standfirst", "caption", "quote")
 
 
@@ -112,7 +116,7 @@ class Site:
         self.translator = translator
         self.version = DataVersion(db)
         self.terms = TermCounts(db)
-        self.cache: ResponseCache[Body] = ResponseCache(self.version, int(config["web.cache_entries"]))
+        self.cache: ResponseCache[Body] = ResponseCache(int(config["web.cache_entries"]))
         self.templates = make_templates()
         languages = list(config["reader_languages"]) or ["en"]
         self.reader_languages: list[str] = [str(lang) for lang in languages]
@@ -132,12 +136,29 @@ class Site:
         with self.db.read() as conn:
             return build(conn)
 
+    def stamp(self, stamp_of: StampOf | None) -> Hashable | None:
+        """What a cached page must match: the database's version, or the page's own stamp and its age bucket."""
+        if stamp_of is None or not self.version.enabled:
+            return self.version.current()
+        with self.db.read() as conn:
+            own = stamp_of(conn)
+        return None if own is None else (own, int(time.monotonic() // OWN_STAMP_MAX_AGE))
+
     async def respond(
-        self, request: Request, kind: str, build: Callable[[sqlite3.Connection], Body], extra: str = ""
+        self,
+        request: Request,
+        kind: str,
+        build: Callable[[sqlite3.Connection], Body],
+        extra: str = "",
+        stamp_of: StampOf | None = None,
     ) -> Response:
-        """The cached body for this request at the current data version, else build it in a worker thread."""
+        """The cached body for this request at its stamp, else build it in a worker thread.
+
+        Pages are stamped with the database's version (any commit renews them) unless stamp_of gives one of their
+        own (a story page: its row), which lets them outlive commits elsewhere, for OWN_STAMP_MAX_AGE at most.
+        """
         key = (kind, request.url.path, request.url.query, extra)
-        stamp = self.version.current()
+        stamp = self.stamp(stamp_of)
         body = self.cache.get(key, stamp)
         if body is None:
             body = await run_in_threadpool(self._run, build)
