@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Hashable
 from pathlib import Path
@@ -47,30 +48,30 @@ class ResponseCache(Generic[T]):
     def __init__(self, max_entries: int = 4096) -> None:
         """An empty cache of at most max_entries values."""
         self.max_entries = max_entries
-        self._items: OrderedDict[Hashable, tuple[Hashable, T]] = OrderedDict()
+        self._items: OrderedDict[Hashable, tuple[Hashable, float, T]] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: Hashable, stamp: Hashable | None) -> T | None:
-        """The value cached for key at this stamp, or None (a None stamp caches nothing)."""
+    def get(self, key: Hashable, stamp: Hashable | None, max_age: float | None = None) -> T | None:
+        """The value cached for key at this stamp (and younger than max_age seconds), or None."""
         if stamp is None:
             return None
         with self._lock:
             item = self._items.get(key)
-            if item is None or item[0] != stamp:
+            if item is None or item[0] != stamp or (max_age is not None and time.monotonic() - item[1] > max_age):
                 self.misses += 1
                 return None
             self._items.move_to_end(key)
             self.hits += 1
-            return item[1]
+            return item[2]
 
     def put(self, key: Hashable, stamp: Hashable | None, value: T) -> None:
         """Remember value for key at this stamp."""
         if stamp is None:
             return
         with self._lock:
-            self._items[key] = (stamp, value)
+            self._items[key] = (stamp, time.monotonic(), value)
             self._items.move_to_end(key)
             while len(self._items) > self.max_entries:
                 self._items.popitem(last=False)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -136,13 +135,12 @@ class Site:
         with self.db.read() as conn:
             return build(conn)
 
-    def stamp(self, stamp_of: StampOf | None) -> Hashable | None:
-        """What a cached page must match: the database's version, or the page's own stamp and its age bucket."""
+    def stamp(self, stamp_of: StampOf | None) -> tuple[Hashable | None, float | None]:
+        """What a cached page must match and how old it may be: the database's version, or the page's own stamp."""
         if stamp_of is None or not self.version.enabled:
-            return self.version.current()
+            return self.version.current(), None
         with self.db.read() as conn:
-            own = stamp_of(conn)
-        return None if own is None else (own, int(time.monotonic() // OWN_STAMP_MAX_AGE))
+            return stamp_of(conn), OWN_STAMP_MAX_AGE
 
     async def respond(
         self,
@@ -155,11 +153,11 @@ class Site:
         """The cached body for this request at its stamp, else build it in a worker thread.
 
         Pages are stamped with the database's version (any commit renews them) unless stamp_of gives one of their
-        own (a story page: its row), which lets them outlive commits elsewhere, for OWN_STAMP_MAX_AGE at most.
+        own (a story page: its row), which lets them outlive commits elsewhere, for OWN_STAMP_MAX_AGE seconds at most.
         """
         key = (kind, request.url.path, request.url.query, extra)
-        stamp = self.stamp(stamp_of)
-        body = self.cache.get(key, stamp)
+        stamp, max_age = self.stamp(stamp_of)
+        body = self.cache.get(key, stamp, max_age)
         if body is None:
             body = await run_in_threadpool(self._run, build)
             if body.status == 200:
