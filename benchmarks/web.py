@@ -6,8 +6,9 @@ Run: PYTHONPATH=src python benchmarks/make_db.py            (once: benchmarks/ou
 For each endpoint it prints requests/s, the client-side p50/p99 (queueing included) and the server-side p50/p99
 (the app's own time per request, from the Server-Timing header every response carries). Two story rows: "warm"
 cycles over 300 stories, each visited once before the measured run (the cache holds them), "cold" asks for a
-story never asked before on every request (no cache: database, differences, related stories, template). The run
-is bounded: each endpoint stops after --seconds or --max-requests.
+story never asked before on every request (no cache: database, differences, related stories, template), once
+with all clients and once with one (the page's own cost, without queueing). The run is bounded: each endpoint
+stops after --seconds or --max-requests.
 """
 
 from __future__ import annotations
@@ -175,6 +176,7 @@ def main() -> int:
         ("/ (latest)", lambda n: "/"),
         ("/stories/{id} warm", lambda n: f"/stories/{warm[n % len(warm)]}"),
         ("/stories/{id} cold", lambda n: f"/stories/{cold[next(fresh) % len(cold)]}"),
+        ("/stories/{id} cold, 1 client", lambda n: f"/stories/{cold[next(fresh) % len(cold)]}"),
         ("/api/stories", lambda n: "/api/stories"),
         ("/api/stories/{id} warm", lambda n: f"/api/stories/{warm[n % len(warm)]}"),
         ("/trending", lambda n: "/trending"),
@@ -187,20 +189,21 @@ def main() -> int:
             # a first pass loads every code path; warm rows first visit each of their stories once
             prewarm = len(warm) if name.endswith("warm") else 20
             asyncio.run(drive(port, name, paths, 2, 120.0, prewarm))
-            results.append(asyncio.run(drive(port, name, paths, args.clients, args.seconds, args.max_requests)))
+            clients = 1 if name.endswith("1 client") else args.clients
+            results.append(asyncio.run(drive(port, name, paths, clients, args.seconds, args.max_requests)))
     finally:
         server.terminate()
         server.wait(timeout=20)
     setup = f"one uvicorn worker (loop {args.loop}, http {args.http})"
     print(f"\nweb: {count:,} articles, {args.clients} concurrent clients, {setup}, {os.cpu_count()} cores\n")
     print(
-        f"| {'endpoint':<26} | {'requests':>8} | {'req/s':>7} | {'client p50':>10} | {'client p99':>10} | "
+        f"| {'endpoint':<28} | {'requests':>8} | {'req/s':>7} | {'client p50':>10} | {'client p99':>10} | "
         f"{'server p50':>10} | {'server p99':>10} | errors |"
     )
-    print(f"|{'-' * 28}|{'-' * 10}|{'-' * 9}|{'-' * 12}|{'-' * 12}|{'-' * 12}|{'-' * 12}|--------|")
+    print(f"|{'-' * 30}|{'-' * 10}|{'-' * 9}|{'-' * 12}|{'-' * 12}|{'-' * 12}|{'-' * 12}|--------|")
     for r in results:
         print(
-            f"| {r.name:<26} | {len(r.client_ms):>8} | {len(r.client_ms) / r.seconds:>7.0f} | "
+            f"| {r.name:<28} | {len(r.client_ms):>8} | {len(r.client_ms) / r.seconds:>7.0f} | "
             f"{percentile(r.client_ms, 50):>7.1f} ms | {percentile(r.client_ms, 99):>7.1f} ms | "
             f"{percentile(r.server_ms, 50):>7.2f} ms | {percentile(r.server_ms, 99):>7.2f} ms | {r.errors:>6} |"
         )
