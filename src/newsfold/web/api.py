@@ -35,6 +35,7 @@ def api_router(site: Site) -> APIRouter:
         """One story, exactly as `newsfold story ID --json` prints it."""
 
         def build(conn: sqlite3.Connection) -> Body:
+            """Build the response from the store."""
             story, members = queries.story_detail(conn, story_id)
             return site.json(queries.story_document(story, members))
 
@@ -51,6 +52,7 @@ def api_router(site: Site) -> APIRouter:
         """Related stories ("You may like") and the story's timeline of articles."""
 
         def build(conn: sqlite3.Connection) -> Body:
+            """Build the response from the store."""
             data, _, _ = views.story_view(conn, story_id, site.terms)
             related = {"related": data["related"], "timeline": data["timeline"]}
             return site.json({"story_id": data["story"]["id"], **related})

@@ -48,6 +48,7 @@ def feeds_router(site: Site) -> APIRouter:
         _split_format(f"latest.{fmt}")
 
         def make(conn: sqlite3.Connection, base: str) -> Feed:
+            """Build the feed from the store."""
             data = views.latest_view(conn, FEED_SIZE, None)
             items = [story_item(base, s) for s in data["stories"]]
             return Feed("newsfold: latest stories", f"{base}/feeds/latest.{fmt}", f"{base}/", items)
@@ -61,6 +62,7 @@ def feeds_router(site: Site) -> APIRouter:
         when = parse_day(stem)
 
         def make(conn: sqlite3.Connection, base: str) -> Feed:
+            """Build the feed from the store."""
             data = views.day_view(conn, when, FEED_SIZE, None)
             items = [story_item(base, s) for s in data["stories"]]
             return Feed(f"newsfold: stories of {stem}", f"{base}/feeds/days/{name}", f"{base}/day/{stem}", items)
@@ -74,6 +76,7 @@ def feeds_router(site: Site) -> APIRouter:
         source = text(stem, "source name") or ""
 
         def make(conn: sqlite3.Connection, base: str) -> Feed:
+            """Build the feed from the store."""
             data = views.source_view(conn, source, FEED_SIZE, None)
             items = [article_item(base, a) for a in data["items"]]
             path = quote(source, safe="")
@@ -99,6 +102,7 @@ def feeds_router(site: Site) -> APIRouter:
         filters = search_filters(language, source, since, until)
 
         def make(conn: sqlite3.Connection, base: str) -> Feed:
+            """Build the feed from the store."""
             data = views.search_view(conn, query, FEED_SIZE, None, *filters)
             items = [article_item(base, a) for a in data["results"]]
             qs = urlencode({"q": query})

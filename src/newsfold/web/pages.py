@@ -24,6 +24,7 @@ def pages_router(site: Site) -> APIRouter:
         check_limit(limit)
 
         def build(conn: sqlite3.Connection) -> Body:
+            """Build the response from the store."""
             data = views.latest_view(conn, limit, cursor)
             return site.render("latest.html", page="latest", data=data, more=_more(request, data["next"]))
 
@@ -34,6 +35,7 @@ def pages_router(site: Site) -> APIRouter:
         """One story: every member, the differences between copies, a timeline, related stories."""
 
         def build(conn: sqlite3.Connection) -> Body:
+            """Build the response from the store."""
             data, members, found = views.story_view(conn, story_id, site.terms)
             return site.render("story.html", page="story", data=data, members=members, comparisons=found)
 
@@ -45,6 +47,7 @@ def pages_router(site: Site) -> APIRouter:
         target = _target(site, lang)
 
         def build(conn: sqlite3.Connection) -> Body:
+            """Build the response from the store."""
             data = views.article_view(conn, site.translator, article_id, target)
             story = stories_db.get_story(conn, data["story_id"]) if data["story_id"] else None
             return site.render(
@@ -64,6 +67,7 @@ def pages_router(site: Site) -> APIRouter:
         check_limit(limit)
 
         def build(conn: sqlite3.Connection) -> Body:
+            """Build the response from the store."""
             data = views.trending_view(conn, limit, cursor)
             return site.render("trending.html", page="trending", data=data, more=_more(request, data["next"]))
 
@@ -76,6 +80,7 @@ def pages_router(site: Site) -> APIRouter:
         when = parse_day(day)
 
         def build(conn: sqlite3.Connection) -> Body:
+            """Build the response from the store."""
             data = views.day_view(conn, when, limit, cursor)
             return site.render("day.html", page="day", data=data, more=_more(request, data["next"]))
 
@@ -86,6 +91,7 @@ def pages_router(site: Site) -> APIRouter:
         """The outlets."""
 
         def build(conn: sqlite3.Connection) -> Body:
+            """Build the response from the store."""
             return site.render("sources.html", page="sources", data=views.sources_view(conn))
 
         return await site.respond(request, "html", build)
@@ -97,6 +103,7 @@ def pages_router(site: Site) -> APIRouter:
         checked = text(name, "source name") or ""
 
         def build(conn: sqlite3.Connection) -> Body:
+            """Build the response from the store."""
             data = views.source_view(conn, checked, limit, cursor)
             return site.render("source.html", page="sources", data=data, more=_more(request, data["next"]))
 
@@ -119,6 +126,7 @@ def pages_router(site: Site) -> APIRouter:
         filters = search_filters(language, source, since, until)
 
         def build(conn: sqlite3.Connection) -> Body:
+            """Build the response from the store."""
             choices = queries.languages_and_sources(conn)
             data = None
             if query:
