@@ -88,6 +88,7 @@ def test_story_page_groups_members_and_shows_differences(client: Client, site_da
     doc = html(client.get(f"/stories/{site_data.seed_story}"))
     members = doc.css("li.member")
     assert len(members) == 2
+    assert doc.css_first("article.story header p.meta").text().startswith("2 sources")
     links = {a.attributes.get("href") for m in members for a in m.css("a.item-link")}
     assert links == {f"/articles/{a}" for a in site_data.seed_articles}
     table = doc.css_first("table.diff")

@@ -86,6 +86,12 @@ def _paragraph(item: dict[str, Any]) -> Paragraph:
     return Paragraph(text=str(item.get("text") or ""), role=cast(Role, role))
 
 
+def source_count(articles: list[dict[str, Any]]) -> int:
+    """How many outlets a story's articles come from (each article of unknown outlet counted as its own)."""
+    known = {outlet(a.get("source")) for a in articles if outlet(a.get("source")) != "unknown source"}
+    return len(known) + sum(1 for a in articles if outlet(a.get("source")) == "unknown source")
+
+
 def make_templates() -> Environment:
     """The Jinja environment: packaged templates, autoescaped, with the site's filters."""
     folder = resources.files("newsfold.web") / "templates"
@@ -99,6 +105,7 @@ def make_templates() -> Environment:
     env.filters["when"] = when
     env.filters["outlet"] = outlet
     env.filters["outlets"] = outlets
+    env.filters["source_count"] = source_count
     env.filters["snippet"] = snippet_html
     env.filters["paragraphs_html"] = lambda items: paragraphs_html([_paragraph(item) for item in items])
     env.filters["paragraphs_text"] = text_html
