@@ -82,3 +82,12 @@ def test_text_helpers() -> None:
     assert str(snippet_html("a [[<b>]] c")) == "a <mark>&lt;b&gt;</mark> c"
     assert str(snippet_html("unbalanced [[x")) == "unbalanced <mark>x</mark>"
     assert str(text_html("<script>x</script>\n\ntwo")) == "<p>&lt;script&gt;x&lt;/script&gt;</p>\n<p>two</p>"
+
+
+def test_head_is_a_bodiless_get(client: Client) -> None:
+    get = client.get("/feeds/latest.atom")
+    head = client.request("HEAD", "/feeds/latest.atom")
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == get.headers["etag"]
+    assert head.headers["content-length"] == str(len(get.content))
+    assert client.request("HEAD", "/api/stories/nope").status_code == 404

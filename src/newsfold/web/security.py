@@ -28,7 +28,7 @@ _DOCS_PATHS = ("/docs", "/redoc")
 
 
 class SecurityHeaders:
-    """ASGI middleware: adds the security headers and a Server-Timing header (time spent in the app)."""
+    """ASGI middleware: security headers, a Server-Timing header (time spent in the app), HEAD as a bodiless GET."""
 
     def __init__(self, app: ASGIApp) -> None:
         """Wrap app."""
@@ -42,6 +42,9 @@ class SecurityHeaders:
         started = time.perf_counter()
         path = str(scope.get("path", ""))
         csp = DOCS_CSP if path.startswith(_DOCS_PATHS) else SITE_CSP
+        # HEAD (feed readers and link checkers use it) is answered as GET without the body
+        head = scope.get("method") == "HEAD"
+        inner = dict(scope, method="GET") if head else scope
 
         async def send_with_headers(message: Message) -> None:
             """Add the headers to the response start."""
@@ -53,6 +56,8 @@ class SecurityHeaders:
                 elapsed = (time.perf_counter() - started) * 1000
                 headers.append((b"server-timing", f"app;dur={elapsed:.3f}".encode("ascii")))
                 message["headers"] = headers
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        await self.app(inner, receive, send_with_headers)
