@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from newsfold.web import queries, views
 from newsfold.web.errors import BadRequestError
 from newsfold.web.params import check_limit, language, parse_day, search_filters, text
-from newsfold.web.site import Body, Site
+from newsfold.web.site import Body, Site, aggregate_stamp
 
 _JSON: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/json": {}}},
@@ -73,7 +73,9 @@ def api_router(site: Site) -> APIRouter:
     async def api_trending(request: Request, limit: int = 30, cursor: str | None = None) -> Response:
         """Stories by growth in outlets and languages over the last 24 hours."""
         check_limit(limit)
-        return await site.respond(request, "json", lambda conn: site.json(views.trending_view(conn, limit, cursor)))
+        return await site.respond(
+            request, "json", lambda conn: site.json(views.trending_view(conn, limit, cursor)), stamp_of=aggregate_stamp
+        )
 
     @router.get("/days/{day}", responses=_JSON)
     async def api_day(request: Request, day: str, limit: int = 50, cursor: str | None = None) -> Response:
@@ -85,7 +87,9 @@ def api_router(site: Site) -> APIRouter:
     @router.get("/sources", responses=_JSON)
     async def api_sources(request: Request) -> Response:
         """Every named outlet with its number of articles."""
-        return await site.respond(request, "json", lambda conn: site.json(views.sources_view(conn)))
+        return await site.respond(
+            request, "json", lambda conn: site.json(views.sources_view(conn)), stamp_of=aggregate_stamp
+        )
 
     @router.get("/sources/{name:path}", responses=_JSON)
     async def api_source(request: Request, name: str, limit: int = 30, cursor: str | None = None) -> Response:

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from newsfold.store import stories as stories_db
 from newsfold.web import queries, views
 from newsfold.web.params import check_limit, language, parse_day, search_filters, text
-from newsfold.web.site import Body, Site
+from newsfold.web.site import Body, Site, aggregate_stamp
 
 
 def pages_router(site: Site) -> APIRouter:
@@ -71,7 +71,7 @@ def pages_router(site: Site) -> APIRouter:
             data = views.trending_view(conn, limit, cursor)
             return site.render("trending.html", page="trending", data=data, more=_more(request, data["next"]))
 
-        return await site.respond(request, "html", build)
+        return await site.respond(request, "html", build, stamp_of=aggregate_stamp)
 
     @router.get("/day/{day}")
     async def day_page(request: Request, day: str, limit: int = 50, cursor: str | None = None) -> Response:
@@ -94,7 +94,7 @@ def pages_router(site: Site) -> APIRouter:
             """Build the response from the store."""
             return site.render("sources.html", page="sources", data=views.sources_view(conn))
 
-        return await site.respond(request, "html", build)
+        return await site.respond(request, "html", build, stamp_of=aggregate_stamp)
 
     @router.get("/sources/{name:path}")
     async def source_page(request: Request, name: str, limit: int = 30, cursor: str | None = None) -> Response:

@@ -27,7 +27,7 @@ from newsfold.web.text import host_of, paragraphs_html, safe_url, snippet_html, 
 
 JSON_TYPE = "application/json"
 HTML_TYPE = "text/html; charset=utf-8"
-# how long a page stamped by its own row may be served when other parts of it (related stories) may have changed
+# how long a page with a stamp of its own (a story's row; the trends and outlets aggregates) may be served
 OWN_STAMP_MAX_AGE = 60.0
 StampOf = Callable[[sqlite3.Connection], Hashable | None]
 ROLES = ("body", "heading", "standfirst", "caption", "quote")
@@ -84,6 +84,11 @@ def _paragraph(item: dict[str, Any]) -> Paragraph:
     """A paragraph from its JSON shape."""
     role = item.get("role") if item.get("role") in ROLES else "body"
     return Paragraph(text=str(item.get("text") or ""), role=cast(Role, role))
+
+
+def aggregate_stamp(conn: sqlite3.Connection) -> str:
+    """The stamp of pages summing up the whole store (trends, outlets): kept OWN_STAMP_MAX_AGE s, commits or not."""
+    return "aggregate"
 
 
 def source_count(articles: list[dict[str, Any]]) -> int:
