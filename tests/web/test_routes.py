@@ -216,6 +216,7 @@ BAD = [
     ("/api/stories?limit=abc", 400),
     ("/api/stories?cursor=%%%", 400),
     ("/api/stories?cursor=eyJ4IjoxfQ", 400),
+    ("/api/stories?cursor=WyJ4IiwiYSIsImIiXQ", 400),
     ("/api/stories/nope", 404),
     ("/api/articles/nope", 404),
     ("/api/articles/x?lang=<script>", 400),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from newsfold.web.errors import BadRequestError
@@ -76,9 +76,9 @@ def parse_day(text: str) -> date:
 
 def day_bounds(day: date) -> tuple[str, str]:
     """ISO strings bounding a day: [start, next day's start)."""
-    start = datetime(day.year, day.month, day.day).date().isoformat()
+    # the day after the last representable one still sorts after every time stamped on it
     following = (day + timedelta(days=1)).isoformat() if day < date.max else "9999-12-32"
-    return start, following
+    return day.isoformat(), following
 
 
 def optional_day(text: str | None, name: str) -> str | None:

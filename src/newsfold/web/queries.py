@@ -18,6 +18,7 @@ from newsfold.store import search as search_db
 from newsfold.store import stories as stories_db
 from newsfold.store.articles import iso, parse_iso
 from newsfold.web.cursor import decode_cursor, encode_cursor, next_offset
+from newsfold.web.errors import BadRequestError
 from newsfold.web.related import TermCounts, related_query
 
 _LIGHT_COLUMNS = (
@@ -97,6 +98,8 @@ def _member_highlights(story: Story, articles: dict[str, Article]) -> list[str]:
 def latest(conn: sqlite3.Connection, limit: int, cursor: str | None) -> Listing:
     """Live stories by last update (newest first), then the undated ones; cursor continues a listing."""
     position = decode_cursor(cursor, (str, str, str)) if cursor else None
+    if position is not None and position[0] not in ("u", "n"):
+        raise BadRequestError("cursor is not one this site made")
     base = "SELECT * FROM stories WHERE merged_into IS NULL AND size > 0"
     rows: list[sqlite3.Row] = []
     if position is None or position[0] == "u":
