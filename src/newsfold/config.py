@@ -57,6 +57,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("enrich.highlights", 5, "most highlight sentences chosen per story (at least 3 where the text allows)"),
     Setting("enrich.recognizer", "auto", "entity recogniser: auto (spaCy when enrich.spacy_model is installed), rules"),
     Setting("enrich.spacy_model", "", "installed spaCy pipeline for entities, e.g. en_core_web_sm (needs [nlp])"),
+    Setting("web.cache_entries", 4096, "rendered pages the site keeps in memory until the database changes"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -57,7 +57,7 @@ def test_run_fetches_serves_and_stops_cleanly_on_sigterm(tmp_path: Path, runner:
     try:
         stories = _wait_for_stories(f"http://127.0.0.1:{port}", 4, process)
         assert {s["title"] for s in stories} >= {"Gazette story 0", "Full text story"}
-        page = httpx.get(f"http://127.0.0.1:{port}/sources", timeout=5).text
+        page = httpx.get(f"http://127.0.0.1:{port}/feeds", timeout=5).text
         assert "Gazette" in page and ">ok<" in page
         process.send_signal(signal.SIGTERM)
         _, err = process.communicate(timeout=30)

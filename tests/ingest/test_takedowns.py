@@ -139,15 +139,15 @@ def test_admin_endpoint_requires_token_and_takes_down(tmp_path: Path, runner: Cl
     assert _count(db_path) == 1
 
 
-def test_sources_page_and_json_twin(db: Database) -> None:
-    """The site's sources page shows each source's health, escaped; /api/sources is its twin."""
+def test_feeds_page_and_json_twin(db: Database) -> None:
+    """The site's feeds page shows each registered source's health, escaped; /api/feeds is its twin."""
     with db.write() as conn:
         source, _ = registry.add_source(conn, "https://d.example/feed", name="<b>D</b> News")
         registry.record_failure(conn, source, "HTTP 503")
     app = FastAPI()
     app.include_router(admin_router(db, load_config(environ={})))
     client = AppClient(app)
-    page = client.get("/sources").text
+    page = client.get("/feeds").text
     assert "&lt;b&gt;D&lt;/b&gt; News" in page and "HTTP 503" in page and "failing" in page
-    data = client.get("/api/sources").json()["sources"][0]
+    data = client.get("/api/feeds").json()["sources"][0]
     assert data["health"] == "failing" and data["failures"] == 1 and data["last_error"] == "HTTP 503"

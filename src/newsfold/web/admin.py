@@ -18,6 +18,7 @@ from newsfold.config import Config
 from newsfold.errors import InputError
 from newsfold.ingest import registry, takedowns
 from newsfold.store.db import Database
+from newsfold.web.text import safe_url
 
 
 class TakedownRequest(BaseModel):
@@ -51,6 +52,7 @@ def admin_router(db: Database, config: Config) -> APIRouter:
     """Routes for the sources page, its JSON twin, and the admin takedown endpoint (bearer token)."""
     router = APIRouter()
     templates = Jinja2Templates(directory=str(resources.files("newsfold.web") / "templates"))
+    templates.env.filters["safe_url"] = safe_url
     bearer = HTTPBearer(auto_error=False)
 
     def sources() -> list[dict[str, Any]]:
@@ -68,14 +70,14 @@ def admin_router(db: Database, config: Config) -> APIRouter:
             raise HTTPException(status_code=401, detail="a valid admin bearer token is required")
         return "admin"
 
-    @router.get("/sources", response_class=HTMLResponse)
-    def sources_page(request: Request) -> HTMLResponse:
-        """The sources and their health."""
-        return templates.TemplateResponse(request, "sources.html", {"sources": sources()})
+    @router.get("/feeds", response_class=HTMLResponse)
+    def feeds_page(request: Request) -> HTMLResponse:
+        """The registered sources (feeds, sitemaps, pages) and their health."""
+        return templates.TemplateResponse(request, "feeds.html", {"sources": sources(), "page": "feeds"})
 
-    @router.get("/api/sources")
-    def api_sources() -> dict[str, Any]:
-        """The sources page's JSON twin."""
+    @router.get("/api/feeds")
+    def api_feeds() -> dict[str, Any]:
+        """The feeds page's JSON twin."""
         return {"sources": sources()}
 
     @router.post("/api/admin/takedowns")
