@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from newsfold.language.reader import ReaderTranslator
 from newsfold.web import queries, views
 from newsfold.web.errors import BadRequestError
 from newsfold.web.params import check_limit, parse_day, search_filters, text
@@ -30,10 +29,6 @@ def api_router(site: Site) -> APIRouter:
     """The router of every JSON endpoint."""
     router = APIRouter(prefix="/api", tags=["api"])
 
-    def site_reader(target: str | None) -> tuple[ReaderTranslator, str | None]:
-        """The site's translator and the language asked for."""
-        return site.translator, target
-
     @router.get("/stories", responses=_JSON)
     async def api_latest(request: Request, limit: int = 30, cursor: str | None = None, lang: Lang = None) -> Response:
         """Latest stories (the `stories --json` shape), newest update first; `next` is the cursor of the next page."""
@@ -43,7 +38,7 @@ def api_router(site: Site) -> APIRouter:
         def build(conn: sqlite3.Connection) -> Body:
             """Build the response from the store."""
             return site.json(
-                views.in_language(conn, "latest", views.latest_view(conn, limit, cursor), *site_reader(target))
+                views.in_language(conn, "latest", views.latest_view(conn, limit, cursor), site.translator, target)
             )
 
         return await site.respond(request, "json", build, language=target)
@@ -57,7 +52,7 @@ def api_router(site: Site) -> APIRouter:
             """Build the response from the store."""
             story, members = queries.story_detail(conn, story_id)
             document = queries.story_document(story, members)
-            return site.json(views.in_language(conn, "story_document", document, *site_reader(target)))
+            return site.json(views.in_language(conn, "story_document", document, site.translator, target))
 
         return await site.respond(request, "json", build, language=target)
 
@@ -70,13 +65,12 @@ def api_router(site: Site) -> APIRouter:
     @router.get("/stories/{story_id}/related", responses=_JSON)
     async def api_related(request: Request, story_id: str, lang: Lang = None) -> Response:
         """Related stories ("You may like") and the story's timeline of articles."""
-
         target = api_language(lang)
 
         def build(conn: sqlite3.Connection) -> Body:
             """Build the response from the store."""
             data, _, _ = views.story_view(conn, story_id, site.terms)
-            data = views.in_language(conn, "story", data, *site_reader(target))
+            data = views.in_language(conn, "story", data, site.translator, target)
             related = {"related": data["related"], "timeline": data["timeline"]}
             extra = {"reader": data["reader"]} if "reader" in data else {}
             return site.json({"story_id": data["story"]["id"], **related, **extra})
@@ -103,7 +97,7 @@ def api_router(site: Site) -> APIRouter:
         def build(conn: sqlite3.Connection) -> Body:
             """Build the response from the store."""
             data = views.trending_view(conn, limit, cursor)
-            return site.json(views.in_language(conn, "trending", data, *site_reader(target)))
+            return site.json(views.in_language(conn, "trending", data, site.translator, target))
 
         return await site.respond(request, "json", build, stamp_of=aggregate_stamp, language=target)
 
@@ -119,7 +113,7 @@ def api_router(site: Site) -> APIRouter:
         def build(conn: sqlite3.Connection) -> Body:
             """Build the response from the store."""
             data = views.day_view(conn, when, limit, cursor)
-            return site.json(views.in_language(conn, "day", data, *site_reader(target)))
+            return site.json(views.in_language(conn, "day", data, site.translator, target))
 
         return await site.respond(request, "json", build, language=target)
 
@@ -142,7 +136,7 @@ def api_router(site: Site) -> APIRouter:
         def build(conn: sqlite3.Connection) -> Body:
             """Build the response from the store."""
             data = views.source_view(conn, checked, limit, cursor)
-            return site.json(views.in_language(conn, "source", data, *site_reader(target)))
+            return site.json(views.in_language(conn, "source", data, site.translator, target))
 
         return await site.respond(request, "json", build, language=target)
 
@@ -169,7 +163,7 @@ def api_router(site: Site) -> APIRouter:
         def build(conn: sqlite3.Connection) -> Body:
             """Build the response from the store."""
             data = views.search_view(conn, query, limit, cursor, *filters)
-            return site.json(views.in_language(conn, "search", data, *site_reader(target)))
+            return site.json(views.in_language(conn, "search", data, site.translator, target))
 
         return await site.respond(request, "json", build, language=target)
 

@@ -1,4 +1,4 @@
-"""/docs: Swagger UI served from the swagger-ui-bundle package (no CDN), else a server-rendered list of the API."""
+"""/docs: Swagger UI served from the swagger-ui-bundle-v2 package (no CDN), else a server-rendered list of the API."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ METHODS = ("get", "post", "put", "patch", "delete")
 
 
 def swagger_assets() -> Path | None:
-    """The folder of Swagger UI's files shipped by swagger-ui-bundle, or None when it is not installed."""
+    """The folder of Swagger UI's files (package swagger-ui-bundle-v2, module swagger_ui_bundle), or None."""
     try:
         bundle = import_module("swagger_ui_bundle")
     except ImportError:
