@@ -82,23 +82,30 @@ def build(folder: Path, stories: int) -> Database:
     return db
 
 
-def timed(client: Client, path: str, rounds: int) -> float:
-    """The median time of one page view, in milliseconds (after one view that warms the app up)."""
-    client.get(path)
-    times = []
+def view(client: Client, path: str) -> float:
+    """One page view, in milliseconds."""
+    started = time.perf_counter()
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return (time.perf_counter() - started) * 1000
+
+
+def interleaved(views: list[tuple[Client, str]], rounds: int) -> list[float]:
+    """The median time of each (client, path) view, the views taken in turn each round (after one to warm up)."""
+    for client, path in views:
+        view(client, path)
+    times: list[list[float]] = [[] for _ in views]
     for _ in range(rounds):
-        started = time.perf_counter()
-        response = client.get(path)
-        times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (path, response.status_code)
-    return statistics.median(times)
+        for n, (client, path) in enumerate(views):
+            times[n].append(view(client, path))
+    return [statistics.median(t) for t in times]
 
 
 def main() -> None:
     """Print the table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--stories", type=int, default=300)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=30)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -113,19 +120,22 @@ def main() -> None:
         )
         pages = {"/ (latest, 30 stories)": "/?limit=30", "/stories/{id}": f"/stories/{story}"}
         rows = []
+        no_model, model = Client(create_app(db, plain)), Client(create_app(db, with_model))
         for label, path in pages.items():
-            no_model = Client(create_app(db, plain))
-            anchor = timed(no_model, path + ("&" if "?" in path else "?") + "lang=original", args.rounds)
-            note = timed(no_model, path + ("&" if "?" in path else "?") + "lang=en", args.rounds)
-            no_model.close()
-            model = Client(create_app(db, with_model))
-            english = path + ("&" if "?" in path else "?") + "lang=en"
-            started = time.perf_counter()
-            model.get(english)
-            cold = (time.perf_counter() - started) * 1000
-            warm = timed(model, english, args.rounds)
-            model.close()
+            glue = "&" if "?" in path else "?"
+            cold = view(model, f"{path}{glue}lang=en")  # the model loads and translates the page's texts
+            anchor, note, warm = interleaved(
+                [
+                    (no_model, f"{path}{glue}lang=original"),
+                    (no_model, f"{path}{glue}lang=en"),
+                    (model, f"{path}{glue}lang=en"),
+                ],
+                args.rounds,
+            )
             rows.append((label, anchor, note, cold, warm))
+        for client in (no_model, model):
+            client.close()
+            client.app.state.site.close()
         db.close()
     print(f"{args.stories} German stories, tiny model de->en, response cache off, median of {args.rounds} views\n")
     header = "| page | original (anchor) | en, no model | en, model, cold cache | en, model, cached | cached/anchor |"
