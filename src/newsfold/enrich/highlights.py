@@ -39,11 +39,22 @@ def _normalise(counts: Mapping[str, float]) -> Vector:
 
 def main_language(articles: Sequence[Article]) -> str | None:
     """The language most of the story's articles are in (the first article's on a tie)."""
-    counts = Counter(a.language for a in articles if a.language)
+    return most_common_language([a.language for a in articles])
+
+
+def most_common_language(languages: Sequence[str | None]) -> str | None:
+    """The most frequent of the languages given in rank order (the first one's on a tie); None when none is known."""
+    counts = Counter(language for language in languages if language)
     if not counts:
         return None
     top = max(counts.values())
-    return next(a.language for a in articles if a.language and counts[a.language] == top)
+    return next(language for language in languages if language and counts[language] == top)
+
+
+def highlights_language(members: Sequence[tuple[str | None, str]], max_articles: int = 12) -> str | None:
+    """The language a story's highlights were chosen in, from its (language, kind) members in rank order."""
+    body = [language for language, kind in members if kind != "other"][:max_articles]
+    return most_common_language(body)
 
 
 def _candidate(sentence: Sentence) -> bool:
@@ -153,4 +164,4 @@ def lead(article: Article, count: int = 3) -> list[str]:
 
 def for_reader(highlights: Highlights, translator: ReaderTranslator, target: str) -> list[Rendering]:
     """Highlights rendered in the reader's language where a model exists, else the originals with a note."""
-    return [translator.render(text, highlights.language, target) for text in highlights.sentences]
+    return translator.render_many(highlights.sentences, highlights.language, target)

@@ -1,8 +1,8 @@
 """Eager translation: titles and highlights of changed stories, into the reader languages, as stories change.
 
 Run as a story hook after each ingest batch. Listing pages and cross-language clustering need titles in the reader's
-language, so they are translated (and cached) at once; full texts wait until a reader opens them. With no model
-installed the hook returns at once.
+language, so they are translated (and cached) at once, with the publishers' highlights and the stories' own; full
+texts wait until a reader opens them. With no model installed the hook returns at once.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections import defaultdict
 import click
 
 from newsfold.config import Config, load_config
+from newsfold.enrich.highlights import highlights_language
 from newsfold.language.errors import ModelError, TranslationError
 from newsfold.language.models import ModelStore
 from newsfold.language.reader import ModelReader
@@ -77,20 +78,30 @@ class EagerTranslation:
 
 
 def _texts_by_language(db: Database, story_ids: set[str]) -> dict[str, set[str]]:
-    """The titles and highlights of the stories' articles, grouped by the articles' languages."""
+    """The titles and highlights of the stories' articles, and the stories' own highlights, by language."""
     ids = sorted(story_ids)
     texts: dict[str, set[str]] = defaultdict(set)
+    members: dict[str, list[tuple[str | None, str]]] = defaultdict(list)
     with db.read() as conn:
         for start in range(0, len(ids), 400):
             part = ids[start : start + 400]
+            marks = ",".join("?" * len(part))
             rows = conn.execute(
-                f"SELECT title, language, highlights FROM articles WHERE story_id IN ({','.join('?' * len(part))})",
+                f"SELECT story_id, title, language, highlights, kind FROM articles WHERE story_id IN ({marks}) "
+                "ORDER BY story_id, CASE relation WHEN 'original' THEN 0 WHEN 'copy' THEN 1 ELSE 2 END, "
+                "coalesce(published, '~')",
                 part,
             )
-            for title, language, highlights in rows:
+            for story_id, title, language, highlights, kind in rows:
+                members[story_id].append((language, kind))
                 if not language:
                     continue
                 if title:
                     texts[language].add(title)
                 texts[language].update(h for h in json.loads(highlights or "[]") if isinstance(h, str) and h)
+            # the story's own highlights, in the language they were chosen in (as the site works it out)
+            for story_id, highlights in conn.execute(f"SELECT id, highlights FROM stories WHERE id IN ({marks})", part):
+                language = highlights_language(members.get(story_id, []))
+                if language:
+                    texts[language].update(h for h in json.loads(highlights or "[]") if isinstance(h, str) and h)
     return texts

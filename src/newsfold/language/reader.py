@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -46,6 +47,10 @@ class ReaderTranslator(Protocol):
         """The text in target (translated and cached) or, without a model, the original with a one-line note."""
         ...
 
+    def render_many(self, texts: Sequence[str], source: str | None, target: str) -> list[Rendering]:
+        """Short texts of one language (titles, highlights) rendered in target together: one cache lookup."""
+        ...
+
 
 class OriginalOnly:
     """The reader translator when no model is installed: originals, each foreign one with a note."""
@@ -63,6 +68,10 @@ class OriginalOnly:
             language=source,
             note=f"No translation model for {source} to {target} is installed; showing the original.",
         )
+
+    def render_many(self, texts: Sequence[str], source: str | None, target: str) -> list[Rendering]:
+        """Each text rendered as render would."""
+        return [self.render(text, source, target) for text in texts]
 
 
 class ModelReader:
@@ -138,6 +147,28 @@ class ModelReader:
             model=translator.name,
             note=f"Machine translation from {source} by {translator.name}; the original is linked.",
         )
+
+    def render_many(self, texts: Sequence[str], source: str | None, target: str) -> list[Rendering]:
+        """Short texts of one language in target, translated in one batch (cached), each marked; else originals."""
+        if source is None or source == target:
+            return [Rendering(text=text, language=source) for text in texts]
+        translator = self.translator(source, target)
+        if translator is None:
+            return OriginalOnly().render_many(texts, source, target)
+        wanted = [text for text in dict.fromkeys(texts) if text.strip()]
+        try:
+            done = dict(zip(wanted, translator.translate(wanted, source, target), strict=True)) if wanted else {}
+        except (TranslationError, ModelError) as exc:
+            log.warning("showing the originals: %s", exc)
+            note = f"Not translated ({exc}); showing the original."
+            return [Rendering(text=text, language=source, note=note) for text in texts]
+        note = f"Machine translation from {source} by {translator.name}; the original is linked."
+        return [
+            Rendering(text=done[text], language=target, translated=True, model=translator.name, note=note)
+            if text in done
+            else Rendering(text=text, language=source)
+            for text in texts
+        ]
 
 
 def reader_translator(db: Database, config: Config) -> ReaderTranslator:

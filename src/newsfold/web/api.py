@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from newsfold.web import queries, views
 from newsfold.web.errors import BadRequestError
-from newsfold.web.params import check_limit, language, parse_day, search_filters, text
+from newsfold.web.params import check_limit, parse_day, search_filters, text
+from newsfold.web.reader import api_language
 from newsfold.web.site import Body, Site, aggregate_stamp
 
+Lang = Annotated[
+    str | None,
+    Query(description="a reader language: titles, highlights and text added beside the originals as `*_translated`"),
+]
 _JSON: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/json": {}}},
     400: {"description": "A malformed parameter"},
@@ -25,21 +30,31 @@ def api_router(site: Site) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["api"])
 
     @router.get("/stories", responses=_JSON)
-    async def api_latest(request: Request, limit: int = 30, cursor: str | None = None) -> Response:
+    async def api_latest(request: Request, limit: int = 30, cursor: str | None = None, lang: Lang = None) -> Response:
         """Latest stories (the `stories --json` shape), newest update first; `next` is the cursor of the next page."""
         check_limit(limit)
-        return await site.respond(request, "json", lambda conn: site.json(views.latest_view(conn, limit, cursor)))
+        target = api_language(lang)
+
+        def build(conn: sqlite3.Connection) -> Body:
+            """Build the response from the store."""
+            return site.json(
+                views.in_language(conn, "latest", views.latest_view(conn, limit, cursor), site.translator, target)
+            )
+
+        return await site.respond(request, "json", build, language=target)
 
     @router.get("/stories/{story_id}", responses=_JSON)
-    async def api_story(request: Request, story_id: str) -> Response:
-        """One story, exactly as `newsfold story ID --json` prints it."""
+    async def api_story(request: Request, story_id: str, lang: Lang = None) -> Response:
+        """One story, exactly as `newsfold story ID --json` prints it (with `lang`: translations added beside)."""
+        target = api_language(lang)
 
         def build(conn: sqlite3.Connection) -> Body:
             """Build the response from the store."""
             story, members = queries.story_detail(conn, story_id)
-            return site.json(queries.story_document(story, members))
+            document = queries.story_document(story, members)
+            return site.json(views.in_language(conn, "story_document", document, site.translator, target))
 
-        return await site.respond(request, "json", build)
+        return await site.respond(request, "json", build, language=target)
 
     @router.get("/stories/{story_id}/differences", responses=_JSON)
     async def api_differences(request: Request, story_id: str) -> Response:
@@ -48,41 +63,59 @@ def api_router(site: Site) -> APIRouter:
         return await site.respond(request, "json", lambda conn: site.json(views.differences_view(conn, story_id)))
 
     @router.get("/stories/{story_id}/related", responses=_JSON)
-    async def api_related(request: Request, story_id: str) -> Response:
+    async def api_related(request: Request, story_id: str, lang: Lang = None) -> Response:
         """Related stories ("You may like") and the story's timeline of articles."""
+        target = api_language(lang)
 
         def build(conn: sqlite3.Connection) -> Body:
             """Build the response from the store."""
             data, _, _ = views.story_view(conn, story_id, site.terms)
+            data = views.in_language(conn, "story", data, site.translator, target)
             related = {"related": data["related"], "timeline": data["timeline"]}
-            return site.json({"story_id": data["story"]["id"], **related})
+            extra = {"reader": data["reader"]} if "reader" in data else {}
+            return site.json({"story_id": data["story"]["id"], **related, **extra})
 
-        return await site.respond(request, "json", build)
+        return await site.respond(request, "json", build, language=target)
 
     @router.get("/articles/{article_id}", responses=_JSON)
-    async def api_article(request: Request, article_id: str, lang: str | None = None) -> Response:
+    async def api_article(request: Request, article_id: str, lang: Lang = None) -> Response:
         """One article: cleaned text, paragraphs, metadata; `lang` renders it for a reader language."""
-        target = language(lang, "lang")
+        target = api_language(lang)
         return await site.respond(
             request,
             "json",
             lambda conn: site.json(views.article_view(conn, site.translator, article_id, target)),
+            language=target,
         )
 
     @router.get("/trending", responses=_JSON)
-    async def api_trending(request: Request, limit: int = 30, cursor: str | None = None) -> Response:
+    async def api_trending(request: Request, limit: int = 30, cursor: str | None = None, lang: Lang = None) -> Response:
         """Stories by growth in outlets and languages over the last 24 hours."""
         check_limit(limit)
-        return await site.respond(
-            request, "json", lambda conn: site.json(views.trending_view(conn, limit, cursor)), stamp_of=aggregate_stamp
-        )
+        target = api_language(lang)
+
+        def build(conn: sqlite3.Connection) -> Body:
+            """Build the response from the store."""
+            data = views.trending_view(conn, limit, cursor)
+            return site.json(views.in_language(conn, "trending", data, site.translator, target))
+
+        return await site.respond(request, "json", build, stamp_of=aggregate_stamp, language=target)
 
     @router.get("/days/{day}", responses=_JSON)
-    async def api_day(request: Request, day: str, limit: int = 50, cursor: str | None = None) -> Response:
+    async def api_day(
+        request: Request, day: str, limit: int = 50, cursor: str | None = None, lang: Lang = None
+    ) -> Response:
         """Every story with an article published on a day (YYYY-MM-DD), with the previous and next days."""
         check_limit(limit)
         when = parse_day(day)
-        return await site.respond(request, "json", lambda conn: site.json(views.day_view(conn, when, limit, cursor)))
+        target = api_language(lang)
+
+        def build(conn: sqlite3.Connection) -> Body:
+            """Build the response from the store."""
+            data = views.day_view(conn, when, limit, cursor)
+            return site.json(views.in_language(conn, "day", data, site.translator, target))
+
+        return await site.respond(request, "json", build, language=target)
 
     @router.get("/sources", responses=_JSON)
     async def api_sources(request: Request) -> Response:
@@ -92,13 +125,20 @@ def api_router(site: Site) -> APIRouter:
         )
 
     @router.get("/sources/{name:path}", responses=_JSON)
-    async def api_source(request: Request, name: str, limit: int = 30, cursor: str | None = None) -> Response:
+    async def api_source(
+        request: Request, name: str, limit: int = 30, cursor: str | None = None, lang: Lang = None
+    ) -> Response:
         """One outlet: counts, languages and its latest items."""
         check_limit(limit)
         checked = text(name, "source name") or ""
-        return await site.respond(
-            request, "json", lambda conn: site.json(views.source_view(conn, checked, limit, cursor))
-        )
+        target = api_language(lang)
+
+        def build(conn: sqlite3.Connection) -> Body:
+            """Build the response from the store."""
+            data = views.source_view(conn, checked, limit, cursor)
+            return site.json(views.in_language(conn, "source", data, site.translator, target))
+
+        return await site.respond(request, "json", build, language=target)
 
     @router.get("/search", responses=_JSON)
     async def api_search(
@@ -110,6 +150,7 @@ def api_router(site: Site) -> APIRouter:
         until: str | None = None,
         limit: int = 20,
         cursor: str | None = None,
+        lang: Lang = None,
     ) -> Response:
         """Full-text search (every word required); snippets mark matches between [[ and ]]."""
         check_limit(limit)
@@ -117,10 +158,13 @@ def api_router(site: Site) -> APIRouter:
         if not query:
             raise BadRequestError("q: a search needs some words")
         filters = search_filters(language, source, since, until)
-        return await site.respond(
-            request,
-            "json",
-            lambda conn: site.json(views.search_view(conn, query, limit, cursor, *filters)),
-        )
+        target = api_language(lang)
+
+        def build(conn: sqlite3.Connection) -> Body:
+            """Build the response from the store."""
+            data = views.search_view(conn, query, limit, cursor, *filters)
+            return site.json(views.in_language(conn, "search", data, site.translator, target))
+
+        return await site.respond(request, "json", build, language=target)
 
     return router

@@ -16,10 +16,12 @@ from newsfold.language.reader import reader_translator
 from newsfold.store.db import Database
 from newsfold.web.admin import admin_router
 from newsfold.web.api import api_router
+from newsfold.web.docs import install_docs
 from newsfold.web.entities import entities_router
 from newsfold.web.errors import install_error_handlers
 from newsfold.web.feed_routes import feeds_router
 from newsfold.web.pages import pages_router
+from newsfold.web.reader import language_router
 from newsfold.web.security import SecurityHeaders
 from newsfold.web.site import Site
 
@@ -42,6 +44,7 @@ def create_app(db: Database, config: Config | None = None) -> FastAPI:
         title="newsfold",
         version="0.1.0",
         description="Stories folded from every outlet and language: the JSON twin of every page of the site.",
+        docs_url=None,
         redoc_url=None,
     )
     app.state.site = site
@@ -54,10 +57,12 @@ def create_app(db: Database, config: Config | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     static = resources.files("newsfold.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    install_docs(app, site)
+    app.include_router(language_router(site.reader_languages))
     app.include_router(api_router(site))
     app.include_router(feeds_router(site))
     # Routers of other stages go here, one line each (entities from enrichment, admin from sources).
-    app.include_router(entities_router(db))
+    app.include_router(entities_router(site))
     app.include_router(admin_router(db, config))
     app.include_router(pages_router(site))
 

@@ -2,44 +2,58 @@
 
 from __future__ import annotations
 
-from importlib import resources
+import sqlite3
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
 
 from newsfold.enrich.store import entity_page
+from newsfold.errors import NotFoundError
 from newsfold.serialize import entity_json
-from newsfold.store.db import Database
+from newsfold.web import views
+from newsfold.web.reader import api_language
+from newsfold.web.site import Body, Site
 
 
-def entities_router(db: Database) -> APIRouter:
-    """The routes of entity pages over one database."""
+def page_json(conn: sqlite3.Connection, entity_id: str) -> dict[str, Any]:
+    """An entity and the stories that name it; NotFoundError if unknown."""
+    page = entity_page(conn, entity_id)
+    if page is None:
+        raise NotFoundError(f"entity {entity_id} not found")
+    return {
+        **entity_json(page.entity),
+        "first_seen": page.first_seen,
+        "last_seen": page.last_seen,
+        "stories": page.stories,
+    }
+
+
+def entities_router(site: Site) -> APIRouter:
+    """The routes of entity pages over the site's database."""
     router = APIRouter()
-    templates = Jinja2Templates(directory=str(resources.files("newsfold.web") / "templates"))
 
-    def page_json(entity_id: str) -> dict[str, Any]:
-        """An entity and the stories that name it, or 404."""
-        with db.read() as conn:
-            page = entity_page(conn, entity_id)
-        if page is None:
-            raise HTTPException(status_code=404, detail=f"entity {entity_id} not found")
-        return {
-            **entity_json(page.entity),
-            "first_seen": page.first_seen,
-            "last_seen": page.last_seen,
-            "stories": page.stories,
-        }
+    @router.get("/entities/{entity_id}", include_in_schema=False)
+    async def entity_html(request: Request, entity_id: str) -> Response:
+        """The entity page, its story titles in the reader's language."""
+        target = site.page_language(request)
 
-    @router.get("/entities/{entity_id}", response_class=HTMLResponse)
-    def entity_html(request: Request, entity_id: str) -> HTMLResponse:
-        """The entity page."""
-        return templates.TemplateResponse(request, "entity.html", {"entity": page_json(entity_id)})
+        def build(conn: sqlite3.Connection) -> Body:
+            """Build the response from the store."""
+            data = views.in_language(conn, "entity", page_json(conn, entity_id), site.translator, target)
+            return site.render_page(request, "entity.html", target, page="entity", entity=data)
 
-    @router.get("/api/entities/{entity_id}")
-    def entity_api(entity_id: str) -> dict[str, Any]:
-        """The entity page's JSON twin."""
-        return page_json(entity_id)
+        return await site.respond(request, "html", build, language=target)
+
+    @router.get("/api/entities/{entity_id}", tags=["api"])
+    async def entity_api(request: Request, entity_id: str, lang: str | None = None) -> Response:
+        """The entity page's JSON twin; `lang` adds the story titles in a reader language."""
+        target = api_language(lang)
+
+        def build(conn: sqlite3.Connection) -> Body:
+            """Build the response from the store."""
+            return site.json(views.in_language(conn, "entity", page_json(conn, entity_id), site.translator, target))
+
+        return await site.respond(request, "json", build, language=target)
 
     return router

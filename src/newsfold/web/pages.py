@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from newsfold.store import stories as stories_db
 from newsfold.web import queries, views
-from newsfold.web.params import check_limit, language, parse_day, search_filters, text
+from newsfold.web.params import check_limit, parse_day, search_filters, text
 from newsfold.web.site import Body, Site, aggregate_stamp
 
 
@@ -22,36 +22,46 @@ def pages_router(site: Site) -> APIRouter:
     async def latest_page(request: Request, limit: int = 30, cursor: str | None = None) -> Response:
         """Latest: stories by their last update."""
         check_limit(limit)
+        target = site.page_language(request)
 
         def build(conn: sqlite3.Connection) -> Body:
             """Build the response from the store."""
-            data = views.latest_view(conn, limit, cursor)
-            return site.render("latest.html", page="latest", data=data, more=_more(request, data["next"]))
+            data = views.in_language(conn, "latest", views.latest_view(conn, limit, cursor), site.translator, target)
+            more = _more(request, data["next"])
+            return site.render_page(request, "latest.html", target, page="latest", data=data, more=more)
 
-        return await site.respond(request, "html", build)
+        return await site.respond(request, "html", build, language=target)
 
     @router.get("/stories/{story_id}")
     async def story_page(request: Request, story_id: str) -> Response:
         """One story: every member, the differences between copies, a timeline, related stories."""
+        target = site.page_language(request)
 
         def build(conn: sqlite3.Connection) -> Body:
             """Build the response from the store."""
             data, members, found = views.story_view(conn, story_id, site.terms)
-            return site.render("story.html", page="story", data=data, members=members, comparisons=found)
+            data = views.in_language(conn, "story", data, site.translator, target)
+            return site.render_page(
+                request, "story.html", target, page="story", data=data, members=members, comparisons=found
+            )
 
-        return await site.respond(request, "html", build, stamp_of=lambda conn: queries.story_stamp(conn, story_id))
+        return await site.respond(
+            request, "html", build, stamp_of=lambda conn: queries.story_stamp(conn, story_id), language=target
+        )
 
     @router.get("/articles/{article_id}")
-    async def article_page(request: Request, article_id: str, lang: str | None = None) -> Response:
+    async def article_page(request: Request, article_id: str) -> Response:
         """The reader view of one article."""
-        target = _target(site, lang)
+        target = site.page_language(request)
 
         def build(conn: sqlite3.Connection) -> Body:
             """Build the response from the store."""
             data = views.article_view(conn, site.translator, article_id, target)
             story = stories_db.get_story(conn, data["story_id"]) if data["story_id"] else None
-            return site.render(
+            return site.render_page(
+                request,
                 "article.html",
+                target,
                 page="article",
                 data=data,
                 story=story,
@@ -59,55 +69,65 @@ def pages_router(site: Site) -> APIRouter:
                 languages=site.reader_languages,
             )
 
-        return await site.respond(request, "html", build)
+        return await site.respond(request, "html", build, language=target)
 
     @router.get("/trending")
     async def trending_page(request: Request, limit: int = 30, cursor: str | None = None) -> Response:
         """Trends 24h."""
         check_limit(limit)
+        target = site.page_language(request)
 
         def build(conn: sqlite3.Connection) -> Body:
             """Build the response from the store."""
-            data = views.trending_view(conn, limit, cursor)
-            return site.render("trending.html", page="trending", data=data, more=_more(request, data["next"]))
+            data = views.in_language(
+                conn, "trending", views.trending_view(conn, limit, cursor), site.translator, target
+            )
+            more = _more(request, data["next"])
+            return site.render_page(request, "trending.html", target, page="trending", data=data, more=more)
 
-        return await site.respond(request, "html", build, stamp_of=aggregate_stamp)
+        return await site.respond(request, "html", build, stamp_of=aggregate_stamp, language=target)
 
     @router.get("/day/{day}")
     async def day_page(request: Request, day: str, limit: int = 50, cursor: str | None = None) -> Response:
         """Every story of one day."""
         check_limit(limit)
         when = parse_day(day)
+        target = site.page_language(request)
 
         def build(conn: sqlite3.Connection) -> Body:
             """Build the response from the store."""
-            data = views.day_view(conn, when, limit, cursor)
-            return site.render("day.html", page="day", data=data, more=_more(request, data["next"]))
+            data = views.in_language(conn, "day", views.day_view(conn, when, limit, cursor), site.translator, target)
+            more = _more(request, data["next"])
+            return site.render_page(request, "day.html", target, page="day", data=data, more=more)
 
-        return await site.respond(request, "html", build)
+        return await site.respond(request, "html", build, language=target)
 
     @router.get("/sources")
     async def sources_page(request: Request) -> Response:
         """The outlets."""
+        target = site.page_language(request)
 
         def build(conn: sqlite3.Connection) -> Body:
             """Build the response from the store."""
-            return site.render("sources.html", page="sources", data=views.sources_view(conn))
+            return site.render_page(request, "sources.html", target, page="sources", data=views.sources_view(conn))
 
-        return await site.respond(request, "html", build, stamp_of=aggregate_stamp)
+        return await site.respond(request, "html", build, stamp_of=aggregate_stamp, language=target)
 
     @router.get("/sources/{name:path}")
     async def source_page(request: Request, name: str, limit: int = 30, cursor: str | None = None) -> Response:
         """One outlet and its latest items."""
         check_limit(limit)
         checked = text(name, "source name") or ""
+        target = site.page_language(request)
 
         def build(conn: sqlite3.Connection) -> Body:
             """Build the response from the store."""
             data = views.source_view(conn, checked, limit, cursor)
-            return site.render("source.html", page="sources", data=data, more=_more(request, data["next"]))
+            data = views.in_language(conn, "source", data, site.translator, target)
+            more = _more(request, data["next"])
+            return site.render_page(request, "source.html", target, page="sources", data=data, more=more)
 
-        return await site.respond(request, "html", build)
+        return await site.respond(request, "html", build, language=target)
 
     @router.get("/search")
     async def search_page(
@@ -124,6 +144,7 @@ def pages_router(site: Site) -> APIRouter:
         check_limit(limit)
         query = text(q, "q")
         filters = search_filters(language, source, since, until)
+        target = site.page_language(request)
 
         def build(conn: sqlite3.Connection) -> Body:
             """Build the response from the store."""
@@ -131,10 +152,13 @@ def pages_router(site: Site) -> APIRouter:
             data = None
             if query:
                 data = views.search_view(conn, query, limit, cursor, *filters)
+                data = views.in_language(conn, "search", data, site.translator, target)
             form = {"q": query or "", "language": language or "", "source": source or "", "since": since or ""}
             form["until"] = until or ""
-            return site.render(
+            return site.render_page(
+                request,
                 "search.html",
+                target,
                 page="search",
                 data=data,
                 form=form,
@@ -143,16 +167,9 @@ def pages_router(site: Site) -> APIRouter:
                 feed_query=urlencode({"q": query}) if query else "",
             )
 
-        return await site.respond(request, "html", build)
+        return await site.respond(request, "html", build, language=target)
 
     return router
-
-
-def _target(site: Site, lang: str | None) -> str | None:
-    """The language the reader asked for: a code, 'original' (None), or by default the first reader language."""
-    if lang == "original":
-        return None
-    return language(lang, "lang") or site.reader_languages[0]
 
 
 def _more(request: Request, cursor: str | None) -> str | None:

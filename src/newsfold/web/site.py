@@ -22,6 +22,7 @@ from newsfold.model import Paragraph, Role
 from newsfold.store.articles import parse_iso
 from newsfold.store.db import Database
 from newsfold.web.cache import DataVersion, ResponseCache
+from newsfold.web.reader import page_language, reader_context
 from newsfold.web.related import TermCounts
 from newsfold.web.text import host_of, paragraphs_html, safe_url, snippet_html, text_html
 
@@ -46,9 +47,11 @@ class Body:
         """Tag the content (a strong validator: same bytes, same tag)."""
         object.__setattr__(self, "etag", '"' + hashlib.blake2b(self.content, digest_size=12).hexdigest() + '"')
 
-    def response(self, if_none_match: str | None = None) -> Response:
+    def response(self, if_none_match: str | None = None, vary: str | None = None) -> Response:
         """A fresh response carrying this body, or 304 when the client already holds it."""
         headers = {"ETag": self.etag, "Cache-Control": "no-cache"}
+        if vary:
+            headers["Vary"] = vary
         if self.status == 200 and if_none_match and self.etag in if_none_match:
             return Response(status_code=304, headers=headers)
         return Response(self.content, status_code=self.status, media_type=self.media_type, headers=headers)
@@ -132,6 +135,14 @@ class Site:
         languages = list(config["reader_languages"]) or ["en"]
         self.reader_languages: list[str] = [str(lang) for lang in languages]
 
+    def page_language(self, request: Request) -> str | None:
+        """The language this page request is shown in (None: the original)."""
+        return page_language(request, self.reader_languages)
+
+    def render_page(self, request: Request, name: str, language: str | None, **context: Any) -> Body:
+        """A page rendered with the header's language form set for this request."""
+        return self.render(name, reader=reader_context(request, self.reader_languages, language), **context)
+
     def render(self, name: str, status: int = 200, **context: Any) -> Body:
         """A template rendered to an HTML body."""
         text = self.templates.get_template(name).render(**context)
@@ -161,20 +172,23 @@ class Site:
         build: Callable[[sqlite3.Connection], Body],
         extra: str = "",
         stamp_of: StampOf | None = None,
+        language: str | None = None,
     ) -> Response:
         """The cached body for this request at its stamp, else build it in a worker thread.
 
         Pages are stamped with the database's version (any commit renews them) unless stamp_of gives one of their
         own (a story page: its row), which lets them outlive commits elsewhere, for OWN_STAMP_MAX_AGE seconds at most.
+        The reader's language is part of the key: a page in another language is another page (HTML pages take it
+        from a cookie too, so they vary on it).
         """
-        key = (kind, request.url.path, request.url.query, extra)
+        key = (kind, request.url.path, request.url.query, extra, language)
         stamp, max_age = self.stamp(stamp_of)
         body = self.cache.get(key, stamp, max_age)
         if body is None:
             body = await run_in_threadpool(self._run, build)
             if body.status == 200:
                 self.cache.put(key, stamp, body)
-        return body.response(request.headers.get("if-none-match"))
+        return body.response(request.headers.get("if-none-match"), "Cookie" if kind == "html" else None)
 
     def close(self) -> None:
         """Release what the site holds (not the database, which its owner closes)."""

@@ -14,6 +14,14 @@ from newsfold.web import queries
 from newsfold.web.cursor import day_bounds, offset_from
 from newsfold.web.differences import Comparison, comparison_json, comparisons
 from newsfold.web.related import TermCounts
+from newsfold.web.translated import (
+    PageTranslation,
+    article_titles,
+    publisher_languages,
+    story_cards,
+    story_parts,
+    translated_json,
+)
 
 
 def latest_view(conn: sqlite3.Connection, limit: int, cursor: str | None) -> dict[str, Any]:
@@ -88,7 +96,63 @@ def article_view(
             "text": rendering.text if rendering.translated else None,
         }
     )
+    if target is not None:
+        page = PageTranslation(translator, target)
+        page.title(data, "title", article.language)
+        page.texts(data, "highlights", article.language)
+        reader = page.apply()
+        if rendering is not None and rendering.translated:
+            data["text_translated"] = translated_json(rendering, article.language)
+            reader["models"] = list(dict.fromkeys([*reader["models"], rendering.model]))
+        elif rendering is not None and rendering.note and rendering.note not in reader["notes"]:
+            reader["notes"].append(rendering.note)
+        data["reader"] = reader
     return data
+
+
+def in_language(
+    conn: sqlite3.Connection, kind: str, data: dict[str, Any], translator: ReaderTranslator, target: str | None
+) -> dict[str, Any]:
+    """A page's value with its titles and highlights also in the reader's language (and a "reader" summary)."""
+    if target is None:
+        return data
+    page = PageTranslation(translator, target)
+    if kind in ("latest", "day"):
+        story_cards(page, conn, data["stories"])
+    elif kind == "trending":
+        story_cards(page, conn, [entry["story"] for entry in data["stories"]])
+    elif kind in ("story", "story_document"):
+        story = data["story"] if kind == "story" else data
+        shown = {"id": story["id"], "articles": story["articles"], "publisher_highlights": []}
+        if kind == "story":
+            shown["publisher_highlights"] = data["publisher_highlights"]
+        story_parts(page, story, None)
+        page.texts(data, "publisher_highlights", publisher_languages(conn, [shown]).get(story["id"]))
+        article_titles(page, story["articles"])
+        article_titles(page, data.get("timeline") or [])
+        story_cards(page, conn, data.get("related") or [])
+    elif kind == "search":
+        article_titles(page, data["results"] if data else [])
+    elif kind == "source":
+        article_titles(page, data["items"])
+    elif kind == "entity":
+        languages = story_title_languages(conn, data["stories"])
+        for story in data["stories"]:
+            page.title(story, "title", languages.get(story["id"]))
+    data["reader"] = page.apply()
+    return data
+
+
+def story_title_languages(conn: sqlite3.Connection, stories: list[dict[str, Any]]) -> dict[str, str | None]:
+    """The language of each listed story's title (the language of a member bearing it)."""
+    found: dict[str, str | None] = {}
+    for story in stories:
+        row = conn.execute(
+            "SELECT language FROM articles WHERE story_id = ? AND title = ? AND language IS NOT NULL LIMIT 1",
+            (story["id"], story["title"]),
+        ).fetchone()
+        found[story["id"]] = row[0] if row else None
+    return found
 
 
 def trending_view(conn: sqlite3.Connection, limit: int, cursor: str | None) -> dict[str, Any]:

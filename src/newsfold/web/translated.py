@@ -1,0 +1,155 @@
+"""A page's titles and highlights in the reader's language: added beside the originals, never replacing them.
+
+Every value a page shows keeps its field; a translation is added as `<field>_translated` (a title:
+{"text", "language", "model", "machine_translated": true, "source_language"}; a list of highlights: a list of those),
+and the page gets a "reader" summary: the language, the models used and the one-line notes where no model exists.
+Texts are rendered in one batch per source language, through the translation cache (eager translation fills it).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from newsfold.enrich.highlights import highlights_language
+from newsfold.language.reader import ReaderTranslator, Rendering
+
+SUFFIX = "_translated"
+
+
+@dataclass(slots=True)
+class _Wanted:
+    """One text a page asks for: where its translation goes (holder[key], or holder[key][index])."""
+
+    holder: dict[str, Any]
+    key: str
+    text: str
+    source: str | None
+    index: int | None = None
+
+
+def translated_json(rendering: Rendering, source: str | None) -> dict[str, Any]:
+    """A machine translation as the JSON twins show it."""
+    return {
+        "text": rendering.text,
+        "language": rendering.language,
+        "model": rendering.model,
+        "machine_translated": True,
+        "source_language": source,
+    }
+
+
+@dataclass(slots=True)
+class PageTranslation:
+    """Collects a page's texts, renders them in the reader's language in batches, and files the results."""
+
+    translator: ReaderTranslator
+    target: str | None
+    _wanted: list[_Wanted] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    models: list[str] = field(default_factory=list)
+    translated: int = 0
+
+    def title(self, holder: dict[str, Any], key: str, source: str | None) -> None:
+        """Ask for holder[key] (a text) in the reader's language, as holder[key + '_translated']."""
+        text = holder.get(key)
+        if self.target is not None and isinstance(text, str) and text.strip():
+            self._wanted.append(_Wanted(holder, key, text, source))
+
+    def texts(self, holder: dict[str, Any], key: str, source: str | None) -> None:
+        """Ask for the list holder[key] in the reader's language, as a list holder[key + '_translated']."""
+        items = holder.get(key)
+        if self.target is None or not isinstance(items, list):
+            return
+        for index, text in enumerate(items):
+            if isinstance(text, str) and text.strip():
+                self._wanted.append(_Wanted(holder, key, text, source, index))
+
+    def apply(self) -> dict[str, Any]:
+        """Render everything asked for and file it; the page's reader summary."""
+        target = self.target
+        groups: dict[str | None, list[_Wanted]] = defaultdict(list)
+        for wanted in self._wanted:
+            groups[wanted.source].append(wanted)
+        for source, items in groups.items():
+            if target is None or source is None or source == target:
+                continue
+            renderings = self.translator.render_many([w.text for w in items], source, target)
+            for wanted, rendering in zip(items, renderings, strict=True):
+                self._file(wanted, rendering)
+        self._wanted.clear()
+        return {"language": target, "models": self.models, "notes": self.notes, "translated": self.translated}
+
+    def _file(self, wanted: _Wanted, rendering: Rendering) -> None:
+        """Put one rendering where it was asked for (a note, once, where it is not a translation)."""
+        if not rendering.translated:
+            if rendering.note and rendering.note not in self.notes:
+                self.notes.append(rendering.note)
+            return
+        if rendering.model and rendering.model not in self.models:
+            self.models.append(rendering.model)
+        self.translated += 1
+        value = translated_json(rendering, wanted.source)
+        name = wanted.key + SUFFIX
+        if wanted.index is None:
+            wanted.holder[name] = value
+            return
+        slots = wanted.holder.setdefault(name, [None] * len(wanted.holder[wanted.key]))
+        slots[wanted.index] = value
+
+
+def title_language(story: dict[str, Any]) -> str | None:
+    """The language of a story's title: its member's that bears it, else the story's only language."""
+    for article in story.get("articles") or []:
+        if article.get("title") == story.get("title") and article.get("language"):
+            return str(article["language"])
+    languages = story.get("languages") or []
+    return str(languages[0]) if len(languages) == 1 else None
+
+
+def publisher_languages(conn: sqlite3.Connection, stories: Sequence[dict[str, Any]]) -> dict[str, str | None]:
+    """For stories showing their publishers' highlights, the language of the member they come from."""
+    wanted = [s for s in stories if s.get("publisher_highlights")]
+    ids = [a["id"] for s in wanted for a in s.get("articles") or []]
+    found: dict[str, tuple[str | None, list[str]]] = {}
+    for start in range(0, len(ids), 400):
+        part = ids[start : start + 400]
+        marks = ",".join("?" * len(part))
+        for row in conn.execute(f"SELECT id, language, highlights FROM articles WHERE id IN ({marks})", part):
+            found[row[0]] = (row[1], json.loads(row[2] or "[]"))
+    out: dict[str, str | None] = {}
+    for story in wanted:
+        shown = story["publisher_highlights"]
+        for article in story.get("articles") or []:
+            language, highlights = found.get(article["id"], (None, []))
+            if highlights[: len(shown)] == shown:
+                out[story["id"]] = language
+                break
+    return out
+
+
+def story_cards(page: PageTranslation, conn: sqlite3.Connection, stories: Sequence[dict[str, Any]]) -> None:
+    """Ask for what a story card shows: the title and the (story's or publishers') highlights."""
+    if page.target is None:
+        return
+    publishers = publisher_languages(conn, stories)
+    for story in stories:
+        story_parts(page, story, publishers.get(story["id"]))
+
+
+def story_parts(page: PageTranslation, story: dict[str, Any], publisher_language: str | None) -> None:
+    """Ask for a story's title, its highlights and its publishers' highlights (where shown)."""
+    page.title(story, "title", title_language(story))
+    members = [(a.get("language"), str(a.get("kind") or "article")) for a in story.get("articles") or []]
+    page.texts(story, "highlights", highlights_language(members))
+    page.texts(story, "publisher_highlights", publisher_language)
+
+
+def article_titles(page: PageTranslation, items: Sequence[dict[str, Any]], key: str = "title") -> None:
+    """Ask for the titles of listed articles (each in its own language)."""
+    for item in items:
+        page.title(item, key, item.get("language"))
