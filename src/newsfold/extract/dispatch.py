@@ -1,20 +1,41 @@
-"""Pick the extractor for an input by its media type."""
+"""Pick the extractor for an input by its media type; one Extractor holds the models every page shares."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from newsfold.errors import InputError
-from newsfold.extract import html, text
-from newsfold.ingest.decode import decode, looks_binary
+from newsfold.extract.html import HtmlExtractor
+from newsfold.extract.text import TextExtractor
+from newsfold.ingest.decode import decode, looks_binary, looks_like_html
+from newsfold.language.identify import Identifier
 from newsfold.model import Article, RawInput
 
+KnownFurniture = Callable[[str | None], frozenset[str]]
 
-def extract(raw: RawInput) -> list[Article]:
-    """Every document found in one input (glued documents split apart); InputError if unreadable."""
-    location = raw.origin.location
-    if not raw.data.strip():
-        raise InputError(location, "empty file")
-    if looks_binary(raw.data):
-        raise InputError(location, "binary file, not text or HTML")
-    if raw.media_type == "text/html":
-        return html.extract_html(raw)
-    return text.extract_text(decode(raw.data, location, raw.charset), raw.origin)
+
+class Extractor:
+    """Extracts documents from raw inputs; create one and reuse it (its language model loads once)."""
+
+    def __init__(self, known_furniture: KnownFurniture | None = None) -> None:
+        """Load the language identifier; known_furniture(source) gives lines learned to recur on a source."""
+        identify = Identifier()
+        self._text = TextExtractor(identify, known_furniture)
+        self._html = HtmlExtractor(identify, self._text)
+
+    def __call__(self, raw: RawInput) -> list[Article]:
+        """Every document found in one input (glued documents split apart); InputError if unreadable."""
+        location = raw.origin.location
+        if not raw.data.strip():
+            raise InputError(location, "empty file")
+        if looks_binary(raw.data):
+            raise InputError(location, "binary file, not text or HTML")
+        content = decode(raw.data, location, raw.charset)
+        if raw.media_type == "text/html" or (raw.media_type is None and looks_like_html(content)):
+            return self._html.extract(content, raw)
+        return self._text.extract(content, raw.origin, raw.url)
+
+
+def extract(raw: RawInput, extractor: Extractor | None = None) -> list[Article]:
+    """Every document found in one input, with a given or a new Extractor (reuse one for many inputs)."""
+    return (extractor or Extractor())(raw)

@@ -13,6 +13,8 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 
+from newsfold.model import Paragraph
+
 _WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _INVISIBLE = ("script", "style", "noscript", "template", "svg", "iframe", "head", "object", "canvas")
@@ -151,3 +153,8 @@ def text_dump(html: bytes | str) -> str:
         _visible_lines(root, lines, current)
         _flush(lines, current)
     return "\n".join(lines)
+
+
+def scored_text(paragraphs: list[Paragraph]) -> str:
+    """The text scored against a page's expected body: everything but captions (crossheads and standfirst count)."""
+    return "\n".join(p.text for p in paragraphs if p.role != "caption")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from charset_normalizer import from_bytes
 
@@ -15,6 +16,21 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)""", re.IGNORECASE)
+_HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.IGNORECASE | re.DOTALL)
+
+
+def looks_like_html(text: str) -> bool:
+    """True when text opens like an HTML document."""
+    return bool(_HTML_START.match(text[:4096]))
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset a page declares in a meta tag within its first 4 KB, if any."""
+    match = _META_CHARSET.search(data[:4096])
+    return match.group(1).decode("ascii", "replace").lower() if match else None
 
 
 def looks_binary(data: bytes) -> bool:
@@ -41,6 +57,7 @@ def decode(data: bytes, location: str, declared: str | None = None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    declared = declared or declared_charset(data)
     if declared:
         try:
             return data.decode(declared)
