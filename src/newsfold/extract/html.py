@@ -16,7 +16,7 @@ from newsfold.extract.htmlmeta import PageMeta, read_meta, same_site
 from newsfold.extract.kinds import classify_kind, press_release_signals
 from newsfold.extract.notices import FIRST_PUBLISHED, MACHINE_TRANSLATED, WIRE_CREDIT, first_published
 from newsfold.extract.split import Line
-from newsfold.extract.text import TextExtractor
+from newsfold.extract.text import TextExtractor, label_languages
 from newsfold.model import Article, OriginalRef, Paragraph, RawInput, SourceRef
 
 log = logging.getLogger(__name__)
@@ -93,8 +93,7 @@ class HtmlExtractor:
         article.language = self._identify(text[:3000]) if text else meta.language
         if article.language is None:
             article.language = meta.language
-        for paragraph in article.paragraphs:
-            paragraph.language = self._identify(paragraph.text) if len(paragraph.text) > 40 else None
+        label_languages(article.paragraphs, self._identify)
         return article
 
 

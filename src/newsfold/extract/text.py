@@ -18,10 +18,12 @@ from newsfold.model import Article, Origin, OriginalRef, Paragraph, Role, Source
 
 Identify = Callable[[str], str | None]
 MIN_BODY_CHARS = 200
+PARAGRAPH_SAMPLE = 300
+MIN_IDENTIFY_CHARS = 40
 # lines other than good ones allowed inside one run of body text, and between runs joined into one body
 MAX_GAP = 3
 MAX_JOIN_GAP = 16
-MIN_JOIN_CHARS = 300
+MIN_JOIN_CHARS = 150
 _HEADER_ZONE = 12
 
 
@@ -91,7 +93,8 @@ class TextExtractor:
             source_key = urlsplit(url).hostname or source_key
         verdicts = self._furniture(lines, meta, source_key)
         blocks = [Block(line.text, verdicts[i]) for i, line in enumerate(lines)]
-        sample = " ".join(b.text for b in blocks if not b.furniture and len(b.text) > 60)[:3000]
+        # the longest lines say the document's language best (menus and notices may be in another)
+        sample = " ".join(sorted((b.text for b in blocks if not b.furniture), key=len, reverse=True)[:12])[:3000]
         language = self._identify(sample) if sample else None
         self._classifier.classify(blocks, language)
         for i, block in enumerate(blocks[:_HEADER_ZONE * 2]):
@@ -120,11 +123,17 @@ class TextExtractor:
         if article.kind == "press_release":
             clean_press_release(article, dateline)
         _wire_credit(article)
-        for paragraph in article.paragraphs:
-            paragraph.language = self._identify(paragraph.text) if len(paragraph.text) > 40 else None
+        label_languages(article.paragraphs, self._identify)
         if len(article.text) < MIN_BODY_CHARS and not article.title:
             article.kind = "other"
         return article
+
+
+def label_languages(paragraphs: Sequence[Paragraph], identify: Identify) -> None:
+    """Each paragraph's language, from its first PARAGRAPH_SAMPLE characters (too short ones stay unknown)."""
+    for paragraph in paragraphs:
+        if len(paragraph.text) >= MIN_IDENTIFY_CHARS:
+            paragraph.language = identify(paragraph.text[:PARAGRAPH_SAMPLE])
 
 
 def _headline_list(lines: Sequence[Line], i: int) -> bool:
@@ -201,7 +210,6 @@ def _main_region(blocks: Sequence[Block], good: Sequence[int]) -> list[int]:
         return (
             chars(cluster) >= MIN_JOIN_CHARS
             and chars(cluster) >= 0.75 * span
-            and len(cluster) >= 2
             and lengths[len(lengths) // 2] >= 80
         )
 

@@ -22,6 +22,10 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)""", r
 _HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.IGNORECASE | re.DOTALL)
 
 
+# bytes below 32 other than tab, newline, vertical tab, form feed and carriage return
+_CONTROL_BYTES = bytes(b for b in range(32) if not 9 <= b <= 13)
+
+
 def looks_like_html(text: str) -> bool:
     """True when text opens like an HTML document."""
     return bool(_HTML_START.match(text[:4096]))
@@ -40,7 +44,7 @@ def looks_binary(data: bytes) -> bool:
         return False
     if b"\x00" in head:
         return True
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls > max(8, len(head) // 100)
 
 
