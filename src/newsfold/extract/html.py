@@ -27,6 +27,8 @@ MIN_FAST_CHARS = 1000
 MIN_FAST_PARAGRAPHS = 4
 # ... and holds this share of the words of the page's own JSON-LD articleBody
 MIN_AGREEMENT = 0.8
+# the cascade's result replaces the fast one when it holds this much more body text
+FALLBACK_GAIN = 1.15
 # trafilatura's cascade runs only on pages up to this size (bounds the time per page)
 MAX_FALLBACK_CHARS = 3_000_000
 # markup beyond this is not parsed at all (a 20 MB page is cut, not choked on)
@@ -56,7 +58,7 @@ class HtmlExtractor:
         paragraphs = found.paragraphs
         if self._suspicious(found, meta) and len(markup) <= MAX_FALLBACK_CHARS:
             fallback = _trafilatura(markup, raw.url)
-            if sum(len(p.text) for p in fallback) > 0.5 * found.body_chars:
+            if sum(len(p.text) for p in fallback if p.role in ("body", "quote")) > FALLBACK_GAIN * found.body_chars:
                 paragraphs = fallback
         if not paragraphs and meta.article_body:
             paragraphs = [Paragraph(p.strip()) for p in meta.article_body.split("\n") if p.strip()]

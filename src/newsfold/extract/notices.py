@@ -115,4 +115,4 @@ def first_published(line: str) -> tuple[str | None, datetime | None, str | None]
     if not match:
         return None
     date = parse_date(match.group("date") or "")
-    return match.group("site"), date, language_code(match.group("lang"))
+    return match.group("site").rstrip(".,;:"), date, language_code(match.group("lang"))

@@ -19,6 +19,7 @@ from newsfold.model import Article, Origin, OriginalRef, Paragraph, Role, Source
 Identify = Callable[[str], str | None]
 MIN_BODY_CHARS = 200
 PARAGRAPH_SAMPLE = 300
+MAX_CAPTION = 180
 MIN_IDENTIFY_CHARS = 40
 # lines other than good ones allowed inside one run of body text, and between runs joined into one body
 MAX_GAP = 3
@@ -160,7 +161,8 @@ def _layout(lines: Sequence[Line], blocks: Sequence[Block], meta: TextMeta, site
     """Find the title, the body's first and last lines, and captions."""
     layout = Layout(site=site)
     for i in range(1, len(lines)):
-        if is_credit(lines[i].text) and not blocks[i - 1].furniture and (i - 1) not in meta.consumed:
+        caption = lines[i - 1].text
+        if _photo_credit(lines[i].text) and len(caption) <= MAX_CAPTION and not blocks[i - 1].furniture:
             layout.captions.add(i - 1)
     good = [i for i, b in enumerate(blocks) if b.klass == "good" and i not in layout.captions and not b.furniture]
     if not good:
@@ -224,6 +226,11 @@ def _main_region(blocks: Sequence[Block], good: Sequence[int]) -> list[int]:
     ):
         last += 1
     return [i for cluster in clusters[first : last + 1] for i in cluster]
+
+
+def _photo_credit(text: str) -> bool:
+    """True for a photo credit under a caption ("© Agency/Photographer"), not a copyright footer ("© 2024 Site")."""
+    return is_credit(text) and re.search(r"\b(?:19|20)\d\d\b", text) is None and len(text) < 100
 
 
 def _title(lines: Sequence[Line], blocks: Sequence[Block], meta: TextMeta, before: int, site: int | None) -> int | None:
