@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from newsfold.errors import InputError
-from newsfold.extract import extract
+from newsfold.extract.dispatch import Extractor
+from newsfold.extract.furniture import FurnitureMemory
 from newsfold.fold import Folder
 from newsfold.language import LanguageStep
 from newsfold.model import Article, RawInput
@@ -38,15 +39,18 @@ def default_steps() -> list[Step]:
     return [LanguageStep()]
 
 
-def extract_all(inputs: Iterable[RawInput | InputError], report: IngestReport) -> Iterable[Article]:
-    """Extract every input, recording unreadable ones instead of stopping."""
+def extract_all(
+    inputs: Iterable[RawInput | InputError], report: IngestReport, extractor: Extractor | None = None
+) -> Iterable[Article]:
+    """Extract every input with one extractor, recording unreadable ones instead of stopping."""
+    extractor = extractor or Extractor()
     for item in inputs:
         if isinstance(item, InputError):
             report.failures.append(item)
             continue
         report.inputs += 1
         try:
-            documents = extract(item)
+            documents = extractor(item)
         except InputError as exc:
             report.failures.append(exc)
             continue
@@ -67,9 +71,15 @@ def ingest(
     """Ingest inputs into db; every batch is one transaction, so a killed run loses nothing written."""
     report = IngestReport()
     folder = folder or Folder()
-    stream = run(steps if steps is not None else default_steps(), extract_all(inputs, report), report.run)
+    memory = FurnitureMemory()
+    with db.read() as conn:
+        memory.load(conn)
+    stream = run(
+        steps if steps is not None else default_steps(), extract_all(inputs, report, Extractor(memory)), report.run
+    )
     for batch in batched(stream, batch_size):
         with db.write() as conn:
+            memory.save(conn)
             new = articles_db.insert_articles(conn, batch)
             changed = folder.fold(conn, new) if new else set()
         report.new += len(new)

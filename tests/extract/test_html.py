@@ -41,17 +41,20 @@ def page(
     }
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="{charset}">
 <title>Council expands the bus network | Example News</title>
-<meta property="og:site_name" content="Example News"><meta property="og:title" content="Council expands the bus network">
+<meta property="og:site_name" content="Example News">
+<meta property="og:title" content="Council expands the bus network">
 <link rel="canonical" href="{url}">
 <script type="application/ld+json">{json.dumps(ld)}</script>{head}</head><body>
-<header><nav><ul><li><a href="/">Home</a></li><li><a href="/city">City</a></li><li><a href="/sport">Sport</a></li></ul></nav></header>
+<header><nav><ul><li><a href="/">Home</a></li><li><a href="/city">City</a></li>
+<li><a href="/sport">Sport</a></li></ul></nav></header>
 <main><article><h1>Council expands the bus network</h1>
 <p class="article-lead">A new plan brings buses to the northern districts by the autumn.</p>
 <figure><img src="a.jpg"><figcaption>Buses at the central station. Photo: John Roe</figcaption></figure>
 <div class="article-body">{body}</div>
 <div class="share-buttons"><a href="#">Share on Facebook</a> <a href="#">Share on X</a></div>
 </article>
-<aside class="related-stories"><h3>Related</h3><ul><li><a href="/a">Another story about the council and its plans</a></li>
+<aside class="related-stories"><h3>Related</h3>
+<ul><li><a href="/a">Another story about the council and its plans</a></li>
 <li><a href="/b">Weather: sun all weekend long in the city and the region around it</a></li></ul></aside>
 <section id="comments"><p>Great news for everybody who lives up north and has waited for years, finally!</p></section>
 </main><footer><p>© 2024 Example News. All rights reserved.</p></footer></body></html>"""
@@ -142,7 +145,7 @@ def test_mislabelled_charset_is_detected(extractor: Extractor) -> None:
     """A Latin-1 page that declares UTF-8 is still read correctly."""
     text = "Die Bürgerinnen und Bürger der nördlichen Viertel begrüßten die Entscheidung des Stadtrats sehr. " * 4
     body = "".join(f"<p>{text} {i}</p>" for i in range(5))
-    markup = page(body, charset="utf-8").replace("lang=\"en\"", "lang=\"de\"").encode("latin-1", errors="replace")
+    markup = page(body, charset="utf-8").replace('lang="en"', 'lang="de"').encode("latin-1", errors="replace")
     (article,) = _html(extractor, markup)
     assert "Bürgerinnen" in article.text and "begrüßten" in article.text
 

@@ -118,6 +118,11 @@ class Classifier:
             prev = _neighbour(second, i, -1, skip_neargood=True)
             nxt = _neighbour(second, i, 1, skip_neargood=True)
             block.klass = "bad" if {prev, nxt} <= {"bad", "edge"} else "good"
+        if not any(b.klass == "good" for b in blocks):
+            # a short story has no long paragraph to anchor it: take its near-good ones
+            for block, klass in zip(blocks, second, strict=True):
+                if klass == "neargood":
+                    block.klass = "good"
 
 
 def _promote_runs(blocks: Sequence[Block]) -> None:

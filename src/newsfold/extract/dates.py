@@ -32,7 +32,9 @@ _TIME = r"(?:,?\s*(?:at\s+|um\s+|à\s+)?(\d{1,2})[:.h](\d{2})(?::(\d{2}))?\s*(a\
 # "February 12, 2024, 12:35 p.m" (month first)
 _MDY = re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}}){_TIME}", re.IGNORECASE)
 # "12 February 2024", "12. Februar 2024, 10:05 Uhr" (day first)
-_DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?:de\s+)?({_MONTH_RE})\.?,?\s+(?:de\s+)?(\d{{4}}){_TIME}", re.IGNORECASE)
+_DMY = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?:de\s+)?({_MONTH_RE})\.?,?\s+(?:de\s+)?(\d{{4}}){_TIME}", re.IGNORECASE
+)
 _ISO = re.compile(
     r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?(?![\d])"
 )
@@ -105,8 +107,8 @@ def parse_date(text: str) -> datetime | None:
             candidates.append((match.start(), value))
     numeric = _NUMERIC_DMY.search(text)
     if numeric:
-        day, month, year, hour, minute, sec, half = numeric.groups()
-        value = _build(int(year), int(month), int(day), *_clock(hour, minute, sec, half))
+        n_day, n_month, n_year, hour, minute, sec, half = numeric.groups()
+        value = _build(int(n_year), int(n_month), int(n_day), *_clock(hour, minute, sec, half))
         if value:
             candidates.append((numeric.start(), value))
     if candidates:

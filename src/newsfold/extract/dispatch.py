@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from newsfold.errors import InputError
+from newsfold.extract.furniture import FurnitureMemory
 from newsfold.extract.html import HtmlExtractor
 from newsfold.extract.text import TextExtractor
 from newsfold.ingest.decode import decode, looks_binary, looks_like_html
 from newsfold.language.identify import Identifier
 from newsfold.model import Article, RawInput
 
-KnownFurniture = Callable[[str | None], frozenset[str]]
-
 
 class Extractor:
     """Extracts documents from raw inputs; create one and reuse it (its language model loads once)."""
 
-    def __init__(self, known_furniture: KnownFurniture | None = None) -> None:
-        """Load the language identifier; known_furniture(source) gives lines learned to recur on a source."""
+    def __init__(self, memory: FurnitureMemory | None = None) -> None:
+        """Load the language identifier; memory (when given) learns the lines that recur on a source's pages."""
         identify = Identifier()
-        self._text = TextExtractor(identify, known_furniture)
+        self.memory = memory
+        self._text = TextExtractor(identify, memory)
         self._html = HtmlExtractor(identify, self._text)
 
     def __call__(self, raw: RawInput) -> list[Article]:

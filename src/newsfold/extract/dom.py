@@ -18,15 +18,85 @@ _DROP_TAGS = (
 _FURNITURE_TAGS = frozenset({"nav", "footer", "aside", "form", "header"})
 # parts of class and id names that mark page furniture (readability's "unlikely candidates", extended)
 _NOISE_WORDS = frozenset(
-    "comment comments share sharing sharebar social related newsletter newsletters promo promotion advert adverts "
-    "advertisement advertising ad ads adslot cookie cookies consent banner subscribe subscription teaser teasers "
-    "recommend recommended recommendations breadcrumb breadcrumbs sidebar menu navigation nav navbar popup modal "
-    "outbrain taboola sponsor sponsored bio tags tag toolbar byline timestamp caption credit credits copyright "
-    "trending widget login signup skip sr footer masthead rating poll gallery more also popular author authors "
-    "meta dateline print disclaimer".split()
+    [
+        "comment",
+        "comments",
+        "share",
+        "sharing",
+        "sharebar",
+        "social",
+        "related",
+        "newsletter",
+        "newsletters",
+        "promo",
+        "promotion",
+        "advert",
+        "adverts",
+        "advertisement",
+        "advertising",
+        "ad",
+        "ads",
+        "adslot",
+        "cookie",
+        "cookies",
+        "consent",
+        "banner",
+        "subscribe",
+        "subscription",
+        "teaser",
+        "teasers",
+        "recommend",
+        "recommended",
+        "recommendations",
+        "breadcrumb",
+        "breadcrumbs",
+        "sidebar",
+        "menu",
+        "navigation",
+        "nav",
+        "navbar",
+        "popup",
+        "modal",
+        "outbrain",
+        "taboola",
+        "sponsor",
+        "sponsored",
+        "bio",
+        "tags",
+        "tag",
+        "toolbar",
+        "byline",
+        "timestamp",
+        "caption",
+        "credit",
+        "credits",
+        "copyright",
+        "trending",
+        "widget",
+        "login",
+        "signup",
+        "skip",
+        "sr",
+        "footer",
+        "masthead",
+        "rating",
+        "poll",
+        "gallery",
+        "more",
+        "also",
+        "popular",
+        "author",
+        "authors",
+        "meta",
+        "dateline",
+        "print",
+        "disclaimer",
+    ]
 )
 # parts of names that keep an element even when another part looks like furniture ("article-body has-sidebar")
-_KEEP_WORDS = frozenset("article body content main story entry text prose richtext paragraph post".split())
+_KEEP_WORDS = frozenset(
+    ["article", "body", "content", "main", "story", "entry", "text", "prose", "richtext", "paragraph", "post"]
+)
 _NAME_PART = re.compile(r"[a-z]+|[A-Z][a-z]+|[A-Z]+(?![a-z])")
 _HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 _BLOCKS = "p, h2, h3, h4, h5, h6, blockquote, li, pre, figcaption, div, section"

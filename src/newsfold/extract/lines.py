@@ -21,8 +21,11 @@ link wurde kopiert|lien copié|enlace copiado|copied|kopiert
 _CONTROL_LINE = re.compile(
     r"^(?:"
     + "|".join(
-        sorted((re.escape(p.strip()).replace(r"\ ", r"\s+") for p in _CONTROL_PHRASES.split("|") if p.strip()),
-               key=len, reverse=True)
+        sorted(
+            (re.escape(p.strip()).replace(r"\ ", r"\s+") for p in _CONTROL_PHRASES.split("|") if p.strip()),
+            key=len,
+            reverse=True,
+        )
     )
     + r")(?:\s*\(?\d+\)?)?[\s:.!>»›|/-]*$",
     re.IGNORECASE,

@@ -19,7 +19,8 @@ _LANGUAGES = {
 }  # fmt: skip
 _LANG_RE = "|".join(_LANGUAGES)
 MACHINE_TRANSLATED = re.compile(
-    rf"(?:automatically|machine[- ]?)\s*translated(?:\s+from\s+(?P<src>{_LANG_RE}))?(?:\s+(?:in)?to\s+(?P<dst>{_LANG_RE}))?"
+    rf"(?:automatically|machine[- ]?)\s*translated(?:\s+from\s+(?P<src>{_LANG_RE}))?"
+    rf"(?:\s+(?:in)?to\s+(?P<dst>{_LANG_RE}))?"
     r"|testing machine translations?|maschinell (?:übersetzt|übersetzung)|automatisch übersetzt"
     r"|traduit automatiquement|traducción automática|tradotto automaticamente",
     re.IGNORECASE,
@@ -31,8 +32,12 @@ FIRST_PUBLISHED = re.compile(
     re.IGNORECASE,
 )
 # "(AP) —", "(Reuters) -", "(AFP) –" right after a dateline: a wire story
-WIRE_CREDIT = re.compile(r"^[^()]{0,60}\((AP|Reuters|AFP|dpa|Bloomberg|UPI|AAP|ANSA|EFE|KNA|epd|APA|CNA)\)\s*[-–—]", re.UNICODE)
-SOURCE_LINE = re.compile(r"^(?:source|quelle|source\s*:|fuente|fonte|bron|kilde|källa|źródło)\s*:\s*(?P<name>.{1,80})$", re.I)
+WIRE_CREDIT = re.compile(
+    r"^[^()]{0,60}\((AP|Reuters|AFP|dpa|Bloomberg|UPI|AAP|ANSA|EFE|KNA|epd|APA|CNA)\)\s*[-–—]", re.UNICODE
+)
+SOURCE_LINE = re.compile(
+    r"^(?:source|quelle|source\s*:|fuente|fonte|bron|kilde|källa|źródło)\s*:\s*(?P<name>.{1,80})$", re.I
+)
 SOURCES_BLOCK = re.compile(r"^(?:sources?|quellen?|fuentes?)\b\s*:?\s*(?:\d+\s*/|\[\d+\]|https?://)", re.IGNORECASE)
 _URL = re.compile(r"https?://[^\s\"'<>]+", re.IGNORECASE)
 # search engines and social sites are how somebody found a story, not its source

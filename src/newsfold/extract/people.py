@@ -32,8 +32,8 @@ def clean_authors(raw: list[str]) -> list[str]:
     """People's names from bylines and metadata values, split, de-duplicated, in order."""
     out: list[str] = []
     for value in raw:
-        value = _BY.sub("", " ".join(value.split()))
-        for part in _SPLIT.split(value):
+        byline = _BY.sub("", " ".join(value.split()))
+        for part in _SPLIT.split(byline):
             name = part.strip(" .:-–—")
             if looks_like_person(name) and name not in out:
                 out.append(name)

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from newsfold.extract.classify import NEUTRAL, Block, Classifier
 from newsfold.extract.datelines import find_dateline
+from newsfold.extract.furniture import FurnitureMemory
 from newsfold.extract.kinds import classify_kind, clean_press_release, press_release_signals
 from newsfold.extract.lines import ends_sentence, furniture_rule, is_credit, is_list_header, title_like
 from newsfold.extract.notices import WIRE_CREDIT, outlet_name, site_from_host
@@ -47,11 +48,11 @@ def line_key(text: str) -> str:
 class TextExtractor:
     """Turns scraped text into documents; holds the classifier and language identifier it uses."""
 
-    def __init__(self, identify: Identify, known_furniture: Callable[[str | None], frozenset[str]] | None = None):
-        """Use identify for languages and known_furniture(source) for lines learned to recur on a source's pages."""
+    def __init__(self, identify: Identify, memory: FurnitureMemory | None = None) -> None:
+        """Use identify for languages; memory learns and gives the lines that recur on a source's pages."""
         self._identify = identify
         self._classifier = Classifier()
-        self._known = known_furniture
+        self._memory = memory
 
     def extract(self, content: str, origin: Origin, url: str | None = None) -> list[Article]:
         """Every document in one page of scraped text."""
@@ -66,7 +67,7 @@ class TextExtractor:
 
     def _furniture(self, lines: Sequence[Line], meta: TextMeta, source: str | None) -> list[str | None]:
         """Per line: the furniture rule it matches (lists of other headlines included), or None."""
-        known = self._known(source) if self._known is not None else frozenset()
+        known = self._memory.known(source) if self._memory is not None else frozenset()
         verdicts: list[str | None] = []
         in_list = False
         for i, line in enumerate(lines):
@@ -89,16 +90,20 @@ class TextExtractor:
         """One document from its lines."""
         meta = read_text_meta(lines)
         site_line = _site_line(lines, meta)
-        source_key = meta.source_name or (lines[site_line].text if site_line is not None else None)
-        if url:
-            source_key = urlsplit(url).hostname or source_key
+        # furniture belongs to the site that rendered the page: its host, else its name line, else the named source
+        source_key = (urlsplit(url).hostname if url else None) or (
+            lines[site_line].text if site_line is not None else meta.source_name
+        )
         verdicts = self._furniture(lines, meta, source_key)
+        if self._memory is not None and origin.index == 0:
+            page = "\n".join(line.text for line in lines)
+            self._memory.observe(source_key, (line_key(line.text) for line in lines), page)
         blocks = [Block(line.text, verdicts[i]) for i, line in enumerate(lines)]
         # the longest lines say the document's language best (menus and notices may be in another)
         sample = " ".join(sorted((b.text for b in blocks if not b.furniture), key=len, reverse=True)[:12])[:3000]
         language = self._identify(sample) if sample else None
         self._classifier.classify(blocks, language)
-        for i, block in enumerate(blocks[:_HEADER_ZONE * 2]):
+        for block in blocks[: _HEADER_ZONE * 2]:
             # a paragraph opening with a dateline is the story's first paragraph, whatever its stopwords say
             if not block.furniture and len(block.text) >= 80 and find_dateline(block.text) is not None:
                 block.klass = "good"
@@ -209,11 +214,7 @@ def _main_region(blocks: Sequence[Block], good: Sequence[int]) -> list[int]:
     def dense(cluster: list[int]) -> bool:
         span = sum(len(b.text) for b in blocks[cluster[0] : cluster[-1] + 1])
         lengths = sorted(len(blocks[i].text) for i in cluster)
-        return (
-            chars(cluster) >= MIN_JOIN_CHARS
-            and chars(cluster) >= 0.75 * span
-            and lengths[len(lengths) // 2] >= 80
-        )
+        return chars(cluster) >= MIN_JOIN_CHARS and chars(cluster) >= 0.75 * span and lengths[len(lengths) // 2] >= 80
 
     best = max(range(len(clusters)), key=lambda k: chars(clusters[k]))
     first = last = best

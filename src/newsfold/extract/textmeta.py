@@ -29,7 +29,8 @@ _DATE_LINE = re.compile(
 )
 _UPDATED_LABELS = re.compile(r"updated|as of|stand|aktualisiert|mis à jour|actualizado", re.IGNORECASE)
 _HIGHLIGHTS = re.compile(
-    r"^(?:highlights|key points|the essentials|in brief|das wichtigste(?: in kürze)?|en bref|lo esencial)\s*:\s*(?P<text>.+)$",
+    r"^(?:highlights|key points|the essentials|in brief|das wichtigste(?: in kürze)?|en bref|lo esencial)"
+    r"\s*:\s*(?P<text>.+)$",
     re.IGNORECASE,
 )
 _BIOS_HEADER = re.compile(
@@ -44,14 +45,16 @@ _CONTRIBUTORS = re.compile(
     r"\b[^.]{0,60}\.?$"
 )
 _CONTRIBUTED = re.compile(
-    r"^(?:additional )?reporting by\s+(?P<names>[^.]{3,120})\.?$|^(?P<names2>.{3,120}?) contributed to this (?:report|story)\.?$",
+    r"^(?:additional )?reporting by\s+(?P<names>[^.]{3,120})\.?$"
+    r"|^(?P<names2>.{3,120}?) contributed to this (?:report|story)\.?$",
     re.IGNORECASE,
 )
 # where readers' comments begin: no story text follows
 _COMMENTS = re.compile(
     r"^(?:\d+\s+(?:comments?|kommentare?|commentaires?|comentarios?|commenti|reacties|reactions?)|"
     r"(?:comments?|kommentare?|commentaires?|comentarios?)\s*\(\d+\)|leave a (?:comment|reply)|add a comment|"
-    r"join the (?:conversation|discussion)|comments are closed|die kommentarfunktion\b.*|kommentar (?:melden|schreiben)|"
+    r"join the (?:conversation|discussion)|comments are closed|die kommentarfunktion\b.*|"
+    r"kommentar (?:melden|schreiben)|"
     r"show comments|view comments|kommentare anzeigen|afficher les commentaires|ver comentarios)\s*[.:!]?$",
     re.IGNORECASE,
 )
