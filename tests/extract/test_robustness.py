@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -100,3 +101,20 @@ def test_other_encodings(encoding: str) -> None:
     if encoding == "shift_jis":
         text = "東京の市議会は火曜日、北部地域へのバス路線の拡大を決定した。住民は長年この決定を待っていた。" * 8
     _check(text.encode(encoding, errors="replace"), "text/plain")
+
+
+@pytest.mark.parametrize(
+    ("markup", "media_type"),
+    [
+        ("<html><body>" + "<div>" * 50_000 + "<p>" + "Words of a sentence, and more. " * 40 + "</p></body></html>",
+         "text/html"),
+        ("• A short headline about something else\n" * 100_000, "text/plain"),
+        ("Alpha Beta Gamma " * 300_000, "text/plain"),
+    ],
+    ids=["50k-nested-divs", "100k-lines", "5mb-one-line"],
+)  # fmt: skip
+def test_pathological_pages_are_bounded(markup: str, media_type: str) -> None:
+    """Deep nesting, huge line counts and giant lines are cut or flattened: bounded time, a clear result."""
+    start = time.perf_counter()
+    _check(markup.encode("utf-8"), media_type)
+    assert time.perf_counter() - start < 30

@@ -101,6 +101,8 @@ _NAME_PART = re.compile(r"[a-z]+|[A-Z][a-z]+|[A-Z]+(?![a-z])")
 _HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 _BLOCKS = "p, h2, h3, h4, h5, h6, blockquote, li, pre, figcaption, div, section"
 MIN_PARAGRAPH = 25
+# how far up the tree a paragraph's text counts (bounds the work on pathologically deep pages)
+MAX_DEPTH = 40
 
 
 @dataclass(slots=True)
@@ -207,7 +209,9 @@ def _best_container(body: LexborNode) -> LexborNode | None:
         if _link_chars(para) > 0.5 * len(text):
             continue
         parent = para.parent
-        while parent is not None and parent.tag != "html":
+        for _ in range(MAX_DEPTH):
+            if parent is None or parent.tag == "html":
+                break
             key = parent.mem_id
             nodes[key] = parent
             inside[key] = inside.get(key, 0.0) + len(text)
@@ -238,15 +242,25 @@ def _role(node: LexborNode, standfirst_seen: bool) -> Role:
     return "body"
 
 
-def _has_block_child(node: LexborNode) -> bool:
-    """True when an element holds other block elements (its text is read from them instead)."""
-    return any(True for _ in node.css(_BLOCKS))
+def _block_holders(nodes: list[LexborNode], container: LexborNode) -> set[int]:
+    """The elements (by mem_id) that hold another block element: their text is read from those instead."""
+    holders: set[int] = set()
+    for node in nodes:
+        parent = node.parent
+        while parent is not None and parent.mem_id not in holders:
+            holders.add(parent.mem_id)
+            if parent.mem_id == container.mem_id:
+                break
+            parent = parent.parent
+    return holders
 
 
 def _inside_link(node: LexborNode, container: LexborNode) -> bool:
     """True when a block sits inside a link (a teaser: the whole card links to another page)."""
     parent = node.parent
-    while parent is not None and parent.mem_id != container.mem_id:
+    for _ in range(MAX_DEPTH):
+        if parent is None or parent.mem_id == container.mem_id:
+            return False
         if parent.tag == "a":
             return True
         parent = parent.parent
@@ -258,11 +272,13 @@ def _blocks(container: LexborNode) -> list[Paragraph]:
     out: list[Paragraph] = []
     seen: set[int] = set()
     standfirst_seen = False
-    for node in container.css(_BLOCKS):
+    nodes = list(container.css(_BLOCKS))
+    holders = _block_holders(nodes, container)
+    for node in nodes:
         if node.mem_id in seen:
             continue
         tag = node.tag
-        if tag in ("div", "section", "li") and _has_block_child(node):
+        if tag in ("div", "section", "li") and node.mem_id in holders:
             continue
         if tag in ("blockquote", "li", "figcaption"):
             for inner in node.css(_BLOCKS):
@@ -282,6 +298,13 @@ def _blocks(container: LexborNode) -> list[Paragraph]:
     while out and out[-1].role == "heading":
         out.pop()
     return out
+
+
+def visible_html(markup: str) -> str:
+    """The page without scripts, styles and other invisible parts (a much smaller input for a slower parser)."""
+    tree = LexborHTMLParser(markup)
+    _drop_invisible(tree)
+    return tree.html or ""
 
 
 def read_dom(tree: LexborHTMLParser) -> DomResult:

@@ -10,7 +10,7 @@ import trafilatura
 from selectolax.lexbor import LexborHTMLParser
 
 from newsfold.extract.datelines import find_dateline
-from newsfold.extract.dom import DomResult, read_dom
+from newsfold.extract.dom import DomResult, read_dom, visible_html
 from newsfold.extract.evaluate import tokens
 from newsfold.extract.htmlmeta import PageMeta, read_meta, same_site
 from newsfold.extract.kinds import classify_kind, press_release_signals
@@ -34,6 +34,9 @@ MAX_FALLBACK_CHARS = 3_000_000
 # markup beyond this is not parsed at all (a 20 MB page is cut, not choked on)
 MAX_MARKUP_CHARS = 8_000_000
 _TAG = re.compile(r"<[a-zA-Z/!]")
+# more opening than closing tags by this much means pathological nesting: container tags are then dropped
+MAX_UNCLOSED = 10_000
+_UNCLOSED_PRONE = re.compile(r"</?(?:div|span|section|font|b|i|u|em|strong|small|big|center|table|tr|td)\b[^>]*>", re.I)
 
 
 class HtmlExtractor:
@@ -52,12 +55,16 @@ class HtmlExtractor:
         if len(_TAG.findall(markup[:20000])) < 3:
             # "HTML" that is plain text with hardly a tag: read it as scraped text
             return self._text.extract(markup, raw.origin, raw.url)
+        if markup.count("<") - 2 * markup.count("</") > MAX_UNCLOSED:
+            # thousands of unclosed elements nest ever deeper: parsers slow down with the square of the depth
+            log.warning("%s: deeply nested markup flattened", raw.origin.location)
+            markup = _UNCLOSED_PRONE.sub(" ", markup)
         tree = LexborHTMLParser(markup)
         meta = read_meta(tree, raw.url)
         found = read_dom(tree)
         paragraphs = found.paragraphs
         if self._suspicious(found, meta) and len(markup) <= MAX_FALLBACK_CHARS:
-            fallback = _trafilatura(markup, raw.url)
+            fallback = _trafilatura(visible_html(markup), raw.url)
             if sum(len(p.text) for p in fallback if p.role in ("body", "quote")) > FALLBACK_GAIN * found.body_chars:
                 paragraphs = fallback
         if not paragraphs and meta.article_body:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,9 +18,14 @@ from newsfold.extract.split import Line, split_documents, to_lines
 from newsfold.extract.textmeta import TextMeta, read_text_meta
 from newsfold.model import Article, Origin, OriginalRef, Paragraph, Role, SourceRef
 
+log = logging.getLogger(__name__)
+
 Identify = Callable[[str], str | None]
 MIN_BODY_CHARS = 200
 PARAGRAPH_SAMPLE = 300
+# beyond these, a page is cut (bounds the time per page; a news page has a few hundred lines)
+MAX_LINES = 10_000
+MAX_TEXT_CHARS = 2_000_000
 MAX_CAPTION = 180
 MIN_IDENTIFY_CHARS = 40
 # lines other than good ones allowed inside one run of body text, and between runs joined into one body
@@ -56,9 +62,12 @@ class TextExtractor:
 
     def extract(self, content: str, origin: Origin, url: str | None = None) -> list[Article]:
         """Every document in one page of scraped text."""
-        lines = to_lines(content)
+        lines = to_lines(content[:MAX_TEXT_CHARS])
         if not lines:
             return [Article(origin=origin, kind="other")]
+        if len(lines) > MAX_LINES or len(content) > MAX_TEXT_CHARS:
+            log.warning("%s: only the first %d lines are read", origin.location, MAX_LINES)
+            lines = lines[:MAX_LINES]
         segments = split_documents(lines, self._identify)
         return [
             self._document(segment, Origin(origin.location, i, origin.fetched, origin.media_type), url)
