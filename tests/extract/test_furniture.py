@@ -66,3 +66,10 @@ def test_memory_persists_in_the_store(db: Database) -> None:
         again.load(conn)
     assert again.known("stadtblatt.example") == frozenset({PROMO.lower()})
     assert again.known("other.example") == frozenset()
+    # the same pages seen again in a later run are not counted again
+    for n in range(4):
+        again.observe("stadtblatt.example", [PROMO.lower(), f"line {n}"], f"page {n}")
+    with db.write() as conn:
+        again.save(conn)
+        pages = conn.execute("SELECT pages FROM furniture_sources WHERE source = 'stadtblatt.example'").fetchone()
+    assert pages is not None and pages[0] == 4

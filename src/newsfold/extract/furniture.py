@@ -24,8 +24,7 @@ class FurnitureMemory:
         self._pages: Counter[str] = Counter()
         self._lines: defaultdict[str, Counter[str]] = defaultdict(Counter)
         self._seen: set[str] = set()
-        self._pending_pages: Counter[str] = Counter()
-        self._pending_lines: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        self._pending: list[tuple[str, str, frozenset[str]]] = []
 
     def observe(self, source: str | None, keys: Iterable[str], page: str) -> None:
         """Count one page of a source (its text is page): each of its distinct short lines once; a page seen
@@ -38,10 +37,9 @@ class FurnitureMemory:
             return
         self._seen.add(digest)
         self._pages[source] += 1
-        self._pending_pages[source] += 1
         for key in distinct:
             self._lines[source][key] += 1
-            self._pending_lines[source][key] += 1
+        self._pending.append((digest, source, frozenset(distinct)))
 
     def known(self, source: str | None) -> frozenset[str]:
         """The lines learned to be furniture on a source's pages."""
@@ -58,16 +56,22 @@ class FurnitureMemory:
             self._lines[source][key] = pages
 
     def save(self, conn: sqlite3.Connection) -> None:
-        """Add what was observed since the last save to the store (inside the caller's write transaction)."""
-        conn.executemany(
-            "INSERT INTO furniture_sources (source, pages) VALUES (?, ?) "
-            "ON CONFLICT(source) DO UPDATE SET pages = pages + excluded.pages",
-            list(self._pending_pages.items()),
-        )
-        conn.executemany(
-            "INSERT INTO furniture_lines (source, line_key, pages) VALUES (?, ?, ?) "
-            "ON CONFLICT(source, line_key) DO UPDATE SET pages = pages + excluded.pages",
-            [(source, key, count) for source, lines in self._pending_lines.items() for key, count in lines.items()],
-        )
-        self._pending_pages.clear()
-        self._pending_lines.clear()
+        """Add the pages observed since the last save to the store (inside the caller's write transaction);
+        a page the store has already counted is skipped."""
+        for digest, source, keys in self._pending:
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO furniture_pages (digest, source) VALUES (?, ?)", (digest, source)
+            )
+            if cursor.rowcount != 1:
+                continue
+            conn.execute(
+                "INSERT INTO furniture_sources (source, pages) VALUES (?, 1) "
+                "ON CONFLICT(source) DO UPDATE SET pages = pages + 1",
+                (source,),
+            )
+            conn.executemany(
+                "INSERT INTO furniture_lines (source, line_key, pages) VALUES (?, ?, 1) "
+                "ON CONFLICT(source, line_key) DO UPDATE SET pages = pages + 1",
+                [(source, key) for key in sorted(keys)],
+            )
+        self._pending.clear()

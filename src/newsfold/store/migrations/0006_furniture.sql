@@ -9,3 +9,8 @@ CREATE TABLE furniture_lines (
     pages INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (source, line_key)
 ) WITHOUT ROWID;
+-- pages already counted, so that ingesting a page again teaches nothing
+CREATE TABLE furniture_pages (
+    digest TEXT PRIMARY KEY,
+    source TEXT NOT NULL
+) WITHOUT ROWID;
