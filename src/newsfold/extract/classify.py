@@ -32,6 +32,10 @@ _STOPLISTS = {
 # languages written without spaces: length counts in characters, stopwords cannot be counted by words
 _NO_SPACES = frozenset({"zh", "ja", "th", "km", "lo", "my"})
 _WORD = re.compile(r"\w+")
+_PUNCTUATION = re.compile(r"[,.;:!?、。，．！？；：]")
+# prose has a punctuation mark at least every this many characters
+PUNCTUATION_SPAN = 80
+_FULL_STOP = re.compile(r"[。．！？]")
 
 # furniture verdict of lines that carried metadata: neither good nor bad for their neighbours
 NEUTRAL = "metadata"
@@ -70,7 +74,7 @@ class Classifier:
         """Share of words that are stopwords of the language (1.0 where no stoplist applies)."""
         stopwords = self.stopwords(language)
         if not stopwords:
-            return 1.0
+            return _punctuation_density(text, language)
         words = _WORD.findall(text.lower())
         if not words:
             return 0.0
@@ -80,7 +84,7 @@ class Classifier:
         """Context-free class from length and stopword density (furniture is always bad)."""
         if block.furniture:
             return "bad"
-        length = len(block.text) * (3 if language in _NO_SPACES else 1)
+        length = len(block.text) * (2 if language in _NO_SPACES else 1)
         if length < LENGTH_LOW:
             return "short"
         density = self.stopword_density(block.text, language)
@@ -123,6 +127,16 @@ class Classifier:
             for block, klass in zip(blocks, second, strict=True):
                 if klass == "neargood":
                     block.klass = "good"
+
+
+def _punctuation_density(text: str, language: str | None) -> float:
+    """A stand-in for stopword density where no stoplist applies (Chinese, Japanese, Thai, ...): prose has commas
+    and full stops every few dozen characters, menus and link lists have none."""
+    if language in _NO_SPACES:
+        # headlines and menus there have commas but hardly ever a full stop
+        return STOPWORDS_HIGH if _FULL_STOP.search(text) else 0.0
+    marks = len(_PUNCTUATION.findall(text))
+    return STOPWORDS_HIGH if marks >= len(text) / PUNCTUATION_SPAN else 0.0
 
 
 def _promote_runs(blocks: Sequence[Block]) -> None:
