@@ -184,3 +184,17 @@ def test_a_20_mb_page_is_bounded(extractor: Extractor) -> None:
     documents = _html(extractor, markup)
     assert time.perf_counter() - start < 60
     assert PARAGRAPHS[0] in documents[0].full_text
+
+
+def test_authors_and_time_from_the_visible_page(extractor: Extractor) -> None:
+    """Without metadata, the byline and the <time> element on the page give authors and the publication time."""
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    markup = (
+        "<html><head><title>Buses</title></head><body><article><h1>Council expands the bus network</h1>"
+        "<div class='byline'>By <a rel='author' href='/a/jd'>Jane Doe</a> and <a rel='author'>John Smith</a>,"
+        " Staff</div><time datetime='2024-05-03T17:47:00+02:00'>3 May</time>"
+        f"<div class='story-text'>{body}</div></article></body></html>"
+    )
+    (article,) = _html(extractor, markup)
+    assert article.authors == ["Jane Doe", "John Smith"]
+    assert article.published is not None and article.published.isoformat() == "2024-05-03T17:47:00+02:00"

@@ -171,3 +171,14 @@ def test_page_without_an_article_is_other(extractor: Extractor) -> None:
     (document,) = _extract(extractor, page)
     assert document.kind == "other"
     assert document.text == ""
+
+
+def test_glued_documents_split_at_a_new_date_line(extractor: Extractor) -> None:
+    """A second story that opens with its own date line is a document of its own."""
+    second = [p.replace("bus network", "tram line").replace("council", "parliament") for p in BODY_EN]
+    page = "\n\n".join(["date 2024-02-12", *BODY_EN, "date 2023-11-03", *second])
+    documents = _extract(extractor, page)
+    assert len(documents) == 2
+    assert documents[0].published == datetime(2024, 2, 12)
+    assert documents[1].published == datetime(2023, 11, 3)
+    assert "tram line" in documents[1].text and "tram line" not in documents[0].text

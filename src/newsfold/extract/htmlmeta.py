@@ -30,6 +30,11 @@ _ARTICLE_TYPES = frozenset(
         "webpage",
     }
 )
+_BYLINE_SELECTOR = (
+    'a[rel="author"], [itemprop="author"], .byline, .author-name, .article-author, [class*="byline"] a, '
+    '[data-testid="byline"]'
+)
+MAX_BYLINES = 6
 _TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,40}$")
 
 
@@ -165,6 +170,23 @@ def _title(meta: dict[str, str], obj: dict[str, Any] | None, tree: LexborHTMLPar
     return None
 
 
+def _visible_authors(tree: LexborHTMLParser) -> list[str]:
+    """Authors named on the page itself: rel=author links, itemprop=author, byline elements."""
+    names: list[str] = []
+    for node in tree.css(_BYLINE_SELECTOR)[:MAX_BYLINES]:
+        text = " ".join((node.text(deep=True, separator=" ") or "").split())
+        if 0 < len(text) <= 120:
+            names.append(text)
+    return clean_authors(names)
+
+
+def _visible_time(tree: LexborHTMLParser) -> datetime | None:
+    """The first <time datetime=...> on the page, the usual mark of a publication time."""
+    node = tree.css_first("time[datetime]")
+    value = node.attributes.get("datetime") if node is not None else None
+    return parse_date(value) if value else None
+
+
 def read_meta(tree: LexborHTMLParser, url: str | None) -> PageMeta:
     """Everything the markup says about the article (read before the tree is cleaned)."""
     meta = _meta(tree)
@@ -193,7 +215,9 @@ def read_meta(tree: LexborHTMLParser, url: str | None) -> PageMeta:
     names = _jsonld_people(obj) if obj else []
     if not names:
         names = [meta[k] for k in ("author", "article:author", "dc.creator", "parsely-author") if k in meta]
-    page.authors = clean_authors(names)
+    page.authors = clean_authors(names) or _visible_authors(tree)
+    if page.published is None:
+        page.published = _visible_time(tree)
     publisher = _string(obj.get("publisher")) if obj else None
     page.site_name = meta.get("og:site_name") or meta.get("application-name") or publisher
     canonical = tree.css_first('link[rel="canonical"]')

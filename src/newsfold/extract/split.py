@@ -8,11 +8,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from newsfold.extract.datelines import find_dateline
+from newsfold.extract.dates import parse_date
 from newsfold.extract.lines import ends_sentence, title_like
 from newsfold.extract.notices import SOURCES_BLOCK
 
 _BULLET = re.compile(r"^\s*(?:[•·▪●◦■□‣⁃–*]|-\s|\d{1,2}[.)]\s)\s*")
 MIN_DOCUMENT_CHARS = 400
+_LABELLED_DATE = re.compile(
+    r"^(?:date|datum|fecha|published(?: on)?|veröffentlicht(?: am)?|publié le)\s*:?\s*(.{6,40})$", re.I
+)
 MIN_LANGUAGE_RUN = 3
 
 
@@ -59,6 +63,12 @@ def _starts_document(lines: Sequence[Line], i: int) -> bool:
     return dateline is not None and (dateline.wire is not None or len(nxt) > 200)
 
 
+def _dated_start(lines: Sequence[Line], i: int) -> bool:
+    """True when line i is a labelled date line ("date 2024-02-12", "Published: ...") that opens a new story."""
+    match = _LABELLED_DATE.match(lines[i].text)
+    return match is not None and parse_date(match.group(1)) is not None
+
+
 def _ends_document(line: Line) -> bool:
     """True for a line that closes a story: a block of numbered sources."""
     return bool(SOURCES_BLOCK.match(line.text))
@@ -72,7 +82,11 @@ def split_documents(lines: Sequence[Line], identify: Callable[[str], str | None]
         story += _body_chars(lines[i - 1 : i])
         if story < MIN_DOCUMENT_CHARS:
             continue
-        if _starts_document(lines, i) or (_ends_document(lines[i - 1]) and i + 1 < len(lines)):
+        if (
+            _starts_document(lines, i)
+            or _dated_start(lines, i)
+            or (_ends_document(lines[i - 1]) and i + 1 < len(lines))
+        ):
             cuts.append(i)
             story = 0
     if identify is not None:
