@@ -169,7 +169,7 @@ def test_plain_text_inside_an_html_file(extractor: Extractor) -> None:
 def test_html_inside_plain_text(extractor: Extractor) -> None:
     """A .txt file holding a whole HTML page is read as HTML (no tags leak into the body)."""
     body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
-    documents = extractor(RawInput(Origin("page.txt"), page(body).encode("utf-8"), media_type=None))
+    documents = extractor(RawInput(Origin("page.txt"), page(body).encode("utf-8"), media_type="text/plain"))
     assert documents[0].text == "\n\n".join(PARAGRAPHS)
 
 

@@ -182,3 +182,10 @@ def test_glued_documents_split_at_a_new_date_line(extractor: Extractor) -> None:
     assert documents[0].published == datetime(2024, 2, 12)
     assert documents[1].published == datetime(2023, 11, 3)
     assert "tram line" in documents[1].text and "tram line" not in documents[0].text
+
+
+def test_stray_html_in_scraped_text(extractor: Extractor) -> None:
+    """Tags left in scraped text are taken out (block tags end lines) and entities decoded."""
+    page = f"<p>{BODY_EN[0]}</p>\n<p>{BODY_EN[1]} &amp; more.</p><div><b>{BODY_EN[2]}</b></div>"
+    (article,) = _extract(extractor, page)
+    assert article.text == "\n\n".join([BODY_EN[0], BODY_EN[1] + " & more.", BODY_EN[2]])

@@ -29,7 +29,8 @@ class Extractor:
         if looks_binary(raw.data):
             raise InputError(location, "binary file, not text or HTML")
         content = decode(raw.data, location, raw.charset)
-        if raw.media_type == "text/html" or (raw.media_type is None and looks_like_html(content)):
+        # a .txt file may hold a whole HTML page (saved source): it is read as HTML
+        if raw.media_type == "text/html" or looks_like_html(content):
             return self._html.extract(content, raw)
         return self._text.extract(content, raw.origin, raw.url)
 

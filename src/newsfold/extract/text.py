@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -19,6 +20,12 @@ from newsfold.extract.textmeta import TextMeta, read_text_meta
 from newsfold.model import Article, Origin, OriginalRef, Paragraph, Role, SourceRef
 
 log = logging.getLogger(__name__)
+
+_ANY_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]{0,500})?/?>")
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|div|br|li|ul|ol|h[1-6]|tr|table|section|article|blockquote|header|footer)\b[^<>]{0,500}>", re.I
+)
+MIN_STRAY_TAGS = 3
 
 Identify = Callable[[str], str | None]
 MIN_BODY_CHARS = 200
@@ -62,7 +69,7 @@ class TextExtractor:
 
     def extract(self, content: str, origin: Origin, url: str | None = None) -> list[Article]:
         """Every document in one page of scraped text."""
-        lines = to_lines(content[:MAX_TEXT_CHARS])
+        lines = to_lines(strip_markup(content[:MAX_TEXT_CHARS]))
         if not lines:
             return [Article(origin=origin, kind="other")]
         if len(lines) > MAX_LINES or len(content) > MAX_TEXT_CHARS:
@@ -144,6 +151,14 @@ class TextExtractor:
         return article
 
 
+def strip_markup(content: str) -> str:
+    """Scraped text with stray HTML in it: block tags become line breaks, other tags go, entities are decoded."""
+    if len(_ANY_TAG.findall(content[:100_000])) < MIN_STRAY_TAGS:
+        return content
+    content = _BLOCK_TAG.sub("\n", content)
+    return html.unescape(_ANY_TAG.sub("", content))
+
+
 def label_languages(paragraphs: Sequence[Paragraph], identify: Identify) -> None:
     """Each paragraph's language, from its first PARAGRAPH_SAMPLE characters (too short ones stay unknown)."""
     for paragraph in paragraphs:
@@ -166,7 +181,8 @@ def _site_line(lines: Sequence[Line], meta: TextMeta) -> int | None:
         return None
     first = lines[0].text
     words = first.split()
-    if 1 <= len(words) <= 5 and not ends_sentence(first) and all(w[:1].isupper() or not w[:1].isalpha() for w in words):
+    capitalised = all(w[:1].isupper() or not w[:1].isalpha() for w in words)
+    if 1 <= len(words) <= 5 and not ends_sentence(first) and capitalised and furniture_rule(first) is None:
         return 0
     return None
 
@@ -195,6 +211,9 @@ def _layout(lines: Sequence[Line], blocks: Sequence[Block], meta: TextMeta, site
     layout.body_start = start
     layout.body_end = inside[-1] if inside else start
     layout.title = _title(lines, blocks, meta, start, site)
+    if layout.title is None and site is not None:
+        # a short first line with no other title after it is the title, not the site's name
+        layout.title, layout.site = site, None
     return layout
 
 
