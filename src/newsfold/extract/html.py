@@ -88,7 +88,8 @@ class HtmlExtractor:
         """Assemble the article: text, metadata, provenance, kind and languages."""
         article = Article(origin=raw.origin, title=meta.title, paragraphs=_drop_title(paragraphs, meta.title))
         article.published, article.updated = meta.published, meta.updated
-        article.authors = meta.authors
+        outlets = {(meta.site_name or "").casefold(), (meta.publisher or "").casefold()}
+        article.authors = [a for a in meta.authors if a.casefold() not in outlets]
         article.section = meta.section
         article.canonical_url = meta.canonical_url
         article.source = SourceRef(meta.site_name, raw.url or meta.canonical_url)

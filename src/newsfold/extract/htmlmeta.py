@@ -54,6 +54,7 @@ class PageMeta:
     article_body: str | None = None
     article_type: str | None = None
     based_on: str | None = None
+    publisher: str | None = None
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -219,6 +220,8 @@ def read_meta(tree: LexborHTMLParser, url: str | None) -> PageMeta:
     if page.published is None:
         page.published = _visible_time(tree)
     publisher = _string(obj.get("publisher")) if obj else None
+    publisher = None if publisher and publisher.startswith(("http:", "https:", "/", "#")) else publisher
+    page.publisher = publisher
     page.site_name = meta.get("og:site_name") or meta.get("application-name") or publisher
     canonical = tree.css_first('link[rel="canonical"]')
     href = canonical.attributes.get("href") if canonical is not None else None

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 # whole short lines that are controls or menu entries on news sites (several languages)
 _CONTROL_PHRASES = """
-comments|comment|print|press|share|split|tweet|email|e-mail|mail|facebook|twitter|whatsapp|linkedin|pinterest|
+comments|comment|print|press|share|split|menü|menu öffnen|open menu|×|x|
+tweet|email|e-mail|mail|facebook|twitter|whatsapp|linkedin|pinterest|
 telegram|reddit|flipboard|messenger|copy link|copy-link|save|bookmark|listen|play|pause|menu|home|search|login|
 log in|sign in|sign up|register|subscribe|newsletter|close|back|next|previous|top|skip to content|skip to main content|
 advertisement|advertising|sponsored|anzeige|werbung|kommentare|kommentar|drucken|teilen|merken|vorlesen|mehr|

@@ -14,6 +14,8 @@ from newsfold.extract.notices import SOURCES_BLOCK
 
 _BULLET = re.compile(r"^\s*(?:[•·▪●◦■□‣⁃–*]|-\s|\d{1,2}[.)]\s)\s*")
 MIN_DOCUMENT_CHARS = 400
+# without a wire service, a dateline opens a new document only in a paragraph this long (not a teaser's kicker)
+MIN_OPENING_CHARS = 400
 _LABELLED_DATE = re.compile(
     r"^(?:date|datum|fecha|published(?: on)?|veröffentlicht(?: am)?|publié le)\s*:?\s*(.{6,40})$", re.I
 )
@@ -60,7 +62,7 @@ def _starts_document(lines: Sequence[Line], i: int) -> bool:
         return False
     nxt = lines[i + 1].text
     dateline = find_dateline(nxt)
-    return dateline is not None and (dateline.wire is not None or len(nxt) > 200)
+    return dateline is not None and (dateline.wire is not None or len(nxt) > MIN_OPENING_CHARS)
 
 
 def _dated_start(lines: Sequence[Line], i: int) -> bool:

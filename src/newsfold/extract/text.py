@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from newsfold.extract.classify import NEUTRAL, Block, Classifier
 from newsfold.extract.datelines import find_dateline
+from newsfold.extract.dates import parse_date
 from newsfold.extract.furniture import FurnitureMemory
 from newsfold.extract.kinds import classify_kind, clean_press_release, press_release_signals
 from newsfold.extract.lines import ends_sentence, furniture_rule, is_credit, is_list_header, title_like
@@ -182,7 +183,8 @@ def _site_line(lines: Sequence[Line], meta: TextMeta) -> int | None:
     first = lines[0].text
     words = first.split()
     capitalised = all(w[:1].isupper() or not w[:1].isalpha() for w in words)
-    if 1 <= len(words) <= 5 and not ends_sentence(first) and capitalised and furniture_rule(first) is None:
+    letters = sum(1 for c in first if c.isalpha())
+    if 1 <= len(words) <= 5 and letters >= 3 and not ends_sentence(first) and capitalised and not furniture_rule(first):
         return 0
     return None
 
@@ -268,6 +270,8 @@ def _title(lines: Sequence[Line], blocks: Sequence[Block], meta: TextMeta, befor
     for i in range(max(0, before - _HEADER_ZONE - 3), before):
         text = lines[i].text
         if i == site or i in meta.consumed or blocks[i].furniture or not title_like(text):
+            continue
+        if len(text.split()) <= 8 and parse_date(text) is not None:
             continue
         score = min(len(text.split()), 15) / 15
         if meta.published_line is not None and meta.published_line == i + 1:
