@@ -35,6 +35,8 @@ PARAGRAPH_SAMPLE = 300
 MAX_LINES = 10_000
 MAX_TEXT_CHARS = 2_000_000
 MAX_CAPTION = 180
+# lines this close above the body may be its standfirst or a crosshead; further up they are page furniture
+PRE_BODY_REACH = 8
 MIN_IDENTIFY_CHARS = 40
 # lines other than good ones allowed inside one run of body text, and between runs joined into one body
 MAX_GAP = 3
@@ -213,7 +215,7 @@ def _layout(lines: Sequence[Line], blocks: Sequence[Block], meta: TextMeta, site
     layout.body_start = start
     layout.body_end = inside[-1] if inside else start
     layout.title = _title(lines, blocks, meta, start, site)
-    if layout.title is None and site is not None:
+    if layout.title is None and site is not None and start - site <= _HEADER_ZONE:
         # a short first line with no other title after it is the title, not the site's name
         layout.title, layout.site = site, None
     return layout
@@ -302,7 +304,7 @@ def _paragraphs(lines: Sequence[Line], blocks: Sequence[Block], layout: Layout) 
         if i in layout.captions:
             role = "caption"
         elif i < start:
-            if layout.title is not None and i < layout.title:
+            if (layout.title is not None and i < layout.title) or start - i > PRE_BODY_REACH:
                 continue
             role = "standfirst" if first_lead and ends_sentence(line.text) else "heading"
             first_lead = first_lead and role != "standfirst"
