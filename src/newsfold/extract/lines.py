@@ -17,7 +17,8 @@ commenti|stampa|delen|reageren|udostępnij|komentarze|dela|kommentarer|jaa|komme
 show more|load more|see more|view more|continue reading|expand|collapse|news|breaking news|live|video|videos|
 photos|gallery|podcast|podcasts|opinion|tags|topics|themen|schlagworte|view photos|view gallery|view video|
 watch|watch video|photo|foto|image|bild|listen to this article|artikel anhören|audio|link copied|
-link wurde kopiert|lien copié|enlace copiado|copied|kopiert
+link wurde kopiert|lien copié|enlace copiado|copied|kopiert|placeholder|placeholder image|up next|
+read next|next article|nächster artikel|article suivant
 """
 _CONTROL_LINE = re.compile(
     r"^(?:"
@@ -28,7 +29,7 @@ _CONTROL_LINE = re.compile(
             reverse=True,
         )
     )
-    + r")(?:\s*\(?\d+\)?)?[\s:.!>»›|/-]*$",
+    + r")(?:[\s-]*\(?\d+\)?)?[\s:.!>»›|/-]*$",
     re.IGNORECASE,
 )
 _LIST_HEADER = re.compile(
@@ -54,13 +55,15 @@ _CREDIT = re.compile(
 # a caption with its credit at the end: "... an. Bild: Andreas Seidel/Archiv"
 _INLINE_CREDIT = re.compile(
     r"[.!?)»”\"]\s+(?:Bild|Foto|Fotos|Photo|Image|Credit|Crédit|Picture|Imagen|Quelle|Source)\s*:\s*[^.!?]{2,80}$|"
-    r"\((?:Photo|Foto|Bild|Image)s?\s*:[^)]{2,80}\)$|\b(?:Photo|Foto|Image)\s+by\s+[^.]{2,60}$",
+    r"\((?:Photo|Foto|Bild|Image|Picture|Pic)s?\s*:[^)]{2,80}\)$|\b(?:Photo|Foto|Image)\s+by\s+[^.]{2,60}$",
     re.IGNORECASE,
 )
 _PROMO = re.compile(
     r"\b(?:subscribe|subscription|subscriber|sign up|sign-up|newsletter|free trial|for free for|free for \w+ weeks|"
     r"get exclusive|unlimited access|already a subscriber|paywall|download (?:the|our) app|abonnieren|abonnement|"
-    r"probeabo|jetzt lesen|gratis testen|abonnez-vous|suscríbete|abbonati|ad-free)\b",
+    r"probeabo|jetzt lesen|gratis testen|abonnez-vous|suscríbete|abbonati|ad-free|donate|donation|spende|spenden|"
+    r"become a member|werden sie mitglied|mitglied werden|support (?:us|our journalism|independent journalism)|"
+    r"unterstützen sie uns|soutenez-nous|faire un don)\b",
     re.IGNORECASE,
 )
 _COOKIE = re.compile(
@@ -72,7 +75,10 @@ _COOKIE = re.compile(
 _DISCLAIMER = re.compile(
     r"not under our control|does not necessarily (?:imply|reflect)|endorse the views|views expressed (?:here|in this)|"
     r"contact us to remove|remove/chang|removal request|\bdmca\b|takedown|reproduction (?:is )?prohibited|"
-    r"may not be (?:published|reproduced|broadcast)|without (?:prior )?written permission",
+    r"may not be (?:published|reproduced|broadcast)|without (?:prior )?written permission|kommentarfunktion|"
+    r"comments? (?:are|is) (?:closed|disabled)|(?:reader )?comments do not (?:reflect|represent)|"
+    r"geben nicht (?:die|unbedingt die) meinung der redaktion wieder|"
+    r"^(?:filed under|posted in|tagged|abgelegt unter|kategorie|categories)\b|\babgelegt unter\b",
     re.IGNORECASE,
 )
 _ARCHIVE = re.compile(r"^all (?:news|articles|news articles|stories) (?:on|from|of)\b", re.IGNORECASE)
