@@ -99,7 +99,9 @@ _KEEP_WORDS = frozenset(
 )
 _NAME_PART = re.compile(r"[a-z]+|[A-Z][a-z]+|[A-Z]+(?![a-z])")
 _HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
-_BLOCKS = "p, h2, h3, h4, h5, h6, blockquote, li, pre, figcaption, div, section"
+# text blocks read from the container (text sitting directly in divs and list items is, on news pages, mostly
+# teasers and link lists: pages that hold their story that way go to the cascade)
+_BLOCKS = "p, h2, h3, h4, h5, h6, blockquote, pre, figcaption"
 MIN_PARAGRAPH = 25
 # how far up the tree a paragraph's text counts (bounds the work on pathologically deep pages)
 MAX_DEPTH = 40
@@ -242,19 +244,6 @@ def _role(node: LexborNode, standfirst_seen: bool) -> Role:
     return "body"
 
 
-def _block_holders(nodes: list[LexborNode], container: LexborNode) -> set[int]:
-    """The elements (by mem_id) that hold another block element: their text is read from those instead."""
-    holders: set[int] = set()
-    for node in nodes:
-        parent = node.parent
-        while parent is not None and parent.mem_id not in holders:
-            holders.add(parent.mem_id)
-            if parent.mem_id == container.mem_id:
-                break
-            parent = parent.parent
-    return holders
-
-
 def _inside_link(node: LexborNode, container: LexborNode) -> bool:
     """True when a block sits inside a link (a teaser: the whole card links to another page)."""
     parent = node.parent
@@ -272,25 +261,17 @@ def _blocks(container: LexborNode) -> list[Paragraph]:
     out: list[Paragraph] = []
     seen: set[int] = set()
     standfirst_seen = False
-    nodes = list(container.css(_BLOCKS))
-    holders = _block_holders(nodes, container)
-    for node in nodes:
+    for node in container.css(_BLOCKS):
         if node.mem_id in seen:
             continue
         tag = node.tag
-        if tag in ("div", "section", "li") and node.mem_id in holders:
-            continue
-        if tag in ("blockquote", "li", "figcaption"):
+        if tag in ("blockquote", "figcaption"):
             for inner in node.css(_BLOCKS):
                 seen.add(inner.mem_id)
         text = _text(node)
         if not text:
             continue
-        if tag in ("div", "section") and len(text) < 2 * MIN_PARAGRAPH:
-            continue
         if _link_chars(node) > 0.5 * len(text) or _inside_link(node, container):
-            continue
-        if tag == "li" and len(text) < MIN_PARAGRAPH * 2:
             continue
         role = _role(node, standfirst_seen)
         standfirst_seen = standfirst_seen or role == "standfirst" or (role == "body" and len(text) > 80)
