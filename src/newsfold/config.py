@@ -39,9 +39,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fetch.host_delay", 1.0, "seconds between two requests to one host"),
     Setting("fetch.interval", 1800, "default seconds between two fetches of one source"),
     Setting("models.dir", "~/.local/share/newsfold/models", "folder of installed translation models"),
+    Setting("translate.device", "auto", "where translation models run: auto (GPU when present), cpu or cuda"),
+    Setting("translate.compute_type", "auto", "CTranslate2 precision: auto, int8, int8_float16, float16, float32"),
+    Setting("translate.batch_size", 16, "sentences translated together"),
+    Setting("translate.beam_size", 2, "beam width (1 is greedy: fastest)"),
+    Setting("translate.threads", 0, "CPU threads per translation model (0: the cores this process may use)"),
+    Setting("translate.max_words", 20000, "longest text translated, in words (longer ones are shown as they are)"),
+    Setting("translate.pivot", "en", "language to translate through when no model covers a pair directly"),
     Setting("serve.host", "127.0.0.1", "address the site listens on"),
     Setting("serve.port", 8000, "port the site listens on"),
+    Setting("fetch.host_concurrency", 1, "requests at once to one host"),
+    Setting("fetch.retries", 2, "retries of a request answered 429 or 5xx (Retry-After honoured)"),
+    Setting("fetch.obey_robots", True, "obey robots.txt (cached per host)"),
+    Setting("fetch.workers", 4, "sources fetched at once"),
+    Setting("fetch.max_items", 50, "new pages fetched per source and pass"),
     Setting("admin.token", "", "bearer token for admin endpoints (empty: admin endpoints are off)"),
+    Setting("enrich.highlights", 5, "most highlight sentences chosen per story (at least 3 where the text allows)"),
+    Setting("enrich.recognizer", "auto", "entity recogniser: auto (spaCy when enrich.spacy_model is installed), rules"),
+    Setting("enrich.spacy_model", "", "installed spaCy pipeline for entities, e.g. en_core_web_sm (needs [nlp])"),
+    Setting("web.cache_entries", 4096, "rendered pages the site keeps in memory until the database changes"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -75,6 +91,14 @@ def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+_KIND_NAMES = {bool: "true or false", int: "an integer", float: "a number", list: "a list", str: "a string"}
+
+
+def _kind(default: Any) -> str:
+    """How a setting's kind of value is named in errors."""
+    return _KIND_NAMES.get(type(default), type(default).__name__)
+
+
 def _coerce(setting: Setting, value: Any, origin: str) -> Any:
     """Convert a value (a string from the environment) to the kind of the setting's default."""
     default = setting.default
@@ -89,13 +113,13 @@ def _coerce(setting: Setting, value: Any, origin: str) -> Any:
             if isinstance(default, list):
                 return [item.strip() for item in value.split(",") if item.strip()]
         except ValueError as exc:
-            raise ConfigError(f"{origin}: {setting.name} must be a {type(default).__name__}") from exc
+            raise ConfigError(f"{origin}: {setting.name} must be {_kind(default)}") from exc
     if isinstance(default, bool) != isinstance(value, bool) or (
         isinstance(default, (int, float)) and not isinstance(value, (int, float))
     ):
-        raise ConfigError(f"{origin}: {setting.name} must be a {type(default).__name__}")
+        raise ConfigError(f"{origin}: {setting.name} must be {_kind(default)}")
     if isinstance(default, list) and not isinstance(value, list):
-        raise ConfigError(f"{origin}: {setting.name} must be a list")
+        raise ConfigError(f"{origin}: {setting.name} must be {_kind(default)}")
     return value
 
 

@@ -10,6 +10,7 @@ from newsfold.errors import InputError
 from newsfold.extract.dispatch import Extractor
 from newsfold.extract.furniture import FurnitureMemory
 from newsfold.fold import Folder
+from newsfold.ingest.takedowns import drop_blocked
 from newsfold.language import LanguageStep
 from newsfold.model import Article, RawInput
 from newsfold.pipeline import RunReport, Step, batched, run
@@ -29,7 +30,8 @@ class IngestReport:
     documents: int = 0
     new: int = 0
     unchanged: int = 0
-    stories_changed: set[str] = field(default_factory=set)
+    blocked: int = 0
+    stories_changed: int = 0
     failures: list[InputError] = field(default_factory=list)
     run: RunReport = field(default_factory=RunReport)
 
@@ -70,23 +72,51 @@ def ingest(
 ) -> IngestReport:
     """Ingest inputs into db; every batch is one transaction, so a killed run loses nothing written."""
     report = IngestReport()
-    folder = folder or Folder()
     memory = FurnitureMemory()
     with db.read() as conn:
         memory.load(conn)
     stream = run(
         steps if steps is not None else default_steps(), extract_all(inputs, report, Extractor(memory)), report.run
     )
-    for batch in batched(stream, batch_size):
+    store_articles(
+        db,
+        stream,
+        report,
+        folder=folder,
+        batch_size=batch_size,
+        on_progress=on_progress,
+        story_hooks=story_hooks,
+        furniture=memory,
+    )
+    return report
+
+
+def store_articles(
+    db: Database,
+    articles: Iterable[Article],
+    report: IngestReport,
+    *,
+    folder: Folder | None = None,
+    batch_size: int = 64,
+    on_progress: Callable[[int], None] | None = None,
+    story_hooks: Sequence[StoryHook] = (),
+    furniture: FurnitureMemory | None = None,
+) -> None:
+    """Store extracted articles and fold them, one transaction per batch, counting into report (and saving the
+    furniture lines extraction learned, when given)."""
+    folder = folder or Folder()
+    for batch in batched(articles, batch_size):
         with db.write() as conn:
-            memory.save(conn)
-            new = articles_db.insert_articles(conn, batch)
+            if furniture is not None:
+                furniture.save(conn)
+            allowed = drop_blocked(conn, batch)  # taken-down URLs and sources never come back
+            report.blocked += len(batch) - len(allowed)
+            new = articles_db.insert_articles(conn, allowed)
             changed = folder.fold(conn, new) if new else set()
         report.new += len(new)
-        report.unchanged += len(batch) - len(new)
-        report.stories_changed |= changed
+        report.unchanged += len(allowed) - len(new)
+        report.stories_changed += len(changed)
         for hook in story_hooks:
             hook(db, changed)
         if on_progress:
             on_progress(len(batch))
-    return report

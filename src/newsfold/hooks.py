@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import sqlite3
 
+from newsfold.config import Config
 from newsfold.engine import StoryHook
+from newsfold.enrich.hook import EnrichHook
+from newsfold.enrich.store import decorate
 from newsfold.model import Story
 
 
-def story_hooks() -> list[StoryHook]:
+def story_hooks(config: Config | None = None) -> list[StoryHook]:
     """Functions run after each ingest batch with the ids of the stories it changed."""
-    return []
+    from newsfold.language.eager import EagerTranslation
+
+    # enrichment first: eager translation then covers the highlights it has just chosen
+    return [EnrichHook.from_config(config), EagerTranslation()]
 
 
 def decorate_story(conn: sqlite3.Connection, story: Story) -> Story:
     """Fill a story's derived parts (highlights, entities, timeline) from the store."""
-    return story
+    return decorate(conn, story)

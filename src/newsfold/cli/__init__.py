@@ -6,8 +6,11 @@ import sys
 
 import click
 
-from newsfold.cli import core
+from newsfold.cli import core, models
+from newsfold.cli import sources as sources_cli
+from newsfold.cli.batch import batch_command
 from newsfold.cli.common import run_main
+from newsfold.cli.enrich import entity_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -21,6 +24,11 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
 
 
 for command in core.COMMANDS:
+    cli.add_command(command)
+sources_cli.register(cli)
+cli.add_command(batch_command)
+cli.add_command(entity_command)
+for command in models.COMMANDS:
     cli.add_command(command)
 
 

@@ -32,9 +32,14 @@ def _counted(items: Iterable[RawInput | InputError], advance: Callable[[int], No
 
 def _count_files(paths: Iterable[str]) -> int | None:
     """How many files the paths hold, for the progress bar's total (None when costly to know)."""
+    from newsfold.ingest.files import is_url
+    from newsfold.ingest.warc import is_warc
+
     total = 0
     for raw in paths:
         path = Path(raw)
+        if is_url(raw) or is_warc(path):
+            return None
         if path.is_dir():
             total += sum(1 for p in path.rglob("*") if p.is_file())
         else:
@@ -48,6 +53,8 @@ def report_ingest(report: IngestReport) -> int:
     """Print the failures (one line each) and a summary; return the exit status."""
     for failure in report.failures:
         error(str(failure))
+    if report.blocked:
+        click.echo(f"{report.blocked} documents skipped: taken down (see `newsfold takedown --list`)", err=True)
     click.echo(
         f"{report.inputs} inputs read, {report.documents} documents, {report.new} new, "
         f"{report.unchanged} already stored, {len(report.failures)} failed",
@@ -59,15 +66,16 @@ def report_ingest(report: IngestReport) -> int:
 def run_ingest(ctx: click.Context, db: Database, paths: Iterable[str]) -> IngestReport:
     """Ingest paths into db with a progress bar on terminals."""
     from newsfold.hooks import story_hooks
+    from newsfold.ingest.fetch import Fetcher, FetchSettings
 
     config = get_config(ctx)
     paths = list(paths)
-    with progress("ingesting", _count_files(paths)) as advance:
+    with progress("ingesting", _count_files(paths)) as advance, Fetcher(FetchSettings.from_config(config)) as fetcher:
         return ingest(
             db,
-            _counted(iter_inputs(paths, max_bytes=int(config["ingest.max_bytes"])), advance),
+            _counted(iter_inputs(paths, max_bytes=int(config["ingest.max_bytes"]), fetcher=fetcher), advance),
             batch_size=int(config["ingest.batch_size"]),
-            story_hooks=story_hooks(),
+            story_hooks=story_hooks(config),
         )
 
 
@@ -76,7 +84,7 @@ def run_ingest(ctx: click.Context, db: Database, paths: Iterable[str]) -> Ingest
 @db_option
 @click.pass_context
 def ingest_command(ctx: click.Context, paths: tuple[str, ...], db_path: str | None) -> int:
-    """Ingest files and directories (recursive): .txt .html .htm and more."""
+    """Ingest files, directories (recursive), URLs, WARC archives, feeds and OPML lists."""
     db = open_db(ctx, db_path)
     try:
         return report_ingest(run_ingest(ctx, db, paths))

@@ -6,15 +6,20 @@ import logging
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsfold.errors import InputError
 from newsfold.model import Origin, RawInput
+
+if TYPE_CHECKING:
+    from newsfold.ingest.fetch import Fetcher
 
 log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {".txt": "text/plain", ".text": "text/plain", ".html": "text/html", ".htm": "text/html"}
 # suffixes a directory walk takes (files named on the command line are always tried)
-WALK_SUFFIXES = {*TEXT_SUFFIXES, ""}
+WALK_SUFFIXES = {*TEXT_SUFFIXES, "", ".warc", ".gz", ".opml", ".rss", ".atom"}
+SOURCE_SUFFIXES = (".opml", ".rss", ".atom", ".xml", ".json")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 
@@ -35,8 +40,11 @@ def _walk(root: Path) -> Iterator[Path]:
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             path = Path(dirpath) / name
-            if not name.startswith(".") and path.suffix.lower() in WALK_SUFFIXES:
-                yield path
+            if name.startswith(".") or path.suffix.lower() not in WALK_SUFFIXES:
+                continue
+            if path.suffix.lower() == ".gz" and not name.lower().endswith(".warc.gz"):
+                continue
+            yield path
 
 
 def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawInput:
@@ -58,25 +66,64 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawInput:
     return RawInput(origin=Origin(location=location, media_type=media_type), data=data, media_type=media_type)
 
 
-def iter_inputs(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawInput | InputError]:
-    """Yield a RawInput per readable file under paths and an InputError per unreadable one."""
+def is_url(value: str) -> bool:
+    """Whether an ingest argument is an http(s) URL rather than a path."""
+    return value.lower().startswith(("http://", "https://"))
+
+
+def expand_paths(paths: Iterable[str]) -> Iterator[Path | tuple[str, str]]:
+    """Every file the paths name (directories walked), or (path, reason) for a path that yields none."""
     for raw_path in paths:
         path = Path(raw_path)
         if not path.exists():
-            yield InputError(raw_path, "no such file or directory")
-            continue
-        if path.is_dir():
+            yield (raw_path, "no such file or directory")
+        elif path.is_dir():
             found = False
             for file in _walk(path):
                 found = True
-                try:
-                    yield read_file(file, max_bytes)
-                except InputError as exc:
-                    yield exc
+                yield file
             if not found:
-                yield InputError(raw_path, "directory holds no readable files (.txt, .html, .htm)")
+                yield (raw_path, "directory holds no readable files (.txt, .html, .htm, .warc, feeds)")
+        else:
+            yield path
+
+
+def _one_file(path: Path, max_bytes: int, fetcher: Fetcher | None) -> Iterator[RawInput | InputError]:
+    """The inputs of one file: a WARC archive's pages, a feed's or OPML list's articles, or the file itself."""
+    from newsfold.ingest import sourcefiles
+    from newsfold.ingest.warc import is_warc, iter_warc
+
+    if is_warc(path):
+        yield from iter_warc(path, max_bytes=max_bytes)
+        return
+    try:
+        raw = read_file(path, max_bytes)
+    except InputError as exc:
+        yield exc
+        return
+    if path.suffix.lower() in SOURCE_SUFFIXES or raw.media_type != "text/html":
+        found = sourcefiles.source_file_inputs(raw, fetcher)
+        if found is not None:
+            yield from found
+            return
+    yield raw
+
+
+def iter_inputs(
+    paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES, fetcher: Fetcher | None = None
+) -> Iterator[RawInput | InputError]:
+    """Yield a RawInput per readable input under paths (files, directories, WARC, feeds, OPML, URLs) or an error.
+
+    URLs, and feed entries or OPML sources that must be fetched, go through fetcher (an error when there is none).
+    """
+    from newsfold.ingest import sourcefiles
+
+    for raw_path in paths:
+        if is_url(raw_path):
+            yield from sourcefiles.url_inputs(raw_path, fetcher)
             continue
-        try:
-            yield read_file(path, max_bytes)
-        except InputError as exc:
-            yield exc
+        for found in expand_paths([raw_path]):
+            if isinstance(found, tuple):
+                yield InputError(*found)
+                continue
+            yield from _one_file(found, max_bytes, fetcher)

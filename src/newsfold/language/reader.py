@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass
 from typing import Protocol
 
 from newsfold.config import Config
+from newsfold.language.cache import CachedTranslator
+from newsfold.language.errors import ModelError, TranslationError
+from newsfold.language.models import ModelInfo, ModelStore
+from newsfold.language.split import split_paragraphs
+from newsfold.language.translate import (
+    CTranslate2Translator,
+    IdentityTranslator,
+    PivotTranslator,
+    TranslateSettings,
+    Translator,
+)
 from newsfold.store.db import Database
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True, frozen=True)
@@ -50,6 +65,88 @@ class OriginalOnly:
         )
 
 
+class ModelReader:
+    """The reader translator over installed models: direct pair, else through the pivot language; cached."""
+
+    def __init__(
+        self,
+        db: Database,
+        models: ModelStore,
+        settings: TranslateSettings | None = None,
+        pivot: str | None = "en",
+    ) -> None:
+        """Use the models installed in models, caching translations in db."""
+        self.db = db
+        self.models = models
+        self.settings = settings or TranslateSettings()
+        self.pivot = pivot
+        self._loaded: dict[str, CTranslate2Translator] = {}
+        self._lock = threading.Lock()
+        self._installed = models.list()
+
+    def _model(self, source: str, target: str) -> ModelInfo | None:
+        """The installed model for one pair, preferring single-pair models over multilingual ones."""
+        candidates = [m for m in self._installed if m.translates(source, target)]
+        candidates.sort(key=lambda m: (m.kind == "nllb", m.name))
+        return candidates[0] if candidates else None
+
+    def _load(self, info: ModelInfo) -> CTranslate2Translator:
+        """The translator for a model, created once per reader (the site calls from several threads)."""
+        with self._lock:
+            if info.name not in self._loaded:
+                self._loaded[info.name] = CTranslate2Translator(info, self.settings)
+            return self._loaded[info.name]
+
+    def translator(self, source: str | None, target: str) -> Translator | None:
+        """A (cached) translator for source -> target, or None when no installed model covers it."""
+        if source is None:
+            return None
+        if source == target:
+            return IdentityTranslator()
+        direct = self._model(source, target)
+        if direct is not None:
+            return CachedTranslator(self._load(direct), self.db)
+        pivot = self.pivot
+        if pivot and pivot not in (source, target):
+            first, second = self._model(source, pivot), self._model(pivot, target)
+            if first is not None and second is not None:
+                chain = PivotTranslator(self._load(first), self._load(second), pivot)
+                return CachedTranslator(chain, self.db)
+        return None
+
+    def can_translate(self, source: str | None, target: str) -> bool:
+        """Whether an installed model (or two, through the pivot) covers source -> target."""
+        return self.translator(source, target) is not None
+
+    def render(self, text: str, source: str | None, target: str) -> Rendering:
+        """The text in target, marked as machine translation; or the original with a one-line note."""
+        if source is None or source == target or not text.strip():
+            return Rendering(text=text, language=source)
+        translator = self.translator(source, target)
+        if translator is None:
+            return OriginalOnly().render(text, source, target)
+        paragraphs = split_paragraphs(text)  # cached one by one: copies of a story share most paragraphs
+        try:
+            translated = "\n\n".join(translator.translate(paragraphs, source, target))
+        except (TranslationError, ModelError) as exc:
+            log.warning("showing the original: %s", exc)
+            return Rendering(text=text, language=source, note=f"Not translated ({exc}); showing the original.")
+        return Rendering(
+            text=translated,
+            language=target,
+            translated=True,
+            model=translator.name,
+            note=f"Machine translation from {source} by {translator.name}; the original is linked.",
+        )
+
+
 def reader_translator(db: Database, config: Config) -> ReaderTranslator:
-    """The translator the site and CLI use: model-backed where models are installed, else originals only."""
-    return OriginalOnly()
+    """The translator the site and CLI use: model-backed where models are installed, else originals only.
+
+    Make one per application, not per request: a model reader keeps its loaded models, which take seconds to load.
+    """
+    models = ModelStore(config.get_path("models.dir"))
+    if not models.list():
+        return OriginalOnly()
+    pivot = str(config["translate.pivot"]) or None
+    return ModelReader(db, models, TranslateSettings.from_config(config), pivot)

@@ -1,59 +1,64 @@
-"""The FastAPI application: server-rendered pages, each with a JSON twin under /api/."""
+"""The FastAPI application: server-rendered pages, each with a JSON twin under /api/, and feeds."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
-from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
 
-from newsfold.hooks import decorate_story
-from newsfold.serialize import story_json
-from newsfold.store import articles as articles_db
-from newsfold.store import stories as stories_db
+from newsfold.config import Config, load_config
+from newsfold.language.reader import reader_translator
 from newsfold.store.db import Database
+from newsfold.web.admin import admin_router
+from newsfold.web.api import api_router
+from newsfold.web.entities import entities_router
+from newsfold.web.errors import install_error_handlers
+from newsfold.web.feed_routes import feeds_router
+from newsfold.web.pages import pages_router
+from newsfold.web.security import SecurityHeaders
+from newsfold.web.site import Site
+
+log = logging.getLogger(__name__)
 
 
-def create_app(db: Database) -> FastAPI:
-    """Build the app over one database."""
-    app = FastAPI(title="newsfold", version="0.1.0")
-    templates = Jinja2Templates(directory=str(resources.files("newsfold.web") / "templates"))
+def create_app(db: Database, config: Config | None = None) -> FastAPI:
+    """Build the site over one database (settings from the usual places when none are given)."""
+    config = config or load_config()
+    site = Site(db, config, reader_translator(db, config))
 
-    def latest(limit: int) -> list[dict[str, Any]]:
-        with db.read() as conn:
-            stories = stories_db.latest_stories(conn, limit)
-            out = []
-            for story in stories:
-                members = articles_db.get_articles(conn, [m.article_id for m in story.members])
-                decorate_story(conn, story)
-                out.append(story_json(story, {a.id: a for a in members}))
-        return out
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        """Release the site's own connection when the server stops."""
+        yield
+        site.close()
 
-    def one(story_id: str) -> dict[str, Any]:
-        with db.read() as conn:
-            story = stories_db.get_story(conn, story_id)
-            if story is None:
-                raise HTTPException(status_code=404, detail=f"story {story_id} not found")
-            members = articles_db.get_articles(conn, [m.article_id for m in story.members])
-            decorate_story(conn, story)
-        return story_json(story, {a.id: a for a in members})
+    app = FastAPI(
+        lifespan=lifespan,
+        title="newsfold",
+        version="0.1.0",
+        description="Stories folded from every outlet and language: the JSON twin of every page of the site.",
+        redoc_url=None,
+    )
+    app.state.site = site
 
-    @app.get("/", response_class=HTMLResponse)
-    def index(request: Request) -> HTMLResponse:
-        return templates.TemplateResponse(request, "latest.html", {"stories": latest(50)})
+    def error_page(request: Request, status: int, message: str) -> Response:
+        """An error as an HTML page."""
+        return site.render("error.html", status=status, code=status, message=message, page="error").response()
 
-    @app.get("/stories/{story_id}", response_class=HTMLResponse)
-    def story_page(request: Request, story_id: str) -> HTMLResponse:
-        return templates.TemplateResponse(request, "story.html", {"story": one(story_id)})
-
-    @app.get("/api/stories")
-    def api_stories(limit: int = 50) -> dict[str, Any]:
-        return {"stories": latest(max(1, min(limit, 200)))}
-
-    @app.get("/api/stories/{story_id}")
-    def api_story(story_id: str) -> dict[str, Any]:
-        return one(story_id)
+    install_error_handlers(app, error_page)
+    app.add_middleware(SecurityHeaders)
+    static = resources.files("newsfold.web") / "static"
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    app.include_router(api_router(site))
+    app.include_router(feeds_router(site))
+    # Routers of other stages go here, one line each (entities from enrichment, admin from sources).
+    app.include_router(entities_router(db))
+    app.include_router(admin_router(db, config))
+    app.include_router(pages_router(site))
 
     return app

@@ -1,0 +1,159 @@
+"""`newsfold batch`: extract and language on an executor, fold, then Parquet out; resumable by stage."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from newsfold.engine import IngestReport, store_articles
+from newsfold.executors.base import Executor
+from newsfold.executors.tasks import InputItem, article_from_batch_row
+from newsfold.ingest.files import expand_paths
+from newsfold.store import stories as stories_db
+from newsfold.store.db import Database
+
+log = logging.getLogger(__name__)
+
+STAGES = ("extract", "fold", "export")
+MANIFEST = "manifest.json"
+
+
+@dataclass(slots=True)
+class BatchReport:
+    """What a batch did: inputs read, documents kept, inputs skipped (with reasons), stages run or resumed."""
+
+    read: int = 0
+    documents: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    stories: int = 0
+    ran: list[str] = field(default_factory=list)
+    resumed: list[str] = field(default_factory=list)
+
+
+def _fingerprint(items: Sequence[InputItem]) -> str:
+    """A hash of the input list, so a resumed batch is the same batch."""
+    digest = hashlib.sha256()
+    for item in items:
+        digest.update(f"{item.order}\0{item.location}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+class BatchJob:
+    """One batch over a fixed list of inputs into an output folder, stage by stage."""
+
+    def __init__(self, paths: Sequence[str], out: Path, executor: Executor, *, max_bytes: int) -> None:
+        """Expand the inputs (directories recursively) and prepare the output folder."""
+        self.out = out
+        self.executor = executor
+        self.max_bytes = max_bytes
+        self.items: list[InputItem] = []
+        self.early_skips: list[tuple[str, str]] = []
+        for order, found in enumerate(expand_paths(paths)):
+            if isinstance(found, tuple):
+                self.early_skips.append(found)
+            else:
+                self.items.append(InputItem(order, str(found)))
+        self.fingerprint = _fingerprint(self.items)
+
+    def _manifest(self) -> dict[str, Any]:
+        """The completed stages recorded for this output folder (empty for another input list)."""
+        path = self.out / MANIFEST
+        if not path.exists():
+            return {"fingerprint": self.fingerprint, "completed": []}
+        data: dict[str, Any] = json.loads(path.read_text())
+        if data.get("fingerprint") != self.fingerprint:
+            return {"fingerprint": self.fingerprint, "completed": []}
+        return data
+
+    def _complete(self, manifest: dict[str, Any], stage: str) -> None:
+        """Record a stage as done, atomically."""
+        manifest["completed"].append(stage)
+        tmp = self.out / (MANIFEST + ".tmp")
+        tmp.write_text(json.dumps(manifest))
+        os.replace(tmp, self.out / MANIFEST)
+
+    def run(self) -> BatchReport:
+        """Run every stage not yet completed; each stage's output appears atomically when it is done."""
+        self.out.mkdir(parents=True, exist_ok=True)
+        manifest = self._manifest()
+        report = BatchReport(read=len(self.items) + len(self.early_skips))
+        for stage in STAGES:
+            if stage in manifest["completed"]:
+                report.resumed.append(stage)
+                continue
+            getattr(self, f"_stage_{stage}")()
+            self._complete(manifest, stage)
+            report.ran.append(stage)
+        self._fill_report(report)
+        return report
+
+    def _stage_extract(self) -> None:
+        """Extract and identify languages of every input on the executor, into extracted/."""
+        tmp, final = self.out / "extracted.tmp", self.out / "extracted"
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(final, ignore_errors=True)
+        self.executor.extract(self.items, tmp, self.max_bytes)
+        os.replace(tmp, final)
+
+    def _rows(self) -> Iterator[dict[str, Any]]:
+        """Extracted rows in input order (order, then document index within the input)."""
+        table = pq.read_table(self.out / "extracted")
+        rows = table.to_pylist()
+        rows.sort(key=lambda r: (r["order"], r["status"] != "kept", r["origin_index"] or 0))
+        yield from rows
+
+    def _stage_fold(self) -> None:
+        """Store and fold the kept documents exactly as `newsfold ingest` does, into store.db."""
+        tmp, final = self.out / "store.db.tmp", self.out / "store.db"
+        for path in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            path.unlink(missing_ok=True)
+        db = Database(tmp)
+        try:
+            articles = (article_from_batch_row(r) for r in self._rows() if r["status"] == "kept")
+            store_articles(db, articles, IngestReport())
+        finally:
+            db.close()  # the last connection closing checkpoints the WAL into the file and removes it
+        os.replace(tmp, final)
+
+    def _stage_export(self) -> None:
+        """Write articles.parquet and stories.parquet from the folded store."""
+        db = Database(self.out / "store.db")
+        try:
+            with db.read() as conn:
+                for name, sql in (
+                    ("articles", "SELECT * FROM articles ORDER BY seq"),
+                    ("stories", "SELECT * FROM stories WHERE merged_into IS NULL AND size > 0 ORDER BY id"),
+                ):
+                    cursor = conn.execute(sql)
+                    columns = [d[0] for d in cursor.description]
+                    table = pa.Table.from_pylist([dict(zip(columns, row, strict=True)) for row in cursor])
+                    tmp = self.out / f"{name}.parquet.tmp"
+                    pq.write_table(table, tmp)
+                    os.replace(tmp, self.out / f"{name}.parquet")
+        finally:
+            db.close()
+
+    def _fill_report(self, report: BatchReport) -> None:
+        """Count kept documents, skipped inputs and stories from the outputs."""
+        report.skipped = list(self.early_skips)
+        for row in pq.read_table(self.out / "extracted", columns=["status", "reason", "location"]).to_pylist():
+            if row["status"] == "kept":
+                report.documents += 1
+            else:
+                report.skipped.append((row["location"], row["reason"]))
+        db = Database(self.out / "store.db")
+        try:
+            with db.read() as conn:
+                report.stories = stories_db.count_stories(conn)
+        finally:
+            db.close()

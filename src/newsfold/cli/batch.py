@@ -1,0 +1,68 @@
+"""`newsfold batch`: the pipeline over a corpus, on this machine or a Ray cluster, into Parquet."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import click
+
+from newsfold.cli.common import EXIT_OK, EXIT_PARTIAL, error, get_config
+from newsfold.errors import NewsfoldError
+
+
+@click.command("batch")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--ray", "ray_address", default=None, help="Address of a Ray cluster (e.g. ray://head:10001).")
+@click.option("--local", "local_cpus", type=click.IntRange(min=1), default=None, help="A local Ray with N CPUs.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Processes, without Ray.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None, help="Also load into this store.")
+@click.pass_context
+def batch_command(
+    ctx: click.Context,
+    inputs: tuple[str, ...],
+    out: str,
+    ray_address: str | None,
+    local_cpus: int | None,
+    workers: int,
+    db_path: str | None,
+) -> int:
+    """Extract, identify languages and fold a corpus; write articles and stories as Parquet."""
+    try:
+        from newsfold.batch import BatchJob
+        from newsfold.executors.base import Executor
+        from newsfold.executors.local import LocalExecutor
+    except ImportError as exc:
+        raise NewsfoldError(f"batch needs pyarrow: pip install 'newsfold[ray]' ({exc.name} is missing)") from exc
+    if ray_address and local_cpus:
+        raise click.UsageError("use either --ray ADDRESS or --local N")
+    config = get_config(ctx)
+    executor: Executor
+    if ray_address or local_cpus:
+        from newsfold.executors.ray import RayExecutor
+
+        executor = RayExecutor(address=ray_address, num_cpus=local_cpus)
+    else:
+        executor = LocalExecutor(workers)
+    try:
+        job = BatchJob(list(inputs), Path(out), executor, max_bytes=int(config["ingest.max_bytes"]))
+        report = job.run()
+    finally:
+        executor.close()
+    for location, reason in report.skipped:
+        error(f"{location}: {reason}")
+    if report.resumed:
+        click.echo(f"resumed after stages: {', '.join(report.resumed)}", err=True)
+    click.echo(
+        f"{report.read} inputs read, {report.documents} documents kept, {len(report.skipped)} skipped, "
+        f"{report.stories} stories -> {out}",
+        err=True,
+    )
+    if db_path:
+        if Path(db_path).exists():
+            error(f"{db_path}: exists; batch loads only into a new store")
+            return EXIT_PARTIAL
+        shutil.copyfile(Path(out) / "store.db", db_path)
+        click.echo(f"store written to {db_path}", err=True)
+    return EXIT_PARTIAL if report.skipped else EXIT_OK

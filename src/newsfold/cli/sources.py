@@ -1,0 +1,411 @@
+"""The source subcommands: sources add|list|remove|import|export, fetch, run and takedown."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import threading
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import click
+
+from newsfold.cli.common import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, db_option, error, get_config
+from newsfold.config import Config
+from newsfold.errors import InputError
+from newsfold.ingest import opml, registry, takedowns
+from newsfold.ingest.collect import Collector
+from newsfold.ingest.fetch import Fetcher, FetchSettings
+from newsfold.ingest.scheduler import SourcePoller, SourceResult
+from newsfold.store.db import Database
+
+KIND_CHOICE = click.Choice(list(registry.SOURCE_KINDS))
+
+
+def allow_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --allow-network CIDR (repeatable): private ranges fetching may reach."""
+    return click.option(
+        "--allow-network",
+        "allow",
+        multiple=True,
+        metavar="CIDR",
+        help="Let fetching reach this private range (repeatable), e.g. 127.0.0.0/8.",
+    )(fn)
+
+
+def _open(ctx: click.Context, db_path: str | None) -> tuple[Config, Database]:
+    """The configuration and the database for this invocation."""
+    config = get_config(ctx, db=db_path)
+    return config, Database(str(config.get_path("db")))
+
+
+def default_outlines() -> list[opml.Outline]:
+    """The packaged default source list."""
+    data = (resources.files("newsfold") / "data" / "sources.opml").read_bytes()
+    return opml.parse_opml(data, "newsfold/data/sources.opml")
+
+
+def import_outlines(db: Database, outlines: list[opml.Outline], interval: int) -> tuple[int, int]:
+    """Register outlines as sources; return (added, already there)."""
+    added = existing = 0
+    with db.write() as conn:
+        for outline in outlines:
+            kind: registry.SourceKind = outline.kind if outline.kind in ("feed", "sitemap", "page") else "auto"  # type: ignore[assignment]
+            _, new = registry.add_source(
+                conn,
+                outline.url,
+                name=outline.name,
+                kind=kind,
+                language=outline.language,
+                category=outline.category,
+                interval=interval,
+            )
+            added += new
+            existing += not new
+    return added, existing
+
+
+@click.group("sources")
+def sources_group() -> None:
+    """Manage the sources fetched by `newsfold fetch` and `newsfold run`."""
+
+
+@sources_group.command("add")
+@click.argument("url")
+@click.option("--name", help="Display name (default: the host).")
+@click.option("--language", help="Language of the source (ISO 639-1), when known.")
+@click.option("--category", help="Category, kept in OPML exports.")
+@click.option("--kind", type=KIND_CHOICE, default="auto", show_default=True, help="What the URL is.")
+@click.option("--interval", type=click.IntRange(min=60), default=None, help="Seconds between fetches.")
+@db_option
+@click.pass_context
+def add_command(
+    ctx: click.Context,
+    url: str,
+    name: str | None,
+    language: str | None,
+    category: str | None,
+    kind: registry.SourceKind,
+    interval: int | None,
+    db_path: str | None,
+) -> int:
+    """Add a feed, sitemap or page (or update one already added)."""
+    config, db = _open(ctx, db_path)
+    try:
+        with db.write() as conn:
+            source, new = registry.add_source(
+                conn,
+                url,
+                name=name,
+                kind=kind,
+                language=language,
+                category=category,
+                interval=interval or int(config["fetch.interval"]),
+            )
+    finally:
+        db.close()
+    click.echo(f"{'added' if new else 'updated'} source {source.id}: {source.name} {source.url}")
+    return EXIT_OK
+
+
+@sources_group.command("list")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line, one per source.")
+@click.pass_context
+def list_command(ctx: click.Context, db_path: str | None, as_json: bool) -> int:
+    """List sources with their health: last success, last error, failures in a row."""
+    _, db = _open(ctx, db_path)
+    try:
+        with db.read() as conn:
+            sources = registry.list_sources(conn)
+    finally:
+        db.close()
+    for s in sources:
+        if as_json:
+            data = {
+                "id": s.id,
+                "name": s.name,
+                "url": s.url,
+                "kind": s.kind,
+                "language": s.language,
+                "category": s.category,
+                "interval": s.interval,
+                "health": s.health,
+                "last_success": s.last_success,
+                "last_error": s.last_error,
+                "last_error_at": s.last_error_at,
+                "failures": s.failures,
+                "next_fetch": s.next_fetch,
+                "items_new": s.items_new,
+            }
+            click.echo(json.dumps(data, ensure_ascii=False))
+            continue
+        line = f"{s.id:>4}  {s.health:<8} {s.name}  {s.url}  every {s.interval}s"
+        line += f"  last ok {s.last_success or 'never'}"
+        if s.failures:
+            line += f"  {s.failures} failures in a row, last: {s.last_error}"
+        click.echo(line)
+    if not sources and not as_json:
+        click.echo("no sources; add one with `newsfold sources add URL` or `newsfold sources import FILE.opml`")
+    return EXIT_OK
+
+
+@sources_group.command("remove")
+@click.argument("source")
+@db_option
+@click.pass_context
+def remove_command(ctx: click.Context, source: str, db_path: str | None) -> int:
+    """Remove a source (by id, URL or name); its articles stay."""
+    _, db = _open(ctx, db_path)
+    try:
+        with db.write() as conn:
+            removed = registry.remove_source(conn, source)
+    finally:
+        db.close()
+    click.echo(f"removed source {removed.id}: {removed.name} {removed.url}")
+    return EXIT_OK
+
+
+@sources_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@db_option
+@click.pass_context
+def import_command(ctx: click.Context, file: str, db_path: str | None) -> int:
+    """Add every source of an OPML file (nothing is fetched now)."""
+    config, db = _open(ctx, db_path)
+    try:
+        data = Path(file).read_bytes()
+    except OSError as exc:
+        raise InputError(file, exc.strerror or "cannot read") from exc
+    try:
+        added, existing = import_outlines(db, opml.parse_opml(data, file), int(config["fetch.interval"]))
+    finally:
+        db.close()
+    click.echo(f"{added} sources added, {existing} already there")
+    return EXIT_OK
+
+
+@sources_group.command("export")
+@db_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+@click.pass_context
+def export_command(ctx: click.Context, db_path: str | None, output: str | None) -> int:
+    """Write every source as OPML 2.0, grouped by category."""
+    _, db = _open(ctx, db_path)
+    try:
+        with db.read() as conn:
+            sources = registry.list_sources(conn)
+    finally:
+        db.close()
+    data = opml.write_opml(
+        opml.Outline(url=s.url, name=s.name, category=s.category, language=s.language, kind=s.kind) for s in sources
+    )
+    if output:
+        Path(output).write_bytes(data)
+    else:
+        click.echo(data.decode("utf-8"), nl=False)
+    return EXIT_OK
+
+
+def _poller(config: Config, db: Database, allow: tuple[str, ...], stop: threading.Event) -> SourcePoller:
+    """A poller over db with a fetcher built from the configuration."""
+    from newsfold.hooks import story_hooks
+
+    fetcher = Fetcher(FetchSettings.from_config(config, allow), stop=stop)
+    return SourcePoller(
+        db,
+        Collector(fetcher, max_items=int(config["fetch.max_items"])),
+        workers=int(config["fetch.workers"]),
+        batch_size=int(config["ingest.batch_size"]),
+        story_hooks=story_hooks(),
+    )
+
+
+def describe(result: SourceResult) -> str:
+    """One line for a source's pass."""
+    line = (
+        f"{result.source.name}: {result.fetched} fetched, {result.new} new, "
+        f"{result.unchanged} unchanged, {result.failed} failed"
+    )
+    if result.error:
+        line += f" ({result.error})"
+    return line
+
+
+@click.command("fetch")
+@db_option
+@allow_option
+@click.option("--all", "everything", is_flag=True, help="Fetch every source, due or not.")
+@click.pass_context
+def fetch_command(ctx: click.Context, db_path: str | None, allow: tuple[str, ...], everything: bool) -> int:
+    """Fetch every due source once, ingest what is new, and exit (for cron and scripts)."""
+    config, db = _open(ctx, db_path)
+    poller = _poller(config, db, allow, threading.Event())
+    try:
+        with db.read() as conn:
+            sources = registry.list_sources(conn) if everything else registry.due_sources(conn)
+        sources = [s for s in sources if not s.blocked]
+        if not sources:
+            click.echo("no source is due", err=True)
+            return EXIT_OK
+        results = poller.run_pass(sources, on_result=lambda r: click.echo(describe(r)))
+    finally:
+        poller.collector.fetcher.close()
+        db.close()
+    for result in results:
+        for failure in result.failures:
+            error(str(failure))
+    failed = sum(1 for r in results if r.failed)
+    click.echo(f"{len(results)} sources, {sum(r.new for r in results)} new articles, {failed} with failures", err=True)
+    return EXIT_PARTIAL if failed else EXIT_OK
+
+
+class _Shutdown:
+    """SIGTERM and SIGINT handlers that ask every part of `run` to stop, and restore the old ones after."""
+
+    def __init__(self, stop: threading.Event, on_stop: Callable[[], None]) -> None:
+        """Stop through the event, and call on_stop."""
+        self.stop = stop
+        self.on_stop = on_stop
+        self._old: dict[int, Any] = {}
+
+    def handle(self, signum: int, frame: FrameType | None) -> None:
+        """A signal arrived: stop after the current write."""
+        self.stop.set()
+        self.on_stop()
+
+    def __enter__(self) -> _Shutdown:
+        """Install the handlers."""
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            self._old[sig] = signal.signal(sig, self.handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Restore the previous handlers."""
+        for sig, old in self._old.items():
+            signal.signal(sig, old)
+
+
+class LiveReport:
+    """What `run` prints: each unreachable source once (until it recovers), recoveries, and what came in."""
+
+    def __init__(self) -> None:
+        """Nothing reported yet."""
+        self.unreachable: set[int] = set()
+
+    def __call__(self, result: SourceResult) -> None:
+        """Report one source's pass."""
+        source = result.source
+        if result.error:
+            if source.id not in self.unreachable:
+                self.unreachable.add(source.id)
+                error(f"{source.name} is unreachable: {result.error}; retrying quietly")
+        elif source.id in self.unreachable or source.failures:
+            self.unreachable.discard(source.id)
+            click.echo(f"{source.name}: reachable again", err=True)
+        if result.new:
+            click.echo(describe(result), err=True)
+
+
+@click.command("run")
+@db_option
+@allow_option
+@click.option("--host", default=None, help="Address the site listens on (default 127.0.0.1).")
+@click.option("--port", type=click.IntRange(0, 65535), default=None, help="Port (default 8000).")
+@click.option("--no-serve", is_flag=True, help="Fetch on schedule without serving the site.")
+@click.pass_context
+def run_command(
+    ctx: click.Context, db_path: str | None, allow: tuple[str, ...], host: str | None, port: int | None, no_serve: bool
+) -> int:
+    """Fetch every source on its interval, fold, and serve the site, until SIGTERM or Ctrl-C."""
+    config = get_config(ctx, db=db_path, **{"serve.host": host, "serve.port": port})
+    db = Database(str(config.get_path("db")))
+    stop = threading.Event()
+    poller = _poller(config, db, allow, stop)
+    config_path = (ctx.find_root().obj or {}).get("config_path")
+    if config_path:  # the site reads the same settings file (admin.token) as this command
+        os.environ["NEWSFOLD_CONFIG"] = str(config_path)
+    server = None if no_serve else _server(db, str(config["serve.host"]), int(config["serve.port"]))
+    with db.read() as conn:
+        empty = not registry.list_sources(conn)
+    if empty:
+        added, _ = import_outlines(db, default_outlines(), int(config["fetch.interval"]))
+        click.echo(f"no sources yet: added the {added} default sources (see `newsfold sources list`)", err=True)
+    thread = None
+
+    def stop_server() -> None:
+        """Ask the site to shut down (it finishes the requests in flight)."""
+        if server is not None:
+            server.should_exit = True
+
+    try:
+        with _Shutdown(stop, stop_server):
+            if server is not None:
+                thread = threading.Thread(target=server.run, name="site", daemon=True)
+                thread.start()
+                click.echo(f"newsfold is serving http://{server.config.host}:{server.config.port}/", err=True)
+            click.echo("fetching sources on their intervals (SIGTERM or Ctrl-C to stop)", err=True)
+            poller.loop(on_result=LiveReport(), idle=5.0)
+    finally:
+        stop.set()
+        stop_server()
+        if thread is not None:
+            thread.join(timeout=15)
+        poller.collector.fetcher.close()
+        db.close()
+    click.echo("stopped; everything fetched so far is stored", err=True)
+    return EXIT_OK
+
+
+def _server(db: Database, host: str, port: int) -> Any:
+    """A uvicorn server for the site over db (run in a thread by `run`)."""
+    import uvicorn
+
+    from newsfold.web.app import create_app
+
+    return uvicorn.Server(uvicorn.Config(create_app(db), host=host, port=port, log_level="warning"))
+
+
+@click.command("takedown")
+@click.argument("url", required=False)
+@click.option("--source", "source_name", help="Take down every item of this source (by name).")
+@click.option("--reason", default="", help="Why (kept in the takedown log).")
+@click.option("--list", "show", is_flag=True, help="Print the takedown log.")
+@db_option
+@click.pass_context
+def takedown_command(
+    ctx: click.Context, url: str | None, source_name: str | None, reason: str, show: bool, db_path: str | None
+) -> int:
+    """Remove a URL's or a source's items and block them from returning; each takedown is logged."""
+    _, db = _open(ctx, db_path)
+    try:
+        if show:
+            with db.read() as conn:
+                for t in takedowns.list_takedowns(conn):
+                    click.echo(f"{t.at}  {t.target_kind} {t.target}  removed {t.removed}  by {t.actor}: {t.reason}")
+            return EXIT_OK
+        if bool(url) == bool(source_name):
+            error("give either a URL or --source NAME")
+            return EXIT_ERROR
+        with db.write() as conn:
+            if url:
+                done = takedowns.take_down_url(conn, url, reason)
+            else:
+                done = takedowns.take_down_source(conn, str(source_name), reason)
+    finally:
+        db.close()
+    click.echo(f"took down {done.target_kind} {done.target}: {done.removed} articles removed, blocked from returning")
+    return EXIT_OK
+
+
+COMMANDS = [sources_group, fetch_command, run_command, takedown_command]
+
+
+def register(group: click.Group) -> None:
+    """Add the source commands to the newsfold group."""
+    for command in COMMANDS:
+        group.add_command(command)

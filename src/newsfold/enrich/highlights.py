@@ -1,0 +1,156 @@
+"""Extractive highlights: the story's most central sentences across its sources, none repeating another."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from newsfold.enrich.text import Sentence, article_sentences, content_words
+from newsfold.language.reader import ReaderTranslator, Rendering
+from newsfold.model import Article
+
+Vector = dict[str, float]
+_ANAPHORA = re.compile(r"[\"“‘']?(?:He|She|It|They|His|Her|Its|Their|This|These|Those|That|Such)\b")
+
+
+@dataclass(slots=True, frozen=True)
+class Highlights:
+    """A story's highlight sentences and the language they are in."""
+
+    sentences: list[str]
+    language: str | None
+
+
+def _cosine(a: Vector, b: Vector) -> float:
+    """Cosine of two unit-normalised sparse vectors."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b.get(t, 0.0) for t, w in a.items())
+
+
+def _normalise(counts: Mapping[str, float]) -> Vector:
+    """A sparse vector scaled to unit length."""
+    norm = math.sqrt(sum(v * v for v in counts.values()))
+    return {t: v / norm for t, v in counts.items()} if norm else {}
+
+
+def main_language(articles: Sequence[Article]) -> str | None:
+    """The language most of the story's articles are in (the first article's on a tie)."""
+    counts = Counter(a.language for a in articles if a.language)
+    if not counts:
+        return None
+    top = max(counts.values())
+    return next(a.language for a in articles if a.language and counts[a.language] == top)
+
+
+def _candidate(sentence: Sentence) -> bool:
+    """Whether a sentence can stand alone as a highlight (length, not a question or a lead-in)."""
+    text = sentence.text
+    count = len(text.split())
+    if count < 6 or count > 60 or text.endswith((":", "?")):
+        return False
+    return bool(re.search(r"[.!…\"”’»]$", text))
+
+
+class HighlightSelector:
+    """Chooses 3-5 sentences: central (TF-IDF centroid), early, backed by other sources, on the title; diverse."""
+
+    def __init__(
+        self,
+        count: int = 5,
+        minimum: int = 3,
+        redundancy: float = 0.35,
+        max_articles: int = 12,
+        weights: tuple[float, float, float, float] = (0.3, 0.3, 0.15, 0.4),
+    ) -> None:
+        """Pick up to count sentences (at least minimum) from the first max_articles; weights of the four scores."""
+        self.count = count
+        self.minimum = minimum
+        self.redundancy = redundancy
+        self.weights = weights
+        self.max_articles = max_articles
+
+    def select(self, articles: Sequence[Article]) -> Highlights:
+        """The highlights of a story whose articles are given best-ranked first (original, copies, reports)."""
+        articles = articles[: self.max_articles]  # the best-ranked ones carry the story; bounds the cost
+        language = main_language(articles)
+        every = [s for a in articles for s in article_sentences(a)]
+        if not every:
+            return Highlights([], language)
+        lengths = Counter(s.article_id for s in every)
+        titles = " ".join(a.title or "" for a in articles)
+        vectors = self._vectors([*every, Sentence(titles, "", -1, -1)])
+        title = vectors.pop()
+        centroid = _normalise(Counter({t: w for v in vectors for t, w in v.items()}))
+        chosen_language = {a.id for a in articles if a.language == language or language is None}
+        candidates = [i for i, s in enumerate(every) if s.article_id in chosen_language and _candidate(s)]
+        sources = len({s.article_id for s in every})
+        scores: dict[int, float] = {}
+        for i in candidates:
+            sentence = every[i]
+            centrality = _cosine(vectors[i], centroid)
+            position = 1.0 - sentence.index / max(1, lengths[sentence.article_id])
+            support = 0.0
+            if sources > 1:
+                backed = {
+                    every[j].article_id
+                    for j in range(len(every))
+                    if every[j].article_id != sentence.article_id and _cosine(vectors[i], vectors[j]) >= 0.3
+                }
+                support = len(backed) / (sources - 1)
+            w_centrality, w_position, w_support, w_title = self.weights
+            topical = _cosine(vectors[i], title)
+            score = w_centrality * centrality + w_position * position + w_support * support + w_title * topical
+            # a sentence opening on a pronoun leans on the one before it: weak on its own
+            scores[i] = score * (0.7 if _ANAPHORA.match(sentence.text) else 1.0)
+        picked = self._diverse(scores, vectors)
+        rank = {a.id: n for n, a in enumerate(articles)}
+        picked.sort(key=lambda i: (rank.get(every[i].article_id, 99), every[i].index))
+        return Highlights([every[i].text for i in picked], language)
+
+    @staticmethod
+    def _vectors(sentences: Sequence[Sentence]) -> list[Vector]:
+        """TF-IDF vectors of the sentences, IDF over the story's own sentences."""
+        bags = [Counter(content_words(s.text)) for s in sentences]
+        frequency: Counter[str] = Counter()
+        for bag in bags:
+            frequency.update(bag.keys())
+        total = len(bags)
+        return [
+            _normalise({t: (1 + math.log(c)) * math.log(1 + total / frequency[t]) for t, c in bag.items()})
+            for bag in bags
+        ]
+
+    def _diverse(self, scores: dict[int, float], vectors: list[Vector]) -> list[int]:
+        """Maximal marginal relevance: best first, then the best that repeats none already picked."""
+        picked: list[int] = []
+        remaining = dict(scores)
+        while remaining and len(picked) < self.count:
+            best, best_value = -1, -math.inf
+            for i, score in remaining.items():
+                overlap = max((_cosine(vectors[i], vectors[j]) for j in picked), default=0.0)
+                if overlap >= self.redundancy:
+                    continue
+                value = score - 0.5 * overlap
+                if value > best_value:
+                    best, best_value = i, value
+            if best < 0:
+                break
+            picked.append(best)
+            del remaining[best]
+            if len(picked) >= self.minimum and best_value < 0.5 * scores[picked[0]]:
+                break
+        return picked
+
+
+def lead(article: Article, count: int = 3) -> list[str]:
+    """The first count sentences of an article's body: the lead-3 baseline."""
+    return [s.text for s in article_sentences(article)[:count]]
+
+
+def for_reader(highlights: Highlights, translator: ReaderTranslator, target: str) -> list[Rendering]:
+    """Highlights rendered in the reader's language where a model exists, else the originals with a note."""
+    return [translator.render(text, highlights.language, target) for text in highlights.sentences]

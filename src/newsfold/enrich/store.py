@@ -1,0 +1,271 @@
+"""Enrichment in the store: story highlights, entities linked across stories, mentions and timelines."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from newsfold.enrich.story import StoryEnrichment
+from newsfold.enrich.text import span_key
+from newsfold.model import Entity, EntityKind, Event, Precision, Story
+
+
+def _link(conn: sqlite3.Connection, entity: Entity) -> str:
+    """The id of the stored entity this one is (same kind, same full name or multi-word alias), else its own."""
+    # one-word aliases are ambiguous for people (surnames) but not for places (Irak = Iraq)
+    keys = [span_key(entity.name)] + [span_key(a) for a in entity.aliases if " " in a.strip() or entity.kind == "place"]
+    for key in keys:
+        row = conn.execute(
+            "SELECT entity_id FROM entity_aliases WHERE key = ? AND kind = ? ORDER BY entity_id LIMIT 1",
+            (key, entity.kind),
+        ).fetchone()
+        if row:
+            return str(row[0])
+    return entity.id
+
+
+def _register(conn: sqlite3.Connection, entity: Entity, entity_id: str) -> None:
+    """Create or update the stored entity and its alias keys."""
+    row = conn.execute("SELECT name, aliases FROM entities WHERE id = ?", (entity_id,)).fetchone()
+    names = {entity.name, *entity.aliases}
+    if row is None:
+        conn.execute(
+            "INSERT INTO entities (id, name, kind, key, aliases) VALUES (?, ?, ?, ?, ?)",
+            (entity_id, entity.name, entity.kind, span_key(entity.name), "[]"),
+        )
+        known: set[str] = set()
+        name = entity.name
+    else:
+        known = set(json.loads(row["aliases"])) | {row["name"]}
+        name = row["name"]
+    aliases = sorted((known | names) - {name})
+    conn.execute("UPDATE entities SET aliases = ? WHERE id = ?", (json.dumps(aliases, ensure_ascii=False), entity_id))
+    for alias in names:
+        if " " in alias.strip() or alias == entity.name or entity.kind == "place":
+            conn.execute(
+                "INSERT OR IGNORE INTO entity_aliases (key, kind, entity_id, alias) VALUES (?, ?, ?, ?)",
+                (span_key(alias), entity.kind, entity_id, alias),
+            )
+
+
+def _recount(conn: sqlite3.Connection, entity_ids: Iterable[str]) -> None:
+    """Refresh the counts and first/last dates of entities; remove those no story names any more."""
+    for entity_id in set(entity_ids):
+        row = conn.execute(
+            "SELECT coalesce(sum(m.mentions), 0) AS mentions, count(DISTINCT m.story_id) AS stories, "
+            "min(s.first_published) AS first, max(s.last_updated) AS last "
+            "FROM entity_mentions m LEFT JOIN stories s ON s.id = m.story_id WHERE m.entity_id = ?",
+            (entity_id,),
+        ).fetchone()
+        if not row["stories"]:
+            conn.execute("DELETE FROM entities WHERE id = ?", (entity_id,))
+            continue
+        conn.execute(
+            "UPDATE entities SET mentions = ?, stories = ?, first_seen = ?, last_seen = ? WHERE id = ?",
+            (row["mentions"], row["stories"], row["first"], row["last"], entity_id),
+        )
+
+
+def clear_story(conn: sqlite3.Connection, story_id: str, article_ids: Sequence[str] = ()) -> None:
+    """Remove a story's (and its articles') enrichment, e.g. when it was merged into another."""
+    old = [r[0] for r in conn.execute("SELECT DISTINCT entity_id FROM entity_mentions WHERE story_id = ?", (story_id,))]
+    conn.execute("DELETE FROM entity_mentions WHERE story_id = ?", (story_id,))
+    conn.execute("DELETE FROM events WHERE story_id = ?", (story_id,))
+    for start in range(0, len(article_ids), 500):
+        chunk = list(article_ids[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        old += [
+            r[0]
+            for r in conn.execute(
+                f"SELECT DISTINCT entity_id FROM entity_mentions WHERE article_id IN ({marks})", chunk
+            )
+        ]
+        conn.execute(f"DELETE FROM entity_mentions WHERE article_id IN ({marks})", chunk)
+        conn.execute(f"DELETE FROM events WHERE article_id IN ({marks})", chunk)
+    conn.execute("UPDATE stories SET highlights = '[]' WHERE id = ?", (story_id,))
+    _recount(conn, old)
+
+
+def save_story(conn: sqlite3.Connection, story_id: str, article_ids: Sequence[str], result: StoryEnrichment) -> None:
+    """Replace a story's enrichment with result; entity ids in result become the stored (cross-story) ids."""
+    clear_story(conn, story_id, article_ids)
+    conn.execute(
+        "UPDATE stories SET highlights = ? WHERE id = ?",
+        (json.dumps(result.highlights.sentences, ensure_ascii=False), story_id),
+    )
+    for entity in result.entities:
+        entity_id = _link(conn, entity)
+        _register(conn, entity, entity_id)
+        entity.id = entity_id
+    for named in result.by_article:
+        conn.execute(
+            "INSERT OR REPLACE INTO entity_mentions "
+            "(entity_id, article_id, story_id, name, aliases, mentions, sentences) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                named.entity.id,
+                named.article_id,
+                story_id,
+                named.entity.name,
+                json.dumps(named.names, ensure_ascii=False),
+                named.mentions,
+                json.dumps(named.sentences, ensure_ascii=False),
+            ),
+        )
+    timeline = {id(e) for e in result.timeline}
+    seqs: dict[str, int] = {}
+    for event in result.events:
+        seq = seqs.get(event.article_id, 0)
+        seqs[event.article_id] = seq + 1
+        conn.execute(
+            "INSERT OR REPLACE INTO events (story_id, article_id, seq, date, precision, text, confidence, expression, "
+            "in_timeline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                story_id,
+                event.article_id,
+                seq,
+                event.date,
+                event.precision,
+                event.text,
+                event.confidence,
+                event.expression,
+                int(id(event) in timeline),
+            ),
+        )
+    _recount(conn, [e.id for e in result.entities])
+
+
+def story_entities(conn: sqlite3.Connection, story_id: str) -> list[Entity]:
+    """A story's entities: stored name and kind, the names this story uses, its mention count."""
+    rows = conn.execute(
+        "SELECT e.id, e.name, e.kind, m.aliases, m.mentions, m.sentences FROM entity_mentions m "
+        "JOIN entities e ON e.id = m.entity_id WHERE m.story_id = ?",
+        (story_id,),
+    ).fetchall()
+    merged: dict[str, Entity] = {}
+    for row in rows:
+        entity = merged.setdefault(
+            row["id"], Entity(id=row["id"], name=row["name"], kind=cast(EntityKind, row["kind"]))
+        )
+        entity.mentions += int(row["mentions"])
+        for alias in json.loads(row["aliases"]):
+            if alias != entity.name and alias not in entity.aliases:
+                entity.aliases.append(alias)
+        for sentence in json.loads(row["sentences"]):
+            if sentence not in entity.sentences and len(entity.sentences) < 5:
+                entity.sentences.append(sentence)
+    out = sorted(merged.values(), key=lambda e: (-e.mentions, e.name))
+    for entity in out:
+        entity.aliases.sort()
+    return out
+
+
+def story_timeline(conn: sqlite3.Connection, story_id: str) -> list[Event]:
+    """A story's merged timeline, by date."""
+    return [
+        Event(
+            date=row["date"],
+            precision=cast(Precision, row["precision"]),
+            text=row["text"],
+            article_id=row["article_id"],
+            confidence=row["confidence"],
+            expression=row["expression"],
+        )
+        for row in conn.execute(
+            "SELECT * FROM events WHERE story_id = ? AND in_timeline = 1 ORDER BY date, article_id, seq", (story_id,)
+        )
+    ]
+
+
+def article_entities(conn: sqlite3.Connection, article_id: str) -> list[Entity]:
+    """The entities one article names: its own spellings, count and sentences."""
+    rows = conn.execute(
+        "SELECT e.id, e.name, e.kind, m.aliases, m.mentions, m.sentences FROM entity_mentions m "
+        "JOIN entities e ON e.id = m.entity_id WHERE m.article_id = ? ORDER BY m.mentions DESC, e.name",
+        (article_id,),
+    ).fetchall()
+    return [
+        Entity(
+            id=row["id"],
+            name=row["name"],
+            kind=cast(EntityKind, row["kind"]),
+            aliases=[a for a in json.loads(row["aliases"]) if a != row["name"]],
+            mentions=int(row["mentions"]),
+            sentences=json.loads(row["sentences"]),
+        )
+        for row in rows
+    ]
+
+
+def article_events(conn: sqlite3.Connection, article_id: str) -> list[Event]:
+    """Every dated event found in one article, in text order (merged into the timeline or not)."""
+    return [
+        Event(
+            date=row["date"],
+            precision=cast(Precision, row["precision"]),
+            text=row["text"],
+            article_id=row["article_id"],
+            confidence=row["confidence"],
+            expression=row["expression"],
+        )
+        for row in conn.execute("SELECT * FROM events WHERE article_id = ? ORDER BY seq", (article_id,))
+    ]
+
+
+def decorate(conn: sqlite3.Connection, story: Story) -> Story:
+    """Fill a story's highlights, entities and timeline from the store."""
+    row = conn.execute("SELECT highlights FROM stories WHERE id = ?", (story.id,)).fetchone()
+    if row is not None:
+        story.highlights = json.loads(row[0])
+    story.entities = story_entities(conn, story.id)
+    story.timeline = story_timeline(conn, story.id)
+    return story
+
+
+@dataclass(slots=True)
+class EntityPage:
+    """An entity with the stories that name it, oldest first."""
+
+    entity: Entity
+    stories: list[dict[str, Any]] = field(default_factory=list)
+    first_seen: str | None = None
+    last_seen: str | None = None
+
+
+def entity_page(conn: sqlite3.Connection, entity_id: str, limit: int = 200) -> EntityPage | None:
+    """The entity page's content, or None for an unknown id."""
+    row = conn.execute("SELECT * FROM entities WHERE id = ?", (entity_id,)).fetchone()
+    if row is None:
+        return None
+    entity = Entity(
+        id=row["id"],
+        name=row["name"],
+        kind=cast(EntityKind, row["kind"]),
+        aliases=json.loads(row["aliases"]),
+        mentions=row["mentions"],
+    )
+    page = EntityPage(entity=entity, first_seen=row["first_seen"], last_seen=row["last_seen"])
+    rows = conn.execute(
+        "SELECT s.id, s.title, s.first_published, s.last_updated, sum(m.mentions) AS mentions, "
+        "json_group_array(m.sentences) AS sentences FROM entity_mentions m JOIN stories s ON s.id = m.story_id "
+        "WHERE m.entity_id = ? AND s.merged_into IS NULL GROUP BY s.id "
+        "ORDER BY coalesce(s.first_published, s.last_updated, ''), s.id LIMIT ?",
+        (entity_id, limit),
+    ).fetchall()
+    for story in rows:
+        sentences: list[str] = []
+        for chunk in json.loads(story["sentences"]):
+            sentences.extend(s for s in json.loads(chunk) if s not in sentences)
+        page.stories.append(
+            {
+                "id": story["id"],
+                "title": story["title"],
+                "first_published": story["first_published"],
+                "last_updated": story["last_updated"],
+                "mentions": story["mentions"],
+                "sentences": sentences[:3],
+            }
+        )
+    return page

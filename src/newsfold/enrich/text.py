@@ -1,0 +1,195 @@
+"""Text helpers the enrich stage shares: sentences, word tokens and transliteration-aware name keys."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from newsfold.model import Article
+
+
+def words_of(text: str) -> frozenset[str]:
+    """A word list written as one string, as a set."""
+    return frozenset(text.split())
+
+
+# Abbreviations whose full stop does not end a sentence (titles, months, initials are handled apart).
+ABBREVIATIONS = words_of(
+    """mr mrs ms dr prof sen rep gen maj col lt capt adm sgt gov pres st jr sr inc ltd co corp no vs etc jan feb
+    mar apr jun jul aug sep sept oct nov dec mt ft approx dept est fig univ"""
+)
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+")
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
+_INITIALS = re.compile(r"(?:\b\w\.)+$", re.UNICODE)
+STOPWORDS = words_of(
+    """a an the and or but if then so of in on at to for from by with about as into over after before under between
+    through during without within against among than that this these those it its is are was were be been being
+    has have had do does did will would can could should may might must shall not no nor he she they we you i me
+    him her them us our your their his my who whom whose which what when where why how all any both each few
+    more most other some such only own same too very s t just also there here said says say told one two three
+    up out new last week year years now yet still meanwhile however although though while since because even many
+    much every according despite later earlier today yesterday tomorrow instead perhaps indeed thus hence"""
+)
+
+
+@dataclass(slots=True, frozen=True)
+class Sentence:
+    """One sentence of an article's body, with its place in the text."""
+
+    text: str
+    article_id: str
+    index: int
+    paragraph: int
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Split one paragraph into sentences, keeping abbreviations and initials (U.S., Gen., J.) inside."""
+    out: list[str] = []
+    start = 0
+    for match in _BOUNDARY.finditer(paragraph):
+        end = match.end()
+        head = paragraph[start : match.start() + 1]
+        rest = paragraph[end:]
+        if not rest or not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"'“‘«("):
+            continue
+        last = head.rsplit(None, 1)[-1] if head.strip() else ""
+        bare = last.rstrip(".").lstrip("(\"'“‘").lower()
+        if head.endswith(".") and (bare in ABBREVIATIONS or (_INITIALS.search(last) and len(bare) <= 4)):
+            continue
+        piece = paragraph[start:end].strip()
+        if piece:
+            out.append(piece)
+        start = end
+    tail = paragraph[start:].strip()
+    if tail:
+        out.append(tail)
+    return out
+
+
+def article_sentences(article: Article, *, roles: tuple[str, ...] = ("body", "quote")) -> list[Sentence]:
+    """The sentences of an article's body paragraphs, in order."""
+    out: list[Sentence] = []
+    article_id = article.id
+    for number, paragraph in enumerate(p for p in article.paragraphs if p.role in roles):
+        for text in split_sentences(paragraph.text):
+            out.append(Sentence(text=text, article_id=article_id, index=len(out), paragraph=number))
+    return out
+
+
+def words(text: str) -> list[str]:
+    """The word tokens of a text, as written."""
+    return _WORD.findall(text)
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-cased word tokens without stopwords or numbers-only tokens, lightly stemmed."""
+    out = []
+    for word in _WORD.findall(text.lower()):
+        if word in STOPWORDS or len(word) < 2:
+            continue
+        out.append(stem(word))
+    return out
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper (plural, -ing, -ed) so inflections meet; not a full stemmer."""
+    for suffix, keep in (("ies", 4), ("ing", 5), ("ed", 4), ("es", 5), ("s", 4)):
+        if word.endswith(suffix) and len(word) >= keep + len(suffix) - 1 and not word.endswith("ss"):
+            return word[: -len(suffix)]
+    return word
+
+
+def fold_accents(text: str) -> str:
+    """Strip diacritics: Mounès -> Mounes, Zürich -> Zurich."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|an|ar|as|ash|at|az|ul)[-‐ ](?=\w)", re.IGNORECASE)
+_TRANSLIT = (
+    ("ou", "u"),
+    ("oo", "u"),
+    ("ee", "i"),
+    ("ie", "i"),
+    ("ph", "f"),
+    ("kh", "k"),
+    ("gh", "g"),
+    ("dh", "d"),
+    ("ck", "k"),
+    ("q", "k"),
+    ("c", "k"),
+    ("w", "v"),
+    ("y", "i"),
+    ("j", "i"),
+    ("z", "s"),
+    ("x", "ks"),
+)
+
+
+def name_key(word: str) -> str:
+    """One word's transliteration-aware key: Soudani/Sudani/al-Sudani -> sudani, Akasha/Akashat -> akasha."""
+    word = fold_accents(word).lower().strip(".'’-")
+    word = _ARTICLE_PREFIX.sub("", word)
+    word = re.sub(r"['’`ʼʻ\-]", "", word)
+    for old, new in _TRANSLIT:
+        word = word.replace(old, new)
+    word = re.sub(r"(.)\1+", r"\1", word)
+    if len(word) >= 5 and word.endswith(("at", "ah")):
+        word = word[:-1]
+    if len(word) >= 5 and word.endswith("h"):
+        word = word[:-1]
+    return word
+
+
+def span_key(name: str) -> str:
+    """A whole name's key: each word's key, joined by spaces (leading 'the' dropped)."""
+    parts = [name_key(w) for w in re.split(r"\s+", name.strip()) if w]
+    if parts and parts[0] == "the":
+        parts = parts[1:]
+    return " ".join(p for p in parts if p)
+
+
+def consonants(key: str) -> str:
+    """A key without its vowels: Mohammed/Muhammad -> mhmd."""
+    return re.sub(r"[aeiou ]", "", key)
+
+
+def jaro_winkler(a: str, b: str) -> float:
+    """Jaro-Winkler similarity of two strings (1.0 equal, 0.0 nothing shared)."""
+    if a == b:
+        return 1.0
+    if not a or not b:
+        return 0.0
+    reach = max(len(a), len(b)) // 2 - 1
+    used = [False] * len(b)
+    matches_a: list[str] = []
+    for i, char in enumerate(a):
+        for j in range(max(0, i - reach), min(len(b), i + reach + 1)):
+            if not used[j] and b[j] == char:
+                used[j] = True
+                matches_a.append(char)
+                break
+    if not matches_a:
+        return 0.0
+    matches_b = [b[j] for j in range(len(b)) if used[j]]
+    transpositions = sum(x != y for x, y in zip(matches_a, matches_b, strict=True)) / 2
+    m = len(matches_a)
+    jaro = (m / len(a) + m / len(b) + (m - transpositions) / m) / 3
+    prefix = 0
+    for x, y in zip(a[:4], b[:4], strict=False):
+        if x != y:
+            break
+        prefix += 1
+    return jaro + prefix * 0.1 * (1 - jaro)
+
+
+def similar_names(a: str, b: str) -> bool:
+    """Whether two name keys are spellings of one name (transliteration variants, vowel shifts)."""
+    if a == b:
+        return True
+    if not a or not b:
+        return False
+    if consonants(a) == consonants(b) and len(consonants(a)) >= 3 and jaro_winkler(a, b) >= 0.75:
+        return True
+    return min(len(a), len(b)) >= 6 and jaro_winkler(a, b) >= 0.94

@@ -1,0 +1,27 @@
+"""What an executor does: run the extract task over input items and write the rows as Parquet parts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import pyarrow as pa
+
+from newsfold.executors.tasks import INT_COLUMNS, ROW_COLUMNS, InputItem
+
+ROW_SCHEMA = pa.schema([(column, pa.int64() if column in INT_COLUMNS else pa.string()) for column in ROW_COLUMNS])
+
+
+class Executor(Protocol):
+    """Runs ExtractTask over items and writes its rows under a folder as Parquet files."""
+
+    name: str
+
+    def extract(self, items: Sequence[InputItem], out: Path, max_bytes: int) -> None:
+        """Extract every item and write the rows (kept and skipped) as Parquet files under out."""
+        ...
+
+    def close(self) -> None:
+        """Release workers or the cluster connection."""
+        ...

@@ -1,0 +1,103 @@
+"""The work an executor distributes: read, extract and identify the language of a block of inputs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from newsfold.engine import IngestReport, default_steps, extract_all
+from newsfold.ingest.files import iter_inputs
+from newsfold.model import Article
+from newsfold.pipeline import run
+from newsfold.store.articles import article_from_row, article_row
+
+# Columns of an extracted-document row: the store's article columns plus where it came from and its fate.
+ARTICLE_COLUMNS = (
+    "id",
+    "kind",
+    "title",
+    "text",
+    "paragraphs",
+    "language",
+    "published",
+    "updated",
+    "authors",
+    "contributors",
+    "dateline",
+    "section",
+    "source_name",
+    "source_url",
+    "canonical_url",
+    "original",
+    "machine_translated",
+    "highlights",
+    "origin_location",
+    "origin_index",
+    "fetched",
+)
+ROW_COLUMNS = ("order", "status", "reason", "location", *ARTICLE_COLUMNS)
+INT_COLUMNS = frozenset({"order", "origin_index", "machine_translated"})
+
+
+@dataclass(slots=True, frozen=True)
+class InputItem:
+    """One input file of a batch, with its position in the command line's order."""
+
+    order: int
+    location: str
+
+
+class ExtractTask:
+    """Extract and identify languages for a block of inputs: the same steps `newsfold ingest` runs."""
+
+    def __init__(self, max_bytes: int) -> None:
+        """Create the task's own steps (models load once per worker, not per input)."""
+        self.max_bytes = max_bytes
+        self.steps = default_steps()
+
+    def rows(self, items: Iterable[InputItem]) -> Iterator[dict[str, Any]]:
+        """A row per document found, and a row per input that was skipped, with the reason."""
+        for item in items:
+            report = IngestReport()
+            inputs = iter_inputs([item.location], max_bytes=self.max_bytes)
+            for article in run(self.steps, extract_all(inputs, report)):
+                yield kept_row(item.order, article)
+            for failure in report.failures:
+                yield skipped_row(item.order, failure.location, failure.reason)
+
+    def __call__(self, batch: dict[str, Sequence[Any]]) -> dict[str, list[Any]]:
+        """Ray Data's batch interface: columns in, columns out."""
+        items = [InputItem(int(o), str(loc)) for o, loc in zip(batch["order"], batch["location"], strict=True)]
+        return columnar(self.rows(items))
+
+
+def kept_row(order: int, article: Article) -> dict[str, Any]:
+    """The row of an extracted document."""
+    row = {key: value for key, value in article_row(article).items() if key in ARTICLE_COLUMNS}
+    return {"order": order, "status": "kept", "reason": None, "location": article.origin.location, **row}
+
+
+def skipped_row(order: int, location: str, reason: str) -> dict[str, Any]:
+    """The row of an input that could not be read, with the reason."""
+    row: dict[str, Any] = dict.fromkeys(ROW_COLUMNS)
+    row.update(order=order, status="skipped", reason=reason, location=location, paragraphs="[]")
+    return row
+
+
+def columnar(rows: Iterable[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Rows to columns (every column present, even for an empty block)."""
+    out: dict[str, list[Any]] = {column: [] for column in ROW_COLUMNS}
+    for row in rows:
+        for column in ROW_COLUMNS:
+            out[column].append(row.get(column))
+    return out
+
+
+def article_from_batch_row(row: dict[str, Any]) -> Article:
+    """Rebuild the Article of a kept row (the inverse of kept_row)."""
+    data = dict(row)
+    for key in ("authors", "contributors", "highlights"):
+        data[key] = data.get(key) or "[]"
+    data["story_id"] = data["relation"] = data["copy_of"] = None
+    return article_from_row(data)  # type: ignore[arg-type]

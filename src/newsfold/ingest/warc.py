@@ -1,0 +1,106 @@
+"""WARC archives, streamed with warcio: each HTML response record becomes a RawInput, in constant memory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from newsfold.errors import InputError
+from newsfold.model import Origin, RawInput
+
+log = logging.getLogger(__name__)
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def is_warc(path: Path) -> bool:
+    """Whether a file name says WARC (.warc, .warc.gz)."""
+    name = path.name.lower()
+    return name.endswith((".warc", ".warc.gz"))
+
+
+def _date(value: str | None) -> datetime | None:
+    """A WARC-Date to a datetime, or None."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _read_capped(stream: BinaryIO, limit: int) -> bytes | None:
+    """Read a record's payload up to limit bytes; None when it is longer (the rest is skipped by warcio)."""
+    data = stream.read(limit + 1)
+    return None if len(data) > limit else data
+
+
+def iter_warc_stream(
+    stream: BinaryIO,
+    location: str,
+    *,
+    max_bytes: int = 20 * 1024 * 1024,
+    on_record: Callable[[int], None] | None = None,
+) -> Iterator[RawInput | InputError]:
+    """Yield a RawInput per HTML response record of a WARC stream (gzip or not), one record in memory at a time."""
+    index = 0
+    try:
+        for record in ArchiveIterator(stream):
+            if on_record:
+                on_record(1)
+            if record.format != "warc":
+                yield InputError(location, f"not a readable WARC archive ({record.format} record found)")
+                return
+            if record.rec_type != "response" or record.http_headers is None:
+                continue
+            status = record.http_headers.get_statuscode()
+            content_type = (record.http_headers.get_header("Content-Type") or "").split(";")[0].strip().lower()
+            if status != "200" or content_type not in HTML_TYPES:
+                continue
+            target = record.rec_headers.get_header("WARC-Target-URI")
+            where = f"{location}#{target or index}"
+            data = _read_capped(record.content_stream(), max_bytes)
+            index += 1
+            if data is None:
+                yield InputError(where, f"record over the {max_bytes} byte limit")
+                continue
+            if not data.strip():
+                continue
+            charset = None
+            for part in (record.http_headers.get_header("Content-Type") or "").split(";")[1:]:
+                key, _, value = part.partition("=")
+                if key.strip().lower() == "charset":
+                    charset = value.strip().strip('"') or None
+            yield RawInput(
+                origin=Origin(
+                    location=target or where,
+                    index=0,
+                    fetched=_date(record.rec_headers.get_header("WARC-Date")),
+                    media_type="text/html",
+                ),
+                data=data,
+                media_type="text/html",
+                charset=charset,
+                url=target,
+            )
+    except ArchiveLoadFailed as exc:
+        yield InputError(location, f"not a readable WARC archive ({exc})")
+
+
+def iter_warc(
+    path: Path, *, max_bytes: int = 20 * 1024 * 1024, on_record: Callable[[int], None] | None = None
+) -> Iterator[RawInput | InputError]:
+    """Stream the HTML pages of a WARC file."""
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        yield InputError(str(path), exc.strerror or "cannot read")
+        return
+    with handle:
+        yield from iter_warc_stream(handle, str(path), max_bytes=max_bytes, on_record=on_record)

@@ -1,0 +1,96 @@
+"""Eager translation: titles and highlights of changed stories, into the reader languages, as stories change.
+
+Run as a story hook after each ingest batch. Listing pages and cross-language clustering need titles in the reader's
+language, so they are translated (and cached) at once; full texts wait until a reader opens them. With no model
+installed the hook returns at once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+
+import click
+
+from newsfold.config import Config, load_config
+from newsfold.language.errors import ModelError, TranslationError
+from newsfold.language.models import ModelStore
+from newsfold.language.reader import ModelReader
+from newsfold.language.translate import TranslateSettings
+from newsfold.store.db import Database
+
+log = logging.getLogger(__name__)
+
+
+def current_config() -> Config:
+    """The configuration of the running command (its --config), else the default lookup."""
+    ctx = click.get_current_context(silent=True)
+    path = (ctx.find_root().obj or {}).get("config_path") if ctx is not None else None
+    return load_config(path)
+
+
+class EagerTranslation:
+    """A story hook `(db, story_ids) -> None` translating titles and highlights into the reader languages."""
+
+    def __init__(self, config: Config | None = None) -> None:
+        """Use config (else the running command's configuration, read on first use)."""
+        self._config = config
+        self._reader: ModelReader | None = None
+        self._reader_db: Database | None = None
+        self.translated = 0
+
+    def _reader_for(self, db: Database, config: Config) -> ModelReader | None:
+        """A model reader over db, kept between batches; None when no model is installed."""
+        if self._reader is None or self._reader_db is not db:
+            models = ModelStore(config.get_path("models.dir"))
+            if not models.list():
+                return None
+            pivot = str(config["translate.pivot"]) or None
+            self._reader = ModelReader(db, models, TranslateSettings.from_config(config), pivot)
+            self._reader_db = db
+        return self._reader
+
+    def __call__(self, db: Database, story_ids: set[str]) -> None:
+        """Translate the titles and highlights of the articles in the given stories (and cache them)."""
+        if not story_ids:
+            return
+        config = self._config or current_config()
+        self._config = config
+        reader = self._reader_for(db, config)
+        if reader is None:
+            return
+        by_language = _texts_by_language(db, story_ids)
+        for target in config["reader_languages"]:
+            for source, texts in by_language.items():
+                if source == target:
+                    continue
+                translator = reader.translator(source, str(target))
+                if translator is None:
+                    continue
+                try:
+                    translator.translate(sorted(texts), source, str(target))
+                except (TranslationError, ModelError) as exc:
+                    log.warning("titles not translated from %s to %s: %s", source, target, exc)
+                    continue
+                self.translated += len(texts)
+
+
+def _texts_by_language(db: Database, story_ids: set[str]) -> dict[str, set[str]]:
+    """The titles and highlights of the stories' articles, grouped by the articles' languages."""
+    ids = sorted(story_ids)
+    texts: dict[str, set[str]] = defaultdict(set)
+    with db.read() as conn:
+        for start in range(0, len(ids), 400):
+            part = ids[start : start + 400]
+            rows = conn.execute(
+                f"SELECT title, language, highlights FROM articles WHERE story_id IN ({','.join('?' * len(part))})",
+                part,
+            )
+            for title, language, highlights in rows:
+                if not language:
+                    continue
+                if title:
+                    texts[language].add(title)
+                texts[language].update(h for h in json.loads(highlights or "[]") if isinstance(h, str) and h)
+    return texts

@@ -1,0 +1,76 @@
+"""Writing systems: which script a text is in, and the language a script alone implies."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+
+# Scripts that one language (in news, practically) owns: enough to name the language from a few characters.
+SCRIPT_LANGUAGE: dict[str, str] = {
+    "HANGUL": "ko",
+    "HIRAGANA": "ja",
+    "KATAKANA": "ja",
+    "THAI": "th",
+    "GREEK": "el",
+    "ARMENIAN": "hy",
+    "GEORGIAN": "ka",
+    "HEBREW": "he",
+    "KHMER": "km",
+    "LAO": "lo",
+    "MYANMAR": "my",
+    "SINHALA": "si",
+    "TAMIL": "ta",
+    "TELUGU": "te",
+    "KANNADA": "kn",
+    "MALAYALAM": "ml",
+    "GUJARATI": "gu",
+    "GURMUKHI": "pa",
+    "ORIYA": "or",
+    "ETHIOPIC": "am",
+    "TIBETAN": "bo",
+}
+
+# Unicode character names start with the script for these (CJK ideographs are spelled differently).
+_NAMED = (*SCRIPT_LANGUAGE, "LATIN", "CYRILLIC", "ARABIC", "DEVANAGARI", "BENGALI")
+
+
+def char_script(char: str) -> str | None:
+    """The script of one letter (LATIN, CYRILLIC, HAN, ...), or None for digits, punctuation and unknown ones."""
+    if not char.isalpha():
+        return None
+    name = unicodedata.name(char, "")
+    if name.startswith("CJK ") or name.startswith("KANGXI"):
+        return "HAN"
+    head = name.split(" ", 1)[0]
+    return head if head in _NAMED else None
+
+
+def scripts(text: str) -> Counter[str]:
+    """How many letters of text each script has."""
+    counts: Counter[str] = Counter()
+    for char in text:
+        script = char_script(char)
+        if script:
+            counts[script] += 1
+    return counts
+
+
+def dominant_script(text: str) -> str | None:
+    """The script of most of text's letters, or None when it has none."""
+    counts = scripts(text)
+    if not counts:
+        return None
+    return counts.most_common(1)[0][0]
+
+
+def language_from_script(text: str) -> str | None:
+    """The language text's script implies, where only one language writes it; None when the script is shared."""
+    counts = scripts(text)
+    if not counts:
+        return None
+    if counts["HIRAGANA"] + counts["KATAKANA"]:
+        return "ja"  # kana only occur in Japanese, whatever share of kanji surrounds them
+    script, count = counts.most_common(1)[0]
+    if count * 2 < sum(counts.values()):
+        return None
+    return SCRIPT_LANGUAGE.get(script)

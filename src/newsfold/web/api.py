@@ -1,0 +1,126 @@
+"""The JSON API: the twin of every page under /api/, cursor-paginated, documented at /docs."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from newsfold.web import queries, views
+from newsfold.web.errors import BadRequestError
+from newsfold.web.params import check_limit, language, parse_day, search_filters, text
+from newsfold.web.site import Body, Site, aggregate_stamp
+
+_JSON: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/json": {}}},
+    400: {"description": "A malformed parameter"},
+    404: {"description": "No such item"},
+}
+
+
+def api_router(site: Site) -> APIRouter:
+    """The router of every JSON endpoint."""
+    router = APIRouter(prefix="/api", tags=["api"])
+
+    @router.get("/stories", responses=_JSON)
+    async def api_latest(request: Request, limit: int = 30, cursor: str | None = None) -> Response:
+        """Latest stories (the `stories --json` shape), newest update first; `next` is the cursor of the next page."""
+        check_limit(limit)
+        return await site.respond(request, "json", lambda conn: site.json(views.latest_view(conn, limit, cursor)))
+
+    @router.get("/stories/{story_id}", responses=_JSON)
+    async def api_story(request: Request, story_id: str) -> Response:
+        """One story, exactly as `newsfold story ID --json` prints it."""
+
+        def build(conn: sqlite3.Connection) -> Body:
+            """Build the response from the store."""
+            story, members = queries.story_detail(conn, story_id)
+            return site.json(queries.story_document(story, members))
+
+        return await site.respond(request, "json", build)
+
+    @router.get("/stories/{story_id}/differences", responses=_JSON)
+    async def api_differences(request: Request, story_id: str) -> Response:
+        """The differences between the story's copies: aligned sentences with the differing words."""
+
+        return await site.respond(request, "json", lambda conn: site.json(views.differences_view(conn, story_id)))
+
+    @router.get("/stories/{story_id}/related", responses=_JSON)
+    async def api_related(request: Request, story_id: str) -> Response:
+        """Related stories ("You may like") and the story's timeline of articles."""
+
+        def build(conn: sqlite3.Connection) -> Body:
+            """Build the response from the store."""
+            data, _, _ = views.story_view(conn, story_id, site.terms)
+            related = {"related": data["related"], "timeline": data["timeline"]}
+            return site.json({"story_id": data["story"]["id"], **related})
+
+        return await site.respond(request, "json", build)
+
+    @router.get("/articles/{article_id}", responses=_JSON)
+    async def api_article(request: Request, article_id: str, lang: str | None = None) -> Response:
+        """One article: cleaned text, paragraphs, metadata; `lang` renders it for a reader language."""
+        target = language(lang, "lang")
+        return await site.respond(
+            request,
+            "json",
+            lambda conn: site.json(views.article_view(conn, site.translator, article_id, target)),
+        )
+
+    @router.get("/trending", responses=_JSON)
+    async def api_trending(request: Request, limit: int = 30, cursor: str | None = None) -> Response:
+        """Stories by growth in outlets and languages over the last 24 hours."""
+        check_limit(limit)
+        return await site.respond(
+            request, "json", lambda conn: site.json(views.trending_view(conn, limit, cursor)), stamp_of=aggregate_stamp
+        )
+
+    @router.get("/days/{day}", responses=_JSON)
+    async def api_day(request: Request, day: str, limit: int = 50, cursor: str | None = None) -> Response:
+        """Every story with an article published on a day (YYYY-MM-DD), with the previous and next days."""
+        check_limit(limit)
+        when = parse_day(day)
+        return await site.respond(request, "json", lambda conn: site.json(views.day_view(conn, when, limit, cursor)))
+
+    @router.get("/sources", responses=_JSON)
+    async def api_sources(request: Request) -> Response:
+        """Every named outlet with its number of articles."""
+        return await site.respond(
+            request, "json", lambda conn: site.json(views.sources_view(conn)), stamp_of=aggregate_stamp
+        )
+
+    @router.get("/sources/{name:path}", responses=_JSON)
+    async def api_source(request: Request, name: str, limit: int = 30, cursor: str | None = None) -> Response:
+        """One outlet: counts, languages and its latest items."""
+        check_limit(limit)
+        checked = text(name, "source name") or ""
+        return await site.respond(
+            request, "json", lambda conn: site.json(views.source_view(conn, checked, limit, cursor))
+        )
+
+    @router.get("/search", responses=_JSON)
+    async def api_search(
+        request: Request,
+        q: str | None = None,
+        language: str | None = None,
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = 20,
+        cursor: str | None = None,
+    ) -> Response:
+        """Full-text search (every word required); snippets mark matches between [[ and ]]."""
+        check_limit(limit)
+        query = text(q, "q")
+        if not query:
+            raise BadRequestError("q: a search needs some words")
+        filters = search_filters(language, source, since, until)
+        return await site.respond(
+            request,
+            "json",
+            lambda conn: site.json(views.search_view(conn, query, limit, cursor, *filters)),
+        )
+
+    return router

@@ -1,0 +1,330 @@
+"""What the site shows, read from the store: one function per page, returning JSON-ready values."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from newsfold.errors import NotFoundError
+from newsfold.hooks import decorate_story
+from newsfold.model import Article, Origin, SourceRef, Story
+from newsfold.serialize import story_json
+from newsfold.store import articles as articles_db
+from newsfold.store import search as search_db
+from newsfold.store import stories as stories_db
+from newsfold.store.articles import iso, parse_iso
+from newsfold.web.cursor import decode_cursor, encode_cursor, next_offset
+from newsfold.web.errors import BadRequestError
+from newsfold.web.related import TermCounts, related_query
+
+_LIGHT_COLUMNS = (
+    "id, story_id, title, kind, language, published, source_name, source_url, canonical_url, highlights, relation"
+)
+
+
+@dataclass(slots=True)
+class Listing:
+    """One page of a listing and the cursor of the next page (None at the end)."""
+
+    items: list[dict[str, Any]]
+    next: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def light_article(row: sqlite3.Row) -> Article:
+    """An Article with only what listings show (no text), from a row of _LIGHT_COLUMNS."""
+    return Article(
+        origin=Origin(location=""),
+        kind=row["kind"],
+        title=row["title"],
+        language=row["language"],
+        published=parse_iso(row["published"]),
+        source=SourceRef(name=row["source_name"], url=row["source_url"]),
+        canonical_url=row["canonical_url"],
+        highlights=json.loads(row["highlights"]),
+        story_id=row["story_id"],
+        relation=row["relation"],
+    )
+
+
+def article_summary(row: sqlite3.Row) -> dict[str, Any]:
+    """A listing's view of one article: id, title, kind, language, time, outlet and story."""
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "kind": row["kind"],
+        "language": row["language"],
+        "published": row["published"],
+        "source": {"name": row["source_name"], "url": row["source_url"] or row["canonical_url"]},
+        "story_id": row["story_id"],
+        "relation": row["relation"],
+    }
+
+
+def story_summaries(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[dict[str, Any]]:
+    """Stories (rows of the stories table) in the contract's story shape, members read in one query."""
+    stories = [stories_db.story_from_row(conn, row) for row in rows]
+    ids = [s.id for s in stories]
+    found: dict[str, Article] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT {_LIGHT_COLUMNS} FROM articles WHERE story_id IN ({marks})"
+        for row in conn.execute(sql, chunk):
+            found[row["id"]] = light_article(row)
+    out = []
+    for story in stories:
+        decorate_story(conn, story)
+        data = story_json(story, found)
+        # the contract's highlights are the story's own; the publishers' are shown when it has none
+        data["publisher_highlights"] = [] if data["highlights"] else _member_highlights(story, found)
+        out.append(data)
+    return out
+
+
+def _member_highlights(story: Story, articles: dict[str, Article]) -> list[str]:
+    """The publishers' own highlights of the story's first member that has any."""
+    for member in story.members:
+        article = articles.get(member.article_id)
+        if article is not None and article.highlights:
+            return list(article.highlights)[:3]
+    return []
+
+
+def latest(conn: sqlite3.Connection, limit: int, cursor: str | None) -> Listing:
+    """Live stories by last update (newest first), then the undated ones; cursor continues a listing."""
+    position = decode_cursor(cursor, (str, str, str)) if cursor else None
+    if position is not None and position[0] not in ("u", "n"):
+        raise BadRequestError("cursor is not one this site made")
+    base = "SELECT * FROM stories WHERE merged_into IS NULL AND size > 0"
+    rows: list[sqlite3.Row] = []
+    if position is None or position[0] == "u":
+        sql, params = base + " AND last_updated IS NOT NULL", []
+        if position is not None:
+            sql += " AND last_updated <= ? AND NOT (last_updated = ? AND id <= ?)"
+            params = [position[1], position[1], position[2]]
+        rows = conn.execute(sql + " ORDER BY last_updated DESC, id ASC LIMIT ?", [*params, limit]).fetchall()
+    if len(rows) < limit:
+        after = position[2] if position is not None and position[0] == "n" else ""
+        rows += conn.execute(
+            base + " AND last_updated IS NULL AND id > ? ORDER BY id LIMIT ?", (after, limit - len(rows))
+        ).fetchall()
+    next_cursor = None
+    if len(rows) == limit:
+        last = rows[-1]
+        dated = last["last_updated"] is not None
+        next_cursor = encode_cursor("u" if dated else "n", last["last_updated"] or "", last["id"])
+    return Listing(story_summaries(conn, rows), next_cursor)
+
+
+def story_detail(conn: sqlite3.Connection, story_id: str) -> tuple[Story, list[Article]]:
+    """A story (merged ids followed) with its full member articles, in relation order; NotFoundError if unknown."""
+    story = stories_db.get_story(conn, story_id)
+    if story is None:
+        raise NotFoundError(f"story {story_id}: no such story")
+    members = articles_db.get_articles(conn, [m.article_id for m in story.members])
+    decorate_story(conn, story)
+    return story, members
+
+
+def story_stamp(conn: sqlite3.Connection, story_id: str) -> tuple[object, ...] | None:
+    """What a story page depends on in its own row (members, times, title, highlights); None if unknown."""
+    live = stories_db.resolve_story_id(conn, story_id)
+    if live is None:
+        return None
+    row = conn.execute(
+        "SELECT id, size, sources, last_updated, first_published, title, highlights, languages, original_url "
+        "FROM stories WHERE id = ?",
+        (live,),
+    ).fetchone()
+    return tuple(row)
+
+
+def story_document(story: Story, members: Sequence[Article]) -> dict[str, Any]:
+    """The story as `newsfold story ID --json` prints it."""
+    return story_json(story, {a.id: a for a in members})
+
+
+def article_detail(conn: sqlite3.Connection, article_id: str) -> Article:
+    """One stored article; NotFoundError if unknown."""
+    article = articles_db.get_article(conn, article_id)
+    if article is None:
+        raise NotFoundError(f"article {article_id}: no such article")
+    return article
+
+
+def related(conn: sqlite3.Connection, story: Story, counts: TermCounts, limit: int = 5) -> list[dict[str, Any]]:
+    """Other stories whose articles' titles share the story title's rarest words ("You may like")."""
+    match = related_query(story.title, counts)
+    if match is None:
+        return []
+    seqs = [
+        r[0]
+        for r in conn.execute(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT 60", (match,)
+        )
+    ]
+    if not seqs:
+        return []
+    marks = ",".join("?" * len(seqs))
+    story_of = dict(conn.execute(f"SELECT seq, story_id FROM articles WHERE seq IN ({marks})", seqs).fetchall())
+    chosen: list[str] = []
+    for seq in seqs:
+        sid = story_of.get(seq)
+        if sid is not None and sid != story.id and sid not in chosen:
+            chosen.append(sid)
+        if len(chosen) == limit:
+            break
+    if not chosen:
+        return []
+    marks = ",".join("?" * len(chosen))
+    story_rows = conn.execute(
+        f"SELECT * FROM stories WHERE id IN ({marks}) AND merged_into IS NULL AND size > 0", chosen
+    ).fetchall()
+    by_id = {row["id"]: row for row in story_rows}
+    return story_summaries(conn, [by_id[i] for i in chosen if i in by_id])
+
+
+def trending_window(conn: sqlite3.Connection, now: datetime | None = None) -> tuple[str, str]:
+    """The 24 hours the trends cover: up to now, or up to the newest article when nothing is that recent."""
+    end = now or datetime.now(UTC)
+    start = end - timedelta(hours=24)
+    newest = conn.execute("SELECT max(published) FROM articles WHERE published <= ?", (iso(end),)).fetchone()[0]
+    newest_time = parse_iso(newest)
+    if newest_time is not None and newest_time.tzinfo is None:
+        newest_time = newest_time.replace(tzinfo=UTC)
+    if newest_time is not None and newest_time < start:
+        end, start = newest_time, newest_time - timedelta(hours=24)
+    return _z(start), _z(end + timedelta(seconds=1))
+
+
+def _z(value: datetime) -> str:
+    """A UTC time as ISO-8601 without offset, comparable with stored times ('Z' and naive both sort after it)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def trending(conn: sqlite3.Connection, limit: int, offset: int, now: datetime | None = None) -> Listing:
+    """Stories by how many outlets and languages joined them in the last 24 hours."""
+    start, end = trending_window(conn, now)
+    rows = conn.execute(
+        "SELECT story_id, count(*) AS n, count(DISTINCT coalesce(source_name, source_url, id)) AS s, "
+        "count(DISTINCT language) AS l FROM articles WHERE published >= ? AND published < ? "
+        "AND story_id IS NOT NULL GROUP BY story_id ORDER BY s + l DESC, n DESC, story_id LIMIT ? OFFSET ?",
+        (start, end, limit, offset),
+    ).fetchall()
+    growth = {row["story_id"]: (row["n"], row["s"], row["l"]) for row in rows}
+    ids = list(growth)
+    story_rows: dict[str, sqlite3.Row] = {}
+    if ids:
+        marks = ",".join("?" * len(ids))
+        for row in conn.execute(f"SELECT * FROM stories WHERE id IN ({marks})", ids):
+            story_rows[row["id"]] = row
+    ordered = [story_rows[i] for i in ids if i in story_rows]
+    items = []
+    for data in story_summaries(conn, ordered):
+        n, s, lang = growth[data["id"]]
+        items.append({"story": data, "articles_24h": n, "sources_24h": s, "languages_24h": lang})
+    return Listing(items, next_offset(offset, limit, len(rows)), {"since": start, "until": end})
+
+
+def day(conn: sqlite3.Connection, start: str, end: str, limit: int, offset: int) -> Listing:
+    """Stories with an article published in [start, end), latest update first; previous and next days."""
+    rows = conn.execute(
+        "SELECT s.* FROM stories s WHERE s.id IN (SELECT story_id FROM articles WHERE published >= ? "
+        "AND published < ?) AND s.merged_into IS NULL AND s.size > 0 "
+        "ORDER BY coalesce(s.last_updated, '') DESC, s.id LIMIT ? OFFSET ?",
+        (start, end, limit, offset),
+    ).fetchall()
+    before = conn.execute("SELECT max(published) FROM articles WHERE published < ?", (start,)).fetchone()[0]
+    after = conn.execute("SELECT min(published) FROM articles WHERE published >= ?", (end,)).fetchone()[0]
+    extra = {"previous": before[:10] if before else None, "next": after[:10] if after else None}
+    return Listing(story_summaries(conn, rows), next_offset(offset, limit, len(rows)), extra)
+
+
+def sources(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Every named outlet with its number of articles and its latest publication time, most articles first."""
+    rows = conn.execute(
+        "SELECT source_name AS name, count(*) AS n, max(published) AS latest FROM articles "
+        "WHERE source_name IS NOT NULL GROUP BY source_name ORDER BY n DESC, source_name"
+    ).fetchall()
+    return [{"name": row["name"], "articles": row["n"], "latest": row["latest"]} for row in rows]
+
+
+def source(conn: sqlite3.Connection, name: str, limit: int, cursor: str | None) -> Listing:
+    """One outlet: counts, languages and its latest items (newest first); NotFoundError if it has no articles."""
+    head = conn.execute(
+        "SELECT count(*) AS n, count(DISTINCT story_id) AS stories FROM articles WHERE source_name = ?", (name,)
+    ).fetchone()
+    if not head["n"]:
+        raise NotFoundError(f"source {name[:80]}: no articles from it")
+    languages = [
+        r[0]
+        for r in conn.execute(
+            "SELECT language, count(*) FROM articles WHERE source_name = ? AND language IS NOT NULL "
+            "GROUP BY language ORDER BY count(*) DESC",
+            (name,),
+        )
+    ]
+    position = decode_cursor(cursor, (str, str)) if cursor else None
+    sql = f"SELECT {_LIGHT_COLUMNS} FROM articles WHERE source_name = ?"
+    params: list[object] = [name]
+    if position is not None:
+        sql += " AND coalesce(published, '') <= ? AND NOT (coalesce(published, '') = ? AND id <= ?)"
+        params += [position[0], position[0], position[1]]
+    sql += " ORDER BY coalesce(published, '') DESC, id LIMIT ?"
+    rows = conn.execute(sql, [*params, limit]).fetchall()
+    next_cursor = None
+    if len(rows) == limit:
+        next_cursor = encode_cursor(rows[-1]["published"] or "", rows[-1]["id"])
+    extra = {"name": name, "articles": head["n"], "stories": head["stories"], "languages": languages}
+    return Listing([article_summary(r) for r in rows], next_cursor, extra)
+
+
+def search(
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    limit: int,
+    offset: int,
+    language: str | None = None,
+    source_name: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> Listing:
+    """Articles matching every word of query, best first, with their snippets (matches between [[ and ]])."""
+    hits = search_db.search(
+        conn,
+        query,
+        limit=limit,
+        offset=offset,
+        language=language,
+        source=source_name,
+        since=since,
+        until=until,
+    )
+    items = [
+        {
+            "id": hit.article_id,
+            "story_id": hit.story_id,
+            "title": hit.title,
+            "snippet": hit.snippet,
+            "language": hit.language,
+            "source": {"name": hit.source_name},
+            "published": hit.published,
+        }
+        for hit in hits
+    ]
+    return Listing(items, next_offset(offset, limit, len(hits)))
+
+
+def languages_and_sources(conn: sqlite3.Connection) -> tuple[list[str], list[str]]:
+    """The languages and the outlets present, for the search form's filters."""
+    languages = [r[0] for r in conn.execute("SELECT DISTINCT language FROM articles WHERE language IS NOT NULL")]
+    names = [
+        r[0] for r in conn.execute("SELECT DISTINCT source_name FROM articles WHERE source_name IS NOT NULL LIMIT 500")
+    ]
+    return sorted(languages), sorted(names)

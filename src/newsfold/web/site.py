@@ -1,0 +1,182 @@
+"""The site's shared parts: the database, the response cache, the templates and the reader's translator."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import resources
+from typing import Any, cast
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from newsfold.config import Config
+from newsfold.language.reader import ReaderTranslator
+from newsfold.model import Paragraph, Role
+from newsfold.store.articles import parse_iso
+from newsfold.store.db import Database
+from newsfold.web.cache import DataVersion, ResponseCache
+from newsfold.web.related import TermCounts
+from newsfold.web.text import host_of, paragraphs_html, safe_url, snippet_html, text_html
+
+JSON_TYPE = "application/json"
+HTML_TYPE = "text/html; charset=utf-8"
+# how long a page with a stamp of its own (a story's row; the trends and outlets aggregates) may be served
+OWN_STAMP_MAX_AGE = 60.0
+StampOf = Callable[[sqlite3.Connection], Hashable | None]
+ROLES = ("body", "heading", "standfirst", "caption", "quote")
+
+
+@dataclass(slots=True, frozen=True)
+class Body:
+    """A rendered response body, as cached: bytes, media type, status and an entity tag."""
+
+    content: bytes
+    media_type: str
+    status: int = 200
+    etag: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        """Tag the content (a strong validator: same bytes, same tag)."""
+        object.__setattr__(self, "etag", '"' + hashlib.blake2b(self.content, digest_size=12).hexdigest() + '"')
+
+    def response(self, if_none_match: str | None = None) -> Response:
+        """A fresh response carrying this body, or 304 when the client already holds it."""
+        headers = {"ETag": self.etag, "Cache-Control": "no-cache"}
+        if self.status == 200 and if_none_match and self.etag in if_none_match:
+            return Response(status_code=304, headers=headers)
+        return Response(self.content, status_code=self.status, media_type=self.media_type, headers=headers)
+
+
+def when(value: str | datetime | None) -> str:
+    """A stored time shown to a reader: 'YYYY-MM-DD HH:MM' (UTC when known), or ''."""
+    moment = parse_iso(value) if isinstance(value, str) else value
+    if moment is None:
+        return ""
+    text = moment.strftime("%Y-%m-%d %H:%M")
+    return text[:10] if text.endswith(" 00:00") else text
+
+
+def outlet(source: dict[str, Any] | None) -> str:
+    """An outlet's display name: its name, else its URL's host, else 'unknown source'."""
+    if not source:
+        return "unknown source"
+    return str(source.get("name") or host_of(source.get("url")) or "unknown source")
+
+
+def outlets(articles: list[dict[str, Any]]) -> list[str]:
+    """The distinct outlets of a story's articles, in order."""
+    seen: list[str] = []
+    for article in articles:
+        name = outlet(article.get("source"))
+        if name not in seen:
+            seen.append(name)
+    return seen
+
+
+def _paragraph(item: dict[str, Any]) -> Paragraph:
+    """A paragraph from its JSON shape."""
+    role = item.get("role") if item.get("role") in ROLES else "body"
+    return Paragraph(text=str(item.get("text") or ""), role=cast(Role, role))
+
+
+def aggregate_stamp(conn: sqlite3.Connection) -> str:
+    """The stamp of pages summing up the whole store (trends, outlets): kept OWN_STAMP_MAX_AGE s, commits or not."""
+    return "aggregate"
+
+
+def source_count(articles: list[dict[str, Any]]) -> int:
+    """How many outlets a story's articles come from (each article of unknown outlet counted as its own)."""
+    known = {outlet(a.get("source")) for a in articles if outlet(a.get("source")) != "unknown source"}
+    return len(known) + sum(1 for a in articles if outlet(a.get("source")) == "unknown source")
+
+
+def make_templates() -> Environment:
+    """The Jinja environment: packaged templates, autoescaped, with the site's filters."""
+    folder = resources.files("newsfold.web") / "templates"
+    env = Environment(
+        loader=FileSystemLoader(str(folder)),
+        autoescape=select_autoescape(["html", "xml"], default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["safe_url"] = safe_url
+    env.filters["when"] = when
+    env.filters["outlet"] = outlet
+    env.filters["outlets"] = outlets
+    env.filters["source_count"] = source_count
+    env.filters["snippet"] = snippet_html
+    env.filters["paragraphs_html"] = lambda items: paragraphs_html([_paragraph(item) for item in items])
+    env.filters["paragraphs_text"] = text_html
+    return env
+
+
+class Site:
+    """What every route shares; read work runs in worker threads, cached per database version."""
+
+    def __init__(self, db: Database, config: Config, translator: ReaderTranslator) -> None:
+        """Serve db with these settings and this translator."""
+        self.db = db
+        self.config = config
+        self.translator = translator
+        self.version = DataVersion(db)
+        self.terms = TermCounts(db)
+        self.cache: ResponseCache[Body] = ResponseCache(int(config["web.cache_entries"]))
+        self.templates = make_templates()
+        languages = list(config["reader_languages"]) or ["en"]
+        self.reader_languages: list[str] = [str(lang) for lang in languages]
+
+    def render(self, name: str, status: int = 200, **context: Any) -> Body:
+        """A template rendered to an HTML body."""
+        text = self.templates.get_template(name).render(**context)
+        return Body(text.encode("utf-8"), HTML_TYPE, status)
+
+    @staticmethod
+    def json(data: Any, status: int = 200, media_type: str = JSON_TYPE) -> Body:
+        """Data as a JSON body."""
+        return Body(json.dumps(data, ensure_ascii=False).encode("utf-8"), media_type, status)
+
+    def _run(self, build: Callable[[sqlite3.Connection], Body]) -> Body:
+        """Run build on this thread's read connection."""
+        with self.db.read() as conn:
+            return build(conn)
+
+    def stamp(self, stamp_of: StampOf | None) -> tuple[Hashable | None, float | None]:
+        """What a cached page must match and how old it may be: the database's version, or the page's own stamp."""
+        if stamp_of is None or not self.version.enabled:
+            return self.version.current(), None
+        with self.db.read() as conn:
+            return stamp_of(conn), OWN_STAMP_MAX_AGE
+
+    async def respond(
+        self,
+        request: Request,
+        kind: str,
+        build: Callable[[sqlite3.Connection], Body],
+        extra: str = "",
+        stamp_of: StampOf | None = None,
+    ) -> Response:
+        """The cached body for this request at its stamp, else build it in a worker thread.
+
+        Pages are stamped with the database's version (any commit renews them) unless stamp_of gives one of their
+        own (a story page: its row), which lets them outlive commits elsewhere, for OWN_STAMP_MAX_AGE seconds at most.
+        """
+        key = (kind, request.url.path, request.url.query, extra)
+        stamp, max_age = self.stamp(stamp_of)
+        body = self.cache.get(key, stamp, max_age)
+        if body is None:
+            body = await run_in_threadpool(self._run, build)
+            if body.status == 200:
+                self.cache.put(key, stamp, body)
+        return body.response(request.headers.get("if-none-match"))
+
+    def close(self) -> None:
+        """Release what the site holds (not the database, which its owner closes)."""
+        self.version.close()
+        self.terms.close()

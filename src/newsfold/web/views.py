@@ -1,0 +1,147 @@
+"""Each page's content as one JSON-ready value: the HTML page renders it, its /api/ twin returns it."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from typing import Any
+
+from newsfold.language.reader import ReaderTranslator, Rendering
+from newsfold.model import Article
+from newsfold.serialize import document_json
+from newsfold.store.articles import iso
+from newsfold.web import queries
+from newsfold.web.cursor import day_bounds, offset_from
+from newsfold.web.differences import Comparison, comparison_json, comparisons
+from newsfold.web.related import TermCounts
+
+
+def latest_view(conn: sqlite3.Connection, limit: int, cursor: str | None) -> dict[str, Any]:
+    """The latest stories."""
+    listing = queries.latest(conn, limit, cursor)
+    return {"stories": listing.items, "next": listing.next}
+
+
+def story_view(
+    conn: sqlite3.Connection, story_id: str, counts: TermCounts
+) -> tuple[dict[str, Any], list[Article], list[Comparison]]:
+    """A story in the contract shape, its full members and the comparisons between its copies."""
+    story, members = queries.story_detail(conn, story_id)
+    document = queries.story_document(story, members)
+    publisher = [] if document["highlights"] else next((list(m.highlights) for m in members if m.highlights), [])
+    page = {
+        "story": document,
+        "publisher_highlights": publisher[:3],
+        "related": queries.related(conn, story, counts),
+        "timeline": timeline(members),
+    }
+    return page, members, comparisons(members)
+
+
+def differences_view(conn: sqlite3.Connection, story_id: str) -> dict[str, Any]:
+    """The comparisons between a story's copies."""
+    story, members = queries.story_detail(conn, story_id)
+    found = comparisons(members)
+    return {"story_id": story.id, "comparisons": [comparison_json(c) for c in found]}
+
+
+def timeline(members: list[Article]) -> list[dict[str, Any]]:
+    """The story's articles in publication order (undated ones last)."""
+    dated = sorted(members, key=lambda a: (iso(a.published) or "~", a.id))
+    return [
+        {
+            "time": iso(a.published),
+            "article_id": a.id,
+            "title": a.title,
+            "source": {"name": a.source.name, "url": a.source.url or a.canonical_url},
+            "relation": a.relation,
+            "language": a.language,
+        }
+        for a in dated
+    ]
+
+
+def article_view(
+    conn: sqlite3.Connection, translator: ReaderTranslator, article_id: str, target: str | None
+) -> dict[str, Any]:
+    """An article's cleaned text and metadata, rendered for the reader's language when one is asked for."""
+    article = queries.article_detail(conn, article_id)
+    data = document_json(article)
+    data["id"] = article.id
+    data["story_id"] = article.story_id
+    data["relation"] = article.relation
+    data["copy_of"] = article.copy_of
+    data["canonical_url"] = article.canonical_url
+    data["contributors"] = list(article.contributors)
+    data["paragraphs"] = [{"text": p.text, "role": p.role, "language": p.language} for p in article.paragraphs]
+    rendering: Rendering | None = None
+    if target and target != article.language:
+        rendering = translator.render(article.full_text, article.language, target)
+    data["rendering"] = (
+        None
+        if rendering is None
+        else {
+            "language": rendering.language,
+            "translated": rendering.translated,
+            "model": rendering.model,
+            "note": rendering.note,
+            "text": rendering.text if rendering.translated else None,
+        }
+    )
+    return data
+
+
+def trending_view(conn: sqlite3.Connection, limit: int, cursor: str | None) -> dict[str, Any]:
+    """Stories by growth over the last 24 hours."""
+    listing = queries.trending(conn, limit, offset_from(cursor))
+    window = {"since": listing.extra["since"], "until": listing.extra["until"]}
+    return {**window, "stories": listing.items, "next": listing.next}
+
+
+def day_view(conn: sqlite3.Connection, day: date, limit: int, cursor: str | None) -> dict[str, Any]:
+    """Every story with an article published on a day, with the neighbouring days that have any."""
+    start, end = day_bounds(day)
+    listing = queries.day(conn, start, end, limit, offset_from(cursor))
+    return {
+        "day": day.isoformat(),
+        "previous": listing.extra["previous"],
+        "following": listing.extra["next"],
+        "stories": listing.items,
+        "next": listing.next,
+    }
+
+
+def sources_view(conn: sqlite3.Connection) -> dict[str, Any]:
+    """The outlets."""
+    return {"sources": queries.sources(conn)}
+
+
+def source_view(conn: sqlite3.Connection, name: str, limit: int, cursor: str | None) -> dict[str, Any]:
+    """One outlet and its latest items."""
+    listing = queries.source(conn, name, limit, cursor)
+    return {**listing.extra, "items": listing.items, "next": listing.next}
+
+
+def search_view(
+    conn: sqlite3.Connection,
+    q: str,
+    limit: int,
+    cursor: str | None,
+    language: str | None,
+    source: str | None,
+    since: str | None,
+    until: str | None,
+) -> dict[str, Any]:
+    """Search results with the filters used."""
+    listing = queries.search(
+        conn,
+        q,
+        limit=limit,
+        offset=offset_from(cursor),
+        language=language,
+        source_name=source,
+        since=since,
+        until=until,
+    )
+    filters = {"language": language, "source": source, "since": since, "until": until}
+    return {"query": q, "filters": filters, "results": listing.items, "next": listing.next}

@@ -1,0 +1,99 @@
+"""`newsfold batch`: the same stories as `newsfold ingest`, resumable, counts that add up."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from newsfold.batch import BatchJob
+from newsfold.cli import cli
+from newsfold.executors.local import LocalExecutor
+from tests.conftest import SEED_ARTICLE, SEED_LIMITED
+
+
+def run(args: list[str]) -> tuple[int, str, str]:
+    """Invoke the CLI in-process."""
+    result = CliRunner().invoke(cli, args, catch_exceptions=False, standalone_mode=False)
+    return int(result.return_value or 0), result.stdout, result.stderr
+
+
+def memberships(stories_jsonl: str) -> set[frozenset[str]]:
+    """Stories as sets of member article ids."""
+    return {frozenset(a["id"] for a in json.loads(line)["articles"]) for line in stories_jsonl.splitlines()}
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A mixed folder: the seeds, small HTML and text pages, and bad inputs."""
+    folder = tmp_path / "corpus"
+    (folder / "sub").mkdir(parents=True)
+    shutil.copy(SEED_ARTICLE, folder / "a.txt")
+    shutil.copy(SEED_LIMITED, folder / "sub" / "b.txt")
+    for i in range(12):
+        (folder / f"page{i:02d}.html").write_text(
+            f"<html><head><title>Harbour report {i}</title></head><body><article><h1>Harbour report {i}</h1>"
+            f"<p>The harbour authority of town {i} said on Monday that {i * 3} ships were delayed by storms "
+            f"and that the pier would reopen after repairs costing {i * 1000} euros.</p></article></body></html>"
+        )
+    (folder / "empty.txt").write_text("")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 10)
+    return folder
+
+
+def test_batch_equals_ingest_and_counts_add_up(corpus: Path, tmp_path: Path) -> None:
+    db = tmp_path / "ingest.db"
+    run(["ingest", str(corpus), "--db", str(db)])
+    expected = memberships(run(["stories", "--json", "--limit", "1000", "--db", str(db)])[1])
+    out = tmp_path / "out"
+    status, _, err = run(["batch", str(corpus), "--out", str(out), "--workers", "2", "--db", str(tmp_path / "b.db")])
+    assert status == 2, "two inputs are skipped"
+    assert "empty.txt: empty file" in err and "binary.txt: binary file" in err
+    got = memberships(run(["stories", "--json", "--limit", "1000", "--db", str(tmp_path / "b.db")])[1])
+    assert got == expected
+    extracted = pq.read_table(out / "extracted").to_pylist()
+    inputs = {r["location"] for r in extracted}
+    assert len(inputs) == 16, "read = kept + skipped: every input has a row"
+    articles = pq.read_table(out / "articles.parquet").to_pylist()
+    stories = pq.read_table(out / "stories.parquet").to_pylist()
+    assert len(articles) == sum(1 for r in extracted if r["status"] == "kept")
+    assert {a["story_id"] for a in articles} == {s["id"] for s in stories}
+
+
+def test_batch_resumes_after_its_last_completed_stage(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = BatchJob([str(corpus)], out, LocalExecutor(1), max_bytes=1_000_000).run()
+    assert first.ran == ["extract", "fold", "export"]
+    (out / "articles.parquet").unlink()
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["completed"].remove("export")
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    again = BatchJob([str(corpus)], out, LocalExecutor(1), max_bytes=1_000_000).run()
+    assert again.resumed == ["extract", "fold"] and again.ran == ["export"]
+    assert (out / "articles.parquet").exists()
+    assert again.documents == first.documents and again.stories == first.stories
+
+
+def test_other_inputs_start_over(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    BatchJob([str(corpus)], out, LocalExecutor(1), max_bytes=1_000_000).run()
+    (corpus / "late.txt").write_text("A late addition\n\nA new report arrived about the harbour and its ships.\n")
+    again = BatchJob([str(corpus)], out, LocalExecutor(1), max_bytes=1_000_000).run()
+    assert again.ran == ["extract", "fold", "export"]
+
+
+@pytest.mark.slow
+def test_local_ray_gives_the_same_stories(corpus: Path, tmp_path: Path) -> None:
+    pytest.importorskip("ray")
+    db = tmp_path / "ingest.db"
+    run(["ingest", str(corpus), "--db", str(db)])
+    expected = memberships(run(["stories", "--json", "--limit", "1000", "--db", str(db)])[1])
+    status, _, err = run(
+        ["batch", str(corpus), "--out", str(tmp_path / "r"), "--local", "2", "--db", str(tmp_path / "r.db")]
+    )
+    assert status == 2, err
+    assert memberships(run(["stories", "--json", "--limit", "1000", "--db", str(tmp_path / "r.db")])[1]) == expected

@@ -1,0 +1,35 @@
+"""Fixtures of the web tests: one fixture database per session, an in-process client per module."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from newsfold.store.db import Database
+from newsfold.web.app import create_app
+from tests.web.site_fixture import Client, Fixture, build, site_config
+
+
+@pytest.fixture(scope="session")
+def site_data(tmp_path_factory: pytest.TempPathFactory) -> Fixture:
+    """The fixture database, built once."""
+    return build(tmp_path_factory.mktemp("site"))
+
+
+@pytest.fixture(scope="module")
+def site_db(site_data: Fixture) -> Iterator[Database]:
+    """The fixture database, opened."""
+    db = Database(site_data.path)
+    yield db
+    db.close()
+
+
+@pytest.fixture(scope="module")
+def client(site_db: Database) -> Iterator[Client]:
+    """An in-process client of the site over the fixture database."""
+    app = create_app(site_db, site_config())
+    c = Client(app)
+    yield c
+    c.close()
+    app.state.site.close()
