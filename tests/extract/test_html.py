@@ -198,3 +198,15 @@ def test_authors_and_time_from_the_visible_page(extractor: Extractor) -> None:
     (article,) = _html(extractor, markup)
     assert article.authors == ["Jane Doe", "John Smith"]
     assert article.published is not None and article.published.isoformat() == "2024-05-03T17:47:00+02:00"
+
+
+def test_listing_page_is_other(extractor: Extractor) -> None:
+    """A section front (headlines linking to stories, a line of teaser each) is an 'other' document."""
+    teasers = "".join(
+        f"<div class='card'><h3><a href='/story/{i}'>Council debates the plan number {i} for the northern districts"
+        f"</a></h3><p>Short teaser {i} of the story.</p></div>"
+        for i in range(20)
+    )
+    markup = f"<html><head><title>City news</title></head><body><main>{teasers}</main></body></html>"
+    (document,) = _html(extractor, markup)
+    assert document.kind == "other"

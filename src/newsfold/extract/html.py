@@ -34,6 +34,10 @@ MAX_FALLBACK_CHARS = 3_000_000
 # markup beyond this is not parsed at all (a 20 MB page is cut, not choked on)
 MAX_MARKUP_CHARS = 8_000_000
 _TAG = re.compile(r"<[a-zA-Z/!]")
+# a page with this many links of headline length and fewer words (CJK: characters) is a listing, not an article
+HEADLINE_CHARS = 40
+LISTING_LINKS = 15
+LISTING_MAX_WORDS = 150
 # more opening than closing tags by this much means pathological nesting: container tags are then dropped
 MAX_UNCLOSED = 10_000
 _UNCLOSED_PRONE = re.compile(r"</?(?:div|span|section|font|b|i|u|em|strong|small|big|center|table|tr|td)\b[^>]*>", re.I)
@@ -61,6 +65,7 @@ class HtmlExtractor:
             markup = _UNCLOSED_PRONE.sub(" ", markup)
         tree = LexborHTMLParser(markup)
         meta = read_meta(tree, raw.url)
+        headline_links = sum(1 for a in tree.css("a") if len(a.text(deep=True, strip=True) or "") >= HEADLINE_CHARS)
         found = read_dom(tree)
         paragraphs = found.paragraphs
         if self._suspicious(found, meta) and len(markup) <= MAX_FALLBACK_CHARS:
@@ -69,7 +74,11 @@ class HtmlExtractor:
                 paragraphs = fallback
         if not paragraphs and meta.article_body:
             paragraphs = [Paragraph(p.strip()) for p in meta.article_body.split("\n") if p.strip()]
-        return [self._article(raw, meta, paragraphs)]
+        article = self._article(raw, meta, paragraphs)
+        if headline_links >= LISTING_LINKS and len(tokens(article.text)) < LISTING_MAX_WORDS:
+            # many headlines linking elsewhere and little text of its own: a section front or a search page
+            article.kind = "other"
+        return [article]
 
     @staticmethod
     def _suspicious(found: DomResult, meta: PageMeta) -> bool:
