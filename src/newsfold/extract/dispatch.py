@@ -11,15 +11,32 @@ from newsfold.language.identify import Identifier
 from newsfold.model import Article, RawInput
 
 
+class QuickIdentify:
+    """Paragraph languages from the identifier's model alone (its script checks cost more than the model itself,
+    and run once per document); the full identifier where the model is unsure."""
+
+    def __init__(self, identifier: Identifier) -> None:
+        """Use identifier's model."""
+        self._identifier = identifier
+
+    def __call__(self, text: str) -> str | None:
+        """The language of text, or None when unsure."""
+        best = self._identifier.candidates(text, k=1)
+        if best and best[0][1] >= self._identifier.min_confidence:
+            return best[0][0]
+        return self._identifier(text)
+
+
 class Extractor:
     """Extracts documents from raw inputs; create one and reuse it (its language model loads once)."""
 
     def __init__(self, memory: FurnitureMemory | None = None) -> None:
         """Load the language identifier; memory (when given) learns the lines that recur on a source's pages."""
         identify = Identifier()
+        quick = QuickIdentify(identify)
         self.memory = memory
-        self._text = TextExtractor(identify, memory)
-        self._html = HtmlExtractor(identify, self._text)
+        self._text = TextExtractor(identify, memory, quick)
+        self._html = HtmlExtractor(identify, self._text, quick)
 
     def __call__(self, raw: RawInput) -> list[Article]:
         """Every document found in one input (glued documents split apart); InputError if unreadable."""

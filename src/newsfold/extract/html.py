@@ -22,6 +22,8 @@ from newsfold.model import Article, OriginalRef, Paragraph, RawInput, SourceRef
 log = logging.getLogger(__name__)
 
 Identify = Callable[[str], str | None]
+# characters of the body the document's language is identified from
+DOCUMENT_SAMPLE = 1000
 # the fast result is trusted when it has this much body text in enough paragraphs
 MIN_FAST_CHARS = 1000
 MIN_FAST_PARAGRAPHS = 4
@@ -46,9 +48,11 @@ _UNCLOSED_PRONE = re.compile(r"</?(?:div|span|section|font|b|i|u|em|strong|small
 class HtmlExtractor:
     """Extracts the article of an HTML page with its metadata and provenance."""
 
-    def __init__(self, identify: Identify, text: TextExtractor) -> None:
-        """Use identify for languages, and the text extractor for pages that are text inside a tag or two."""
+    def __init__(self, identify: Identify, text: TextExtractor, quick: Identify | None = None) -> None:
+        """Use identify for documents' languages and quick (default: identify) for paragraphs', and the text
+        extractor for pages that are text inside a tag or two."""
         self._identify = identify
+        self._quick = quick or identify
         self._text = text
 
     def extract(self, markup: str, raw: RawInput) -> list[Article]:
@@ -65,7 +69,6 @@ class HtmlExtractor:
             markup = _UNCLOSED_PRONE.sub(" ", markup)
         tree = LexborHTMLParser(markup)
         meta = read_meta(tree, raw.url)
-        headline_links = sum(1 for a in tree.css("a") if len(a.text(deep=True, strip=True) or "") >= HEADLINE_CHARS)
         found = read_dom(tree)
         paragraphs = found.paragraphs
         if self._suspicious(found, meta) and len(markup) <= MAX_FALLBACK_CHARS:
@@ -75,7 +78,7 @@ class HtmlExtractor:
         if not paragraphs and meta.article_body:
             paragraphs = [Paragraph(p.strip()) for p in meta.article_body.split("\n") if p.strip()]
         article = self._article(raw, meta, paragraphs)
-        if headline_links >= LISTING_LINKS and len(tokens(article.text)) < LISTING_MAX_WORDS:
+        if len(tokens(article.text)) < LISTING_MAX_WORDS and _headline_links(tree) >= LISTING_LINKS:
             # many headlines linking elsewhere and little text of its own: a section front or a search page
             article.kind = "other"
         return [article]
@@ -109,11 +112,16 @@ class HtmlExtractor:
         signals = press_release_signals([Line(p.text) for p in article.paragraphs])
         article.kind = classify_kind(article, signals, dateline)
         text = article.text
-        article.language = self._identify(text[:3000]) if text else meta.language
+        article.language = self._identify(text[:DOCUMENT_SAMPLE]) if text else meta.language
         if article.language is None:
             article.language = meta.language
-        label_languages(article.paragraphs, self._identify)
+        label_languages(article.paragraphs, self._quick)
         return article
+
+
+def _headline_links(tree: LexborHTMLParser) -> int:
+    """How many links on the page carry a headline's worth of text."""
+    return sum(1 for a in tree.css("a") if len(a.text(deep=True, strip=True) or "") >= HEADLINE_CHARS)
 
 
 def _drop_title(paragraphs: list[Paragraph], title: str | None) -> list[Paragraph]:

@@ -30,7 +30,7 @@ MIN_STRAY_TAGS = 3
 
 Identify = Callable[[str], str | None]
 MIN_BODY_CHARS = 200
-PARAGRAPH_SAMPLE = 300
+PARAGRAPH_SAMPLE = 150
 # beyond these, a page is cut (bounds the time per page; a news page has a few hundred lines)
 MAX_LINES = 10_000
 MAX_TEXT_CHARS = 2_000_000
@@ -64,9 +64,13 @@ def line_key(text: str) -> str:
 class TextExtractor:
     """Turns scraped text into documents; holds the classifier and language identifier it uses."""
 
-    def __init__(self, identify: Identify, memory: FurnitureMemory | None = None) -> None:
-        """Use identify for languages; memory learns and gives the lines that recur on a source's pages."""
+    def __init__(
+        self, identify: Identify, memory: FurnitureMemory | None = None, quick: Identify | None = None
+    ) -> None:
+        """Use identify for documents' languages and quick (default: identify) for paragraphs'; memory learns and
+        gives the lines that recur on a source's pages."""
         self._identify = identify
+        self._quick = quick or identify
         self._classifier = Classifier()
         self._memory = memory
 
@@ -78,7 +82,7 @@ class TextExtractor:
         if len(lines) > MAX_LINES or len(content) > MAX_TEXT_CHARS:
             log.warning("%s: only the first %d lines are read", origin.location, MAX_LINES)
             lines = lines[:MAX_LINES]
-        segments = split_documents(lines, self._identify)
+        segments = split_documents(lines, self._quick)
         return [
             self._document(segment, Origin(origin.location, i, origin.fetched, origin.media_type), url)
             for i, segment in enumerate(segments)
@@ -148,7 +152,7 @@ class TextExtractor:
         if article.kind == "press_release":
             clean_press_release(article, dateline)
         _wire_credit(article)
-        label_languages(article.paragraphs, self._identify)
+        label_languages(article.paragraphs, self._quick)
         if len(article.text) < MIN_BODY_CHARS and not article.title:
             article.kind = "other"
         return article
