@@ -25,8 +25,8 @@ Identify = Callable[[str], str | None]
 # characters of the body the document's language is identified from
 DOCUMENT_SAMPLE = 1000
 # the fast result is trusted when it has this much body text in enough paragraphs
-MIN_FAST_CHARS = 1000
-MIN_FAST_PARAGRAPHS = 4
+MIN_FAST_CHARS = 700
+MIN_FAST_PARAGRAPHS = 3
 # ... and holds this share of the words of the page's own JSON-LD articleBody
 MIN_AGREEMENT = 0.8
 # the cascade's result replaces the fast one when it holds this much more body text
@@ -141,6 +141,10 @@ def _provenance(article: Article, meta: PageMeta, url: str | None) -> None:
     kept: list[Paragraph] = []
     for paragraph in article.paragraphs:
         text = paragraph.text
+        lowered = text.lower()
+        if not any(word in lowered for word in _NOTICE_WORDS):
+            kept.append(paragraph)
+            continue
         if len(text.split()) <= 60 and FIRST_PUBLISHED.search(text):
             found = first_published(text)
             if found:
@@ -158,6 +162,10 @@ def _provenance(article: Article, meta: PageMeta, url: str | None) -> None:
         if credit:
             original = OriginalRef(name=credit.group(1))
     article.original = original
+
+
+# words one of which every provenance notice holds (a cheap test before the notice patterns)
+_NOTICE_WORDS = ("publish", "appeared", "ran ", "translat", "übersetz", "tradu")
 
 
 def _trafilatura(markup: str, url: str | None) -> list[Paragraph]:
