@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 # whole short lines that are controls or menu entries on news sites (several languages)
 _CONTROL_PHRASES = """
@@ -85,18 +84,6 @@ _ARCHIVE = re.compile(r"^all (?:news|articles|news articles|stories) (?:on|from|
 _ONLY_LINKS = re.compile(r"^(?:\S+@\S+|https?://\S+|www\.\S+)(?:\s+(?:\S+@\S+|https?://\S+|www\.\S+))*$", re.IGNORECASE)
 _CODE = re.compile(r"javascript|lorem ipsum|\{\{|\}\}|\{\*|\{\||function\s*\(|var\s+\w+\s*=|<\w+[^>]*>", re.IGNORECASE)
 TERMINAL = (".", "!", "?", "…", '"', "”", "“", "»", "'", "’", ")", ":", "。", "！", "？", "؟", "।")
-
-
-@dataclass(slots=True, frozen=True)
-class Verdict:
-    """Why a line is furniture (rule name), or None when no rule matched."""
-
-    rule: str | None
-
-    @property
-    def furniture(self) -> bool:
-        """True when a rule says the line is furniture."""
-        return self.rule is not None
 
 
 def furniture_rule(line: str) -> str | None:
