@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from newsfold.errors import InputError
-from newsfold.extract import extract
+from newsfold.extract.dispatch import Extractor
+from newsfold.extract.furniture import FurnitureMemory
 from newsfold.fold import Folder
 from newsfold.ingest.takedowns import drop_blocked
 from newsfold.language import LanguageStep
@@ -40,15 +41,18 @@ def default_steps() -> list[Step]:
     return [LanguageStep()]
 
 
-def extract_all(inputs: Iterable[RawInput | InputError], report: IngestReport) -> Iterable[Article]:
-    """Extract every input, recording unreadable ones instead of stopping."""
+def extract_all(
+    inputs: Iterable[RawInput | InputError], report: IngestReport, extractor: Extractor | None = None
+) -> Iterable[Article]:
+    """Extract every input with one extractor, recording unreadable ones instead of stopping."""
+    extractor = extractor or Extractor()
     for item in inputs:
         if isinstance(item, InputError):
             report.failures.append(item)
             continue
         report.inputs += 1
         try:
-            documents = extract(item)
+            documents = extractor(item)
         except InputError as exc:
             report.failures.append(exc)
             continue
@@ -68,9 +72,21 @@ def ingest(
 ) -> IngestReport:
     """Ingest inputs into db; every batch is one transaction, so a killed run loses nothing written."""
     report = IngestReport()
-    stream = run(steps if steps is not None else default_steps(), extract_all(inputs, report), report.run)
+    memory = FurnitureMemory()
+    with db.read() as conn:
+        memory.load(conn)
+    stream = run(
+        steps if steps is not None else default_steps(), extract_all(inputs, report, Extractor(memory)), report.run
+    )
     store_articles(
-        db, stream, report, folder=folder, batch_size=batch_size, on_progress=on_progress, story_hooks=story_hooks
+        db,
+        stream,
+        report,
+        folder=folder,
+        batch_size=batch_size,
+        on_progress=on_progress,
+        story_hooks=story_hooks,
+        furniture=memory,
     )
     return report
 
@@ -84,11 +100,15 @@ def store_articles(
     batch_size: int = 64,
     on_progress: Callable[[int], None] | None = None,
     story_hooks: Sequence[StoryHook] = (),
+    furniture: FurnitureMemory | None = None,
 ) -> None:
-    """Store extracted articles and fold them, one transaction per batch, counting into report."""
+    """Store extracted articles and fold them, one transaction per batch, counting into report (and saving the
+    furniture lines extraction learned, when given)."""
     folder = folder or Folder()
     for batch in batched(articles, batch_size):
         with db.write() as conn:
+            if furniture is not None:
+                furniture.save(conn)
             allowed = drop_blocked(conn, batch)  # taken-down URLs and sources never come back
             report.blocked += len(batch) - len(allowed)
             new = articles_db.insert_articles(conn, allowed)

@@ -116,6 +116,8 @@ class Article:
     # set by enrich
     entities: list[Entity] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    # set by extract: the site a copy was reached through, when it names another source (an aggregator)
+    via: SourceRef | None = None
 
     @property
     def text(self) -> str:

@@ -1,20 +1,57 @@
-"""Pick the extractor for an input by its media type."""
+"""Pick the extractor for an input by its media type; one Extractor holds the models every page shares."""
 
 from __future__ import annotations
 
 from newsfold.errors import InputError
-from newsfold.extract import html, text
-from newsfold.ingest.decode import decode, looks_binary
+from newsfold.extract.furniture import FurnitureMemory
+from newsfold.extract.html import HtmlExtractor
+from newsfold.extract.text import TextExtractor
+from newsfold.ingest.decode import decode, looks_binary, looks_like_html
+from newsfold.language.identify import Identifier
 from newsfold.model import Article, RawInput
 
 
-def extract(raw: RawInput) -> list[Article]:
-    """Every document found in one input (glued documents split apart); InputError if unreadable."""
-    location = raw.origin.location
-    if not raw.data.strip():
-        raise InputError(location, "empty file")
-    if looks_binary(raw.data):
-        raise InputError(location, "binary file, not text or HTML")
-    if raw.media_type == "text/html":
-        return html.extract_html(raw)
-    return text.extract_text(decode(raw.data, location, raw.charset), raw.origin)
+class QuickIdentify:
+    """Paragraph languages from the identifier's model alone (its script checks cost more than the model itself,
+    and run once per document); the full identifier where the model is unsure."""
+
+    def __init__(self, identifier: Identifier) -> None:
+        """Use identifier's model."""
+        self._identifier = identifier
+
+    def __call__(self, text: str) -> str | None:
+        """The language of text, or None when unsure."""
+        best = self._identifier.candidates(text, k=1)
+        if best and best[0][1] >= self._identifier.min_confidence:
+            return best[0][0]
+        return self._identifier(text)
+
+
+class Extractor:
+    """Extracts documents from raw inputs; create one and reuse it (its language model loads once)."""
+
+    def __init__(self, memory: FurnitureMemory | None = None) -> None:
+        """Load the language identifier; memory (when given) learns the lines that recur on a source's pages."""
+        identify = Identifier()
+        quick = QuickIdentify(identify)
+        self.memory = memory
+        self._text = TextExtractor(identify, memory, quick)
+        self._html = HtmlExtractor(identify, self._text, quick)
+
+    def __call__(self, raw: RawInput) -> list[Article]:
+        """Every document found in one input (glued documents split apart); InputError if unreadable."""
+        location = raw.origin.location
+        if not raw.data.strip():
+            raise InputError(location, "empty file")
+        if looks_binary(raw.data):
+            raise InputError(location, "binary file, not text or HTML")
+        content = decode(raw.data, location, raw.charset)
+        # a .txt file may hold a whole HTML page (saved source): it is read as HTML
+        if raw.media_type == "text/html" or looks_like_html(content):
+            return self._html.extract(content, raw)
+        return self._text.extract(content, raw.origin, raw.url)
+
+
+def extract(raw: RawInput, extractor: Extractor | None = None) -> list[Article]:
+    """Every document found in one input, with a given or a new Extractor (reuse one for many inputs)."""
+    return (extractor or Extractor())(raw)

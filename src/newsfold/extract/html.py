@@ -1,39 +1,187 @@
-"""HTML pages to articles (first version: trafilatura's extraction and metadata)."""
+"""HTML pages to articles: a lexbor fast path for the common case, trafilatura's full cascade where it looks wrong."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import logging
+import re
+from collections.abc import Callable
 
 import trafilatura
+from selectolax.lexbor import LexborHTMLParser
 
-from newsfold.ingest.decode import decode
-from newsfold.model import Article, Kind, Paragraph, RawInput, SourceRef
+from newsfold.extract.datelines import find_dateline
+from newsfold.extract.dom import DomResult, read_dom, visible_html
+from newsfold.extract.evaluate import tokens
+from newsfold.extract.htmlmeta import PageMeta, read_meta, same_site
+from newsfold.extract.kinds import classify_kind, press_release_signals
+from newsfold.extract.notices import FIRST_PUBLISHED, MACHINE_TRANSLATED, WIRE_CREDIT, first_published
+from newsfold.extract.split import Line
+from newsfold.extract.text import TextExtractor, label_languages
+from newsfold.model import Article, OriginalRef, Paragraph, RawInput, SourceRef
+
+log = logging.getLogger(__name__)
+
+Identify = Callable[[str], str | None]
+# characters of the body the document's language is identified from
+DOCUMENT_SAMPLE = 1000
+# the fast result is trusted when it has this much body text in enough paragraphs
+MIN_FAST_CHARS = 700
+MIN_FAST_PARAGRAPHS = 3
+# ... and holds this share of the words of the page's own JSON-LD articleBody
+MIN_AGREEMENT = 0.8
+# the cascade's result replaces the fast one when it holds this much more body text
+FALLBACK_GAIN = 1.15
+# trafilatura's cascade runs only on pages up to this size (bounds the time per page)
+MAX_FALLBACK_CHARS = 3_000_000
+# markup beyond this is not parsed at all (a 20 MB page is cut, not choked on)
+MAX_MARKUP_CHARS = 8_000_000
+_TAG = re.compile(r"<[a-zA-Z/!]")
+# a page with this many links of headline length and fewer words (CJK: characters) is a listing, not an article
+HEADLINE_CHARS = 40
+LISTING_LINKS = 15
+LISTING_MAX_WORDS = 150
+# more opening than closing tags by this much means pathological nesting: container tags are then dropped
+MAX_UNCLOSED = 10_000
+_UNCLOSED_PRONE = re.compile(r"</?(?:div|span|section|font|b|i|u|em|strong|small|big|center|table|tr|td)\b[^>]*>", re.I)
 
 
-def extract_html(raw: RawInput) -> list[Article]:
-    """The main text and metadata of a page; an 'other' document when it has no article."""
-    markup = decode(raw.data, raw.origin.location, raw.charset)
-    doc = trafilatura.bare_extraction(markup, url=raw.url, with_metadata=True, include_comments=False)
-    kind: Kind = "article"
-    if doc is None or isinstance(doc, dict) or not doc.text:
-        return [Article(origin=raw.origin, kind="other", title=None)]
-    paragraphs = [Paragraph(p.strip()) for p in doc.text.split("\n") if p.strip()]
-    published = None
-    if doc.date:
-        try:
-            published = datetime.fromisoformat(doc.date)
-        except ValueError:
-            published = None
-    return [
-        Article(
-            origin=raw.origin,
-            kind=kind,
-            title=doc.title,
-            paragraphs=paragraphs,
-            published=published,
-            authors=[a.strip() for a in (doc.author or "").split(";") if a.strip()],
-            source=SourceRef(name=doc.sitename, url=doc.url or raw.url),
-            canonical_url=doc.url,
-            language=doc.language,
-        )
-    ]
+class HtmlExtractor:
+    """Extracts the article of an HTML page with its metadata and provenance."""
+
+    def __init__(self, identify: Identify, text: TextExtractor, quick: Identify | None = None) -> None:
+        """Use identify for documents' languages and quick (default: identify) for paragraphs', and the text
+        extractor for pages that are text inside a tag or two."""
+        self._identify = identify
+        self._quick = quick or identify
+        self._text = text
+
+    def extract(self, markup: str, raw: RawInput) -> list[Article]:
+        """The page's article (or an 'other' document when it has none)."""
+        if len(markup) > MAX_MARKUP_CHARS:
+            log.warning("%s: markup cut to %d characters", raw.origin.location, MAX_MARKUP_CHARS)
+            markup = markup[:MAX_MARKUP_CHARS]
+        if len(_TAG.findall(markup[:20000])) < 3:
+            # "HTML" that is plain text with hardly a tag: read it as scraped text
+            return self._text.extract(markup, raw.origin, raw.url)
+        if markup.count("<") - 2 * markup.count("</") > MAX_UNCLOSED:
+            # thousands of unclosed elements nest ever deeper: parsers slow down with the square of the depth
+            log.warning("%s: deeply nested markup flattened", raw.origin.location)
+            markup = _UNCLOSED_PRONE.sub(" ", markup)
+        tree = LexborHTMLParser(markup)
+        meta = read_meta(tree, raw.url)
+        found = read_dom(tree)
+        paragraphs = found.paragraphs
+        if self._suspicious(found, meta) and len(markup) <= MAX_FALLBACK_CHARS:
+            fallback = _trafilatura(visible_html(markup), raw.url)
+            if sum(len(p.text) for p in fallback if p.role in ("body", "quote")) > FALLBACK_GAIN * found.body_chars:
+                paragraphs = fallback
+        if not paragraphs and meta.article_body:
+            paragraphs = [Paragraph(p.strip()) for p in meta.article_body.split("\n") if p.strip()]
+        article = self._article(raw, meta, paragraphs)
+        if len(tokens(article.text)) < LISTING_MAX_WORDS and _headline_links(tree) >= LISTING_LINKS:
+            # many headlines linking elsewhere and little text of its own: a section front or a search page
+            article.kind = "other"
+        return [article]
+
+    @staticmethod
+    def _suspicious(found: DomResult, meta: PageMeta) -> bool:
+        """True when the fast result looks wrong: too little text, or far from the page's own articleBody."""
+        body = [p for p in found.paragraphs if p.role in ("body", "quote")]
+        if found.body_chars < MIN_FAST_CHARS or len(body) < MIN_FAST_PARAGRAPHS:
+            return True
+        if meta.article_body:
+            expected = set(tokens(meta.article_body))
+            got = set(tokens(" ".join(p.text for p in body)))
+            if expected and len(expected & got) / len(expected) < MIN_AGREEMENT:
+                return True
+        return False
+
+    def _article(self, raw: RawInput, meta: PageMeta, paragraphs: list[Paragraph]) -> Article:
+        """Assemble the article: text, metadata, provenance, kind and languages."""
+        article = Article(origin=raw.origin, title=meta.title, paragraphs=_drop_title(paragraphs, meta.title))
+        article.published, article.updated = meta.published, meta.updated
+        outlets = {(meta.site_name or "").casefold(), (meta.publisher or "").casefold()}
+        article.authors = [a for a in meta.authors if a.casefold() not in outlets]
+        article.section = meta.section
+        article.canonical_url = meta.canonical_url
+        article.source = SourceRef(meta.site_name, raw.url or meta.canonical_url)
+        _provenance(article, meta, raw.url)
+        body = [p for p in article.paragraphs if p.role == "body"]
+        dateline = find_dateline(body[0].text) if body else None
+        article.dateline = dateline.place if dateline else None
+        signals = press_release_signals([Line(p.text) for p in article.paragraphs])
+        article.kind = classify_kind(article, signals, dateline)
+        text = article.text
+        article.language = self._identify(text[:DOCUMENT_SAMPLE]) if text else meta.language
+        if article.language is None:
+            article.language = meta.language
+        label_languages(article.paragraphs, self._quick)
+        return article
+
+
+def _headline_links(tree: LexborHTMLParser) -> int:
+    """How many links on the page carry a headline's worth of text."""
+    return sum(1 for a in tree.css("a") if len(a.text(deep=True, strip=True) or "") >= HEADLINE_CHARS)
+
+
+def _drop_title(paragraphs: list[Paragraph], title: str | None) -> list[Paragraph]:
+    """The paragraphs without a repeat of the title at their head."""
+    if title and paragraphs and paragraphs[0].text.strip() == title.strip():
+        return paragraphs[1:]
+    return paragraphs
+
+
+def _provenance(article: Article, meta: PageMeta, url: str | None) -> None:
+    """The original a page names: canonical on another site, isBasedOn, notices, agency credits."""
+    original: OriginalRef | None = None
+    if meta.canonical_url and url and not same_site(meta.canonical_url, url):
+        original = OriginalRef(url=meta.canonical_url)
+    elif meta.based_on and meta.based_on.startswith("http") and not same_site(meta.based_on, url):
+        original = OriginalRef(url=meta.based_on)
+    kept: list[Paragraph] = []
+    for paragraph in article.paragraphs:
+        text = paragraph.text
+        lowered = text.lower()
+        if not any(word in lowered for word in _NOTICE_WORDS):
+            kept.append(paragraph)
+            continue
+        if len(text.split()) <= 60 and FIRST_PUBLISHED.search(text):
+            found = first_published(text)
+            if found:
+                site, date, language = found
+                original = OriginalRef(site, original.url if original else None, language, date)
+                continue
+        if len(text.split()) <= 40 and MACHINE_TRANSLATED.search(text):
+            article.machine_translated = True
+            continue
+        kept.append(paragraph)
+    article.paragraphs = kept
+    body = [p for p in kept if p.role == "body"]
+    if original is None and body:
+        credit = WIRE_CREDIT.match(body[0].text)
+        if credit:
+            original = OriginalRef(name=credit.group(1))
+    article.original = original
+
+
+# words one of which every provenance notice holds (a cheap test before the notice patterns)
+_NOTICE_WORDS = ("publish", "appeared", "ran ", "translat", "übersetz", "tradu")
+
+
+def _trafilatura(markup: str, url: str | None) -> list[Paragraph]:
+    """trafilatura's full cascade: paragraphs of its text output (headings marked from its markdown)."""
+    result = trafilatura.extract(markup, url=url, output_format="markdown", include_comments=False)
+    if not result:
+        return []
+    out: list[Paragraph] = []
+    for line in result.split("\n"):
+        text = line.strip()
+        if not text:
+            continue
+        if text.startswith("#"):
+            out.append(Paragraph(text.lstrip("#").strip(), "heading"))
+        elif text.startswith(">"):
+            out.append(Paragraph(text.lstrip(">").strip(), "quote"))
+        else:
+            out.append(Paragraph(text.lstrip("-*").strip() if text[:2] in ("- ", "* ") else text))
+    return [p for p in out if p.text]

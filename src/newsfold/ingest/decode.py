@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from charset_normalizer import from_bytes
 
@@ -17,6 +18,27 @@ _BOMS = (
 )
 
 
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)""", re.IGNORECASE)
+_HTML_START = re.compile(
+    r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.IGNORECASE | re.DOTALL
+)
+
+
+# bytes below 32 other than tab, newline, vertical tab, form feed and carriage return
+_CONTROL_BYTES = bytes(b for b in range(32) if not 9 <= b <= 13)
+
+
+def looks_like_html(text: str) -> bool:
+    """True when text opens like an HTML document."""
+    return bool(_HTML_START.match(text[:4096]))
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset a page declares in a meta tag within its first 4 KB, if any."""
+    match = _META_CHARSET.search(data[:4096])
+    return match.group(1).decode("ascii", "replace").lower() if match else None
+
+
 def looks_binary(data: bytes) -> bool:
     """True when the bytes are not text in any encoding a page would use (NULs, control bytes)."""
     head = data[:8192]
@@ -24,7 +46,7 @@ def looks_binary(data: bytes) -> bool:
         return False
     if b"\x00" in head:
         return True
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls > max(8, len(head) // 100)
 
 
@@ -41,6 +63,7 @@ def decode(data: bytes, location: str, declared: str | None = None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    declared = declared or declared_charset(data)
     if declared:
         try:
             return data.decode(declared)

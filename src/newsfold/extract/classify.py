@@ -1,0 +1,168 @@
+"""A paragraph classifier of the jusText kind: length and stopword density in the document's own language,
+then context (short blocks take the class of their neighbours)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import justext
+
+Klass = Literal["good", "bad", "short", "neargood"]
+
+# ISO 639-1 codes to jusText's stoplist names
+_STOPLISTS = {
+    "af": "Afrikaans", "sq": "Albanian", "ar": "Arabic", "hy": "Armenian", "az": "Azerbaijani", "eu": "Basque",
+    "be": "Belarusian", "bn": "Bengali", "bs": "Bosnian", "br": "Breton", "bg": "Bulgarian", "ca": "Catalan",
+    "hr": "Croatian", "cs": "Czech", "da": "Danish", "nl": "Dutch", "en": "English", "eo": "Esperanto",
+    "et": "Estonian", "fi": "Finnish", "fr": "French", "gl": "Galician", "ka": "Georgian", "de": "German",
+    "el": "Greek", "gu": "Gujarati", "ht": "Haitian", "he": "Hebrew", "hi": "Hindi", "hu": "Hungarian",
+    "is": "Icelandic", "id": "Indonesian", "ga": "Irish", "it": "Italian", "jv": "Javanese", "kn": "Kannada",
+    "kk": "Kazakh", "ko": "Korean", "ku": "Kurdish", "ky": "Kyrgyz", "la": "Latin", "lv": "Latvian",
+    "lt": "Lithuanian", "lb": "Luxembourgish", "mk": "Macedonian", "ms": "Malay", "ml": "Malayalam",
+    "mt": "Maltese", "mr": "Marathi", "ne": "Nepali", "no": "Norwegian_Bokmal", "nb": "Norwegian_Bokmal",
+    "nn": "Norwegian_Nynorsk", "oc": "Occitan", "fa": "Persian", "pl": "Polish", "pt": "Portuguese",
+    "ro": "Romanian", "ru": "Russian", "sr": "Serbian", "sk": "Slovak", "sl": "Slovenian", "es": "Spanish",
+    "sw": "Swahili", "sv": "Swedish", "tl": "Tagalog", "ta": "Tamil", "te": "Telugu", "tr": "Turkish",
+    "uk": "Ukrainian", "ur": "Urdu", "uz": "Uzbek", "vi": "Vietnamese", "cy": "Welsh", "fy": "West_Frisian",
+    "yo": "Yoruba",
+}  # fmt: skip
+# languages written without spaces: length counts in characters, stopwords cannot be counted by words
+_NO_SPACES = frozenset({"zh", "ja", "th", "km", "lo", "my"})
+_WORD = re.compile(r"\w+")
+_PUNCTUATION = re.compile(r"[,.;:!?、。，．！？；：]")
+# prose has a punctuation mark at least every this many characters
+PUNCTUATION_SPAN = 80
+_FULL_STOP = re.compile(r"[。．！？]")
+
+# furniture verdict of lines that carried metadata: neither good nor bad for their neighbours
+NEUTRAL = "metadata"
+LENGTH_LOW = 70
+MIN_RUN = 3
+LENGTH_HIGH = 200
+STOPWORDS_LOW = 0.30
+STOPWORDS_HIGH = 0.32
+
+
+@dataclass(slots=True)
+class Block:
+    """One block of text with its furniture verdict and class."""
+
+    text: str
+    furniture: str | None = None
+    klass: Klass = "bad"
+
+
+class Classifier:
+    """Classifies blocks; holds the stoplists it has loaded (one classifier per extractor)."""
+
+    def __init__(self) -> None:
+        """Start with no stoplists loaded."""
+        self._stoplists: dict[str, frozenset[str]] = {}
+
+    def stopwords(self, language: str | None) -> frozenset[str]:
+        """The stopwords of a language (empty when jusText has none for it)."""
+        if not language or language not in _STOPLISTS:
+            return frozenset()
+        if language not in self._stoplists:
+            self._stoplists[language] = frozenset(justext.get_stoplist(_STOPLISTS[language]))
+        return self._stoplists[language]
+
+    def stopword_density(self, text: str, language: str | None) -> float:
+        """Share of words that are stopwords of the language (1.0 where no stoplist applies)."""
+        stopwords = self.stopwords(language)
+        if not stopwords:
+            return _punctuation_density(text, language)
+        words = _WORD.findall(text.lower())
+        if not words:
+            return 0.0
+        return sum(1 for w in words if w in stopwords) / len(words)
+
+    def initial(self, block: Block, language: str | None) -> Klass:
+        """Context-free class from length and stopword density (furniture is always bad)."""
+        if block.furniture:
+            return "bad"
+        length = len(block.text) * (2 if language in _NO_SPACES else 1)
+        if length < LENGTH_LOW:
+            return "short"
+        density = self.stopword_density(block.text, language)
+        if density >= STOPWORDS_HIGH:
+            return "good" if length > LENGTH_HIGH else "neargood"
+        if density >= STOPWORDS_LOW:
+            return "neargood"
+        return "bad"
+
+    def classify(self, blocks: Sequence[Block], language: str | None) -> None:
+        """Set every block's class: context-free first, then short and near-good blocks by their neighbours."""
+        for block in blocks:
+            block.klass = self.initial(block, language)
+        _promote_runs(blocks)
+        first = [("edge" if b.furniture == NEUTRAL else b.klass) for b in blocks]
+        for i, block in enumerate(blocks):
+            if first[i] != "short" or block.furniture:
+                continue
+            prev = _neighbour(first, i, -1, skip_neargood=True)
+            nxt = _neighbour(first, i, 1, skip_neargood=True)
+            if {prev, nxt} <= {"good", "edge"} and "good" in (prev, nxt):
+                block.klass = "good"
+            elif prev == nxt == "bad":
+                block.klass = "bad"
+            elif (prev == "bad" and _neighbour(first, i, -1, skip_neargood=False) == "neargood") or (
+                nxt == "bad" and _neighbour(first, i, 1, skip_neargood=False) == "neargood"
+            ):
+                block.klass = "good"
+            else:
+                block.klass = "bad" if "bad" in (prev, nxt) else "good"
+        second = [("edge" if b.furniture == NEUTRAL else b.klass) for b in blocks]
+        for i, block in enumerate(blocks):
+            if second[i] != "neargood":
+                continue
+            prev = _neighbour(second, i, -1, skip_neargood=True)
+            nxt = _neighbour(second, i, 1, skip_neargood=True)
+            block.klass = "bad" if {prev, nxt} <= {"bad", "edge"} else "good"
+        if not any(b.klass == "good" for b in blocks):
+            # a short story has no long paragraph to anchor it: take its near-good ones
+            for block, klass in zip(blocks, second, strict=True):
+                if klass == "neargood":
+                    block.klass = "good"
+
+
+def _punctuation_density(text: str, language: str | None) -> float:
+    """A stand-in for stopword density where no stoplist applies (Chinese, Japanese, Thai, ...): prose has commas
+    and full stops every few dozen characters, menus and link lists have none."""
+    if language in _NO_SPACES:
+        # headlines and menus there have commas but hardly ever a full stop
+        return STOPWORDS_HIGH if _FULL_STOP.search(text) else 0.0
+    marks = len(_PUNCTUATION.findall(text))
+    return STOPWORDS_HIGH if marks >= len(text) / PUNCTUATION_SPAN else 0.0
+
+
+def _promote_runs(blocks: Sequence[Block]) -> None:
+    """Near-good blocks in a run of at least MIN_RUN (short ones between them ignored) are good: a story told
+    in short paragraphs has no long one to anchor it."""
+    run: list[Block] = []
+    for block in [*blocks, Block("", "end")]:
+        if block.klass == "short" and not block.furniture:
+            continue
+        if block.klass == "neargood":
+            run.append(block)
+            continue
+        if len(run) >= MIN_RUN:
+            for member in run:
+                member.klass = "good"
+        run = []
+
+
+def _neighbour(classes: Sequence[str], index: int, step: int, skip_neargood: bool) -> str:
+    """The class of the nearest neighbour that is not short (nor near-good when asked); 'bad' at the ends,
+    'edge' at a metadata line (which sides with the other neighbour)."""
+    i = index + step
+    while 0 <= i < len(classes):
+        klass = classes[i]
+        if klass == "short" or (skip_neargood and klass == "neargood"):
+            i += step
+            continue
+        return klass
+    return "bad"

@@ -1,0 +1,309 @@
+"""The fast path for HTML: find the article's container with lexbor (selectolax) and read its blocks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from newsfold.model import Paragraph, Role
+
+# elements that never hold article text
+_DROP_TAGS = (
+    "script, style, noscript, template, svg, iframe, button, select, input, textarea, object, embed, canvas, "
+    "video, audio, dialog, menu"
+)
+# elements that are furniture unless they wrap most of the text (some sites wrap everything in a form)
+_FURNITURE_TAGS = frozenset({"nav", "footer", "aside", "form", "header"})
+# parts of class and id names that mark page furniture (readability's "unlikely candidates", extended)
+_NOISE_WORDS = frozenset(
+    [
+        "comment",
+        "comments",
+        "share",
+        "sharing",
+        "sharebar",
+        "social",
+        "related",
+        "newsletter",
+        "newsletters",
+        "promo",
+        "promotion",
+        "advert",
+        "adverts",
+        "advertisement",
+        "advertising",
+        "ad",
+        "ads",
+        "adslot",
+        "cookie",
+        "cookies",
+        "consent",
+        "banner",
+        "subscribe",
+        "subscription",
+        "teaser",
+        "teasers",
+        "recommend",
+        "recommended",
+        "recommendations",
+        "breadcrumb",
+        "breadcrumbs",
+        "sidebar",
+        "menu",
+        "navigation",
+        "nav",
+        "navbar",
+        "popup",
+        "modal",
+        "outbrain",
+        "taboola",
+        "sponsor",
+        "sponsored",
+        "bio",
+        "tags",
+        "tag",
+        "toolbar",
+        "byline",
+        "timestamp",
+        "caption",
+        "credit",
+        "credits",
+        "copyright",
+        "trending",
+        "widget",
+        "login",
+        "signup",
+        "skip",
+        "sr",
+        "footer",
+        "masthead",
+        "rating",
+        "poll",
+        "gallery",
+        "more",
+        "also",
+        "popular",
+        "author",
+        "authors",
+        "meta",
+        "dateline",
+        "print",
+        "disclaimer",
+    ]
+)
+# parts of names that keep an element even when another part looks like furniture ("article-body has-sidebar")
+_KEEP_WORDS = frozenset(
+    ["article", "body", "content", "main", "story", "entry", "text", "prose", "richtext", "paragraph", "post"]
+)
+_NAME_PART = re.compile(r"[a-z]+|[A-Z][a-z]+|[A-Z]+(?![a-z])")
+_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+# text blocks read from the container (text sitting directly in divs and list items is, on news pages, mostly
+# teasers and link lists: pages that hold their story that way go to the cascade)
+_BLOCKS = "p, h2, h3, h4, h5, h6, blockquote, pre, figcaption"
+MIN_PARAGRAPH = 25
+# how far up the tree a paragraph's text counts (bounds the work on pathologically deep pages)
+MAX_DEPTH = 40
+
+
+@dataclass(slots=True)
+class DomResult:
+    """The fast path's reading of a page: paragraphs with roles and how sure it is."""
+
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    container_chars: int = 0
+    page_chars: int = 0
+
+    @property
+    def body_chars(self) -> int:
+        """Characters of body text found."""
+        return sum(len(p.text) for p in self.paragraphs if p.role in ("body", "quote"))
+
+
+def _attrs(node: LexborNode) -> str:
+    """An element's class and id, joined, for furniture matching."""
+    attrs = node.attributes
+    return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+
+
+def _name_parts(name: str) -> set[str]:
+    """The lower-cased words of one class or id token ("ArticleBody-x_ad" -> article, body, x, ad)."""
+    return {part.lower() for part in _NAME_PART.findall(name)}
+
+
+def _is_noise(node: LexborNode) -> bool:
+    """True when an element's class, id or role marks it as page furniture."""
+    attrs = node.attributes
+    if attrs.get("hidden") is not None or attrs.get("aria-hidden") == "true":
+        return True
+    role = attrs.get("role") or ""
+    if role in ("navigation", "complementary", "contentinfo", "banner", "dialog", "menu"):
+        return True
+    if node.tag in ("article", "main"):
+        return False
+    names = _attrs(node).split()
+    noisy = False
+    for name in names:
+        parts = _name_parts(name)
+        if parts & _KEEP_WORDS:
+            return False
+        noisy = noisy or bool(parts & _NOISE_WORDS)
+    return noisy
+
+
+def _drop_invisible(tree: LexborHTMLParser) -> None:
+    """Remove elements that never hold article text (scripts, styles, controls, media)."""
+    for node in tree.css(_DROP_TAGS):
+        node.decompose()
+
+
+def _is_furniture(node: LexborNode) -> bool:
+    """True for furniture elements: by tag (nav, footer, aside, form, header) or by class, id or role."""
+    return node.tag in _FURNITURE_TAGS or _is_noise(node)
+
+
+def _clean_container(container: LexborNode) -> None:
+    """Remove furniture inside the chosen container, unless it wraps most of the container's text."""
+    total = _text_len(container)
+    for node in container.css("div, section, ul, ol, span, p, header, footer, figure, a, table, nav, aside, form"):
+        if node.parent is None or not _is_furniture(node):
+            continue
+        if _text_len(node) < 0.5 * total:
+            node.decompose()
+
+
+def _text(node: LexborNode) -> str:
+    """An element's text with whitespace collapsed."""
+    return " ".join((node.text(deep=True, separator=" ") or "").split())
+
+
+def _text_len(node: LexborNode) -> int:
+    """Roughly how many characters of text an element holds (each text node stripped; cheaper than _text)."""
+    return len(node.text(deep=True, separator=" ", strip=True) or "")
+
+
+def _link_chars(node: LexborNode) -> int:
+    """Characters of an element's text that sit inside links."""
+    return sum(len(_text(a)) for a in node.css("a"))
+
+
+def _near_furniture(node: LexborNode, depth: int = 3) -> bool:
+    """True when one of an element's nearest ancestors is furniture (teasers, comments, related links)."""
+    parent = node.parent
+    for _ in range(depth):
+        if parent is None or parent.tag in ("body", "html"):
+            return False
+        if _is_furniture(parent):
+            return True
+        parent = parent.parent
+    return False
+
+
+def _best_container(body: LexborNode) -> LexborNode | None:
+    """The element that holds most paragraph text and least other text (menus, teasers, link lists)."""
+    inside: dict[int, float] = {}
+    nodes: dict[int, LexborNode] = {}
+    for para in body.css("p"):
+        text = _text(para)
+        if len(text) < MIN_PARAGRAPH or _near_furniture(para):
+            continue
+        if _link_chars(para) > 0.5 * len(text):
+            continue
+        parent = para.parent
+        for _ in range(MAX_DEPTH):
+            if parent is None or parent.tag == "html":
+                break
+            key = parent.mem_id
+            nodes[key] = parent
+            inside[key] = inside.get(key, 0.0) + len(text)
+            parent = parent.parent
+    if not inside:
+        return None
+    best = max(inside.values())
+    scored: dict[int, float] = {}
+    for key, chars in inside.items():
+        if chars >= 0.3 * best:
+            other = _text_len(nodes[key]) - chars
+            scored[key] = chars - 0.7 * max(other, 0.0)
+    return nodes[max(scored, key=lambda k: scored[k])]
+
+
+def _role(node: LexborNode, standfirst_seen: bool) -> Role:
+    """The role of one block of the container."""
+    tag = node.tag
+    if tag in _HEADINGS:
+        return "heading"
+    if tag == "blockquote":
+        return "quote"
+    if tag == "figcaption":
+        return "caption"
+    names = _attrs(node).lower()
+    if not standfirst_seen and any(w in names for w in ("lead", "intro", "standfirst", "summary", "teaser", "kicker")):
+        return "standfirst"
+    return "body"
+
+
+def _inside_link(node: LexborNode, container: LexborNode) -> bool:
+    """True when a block sits inside a link (a teaser: the whole card links to another page)."""
+    parent = node.parent
+    for _ in range(MAX_DEPTH):
+        if parent is None or parent.mem_id == container.mem_id:
+            return False
+        if parent.tag == "a":
+            return True
+        parent = parent.parent
+    return False
+
+
+def _blocks(container: LexborNode) -> list[Paragraph]:
+    """The container's text blocks in document order, with roles; link lists and tiny fragments left out."""
+    out: list[Paragraph] = []
+    seen: set[int] = set()
+    standfirst_seen = False
+    for node in container.css(_BLOCKS):
+        if node.mem_id in seen:
+            continue
+        tag = node.tag
+        if tag in ("blockquote", "figcaption"):
+            for inner in node.css(_BLOCKS):
+                seen.add(inner.mem_id)
+        text = _text(node)
+        if not text:
+            continue
+        if _link_chars(node) > 0.5 * len(text) or _inside_link(node, container):
+            continue
+        role = _role(node, standfirst_seen)
+        standfirst_seen = standfirst_seen or role == "standfirst" or (role == "body" and len(text) > 80)
+        out.append(Paragraph(text, role))
+    while out and out[-1].role == "heading":
+        out.pop()
+    return out
+
+
+def visible_html(markup: str) -> str:
+    """The page without scripts, styles and other invisible parts (a much smaller input for a slower parser)."""
+    tree = LexborHTMLParser(markup)
+    _drop_invisible(tree)
+    return tree.html or ""
+
+
+def read_dom(tree: LexborHTMLParser) -> DomResult:
+    """The article's blocks found by the fast path (the tree is cleaned in place)."""
+    _drop_invisible(tree)
+    body = tree.body
+    if body is None:
+        return DomResult()
+    page_chars = _text_len(body)
+    container = _best_container(body)
+    if container is None:
+        return DomResult(page_chars=page_chars)
+    # the standfirst often sits just before the text container, in the same article element
+    scope = container
+    article = container.parent
+    while article is not None and article.tag not in ("article", "main", "body"):
+        article = article.parent
+    if article is not None and article.tag == "article" and _text_len(article) < 1.6 * _text_len(container):
+        scope = article
+    _clean_container(scope)
+    return DomResult(paragraphs=_blocks(scope), container_chars=_text_len(scope), page_chars=page_chars)

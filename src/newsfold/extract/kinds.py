@@ -1,0 +1,63 @@
+"""Document kinds: article, press_release (wire datelines, contact blocks, "SOURCE:"), other (no article)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from newsfold.extract.datelines import WIRES, Dateline
+from newsfold.extract.notices import normalise_url
+from newsfold.extract.split import Line
+from newsfold.model import Article, Kind, SourceRef
+
+_SIGNALS = (
+    re.compile(r"\bSOURCE:\s"),
+    re.compile(r"\b(?:MEDIA\s+)?CONTACTS?:|\bMedia [Cc]ontacts?:|\bPress [Cc]ontacts?:|\bContact [Ii]nformation:"),
+    re.compile(r"(?:^|\.\s+)About [A-Z][\w.&-]+(?:\s[A-Z][\w.&-]+){0,4}\s*(?:\n|:|$)"),
+    re.compile(r"View (?:source|original) version on|view original content|press release", re.IGNORECASE),
+    re.compile(r"Company Name:|Phone(?: Number)?:|Email:\s", re.IGNORECASE),
+    re.compile(r"forward-looking statements", re.IGNORECASE),
+)
+_TAIL = re.compile(
+    r"\s*(?:\b(?:MEDIA\s+)?CONTACTS?:|\bMedia [Cc]ontacts?:|\bPress [Cc]ontacts?:|\bSOURCE:\s|View source version on)"
+)
+_INLINE_CONTROLS = re.compile(r"\s*\bView (?:photos|gallery|video|images)\b\s*", re.IGNORECASE)
+_SOURCE_VERSION = re.compile(r"View (?:source|original) version on\s*[\w.]+\s*:?\s*(?P<url>https?://\S+)", re.I)
+
+
+def press_release_signals(lines: Sequence[Line]) -> int:
+    """How many press-release markers the text holds (contact blocks, SOURCE:, About <company>, ...)."""
+    text = "\n".join(line.text for line in lines)
+    return sum(1 for pattern in _SIGNALS if pattern.search(text))
+
+
+def classify_kind(article: Article, signals: int, dateline: Dateline | None) -> Kind:
+    """The document's kind: a press release when a wire distributor or two release markers say so."""
+    if not article.text or len(article.text) < 200:
+        return "other"
+    if dateline is not None and dateline.wire and WIRES.search(dateline.wire):
+        return "press_release"
+    return "press_release" if signals >= 2 else "article"
+
+
+def clean_press_release(article: Article, dateline: Dateline | None) -> None:
+    """Cut a release's wire header, contact block and controls out of its body; keep its own URL as source."""
+    body = article.text
+    match = _SOURCE_VERSION.search(body)
+    if match:
+        article.source = SourceRef(article.source.name, normalise_url(match.group("url")))
+    cleaned = []
+    for i, paragraph in enumerate(article.paragraphs):
+        text = paragraph.text
+        if i == 0 and dateline is not None and dateline.wire and paragraph.role == "body":
+            text = text[dateline.end :]
+        tail = _TAIL.search(text)
+        if tail:
+            text = text[: tail.start()]
+        text = _INLINE_CONTROLS.sub(" ", text).strip()
+        if text:
+            paragraph.text = text
+            cleaned.append(paragraph)
+        if tail:
+            break
+    article.paragraphs = cleaned
