@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsfold.engine import IngestReport, default_steps, extract_all
+from newsfold.extract.dispatch import Extractor
 from newsfold.ingest.files import iter_inputs
 from newsfold.model import Article
 from newsfold.pipeline import run
@@ -55,13 +56,14 @@ class ExtractTask:
         """Create the task's own steps (models load once per worker, not per input)."""
         self.max_bytes = max_bytes
         self.steps = default_steps()
+        self.extractor = Extractor()
 
     def rows(self, items: Iterable[InputItem]) -> Iterator[dict[str, Any]]:
         """A row per document found, and a row per input that was skipped, with the reason."""
         for item in items:
             report = IngestReport()
             inputs = iter_inputs([item.location], max_bytes=self.max_bytes)
-            for article in run(self.steps, extract_all(inputs, report)):
+            for article in run(self.steps, extract_all(inputs, report, self.extractor)):
                 yield kept_row(item.order, article)
             for failure in report.failures:
                 yield skipped_row(item.order, failure.location, failure.reason)
