@@ -11,6 +11,7 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
 from newsfold.errors import InputError
+from newsfold.store.articles import parse_iso
 
 
 @dataclass(slots=True)
@@ -46,16 +47,6 @@ def _child_text(node: Element, *path: str) -> str | None:
     if current is None or current.text is None:
         return None
     return current.text.strip() or None
-
-
-def _date(value: str | None) -> datetime | None:
-    """A W3C datetime (or date) to a datetime, or None."""
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -110,7 +101,7 @@ def parse_sitemap(data: bytes, location: str, max_bytes: int = 50 * 1024 * 1024)
         sitemap.entries.append(
             SitemapEntry(
                 url=loc,
-                lastmod=_date(published or _child_text(node, "lastmod")),
+                lastmod=parse_iso(published or _child_text(node, "lastmod")),
                 title=_child_text(node, "news", "title"),
                 language=_child_text(node, "news", "publication", "language"),
             )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -13,6 +12,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from newsfold.errors import InputError
 from newsfold.model import Origin, RawInput
+from newsfold.store.articles import parse_iso
 
 log = logging.getLogger(__name__)
 
@@ -23,16 +23,6 @@ def is_warc(path: Path) -> bool:
     """Whether a file name says WARC (.warc, .warc.gz)."""
     name = path.name.lower()
     return name.endswith((".warc", ".warc.gz"))
-
-
-def _date(value: str | None) -> datetime | None:
-    """A WARC-Date to a datetime, or None."""
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 def _read_capped(stream: BinaryIO, limit: int) -> bytes | None:
@@ -81,7 +71,7 @@ def iter_warc_stream(
                 origin=Origin(
                     location=target or where,
                     index=0,
-                    fetched=_date(record.rec_headers.get_header("WARC-Date")),
+                    fetched=parse_iso(record.rec_headers.get_header("WARC-Date")),
                     media_type="text/html",
                 ),
                 data=data,
