@@ -52,13 +52,16 @@ WORDS = [
 
 
 def paragraphs(seed: int, count: int = 6, words: int = 45) -> list[str]:
-    """Distinct, sentence-like paragraphs (deterministic per seed)."""
+    """Distinct, sentence-like paragraphs (deterministic per seed); nearby seeds draw on disjoint vocabularies."""
     rng = random.Random(seed)
+    share = len(WORDS) // 4
+    start = (seed % 4) * share
+    vocabulary = WORDS[start : start + share]
     out = []
     for _ in range(count):
         sentence = []
         for i in range(words):
-            word = rng.choice(WORDS)
+            word = rng.choice(vocabulary)
             sentence.append(word.capitalize() if i % 9 == 0 else word)
             if i % 9 == 8:
                 sentence[-1] += "."
