@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -13,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsfold.fold import lsh
+from newsfold.fold.verify import Terms
 from newsfold.fold.text import lead, names, normalise, shingles, term_counts, tokens
 from newsfold.model import Article
 
@@ -29,9 +29,10 @@ class Features:
     at: float
     text_hash: str | None
     shingles: frozenset[str]
-    terms: Counter[int]
+    terms: Terms
     names: frozenset[str]
     lead: str
+    language: str | None
 
 
 def timestamp(article: Article, now: datetime) -> float:
@@ -65,6 +66,7 @@ def features(article: Article, now: datetime) -> Features:
         terms=term_counts(words),
         names=frozenset(names(f"{article.title or ''}\n{body[:2000]}")),
         lead=lead(article),
+        language=(article.language or "").split("-")[0] or None,
     )
 
 

