@@ -302,7 +302,7 @@ def bcubed_f1(truth: Sequence[object], found: Sequence[object]) -> float:
         by_truth[t].add(i)
         by_found[f].add(i)
     p = r = 0.0
-    for i, (t, f) in enumerate(zip(truth, found, strict=True)):
+    for t, f in zip(truth, found, strict=True):
         overlap = len(by_truth[t] & by_found[f])
         p += overlap / len(by_found[f])
         r += overlap / len(by_truth[t])

@@ -12,8 +12,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsfold.fold import lsh
-from newsfold.fold.verify import Terms
 from newsfold.fold.text import lead, names, normalise, shingles, term_counts, tokens
+from newsfold.fold.verify import Terms
 from newsfold.model import Article
 
 MIN_SHINGLES = 8  # fewer content words than this: too little text to call anything a copy of it

@@ -138,9 +138,9 @@ class Folder:
         for story_id in sorted(live):
             provenance.assign(conn, story_id)
             stories_db.refresh_story(conn, story_id)
+        stored = {a.id: a for a in articles_db.get_articles(conn, [a.id for a in articles])}
         for article in articles:
-            row = conn.execute("SELECT relation, copy_of FROM articles WHERE id = ?", (article.id,)).fetchone()
-            article.relation, article.copy_of = row["relation"], row["copy_of"]
+            article.relation, article.copy_of = stored[article.id].relation, stored[article.id].copy_of
         return changed
 
     def _remember(self, doc: int, item: Features) -> None:
