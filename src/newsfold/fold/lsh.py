@@ -77,8 +77,8 @@ class LshIndex:
     def query_many(self, keys: NDArray[np.uint64], limit: int) -> list[list[tuple[int, int]]]:
         """For each row of band keys: (document, shared bands) pairs, most shared first, then newest; at most limit.
 
-        A band shared by more than bucket_cap documents (thousands of identical copies) yields only its newest
-        bucket_cap, so one flood cannot make every query slow.
+        A band shared by more than bucket_cap documents of a run (thousands of identical copies) yields only the
+        run's newest bucket_cap, so one flood cannot make every query slow.
         """
         m = keys.shape[0]
         flat = keys.ravel()
