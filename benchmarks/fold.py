@@ -63,13 +63,16 @@ def _strip_html(text: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", text)).split())
 
 
-def itn_set(window_days: int = ITN_WINDOW_DAYS) -> Labelled:
-    """itn-dev blurbs; a topic's blurbs are cut into groups wherever two consecutive ones are > window apart."""
+def itn_set(window_days: int = ITN_WINDOW_DAYS, every: int = 1) -> Labelled:
+    """itn-dev blurbs; a topic's blurbs are cut into groups wherever two consecutive ones are > window apart.
+
+    every=k keeps every k-th topic (in QID order), for quick checks.
+    """
     import json
 
     data = json.loads((DATA / "itn-dev" / "corpus-dev.json").read_text(encoding="utf-8"))
     articles, labels = [], []
-    for qid, blurbs in sorted(data.items()):
+    for qid, blurbs in sorted(data.items())[::every]:
         part, last = 0, None
         for stamp in sorted(blurbs, key=float):
             when = datetime.fromtimestamp(float(stamp), UTC)
@@ -88,7 +91,8 @@ def itn_set(window_days: int = ITN_WINDOW_DAYS) -> Labelled:
                 )
             )
             labels.append(f"{qid}/{part}")
-    return Labelled(f"itn-dev (topic cut at {window_days}-day gaps)", articles, labels)
+    subset = "" if every == 1 else f", every {every}th topic"
+    return Labelled(f"itn-dev (topic cut at {window_days}-day gaps{subset})", articles, labels)
 
 
 def wikinews_rows() -> list[dict[str, str]]:
@@ -176,11 +180,14 @@ def _copy_of(row: dict[str, str], others: Sequence[dict[str, str]], rng: random.
     return title, "\n\n".join(paragraphs)
 
 
-def wikinews_copies_set(seed: int = 7) -> Labelled:
+def wikinews_copies_set(seed: int = 7, limit: int | None = None) -> Labelled:
     """Every wikinews-en article plus 0-3 copies of it (boilerplate, dropped/reordered paragraphs, rewritten
-    headline, rule paraphrase, glued tail of another article), each copy from another outlet within two days."""
+    headline, rule paraphrase, glued tail of another article), each copy from another outlet within two days.
+
+    limit keeps the first articles only, for quick checks.
+    """
     rng = random.Random(seed)
-    rows = wikinews_rows()
+    rows = wikinews_rows()[:limit]
     articles, labels = [], []
     for n, row in enumerate(rows):
         day = datetime.fromisoformat(row["date"]).replace(tzinfo=UTC)
@@ -203,7 +210,8 @@ def wikinews_copies_set(seed: int = 7) -> Labelled:
             labels.append(row["url"])
     order = list(range(len(articles)))
     rng.shuffle(order)
-    return Labelled("wikinews-copies", [articles[i] for i in order], [labels[i] for i in order])
+    name = "wikinews-copies" if limit is None else f"wikinews-copies (first {limit})"
+    return Labelled(name, [articles[i] for i in order], [labels[i] for i in order])
 
 
 # ---------------------------------------------------------------- systems

@@ -43,12 +43,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("serve.port", 8000, "port the site listens on"),
     Setting("admin.token", "", "bearer token for admin endpoints (empty: admin endpoints are off)"),
     Setting("fold.max_story_days", 45, "longest time one story may span, in days (caps chains of links)"),
-    Setting("fold.copy_cosine", 0.5, "tf-idf cosine from which two texts are copies of one original"),
+    Setting("fold.copy_cosine", 0.7, "tf-idf cosine from which two texts are copies of one original"),
     Setting(
         "fold.report_score",
-        0.62,
-        "score (lead embedding cosine + shared names + time) from which two articles report one event",
+        1.0,
+        "score (lead embedding cosine + shared names + time) from which two articles in one language report one event",
     ),
+    Setting("fold.report_score_cross", 0.7, "the same score across languages (their embeddings agree less)"),
     Setting("fold.candidates", 40, "most candidates verified per new article (LSH and embedding each)"),
     Setting(
         "fold.embedder",
