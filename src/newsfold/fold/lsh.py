@@ -56,7 +56,7 @@ class LshIndex:
     """
 
     runs: list[Run] = field(default_factory=list)
-    bucket_cap: int = 256
+    bucket_cap: int = 32
 
     def add_many(self, docs: Sequence[int], keys: NDArray[np.uint64]) -> None:
         """Index documents (by number) under their band keys, one row of keys per document."""
