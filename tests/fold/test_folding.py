@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from newsfold.fold.folder import Folder
+from newsfold.fold.folder import Folder, FoldSettings
 from newsfold.model import Article, Origin, Paragraph, SourceRef
+from newsfold.store import articles as articles_db
 from newsfold.store import stories as stories_db
 from newsfold.store.db import Database
 from tests.fold.conftest import fold_all
@@ -118,3 +119,25 @@ def test_copies_outside_the_window_start_new_stories(db: Database, folder: Folde
     later = article("y", "Floods again", PART_B + " Again.", when=T0 + timedelta(days=365))
     fold_all(db, folder, [now, later])
     assert now.story_id != later.story_id
+
+
+class _Abort(Exception):
+    """Raised to roll a write transaction back."""
+
+
+def test_a_rolled_back_batch_leaves_folding_consistent(db: Database, folder: Folder, embedder: object) -> None:
+    """A batch whose transaction rolls back after folding is forgotten; later batches and new processes agree."""
+    original = article("w", "Transport budget approved", PART_A, when=T0)
+    copy = article("r", "Council budget", "Advertisement\n\n" + PART_A, when=T0 + timedelta(hours=1))
+    fold_all(db, folder, [original])
+    try:
+        with db.write() as conn:
+            folder.fold(conn, articles_db.insert_articles(conn, [copy]))
+            raise _Abort
+    except _Abort:
+        pass
+    fold_all(db, folder, [copy])
+    assert copy.story_id == original.story_id
+    later = article("l", "Budget", PART_A + "\n\nShare this article", when=T0 + timedelta(hours=2))
+    fold_all(db, Folder(FoldSettings(), embedder=embedder), [later])  # type: ignore[arg-type]
+    assert later.story_id == original.story_id

@@ -97,11 +97,18 @@ class Folder:
             return self._fold(conn, articles)
         except BaseException:
             # the transaction will roll back: forget the in-memory state, reload it from the store next time
-            self._index, self._cache = None, OrderedDict()
+            self.reset()
             raise
+
+    def reset(self) -> None:
+        """Forget the in-memory index (after a rolled-back transaction); the next fold reloads it from the store."""
+        self._index, self._cache = None, OrderedDict()
 
     def _fold(self, conn: sqlite3.Connection, articles: Sequence[Article]) -> set[str]:
         """fold() proper."""
+        stored = conn.execute("SELECT coalesce(max(doc), -1) FROM fold_docs").fetchone()[0]
+        if self._index is not None and stored < self._index.loaded_doc:
+            self.reset()  # a batch this folder folded was rolled back after fold() returned
         index = self.index
         load_new(conn, index)
         now = datetime.now(UTC)
@@ -134,7 +141,6 @@ class Folder:
             article.story_id = story_id
         conn.executemany("INSERT OR REPLACE INTO fold_edges (a, b, relation, score) VALUES (?, ?, ?, ?)", edges_out)
         save_docs(conn, index, docs, [f.text_hash for f in items], keys)
-        index.loaded_doc = docs[-1]
         live = {s for s in changed if index.members.get(s)}
         for story_id in sorted(live):
             provenance.assign(conn, story_id)

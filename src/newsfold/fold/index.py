@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from newsfold.errors import StoreError
 from newsfold.fold import lsh
 from newsfold.fold.features import Features
 
@@ -132,12 +131,11 @@ def save_docs(
     keys: NDArray[np.uint64],
 ) -> None:
     """Write new documents' features and the current frequencies to the store."""
+    # the store numbers its rows itself: an index position is not a row number (a rolled-back batch leaves a gap)
     conn.executemany(
-        "INSERT OR REPLACE INTO fold_docs (doc, article_id, grp, at, text_hash, bands, embedding) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO fold_docs (article_id, grp, at, text_hash, bands, embedding) VALUES (?, ?, ?, ?, ?, ?)",
         [
             (
-                doc,
                 index.article_ids[doc],
                 index.groups[doc],
                 None if math.isnan(index.times[doc]) else float(index.times[doc]),
@@ -148,6 +146,7 @@ def save_docs(
             for row, (doc, text_hash) in enumerate(zip(docs, hashes, strict=True))
         ],
     )
+    index.loaded_doc = int(conn.execute("SELECT max(doc) FROM fold_docs").fetchone()[0])
     conn.execute(
         "INSERT OR REPLACE INTO fold_state (key, value) VALUES ('df', ?), ('ndocs', ?)",
         (index.df.tobytes(), str(index.ndocs).encode()),
@@ -163,8 +162,6 @@ def load_new(conn: sqlite3.Connection, index: FoldIndex) -> int:
     ).fetchall()
     if not rows:
         return 0
-    if rows[0]["doc"] != index.size:
-        raise StoreError(f"fold index out of step: store continues at {rows[0]['doc']}, index at {index.size}")
     keys = np.stack([np.frombuffer(r["bands"], dtype=np.uint64) for r in rows])
     vectors = np.zeros((len(rows), index.dim), dtype=np.float32)
     for i, row in enumerate(rows):
@@ -186,6 +183,6 @@ def load_new(conn: sqlite3.Connection, index: FoldIndex) -> int:
     if "df" in state:
         index.df = np.frombuffer(state["df"], dtype=np.int32).copy()
         index.ndocs = int(state["ndocs"].decode())
-    index.loaded_doc = docs[-1]
+    index.loaded_doc = int(rows[-1]["doc"])
     log.info("fold index: loaded %d documents from the store", len(docs))
     return len(docs)
