@@ -121,7 +121,7 @@ def test_copies_outside_the_window_start_new_stories(db: Database, folder: Folde
     assert now.story_id != later.story_id
 
 
-class _Abort(Exception):
+class _AbortError(Exception):
     """Raised to roll a write transaction back."""
 
 
@@ -133,8 +133,8 @@ def test_a_rolled_back_batch_leaves_folding_consistent(db: Database, folder: Fol
     try:
         with db.write() as conn:
             folder.fold(conn, articles_db.insert_articles(conn, [copy]))
-            raise _Abort
-    except _Abort:
+            raise _AbortError
+    except _AbortError:
         pass
     fold_all(db, folder, [copy])
     assert copy.story_id == original.story_id
