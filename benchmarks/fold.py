@@ -419,7 +419,33 @@ def fold_speed(scales: Sequence[int], embedder: Embedder | None) -> list[tuple[i
 # ---------------------------------------------------------------- report
 
 
-def speed(scale_arg: str, fold_scale_arg: str) -> None:
+def index_memory(count: int, dim: int = 512) -> tuple[float, float]:
+    """Memory of a whole folding index of count articles (band keys, float16 lead embeddings, times, ids, stories),
+    built from random features in chunks: (array MB, all Python allocations MB, measured by tracemalloc)."""
+    import tracemalloc
+
+    from newsfold.fold.index import FoldIndex
+
+    rng = np.random.default_rng(0)
+    tracemalloc.start()
+    index = FoldIndex(dim=dim)
+    chunk = 20000
+    for start in range(0, count, chunk):
+        n = min(chunk, count - start)
+        keys = rng.integers(1, 2**63, size=(n, 32), dtype=np.uint64)
+        vectors = rng.standard_normal((n, dim), dtype=np.float32)
+        ids = [f"{start + i:016x}" for i in range(n)]
+        docs = index.add(
+            ids, ["article"] * n, [1.7e9 + i for i in range(n)], [f"{start + i:040x}" for i in range(n)], keys, vectors
+        )
+        for doc, article_id in zip(docs, ids, strict=True):
+            index.place(doc, article_id)
+    total = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    return index.nbytes / 1e6, total / 1e6
+
+
+def speed(scale_arg: str, fold_scale_arg: str, memory: int) -> None:
     """Print the speed tables: copy candidates at each scale, whole folding at each scale, growth ratios."""
     scales = [int(s) for s in scale_arg.split(",")]
     rows = candidate_speed(scales)
@@ -438,6 +464,11 @@ def speed(scale_arg: str, fold_scale_arg: str) -> None:
         print(f"| {scale:,} | hashing | {rate:,.0f} | {cpu_rate:,.0f} |")
     growth = hashed[0][2] / hashed[-1][2]
     print(f"growth: CPU time per document at {fold_scales[-1]:,} / at {fold_scales[0]:,} = {growth:.2f}")
+    if memory:
+        arrays, total = index_memory(memory)
+        print(
+            f"\nmemory of a {memory:,}-article folding index: arrays {arrays:,.0f} MB, all allocations {total:,.0f} MB"
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -445,6 +476,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", default="10000,100000", help="candidate-generation scales (comma-separated)")
     parser.add_argument("--fold-scale", default="2000,10000", help="whole-folding scales (comma-separated)")
+    parser.add_argument(
+        "--memory", type=int, default=1_000_000, help="articles in the index-memory measurement (0: skip)"
+    )
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--skip-speed", action="store_true")
     args = parser.parse_args(argv)
@@ -462,7 +496,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.bcubed:.3f} | {s.docs_per_s:,.0f} |"
                 )
     if not args.skip_speed:
-        speed(args.scale, args.fold_scale)
+        speed(args.scale, args.fold_scale, args.memory)
     return 0
 
 

@@ -17,7 +17,7 @@ from newsfold.config import Config
 from newsfold.fold import provenance
 from newsfold.fold.embed import Embedder, make_embedder
 from newsfold.fold.features import MIN_SHINGLES, Features, band_matrix, features
-from newsfold.fold.index import FoldIndex, load_new, save_docs
+from newsfold.fold.index import FoldIndex, hash_key, load_new, save_docs
 from newsfold.fold.verify import DAY, containment, name_overlap, report_score, tfidf_cosine, time_factor
 from newsfold.model import Article, Relation
 from newsfold.store import articles as articles_db
@@ -132,7 +132,7 @@ class Folder:
         edges_out: list[tuple[str, str, str, float]] = []
         for row, (doc, item, article) in enumerate(zip(docs, items, articles, strict=True)):
             candidates = {d for d, _ in lsh_hits[row] if d < doc} | {d for d in near[row] if d < doc}
-            exact = index.by_hash.get(f"{item.group}:{item.text_hash}") if item.text_hash else None
+            exact = index.by_hash.get(hash_key(item.group, item.text_hash)) if item.text_hash else None
             if exact is not None and exact < doc:
                 candidates.add(exact)
             edges = self._verify(conn, doc, item, vectors[row], sorted(candidates))
@@ -188,7 +188,7 @@ class Folder:
         pool = np.flatnonzero(pool_mask)
         if len(pool) == 0:
             return out
-        sims = vectors @ index.vectors[pool].astype(np.float32).T
+        sims = vectors @ index.embeddings(pool).T
         floor = self.settings.neighbour_floor
         for row, doc in enumerate(docs):
             t = index.times[doc]
@@ -225,7 +225,7 @@ class Folder:
             ):
                 edges.append((cand, "copy", cosine))
                 continue
-            emb = float(vector @ index.vectors[cand].astype(np.float32))
+            emb = float(vector @ index.embeddings([cand])[0])
             score = report_score(emb, name_overlap(item.names, other.names), t)
             cross = item.language is not None and other.language is not None and item.language != other.language
             # in one language, two reports of one event name someone or something in common

@@ -13,10 +13,23 @@ from numpy.typing import NDArray
 
 from newsfold.fold import lsh
 from newsfold.fold.features import Features
+from newsfold.model import KINDS
 
 log = logging.getLogger(__name__)
 
 DF_BUCKETS = 1 << 18
+SCALE = np.float32(127.0)  # embeddings are kept as int8 (unit vectors * 127): 512 bytes an article, cosine +-0.01
+
+
+def quantise(vectors: NDArray[np.float32]) -> NDArray[np.int8]:
+    """Unit vectors to int8."""
+    out: NDArray[np.int8] = np.clip(np.rint(vectors * SCALE), -127, 127).astype(np.int8)
+    return out
+
+
+def hash_key(group: str, text_hash: str) -> int:
+    """A compact dictionary key for an exact text within a group."""
+    return int(text_hash[:15], 16) * 4 + KINDS.index(group) if group in KINDS else int(text_hash[:15], 16) * 4 + 3
 
 
 @dataclass(slots=True)
@@ -27,10 +40,10 @@ class FoldIndex:
     article_ids: list[str] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)
     times: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
-    vectors: NDArray[np.float16] = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float16))
+    vectors: NDArray[np.int8] = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int8))
     size: int = 0
     by_article: dict[str, int] = field(default_factory=dict)
-    by_hash: dict[str, int] = field(default_factory=dict)
+    by_hash: dict[int, int] = field(default_factory=dict)
     story_of: list[str] = field(default_factory=list)
     members: dict[str, list[int]] = field(default_factory=dict)
     lsh: lsh.LshIndex = field(default_factory=lsh.LshIndex)
@@ -43,10 +56,10 @@ class FoldIndex:
         need = self.size + extra
         if need <= len(self.times):
             return
-        capacity = max(need, 2 * len(self.times), 1024)
+        capacity = max(need, len(self.times) + len(self.times) // 4, 1024)
         times = np.full(capacity, math.nan)
         times[: self.size] = self.times[: self.size]
-        vectors = np.zeros((capacity, self.dim), dtype=np.float16)
+        vectors = np.zeros((capacity, self.dim), dtype=np.int8)
         if self.size:
             vectors[: self.size] = self.vectors[: self.size]
         self.times, self.vectors = times, vectors
@@ -66,17 +79,22 @@ class FoldIndex:
         docs = list(range(self.size, self.size + count))
         self.times[self.size : self.size + count] = times
         if vectors.shape[1] == self.dim:
-            self.vectors[self.size : self.size + count] = vectors
+            self.vectors[self.size : self.size + count] = quantise(vectors)
         for doc, article_id, group, text_hash in zip(docs, article_ids, groups, hashes, strict=True):
             self.article_ids.append(article_id)
             self.groups.append(group)
             self.story_of.append("")
             self.by_article[article_id] = doc
             if text_hash is not None:
-                self.by_hash.setdefault(f"{group}:{text_hash}", doc)
+                self.by_hash.setdefault(hash_key(group, text_hash), doc)
         self.size += count
         self.lsh.add_many(docs, keys)
         return docs
+
+    def embeddings(self, docs: Sequence[int] | NDArray[np.int64]) -> NDArray[np.float32]:
+        """The lead embeddings of documents, back to float32."""
+        out: NDArray[np.float32] = self.vectors[docs].astype(np.float32) / SCALE
+        return out
 
     def count_terms(self, items: Sequence[Features]) -> None:
         """Add the articles' terms to the document frequencies."""
@@ -113,7 +131,7 @@ class FoldIndex:
         docs = self.members.get(story_id, [])
         if not docs:
             return np.zeros(self.dim, dtype=np.float32)
-        mean: NDArray[np.float32] = self.vectors[docs[-64:]].astype(np.float32).mean(axis=0)
+        mean: NDArray[np.float32] = self.embeddings(docs[-64:]).mean(axis=0)
         norm = float(np.linalg.norm(mean))
         return mean / np.float32(norm) if norm > 0 else mean
 
@@ -165,9 +183,9 @@ def load_new(conn: sqlite3.Connection, index: FoldIndex) -> int:
     keys = np.stack([np.frombuffer(r["bands"], dtype=np.uint64) for r in rows])
     vectors = np.zeros((len(rows), index.dim), dtype=np.float32)
     for i, row in enumerate(rows):
-        stored = np.frombuffer(row["embedding"] or b"", dtype=np.float16)
+        stored = np.frombuffer(row["embedding"] or b"", dtype=np.int8)
         if len(stored) == index.dim:
-            vectors[i] = stored
+            vectors[i] = stored.astype(np.float32) / SCALE
     docs = index.add(
         [r["article_id"] for r in rows],
         [r["grp"] for r in rows],

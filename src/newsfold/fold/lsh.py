@@ -44,7 +44,7 @@ def band_keys(sigs: NDArray[np.uint32], empty: NDArray[np.bool_] | None = None) 
     return keys
 
 
-Run = tuple[NDArray[np.uint64], NDArray[np.int64]]
+Run = tuple[NDArray[np.uint64], NDArray[np.int32]]  # band keys, document numbers (12 bytes an entry)
 
 
 @dataclass(slots=True)
@@ -63,7 +63,7 @@ class LshIndex:
         if len(docs) == 0:
             return
         flat = keys.ravel()
-        owners = np.repeat(np.asarray(docs, dtype=np.int64), keys.shape[1])
+        owners = np.repeat(np.asarray(docs, dtype=np.int32), keys.shape[1])
         keep = flat != _EMPTY_KEY
         flat, owners = flat[keep], owners[keep]
         order = np.argsort(flat, kind="stable")
@@ -88,7 +88,7 @@ class LshIndex:
         order = np.argsort(flat)  # sorted needles let each binary search start where the last one ended
         flat, rows = flat[order], rows[order]
         hit_rows: list[NDArray[np.int64]] = []
-        hit_docs: list[NDArray[np.int64]] = []
+        hit_docs: list[NDArray[np.int32]] = []
         for run_keys, run_docs in self.runs:
             hi = np.searchsorted(run_keys, flat, side="right")
             counts = np.minimum(hi - np.searchsorted(run_keys, flat, side="left"), self.bucket_cap)
@@ -103,7 +103,7 @@ class LshIndex:
         out: list[list[tuple[int, int]]] = [[] for _ in range(m)]
         if not hit_docs:
             return out
-        combined = (np.concatenate(hit_rows) << np.int64(40)) | np.concatenate(hit_docs)
+        combined = (np.concatenate(hit_rows) << np.int64(40)) | np.concatenate(hit_docs).astype(np.int64)
         pairs, shared = np.unique(combined, return_counts=True)
         pair_rows, pair_docs = pairs >> np.int64(40), pairs & np.int64((1 << 40) - 1)
         order = np.lexsort((-pair_docs, -shared, pair_rows))
