@@ -69,10 +69,10 @@ class LshIndex:
         order = np.argsort(flat, kind="stable")
         self.runs.append((flat[order], owners[order]))
         while len(self.runs) > 1 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
-            (k1, d1), (k2, d2) = self.runs.pop(), self.runs.pop()
-            merged_keys, merged_docs = np.concatenate([k2, k1]), np.concatenate([d2, d1])
-            order = np.argsort(merged_keys, kind="stable")
-            self.runs.append((merged_keys[order], merged_docs[order]))
+            (new_keys, new_docs), (old_keys, old_docs) = self.runs.pop(), self.runs.pop()
+            # a linear merge of two sorted runs; newer entries go after older ones with the same key
+            at = np.searchsorted(old_keys, new_keys, side="right")
+            self.runs.append((np.insert(old_keys, at, new_keys), np.insert(old_docs, at, new_docs)))
 
     def query_many(self, keys: NDArray[np.uint64], limit: int) -> list[list[tuple[int, int]]]:
         """For each row of band keys: (document, shared bands) pairs, most shared first, then newest; at most limit.
