@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsfold.config import Config
+from newsfold.errors import StoreError
 from newsfold.fold import provenance
 from newsfold.fold.embed import Embedder, make_embedder
 from newsfold.fold.features import MIN_SHINGLES, Features, band_matrix, features
@@ -106,9 +107,12 @@ class Folder:
 
     def _fold(self, conn: sqlite3.Connection, articles: Sequence[Article]) -> set[str]:
         """fold() proper."""
-        stored = conn.execute("SELECT coalesce(max(doc), -1) FROM fold_docs").fetchone()[0]
-        if self._index is not None and stored < self._index.loaded_doc:
-            self.reset()  # a batch this folder folded was rolled back after fold() returned
+        if self._index is not None and self._index.size:
+            last = conn.execute(
+                "SELECT doc FROM fold_docs WHERE article_id = ?", (self._index.article_ids[-1],)
+            ).fetchone()
+            if last is None:
+                self.reset()  # a batch this folder folded was rolled back after fold() returned
         index = self.index
         load_new(conn, index)
         now = datetime.now(UTC)
@@ -163,7 +167,7 @@ class Folder:
         if item is None:
             article = articles_db.get_article(conn, self.index.article_ids[doc])
             if article is None:
-                raise KeyError(self.index.article_ids[doc])
+                raise StoreError(f"article {self.index.article_ids[doc]} is in the fold index but not in the store")
             item = features(article, datetime.now(UTC))
             item.at = float(self.index.times[doc])
             self._remember(doc, item)
