@@ -10,8 +10,8 @@ from numpy.typing import NDArray
 from rensa import RMinHash
 
 # bands x rows: a pair of Jaccard similarity s becomes a candidate with probability 1 - (1 - s**rows)**bands.
-# 32 x 4 (128 permutations): s=0.6 -> 0.99, s=0.5 -> 0.87, s=0.4 -> 0.56, s=0.2 -> 0.05 (rensa's default
-# banding for threshold 0.8 gives s=0.6 only about 0.4, which loses translated copies such as the seeds).
+# 32 x 4 (128 permutations): s=0.6 -> 0.99, s=0.5 -> 0.87, s=0.4 -> 0.56, s=0.2 -> 0.05 (a banding tuned for a
+# 0.8 threshold, e.g. 9 x 13, gives s=0.6 about 0.01, which loses translated copies such as the seeds).
 BANDS = 32
 ROWS = 4
 NUM_PERM = BANDS * ROWS
