@@ -87,6 +87,8 @@ def term_hash(term: str) -> int:
 
 def term_counts(words: list[str]) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Bag of hashed terms of a token list: sorted term buckets and their counts."""
-    counts = Counter(term_hash(w) for w in words)
+    counts: Counter[int] = Counter()
+    for word, count in Counter(words).items():
+        counts[term_hash(word)] += count
     terms = np.fromiter(sorted(counts), dtype=np.int64, count=len(counts))
     return terms, np.fromiter((counts[t] for t in terms.tolist()), dtype=np.float64, count=len(terms))
