@@ -52,7 +52,7 @@ class FoldIndex:
     loaded_doc: int = -1
 
     def _grow(self, extra: int) -> None:
-        """Make room for extra documents in the arrays (capacity doubles)."""
+        """Make room for extra documents in the arrays (capacity grows by a quarter: little slack at 1M)."""
         need = self.size + extra
         if need <= len(self.times):
             return
