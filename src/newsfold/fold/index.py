@@ -1,0 +1,206 @@
+"""The folding index: every folded article's band keys, lead embedding, time and story, loaded from the store."""
+
+from __future__ import annotations
+
+import logging
+import math
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from newsfold.fold import lsh
+from newsfold.fold.features import Features
+from newsfold.model import KINDS
+
+log = logging.getLogger(__name__)
+
+DF_BUCKETS = 1 << 18
+SCALE = np.float32(127.0)  # embeddings are kept as int8 (unit vectors * 127): 512 bytes an article, cosine +-0.01
+
+
+def quantise(vectors: NDArray[np.float32]) -> NDArray[np.int8]:
+    """Unit vectors to int8."""
+    out: NDArray[np.int8] = np.clip(np.rint(vectors * SCALE), -127, 127).astype(np.int8)
+    return out
+
+
+def hash_key(group: str, text_hash: str) -> int:
+    """A compact dictionary key for an exact text within a group."""
+    return int(text_hash[:15], 16) * 4 + KINDS.index(group) if group in KINDS else int(text_hash[:15], 16) * 4 + 3
+
+
+@dataclass(slots=True)
+class FoldIndex:
+    """In-memory state of folding; the store holds the same (fold_docs, fold_state) so it can be rebuilt."""
+
+    dim: int
+    article_ids: list[str] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
+    times: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
+    vectors: NDArray[np.int8] = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int8))
+    size: int = 0
+    by_article: dict[str, int] = field(default_factory=dict)
+    by_hash: dict[int, int] = field(default_factory=dict)
+    story_of: list[str] = field(default_factory=list)
+    members: dict[str, list[int]] = field(default_factory=dict)
+    lsh: lsh.LshIndex = field(default_factory=lsh.LshIndex)
+    df: NDArray[np.int32] = field(default_factory=lambda: np.zeros(DF_BUCKETS, dtype=np.int32))
+    ndocs: int = 0
+    loaded_doc: int = -1
+
+    def _grow(self, extra: int) -> None:
+        """Make room for extra documents in the arrays (capacity grows by a quarter: little slack at 1M)."""
+        need = self.size + extra
+        if need <= len(self.times):
+            return
+        capacity = max(need, len(self.times) + len(self.times) // 4, 1024)
+        times = np.full(capacity, math.nan)
+        times[: self.size] = self.times[: self.size]
+        vectors = np.zeros((capacity, self.dim), dtype=np.int8)
+        if self.size:
+            vectors[: self.size] = self.vectors[: self.size]
+        self.times, self.vectors = times, vectors
+
+    def add(
+        self,
+        article_ids: Sequence[str],
+        groups: Sequence[str],
+        times: Sequence[float],
+        hashes: Sequence[str | None],
+        keys: NDArray[np.uint64],
+        vectors: NDArray[np.float32],
+    ) -> list[int]:
+        """Append documents (not yet in a story); return their numbers."""
+        count = len(article_ids)
+        self._grow(count)
+        docs = list(range(self.size, self.size + count))
+        self.times[self.size : self.size + count] = times
+        if vectors.shape[1] == self.dim:
+            self.vectors[self.size : self.size + count] = quantise(vectors)
+        for doc, article_id, group, text_hash in zip(docs, article_ids, groups, hashes, strict=True):
+            self.article_ids.append(article_id)
+            self.groups.append(group)
+            self.story_of.append("")
+            self.by_article[article_id] = doc
+            if text_hash is not None:
+                self.by_hash.setdefault(hash_key(group, text_hash), doc)
+        self.size += count
+        self.lsh.add_many(docs, keys)
+        return docs
+
+    def embeddings(self, docs: Sequence[int] | NDArray[np.int64]) -> NDArray[np.float32]:
+        """The lead embeddings of documents, back to float32."""
+        out: NDArray[np.float32] = self.vectors[docs].astype(np.float32) / SCALE
+        return out
+
+    def count_terms(self, items: Sequence[Features]) -> None:
+        """Add the articles' terms to the document frequencies."""
+        for item in items:
+            np.add.at(self.df, np.unique(item.terms[0] & (DF_BUCKETS - 1)), 1)
+        self.ndocs += len(items)
+
+    def place(self, doc: int, story_id: str) -> None:
+        """Record that doc belongs to story_id."""
+        old = self.story_of[doc]
+        if old == story_id:
+            return
+        if old:
+            self.members[old].remove(doc)
+        self.story_of[doc] = story_id
+        self.members.setdefault(story_id, []).append(doc)
+
+    def merge(self, keep: str, absorbed: str) -> None:
+        """Move every document of story absorbed into story keep."""
+        for doc in self.members.pop(absorbed, []):
+            self.story_of[doc] = keep
+            self.members.setdefault(keep, []).append(doc)
+
+    def span(self, story_id: str) -> tuple[float, float]:
+        """Earliest and latest known time of a story's documents (NaN, NaN when none is dated)."""
+        times = self.times[self.members.get(story_id, [])]
+        times = times[~np.isnan(times)]
+        if len(times) == 0:
+            return math.nan, math.nan
+        return float(times.min()), float(times.max())
+
+    def centroid(self, story_id: str) -> NDArray[np.float32]:
+        """The mean lead embedding of a story (unit length, or zeros)."""
+        docs = self.members.get(story_id, [])
+        if not docs:
+            return np.zeros(self.dim, dtype=np.float32)
+        mean: NDArray[np.float32] = self.embeddings(docs[-64:]).mean(axis=0)
+        norm = float(np.linalg.norm(mean))
+        return mean / np.float32(norm) if norm > 0 else mean
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the index's arrays (LSH runs, times, embeddings, frequencies)."""
+        return int(self.lsh.nbytes + self.times.nbytes + self.vectors.nbytes + self.df.nbytes)
+
+
+def save_docs(
+    conn: sqlite3.Connection,
+    index: FoldIndex,
+    docs: Sequence[int],
+    hashes: Sequence[str | None],
+    keys: NDArray[np.uint64],
+) -> None:
+    """Write new documents' features and the current frequencies to the store."""
+    # the store numbers its rows itself: an index position is not a row number (a rolled-back batch leaves a gap)
+    conn.executemany(
+        "INSERT OR REPLACE INTO fold_docs (article_id, grp, at, text_hash, bands, embedding) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (
+                index.article_ids[doc],
+                index.groups[doc],
+                None if math.isnan(index.times[doc]) else float(index.times[doc]),
+                text_hash,
+                keys[row].tobytes(),
+                index.vectors[doc].tobytes(),
+            )
+            for row, (doc, text_hash) in enumerate(zip(docs, hashes, strict=True))
+        ],
+    )
+    index.loaded_doc = int(conn.execute("SELECT max(doc) FROM fold_docs").fetchone()[0])
+    conn.execute(
+        "INSERT OR REPLACE INTO fold_state (key, value) VALUES ('df', ?), ('ndocs', ?)",
+        (index.df.tobytes(), str(index.ndocs).encode()),
+    )
+
+
+def load_new(conn: sqlite3.Connection, index: FoldIndex) -> int:
+    """Bring the index up to date with documents other processes folded since it was loaded; return how many."""
+    rows = conn.execute(
+        "SELECT d.doc, d.article_id, d.grp, d.at, d.text_hash, d.bands, d.embedding, a.story_id "
+        "FROM fold_docs d JOIN articles a ON a.id = d.article_id WHERE d.doc > ? ORDER BY d.doc",
+        (index.loaded_doc,),
+    ).fetchall()
+    if not rows:
+        return 0
+    keys = np.stack([np.frombuffer(r["bands"], dtype=np.uint64) for r in rows])
+    vectors = np.zeros((len(rows), index.dim), dtype=np.float32)
+    for i, row in enumerate(rows):
+        stored = np.frombuffer(row["embedding"] or b"", dtype=np.int8)
+        if len(stored) == index.dim:
+            vectors[i] = stored.astype(np.float32) / SCALE
+    docs = index.add(
+        [r["article_id"] for r in rows],
+        [r["grp"] for r in rows],
+        [math.nan if r["at"] is None else r["at"] for r in rows],
+        [r["text_hash"] for r in rows],
+        keys,
+        vectors,
+    )
+    for doc, row in zip(docs, rows, strict=True):
+        if row["story_id"]:
+            index.place(doc, row["story_id"])
+    state = dict(conn.execute("SELECT key, value FROM fold_state").fetchall())
+    if "df" in state:
+        index.df = np.frombuffer(state["df"], dtype=np.int32).copy()
+        index.ndocs = int(state["ndocs"].decode())
+    index.loaded_doc = int(rows[-1]["doc"])
+    log.info("fold index: loaded %d documents from the store", len(docs))
+    return len(docs)

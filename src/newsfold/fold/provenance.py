@@ -1,0 +1,132 @@
+"""Provenance within a story: which member is the original, what each copy copies, which members are reports."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass
+
+from newsfold.model import Relation
+from newsfold.store import stories as stories_db
+
+
+@dataclass(slots=True)
+class _Member:
+    """What provenance needs of one member."""
+
+    id: str
+    urls: frozenset[str]
+    cited: str | None
+    cited_url: str | None
+    translated: bool
+    published: str
+
+
+@dataclass(slots=True, frozen=True)
+class Placement:
+    """A member's relation in its story and, for a copy, what it copies (a member id or an outside URL)."""
+
+    relation: Relation
+    copy_of: str | None
+
+
+def _members(conn: sqlite3.Connection, story_id: str) -> list[_Member]:
+    """The story's members with their URLs, cited original and time."""
+    rows = conn.execute(
+        "SELECT id, source_url, canonical_url, original, machine_translated, published FROM articles "
+        "WHERE story_id = ?",
+        (story_id,),
+    ).fetchall()
+    out = []
+    for row in rows:
+        cited = json.loads(row["original"]).get("url") if row["original"] else None
+        urls = frozenset(_clean(u) for u in (row["source_url"], row["canonical_url"]) if u)
+        clean = _clean(cited) if cited else None
+        out.append(_Member(row["id"], urls, clean, cited, bool(row["machine_translated"]), row["published"] or "~"))
+    return sorted(out, key=lambda m: (m.published, m.id))
+
+
+def _clean(url: str) -> str:
+    """A URL compared loosely: no scheme, no www., no trailing slash, case-folded."""
+    url = url.strip().casefold().split("#")[0]
+    for prefix in ("https://", "http://"):
+        url = url.removeprefix(prefix)
+    return url.removeprefix("www.").rstrip("/")
+
+
+def _components(members: list[_Member], edges: list[tuple[str, str]]) -> list[list[_Member]]:
+    """Groups of members joined by copy edges (union-find), each in time order, larger groups first."""
+    parent = {m.id: m.id for m in members}
+
+    def find(x: str) -> str:
+        """The representative of x's group."""
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        if a in parent and b in parent:
+            parent[find(a)] = find(b)
+    groups: dict[str, list[_Member]] = {}
+    for member in members:
+        groups.setdefault(find(member.id), []).append(member)
+    return sorted(groups.values(), key=lambda g: (-len(g), g[0].published, g[0].id))
+
+
+def _root(group: list[_Member], all_members: list[_Member]) -> _Member | None:
+    """A group's original: the member other members cite, else the earliest that cites nothing and is not a
+    machine translation; None when the group holds only copies of an outside original."""
+    cited = {m.cited for m in all_members if m.cited}
+    for member in group:
+        if member.urls & cited:
+            return member
+    for member in group:
+        if member.cited is None and not member.translated:
+            return member
+    if any(m.cited for m in group):
+        return None
+    return group[0]
+
+
+def placements(members: list[_Member], edges: list[tuple[str, str]]) -> dict[str, Placement]:
+    """Relations for every member: the main group's root is the original, other groups' roots are reports."""
+    out: dict[str, Placement] = {}
+    for rank, group in enumerate(_components(members, edges)):
+        root = _root(group, members)
+        if root is not None:
+            for member in group:
+                own = member is root
+                out[member.id] = Placement(
+                    ("original" if rank == 0 else "report") if own else "copy", None if own else root.id
+                )
+            continue
+        outside = Counter(m.cited_url for m in group if m.cited_url).most_common(1)[0][0]
+        for member in group:
+            out[member.id] = Placement("copy", member.cited_url or outside)
+    return out
+
+
+def assign(conn: sqlite3.Connection, story_id: str) -> None:
+    """Recompute and store the relation and copy_of of every member of a story."""
+    members = _members(conn, story_id)
+    if not members:
+        return
+    ids = [m.id for m in members]
+    edges: list[tuple[str, str]] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        edges += [
+            (row[0], row[1])
+            for row in conn.execute(f"SELECT a, b FROM fold_edges WHERE relation = 'copy' AND a IN ({marks})", chunk)
+        ]
+    current = {
+        row["id"]: (row["relation"], row["copy_of"], row["score"])
+        for row in conn.execute("SELECT id, relation, copy_of, score FROM articles WHERE story_id = ?", (story_id,))
+    }
+    for member_id, place in placements(members, edges).items():
+        relation, copy_of, score = current[member_id]
+        if (relation, copy_of) != (place.relation, place.copy_of):
+            stories_db.set_member(conn, member_id, story_id, place.relation, place.copy_of, score)
