@@ -20,7 +20,7 @@ from newsfold.language.errors import ModelError
 from newsfold.language.hub import HubClient, HubFile, HubModel, download_install, lookup, manual_steps
 from newsfold.language.models import MANIFEST, ModelStore
 from tests.conftest import SEED_LIMITED
-from tests.language.conftest import TINY
+from tests.language.conftest import TINY, TINY_NLLB
 
 REPO = "gaudi/opus-mt-en-de-ctranslate2"
 FILES = ("config.json", "model.bin", "shared_vocabulary.json", "source.spm", "target.spm")
@@ -241,3 +241,27 @@ def test_catalogued_files_and_progress(hub: HTTPServer, tmp_path: Path) -> None:
     assert seen == {f.name: [f.size, f.size] for f in files}
     text = manual_steps(model, "https://hub.example/", tmp_path / "models")
     assert "https://hub.example/tests/tiny/resolve/v1/model.bin" in text and "./tiny-en-de" in text
+
+
+def test_tokenizer_from_another_repository(hub: HTTPServer, tmp_path: Path) -> None:
+    """An NLLB conversion without its tokenizer: the listed files plus the catalogue's extra file from elsewhere."""
+    extra = HubFile("sentencepiece.bpe.model", repo="tests/nllb-original")
+    model = HubModel("tiny-nllb", "tests/nllb-ct2", extra=(extra,))
+    listed = {name: (TINY_NLLB / name).read_bytes() for name in ("config.json", "model.bin", "shared_vocabulary.json")}
+    siblings = [{"rfilename": name, "size": len(data)} for name, data in listed.items()]
+    hub.expect_request("/api/models/tests/nllb-ct2").respond_with_json({"siblings": siblings})
+    for name, data in listed.items():
+        hub.expect_request(f"/tests/nllb-ct2/resolve/main/{name}").respond_with_data(data)
+    tokenizer = (TINY_NLLB / extra.name).read_bytes()
+    hub.expect_request(f"/tests/nllb-original/resolve/main/{extra.name}").respond_with_data(tokenizer)
+    fetcher = Fetcher(FetchSettings(allowed_networks=("127.0.0.1/32",), host_delay=0.0, obey_robots=False))
+    client = HubClient(hub.url_for("/"), fetcher, 10**7)
+    try:
+        assert [f.name for f in client.files(model)][-1] == extra.name
+        info = download_install(ModelStore(tmp_path / "models"), model, client)
+    finally:
+        client.close()
+    assert info.kind == "nllb" and (info.path / extra.name).read_bytes() == tokenizer
+    text = manual_steps(model, "https://hub.example", tmp_path / "models")
+    assert "https://hub.example/tests/nllb-original/resolve/main/sentencepiece.bpe.model" in text
+    assert "https://hub.example/tests/nllb-ct2/tree/main" in text

@@ -61,6 +61,8 @@ class HubFile:
     name: str
     size: int | None = None
     sha256: str | None = None
+    repo: str | None = None  # another repository holding it (a tokenizer a conversion left out); None: the model's
+    revision: str = "main"  # the revision of that other repository
 
 
 @dataclass(slots=True, frozen=True)
@@ -74,6 +76,7 @@ class HubModel:
     source: str | None = None
     target: str | None = None
     note: str = ""
+    extra: tuple[HubFile, ...] = ()  # files from other repositories, added to the listing where it lacks them
 
 
 # The catalogue: names newsfold knows, each a CTranslate2 conversion on the hub. OPUS-MT pairs follow one pattern.
@@ -81,7 +84,8 @@ NAMED: dict[str, HubModel] = {
     "nllb-200-distilled-600M": HubModel(
         "nllb-200-distilled-600M",
         "JustFrederik/nllb-200-distilled-600M-ct2-int8",
-        note="NLLB-200 distilled 600M, int8 (~620 MB, CC-BY-NC 4.0: non-commercial use)",
+        note="NLLB-200 distilled 600M, int8, about 620 MB; CC-BY-NC 4.0: non-commercial use only",
+        extra=(HubFile("sentencepiece.bpe.model", repo="facebook/nllb-200-distilled-600M"),),
     ),
 }
 OPUS_REPO = "gaudi/opus-mt-{source}-{target}-ctranslate2"
@@ -126,9 +130,9 @@ class HubClient:
         """Close the fetcher's connections."""
         self.fetcher.close()
 
-    def file_url(self, model: HubModel, name: str) -> str:
+    def file_url(self, model: HubModel, file: HubFile) -> str:
         """Where the hub serves one file of a model."""
-        return f"{self.base_url}/{model.repo}/resolve/{quote(model.revision, safe='')}/{quote(name)}"
+        return file_url(self.base_url, model, file)
 
     def api_url(self, model: HubModel) -> str:
         """The hub API's description of the repository (with file sizes and LFS sha256)."""
@@ -150,15 +154,16 @@ class HubClient:
         except ValueError as exc:
             raise ModelError(model.name, f"the model hub's listing is not JSON ({exc})") from exc
         files = _parse_listing(data)
-        if "model.bin" not in {f.name for f in files}:
+        names = {f.name for f in files}
+        if "model.bin" not in names:
             raise ModelError(model.name, f"{model.repo} holds no CTranslate2 model (no model.bin)")
-        return files
+        return files + tuple(f for f in model.extra if f.name not in names)
 
     def fetch_into(self, model: HubModel, file: HubFile, folder: Path, progress: Progress | None) -> Path:
         """Download one file into folder, checking its size and sha256; ModelError when it does not match."""
         if file.size is not None and file.size > self.max_bytes:
             raise ModelError(model.name, f"{file.name} has {file.size} bytes, over models.max_bytes ({self.max_bytes})")
-        url = self.file_url(model, file.name)
+        url = self.file_url(model, file)
         path = folder / file.name
         digest = hashlib.sha256()
         size = 0
@@ -191,6 +196,12 @@ def _advance(progress: Progress | None, label: str, total: int | None) -> Iterat
         return
     with progress(label, total) as advance:
         yield advance
+
+
+def file_url(base_url: str, model: HubModel, file: HubFile) -> str:
+    """Where a hub at base_url serves one file of a model (from the model's repository or the file's own)."""
+    repo, revision = (file.repo, file.revision) if file.repo else (model.repo, model.revision)
+    return f"{base_url.rstrip('/')}/{repo}/resolve/{quote(revision, safe='')}/{quote(file.name)}"
 
 
 def _parse_listing(data: Any) -> tuple[HubFile, ...]:
@@ -259,18 +270,18 @@ def download_install(
 def manual_steps(model: HubModel, base_url: str, root: Path) -> str:
     """Exactly what to download for a catalogued model and where to put it, for when the hub cannot be reached."""
     folder = model.name
-    lines = [f"To install {model.name} by hand, download these files of {model.repo} (revision {model.revision}):"]
+    lines = [f"To install {model.name} by hand, download these files from the model hub:"]
     if model.note:
-        lines.append(f"  ({model.note})")
-    base = base_url.rstrip("/")
+        lines.append(f"  {model.note}")
     if model.files:
-        lines += [f"  {base}/{model.repo}/resolve/{model.revision}/{f.name}" for f in model.files]
+        lines += [f"  {file_url(base_url, model, f)}" for f in model.files]
     else:
-        lines += [
-            f"  from {base}/{model.repo}/tree/{model.revision}:",
-            "  model.bin, config.json, shared_vocabulary.json (or .txt),",
-            "  and the tokenizer: source.spm and target.spm (OPUS-MT), or sentencepiece.bpe.model (NLLB)",
-        ]
+        wanted = "model.bin, config.json, shared_vocabulary.json (or .txt)"
+        lines.append(f"  {wanted}{', source.spm, target.spm' if model.source else ''}")
+        lines.append(f"  from {base_url.rstrip('/')}/{model.repo}/tree/{model.revision}")
+        if not model.source and not model.extra:
+            lines.append("  and the tokenizer: source.spm and target.spm (OPUS-MT), or sentencepiece.bpe.model (NLLB)")
+    lines += [f"  {file_url(base_url, model, f)}" for f in model.extra]
     lines.append(f"into one folder named {folder}, then: newsfold models install ./{folder}")
     lines.append(f"(it is copied into {root})")
     return "\n".join(lines)
