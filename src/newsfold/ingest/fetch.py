@@ -502,7 +502,8 @@ class Fetcher:
         except BlockedAddressError as exc:
             raise InputError(url, f"refused: {exc}") from exc
         except httpx.ConnectTimeout as exc:
-            raise ConnectionFailedError(url, f"cannot connect (timed out after {self.settings.timeout:g} s)") from exc
+            seconds = min(self.settings.connect_timeout, self.settings.timeout)
+            raise ConnectionFailedError(url, f"cannot connect (timed out after {seconds:g} s)") from exc
         except httpx.TimeoutException as exc:
             raise InputError(url, f"timed out after {self.settings.timeout:g} s") from exc
         except httpx.ConnectError as exc:

@@ -260,6 +260,7 @@ def download_install(
                 target=target or model.target,
                 force=force,
                 origin=f"{client.base_url}/{model.repo}@{model.revision}",
+                move=True,  # the download folder lies next to the models: no second copy of a large model
             )
     except (InputError, OSError):
         if created and store.root.is_dir() and not any(store.root.iterdir()):

@@ -222,15 +222,22 @@ class ModelStore:
         target: str | None = None,
         force: bool = False,
         origin: str | None = None,
+        move: bool = False,
     ) -> ModelInfo:
-        """Install a model from a folder or an .argosmodel file; the models directory never holds half a model."""
+        """Install a model from a folder or an .argosmodel file; the models directory never holds half a model.
+
+        move: take a folder (a finished download on the same disk) instead of copying it; it is gone afterwards.
+        """
         if not path.exists():
             raise ModelError(str(path), "no such file or folder")
         self.root.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=self.root, prefix=".installing-") as tmp:
             if path.is_dir():
                 staged = Path(tmp) / path.resolve().name
-                shutil.copytree(path, staged, ignore=shutil.ignore_patterns(".*", MANIFEST))
+                if move:
+                    path.rename(staged)
+                else:
+                    shutil.copytree(path, staged, ignore=shutil.ignore_patterns(".*", MANIFEST))
             else:
                 (Path(tmp) / "unpacked").mkdir()
                 staged = unpack_archive(path, Path(tmp) / "unpacked")
