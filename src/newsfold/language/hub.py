@@ -99,7 +99,7 @@ def lookup(name: str) -> HubModel | None:
     if match:
         source, target = match.groups()
         return HubModel(name, OPUS_REPO.format(source=source, target=target), source=source, target=target)
-    if REPO.match(name) and not name.startswith("."):
+    if REPO.match(name):
         return HubModel(name.rsplit("/", 1)[1], name)
     return None
 
