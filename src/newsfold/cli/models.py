@@ -7,13 +7,15 @@ from pathlib import Path
 
 import click
 
-from newsfold.cli.common import EXIT_ERROR, EXIT_OK, db_option, error, get_config
+from newsfold.cli.common import EXIT_ERROR, EXIT_OK, db_option, error, get_config, progress
 from newsfold.errors import InputError
 from newsfold.extract import extract
+from newsfold.ingest.fetch import ConnectionFailedError
 from newsfold.ingest.files import read_file
 from newsfold.language import LanguageStep
 from newsfold.language.errors import ModelError, TranslationError
-from newsfold.language.models import ModelStore, download_help
+from newsfold.language.hub import HubClient, download_install, lookup, manual_steps
+from newsfold.language.models import ModelInfo, ModelStore, download_help
 from newsfold.language.reader import ModelReader
 from newsfold.language.translate import TranslateSettings
 from newsfold.store.db import Database
@@ -26,7 +28,7 @@ def _store(ctx: click.Context) -> ModelStore:
 
 @click.group("models")
 def models_group() -> None:
-    """Translation models: list, install from a file or folder, remove."""
+    """Translation models: list, install from a file, a folder or the model hub by name, remove."""
 
 
 @models_group.command("list")
@@ -56,15 +58,51 @@ def list_command(ctx: click.Context, as_json: bool) -> int:
 def install_command(
     ctx: click.Context, source_path: str, name: str | None, source: str | None, target: str | None, force: bool
 ) -> int:
-    """Install a model from a CTranslate2 folder (OPUS-MT, NLLB) or an .argosmodel file."""
+    """Install a model from a CTranslate2 folder (OPUS-MT, NLLB), an .argosmodel file, or by name from the hub.
+
+    By name (opus-mt-SRC-TGT, nllb-200-distilled-600M, or a hub repository OWNER/NAME) it downloads, only now that
+    you ask; where the hub cannot be reached it says what to download and where to put it, and exits 1.
+    """
     store = _store(ctx)
     path = Path(source_path).expanduser()
-    if not path.exists():
-        click.echo(download_help(source_path, store.root), err=True)
-        return EXIT_ERROR
-    info = store.install(path, name=name, source=source, target=target, force=force)
+    if path.exists():
+        info = store.install(path, name=name, source=source, target=target, force=force)
+    else:
+        found = _download(ctx, store, source_path, name=name, source=source, target=target, force=force)
+        if found is None:
+            return EXIT_ERROR
+        info = found
     click.echo(f"installed {info.name} ({','.join(info.sources)} -> {','.join(info.targets)}) in {info.path}")
     return EXIT_OK
+
+
+def _download(
+    ctx: click.Context,
+    store: ModelStore,
+    wanted: str,
+    *,
+    name: str | None,
+    source: str | None,
+    target: str | None,
+    force: bool,
+) -> ModelInfo | None:
+    """Download and install a model by name; None (instructions printed) when it is unknown or the hub unreachable."""
+    model = lookup(wanted)
+    if model is None:
+        click.echo(download_help(wanted, store.root), err=True)
+        return None
+    client = HubClient.from_config(get_config(ctx))
+    try:
+        return download_install(
+            store, model, client, name=name, source=source, target=target, force=force, progress=progress
+        )
+    except ConnectionFailedError as exc:
+        error(f"cannot reach the model hub: {exc}")
+        click.echo(manual_steps(model, client.base_url, store.root), err=True)
+        click.echo(download_help(wanted, store.root), err=True)
+        return None
+    finally:
+        client.close()
 
 
 @models_group.command("remove")

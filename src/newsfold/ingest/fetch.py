@@ -41,6 +41,10 @@ class BlockedAddressError(Exception):
     """A host resolved to an address the policy refuses (raised inside the transport)."""
 
 
+class ConnectionFailedError(InputError):
+    """The host could not be resolved or connected to (no network, or the server is down)."""
+
+
 @dataclass(slots=True, frozen=True)
 class FetchSettings:
     """How the fetcher behaves: limits, identity, politeness, retries and reachable networks."""
@@ -60,6 +64,7 @@ class FetchSettings:
     robots_retry: float = 600.0
     allowed_networks: tuple[str, ...] = ()
     ca_file: str | None = None
+    read_timeout: float | None = None  # seconds one read may stall (None: the whole request's timeout)
 
     @classmethod
     def from_config(cls, config: Config, allow: Iterable[str] = (), **overrides: Any) -> FetchSettings:
@@ -345,6 +350,7 @@ class Fetcher:
             trust_env=False,
             timeout=httpx.Timeout(
                 self.settings.timeout,
+                read=self.settings.read_timeout or self.settings.timeout,
                 connect=min(self.settings.connect_timeout, self.settings.timeout),
                 pool=self.settings.timeout,
             ),
@@ -437,7 +443,22 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         return self._request(url, headers, check_robots=self.settings.obey_robots, retries=self.settings.retries)
 
-    def _request(self, url: str, headers: dict[str, str], *, check_robots: bool, retries: int) -> Response:
+    def download(self, url: str, sink: Callable[[bytes], None]) -> Response:
+        """GET url handing a 200 body to sink chunk by chunk (capped like every body); other answers come back whole.
+
+        For large files (models): nothing is held in memory; the caller owns what sink wrote, also when this raises.
+        """
+        return self._request(url, {}, check_robots=self.settings.obey_robots, retries=self.settings.retries, sink=sink)
+
+    def _request(
+        self,
+        url: str,
+        headers: dict[str, str],
+        *,
+        check_robots: bool,
+        retries: int,
+        sink: Callable[[bytes], None] | None = None,
+    ) -> Response:
         """Follow redirects by hand, checking every hop; retry 429/5xx with backoff."""
         start_url = url
         hops: list[str] = []
@@ -448,7 +469,7 @@ class Fetcher:
             self._check_url(url)
             if check_robots:
                 self.check_robots(url)
-            response = self._once(url, headers)
+            response = self._once(url, headers, sink)
             if response.status in REDIRECTS and "location" in response.headers:
                 if len(hops) >= self.settings.max_redirects:
                     raise InputError(start_url, f"more than {self.settings.max_redirects} redirects")
@@ -471,27 +492,30 @@ class Fetcher:
             response.redirects = hops
             return response
 
-    def _once(self, url: str, headers: dict[str, str]) -> Response:
+    def _once(self, url: str, headers: dict[str, str], sink: Callable[[bytes], None] | None = None) -> Response:
         """One request to one URL, under the host gate, the deadline and the size caps."""
         host = host_key(url)
         self.gate.acquire(host, self._sleep)
         self._deadline.at = time.monotonic() + self.settings.timeout
         try:
-            return self._send(url, headers)
+            return self._send(url, headers, sink)
         except BlockedAddressError as exc:
             raise InputError(url, f"refused: {exc}") from exc
+        except httpx.ConnectTimeout as exc:
+            seconds = min(self.settings.connect_timeout, self.settings.timeout)
+            raise ConnectionFailedError(url, f"cannot connect (timed out after {seconds:g} s)") from exc
         except httpx.TimeoutException as exc:
             raise InputError(url, f"timed out after {self.settings.timeout:g} s") from exc
         except httpx.ConnectError as exc:
-            raise InputError(url, str(exc) or "cannot connect") from exc
+            raise ConnectionFailedError(url, str(exc) or "cannot connect") from exc
         except httpx.HTTPError as exc:
             raise InputError(url, f"request failed ({exc})") from exc
         finally:
             self._deadline.at = None
             self.gate.release(host)
 
-    def _send(self, url: str, headers: dict[str, str]) -> Response:
-        """Send the request and read the body, capped before and after decompression."""
+    def _send(self, url: str, headers: dict[str, str], sink: Callable[[bytes], None] | None = None) -> Response:
+        """Send the request and read the body, capped before and after decompression (a 200 body to sink if given)."""
         cap = self.settings.max_bytes
         request = self.client.build_request("GET", url, headers=headers)
         response = self.client.send(request, stream=True)
@@ -506,7 +530,10 @@ class Fetcher:
                 raw_size += len(chunk)
                 if raw_size > cap:
                     raise InputError(url, f"body over the {cap} byte limit")
-                parts.append(decoder.feed(chunk))
+                if sink is not None and response.status_code == 200:
+                    sink(decoder.feed(chunk))
+                else:
+                    parts.append(decoder.feed(chunk))
         finally:
             response.close()
         return Response(

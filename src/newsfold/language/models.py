@@ -2,7 +2,7 @@
 
 Every installed model is a folder under the models directory with a CTranslate2 model, its sentencepiece
 tokenizer(s) and a manifest (newsfold-model.json) saying what it is: its kind, which languages it translates from
-and into, and its tokenizer files. Nothing here opens a network connection.
+and into, and its tokenizer files. Nothing here opens a network connection (downloads by name: language/hub.py).
 """
 
 from __future__ import annotations
@@ -221,15 +221,23 @@ class ModelStore:
         source: str | None = None,
         target: str | None = None,
         force: bool = False,
+        origin: str | None = None,
+        move: bool = False,
     ) -> ModelInfo:
-        """Install a model from a folder or an .argosmodel file; the models directory never holds half a model."""
+        """Install a model from a folder or an .argosmodel file; the models directory never holds half a model.
+
+        move: take a folder (a finished download on the same disk) instead of copying it; it is gone afterwards.
+        """
         if not path.exists():
             raise ModelError(str(path), "no such file or folder")
         self.root.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=self.root, prefix=".installing-") as tmp:
             if path.is_dir():
                 staged = Path(tmp) / path.resolve().name
-                shutil.copytree(path, staged, ignore=shutil.ignore_patterns(".*", MANIFEST))
+                if move:
+                    path.rename(staged)
+                else:
+                    shutil.copytree(path, staged, ignore=shutil.ignore_patterns(".*", MANIFEST))
             else:
                 (Path(tmp) / "unpacked").mkdir()
                 staged = unpack_archive(path, Path(tmp) / "unpacked")
@@ -240,7 +248,7 @@ class ModelStore:
             if not NAME.match(info.name):
                 raise ModelError(info.name, "a model name may hold only letters, digits, '.', '_' and '-'")
             info.installed = now_iso()
-            info.origin = str(path.resolve())
+            info.origin = origin or str(path.resolve())
             (staged / MANIFEST).write_text(json.dumps(info.to_json(), indent=2), encoding="utf-8")
             final = self.root / info.name
             if final.exists():
@@ -292,7 +300,7 @@ def unpack_archive(path: Path, into: Path) -> Path:
 def download_help(name: str, root: Path) -> str:
     """What to download for a model name and where to put it (newsfold never downloads a model on its own)."""
     pair = _pair_from_name(name)
-    lines = [f"newsfold does not download models by itself; '{name}' is not a file or folder here."]
+    lines = [f"'{name}' is not a file or folder here, and newsfold could not download it."]
     if pair or name.lower().startswith("opus-mt"):
         hub = name if "/" in name else f"Helsinki-NLP/{name}"
         lines += [
