@@ -159,6 +159,11 @@ def article_detail(conn: sqlite3.Connection, article_id: str) -> Article:
 
 def related(conn: sqlite3.Connection, story: Story, counts: TermCounts, limit: int = 5) -> list[dict[str, Any]]:
     """Other stories whose articles' titles share the story title's rarest words ("You may like")."""
+    return related_summaries(conn, related_ids(conn, story, counts, limit))
+
+
+def related_ids(conn: sqlite3.Connection, story: Story, counts: TermCounts, limit: int = 5) -> list[str]:
+    """The ids of the related stories, best first (the full-text search behind "You may like")."""
     match = related_query(story.title, counts)
     if match is None:
         return []
@@ -179,11 +184,16 @@ def related(conn: sqlite3.Connection, story: Story, counts: TermCounts, limit: i
             chosen.append(sid)
         if len(chosen) == limit:
             break
+    return chosen
+
+
+def related_summaries(conn: sqlite3.Connection, chosen: Sequence[str]) -> list[dict[str, Any]]:
+    """The live ones of these stories, in this order, in the contract's story shape."""
     if not chosen:
         return []
     marks = ",".join("?" * len(chosen))
     story_rows = conn.execute(
-        f"SELECT * FROM stories WHERE id IN ({marks}) AND merged_into IS NULL AND size > 0", chosen
+        f"SELECT * FROM stories WHERE id IN ({marks}) AND merged_into IS NULL AND size > 0", list(chosen)
     ).fetchall()
     by_id = {row["id"]: row for row in story_rows}
     return story_summaries(conn, [by_id[i] for i in chosen if i in by_id])
