@@ -87,7 +87,8 @@ def load(conn: sqlite3.Connection, story_id: str, members: Sequence[Article]) ->
 def save(conn: sqlite3.Connection, story_id: str, members: Sequence[Article], page: StoredPage) -> None:
     """Store a story's page parts (replacing what was there)."""
     conn.execute(
-        "INSERT OR REPLACE INTO story_pages (story_id, stamp, comparisons, related, computed_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO story_pages (story_id, stamp, comparisons, related, computed_at) "
+        "VALUES (?, ?, ?, ?, ?)",
         (
             story_id,
             members_stamp(members),

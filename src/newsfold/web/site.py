@@ -187,13 +187,15 @@ class Site:
         started = time.perf_counter()
         key = (kind, request.url.path, request.url.query, extra, language)
         stamp, max_age = self.stamp(stamp_of)
-        body = self.cache.get(key, stamp, max_age)
+        cached = self.cache.get(key, stamp, max_age)
         spent = time.perf_counter() - started
-        if body is None:
+        if cached is None:
             body, took = await run_in_threadpool(self._run, build)
             spent += took
             if body.status == 200:
                 self.cache.put(key, stamp, body)
+        else:
+            body = cached
         response = body.response(request.headers.get("if-none-match"), "Cookie" if kind == "html" else None)
         # the handler's own work (stamp, cache, build), without the wait for a worker thread or the event loop
         response.headers["server-timing"] = f"handler;dur={spent * 1000:.3f}"
