@@ -67,15 +67,20 @@ def article_summary(row: sqlite3.Row) -> dict[str, Any]:
 
 def story_summaries(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[dict[str, Any]]:
     """Stories (rows of the stories table) in the contract's story shape, members read in one query."""
-    stories = [stories_db.story_from_row(conn, row) for row in rows]
+    stories = [stories_db.story_from_row(conn, row, with_members=False) for row in rows]
     ids = [s.id for s in stories]
     found: dict[str, Article] = {}
+    member_rows: dict[str, list[sqlite3.Row]] = {i: [] for i in ids}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        sql = f"SELECT {_LIGHT_COLUMNS} FROM articles WHERE story_id IN ({marks})"
+        # members and their listing columns in one query for all the stories (no query per story)
+        sql = f"SELECT {_LIGHT_COLUMNS}, copy_of, score FROM articles WHERE story_id IN ({marks})"
         for row in conn.execute(sql, chunk):
             found[row["id"]] = light_article(row)
+            member_rows[row["story_id"]].append(row)
+    for story in stories:
+        story.members = stories_db.member_list(member_rows[story.id])
     out = []
     for story in stories:
         decorate_story(conn, story)

@@ -23,6 +23,7 @@ from newsfold.model import Paragraph, Role
 from newsfold.store.articles import parse_iso
 from newsfold.store.db import Database
 from newsfold.web.cache import DataVersion, ResponseCache
+from newsfold.web.differences import segments_html
 from newsfold.web.reader import page_language, reader_context
 from newsfold.web.related import TermCounts
 from newsfold.web.text import host_of, paragraphs_html, safe_url, snippet_html, text_html
@@ -118,6 +119,7 @@ def make_templates() -> Environment:
     env.filters["snippet"] = snippet_html
     env.filters["paragraphs_html"] = lambda items: paragraphs_html([_paragraph(item) for item in items])
     env.filters["paragraphs_text"] = text_html
+    env.filters["segments_html"] = segments_html
     return env
 
 
