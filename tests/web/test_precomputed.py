@@ -6,6 +6,9 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from newsfold.cli import cli
 from newsfold.hooks import story_hooks
 from newsfold.store import articles as articles_db
 from newsfold.store import stories as stories_db
@@ -120,3 +123,23 @@ def test_stored_parts_follow_story_changes(tmp_path: Path) -> None:
             assert conn.execute("SELECT count(*) FROM story_pages WHERE story_id = ?", (related,)).fetchone()[0] == 0
     finally:
         db.close()
+
+
+def test_refresh_pages_command_fills_missing_then_all(tmp_path: Path) -> None:
+    db, flood, related = make_db(tmp_path / "d.db")
+    db.close()
+    runner = CliRunner()
+    first = runner.invoke(cli, ["refresh-pages", "--db", str(tmp_path / "d.db")])
+    assert first.exit_code == 0, first.output
+    assert first.output.strip() == "2 story pages stored"
+    again = runner.invoke(cli, ["refresh-pages", "--db", str(tmp_path / "d.db")])
+    assert again.output.strip() == "0 story pages stored"
+    everything = runner.invoke(cli, ["refresh-pages", "--db", str(tmp_path / "d.db"), "--all"])
+    assert everything.output.strip() == "2 story pages stored"
+    reopened = Database(tmp_path / "d.db")
+    try:
+        with reopened.read() as conn:
+            stored = {row[0] for row in conn.execute("SELECT story_id FROM story_pages")}
+        assert stored == {flood, related}
+    finally:
+        reopened.close()
