@@ -14,9 +14,10 @@ from newsfold.model import Story
 def story_hooks(config: Config | None = None) -> list[StoryHook]:
     """Functions run after each ingest batch with the ids of the stories it changed."""
     from newsfold.language.eager import EagerTranslation
+    from newsfold.web.precomputed import StoryPagesHook
 
     # enrichment first: eager translation then covers the highlights it has just chosen
-    return [EnrichHook.from_config(config), EagerTranslation()]
+    return [EnrichHook.from_config(config), EagerTranslation(), StoryPagesHook()]
 
 
 def decorate_story(conn: sqlite3.Connection, story: Story) -> Story:

@@ -11,6 +11,7 @@ from newsfold.cli import sources as sources_cli
 from newsfold.cli.batch import batch_command
 from newsfold.cli.common import run_main
 from newsfold.cli.enrich import entity_command
+from newsfold.cli.pages import refresh_pages_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,6 +29,7 @@ for command in core.COMMANDS:
 sources_cli.register(cli)
 cli.add_command(batch_command)
 cli.add_command(entity_command)
+cli.add_command(refresh_pages_command)
 for command in models.COMMANDS:
     cli.add_command(command)
 

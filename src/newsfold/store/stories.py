@@ -128,15 +128,19 @@ def story_from_row(conn: sqlite3.Connection, row: sqlite3.Row, with_members: boo
         members = conn.execute(
             "SELECT id, relation, copy_of, score, published FROM articles WHERE story_id = ?", (row["id"],)
         ).fetchall()
-        members = sorted(
-            members,
-            key=lambda r: (_RELATION_ORDER.get(r["relation"] or "report", 3), r["published"] or "~", r["id"]),
-        )
-        story.members = [
-            Member(article_id=m["id"], relation=m["relation"] or "report", copy_of=m["copy_of"], score=m["score"])
-            for m in members
-        ]
+        story.members = member_list(members)
     return story
+
+
+def member_list(rows: Sequence[sqlite3.Row]) -> list[Member]:
+    """A story's members in relation order from its article rows (id, relation, copy_of, score, published)."""
+    ordered = sorted(
+        rows, key=lambda r: (_RELATION_ORDER.get(r["relation"] or "report", 3), r["published"] or "~", r["id"])
+    )
+    return [
+        Member(article_id=m["id"], relation=m["relation"] or "report", copy_of=m["copy_of"], score=m["score"])
+        for m in ordered
+    ]
 
 
 def get_story(conn: sqlite3.Connection, story_id: str) -> Story | None:

@@ -7,6 +7,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from markupsafe import Markup, escape
+
 from newsfold.fold.diff import AlignedPair, align
 from newsfold.model import Article
 
@@ -95,6 +97,13 @@ def comparisons(members: Sequence[Article]) -> list[Comparison]:
         if len(out) == MAX_COMPARISONS:
             break
     return out
+
+
+def segments_html(segments: Sequence[Segment]) -> Markup:
+    """One version's cell of a diff row as HTML: the text escaped, changed runs in <mark>, an absent note if empty."""
+    if not segments:
+        return Markup('<span class="absent">(not in this version)</span>')
+    return Markup("").join(Markup("<mark>%s</mark>") % s.text if s.changed else escape(s.text) for s in segments)
 
 
 def comparison_json(comparison: Comparison) -> dict[str, object]:

@@ -67,15 +67,20 @@ def article_summary(row: sqlite3.Row) -> dict[str, Any]:
 
 def story_summaries(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[dict[str, Any]]:
     """Stories (rows of the stories table) in the contract's story shape, members read in one query."""
-    stories = [stories_db.story_from_row(conn, row) for row in rows]
+    stories = [stories_db.story_from_row(conn, row, with_members=False) for row in rows]
     ids = [s.id for s in stories]
     found: dict[str, Article] = {}
+    member_rows: dict[str, list[sqlite3.Row]] = {i: [] for i in ids}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        sql = f"SELECT {_LIGHT_COLUMNS} FROM articles WHERE story_id IN ({marks})"
+        # members and their listing columns in one query for all the stories (no query per story)
+        sql = f"SELECT {_LIGHT_COLUMNS}, copy_of, score FROM articles WHERE story_id IN ({marks})"
         for row in conn.execute(sql, chunk):
             found[row["id"]] = light_article(row)
+            member_rows[row["story_id"]].append(row)
+    for story in stories:
+        story.members = stories_db.member_list(member_rows[story.id])
     out = []
     for story in stories:
         decorate_story(conn, story)
@@ -159,6 +164,11 @@ def article_detail(conn: sqlite3.Connection, article_id: str) -> Article:
 
 def related(conn: sqlite3.Connection, story: Story, counts: TermCounts, limit: int = 5) -> list[dict[str, Any]]:
     """Other stories whose articles' titles share the story title's rarest words ("You may like")."""
+    return related_summaries(conn, related_ids(conn, story, counts, limit))
+
+
+def related_ids(conn: sqlite3.Connection, story: Story, counts: TermCounts, limit: int = 5) -> list[str]:
+    """The ids of the related stories, best first (the full-text search behind "You may like")."""
     match = related_query(story.title, counts)
     if match is None:
         return []
@@ -179,11 +189,16 @@ def related(conn: sqlite3.Connection, story: Story, counts: TermCounts, limit: i
             chosen.append(sid)
         if len(chosen) == limit:
             break
+    return chosen
+
+
+def related_summaries(conn: sqlite3.Connection, chosen: Sequence[str]) -> list[dict[str, Any]]:
+    """The live ones of these stories, in this order, in the contract's story shape."""
     if not chosen:
         return []
     marks = ",".join("?" * len(chosen))
     story_rows = conn.execute(
-        f"SELECT * FROM stories WHERE id IN ({marks}) AND merged_into IS NULL AND size > 0", chosen
+        f"SELECT * FROM stories WHERE id IN ({marks}) AND merged_into IS NULL AND size > 0", list(chosen)
     ).fetchall()
     by_id = {row["id"]: row for row in story_rows}
     return story_summaries(conn, [by_id[i] for i in chosen if i in by_id])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +23,7 @@ from newsfold.model import Paragraph, Role
 from newsfold.store.articles import parse_iso
 from newsfold.store.db import Database
 from newsfold.web.cache import DataVersion, ResponseCache
+from newsfold.web.differences import segments_html
 from newsfold.web.reader import page_language, reader_context
 from newsfold.web.related import TermCounts
 from newsfold.web.text import host_of, paragraphs_html, safe_url, snippet_html, text_html
@@ -117,6 +119,7 @@ def make_templates() -> Environment:
     env.filters["snippet"] = snippet_html
     env.filters["paragraphs_html"] = lambda items: paragraphs_html([_paragraph(item) for item in items])
     env.filters["paragraphs_text"] = text_html
+    env.filters["segments_html"] = segments_html
     return env
 
 
@@ -153,10 +156,12 @@ class Site:
         """Data as a JSON body."""
         return Body(json.dumps(data, ensure_ascii=False).encode("utf-8"), media_type, status)
 
-    def _run(self, build: Callable[[sqlite3.Connection], Body]) -> Body:
-        """Run build on this thread's read connection."""
+    def _run(self, build: Callable[[sqlite3.Connection], Body]) -> tuple[Body, float]:
+        """Run build on this thread's read connection: the body and the seconds it took (waiting excluded)."""
+        started = time.perf_counter()
         with self.db.read() as conn:
-            return build(conn)
+            body = build(conn)
+        return body, time.perf_counter() - started
 
     def stamp(self, stamp_of: StampOf | None) -> tuple[Hashable | None, float | None]:
         """What a cached page must match and how old it may be: the database's version, or the page's own stamp."""
@@ -181,14 +186,22 @@ class Site:
         The reader's language is part of the key: a page in another language is another page (HTML pages take it
         from a cookie too, so they vary on it).
         """
+        started = time.perf_counter()
         key = (kind, request.url.path, request.url.query, extra, language)
         stamp, max_age = self.stamp(stamp_of)
-        body = self.cache.get(key, stamp, max_age)
-        if body is None:
-            body = await run_in_threadpool(self._run, build)
+        cached = self.cache.get(key, stamp, max_age)
+        spent = time.perf_counter() - started
+        if cached is None:
+            body, took = await run_in_threadpool(self._run, build)
+            spent += took
             if body.status == 200:
                 self.cache.put(key, stamp, body)
-        return body.response(request.headers.get("if-none-match"), "Cookie" if kind == "html" else None)
+        else:
+            body = cached
+        response = body.response(request.headers.get("if-none-match"), "Cookie" if kind == "html" else None)
+        # the handler's own work (stamp, cache, build), without the wait for a worker thread or the event loop
+        response.headers["server-timing"] = f"handler;dur={spent * 1000:.3f}"
+        return response
 
     def close(self) -> None:
         """Release what the site holds (not the database, which its owner closes)."""

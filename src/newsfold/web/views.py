@@ -7,10 +7,10 @@ from datetime import date
 from typing import Any
 
 from newsfold.language.reader import ReaderTranslator, Rendering
-from newsfold.model import Article
+from newsfold.model import Article, Story
 from newsfold.serialize import document_json
 from newsfold.store.articles import iso
-from newsfold.web import queries
+from newsfold.web import precomputed, queries
 from newsfold.web.cursor import day_bounds, offset_from
 from newsfold.web.differences import Comparison, comparison_json, comparisons
 from newsfold.web.related import TermCounts
@@ -37,19 +37,32 @@ def story_view(
     story, members = queries.story_detail(conn, story_id)
     document = queries.story_document(story, members)
     publisher = [] if document["highlights"] else next((list(m.highlights) for m in members if m.highlights), [])
+    stored = precomputed.load(conn, story.id, members)
+    found = precomputed.comparisons_from(stored.comparisons, members) if stored is not None else None
     page = {
         "story": document,
         "publisher_highlights": publisher[:3],
-        "related": queries.related(conn, story, counts),
+        "related": (
+            queries.related_summaries(conn, stored.related)
+            if stored is not None
+            else queries.related(conn, story, counts)
+        ),
         "timeline": timeline(members),
     }
-    return page, members, comparisons(members)
+    return page, members, comparisons(members) if found is None else found
+
+
+def story_comparisons(conn: sqlite3.Connection, story: Story, members: list[Article]) -> list[Comparison]:
+    """The comparisons between a story's copies: the stored ones when still current, else computed now."""
+    stored = precomputed.load(conn, story.id, members)
+    found = precomputed.comparisons_from(stored.comparisons, members) if stored is not None else None
+    return comparisons(members) if found is None else found
 
 
 def differences_view(conn: sqlite3.Connection, story_id: str) -> dict[str, Any]:
     """The comparisons between a story's copies."""
     story, members = queries.story_detail(conn, story_id)
-    found = comparisons(members)
+    found = story_comparisons(conn, story, members)
     return {"story_id": story.id, "comparisons": [comparison_json(c) for c in found]}
 
 

@@ -1,0 +1,28 @@
+"""The site's subcommand `newsfold refresh-pages`: compute and store every story page's costly parts now."""
+
+from __future__ import annotations
+
+import click
+
+from newsfold.cli.common import EXIT_OK, db_option, open_db
+from newsfold.web.precomputed import refresh
+
+
+@click.command("refresh-pages")
+@db_option
+@click.option("--all", "everything", is_flag=True, help="Every live story, not only those without stored parts.")
+@click.pass_context
+def refresh_pages_command(ctx: click.Context, db_path: str | None, everything: bool) -> int:
+    """Store each story's copy differences and related stories (ingest does this for the stories it changes)."""
+    db = open_db(ctx, db_path)
+    try:
+        with db.read() as conn:
+            sql = "SELECT id FROM stories WHERE merged_into IS NULL AND size > 0"
+            if not everything:
+                sql += " AND id NOT IN (SELECT story_id FROM story_pages)"
+            ids = [row[0] for row in conn.execute(sql + " ORDER BY id")]
+        stored = refresh(db, ids)
+    finally:
+        db.close()
+    click.echo(f"{stored} story pages stored")
+    return EXIT_OK
