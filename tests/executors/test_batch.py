@@ -67,13 +67,13 @@ def test_batch_equals_ingest_and_counts_add_up(corpus: Path, tmp_path: Path) -> 
 def test_batch_resumes_after_its_last_completed_stage(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     first = BatchJob([str(corpus)], out, LocalExecutor(1), max_bytes=1_000_000).run()
-    assert first.ran == ["extract", "fold", "export"]
+    assert first.ran == ["extract", "prepare", "fold", "export"]
     (out / "articles.parquet").unlink()
     manifest = json.loads((out / "manifest.json").read_text())
     manifest["completed"].remove("export")
     (out / "manifest.json").write_text(json.dumps(manifest))
     again = BatchJob([str(corpus)], out, LocalExecutor(1), max_bytes=1_000_000).run()
-    assert again.resumed == ["extract", "fold"] and again.ran == ["export"]
+    assert again.resumed == ["extract", "prepare", "fold"] and again.ran == ["export"]
     assert (out / "articles.parquet").exists()
     assert again.documents == first.documents and again.stories == first.stories
 
@@ -83,7 +83,7 @@ def test_other_inputs_start_over(corpus: Path, tmp_path: Path) -> None:
     BatchJob([str(corpus)], out, LocalExecutor(1), max_bytes=1_000_000).run()
     (corpus / "late.txt").write_text("A late addition\n\nA new report arrived about the harbour and its ships.\n")
     again = BatchJob([str(corpus)], out, LocalExecutor(1), max_bytes=1_000_000).run()
-    assert again.ran == ["extract", "fold", "export"]
+    assert again.ran == ["extract", "prepare", "fold", "export"]
 
 
 @pytest.mark.slow
