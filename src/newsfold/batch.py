@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import shutil
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,7 +36,8 @@ MANIFEST = "manifest.json"
 
 @dataclass(slots=True)
 class BatchReport:
-    """What a batch did: inputs read, documents kept, inputs skipped (with reasons), stages run or resumed."""
+    """What a batch did: inputs read, documents kept, inputs skipped (with reasons), stages run (with their wall
+    seconds) or resumed."""
 
     read: int = 0
     documents: int = 0
@@ -43,6 +45,7 @@ class BatchReport:
     stories: int = 0
     ran: list[str] = field(default_factory=list)
     resumed: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def _fingerprint(items: Sequence[InputItem]) -> str:
@@ -105,7 +108,9 @@ class BatchJob:
             if stage in manifest["completed"]:
                 report.resumed.append(stage)
                 continue
+            started = time.perf_counter()
             getattr(self, f"_stage_{stage}")()
+            report.seconds[stage] = time.perf_counter() - started
             self._complete(manifest, stage)
             report.ran.append(stage)
         self._fill_report(report)
