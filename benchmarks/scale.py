@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import json
 import os
 import random
@@ -75,7 +76,7 @@ def write_corpus(folder: Path, size: int, seed: int = 7) -> None:
                 for _ in range(rng.randint(6, 14))
             ]
             body = f"{people[0]} met {people[1]} on {day}. " + " ".join(sentences)
-            recent = (recent + [f"{title}\n\n{body}"])[-50:]
+            recent = ([*recent, f"{title}\n\n{body}"])[-50:]
         (sub / f"{i:07d}.txt").write_text(f"{title}\n\nPublished: {day}\n\n{body}\n", encoding="utf-8")
 
 
@@ -195,7 +196,7 @@ def table(results: list[dict[str, Any]], notes: list[str]) -> str:
     by = {(r["size"], r["runner"]): r for r in results}
     for runner in sorted({r["runner"] for r in results}):
         sizes = sorted(s for s, name in by if name == runner)
-        for small, big in zip(sizes, sizes[1:], strict=False):
+        for small, big in itertools.pairwise(sizes):
             ratio = by[(big, runner)]["total"] / by[(small, runner)]["total"]
             stages = ", ".join(
                 f"{s} {by[(big, runner)]['seconds'][s] / max(by[(small, runner)]['seconds'][s], 1e-9):.1f}"
@@ -205,7 +206,7 @@ def table(results: list[dict[str, Any]], notes: list[str]) -> str:
                 f"\ngrowth {runner} {small:,} -> {big:,} (x{big // small}): time x{ratio:.1f} "
                 f"({big // small} is linear); by stage: {stages}"
             )
-    return "\n".join(lines + [""] + notes)
+    return "\n".join([*lines, "", *notes])
 
 
 def main() -> None:
