@@ -1,4 +1,4 @@
-"""`newsfold batch`: extract and language on an executor, fold, then Parquet out; resumable by stage."""
+"""`newsfold batch`: extract, language and fold preparation on an executor, fold, then Parquet out; resumable."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import json
 import logging
 import os
 import shutil
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,19 +20,24 @@ import pyarrow.parquet as pq
 from newsfold.engine import IngestReport, store_articles
 from newsfold.executors.base import Executor
 from newsfold.executors.tasks import InputItem, article_from_batch_row
+from newsfold.fold import Folder
+from newsfold.fold.folder import FoldSettings
+from newsfold.fold.prepared import Prepared, from_row
 from newsfold.ingest.files import expand_paths
 from newsfold.store import stories as stories_db
 from newsfold.store.db import Database
 
 log = logging.getLogger(__name__)
 
-STAGES = ("extract", "fold", "export")
+STAGES = ("extract", "prepare", "fold", "export")
+FOLD_BATCH = 64  # articles per fold transaction: the same batches `newsfold ingest` folds
 MANIFEST = "manifest.json"
 
 
 @dataclass(slots=True)
 class BatchReport:
-    """What a batch did: inputs read, documents kept, inputs skipped (with reasons), stages run or resumed."""
+    """What a batch did: inputs read, documents kept, inputs skipped (with reasons), stages run (with their wall
+    seconds) or resumed."""
 
     read: int = 0
     documents: int = 0
@@ -38,6 +45,7 @@ class BatchReport:
     stories: int = 0
     ran: list[str] = field(default_factory=list)
     resumed: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def _fingerprint(items: Sequence[InputItem]) -> str:
@@ -51,11 +59,20 @@ def _fingerprint(items: Sequence[InputItem]) -> str:
 class BatchJob:
     """One batch over a fixed list of inputs into an output folder, stage by stage."""
 
-    def __init__(self, paths: Sequence[str], out: Path, executor: Executor, *, max_bytes: int) -> None:
+    def __init__(
+        self,
+        paths: Sequence[str],
+        out: Path,
+        executor: Executor,
+        *,
+        max_bytes: int,
+        settings: FoldSettings | None = None,
+    ) -> None:
         """Expand the inputs (directories recursively) and prepare the output folder."""
         self.out = out
         self.executor = executor
         self.max_bytes = max_bytes
+        self.settings = settings or FoldSettings()
         self.items: list[InputItem] = []
         self.early_skips: list[tuple[str, str]] = []
         for order, found in enumerate(expand_paths(paths)):
@@ -91,7 +108,9 @@ class BatchJob:
             if stage in manifest["completed"]:
                 report.resumed.append(stage)
                 continue
+            started = time.perf_counter()
             getattr(self, f"_stage_{stage}")()
+            report.seconds[stage] = time.perf_counter() - started
             self._complete(manifest, stage)
             report.ran.append(stage)
         self._fill_report(report)
@@ -112,15 +131,55 @@ class BatchJob:
         rows.sort(key=lambda r: (r["order"], r["status"] != "kept", r["origin_index"] or 0))
         yield from rows
 
+    def _chunks(self) -> Iterator[list[dict[str, Any]]]:
+        """Kept rows in fold order, in the batches folding will store them in."""
+        chunk: list[dict[str, Any]] = []
+        for row in self._rows():
+            if row["status"] != "kept":
+                continue
+            chunk.append(row)
+            if len(chunk) == FOLD_BATCH:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    def _stage_prepare(self) -> None:
+        """Compute folding's per-article inputs (features, band keys, lead vectors) on the executor, into prepared/."""
+        tmp, final = self.out / "prepared.tmp", self.out / "prepared"
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(final, ignore_errors=True)
+        chunks = [(number, json.dumps(rows)) for number, rows in enumerate(self._chunks())]
+        now = datetime.now(UTC).isoformat()
+        self.executor.prepare(chunks, tmp, self.settings.embedder, now)
+        os.replace(tmp, final)
+
+    def _prepared(self) -> Iterator[dict[str, Prepared]]:
+        """The prepared inputs of each chunk, in chunk order (by article id)."""
+        table = pq.read_table(self.out / "prepared")
+        table = table.sort_by("chunk")
+        numbers = table.column("chunk").to_numpy()
+        chunk = 0
+        while True:
+            start, end = (int(x) for x in numbers.searchsorted([chunk, chunk + 1]))
+            if start == len(numbers):
+                return
+            yield {p.features.article_id: p for p in map(from_row, table.slice(start, end - start).to_pylist())}
+            chunk += 1
+
     def _stage_fold(self) -> None:
-        """Store and fold the kept documents exactly as `newsfold ingest` does, into store.db."""
+        """Store and fold the kept documents exactly as `newsfold ingest` does (with the prepared inputs)."""
         tmp, final = self.out / "store.db.tmp", self.out / "store.db"
         for path in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
             path.unlink(missing_ok=True)
         db = Database(tmp)
+        folder, report = Folder(self.settings), IngestReport()
         try:
-            articles = (article_from_batch_row(r) for r in self._rows() if r["status"] == "kept")
-            store_articles(db, articles, IngestReport())
+            prepared = self._prepared()
+            for rows in self._chunks():
+                articles = [article_from_batch_row(r) for r in rows]
+                ready = next(prepared, {})
+                store_articles(db, articles, report, folder=folder, batch_size=FOLD_BATCH, prepared=ready)
         finally:
             db.close()  # the last connection closing checkpoints the WAL into the file and removes it
         os.replace(tmp, final)

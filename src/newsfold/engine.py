@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from newsfold.errors import InputError
 from newsfold.extract.dispatch import Extractor
 from newsfold.extract.furniture import FurnitureMemory
 from newsfold.fold import Folder
+from newsfold.fold.prepared import Prepared
 from newsfold.ingest.takedowns import drop_blocked
 from newsfold.language import LanguageStep
 from newsfold.model import Article, RawInput
@@ -101,9 +102,10 @@ def store_articles(
     on_progress: Callable[[int], None] | None = None,
     story_hooks: Sequence[StoryHook] = (),
     furniture: FurnitureMemory | None = None,
+    prepared: Mapping[str, Prepared] | None = None,
 ) -> None:
     """Store extracted articles and fold them, one transaction per batch, counting into report (and saving the
-    furniture lines extraction learned, when given)."""
+    furniture lines extraction learned, when given; folding uses the prepared inputs given by article id)."""
     folder = folder or Folder()
     for batch in batched(articles, batch_size):
         with db.write() as conn:
@@ -112,7 +114,7 @@ def store_articles(
             allowed = drop_blocked(conn, batch)  # taken-down URLs and sources never come back
             report.blocked += len(batch) - len(allowed)
             new = articles_db.insert_articles(conn, allowed)
-            changed = folder.fold(conn, new) if new else set()
+            changed = folder.fold(conn, new, prepared) if new else set()
         report.new += len(new)
         report.unchanged += len(allowed) - len(new)
         report.stories_changed += len(changed)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -13,7 +15,11 @@ from click.testing import CliRunner
 from newsfold.batch import BatchJob
 from newsfold.cli import cli
 from newsfold.executors.local import LocalExecutor
-from tests.conftest import SEED_ARTICLE, SEED_LIMITED
+from newsfold.fold import folder as folder_module
+from newsfold.fold.embed import Embedder
+from newsfold.fold.prepared import Prepared
+from newsfold.model import Article
+from tests.conftest import SEED_ARTICLE, SEED_LIMITED, data_dir
 
 
 def run(args: list[str]) -> tuple[int, str, str]:
@@ -67,13 +73,13 @@ def test_batch_equals_ingest_and_counts_add_up(corpus: Path, tmp_path: Path) -> 
 def test_batch_resumes_after_its_last_completed_stage(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     first = BatchJob([str(corpus)], out, LocalExecutor(1), max_bytes=1_000_000).run()
-    assert first.ran == ["extract", "fold", "export"]
+    assert first.ran == ["extract", "prepare", "fold", "export"]
     (out / "articles.parquet").unlink()
     manifest = json.loads((out / "manifest.json").read_text())
     manifest["completed"].remove("export")
     (out / "manifest.json").write_text(json.dumps(manifest))
     again = BatchJob([str(corpus)], out, LocalExecutor(1), max_bytes=1_000_000).run()
-    assert again.resumed == ["extract", "fold"] and again.ran == ["export"]
+    assert again.resumed == ["extract", "prepare", "fold"] and again.ran == ["export"]
     assert (out / "articles.parquet").exists()
     assert again.documents == first.documents and again.stories == first.stories
 
@@ -83,7 +89,7 @@ def test_other_inputs_start_over(corpus: Path, tmp_path: Path) -> None:
     BatchJob([str(corpus)], out, LocalExecutor(1), max_bytes=1_000_000).run()
     (corpus / "late.txt").write_text("A late addition\n\nA new report arrived about the harbour and its ships.\n")
     again = BatchJob([str(corpus)], out, LocalExecutor(1), max_bytes=1_000_000).run()
-    assert again.ran == ["extract", "fold", "export"]
+    assert again.ran == ["extract", "prepare", "fold", "export"]
 
 
 @pytest.mark.slow
@@ -97,3 +103,60 @@ def test_local_ray_gives_the_same_stories(corpus: Path, tmp_path: Path) -> None:
     )
     assert status == 2, err
     assert memberships(run(["stories", "--json", "--limit", "1000", "--db", str(tmp_path / "r.db")])[1]) == expected
+
+
+def write_mixed_corpus(folder: Path, real: int) -> int:
+    """Real wikinews-en stories as .txt files, an edited copy of every third one, and synthetic reports."""
+    import csv
+
+    source = data_dir("wikinews-en") / "wikinews_2019.csv"
+    folder.mkdir(parents=True)
+    with source.open(newline="", encoding="utf-8") as handle:
+        rows = [r for _, r in zip(range(real), csv.DictReader(handle), strict=False)]
+    written = 0
+    for i, row in enumerate(rows):
+        text = f"{row['title']}\n\n{row['text']}\n"
+        (folder / f"wn{i:04d}.txt").write_text(text, encoding="utf-8")
+        written += 1
+        if i % 3 == 0:
+            copy = text.replace(" the ", " the the ", 2) + "\nThis article was republished from Wikinews.\n"
+            (folder / f"wn{i:04d}-copy.txt").write_text(copy, encoding="utf-8")
+            written += 1
+    for i in range(real):
+        town = ["Harbourton", "Millbrook", "Eastfield", "Kingsbay"][i % 4]
+        (folder / f"syn{i:04d}.txt").write_text(
+            f"Storm closes the pier in {town}\n\nThe harbour authority of {town} said that {i % 7 + 2} ships were "
+            f"delayed by the storm and that the pier would reopen after repairs. Mayor Ana Lopez of {town} thanked "
+            f"the crews. Report number {i} adds that {i * 13 % 97} families were moved to the school hall.\n",
+            encoding="utf-8",
+        )
+        written += 1
+    return written
+
+
+def test_prepared_folding_equals_ingest_on_real_and_synthetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = tmp_path / "mixed"
+    written = write_mixed_corpus(corpus, 80)
+    db = tmp_path / "ingest.db"
+    run(["ingest", str(corpus), "--db", str(db)])
+    expected = memberships(run(["stories", "--json", "--limit", "10000", "--db", str(db)])[1])
+    assert sum(len(s) > 1 for s in expected) >= 20, "copies and reports fold into stories of several articles"
+
+    computed: list[int] = []
+    original = folder_module.prepare
+
+    def counting(articles: Sequence[Article], embedder: Embedder, now: datetime) -> list[Prepared]:
+        """The folder's own preparation, counted."""
+        computed.append(len(articles))
+        return original(articles, embedder, now)
+
+    monkeypatch.setattr(folder_module, "prepare", counting)
+    out = tmp_path / "out"
+    report = BatchJob([str(corpus)], out, LocalExecutor(2), max_bytes=1_000_000).run()
+    assert report.documents == written and not report.skipped
+    assert sum(computed) == 0, "the folder used the executor's prepared inputs and computed none itself"
+    prepared = pq.read_table(out / "prepared", columns=["article_id", "chunk"]).to_pylist()
+    assert len(prepared) == written
+    shutil.copyfile(out / "store.db", tmp_path / "b.db")
+    got = memberships(run(["stories", "--json", "--limit", "10000", "--db", str(tmp_path / "b.db")])[1])
+    assert got == expected

@@ -9,6 +9,7 @@ import click
 
 from newsfold.cli.common import EXIT_OK, EXIT_PARTIAL, error, get_config
 from newsfold.errors import NewsfoldError
+from newsfold.fold.folder import FoldSettings
 
 
 @click.command("batch")
@@ -46,7 +47,8 @@ def batch_command(
     else:
         executor = LocalExecutor(workers)
     try:
-        job = BatchJob(list(inputs), Path(out), executor, max_bytes=int(config["ingest.max_bytes"]))
+        settings = FoldSettings.from_config(config)
+        job = BatchJob(list(inputs), Path(out), executor, max_bytes=int(config["ingest.max_bytes"]), settings=settings)
         report = job.run()
     finally:
         executor.close()

@@ -10,8 +10,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from newsfold.executors.base import ROW_SCHEMA
-from newsfold.executors.tasks import ROW_COLUMNS, ExtractTask, InputItem, columnar
+from newsfold.executors.base import PREPARED_SCHEMA, ROW_SCHEMA
+from newsfold.executors.tasks import ROW_COLUMNS, ExtractTask, InputItem, PrepareTask, columnar
 from newsfold.pipeline import batched
 
 BLOCK = 32
@@ -21,11 +21,23 @@ class _Worker:
     """Per-process holder of one ExtractTask (set by the pool's initializer)."""
 
     task: ExtractTask | None = None
+    prepare: PrepareTask | None = None
 
 
 def _init_worker(max_bytes: int) -> None:
     """Create this worker process's task once."""
     _Worker.task = ExtractTask(max_bytes)
+
+
+def _init_preparer(embedder: str, now: str) -> None:
+    """Create this worker process's prepare task once."""
+    _Worker.prepare = PrepareTask(embedder, now)
+
+
+def _prepare_block(chunks: list[tuple[int, str]]) -> dict[str, list[Any]]:
+    """Run the worker's prepare task over a few chunks."""
+    assert _Worker.prepare is not None
+    return _Worker.prepare.rows(chunks)
 
 
 def _run_block(items: list[InputItem]) -> dict[str, list[Any]]:
@@ -61,6 +73,27 @@ class LocalExecutor:
             for block in self._blocks(items, max_bytes):
                 if block[ROW_COLUMNS[0]]:
                     writer.write_table(pa.table(block, schema=ROW_SCHEMA))
+
+    def _prepared_blocks(
+        self, chunks: Sequence[tuple[int, str]], embedder: str, now: str
+    ) -> Iterator[dict[str, list[Any]]]:
+        """Prepared column blocks, a few chunks each, in chunk order."""
+        blocks = list(batched(chunks, 4))
+        if self.workers == 1:
+            task = PrepareTask(embedder, now)
+            for block in blocks:
+                yield task.rows(block)
+            return
+        with ProcessPoolExecutor(self.workers, initializer=_init_preparer, initargs=(embedder, now)) as pool:
+            yield from pool.map(_prepare_block, blocks)
+
+    def prepare(self, chunks: Sequence[tuple[int, str]], out: Path, embedder: str, now: str) -> None:
+        """Prepare every chunk, streaming rows into one Parquet file."""
+        out.mkdir(parents=True, exist_ok=True)
+        with pq.ParquetWriter(out / "part-00000.parquet", PREPARED_SCHEMA) as writer:
+            for block in self._prepared_blocks(chunks, embedder, now):
+                if block["chunk"]:
+                    writer.write_table(pa.table(block, schema=PREPARED_SCHEMA))
 
     def close(self) -> None:
         """Nothing to release: pools close after each run."""

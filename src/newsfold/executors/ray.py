@@ -10,8 +10,8 @@ from typing import Any
 import pyarrow as pa
 
 from newsfold.errors import NewsfoldError
-from newsfold.executors.base import ROW_SCHEMA
-from newsfold.executors.tasks import ExtractTask, InputItem
+from newsfold.executors.base import PREPARED_SCHEMA, ROW_SCHEMA
+from newsfold.executors.tasks import ExtractTask, InputItem, PrepareTask
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +22,14 @@ class ArrowExtractTask(ExtractTask):
     def __call__(self, batch: dict[str, Any]) -> Any:
         """Columns in (numpy), an Arrow table out."""
         return pa.table(super().__call__(batch), schema=ROW_SCHEMA)
+
+
+class ArrowPrepareTask(PrepareTask):
+    """PrepareTask answering with an Arrow table of the fixed prepared schema."""
+
+    def __call__(self, batch: dict[str, Any]) -> Any:
+        """Columns in (numpy), an Arrow table out."""
+        return pa.table(super().__call__(batch), schema=PREPARED_SCHEMA)
 
 
 class RayExecutor:
@@ -64,6 +72,27 @@ class RayExecutor:
             batch_size=16,
             batch_format="numpy",
             compute=ray.data.ActorPoolStrategy(min_size=1, max_size=actors),
+        )
+        rows.write_parquet(str(out))
+
+    def prepare(self, chunks: Sequence[tuple[int, str]], out: Path, embedder: str, now: str) -> None:
+        """Prepare every chunk on an actor pool (GPU actors when the cluster has GPUs); Parquet parts under out."""
+        import ray.data
+
+        context = ray.data.DataContext.get_current()
+        context.enable_progress_bars = False
+        blocks = max(1, min(len(chunks), self.parallelism * 4))
+        dataset = ray.data.from_items([{"chunk": c, "payload": p} for c, p in chunks], override_num_blocks=blocks)
+        gpus = float(self._ray.cluster_resources().get("GPU", 0))  # type: ignore[no-untyped-call]
+        actors = max(1, int(gpus) if gpus >= 1 else self.parallelism - 1)
+        resources: dict[str, Any] = {"num_gpus": 1} if gpus >= 1 else {}
+        rows = dataset.map_batches(
+            ArrowPrepareTask,
+            fn_constructor_args=(embedder, now),
+            batch_size=1,
+            batch_format="numpy",
+            compute=ray.data.ActorPoolStrategy(min_size=1, max_size=actors),
+            **resources,
         )
         rows.write_parquet(str(out))
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from newsfold.engine import IngestReport, default_steps, extract_all
 from newsfold.extract.dispatch import Extractor
+from newsfold.fold.embed import make_embedder
+from newsfold.fold.prepared import COLUMNS as PREPARED_COLUMNS
+from newsfold.fold.prepared import columns as prepared_columns
+from newsfold.fold.prepared import prepare
 from newsfold.ingest.files import iter_inputs
 from newsfold.model import Article
 from newsfold.pipeline import run
@@ -103,3 +109,30 @@ def article_from_batch_row(row: dict[str, Any]) -> Article:
         data[key] = data.get(key) or "[]"
     data["story_id"] = data["relation"] = data["copy_of"] = None
     return article_from_row(data)  # type: ignore[arg-type]
+
+
+class PrepareTask:
+    """Compute folding's per-article inputs (features, band keys, lead vectors) for chunks of kept rows.
+
+    Each chunk is one fold batch, in fold order, so leads are embedded in the same groups the folder would use.
+    """
+
+    def __init__(self, embedder: str, now: str) -> None:
+        """Make the embedder once per worker; now (ISO time) is the batch's clock for implausible dates."""
+        self.embedder = make_embedder(embedder)
+        self.now = datetime.fromisoformat(now)
+
+    def rows(self, chunks: Iterable[tuple[int, str]]) -> dict[str, list[Any]]:
+        """Prepared columns (with the chunk number) for (chunk, JSON list of kept rows) pairs."""
+        out: dict[str, list[Any]] = {"chunk": [], **{column: [] for column in PREPARED_COLUMNS}}
+        for chunk, payload in chunks:
+            articles = [article_from_batch_row(row) for row in json.loads(payload)]
+            block = prepared_columns(prepare(articles, self.embedder, self.now))
+            out["chunk"] += [chunk] * len(articles)
+            for column in PREPARED_COLUMNS:
+                out[column] += block[column]
+        return out
+
+    def __call__(self, batch: dict[str, Sequence[Any]]) -> dict[str, list[Any]]:
+        """Ray Data's batch interface: columns in, columns out."""
+        return self.rows((int(c), str(p)) for c, p in zip(batch["chunk"], batch["payload"], strict=True))

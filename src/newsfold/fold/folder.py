@@ -6,7 +6,7 @@ import logging
 import math
 import sqlite3
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -17,8 +17,9 @@ from newsfold.config import Config
 from newsfold.errors import StoreError
 from newsfold.fold import provenance
 from newsfold.fold.embed import Embedder, make_embedder
-from newsfold.fold.features import MIN_SHINGLES, Features, band_matrix, features
+from newsfold.fold.features import MIN_SHINGLES, Features, features
 from newsfold.fold.index import FoldIndex, hash_key, load_new, save_docs
+from newsfold.fold.prepared import Prepared, prepare
 from newsfold.fold.verify import DAY, containment, name_overlap, report_score, tfidf_cosine, time_factor
 from newsfold.model import Article, Relation
 from newsfold.store import articles as articles_db
@@ -90,12 +91,21 @@ class Folder:
             self._index = FoldIndex(dim=self.embedder.dim)
         return self._index
 
-    def fold(self, conn: sqlite3.Connection, articles: Sequence[Article]) -> set[str]:
-        """Assign each (already stored) new article to a story; return the ids of stories that changed."""
+    def fold(
+        self,
+        conn: sqlite3.Connection,
+        articles: Sequence[Article],
+        prepared: Mapping[str, Prepared] | None = None,
+    ) -> set[str]:
+        """Assign each (already stored) new article to a story; return the ids of stories that changed.
+
+        prepared (by article id) holds what prepare() computed ahead for some articles (a batch job's workers);
+        the rest are prepared here.
+        """
         if not articles:
             return set()
         try:
-            return self._fold(conn, articles)
+            return self._fold(conn, articles, prepared or {})
         except BaseException:
             # the transaction will roll back: forget the in-memory state, reload it from the store next time
             self.reset()
@@ -105,7 +115,13 @@ class Folder:
         """Forget the in-memory index (after a rolled-back transaction); the next fold reloads it from the store."""
         self._index, self._cache = None, OrderedDict()
 
-    def _fold(self, conn: sqlite3.Connection, articles: Sequence[Article]) -> set[str]:
+    def _prepared(self, articles: Sequence[Article], given: Mapping[str, Prepared]) -> list[Prepared]:
+        """Each article's prepared inputs: the given ones, the missing ones computed here in one call."""
+        missing = [a for a in articles if a.id not in given]
+        made = {p.features.article_id: p for p in prepare(missing, self.embedder, datetime.now(UTC))}
+        return [given[a.id] if a.id in given else made[a.id] for a in articles]
+
+    def _fold(self, conn: sqlite3.Connection, articles: Sequence[Article], given: Mapping[str, Prepared]) -> set[str]:
         """fold() proper."""
         if self._index is not None and self._index.size:
             last = conn.execute(
@@ -115,10 +131,10 @@ class Folder:
                 self.reset()  # a batch this folder folded was rolled back after fold() returned
         index = self.index
         load_new(conn, index)
-        now = datetime.now(UTC)
-        items = [features(a, now) for a in articles]
-        keys = band_matrix(items)
-        vectors = self.embedder.encode([f.lead for f in items])
+        ready = self._prepared(articles, given)
+        items = [p.features for p in ready]
+        keys = np.vstack([p.keys for p in ready])
+        vectors = np.vstack([p.vector for p in ready]).astype(np.float32, copy=False)
         docs = index.add(
             [f.article_id for f in items],
             [f.group for f in items],

