@@ -34,7 +34,7 @@ def test_batched_cosines_equal_pairwise() -> None:
 
 
 def test_shingles_are_the_content_word_regex() -> None:
-    """shingles() is the set findall(r"\\w{4,}|\\d+") gives, digits inside short words included."""
+    """shingles() is the set of content words and numbers, digit runs inside short words included."""
     content = re.compile(r"\w{4,}|\d+")
     spaced = TRICKY.replace("東京は晴れ", "")
     assert set(shingles(spaced)) == set(content.findall(spaced.casefold()))

@@ -41,7 +41,7 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-_DIGITS = re.compile(r"\d+")
+_CONTENT = re.compile(r"\w{4,}|\d+", re.UNICODE)
 
 
 def shingles(text: str) -> list[str]:
@@ -54,14 +54,7 @@ def shingles(text: str) -> list[str]:
     folded = text.casefold()
     if _UNSPACED.search(folded):
         return list(set(tokens(folded)))
-    # the same set as findall(r"\w{4,}|\d+"), ~35% faster: whole words of 4+ characters, digit runs of shorter ones
-    found: set[str] = set()
-    for word in _WORD.findall(folded):
-        if len(word) >= 4:
-            found.add(word)
-        elif not word.isalpha():
-            found.update(_DIGITS.findall(word))
-    return list(found)
+    return list(set(_CONTENT.findall(folded)))
 
 
 def names(text: str) -> set[str]:
