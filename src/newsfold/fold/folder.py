@@ -20,7 +20,7 @@ from newsfold.fold.embed import Embedder, make_embedder
 from newsfold.fold.features import MIN_SHINGLES, Features, features
 from newsfold.fold.index import FoldIndex, hash_key, load_new, save_docs
 from newsfold.fold.prepared import Prepared, prepare
-from newsfold.fold.verify import DAY, containment, name_overlap, report_score, tfidf_cosine, time_factor
+from newsfold.fold.verify import DAY, containment, name_overlap, report_score, tfidf_cosines, time_factor
 from newsfold.model import Article, Relation
 from newsfold.store import articles as articles_db
 from newsfold.store import stories as stories_db
@@ -227,6 +227,7 @@ class Folder:
         """Score each candidate: a copy edge, a report edge, or nothing."""
         index, settings = self.index, self.settings
         edges: list[Edge] = []
+        kept: list[tuple[int, Features, float]] = []
         for cand in candidates:
             if index.groups[cand] != item.group:
                 continue
@@ -234,7 +235,10 @@ class Folder:
             t = time_factor(item.at, other.at, settings.window_days)
             if t == 0.0 and not (item.text_hash and item.text_hash == other.text_hash):
                 continue
-            cosine = tfidf_cosine(item.terms, other.terms, index.df, index.ndocs)
+            kept.append((cand, other, t))
+        cosines = tfidf_cosines(item.terms, [other.terms for _, other, _ in kept], index.df, index.ndocs)
+        leads = index.embeddings([cand for cand, _, _ in kept]) @ vector if kept else np.zeros(0, np.float32)
+        for (cand, other, t), cosine, emb in zip(kept, cosines.tolist(), leads.tolist(), strict=True):
             shortest = min(len(item.shingles), len(other.shingles))
             # a short text (a blurb) moves far with a few changed words; a long one at the same cosine is another
             # article of a series (measured on itn-dev and wikinews-copies)
@@ -245,7 +249,6 @@ class Folder:
             ):
                 edges.append((cand, "copy", cosine))
                 continue
-            emb = float(vector @ index.embeddings([cand])[0])
             score = report_score(emb, name_overlap(item.names, other.names), t)
             cross = item.language is not None and other.language is not None and item.language != other.language
             # in one language, two reports of one event name someone or something in common

@@ -98,8 +98,9 @@ class FoldIndex:
 
     def count_terms(self, items: Sequence[Features]) -> None:
         """Add the articles' terms to the document frequencies."""
-        for item in items:
-            np.add.at(self.df, np.unique(item.terms[0] & (DF_BUCKETS - 1)), 1)
+        if items:
+            seen = np.concatenate([np.unique(item.terms[0] & (DF_BUCKETS - 1)) for item in items])
+            np.add.at(self.df, seen, 1)  # one call for the batch: a bucket counts once per article
         self.ndocs += len(items)
 
     def place(self, doc: int, story_id: str) -> None:

@@ -107,11 +107,14 @@ class LshIndex:
         pairs, shared = np.unique(combined, return_counts=True)
         pair_rows, pair_docs = pairs >> np.int64(40), pairs & np.int64((1 << 40) - 1)
         order = np.lexsort((-pair_docs, -shared, pair_rows))
+        pair_rows, pair_docs, shared = pair_rows[order], pair_docs[order], shared[order]
+        # cut each row to its first `limit` pairs before any Python loop (rows come sorted)
+        rank = np.arange(len(pair_rows)) - np.searchsorted(pair_rows, pair_rows, side="left")
+        keep = rank < limit
         for row, doc, count in zip(
-            pair_rows[order].tolist(), pair_docs[order].tolist(), shared[order].tolist(), strict=True
+            pair_rows[keep].tolist(), pair_docs[keep].tolist(), shared[keep].tolist(), strict=True
         ):
-            if len(out[row]) < limit:
-                out[row].append((doc, count))
+            out[row].append((doc, count))
         return out
 
     @property

@@ -28,8 +28,12 @@ def normalise(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Word tokens of text, case-folded; runs of unspaced scripts become character bigrams."""
+    folded = normalise(text)
+    words: list[str] = _WORD.findall(folded)
+    if not _UNSPACED.search(folded):  # the common case: no word needs cutting (one scan, not one per word)
+        return words
     out: list[str] = []
-    for word in _WORD.findall(normalise(text)):
+    for word in words:
         if len(word) > 2 and _UNSPACED.search(word):
             out.extend(word[i : i + 2] for i in range(len(word) - 1))
         else:
@@ -87,8 +91,10 @@ def term_hash(term: str) -> int:
 
 def term_counts(words: list[str]) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Bag of hashed terms of a token list: sorted term buckets and their counts."""
-    counts: Counter[int] = Counter()
-    for word, count in Counter(words).items():
-        counts[term_hash(word)] += count
-    terms = np.fromiter(sorted(counts), dtype=np.int64, count=len(counts))
-    return terms, np.fromiter((counts[t] for t in terms.tolist()), dtype=np.float64, count=len(terms))
+    counted = Counter(words)
+    buckets = np.fromiter(
+        (zlib.crc32(word.encode("utf-8")) for word in counted), dtype=np.int64, count=len(counted)
+    ) & (TERM_BUCKETS - 1)
+    terms, where = np.unique(buckets, return_inverse=True)
+    counts = np.bincount(where, weights=np.fromiter(counted.values(), dtype=np.float64, count=len(counted)))
+    return terms, counts.astype(np.float64)
