@@ -26,8 +26,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
+from tests.ingest.helpers import WORDS  # noqa: E402  (the vocabulary of the ingest tests' synthetic pages)
 from warcio.archiveiterator import ArchiveIterator  # noqa: E402
 from warcio.statusandheaders import StatusAndHeaders  # noqa: E402
 from warcio.warcwriter import WARCWriter  # noqa: E402
@@ -40,46 +42,6 @@ from newsfold.ingest.scheduler import SourcePoller  # noqa: E402
 from newsfold.ingest.warc import iter_warc  # noqa: E402
 from newsfold.model import RawInput  # noqa: E402
 from newsfold.store.db import Database  # noqa: E402
-
-WORDS = [
-    "minister",
-    "council",
-    "harbour",
-    "election",
-    "village",
-    "river",
-    "market",
-    "border",
-    "treaty",
-    "farmers",
-    "court",
-    "budget",
-    "storm",
-    "railway",
-    "hospital",
-    "teachers",
-    "protest",
-    "agreement",
-    "energy",
-    "drought",
-    "vaccine",
-    "museum",
-    "festival",
-    "bridge",
-    "coastline",
-    "parliament",
-    "negotiators",
-    "ceasefire",
-    "exports",
-    "shipping",
-    "inflation",
-    "wages",
-    "students",
-    "scientists",
-    "satellite",
-    "volcano",
-    "glacier",
-]
 
 
 def page(feed: int, item: int) -> bytes:

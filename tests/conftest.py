@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pytest_httpserver import HTTPServer
 
 from newsfold.store.db import Database
 
@@ -37,3 +38,22 @@ def db(tmp_path: Path) -> Iterator[Database]:
 def runner() -> CliRunner:
     """A click runner for in-process CLI calls."""
     return CliRunner()
+
+
+@pytest.fixture(scope="module")
+def _module_server() -> Iterator[HTTPServer]:
+    """One local HTTP server per test module (threaded, so slow handlers do not block others)."""
+    httpd = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    httpd.start()
+    yield httpd
+    if httpd.is_running():
+        httpd.stop()
+
+
+@pytest.fixture
+def server(_module_server: HTTPServer) -> Iterator[HTTPServer]:
+    """The module's local server, with no handlers and an empty log."""
+    _module_server.clear()
+    _module_server.no_handler_status_code = 404  # an unhandled /robots.txt reads as "no rules", as on most sites
+    yield _module_server
+    _module_server.clear()

@@ -1,34 +1,14 @@
-"""Fixtures for the ingest tests: a threaded HTTP server bound to 127.0.0.1 and a fetcher allowed to reach it."""
+"""Fixtures for the ingest tests: a fetcher allowed to reach the local test server (tests/conftest.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
-from pytest_httpserver import HTTPServer
 
 from newsfold.ingest.fetch import Fetcher, FetchSettings
 
 LOCAL = ("127.0.0.1/32",)
-
-
-@pytest.fixture(scope="module")
-def _module_server() -> Iterator[HTTPServer]:
-    """One local HTTP server per test module (threaded, so slow handlers do not block others)."""
-    httpd = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    httpd.start()
-    yield httpd
-    if httpd.is_running():
-        httpd.stop()
-
-
-@pytest.fixture
-def server(_module_server: HTTPServer) -> Iterator[HTTPServer]:
-    """The module's local server, with no handlers and an empty log."""
-    _module_server.clear()
-    _module_server.no_handler_status_code = 404  # an unhandled /robots.txt reads as "no rules", as on most sites
-    yield _module_server
-    _module_server.clear()
 
 
 def make_fetcher(**overrides: object) -> Fetcher:

@@ -26,23 +26,10 @@ REPO = "gaudi/opus-mt-en-de-ctranslate2"
 FILES = ("config.json", "model.bin", "shared_vocabulary.json", "source.spm", "target.spm")
 
 
-@pytest.fixture(scope="module")
-def _module_hub() -> Iterator[HTTPServer]:
-    """One local server per module, bound to 127.0.0.1."""
-    httpd = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    httpd.start()
-    yield httpd
-    if httpd.is_running():
-        httpd.stop()
-
-
 @pytest.fixture
-def hub(_module_hub: HTTPServer) -> Iterator[HTTPServer]:
-    """The local hub with no handlers."""
-    _module_hub.clear()
-    _module_hub.no_handler_status_code = 404
-    yield _module_hub
-    _module_hub.clear()
+def hub(server: HTTPServer) -> HTTPServer:
+    """The local test server (tests/conftest.py), acting as the model hub."""
+    return server
 
 
 def listing(files: dict[str, bytes], sizes: dict[str, int] | None = None) -> dict[str, object]:

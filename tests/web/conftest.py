@@ -33,3 +33,17 @@ def client(site_db: Database) -> Iterator[Client]:
     yield c
     c.close()
     app.state.site.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """A headless chromium (Debian's; the browser tests skip where it is absent)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.web.test_browser import ARGS, CHROMIUM, SHOTS
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield instance
+        instance.close()

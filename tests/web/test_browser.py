@@ -61,18 +61,6 @@ def server(site_data: Fixture) -> Iterator[str]:
     db.close()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """A headless chromium."""
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield instance
-        instance.close()
-
-
 @pytest.fixture
 def page(browser: object, server: str) -> Iterator[object]:
     """A fresh page that fails the test on any dialog (alert, confirm) a payload might open."""

@@ -13,7 +13,7 @@ from newsfold.store.db import Database
 from newsfold.web.app import create_app
 from tests.web.reader_fixture import MODEL, STORM_TITLE, ReaderData, build_reader_data, install_model, reader_config
 from tests.web.site_fixture import Fixture
-from tests.web.test_browser import ARGS, CHROMIUM, SHOTS, free_port
+from tests.web.test_browser import CHROMIUM, SHOTS, free_port
 
 pytestmark = [
     pytest.mark.browser,
@@ -42,18 +42,6 @@ def served(site_data: Fixture, tmp_path_factory: pytest.TempPathFactory) -> Iter
     server.should_exit = True
     thread.join(timeout=10)
     db.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """A headless chromium."""
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield instance
-        instance.close()
 
 
 def test_switch_language_through_the_header_form(browser: object, served: tuple[str, ReaderData]) -> None:

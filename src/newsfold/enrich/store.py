@@ -162,17 +162,22 @@ def story_entities(conn: sqlite3.Connection, story_id: str) -> list[Entity]:
     return out
 
 
+def _event(row: sqlite3.Row) -> Event:
+    """An Event from its row in the events table."""
+    return Event(
+        date=row["date"],
+        precision=cast(Precision, row["precision"]),
+        text=row["text"],
+        article_id=row["article_id"],
+        confidence=row["confidence"],
+        expression=row["expression"],
+    )
+
+
 def story_timeline(conn: sqlite3.Connection, story_id: str) -> list[Event]:
     """A story's merged timeline, by date."""
     return [
-        Event(
-            date=row["date"],
-            precision=cast(Precision, row["precision"]),
-            text=row["text"],
-            article_id=row["article_id"],
-            confidence=row["confidence"],
-            expression=row["expression"],
-        )
+        _event(row)
         for row in conn.execute(
             "SELECT * FROM events WHERE story_id = ? AND in_timeline = 1 ORDER BY date, article_id, seq", (story_id,)
         )
@@ -202,15 +207,7 @@ def article_entities(conn: sqlite3.Connection, article_id: str) -> list[Entity]:
 def article_events(conn: sqlite3.Connection, article_id: str) -> list[Event]:
     """Every dated event found in one article, in text order (merged into the timeline or not)."""
     return [
-        Event(
-            date=row["date"],
-            precision=cast(Precision, row["precision"]),
-            text=row["text"],
-            article_id=row["article_id"],
-            confidence=row["confidence"],
-            expression=row["expression"],
-        )
-        for row in conn.execute("SELECT * FROM events WHERE article_id = ? ORDER BY seq", (article_id,))
+        _event(row) for row in conn.execute("SELECT * FROM events WHERE article_id = ? ORDER BY seq", (article_id,))
     ]
 
 
