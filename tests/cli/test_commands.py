@@ -80,6 +80,14 @@ def test_stories_story_and_search(tmp_path: Path) -> None:
     assert one["id"] == stories[0]["id"] and one["articles"] == stories[0]["articles"]
     text = run(["story", stories[0]["id"], "--db", str(db)])[1]
     assert stories[0]["title"] in text
+    seed = max(stories, key=lambda s: len(s["articles"]))  # the two copies of the seed story
+    text = run(["story", seed["id"], "--db", str(db)])[1]
+    assert seed["highlights"] and seed["timeline"] and seed["entities"]
+    for line in seed["highlights"]:
+        assert f"  - {line}" in text
+    for event in seed["timeline"]:
+        assert f"{event['date']:<10} {event['text']}" in text
+    assert "people, places, organisations: " in text and seed["entities"][0]["name"] in text
     hits = [json.loads(line) for line in run(["search", "Karbala", "--json", "--db", str(db)])[1].splitlines()]
     assert hits and all("[[Karbala]]" in h["snippet"] for h in hits)
     assert {h["story_id"] for h in hits} <= {s["id"] for s in stories}

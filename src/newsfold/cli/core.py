@@ -7,6 +7,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -118,7 +119,7 @@ def extract_command(ctx: click.Context, path: str, as_json: bool) -> int:
     return EXIT_OK
 
 
-def _story_json(db: Database, story: Story) -> dict[str, object]:
+def _story_json(db: Database, story: Story) -> dict[str, Any]:
     """A story and its members' details as the contract's JSON."""
     from newsfold.hooks import decorate_story
 
@@ -171,15 +172,31 @@ def story_command(ctx: click.Context, story_id: str, db_path: str | None, as_jso
         original = data["original"]
         if isinstance(original, dict):
             click.echo(f"original: {original.get('name') or ''} {original.get('url') or ''}".rstrip())
-        for member in data["articles"]:  # type: ignore[attr-defined]
+        for member in data["articles"]:
             source = member["source"]["name"] or member["source"]["url"] or "?"
             click.echo(
                 f"  {member['relation']:<8} {member['id']}  {member['language'] or '?'}  "
                 f"{member['published'] or '-':<25} {source}: {member['title'] or '(untitled)'}"
             )
+        _echo_story_parts(data)
     finally:
         db.close()
     return EXIT_OK
+
+
+def _echo_story_parts(data: dict[str, Any]) -> None:
+    """The text view's highlights, people and places, and timeline (each section only when it has items)."""
+    if data["highlights"]:
+        click.echo("highlights:")
+        for line in data["highlights"]:
+            click.echo(f"  - {line}")
+    if data["entities"]:
+        names = [f"{e['name']} ({e['kind']})" for e in data["entities"][:12]]
+        click.echo("people, places, organisations: " + "; ".join(names))
+    if data["timeline"]:
+        click.echo("timeline:")
+        for event in data["timeline"]:
+            click.echo(f"  {event['date']:<10} {event['text']}")
 
 
 @click.command("search")
