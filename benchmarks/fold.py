@@ -29,10 +29,10 @@ DATA = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
+from newsfold.engine import IngestReport, store_articles  # noqa: E402
 from newsfold.fold.embed import Embedder, HashingEmbedder, UseEmbedder  # noqa: E402
 from newsfold.fold.folder import Folder, FoldSettings  # noqa: E402
 from newsfold.model import Article, Origin, OriginalRef, Paragraph, SourceRef  # noqa: E402
-from newsfold.store import articles as articles_db  # noqa: E402
 from newsfold.store.db import Database  # noqa: E402
 
 ITN_WINDOW_DAYS = 7
@@ -238,15 +238,15 @@ def _doc_text(article: Article) -> str:
     return f"{article.title or ''}\n{article.text}"
 
 
-def newsfold_clusters(articles: list[Article], embedder: Embedder | None = None) -> list[str]:
-    """Fold with newsfold (store on disk, 64 articles a transaction, as ingest does); story id per article."""
+def newsfold_clusters(
+    articles: list[Article], embedder: Embedder | None = None, workers: int | None = None
+) -> list[str]:
+    """Fold with newsfold as ingest does (store on disk, 64 articles a transaction, the next batches prepared in
+    `workers` processes meanwhile: None is one less than the cores); story id per article."""
     with tempfile.TemporaryDirectory() as tmp:
         db = Database(Path(tmp) / "bench.db")
         folder = Folder(FoldSettings(), embedder=embedder)
-        for start in range(0, len(articles), 64):
-            with db.write() as conn:
-                new = articles_db.insert_articles(conn, articles[start : start + 64])
-                folder.fold(conn, new)
+        store_articles(db, articles, IngestReport(), folder=folder, batch_size=64, prepare_workers=workers)
         with db.read() as conn:
             story = dict(conn.execute("SELECT id, story_id FROM articles").fetchall())
         db.close()

@@ -108,6 +108,14 @@ class UseEmbedder:
         self._model: Any = None
         self._known: OrderedDict[str, NDArray[np.float32]] = OrderedDict()
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the settings only (a worker process loads its own model; recent leads are not carried)."""
+        return {"threads": self.threads, "memory": self.memory, "max_pieces": self.max_pieces}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Rebuild from pickled settings (the model loads on first use)."""
+        self.__init__(state["threads"], state["memory"], state["max_pieces"])  # type: ignore[misc]
+
     def encode(self, texts: Sequence[str]) -> NDArray[np.float32]:
         """Embed texts with the model, BLAS threads capped (its default of 4 is ~30x slower on 2 cores).
 
@@ -154,6 +162,14 @@ class SentenceTransformerEmbedder:
         self.name = model
         self._model = SentenceTransformer(model, local_files_only=True)
         self.dim = int(self._model.get_sentence_embedding_dimension())
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the model's name only (a worker process loads it again, from the same local files)."""
+        return {"name": self.name}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Load the model again by name."""
+        self.__init__(state["name"])  # type: ignore[misc]
 
     def encode(self, texts: Sequence[str]) -> NDArray[np.float32]:
         """Embed texts with the model."""
