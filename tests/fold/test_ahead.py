@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import threading
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -14,7 +15,7 @@ from numpy.typing import NDArray
 
 from newsfold.engine import IngestReport, store_articles
 from newsfold.fold import Folder
-from newsfold.fold.ahead import PrepareAhead
+from newsfold.fold.ahead import PrepareAhead, start_context
 from newsfold.fold.embed import HashingEmbedder, UseEmbedder
 from newsfold.fold.folder import FoldSettings
 from newsfold.model import Article, Origin, Paragraph, SourceRef
@@ -148,3 +149,19 @@ def test_use_embedder_pickles_its_settings_only(embedder: UseEmbedder) -> None:
     assert len(pickle.dumps(embedder)) < 1000
     assert (copy.threads, copy.memory, copy.max_pieces) == (embedder.threads, embedder.memory, embedder.max_pieces)
     assert np.allclose(copy.encode(["Storm hits the coast"]), embedder.encode(["Storm hits the coast"]), atol=1e-6)
+
+
+def test_a_threaded_process_starts_workers_without_plain_fork(tmp_path: object) -> None:
+    """While another thread runs (the scheduler's fetchers), workers come from a fork server, with the same
+    stories; with no other thread they are forked."""
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    assert threading.active_count() > 1 or start_context().get_start_method() == "fork"
+    other.start()
+    try:
+        assert start_context().get_start_method() == "forkserver"
+        articles = _articles(48)
+        assert _stories(str(tmp_path), articles, workers=1) == _stories(str(tmp_path), articles, workers=0)
+    finally:
+        stop.set()
+        other.join()

@@ -8,7 +8,11 @@ would not do: features are pure-Python work that holds the GIL (only the embedde
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import multiprocessing.context
 import os
+import sys
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -50,6 +54,18 @@ def default_workers() -> int:
     return max(0, min(cores - 1, 4))
 
 
+def start_context() -> multiprocessing.context.BaseContext:
+    """How to start workers: fork (milliseconds, and a loaded model is shared) when this process runs no other
+    thread; else a fork server (forking a threaded process can deadlock the child, e.g. while the scheduler's
+    fetch threads hold locks), or the platform's default where there is no fork."""
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        return multiprocessing.get_context("forkserver")
+    return multiprocessing.get_context()
+
+
 class PrepareAhead:
     """A small process pool that prepares the next batches of articles while the caller folds the current one.
 
@@ -82,7 +98,9 @@ class PrepareAhead:
         """Send a batch to the pool (started on first use)."""
         if self._pool is None:
             log.info("preparing ahead in %d worker process(es)", self.workers)
-            self._pool = ProcessPoolExecutor(self.workers, initializer=_init_worker, initargs=(self.embedder,))
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=start_context(), initializer=_init_worker, initargs=(self.embedder,)
+            )
         return self._pool.submit(_prepare_in_worker, batch, datetime.now(UTC))
 
     def batches(self, batches: Iterable[list[Article]]) -> Iterator[tuple[list[Article], dict[str, Prepared]]]:
