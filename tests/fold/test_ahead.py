@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -165,3 +168,43 @@ def test_a_threaded_process_starts_workers_without_plain_fork(tmp_path: object) 
     finally:
         stop.set()
         other.join()
+
+
+OWNER = """
+import sys, time
+from tests.fold.test_ahead import _articles
+from newsfold.fold.ahead import PrepareAhead
+from newsfold.fold.embed import HashingEmbedder
+ahead = PrepareAhead(HashingEmbedder(), workers=1)
+batches = ahead.batches([_articles(4), _articles(4), _articles(4)])
+next(batches)
+print(" ".join(str(pid) for pid in ahead._pool._processes), flush=True)
+time.sleep(60)
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            return handle.read().split(") ")[-1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_killed_ingest_leaves_no_worker_behind() -> None:
+    """SIGKILL on the ingest process (no cleanup runs) still ends its prepare worker within seconds."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    with subprocess.Popen([sys.executable, "-c", OWNER], stdout=subprocess.PIPE, text=True, env=env) as owner:
+        try:
+            assert owner.stdout is not None
+            workers = [int(pid) for pid in owner.stdout.readline().split()]
+            assert workers and all(_alive(pid) for pid in workers)
+        finally:
+            owner.send_signal(signal.SIGKILL)
+            owner.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)

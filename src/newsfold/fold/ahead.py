@@ -13,6 +13,7 @@ import multiprocessing.context
 import os
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -33,9 +34,25 @@ class _Worker:
     embedder: Embedder | None = None
 
 
-def _init_worker(embedder: Embedder) -> None:
-    """Keep this worker process's copy of the embedder (its model loads on first use, in the worker)."""
+def _init_worker(embedder: Embedder, owner: int) -> None:
+    """Keep this worker process's copy of the embedder (its model loads on first use, in the worker), and watch
+    the ingest process that owns the pool."""
     _Worker.embedder = embedder
+    watch = threading.Thread(target=_exit_with, args=(owner, os.getppid()), name="owner-watch", daemon=True)
+    watch.start()
+
+
+def _exit_with(owner: int, parent: int, every: float = 0.5) -> None:
+    """End this worker once the owning process is gone (or its own parent, the owner or a fork server, is): a
+    killed ingest (SIGKILL runs no cleanup) must not leave its worker waiting for work forever."""
+    while True:
+        time.sleep(every)
+        if os.getppid() != parent:
+            os._exit(0)
+        try:
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            os._exit(0)
 
 
 def _prepare_in_worker(articles: Sequence[Article], now: datetime) -> list[Prepared]:
@@ -99,7 +116,10 @@ class PrepareAhead:
         if self._pool is None:
             log.info("preparing ahead in %d worker process(es)", self.workers)
             self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=start_context(), initializer=_init_worker, initargs=(self.embedder,)
+                self.workers,
+                mp_context=start_context(),
+                initializer=_init_worker,
+                initargs=(self.embedder, os.getpid()),
             )
         return self._pool.submit(_prepare_in_worker, batch, datetime.now(UTC))
 
