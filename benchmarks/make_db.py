@@ -23,7 +23,7 @@ from newsfold.model import Article, Origin, Paragraph, Relation, SourceRef
 from newsfold.store import articles as articles_db
 from newsfold.store import stories as stories_db
 from newsfold.store.db import Database
-from newsfold.web.precomputed import refresh
+from newsfold.web.story_page import refresh
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ["en", "de", "fr", "es", "it", "pt", "nl", "pl", "tr", "ar"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from newsfold.cli.common import EXIT_OK, db_option, open_db
-from newsfold.web.precomputed import refresh
+from newsfold.web.story_page import refresh
 
 
 @click.command("refresh-pages")

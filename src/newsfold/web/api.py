@@ -13,6 +13,7 @@ from newsfold.web.errors import BadRequestError
 from newsfold.web.params import check_limit, parse_day, search_filters, text
 from newsfold.web.reader import api_language
 from newsfold.web.site import Body, Site, aggregate_stamp
+from newsfold.web.story_page import stored_page
 
 Lang = Annotated[
     str | None,
@@ -54,7 +55,11 @@ def api_router(site: Site) -> APIRouter:
             document = queries.story_document(story, members)
             return site.json(views.in_language(conn, "story_document", document, site.translator, target))
 
-        return await site.respond(request, "json", build, language=target)
+        def stored(conn: sqlite3.Connection) -> Body | None:
+            """The JSON twin the story hook stored with the page, while its stamp holds."""
+            return stored_page(site, conn, story_id, html=False)
+
+        return await site.respond(request, "json", build, language=target, stored=stored if target is None else None)
 
     @router.get("/stories/{story_id}/differences", responses=_JSON)
     async def api_differences(request: Request, story_id: str) -> Response:
@@ -69,11 +74,8 @@ def api_router(site: Site) -> APIRouter:
 
         def build(conn: sqlite3.Connection) -> Body:
             """Build the response from the store."""
-            data, _, _ = views.story_view(conn, story_id, site.terms)
-            data = views.in_language(conn, "story", data, site.translator, target)
-            related = {"related": data["related"], "timeline": data["timeline"]}
-            extra = {"reader": data["reader"]} if "reader" in data else {}
-            return site.json({"story_id": data["story"]["id"], **related, **extra})
+            data = views.related_view(conn, story_id, site.terms)
+            return site.json(views.in_language(conn, "related", data, site.translator, target))
 
         return await site.respond(request, "json", build, language=target)
 

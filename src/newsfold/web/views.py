@@ -35,21 +35,40 @@ def story_view(
 ) -> tuple[dict[str, Any], list[Article], list[Comparison]]:
     """A story in the contract shape, its full members and the comparisons between its copies."""
     story, members = queries.story_detail(conn, story_id)
-    document = queries.story_document(story, members)
-    publisher = [] if document["highlights"] else next((list(m.highlights) for m in members if m.highlights), [])
     stored = precomputed.load(conn, story.id, members)
     found = precomputed.comparisons_from(stored.comparisons, members) if stored is not None else None
-    page = {
+    page = story_page_view(story, members, related_cards(conn, story, stored, counts))
+    return page, members, comparisons(members) if found is None else found
+
+
+def story_page_view(story: Story, members: list[Article], related: list[dict[str, Any]]) -> dict[str, Any]:
+    """The story page's value from the story, its members and the related stories' cards."""
+    document = queries.story_document(story, members)
+    publisher = [] if document["highlights"] else next((list(m.highlights) for m in members if m.highlights), [])
+    return {
         "story": document,
         "publisher_highlights": publisher[:3],
-        "related": (
-            queries.related_summaries(conn, stored.related)
-            if stored is not None
-            else queries.related(conn, story, counts)
-        ),
+        "related": related,
         "timeline": timeline(members),
     }
-    return page, members, comparisons(members) if found is None else found
+
+
+def related_cards(
+    conn: sqlite3.Connection, story: Story, stored: precomputed.StoredPage | None, counts: TermCounts
+) -> list[dict[str, Any]]:
+    """The related stories' cards: stored ones while current, else summaries of the stored ids, else searched now."""
+    if stored is None:
+        return queries.related(conn, story, counts)
+    if stored.related_cards is not None:
+        return stored.related_cards
+    return queries.related_summaries(conn, stored.related)
+
+
+def related_view(conn: sqlite3.Connection, story_id: str, counts: TermCounts) -> dict[str, Any]:
+    """A story's related stories (stored when current) and its timeline of articles, without its differences."""
+    story, members = queries.story_detail(conn, story_id)
+    stored = precomputed.load(conn, story.id, members)
+    return {"story_id": story.id, "related": related_cards(conn, story, stored, counts), "timeline": timeline(members)}
 
 
 def story_comparisons(conn: sqlite3.Connection, story: Story, members: list[Article]) -> list[Comparison]:
@@ -144,6 +163,9 @@ def in_language(
         article_titles(page, story["articles"])
         article_titles(page, data.get("timeline") or [])
         story_cards(page, conn, data.get("related") or [])
+    elif kind == "related":
+        story_cards(page, conn, data["related"])
+        article_titles(page, data["timeline"])
     elif kind == "search":
         article_titles(page, data["results"] if data else [])
     elif kind == "source":
