@@ -62,10 +62,19 @@ def api_router(site: Site) -> APIRouter:
         return await site.respond(request, "json", build, language=target, stored=stored if target is None else None)
 
     @router.get("/stories/{story_id}/differences", responses=_JSON)
-    async def api_differences(request: Request, story_id: str) -> Response:
-        """The differences between the story's copies: aligned sentences with the differing words."""
+    async def api_differences(request: Request, story_id: str, lang: Lang = None) -> Response:
+        """The differences between the story's copies: aligned sentences with the differing words.
 
-        return await site.respond(request, "json", lambda conn: site.json(views.differences_view(conn, story_id)))
+        With `lang`, both sides of each differing row are added in that language (`a_translated`, `b_translated`).
+        """
+        target = api_language(lang)
+
+        def build(conn: sqlite3.Connection) -> Body:
+            """Build the response from the store."""
+            data = views.differences_view(conn, story_id)
+            return site.json(views.in_language(conn, "differences", data, site.translator, target))
+
+        return await site.respond(request, "json", build, language=target)
 
     @router.get("/stories/{story_id}/related", responses=_JSON)
     async def api_related(request: Request, story_id: str, lang: Lang = None) -> Response:

@@ -22,7 +22,7 @@ from newsfold.store import articles as articles_db
 from newsfold.store import stories as stories_db
 from newsfold.store.db import Database
 from newsfold.web import precomputed, queries, views
-from newsfold.web.differences import Comparison
+from newsfold.web.differences import Comparison, comparison_json
 from newsfold.web.reader import ORIGINAL
 from newsfold.web.site import Body, Site
 
@@ -44,6 +44,8 @@ def render_story(
     reader: dict[str, Any],
 ) -> Body:
     """The story page's HTML from its value (translated into target here)."""
+    if target is not None and any(c.a.language != target or c.b.language != target for c in found):
+        data["differences"] = [comparison_json(c) for c in found]  # their differing rows shown translated too
     data = views.in_language(conn, "story", data, site.translator, target)
     return site.render("story.html", reader=reader, page="story", data=data, members=members, comparisons=found)
 
