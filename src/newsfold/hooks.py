@@ -18,7 +18,7 @@ def story_hooks(config: Config | None = None) -> list[StoryHook]:
     from newsfold.web.story_page import StoryPagesHook
 
     # enrichment first: eager translation then covers the highlights it has just chosen
-    return [EnrichHook.from_config(config), EagerTranslation(), StoryPagesHook()]
+    return [EnrichHook.from_config(config), EagerTranslation(), StoryPagesHook(config)]
 
 
 def decorate_story(conn: sqlite3.Connection, story: Story) -> Story:
