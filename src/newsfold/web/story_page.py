@@ -24,7 +24,7 @@ from newsfold.store.db import Database
 from newsfold.web import precomputed, queries, views
 from newsfold.web.differences import Comparison, comparison_json
 from newsfold.web.reader import ORIGINAL
-from newsfold.web.site import Body, Site
+from newsfold.web.site import HTML_TYPE, JSON_TYPE, Body, Site
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ def stored_page(site: Site, conn: sqlite3.Connection, story_id: str, html: bool)
     rendered = precomputed.load_rendered(conn, story_id, site.default_language, site.render_context)
     if rendered is None:
         return None
-    return Body(rendered.html, "text/html; charset=utf-8") if html else Body(rendered.document, "application/json")
+    return Body(rendered.html, HTML_TYPE) if html else Body(rendered.document, JSON_TYPE)
 
 
 def build_ahead(
@@ -77,17 +77,15 @@ def build_ahead(
 ) -> tuple[precomputed.StoredPage, precomputed.Rendered]:
     """A story's parts, related cards and rendered page (default reader language) and JSON twin, built now."""
     parts = precomputed.compute(conn, story, members, site.terms)
-    cards = queries.related_summaries(conn, parts.related)
+    # the cards as stored (JSON), and a copy of them for this page (the reader-language pass adds to it)
+    cards = json.dumps(queries.related_summaries(conn, parts.related), ensure_ascii=False)
     stamp = precomputed.page_stamp(conn, story.id, parts.related, site.render_context) or ""
     parts = precomputed.StoredPage(
-        parts.comparisons,
-        parts.related,
-        json.loads(json.dumps(cards, ensure_ascii=False)),
-        precomputed.related_stamp(conn, parts.related),
+        parts.comparisons, parts.related, json.loads(cards), precomputed.related_stamp(conn, parts.related)
     )
     document = site.json(queries.story_document(story, members)).content
     found = precomputed.comparisons_from(parts.comparisons, members) or []
-    data = views.story_page_view(story, members, json.loads(json.dumps(cards, ensure_ascii=False)))
+    data = views.story_page_view(story, members, json.loads(cards))
     target = site.default_language
     body = render_story(site, conn, data, members, found, target, story_reader(site, story.id, target))
     return parts, precomputed.Rendered(target, body.content, document, stamp)
