@@ -173,6 +173,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--max-requests", type=int, default=20_000)
+    parser.add_argument("--only", default="", help="run only the endpoints whose name contains this text")
     parser.add_argument("--cold-requests", type=int, default=8_000, help="cap of each cold row (stories not reused)")
     parser.add_argument("--loop", default="auto", help="uvicorn event loop: auto (uvloop when installed) or asyncio")
     parser.add_argument("--http", default="auto", help="uvicorn HTTP parser: auto (httptools when installed) or h11")
@@ -201,6 +202,7 @@ def main() -> int:
         ("/search?q= (20 words)", lambda n: f"/search?q={words[n % 20]}"),
         ("/feeds/latest.atom", lambda n: "/feeds/latest.atom"),
     ]
+    plan = [(name, paths) for name, paths in plan if args.only in name]
     results = []
     try:
         for name, paths in plan:

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from fastapi import FastAPI
 
 from newsfold.config import Config, load_config
-from newsfold.language.reader import OriginalOnly
 from newsfold.ingest import registry, takedowns
 from newsfold.ingest.takedowns import normalize_url
+from newsfold.language.reader import OriginalOnly
 from newsfold.store.db import Database
 from newsfold.web.admin import admin_router
 from newsfold.web.site import Site
