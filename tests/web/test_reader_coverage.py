@@ -217,4 +217,3 @@ def test_feeds_page_in_the_site_frame(mt: Client) -> None:
     assert form is not None and form.attributes["action"] == "/language?next=%2Ffeeds"
     assert doc.css_first('nav a[aria-current="page"]').attributes["href"] == "/feeds"
     assert doc.css_first("h1").text() == "Feeds and their health"
-
