@@ -6,7 +6,9 @@ Articles are synthetic but shaped like the real thing: ~60 outlets in 10 languag
 (copies share most sentences, reports their own), publication times over the last 60 days (so Latest, Trends 24h
 and the day pages all have content), texts of 8-25 sentences from a 6,000-word vocabulary with Zipf frequencies.
 Rows are written through the store modules (articles.insert_articles, stories.*) in big transactions; then each
-story's page parts are stored as ingest's story hook stores them (web/precomputed.py; `newsfold refresh-pages`).
+story's page is built and stored as ingest's story hook stores it (web/story_page.py, `newsfold refresh-pages`):
+its differences, related stories and their cards, and the page rendered ahead (HTML for the default reader language
+of the default settings, as `benchmarks/web.py` serves it, and the JSON twin).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from newsfold.model import Article, Origin, Paragraph, Relation, SourceRef
 from newsfold.store import articles as articles_db
 from newsfold.store import stories as stories_db
 from newsfold.store.db import Database
-from newsfold.web.precomputed import refresh
+from newsfold.web.story_page import refresh
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ["en", "de", "fr", "es", "it", "pt", "nl", "pl", "tr", "ar"]
@@ -176,7 +178,7 @@ def main() -> int:
     with db.write() as conn:
         conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')")
         conn.execute("ANALYZE")
-    # what ingest's story hook stores for each changed story: the story pages' differences and related stories
+    # what ingest's story hook stores for each changed story: its page parts and the page rendered ahead
     with db.read() as conn:
         live = [row[0] for row in conn.execute("SELECT id FROM stories WHERE merged_into IS NULL AND size > 0")]
     print(f"{refresh(db, live)} story pages stored", file=sys.stderr)

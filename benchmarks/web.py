@@ -7,11 +7,13 @@ For each endpoint it prints requests/s, the client-side p50/p99 (socket to socke
 event loop included), the server-side p50/p99 (Server-Timing "app": from the request entering the ASGI app to its
 response start, so it includes the wait for a worker thread and for the event loop) and the handler p50/p99
 (Server-Timing "handler": the page's own work, i.e. its stamp read, cache look-up and, on a miss, the build on the
-worker thread's read connection, database and template, without any wait). Two story rows: "warm"
-cycles over 300 stories, each visited once before the measured run (the cache holds them), "cold" asks for a
-story never asked before on every request (no cache: database, differences, related stories, template), once
-with all clients and once with one (the page's own cost, without queueing). The run is bounded: each endpoint
-stops after --seconds or --max-requests.
+worker thread's read connection, database and template, without any wait). Story rows: "warm" cycles over 300
+stories, each visited once before the measured run (the response cache holds them); "cold" asks for a story never
+asked before on every request (not in the response cache: the page the story hook rendered ahead is read from
+story_pages while its stamp holds), once with all clients and once with one; "cold, live build" asks cold stories
+with ?lang=original, a page nothing rendered ahead (database, stored differences and cards, template, at most
+`web.live_builds` at once). The run is bounded: each endpoint stops after --seconds or --max-requests (cold rows
+after --cold-requests, so that every request finds a story not asked before).
 """
 
 from __future__ import annotations
@@ -153,7 +155,7 @@ def sample(db: Path) -> tuple[list[str], list[str], int]:
         recent = [
             r[0] for r in conn.execute("SELECT id FROM stories WHERE size > 0 ORDER BY last_updated DESC LIMIT 5000")
         ]
-        others = [r[0] for r in conn.execute("SELECT id FROM stories WHERE size > 0 ORDER BY random() LIMIT 20000")]
+        others = [r[0] for r in conn.execute("SELECT id FROM stories WHERE size > 0 ORDER BY random()")]
         titles = [r[0] for r in conn.execute("SELECT title FROM stories ORDER BY random() LIMIT 50")]
         count = int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
     finally:
@@ -171,6 +173,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--max-requests", type=int, default=20_000)
+    parser.add_argument("--only", default="", help="run only the endpoints whose name contains this text")
+    parser.add_argument("--cold-requests", type=int, default=8_000, help="cap of each cold row (stories not reused)")
     parser.add_argument("--loop", default="auto", help="uvicorn event loop: auto (uvloop when installed) or asyncio")
     parser.add_argument("--http", default="auto", help="uvicorn HTTP parser: auto (httptools when installed) or h11")
     args = parser.parse_args()
@@ -190,12 +194,15 @@ def main() -> int:
         ("/stories/{id} warm", lambda n: f"/stories/{warm[n % len(warm)]}"),
         ("/stories/{id} cold", lambda n: f"/stories/{cold[next(fresh) % len(cold)]}"),
         ("/stories/{id} cold, 1 client", lambda n: f"/stories/{cold[next(fresh) % len(cold)]}"),
+        ("/stories/{id} cold, live build", lambda n: f"/stories/{cold[next(fresh) % len(cold)]}?lang=original"),
         ("/api/stories", lambda n: "/api/stories"),
         ("/api/stories/{id} warm", lambda n: f"/api/stories/{warm[n % len(warm)]}"),
+        ("/api/stories/{id} cold", lambda n: f"/api/stories/{cold[next(fresh) % len(cold)]}"),
         ("/trending", lambda n: "/trending"),
         ("/search?q= (20 words)", lambda n: f"/search?q={words[n % 20]}"),
         ("/feeds/latest.atom", lambda n: "/feeds/latest.atom"),
     ]
+    plan = [(name, paths) for name, paths in plan if args.only in name]
     results = []
     try:
         for name, paths in plan:
@@ -203,22 +210,25 @@ def main() -> int:
             prewarm = len(warm) if name.endswith("warm") else 20
             asyncio.run(drive(port, name, paths, 2, 120.0, prewarm))
             clients = 1 if name.endswith("1 client") else args.clients
-            results.append(asyncio.run(drive(port, name, paths, clients, args.seconds, args.max_requests)))
+            cap = args.cold_requests if " cold" in name else args.max_requests
+            results.append(asyncio.run(drive(port, name, paths, clients, args.seconds, cap)))
     finally:
         server.terminate()
         server.wait(timeout=20)
     setup = f"one uvicorn worker (loop {args.loop}, http {args.http})"
-    print(f"\nweb: {count:,} articles, {args.clients} concurrent clients, {setup}, {os.cpu_count()} cores\n")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\nweb: {count:,} articles, {args.clients} concurrent clients, {setup}, {os.cpu_count()} cores")
+    print(f"load average at the end (1, 5, 15 min): {load}; cold pool {len(cold):,} stories, {next(fresh):,} used\n")
     print(
-        f"| {'endpoint':<28} | {'requests':>8} | {'req/s':>7} | {'client p50':>10} | {'client p99':>10} | "
+        f"| {'endpoint':<31} | {'requests':>8} | {'req/s':>7} | {'client p50':>10} | {'client p99':>10} | "
         f"{'server p50':>10} | {'server p99':>10} | {'handler p50':>11} | {'handler p99':>11} | errors |"
     )
     print(
-        f"|{'-' * 30}|{'-' * 10}|{'-' * 9}|{'-' * 12}|{'-' * 12}|{'-' * 12}|{'-' * 12}|{'-' * 13}|{'-' * 13}|--------|"
+        f"|{'-' * 33}|{'-' * 10}|{'-' * 9}|{'-' * 12}|{'-' * 12}|{'-' * 12}|{'-' * 12}|{'-' * 13}|{'-' * 13}|--------|"
     )
     for r in results:
         print(
-            f"| {r.name:<28} | {len(r.client_ms):>8} | {len(r.client_ms) / r.seconds:>7.0f} | "
+            f"| {r.name:<31} | {len(r.client_ms):>8} | {len(r.client_ms) / r.seconds:>7.0f} | "
             f"{percentile(r.client_ms, 50):>7.1f} ms | {percentile(r.client_ms, 99):>7.1f} ms | "
             f"{percentile(r.server_ms, 50):>7.2f} ms | {percentile(r.server_ms, 99):>7.2f} ms | "
             f"{percentile(r.handler_ms, 50):>8.2f} ms | {percentile(r.handler_ms, 99):>8.2f} ms | {r.errors:>6} |"

@@ -58,6 +58,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("enrich.recognizer", "auto", "entity recogniser: auto (spaCy when enrich.spacy_model is installed), rules"),
     Setting("enrich.spacy_model", "", "installed spaCy pipeline for entities, e.g. en_core_web_sm (needs [nlp])"),
     Setting("web.cache_entries", 4096, "rendered pages the site keeps in memory until the database changes"),
+    Setting("web.live_builds", 2, "pages the site builds at once (others wait their turn; stored pages need none)"),
     Setting("fold.max_story_days", 45, "longest time one story may span, in days (caps chains of links)"),
     Setting("fold.copy_cosine", 0.7, "tf-idf cosine from which two texts are copies of one original"),
     Setting(

@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 
 from newsfold.config import Config
 from newsfold.engine import StoryHook
 from newsfold.enrich.hook import EnrichHook
-from newsfold.enrich.store import decorate
+from newsfold.enrich.store import decorate, decorate_many
 from newsfold.model import Story
 
 
 def story_hooks(config: Config | None = None) -> list[StoryHook]:
     """Functions run after each ingest batch with the ids of the stories it changed."""
     from newsfold.language.eager import EagerTranslation
-    from newsfold.web.precomputed import StoryPagesHook
+    from newsfold.web.story_page import StoryPagesHook
 
     # enrichment first: eager translation then covers the highlights it has just chosen
-    return [EnrichHook.from_config(config), EagerTranslation(), StoryPagesHook()]
+    return [EnrichHook.from_config(config), EagerTranslation(), StoryPagesHook(config)]
 
 
 def decorate_story(conn: sqlite3.Connection, story: Story) -> Story:
     """Fill a story's derived parts (highlights, entities, timeline) from the store."""
     return decorate(conn, story)
+
+
+def decorate_stories(conn: sqlite3.Connection, stories: Sequence[Story]) -> None:
+    """Fill many stories' derived parts as decorate_story does, in a few batched queries."""
+    decorate_many(conn, stories)

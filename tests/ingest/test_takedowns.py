@@ -10,12 +10,23 @@ import httpx
 from click.testing import CliRunner
 from fastapi import FastAPI
 
-from newsfold.config import load_config
+from newsfold.config import Config, load_config
 from newsfold.ingest import registry, takedowns
 from newsfold.ingest.takedowns import normalize_url
+from newsfold.language.reader import OriginalOnly
 from newsfold.store.db import Database
 from newsfold.web.admin import admin_router
+from newsfold.web.site import Site
 from tests.ingest.helpers import article_html, invoke
+
+
+def admin_app(db: Database, config: Config) -> FastAPI:
+    """An app of the admin routes alone, over a site on db (the caller closes app.state.site)."""
+    app = FastAPI()
+    site = Site(db, config, OriginalOnly())
+    app.state.site = site
+    app.include_router(admin_router(site))
+    return app
 
 
 class AppClient:
@@ -116,11 +127,9 @@ def test_admin_endpoint_requires_token_and_takes_down(tmp_path: Path, runner: Cl
     invoke(runner, ["ingest", *map(str, _pages(tmp_path)), "--db", db_path])
     db = Database(db_path)
     try:
-        off = FastAPI()
-        off.include_router(admin_router(db, load_config(environ={})))
+        off = admin_app(db, load_config(environ={}))
         assert AppClient(off).post("/api/admin/takedowns", json={"url": "https://a.example/news/0"}).status_code == 404
-        app = FastAPI()
-        app.include_router(admin_router(db, load_config(environ={"NEWSFOLD_ADMIN_TOKEN": "s3cret"})))
+        app = admin_app(db, load_config(environ={"NEWSFOLD_ADMIN_TOKEN": "s3cret"}))
         client = AppClient(app)
         body = {"url": "https://a.example/news/0", "reason": "court order"}
         assert client.post("/api/admin/takedowns", json=body).status_code == 401
@@ -134,6 +143,8 @@ def test_admin_endpoint_requires_token_and_takes_down(tmp_path: Path, runner: Cl
         logged = client.get("/api/admin/takedowns", headers=good).json()["takedowns"]
         assert logged[0]["reason"] == "court order" and logged[0]["at"]
         assert client.get("/api/admin/takedowns").status_code == 401
+        off.state.site.close()
+        app.state.site.close()
     finally:
         db.close()
     assert _count(db_path) == 1
@@ -144,10 +155,11 @@ def test_feeds_page_and_json_twin(db: Database) -> None:
     with db.write() as conn:
         source, _ = registry.add_source(conn, "https://d.example/feed", name="<b>D</b> News")
         registry.record_failure(conn, source, "HTTP 503")
-    app = FastAPI()
-    app.include_router(admin_router(db, load_config(environ={})))
+    app = admin_app(db, load_config(environ={}))
     client = AppClient(app)
     page = client.get("/feeds").text
     assert "&lt;b&gt;D&lt;/b&gt; News" in page and "HTTP 503" in page and "failing" in page
     data = client.get("/api/feeds").json()["sources"][0]
     assert data["health"] == "failing" and data["failures"] == 1 and data["last_error"] == "HTTP 503"
+    assert 'name="lang"' in page and 'aria-current="page"' in page  # the site's frame: language form, navigation
+    app.state.site.close()

@@ -15,8 +15,9 @@ from newsfold.store import stories as stories_db
 from newsfold.store.db import Database
 from newsfold.web import queries, views
 from newsfold.web.differences import comparison_json, comparisons
-from newsfold.web.precomputed import StoryPagesHook, load, refresh
+from newsfold.web.precomputed import load
 from newsfold.web.related import TermCounts
+from newsfold.web.story_page import StoryPagesHook, refresh
 from tests.web.site_fixture import add_story, article
 
 WHEN = datetime(2025, 3, 4, 8, 0, tzinfo=UTC)

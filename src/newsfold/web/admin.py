@@ -4,21 +4,18 @@
 # nested route functions as objects, not as strings naming variables local to admin_router.
 
 import hmac
+import sqlite3
 from dataclasses import asdict
-from importlib import resources
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 
-from newsfold.config import Config
 from newsfold.errors import InputError
 from newsfold.ingest import registry, takedowns
-from newsfold.store.db import Database
-from newsfold.web.text import safe_url
+from newsfold.web.site import Body, Site
 
 
 class TakedownRequest(BaseModel):
@@ -48,11 +45,10 @@ def _source_json(source: registry.Source) -> dict[str, Any]:
     }
 
 
-def admin_router(db: Database, config: Config) -> APIRouter:
+def admin_router(site: Site) -> APIRouter:
     """Routes for the sources page, its JSON twin, and the admin takedown endpoint (bearer token)."""
     router = APIRouter()
-    templates = Jinja2Templates(directory=str(resources.files("newsfold.web") / "templates"))
-    templates.env.filters["safe_url"] = safe_url
+    db, config = site.db, site.config
     bearer = HTTPBearer(auto_error=False)
 
     def sources() -> list[dict[str, Any]]:
@@ -71,9 +67,16 @@ def admin_router(db: Database, config: Config) -> APIRouter:
         return "admin"
 
     @router.get("/feeds", response_class=HTMLResponse)
-    def feeds_page(request: Request) -> HTMLResponse:
-        """The registered sources (feeds, sitemaps, pages) and their health."""
-        return templates.TemplateResponse(request, "feeds.html", {"sources": sources(), "page": "feeds"})
+    async def feeds_page(request: Request) -> Response:
+        """The registered sources (feeds, sitemaps, pages) and their health, in the site's page frame."""
+        target = site.page_language(request)
+
+        def build(conn: sqlite3.Connection) -> Body:
+            """Build the response from the store."""
+            found = [_source_json(s) for s in registry.list_sources(conn)]
+            return site.render_page(request, "feeds.html", target, page="feeds", sources=found)
+
+        return await site.respond(request, "html", build, language=target)
 
     @router.get("/api/feeds")
     def api_feeds() -> dict[str, Any]:

@@ -13,6 +13,7 @@ from newsfold.web.errors import BadRequestError
 from newsfold.web.params import check_limit, parse_day, search_filters, text
 from newsfold.web.reader import api_language
 from newsfold.web.site import Body, Site, aggregate_stamp
+from newsfold.web.story_page import stored_page
 
 Lang = Annotated[
     str | None,
@@ -54,13 +55,26 @@ def api_router(site: Site) -> APIRouter:
             document = queries.story_document(story, members)
             return site.json(views.in_language(conn, "story_document", document, site.translator, target))
 
-        return await site.respond(request, "json", build, language=target)
+        def stored(conn: sqlite3.Connection) -> Body | None:
+            """The JSON twin the story hook stored with the page, while its stamp holds."""
+            return stored_page(site, conn, story_id, html=False)
+
+        return await site.respond(request, "json", build, language=target, stored=stored if target is None else None)
 
     @router.get("/stories/{story_id}/differences", responses=_JSON)
-    async def api_differences(request: Request, story_id: str) -> Response:
-        """The differences between the story's copies: aligned sentences with the differing words."""
+    async def api_differences(request: Request, story_id: str, lang: Lang = None) -> Response:
+        """The differences between the story's copies: aligned sentences with the differing words.
 
-        return await site.respond(request, "json", lambda conn: site.json(views.differences_view(conn, story_id)))
+        With `lang`, both sides of each differing row are added in that language (`a_translated`, `b_translated`).
+        """
+        target = api_language(lang)
+
+        def build(conn: sqlite3.Connection) -> Body:
+            """Build the response from the store."""
+            data = views.differences_view(conn, story_id)
+            return site.json(views.in_language(conn, "differences", data, site.translator, target))
+
+        return await site.respond(request, "json", build, language=target)
 
     @router.get("/stories/{story_id}/related", responses=_JSON)
     async def api_related(request: Request, story_id: str, lang: Lang = None) -> Response:
@@ -69,11 +83,8 @@ def api_router(site: Site) -> APIRouter:
 
         def build(conn: sqlite3.Connection) -> Body:
             """Build the response from the store."""
-            data, _, _ = views.story_view(conn, story_id, site.terms)
-            data = views.in_language(conn, "story", data, site.translator, target)
-            related = {"related": data["related"], "timeline": data["timeline"]}
-            extra = {"reader": data["reader"]} if "reader" in data else {}
-            return site.json({"story_id": data["story"]["id"], **related, **extra})
+            data = views.related_view(conn, story_id, site.terms)
+            return site.json(views.in_language(conn, "related", data, site.translator, target))
 
         return await site.respond(request, "json", build, language=target)
 

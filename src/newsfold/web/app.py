@@ -63,7 +63,7 @@ def create_app(db: Database, config: Config | None = None) -> FastAPI:
     app.include_router(feeds_router(site))
     # Routers of other stages go here, one line each (entities from enrichment, admin from sources).
     app.include_router(entities_router(site))
-    app.include_router(admin_router(db, config))
+    app.include_router(admin_router(site))
     app.include_router(pages_router(site))
 
     return app

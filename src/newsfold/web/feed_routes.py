@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
@@ -14,6 +15,7 @@ from newsfold.web import views
 from newsfold.web.errors import BadRequestError
 from newsfold.web.feeds import ATOM_TYPE, JSON_FEED_TYPE, Feed, article_item, atom, json_feed, story_item
 from newsfold.web.params import parse_day, search_filters, text
+from newsfold.web.reader import api_language
 from newsfold.web.site import Body, Site
 
 FEED_SIZE = 50
@@ -37,52 +39,77 @@ def feeds_router(site: Site) -> APIRouter:
             return Body(atom(feed), ATOM_TYPE)
         return site.json(json_feed(feed), media_type=JSON_FEED_TYPE)
 
-    async def serve(request: Request, make: Callable[[sqlite3.Connection, str], Feed], fmt: str) -> Response:
+    async def serve(
+        request: Request, make: Callable[[sqlite3.Connection, str], Feed], fmt: str, target: str | None = None
+    ) -> Response:
         """Build (or take from the cache) one feed."""
         base = str(request.base_url).rstrip("/")
-        return await site.respond(request, "feed", lambda conn: body(make(conn, base), fmt), base)
+        return await site.respond(request, "feed", lambda conn: body(make(conn, base), fmt), base, language=target)
+
+    def translated(
+        conn: sqlite3.Connection, kind: str, data: dict[str, Any], target: str | None
+    ) -> tuple[dict[str, Any], list[str]]:
+        """A feed's listing with titles, highlights and snippets added in the reader's language, and its notes."""
+        data = views.in_language(conn, kind, data, site.translator, target)
+        reader = data.get("reader") or {}
+        notes = list(reader.get("notes") or [])
+        if reader.get("models"):
+            notes.insert(0, f"Machine translation into {target} by {', '.join(reader['models'])} where marked.")
+        return data, notes
+
+    def self_url(url: str, target: str | None) -> str:
+        """A feed's own address, with its reader language when it has one."""
+        if target is None:
+            return url
+        return url + ("&" if "?" in url else "?") + urlencode({"lang": target})
 
     @router.get("/latest.{fmt}")
-    async def latest_feed(request: Request, fmt: str) -> Response:
-        """The latest stories."""
+    async def latest_feed(request: Request, fmt: str, lang: str | None = None) -> Response:
+        """The latest stories (`lang`: titles and highlights in that reader language where a model exists)."""
         _split_format(f"latest.{fmt}")
+        target = api_language(lang)
 
         def make(conn: sqlite3.Connection, base: str) -> Feed:
             """Build the feed from the store."""
-            data = views.latest_view(conn, FEED_SIZE, None)
+            data, notes = translated(conn, "latest", views.latest_view(conn, FEED_SIZE, None), target)
             items = [story_item(base, s) for s in data["stories"]]
-            return Feed("newsfold: latest stories", f"{base}/feeds/latest.{fmt}", f"{base}/", items)
+            url = self_url(f"{base}/feeds/latest.{fmt}", target)
+            return Feed("newsfold: latest stories", url, f"{base}/", items, target, notes)
 
-        return await serve(request, make, fmt)
+        return await serve(request, make, fmt, target)
 
     @router.get("/days/{name}")
-    async def day_feed(request: Request, name: str) -> Response:
+    async def day_feed(request: Request, name: str, lang: str | None = None) -> Response:
         """Every story of one day."""
         stem, fmt = _split_format(name)
         when = parse_day(stem)
+        target = api_language(lang)
 
         def make(conn: sqlite3.Connection, base: str) -> Feed:
             """Build the feed from the store."""
-            data = views.day_view(conn, when, FEED_SIZE, None)
+            data, notes = translated(conn, "day", views.day_view(conn, when, FEED_SIZE, None), target)
             items = [story_item(base, s) for s in data["stories"]]
-            return Feed(f"newsfold: stories of {stem}", f"{base}/feeds/days/{name}", f"{base}/day/{stem}", items)
+            url = self_url(f"{base}/feeds/days/{name}", target)
+            return Feed(f"newsfold: stories of {stem}", url, f"{base}/day/{stem}", items, target, notes)
 
-        return await serve(request, make, fmt)
+        return await serve(request, make, fmt, target)
 
     @router.get("/sources/{name:path}")
-    async def source_feed(request: Request, name: str) -> Response:
+    async def source_feed(request: Request, name: str, lang: str | None = None) -> Response:
         """One outlet's latest items."""
         stem, fmt = _split_format(name)
         source = text(stem, "source name") or ""
+        target = api_language(lang)
 
         def make(conn: sqlite3.Connection, base: str) -> Feed:
             """Build the feed from the store."""
-            data = views.source_view(conn, source, FEED_SIZE, None)
+            data, notes = translated(conn, "source", views.source_view(conn, source, FEED_SIZE, None), target)
             items = [article_item(base, a) for a in data["items"]]
             path = quote(source, safe="")
-            return Feed(f"newsfold: {source}", f"{base}/feeds/sources/{path}.{fmt}", f"{base}/sources/{path}", items)
+            url = self_url(f"{base}/feeds/sources/{path}.{fmt}", target)
+            return Feed(f"newsfold: {source}", url, f"{base}/sources/{path}", items, target, notes)
 
-        return await serve(request, make, fmt)
+        return await serve(request, make, fmt, target)
 
     @router.get("/search.{fmt}")
     async def search_feed(
@@ -93,6 +120,7 @@ def feeds_router(site: Site) -> APIRouter:
         source: str | None = None,
         since: str | None = None,
         until: str | None = None,
+        lang: str | None = None,
     ) -> Response:
         """The best matches of a search."""
         _split_format(f"search.{fmt}")
@@ -100,14 +128,16 @@ def feeds_router(site: Site) -> APIRouter:
         if not query:
             raise BadRequestError("q: a search feed needs some words")
         filters = search_filters(language, source, since, until)
+        target = api_language(lang)
 
         def make(conn: sqlite3.Connection, base: str) -> Feed:
             """Build the feed from the store."""
-            data = views.search_view(conn, query, FEED_SIZE, None, *filters)
+            data, notes = translated(conn, "search", views.search_view(conn, query, FEED_SIZE, None, *filters), target)
             items = [article_item(base, a) for a in data["results"]]
             qs = urlencode({"q": query})
-            return Feed(f"newsfold: search {query}", f"{base}/feeds/search.{fmt}?{qs}", f"{base}/search?{qs}", items)
+            url = self_url(f"{base}/feeds/search.{fmt}?{qs}", target)
+            return Feed(f"newsfold: search {query}", url, f"{base}/search?{qs}", items, target, notes)
 
-        return await serve(request, make, fmt)
+        return await serve(request, make, fmt, target)
 
     return router

@@ -15,6 +15,7 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
 JSON_FEED_TYPE = "application/feed+json"
 _EPOCH = "1970-01-01T00:00:00Z"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 @dataclass(slots=True)
@@ -29,6 +30,7 @@ class FeedItem:
     updated: str | None
     authors: list[str] = field(default_factory=list)
     external_url: str | None = None
+    language: str | None = None
 
 
 @dataclass(slots=True)
@@ -39,6 +41,8 @@ class Feed:
     self_url: str
     page_url: str
     items: list[FeedItem]
+    language: str | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 def rfc3339(value: str | None) -> str | None:
@@ -56,33 +60,65 @@ def _clean(text: str) -> str:
     return "".join(ch for ch in text if ch in "\t\n\r" or (ord(ch) >= 0x20 and ord(ch) not in (0xFFFE, 0xFFFF)))
 
 
+def _translated(item: dict[str, Any], key: str) -> dict[str, Any] | None:
+    """The machine translation filed beside item[key] (by the reader-language pass), if any."""
+    value = item.get(key + "_translated")
+    return value if isinstance(value, dict) else None
+
+
+def _mt_note(translation: dict[str, Any], original: str) -> str:
+    """The line that marks a machine-translated item in a feed and names its original title."""
+    return (
+        f"[Machine translation from {translation.get('source_language')} by {translation.get('model')}; "
+        f"original title: {original}]"
+    )
+
+
 def story_item(base: str, story: dict[str, Any]) -> FeedItem:
-    """A story (contract shape) as a feed item linking to its page."""
+    """A story (contract shape) as a feed item linking to its page (in the reader's language where translated)."""
     names = outlets(story["articles"])
-    highlights = story.get("highlights") or story.get("publisher_highlights") or []
+    key = "highlights" if story.get("highlights") else "publisher_highlights"
+    shown = list(story.get(key + "_translated") or [])
+    highlights = [
+        str(shown[i]["text"]) if i < len(shown) and isinstance(shown[i], dict) else text
+        for i, text in enumerate(story.get(key) or [])
+    ]
     summary = " ".join(highlights) or f"{len(story['articles'])} articles from " + ", ".join(names)
+    title = _translated(story, "title")
+    if title is not None:
+        summary = f"{summary} {_mt_note(title, story['title'])}"
     return FeedItem(
         id=f"{base}/stories/{story['id']}",
         url=f"{base}/stories/{story['id']}",
-        title=story["title"],
+        title=title["text"] if title is not None else story["title"],
         summary=summary,
         published=rfc3339(story.get("first_published")),
         updated=rfc3339(story.get("last_updated")),
         authors=names,
+        language=title["language"] if title is not None else None,
     )
 
 
 def article_item(base: str, article: dict[str, Any]) -> FeedItem:
-    """An article (listing shape) as a feed item linking to its reader view."""
+    """An article (listing shape) as a feed item linking to its reader view (translated where a model exists)."""
+    snippet_translation = _translated(article, "snippet")
     snippet = str(article.get("snippet") or "").replace("[[", "").replace("]]", "")
+    if snippet_translation is not None:
+        snippet = str(snippet_translation["text"])
+    original = article.get("title") or "(untitled)"
+    title = _translated(article, "title")
+    summary = snippet or f"{outlet(article.get('source'))}, {article.get('language') or 'unknown language'}"
+    if title is not None:
+        summary = f"{summary} {_mt_note(title, original)}"
     return FeedItem(
         id=f"{base}/articles/{article['id']}",
         url=f"{base}/articles/{article['id']}",
-        title=article.get("title") or "(untitled)",
-        summary=snippet or f"{outlet(article.get('source'))}, {article.get('language') or 'unknown language'}",
+        title=title["text"] if title is not None else original,
+        summary=summary,
         published=rfc3339(article.get("published")),
         updated=rfc3339(article.get("published")),
         authors=[outlet(article.get("source"))],
+        language=(title or snippet_translation or {}).get("language"),
     )
 
 
@@ -104,8 +140,12 @@ def atom(feed: Feed) -> bytes:
         return element
 
     root = ET.Element(f"{{{ATOM_NS}}}feed")
+    if feed.language:
+        root.set(XML_LANG, feed.language)
     sub(root, "id", feed.self_url)
     sub(root, "title", feed.title)
+    if feed.notes:
+        sub(root, "subtitle", " ".join(feed.notes))
     sub(root, "updated", _latest_time(feed.items))
     sub(root, "link", rel="self", href=feed.self_url, type="application/atom+xml")
     sub(root, "link", rel="alternate", href=feed.page_url, type="text/html")
@@ -114,6 +154,8 @@ def atom(feed: Feed) -> bytes:
     sub(root, "generator", "newsfold")
     for item in feed.items:
         entry = sub(root, "entry")
+        if item.language and item.language != feed.language:
+            entry.set(XML_LANG, item.language)
         sub(entry, "id", item.id)
         sub(entry, "title", item.title)
         sub(entry, "updated", item.updated or item.published or _EPOCH)
@@ -138,12 +180,19 @@ def json_feed(feed: Feed) -> dict[str, Any]:
             entry["date_modified"] = item.updated
         if item.authors:
             entry["authors"] = [{"name": name} for name in item.authors]
+        if item.language and item.language != feed.language:
+            entry["language"] = item.language
         items.append(entry)
-    return {
+    out: dict[str, Any] = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": feed.title,
         "home_page_url": feed.page_url,
         "feed_url": feed.self_url,
         "authors": [{"name": "newsfold"}],
-        "items": items,
     }
+    if feed.language:
+        out["language"] = feed.language
+    if feed.notes:
+        out["description"] = " ".join(feed.notes)
+    out["items"] = items
+    return out

@@ -11,7 +11,9 @@ from fastapi.responses import Response
 from newsfold.store import stories as stories_db
 from newsfold.web import queries, views
 from newsfold.web.params import check_limit, parse_day, search_filters, text
-from newsfold.web.site import Body, Site, aggregate_stamp
+from newsfold.web.reader import reader_context
+from newsfold.web.site import Body, Site, Stored, aggregate_stamp
+from newsfold.web.story_page import live_story_page, stored_page, story_reader
 
 
 def pages_router(site: Site) -> APIRouter:
@@ -36,17 +38,22 @@ def pages_router(site: Site) -> APIRouter:
     async def story_page(request: Request, story_id: str) -> Response:
         """One story: every member, the differences between copies, a timeline, related stories."""
         target = site.page_language(request)
+        reader = reader_context(request, site.reader_languages, target)
+        stored: Stored | None = None
+        if target == site.default_language and reader == story_reader(site, story_id, target):
+            # the page as the story hook rendered it ahead (when still current): no build at all
 
-        def build(conn: sqlite3.Connection) -> Body:
-            """Build the response from the store."""
-            data, members, found = views.story_view(conn, story_id, site.terms)
-            data = views.in_language(conn, "story", data, site.translator, target)
-            return site.render_page(
-                request, "story.html", target, page="story", data=data, members=members, comparisons=found
-            )
+            def stored(conn: sqlite3.Connection) -> Body | None:
+                """The stored page while its stamp holds."""
+                return stored_page(site, conn, story_id, html=True)
 
         return await site.respond(
-            request, "html", build, stamp_of=lambda conn: queries.story_stamp(conn, story_id), language=target
+            request,
+            "html",
+            lambda conn: live_story_page(site, conn, story_id, target, reader),
+            stamp_of=lambda conn: queries.story_stamp(conn, story_id),
+            language=target,
+            stored=stored,
         )
 
     @router.get("/articles/{article_id}")

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from newsfold.errors import NotFoundError
-from newsfold.hooks import decorate_story
+from newsfold.hooks import decorate_stories, decorate_story
 from newsfold.model import Article, Origin, SourceRef, Story
 from newsfold.serialize import story_json
 from newsfold.store import articles as articles_db
@@ -81,9 +81,9 @@ def story_summaries(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> li
             member_rows[row["story_id"]].append(row)
     for story in stories:
         story.members = stories_db.member_list(member_rows[story.id])
+    decorate_stories(conn, stories)
     out = []
     for story in stories:
-        decorate_story(conn, story)
         data = story_json(story, found)
         # the contract's highlights are the story's own; the publishers' are shown when it has none
         data["publisher_highlights"] = [] if data["highlights"] else _member_highlights(story, found)

@@ -12,13 +12,15 @@ from datetime import datetime
 from importlib import resources
 from typing import Any, cast
 
+import anyio
+import anyio.to_thread
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from newsfold import __version__
 from newsfold.config import Config
-from newsfold.language.reader import ReaderTranslator
+from newsfold.language.reader import ModelReader, ReaderTranslator
 from newsfold.model import Paragraph, Role
 from newsfold.store.articles import parse_iso
 from newsfold.store.db import Database
@@ -33,6 +35,7 @@ HTML_TYPE = "text/html; charset=utf-8"
 # how long a page with a stamp of its own (a story's row; the trends and outlets aggregates) may be served
 OWN_STAMP_MAX_AGE = 60.0
 StampOf = Callable[[sqlite3.Connection], Hashable | None]
+Stored = Callable[[sqlite3.Connection], "Body | None"]
 ROLES = ("body", "heading", "standfirst", "caption", "quote")
 
 
@@ -102,6 +105,23 @@ def source_count(articles: list[dict[str, Any]]) -> int:
     return len(known) + sum(1 for a in articles if outlet(a.get("source")) == "unknown source")
 
 
+def templates_stamp() -> str:
+    """What rendered pages depend on in the code: the package's version and every template's text."""
+    folder = resources.files("newsfold.web") / "templates"
+    digest = hashlib.blake2b(__version__.encode("utf-8"), digest_size=12)
+    for item in sorted(folder.iterdir(), key=lambda entry: entry.name):
+        if item.is_file():
+            digest.update(item.name.encode("utf-8") + b"\0" + item.read_bytes())
+    return digest.hexdigest()
+
+
+def models_stamp(translator: ReaderTranslator) -> str:
+    """Which translation models a reader translator uses (their names), or 'none'."""
+    if isinstance(translator, ModelReader):
+        return ",".join(sorted(info.name for info in translator.models.list())) or "none"
+    return "none"
+
+
 def make_templates() -> Environment:
     """The Jinja environment: packaged templates, autoescaped, with the site's filters."""
     folder = resources.files("newsfold.web") / "templates"
@@ -137,6 +157,21 @@ class Site:
         self.templates = make_templates()
         languages = list(config["reader_languages"]) or ["en"]
         self.reader_languages: list[str] = [str(lang) for lang in languages]
+        # what a page rendered ahead (story_pages) was rendered with: stale when any of it differs
+        self.render_context = "|".join([templates_stamp(), models_stamp(translator), ",".join(self.reader_languages)])
+        self.live_builds = max(1, int(config["web.live_builds"]))
+        self._builds: anyio.CapacityLimiter | None = None
+
+    @property
+    def default_language(self) -> str:
+        """The language a page is shown in without a choice (the first reader language)."""
+        return self.reader_languages[0]
+
+    def builds(self) -> anyio.CapacityLimiter:
+        """The limiter of concurrent page builds (made on first use, inside the event loop)."""
+        if self._builds is None:
+            self._builds = anyio.CapacityLimiter(self.live_builds)
+        return self._builds
 
     def page_language(self, request: Request) -> str | None:
         """The language this page request is shown in (None: the original)."""
@@ -178,29 +213,43 @@ class Site:
         extra: str = "",
         stamp_of: StampOf | None = None,
         language: str | None = None,
+        stored: Stored | None = None,
     ) -> Response:
-        """The cached body for this request at its stamp, else build it in a worker thread.
+        """The cached body for this request at its stamp, else a stored one, else build it in a worker thread.
 
         Pages are stamped with the database's version (any commit renews them) unless stamp_of gives one of their
         own (a story page: its row), which lets them outlive commits elsewhere, for OWN_STAMP_MAX_AGE seconds at most.
         The reader's language is part of the key: a page in another language is another page (HTML pages take it
-        from a cookie too, so they vary on it).
+        from a cookie too, so they vary on it). stored answers from a page rendered ahead (a few indexed reads, run
+        on the event loop) or None. Builds run at most `web.live_builds` at a time; the others wait their turn, and
+        the wait is reported as Server-Timing "queue".
         """
         started = time.perf_counter()
         key = (kind, request.url.path, request.url.query, extra, language)
         stamp, max_age = self.stamp(stamp_of)
-        cached = self.cache.get(key, stamp, max_age)
-        spent = time.perf_counter() - started
-        if cached is None:
-            body, took = await run_in_threadpool(self._run, build)
-            spent += took
-            if body.status == 200:
+        body = self.cache.get(key, stamp, max_age)
+        waited = 0.0
+        if body is None and stored is not None:
+            with self.db.read() as conn:
+                body = stored(conn)
+            if body is not None:
                 self.cache.put(key, stamp, body)
-        else:
-            body = cached
+        spent = time.perf_counter() - started
+        if body is None:
+            queued = time.perf_counter()
+            built, took = await anyio.to_thread.run_sync(self._run, build, limiter=self.builds())
+            waited = time.perf_counter() - queued - took
+            spent += took
+            if built.status == 200:
+                self.cache.put(key, stamp, built)
+            body = built
         response = body.response(request.headers.get("if-none-match"), "Cookie" if kind == "html" else None)
-        # the handler's own work (stamp, cache, build), without the wait for a worker thread or the event loop
-        response.headers["server-timing"] = f"handler;dur={spent * 1000:.3f}"
+        # the handler's own work (stamp, cache, stored page or build), without the wait for a worker thread or the
+        # event loop; then the wait for a build slot when there was one
+        timing = f"handler;dur={spent * 1000:.3f}"
+        if waited > 0:
+            timing += f", queue;dur={waited * 1000:.3f}"
+        response.headers["server-timing"] = timing
         return response
 
     def close(self) -> None:

@@ -69,6 +69,20 @@ class PageTranslation:
             if isinstance(text, str) and text.strip():
                 self._wanted.append(_Wanted(holder, key, text, source, index))
 
+    def text(self, holder: dict[str, Any], key: str, text: str, source: str | None) -> None:
+        """Ask for a text shown as holder[key] (a snippet without its marks), as holder[key + "_translated"]."""
+        if self.target is not None and text.strip():
+            self._wanted.append(_Wanted(holder, key, text, source))
+
+    def item(self, holder: dict[str, Any], key: str, index: int, source: str | None) -> None:
+        """Ask for one text of the list holder[key] (in a language of its own), filed at the same index."""
+        items = holder.get(key)
+        if self.target is None or not isinstance(items, list) or index >= len(items):
+            return
+        text = items[index]
+        if isinstance(text, str) and text.strip():
+            self._wanted.append(_Wanted(holder, key, text, source, index))
+
     def apply(self) -> dict[str, Any]:
         """Render everything asked for and file it; the page's reader summary."""
         target = self.target
@@ -153,3 +167,27 @@ def article_titles(page: PageTranslation, items: Sequence[dict[str, Any]], key: 
     """Ask for the titles of listed articles (each in its own language)."""
     for item in items:
         page.title(item, key, item.get("language"))
+
+
+def timeline_events(page: PageTranslation, story: dict[str, Any]) -> None:
+    """Ask for the texts of a story's dated events, each in the language of the article it comes from."""
+    languages = {a.get("id"): a.get("language") for a in story.get("articles") or []}
+    for event in story.get("timeline") or []:
+        page.title(event, "text", languages.get(event.get("article_id")))
+
+
+def search_snippets(page: PageTranslation, results: Sequence[dict[str, Any]]) -> None:
+    """Ask for the search results' snippets (their match marks left out) in the reader's language."""
+    for result in results:
+        plain = str(result.get("snippet") or "").replace("[[", "").replace("]]", "")
+        page.text(result, "snippet", plain, result.get("language"))
+
+
+def differing_rows(page: PageTranslation, found: Sequence[dict[str, Any]], languages: dict[str, str | None]) -> None:
+    """Ask for both sides of every differing row of the copy comparisons (rows the same in both left as they are)."""
+    for comparison in found:
+        for row in comparison["rows"]:
+            if row["status"] == "same":
+                continue
+            page.title(row, "a", languages.get(comparison["a"]))
+            page.title(row, "b", languages.get(comparison["b"]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date
 from typing import Any
@@ -17,9 +18,12 @@ from newsfold.web.related import TermCounts
 from newsfold.web.translated import (
     PageTranslation,
     article_titles,
+    differing_rows,
     publisher_languages,
+    search_snippets,
     story_cards,
     story_parts,
+    timeline_events,
     translated_json,
 )
 
@@ -35,21 +39,40 @@ def story_view(
 ) -> tuple[dict[str, Any], list[Article], list[Comparison]]:
     """A story in the contract shape, its full members and the comparisons between its copies."""
     story, members = queries.story_detail(conn, story_id)
-    document = queries.story_document(story, members)
-    publisher = [] if document["highlights"] else next((list(m.highlights) for m in members if m.highlights), [])
     stored = precomputed.load(conn, story.id, members)
     found = precomputed.comparisons_from(stored.comparisons, members) if stored is not None else None
-    page = {
+    page = story_page_view(story, members, related_cards(conn, story, stored, counts))
+    return page, members, comparisons(members) if found is None else found
+
+
+def story_page_view(story: Story, members: list[Article], related: list[dict[str, Any]]) -> dict[str, Any]:
+    """The story page's value from the story, its members and the related stories' cards."""
+    document = queries.story_document(story, members)
+    publisher = [] if document["highlights"] else next((list(m.highlights) for m in members if m.highlights), [])
+    return {
         "story": document,
         "publisher_highlights": publisher[:3],
-        "related": (
-            queries.related_summaries(conn, stored.related)
-            if stored is not None
-            else queries.related(conn, story, counts)
-        ),
+        "related": related,
         "timeline": timeline(members),
     }
-    return page, members, comparisons(members) if found is None else found
+
+
+def related_cards(
+    conn: sqlite3.Connection, story: Story, stored: precomputed.StoredPage | None, counts: TermCounts
+) -> list[dict[str, Any]]:
+    """The related stories' cards: stored ones while current, else summaries of the stored ids, else searched now."""
+    if stored is None:
+        return queries.related(conn, story, counts)
+    if stored.related_cards is not None:
+        return stored.related_cards
+    return queries.related_summaries(conn, stored.related)
+
+
+def related_view(conn: sqlite3.Connection, story_id: str, counts: TermCounts) -> dict[str, Any]:
+    """A story's related stories (stored when current) and its timeline of articles, without its differences."""
+    story, members = queries.story_detail(conn, story_id)
+    stored = precomputed.load(conn, story.id, members)
+    return {"story_id": story.id, "related": related_cards(conn, story, stored, counts), "timeline": timeline(members)}
 
 
 def story_comparisons(conn: sqlite3.Connection, story: Story, members: list[Article]) -> list[Comparison]:
@@ -142,18 +165,53 @@ def in_language(
         story_parts(page, story, None)
         page.texts(data, "publisher_highlights", publisher_languages(conn, [shown]).get(story["id"]))
         article_titles(page, story["articles"])
+        timeline_events(page, story)
         article_titles(page, data.get("timeline") or [])
         story_cards(page, conn, data.get("related") or [])
+        if data.get("differences"):
+            languages = {a["id"]: a.get("language") for a in story["articles"]}
+            differing_rows(page, data["differences"], languages)
+    elif kind == "differences":
+        differing_rows(page, data["comparisons"], article_languages(conn, data["comparisons"]))
+    elif kind == "related":
+        story_cards(page, conn, data["related"])
+        article_titles(page, data["timeline"])
     elif kind == "search":
         article_titles(page, data["results"] if data else [])
+        search_snippets(page, data["results"] if data else [])
     elif kind == "source":
         article_titles(page, data["items"])
     elif kind == "entity":
         languages = story_title_languages(conn, data["stories"])
+        sentences = sentence_languages(conn, data["id"])
         for story in data["stories"]:
             page.title(story, "title", languages.get(story["id"]))
+            for index, sentence in enumerate(story.get("sentences") or []):
+                page.item(story, "sentences", index, sentences.get((story["id"], sentence)))
     data["reader"] = page.apply()
     return data
+
+
+def article_languages(conn: sqlite3.Connection, found: list[dict[str, Any]]) -> dict[str, str | None]:
+    """The language of each article the comparisons compare."""
+    ids = sorted({c[side] for c in found for side in ("a", "b")})
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    return dict(conn.execute(f"SELECT id, language FROM articles WHERE id IN ({marks})", ids).fetchall())
+
+
+def sentence_languages(conn: sqlite3.Connection, entity_id: str) -> dict[tuple[str, str], str | None]:
+    """The language of each sentence naming an entity, by story: the language of the article it was found in."""
+    found: dict[tuple[str, str], str | None] = {}
+    for row in conn.execute(
+        "SELECT m.story_id, m.sentences, a.language FROM entity_mentions m JOIN articles a ON a.id = m.article_id "
+        "WHERE m.entity_id = ?",
+        (entity_id,),
+    ):
+        for sentence in json.loads(row[1]):
+            found.setdefault((row[0], sentence), row[2])
+    return found
 
 
 def story_title_languages(conn: sqlite3.Connection, stories: list[dict[str, Any]]) -> dict[str, str | None]:
