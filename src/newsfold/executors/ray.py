@@ -3,17 +3,60 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import numpy as np
 import pyarrow as pa
+from numpy.typing import NDArray
 
 from newsfold.errors import NewsfoldError
 from newsfold.executors.base import PREPARED_SCHEMA, ROW_SCHEMA
 from newsfold.executors.tasks import ExtractTask, InputItem, PrepareTask
+from newsfold.fold import lsh
+from newsfold.fold.distributed import band_rows
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+R = TypeVar("R")
+MAX_ROUNDS = 64
+
+
+def bucket_group(batch: dict[str, NDArray[Any]], cap: int, parts: int) -> dict[str, NDArray[Any]]:
+    """Ray Data map_groups over one band-key partition: lsh.bucket_pairs, rows re-keyed by document."""
+    firsts, seconds = lsh.bucket_pairs(batch["key"], batch["doc"].astype(np.int64), cap)
+    return {"part": firsts % parts, "first": firsts, "second": seconds}
+
+
+def top_group(batch: dict[str, NDArray[Any]], limit: int) -> dict[str, NDArray[Any]]:
+    """Ray Data map_groups over one document partition: lsh.top_candidates."""
+    first, second, _ = lsh.top_candidates(batch["first"].astype(np.int64), batch["second"].astype(np.int64), limit)
+    return {"first": first, "second": second}
+
+
+def send_labels(batch: dict[str, NDArray[Any]], labels: NDArray[np.int64], parts: int) -> dict[str, NDArray[Any]]:
+    """Hash-to-min, the message step: every edge (a, b) sends a's label to b and b's to a."""
+    a, b = batch["a"].astype(np.int64), batch["b"].astype(np.int64)
+    nodes = np.concatenate([b, a])
+    return {"part": nodes % parts, "node": nodes, "label": np.concatenate([labels[a], labels[b]])}
+
+
+def min_labels(batch: dict[str, NDArray[Any]]) -> dict[str, NDArray[Any]]:
+    """Hash-to-min, the reduce step: each node's smallest label received."""
+    nodes, labels = batch["node"].astype(np.int64), batch["label"].astype(np.int64)
+    order = np.lexsort((labels, nodes))
+    nodes, labels = nodes[order], labels[order]
+    first = np.ones(len(nodes), dtype=bool)
+    first[1:] = nodes[1:] != nodes[:-1]
+    return {"node": nodes[first], "label": labels[first]}
+
+
+def _columns(dataset: Any, *names: str) -> list[NDArray[Any]]:
+    """Columns of a Ray dataset gathered on the driver as numpy arrays."""
+    parts = list(dataset.iter_batches(batch_format="numpy", batch_size=None))
+    return [np.concatenate([p[n] for p in parts]) if parts else np.zeros(0, dtype=np.int64) for n in names]
 
 
 class ArrowExtractTask(ExtractTask):
@@ -95,6 +138,54 @@ class RayExecutor:
             **resources,
         )
         rows.write_parquet(str(out))
+
+    def map(self, fn: Callable[[T], R], payloads: Sequence[T]) -> list[R]:
+        """fn over payloads as Ray tasks (payloads travel through the object store); results in order."""
+        remote = self._ray.remote(fn)
+        return list(self._ray.get([remote.remote(p) for p in payloads]))
+
+    def band_candidates(
+        self, keys: NDArray[np.uint64], cap: int, limit: int
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """The band shuffle with Ray Data: rows grouped by key partition -> pairs grouped by document -> top-k."""
+        import ray.data
+
+        ray.data.DataContext.get_current().enable_progress_bars = False
+        parts = self.parallelism * 4
+        flat, docs = band_rows(keys)
+        rows = ray.data.from_arrow(pa.table({"part": flat % np.uint64(parts), "key": flat, "doc": docs}))
+        pairs = rows.groupby("part").map_groups(partial(bucket_group, cap=cap, parts=parts), batch_format="numpy")
+        tops = pairs.groupby("part").map_groups(partial(top_group, limit=limit), batch_format="numpy")
+        first, second = _columns(tops, "first", "second")
+        return first.astype(np.int64), second.astype(np.int64)
+
+    def components(self, n: int, a: NDArray[np.int64], b: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Connected components by hash-to-min rounds on Ray Data (messages along edges, a min per node), with
+        pointer jumping on the driver's label array between rounds; labels are each component's smallest node."""
+        import ray.data
+
+        ray.data.DataContext.get_current().enable_progress_bars = False
+        labels = np.arange(n, dtype=np.int64)
+        if len(a) == 0:
+            return labels
+        parts = self.parallelism * 4
+        edges = ray.data.from_arrow(pa.table({"a": a, "b": b})).materialize()
+        for _ in range(MAX_ROUNDS):
+            sent = edges.map_batches(send_labels, fn_args=(labels, parts), batch_format="numpy")
+            nodes, smallest = _columns(
+                sent.groupby("part").map_groups(min_labels, batch_format="numpy"), "node", "label"
+            )
+            updated = labels.copy()
+            np.minimum.at(updated, nodes.astype(np.int64), smallest.astype(np.int64))
+            while True:  # pointer jumping: a label's own label is smaller or equal
+                jumped = updated[updated]
+                if np.array_equal(jumped, updated):
+                    break
+                updated = jumped
+            if np.array_equal(updated, labels):
+                return labels
+            labels = updated
+        raise NewsfoldError(f"connected components did not converge in {MAX_ROUNDS} rounds")
 
     def close(self) -> None:
         """Disconnect from Ray (a local instance stops)."""

@@ -190,10 +190,9 @@ class VerifyTask:
 
 
 def run_verify(task: VerifyTask) -> list[list[Edge]]:
-    """link.link_block over one block."""
-    return link_block(
-        task.docs, task.items, task.vectors, task.candidates, task.known, task.df, task.ndocs, task.settings
-    )
+    """link.link_block over one block (on a copy of the df prefix: Ray hands arrays over read-only)."""
+    df = task.df.copy()
+    return link_block(task.docs, task.items, task.vectors, task.candidates, task.known, df, task.ndocs, task.settings)
 
 
 @dataclass(slots=True)
