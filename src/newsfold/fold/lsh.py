@@ -67,7 +67,12 @@ class LshIndex:
         keep = flat != _EMPTY_KEY
         flat, owners = flat[keep], owners[keep]
         order = np.argsort(flat, kind="stable")
-        self.runs.append((flat[order], owners[order]))
+        flat, owners = flat[order], owners[order]
+        if len(flat):  # a document under one key twice (two equal bands) is indexed once
+            fresh = np.ones(len(flat), dtype=bool)
+            fresh[1:] = (flat[1:] != flat[:-1]) | (owners[1:] != owners[:-1])
+            flat, owners = flat[fresh], owners[fresh]
+        self.runs.append((flat, owners))
         while len(self.runs) > 1 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
             (new_keys, new_docs), (old_keys, old_docs) = self.runs.pop(), self.runs.pop()
             # a linear merge of two sorted runs; newer entries go after older ones with the same key
