@@ -105,12 +105,13 @@ class BatchJob:
         tmp.write_text(json.dumps(manifest))
         os.replace(tmp, self.out / MANIFEST)
 
-    def run(self) -> BatchReport:
-        """Run every stage not yet completed; each stage's output appears atomically when it is done."""
+    def run(self, until: str = STAGES[-1]) -> BatchReport:
+        """Run every stage not yet completed (up to and including until); each stage's output appears atomically
+        when it is done."""
         self.out.mkdir(parents=True, exist_ok=True)
         manifest = self._manifest()
         report = BatchReport(read=len(self.items) + len(self.early_skips))
-        for stage in STAGES:
+        for stage in STAGES[: STAGES.index(until) + 1]:
             if stage in manifest["completed"]:
                 report.resumed.append(stage)
                 continue
@@ -119,6 +120,8 @@ class BatchJob:
             report.seconds[stage] = time.perf_counter() - started
             self._complete(manifest, stage)
             report.ran.append(stage)
+        if until != STAGES[-1]:
+            return report
         self._fill_report(report)
         return report
 
