@@ -260,8 +260,9 @@ def prepare_base(size: int, cpus: int, embedder: str) -> Path:
     return out
 
 
-def fold_one(size: int, fold: str, cpus: int, embedder: str, base: Path) -> dict[str, Any]:
-    """The fold stage alone over a prepared folder, in this process: seconds, peak memory, a digest of the result."""
+def fold_one(size: int, fold: str, cpus: int, embedder: str, base: Path, link_only: bool) -> dict[str, Any]:
+    """The fold stage alone over a prepared folder, in this process: seconds, peak memory, a digest of the result
+    (link_only: the distributed fold's link and place, without writing the store)."""
     import hashlib
     import sqlite3
 
@@ -286,6 +287,9 @@ def fold_one(size: int, fold: str, cpus: int, embedder: str, base: Path) -> dict
         (out / "manifest.json").write_text(
             json.dumps({"fingerprint": job.fingerprint, "completed": ["extract", "prepare"]})
         )
+        if link_only:  # the distributed fold's link and place alone, no store
+            job.distributed_folder(job.fold_batches())
+            return {"size": size, "fold": fold, "compute": job.fold_seconds, "peak_mb": sampler.stop() / 1e6}
         report = job.run(until="fold")
     finally:
         executor.close()
@@ -315,6 +319,12 @@ def fold_table(results: list[dict[str, Any]], notes: list[str]) -> str:
         "|---:|---|---:|---:|---:|---:|---:|---|---:|",
     ]
     for r in results:
+        if "stage" not in r:
+            lines.append(
+                f"| {r['size']:,} | {r['fold']} | {r['compute']:.1f} | - | {r['size'] / r['compute']:,.0f} | - | - | - "
+                f"| {r['peak_mb']:,.0f} |"
+            )
+            continue
         compute = r["compute"] or r["stage"]
         lines.append(
             f"| {r['size']:,} | {r['fold']} | {compute:.1f} | {r['stage']:.1f} | {r['documents'] / compute:,.0f} | "
@@ -339,6 +349,7 @@ def fold_main(args: argparse.Namespace) -> None:
         for fold in args.folds.split(","):
             command = [sys.executable, __file__, "--fold-one", str(size), fold, str(base)]
             command += ["--cpus", str(args.cpus), "--embedder", args.embedder]
+            command += ["--link-only"] if args.link_only else []
             done = subprocess.run(command, capture_output=True, text=True, check=False)
             if done.returncode:
                 sys.exit(f"scale benchmark: {fold} fold at {size} failed:\n{done.stderr[-3000:]}")
@@ -359,12 +370,13 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=600.0, help="seconds for the whole benchmark")
     parser.add_argument("--fold-only", action="store_true", help="time the fold stage alone (see --folds)")
     parser.add_argument("--folds", default=",".join(FOLDS), help="with --fold-only: sequential, pool, ray")
+    parser.add_argument("--link-only", action="store_true", help="with --fold-only: link and place, no store")
     parser.add_argument("--one", nargs=3, metavar=("SIZE", "RUNNER", "CORPUS"), help=argparse.SUPPRESS)
     parser.add_argument("--fold-one", nargs=3, metavar=("SIZE", "FOLD", "BASE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.fold_one:
         size, fold, base = args.fold_one
-        print(json.dumps(fold_one(int(size), fold, args.cpus, args.embedder, Path(base))))
+        print(json.dumps(fold_one(int(size), fold, args.cpus, args.embedder, Path(base), args.link_only)))
         return
     if args.fold_only:
         sys.path.insert(0, str(ROOT / "src"))

@@ -185,18 +185,22 @@ class BatchJob:
         db = Database(tmp)
         report = IngestReport()
         try:
-            batches = [
-                ([article_from_batch_row(r) for r in rows], ready)
-                for rows, ready in zip(self._chunks(), self._prepared(), strict=True)
-            ]
-            folder = self._distributed_folder(batches) if self.distributed else Folder(self.settings)
+            batches = self.fold_batches()
+            folder = self.distributed_folder(batches) if self.distributed else Folder(self.settings)
             for articles, ready in batches:
                 store_articles(db, articles, report, folder=folder, batch_size=FOLD_BATCH, prepared=ready)
         finally:
             db.close()  # the last connection closing checkpoints the WAL into the file and removes it
         os.replace(tmp, final)
 
-    def _distributed_folder(self, batches: Sequence[tuple[list[Article], dict[str, Prepared]]]) -> Folder:
+    def fold_batches(self) -> list[tuple[list[Article], dict[str, Prepared]]]:
+        """The kept articles in the batches `newsfold ingest` would fold, each with its prepared inputs."""
+        return [
+            ([article_from_batch_row(r) for r in rows], ready)
+            for rows, ready in zip(self._chunks(), self._prepared(), strict=True)
+        ]
+
+    def distributed_folder(self, batches: Sequence[tuple[list[Article], dict[str, Prepared]]]) -> Folder:
         """Link and place every document on the executor; a folder that writes the result into the store."""
         seen: set[str] = set()
         order: list[Prepared] = []

@@ -1,4 +1,5 @@
-"""The folder: places each new article in a story, inside the ingest's write transaction."""
+"""The folder: places each new article in a story, inside the ingest's write transaction, in two phases: link
+(fold/link.py: candidates and verified edges) and place (fold/place.py: join, start or merge stories)."""
 
 from __future__ import annotations
 
