@@ -344,6 +344,8 @@ def place_corpus(
 
 def fold_corpus(corpus: Corpus, settings: FoldSettings, runner: Runner, bucket_cap: int = 32) -> FoldResult:
     """Link and place a whole corpus on the runner; the result is keyed by article id."""
+    if corpus.size == 0:
+        return FoldResult({}, {}, 0)
     edges = link_corpus(corpus, settings, runner, bucket_cap)
     decisions, components = place_corpus(corpus, edges, settings, runner)
     ids = [f.article_id for f in corpus.items]
