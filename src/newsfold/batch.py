@@ -21,9 +21,11 @@ from newsfold.engine import IngestReport, store_articles
 from newsfold.executors.base import Executor
 from newsfold.executors.tasks import InputItem, article_from_batch_row
 from newsfold.fold import Folder
+from newsfold.fold.distributed import Corpus, ReplayFolder, fold_corpus
 from newsfold.fold.folder import FoldSettings
 from newsfold.fold.prepared import Prepared, from_row
 from newsfold.ingest.files import expand_paths
+from newsfold.model import Article
 from newsfold.store import stories as stories_db
 from newsfold.store.db import Database
 
@@ -67,9 +69,13 @@ class BatchJob:
         *,
         max_bytes: int,
         settings: FoldSettings | None = None,
+        distributed: bool = True,
     ) -> None:
-        """Expand the inputs (directories recursively) and prepare the output folder."""
+        """Expand the inputs (directories recursively) and prepare the output folder; fold distributed (linking and
+        placement on the executor) or with the incremental folder on the driver."""
         self.out = out
+        self.distributed = distributed
+        self.fold_seconds = 0.0
         self.executor = executor
         self.max_bytes = max_bytes
         self.settings = settings or FoldSettings()
@@ -99,12 +105,13 @@ class BatchJob:
         tmp.write_text(json.dumps(manifest))
         os.replace(tmp, self.out / MANIFEST)
 
-    def run(self) -> BatchReport:
-        """Run every stage not yet completed; each stage's output appears atomically when it is done."""
+    def run(self, until: str = STAGES[-1]) -> BatchReport:
+        """Run every stage not yet completed (up to and including until); each stage's output appears atomically
+        when it is done."""
         self.out.mkdir(parents=True, exist_ok=True)
         manifest = self._manifest()
         report = BatchReport(read=len(self.items) + len(self.early_skips))
-        for stage in STAGES:
+        for stage in STAGES[: STAGES.index(until) + 1]:
             if stage in manifest["completed"]:
                 report.resumed.append(stage)
                 continue
@@ -113,6 +120,8 @@ class BatchJob:
             report.seconds[stage] = time.perf_counter() - started
             self._complete(manifest, stage)
             report.ran.append(stage)
+        if until != STAGES[-1]:
+            return report
         self._fill_report(report)
         return report
 
@@ -155,7 +164,7 @@ class BatchJob:
         os.replace(tmp, final)
 
     def _prepared(self) -> Iterator[dict[str, Prepared]]:
-        """The prepared inputs of each chunk, in chunk order (by article id)."""
+        """The prepared inputs of each chunk, in chunk order (by article id; an empty batch has no chunk)."""
         table = pq.read_table(self.out / "prepared")
         table = table.sort_by("chunk")
         numbers = table.column("chunk").to_numpy()
@@ -168,21 +177,46 @@ class BatchJob:
             chunk += 1
 
     def _stage_fold(self) -> None:
-        """Store and fold the kept documents exactly as `newsfold ingest` does (with the prepared inputs)."""
+        """Fold the kept documents (distributed, or the incremental folder on the driver) into a new store; the
+        stories equal `newsfold ingest`'s of the same inputs either way."""
         tmp, final = self.out / "store.db.tmp", self.out / "store.db"
         for path in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
             path.unlink(missing_ok=True)
         db = Database(tmp)
-        folder, report = Folder(self.settings), IngestReport()
+        report = IngestReport()
         try:
-            prepared = self._prepared()
-            for rows in self._chunks():
-                articles = [article_from_batch_row(r) for r in rows]
-                ready = next(prepared, {})
+            batches = self.fold_batches()
+            folder = self.distributed_folder(batches) if self.distributed else Folder(self.settings)
+            for articles, ready in batches:
                 store_articles(db, articles, report, folder=folder, batch_size=FOLD_BATCH, prepared=ready)
         finally:
             db.close()  # the last connection closing checkpoints the WAL into the file and removes it
         os.replace(tmp, final)
+
+    def fold_batches(self) -> list[tuple[list[Article], dict[str, Prepared]]]:
+        """The kept articles in the batches `newsfold ingest` would fold, each with its prepared inputs."""
+        return [
+            ([article_from_batch_row(r) for r in rows], ready)
+            for rows, ready in zip(self._chunks(), self._prepared(), strict=True)
+        ]
+
+    def distributed_folder(self, batches: Sequence[tuple[list[Article], dict[str, Prepared]]]) -> Folder:
+        """Link and place every document on the executor; a folder that writes the result into the store."""
+        seen: set[str] = set()
+        order: list[Prepared] = []
+        for articles, ready in batches:
+            for article in articles:
+                if article.id not in seen:  # the store keeps the first of articles with one id
+                    seen.add(article.id)
+                    order.append(ready[article.id])
+        folder = Folder(self.settings)
+        corpus = Corpus.of(order, folder.embedder.dim)
+        started = time.perf_counter()
+        result = fold_corpus(corpus, self.settings, self.executor)
+        self.fold_seconds = time.perf_counter() - started
+        log.info("distributed fold: %d documents, %d components", corpus.size, result.components)
+        numbers = {item.article_id: doc for doc, item in enumerate(corpus.items)}
+        return ReplayFolder(self.settings, result, numbers)
 
     def _stage_export(self) -> None:
         """Write articles.parquet and stories.parquet from the folded store."""

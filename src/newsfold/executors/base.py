@@ -1,12 +1,14 @@
-"""What an executor does: run the extract task over input items and write the rows as Parquet parts."""
+"""What an executor does: extract and prepare inputs into Parquet parts, and run the distributed fold's steps."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
+import numpy as np
 import pyarrow as pa
+from numpy.typing import NDArray
 
 from newsfold.executors.tasks import INT_COLUMNS, ROW_COLUMNS, InputItem
 
@@ -30,6 +32,10 @@ PREPARED_SCHEMA = pa.schema(
 )
 
 
+T = TypeVar("T")
+R = TypeVar("R")
+
+
 class Executor(Protocol):
     """Runs ExtractTask over items and writes its rows under a folder as Parquet files."""
 
@@ -41,6 +47,21 @@ class Executor(Protocol):
 
     def prepare(self, chunks: Sequence[tuple[int, str]], out: Path, embedder: str, now: str) -> None:
         """Run PrepareTask over (chunk, JSON rows) pairs and write the prepared rows as Parquet files under out."""
+        ...
+
+    def map(self, fn: Callable[[T], R], payloads: Sequence[T]) -> list[R]:
+        """fn (a module-level function) over payloads on the workers; the results in order."""
+        ...
+
+    def band_candidates(
+        self, keys: NDArray[np.uint64], cap: int, limit: int
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """The LSH step of the distributed fold: (document, candidate) pairs, through a shuffle by band key (pairs
+        by lsh.bucket_pairs) then by document (top candidates by lsh.top_candidates)."""
+        ...
+
+    def components(self, n: int, a: NDArray[np.int64], b: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Connected components of the graph on nodes 0..n-1 with edges (a[i], b[i]): each node's smallest member."""
         ...
 
     def close(self) -> None:

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+from numpy.typing import NDArray
 
 from newsfold.executors.base import PREPARED_SCHEMA, ROW_SCHEMA
 from newsfold.executors.tasks import ROW_COLUMNS, ExtractTask, InputItem, PrepareTask, columnar
+from newsfold.fold.distributed import band_rows, bucket_partition, split, top_partition
 from newsfold.pipeline import batched
 
 BLOCK = 32
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class _Worker:
@@ -54,6 +59,7 @@ class LocalExecutor:
     def __init__(self, workers: int = 1) -> None:
         """Use up to workers processes."""
         self.workers = max(1, workers)
+        self._pool: ProcessPoolExecutor | None = None
 
     def _blocks(self, items: Sequence[InputItem], max_bytes: int) -> Iterator[dict[str, list[Any]]]:
         """Column blocks of rows, in input order."""
@@ -95,5 +101,40 @@ class LocalExecutor:
                 if block["chunk"]:
                     writer.write_table(pa.table(block, schema=PREPARED_SCHEMA))
 
+    def map(self, fn: Callable[[T], R], payloads: Sequence[T]) -> list[R]:
+        """fn over payloads: in this process (workers=1), else on a pool kept for the fold's steps."""
+        if self.workers == 1 or len(payloads) <= 1:
+            return [fn(p) for p in payloads]
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.workers)
+        return list(self._pool.map(fn, payloads))
+
+    def band_candidates(
+        self, keys: NDArray[np.uint64], cap: int, limit: int
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """The band shuffle on the pool: rows split by key, pairs per partition, pairs split by document, top-k."""
+        parts = self.workers * 4
+        flat, docs = band_rows(keys)
+        pairs = self.map(bucket_partition, [(k, d, cap) for k, d in split(flat, parts, flat, docs)])
+        firsts = np.concatenate([p[0] for p in pairs]) if pairs else np.zeros(0, np.int64)
+        seconds = np.concatenate([p[1] for p in pairs]) if pairs else np.zeros(0, np.int64)
+        tops = self.map(top_partition, [(f, s, limit) for f, s in split(firsts, parts, firsts, seconds)])
+        return np.concatenate([t[0] for t in tops]), np.concatenate([t[1] for t in tops])
+
+    def components(self, n: int, a: NDArray[np.int64], b: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Connected components by scipy.sparse.csgraph, labelled by each component's smallest node."""
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
+        _, labels = connected_components(graph, directed=False)
+        smallest = np.full(int(labels.max()) + 1 if n else 0, n, dtype=np.int64)
+        np.minimum.at(smallest, labels, np.arange(n, dtype=np.int64))
+        out: NDArray[np.int64] = smallest[labels]
+        return out
+
     def close(self) -> None:
-        """Nothing to release: pools close after each run."""
+        """Shut the fold's pool down (the extract and prepare pools close after each run)."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None

@@ -1,9 +1,9 @@
-"""The folder: places each new article in a story, inside the ingest's write transaction."""
+"""The folder: places each new article in a story, inside the ingest's write transaction, in two phases: link
+(fold/link.py: candidates and verified edges) and place (fold/place.py: join, start or merge stories)."""
 
 from __future__ import annotations
 
 import logging
-import math
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
@@ -17,18 +17,16 @@ from newsfold.config import Config
 from newsfold.errors import StoreError
 from newsfold.fold import provenance
 from newsfold.fold.embed import Embedder, make_embedder
-from newsfold.fold.features import MIN_SHINGLES, Features, features
+from newsfold.fold.features import Features, features
 from newsfold.fold.index import FoldIndex, hash_key, load_new, save_docs
+from newsfold.fold.link import Edge, LinkSettings, link_block, neighbour_pool, neighbours
+from newsfold.fold.place import Decision, PlaceSettings, apply, decide
 from newsfold.fold.prepared import Prepared, prepare
-from newsfold.fold.verify import DAY, containment, name_overlap, report_score, tfidf_cosines, time_factor
-from newsfold.model import Article, Relation
+from newsfold.model import Article
 from newsfold.store import articles as articles_db
 from newsfold.store import stories as stories_db
 
 log = logging.getLogger(__name__)
-
-Edge = tuple[int, Relation, float]
-SHORT_TEXT = 60  # content words: below this, a text is short and the copy bar is lower
 
 
 @dataclass(slots=True, frozen=True)
@@ -78,6 +76,25 @@ class Folder:
         return cls(FoldSettings.from_config(config))
 
     @property
+    def link_settings(self) -> LinkSettings:
+        """The settings linking uses."""
+        s = self.settings
+        return LinkSettings(
+            s.window_days,
+            s.copy_cosine,
+            s.copy_containment,
+            s.report_score,
+            s.report_score_cross,
+            s.neighbour_floor,
+            s.candidates,
+        )
+
+    @property
+    def place_settings(self) -> PlaceSettings:
+        """The settings placement uses."""
+        return PlaceSettings(self.settings.max_story_days, self.settings.centroid_floor)
+
+    @property
     def embedder(self) -> Embedder:
         """The sentence embedder for leads (made on first use)."""
         if self._embedder is None:
@@ -122,7 +139,7 @@ class Folder:
         return [given[a.id] if a.id in given else made[a.id] for a in articles]
 
     def _fold(self, conn: sqlite3.Connection, articles: Sequence[Article], given: Mapping[str, Prepared]) -> set[str]:
-        """fold() proper."""
+        """fold() proper: link every new document, then place each in order and write the store."""
         if self._index is not None and self._index.size:
             last = conn.execute(
                 "SELECT doc FROM fold_docs WHERE article_id = ?", (self._index.article_ids[-1],)
@@ -135,7 +152,9 @@ class Folder:
         items = [p.features for p in ready]
         keys = np.vstack([p.keys for p in ready])
         vectors = np.vstack([p.vector for p in ready]).astype(np.float32, copy=False)
-        docs = index.add(
+        docs = list(range(index.size, index.size + len(items)))
+        lsh_hits = self.lsh_candidates(keys, docs)  # before the batch is indexed
+        index.add(
             [f.article_id for f in items],
             [f.group for f in items],
             [f.at for f in items],
@@ -143,23 +162,20 @@ class Folder:
             keys,
             vectors,
         )
-        index.count_terms(items)
         for doc, item in zip(docs, items, strict=True):
             self._remember(doc, item)
-        lsh_hits = index.lsh.query_many(keys, self.settings.candidates)
-        near = self._neighbours(docs, vectors)
+        edges = self.link(conn, docs, items, lsh_hits)
         changed: set[str] = set()
-        edges_out: list[tuple[str, str, str, float]] = []
-        for row, (doc, item, article) in enumerate(zip(docs, items, articles, strict=True)):
-            candidates = {d for d, _ in lsh_hits[row] if d < doc} | {d for d in near[row] if d < doc}
-            exact = index.by_hash.get(hash_key(item.group, item.text_hash)) if item.text_hash else None
-            if exact is not None and exact < doc:
-                candidates.add(exact)
-            edges = self._verify(conn, doc, item, vectors[row], sorted(candidates))
-            edges_out += [(item.article_id, index.article_ids[d], rel, score) for d, rel, score in edges]
-            story_id = self._place(conn, doc, article, vectors[row], edges, changed)
-            article.story_id = story_id
-        conn.executemany("INSERT OR REPLACE INTO fold_edges (a, b, relation, score) VALUES (?, ?, ?, ?)", edges_out)
+        for doc, article, own in zip(docs, articles, edges, strict=True):
+            article.story_id = self._place(conn, doc, article, own, changed)
+        conn.executemany(
+            "INSERT OR REPLACE INTO fold_edges (a, b, relation, score) VALUES (?, ?, ?, ?)",
+            [
+                (index.article_ids[doc], index.article_ids[cand], rel, score)
+                for doc, own in zip(docs, edges, strict=True)
+                for cand, rel, score in own
+            ],
+        )
         save_docs(conn, index, docs, [f.text_hash for f in items], keys)
         live = {s for s in changed if index.members.get(s)}
         for story_id in sorted(live):
@@ -169,6 +185,52 @@ class Folder:
         for article in articles:
             article.relation, article.copy_of = stored[article.id].relation, stored[article.id].copy_of
         return changed
+
+    def lsh_candidates(self, keys: NDArray[np.uint64], docs: Sequence[int]) -> list[list[tuple[int, int]]]:
+        """The LSH candidates of a batch about to be indexed (see LshIndex.query_earlier)."""
+        return self.index.lsh.query_earlier(keys, docs, self.settings.candidates)
+
+    def link(
+        self,
+        conn: sqlite3.Connection,
+        docs: Sequence[int],
+        items: Sequence[Features],
+        lsh_hits: Sequence[Sequence[tuple[int, int]]],
+    ) -> list[list[Edge]]:
+        """Folding's first phase for a batch already in the index: candidates (LSH, lead neighbours, exact text)
+        verified into edges. Reads no story state; the given edges of a distributed fold replace it."""
+        index = self.index
+        end = docs[-1] + 1
+        pool = neighbour_pool(index.times, docs[0], end, index.times[docs[0] : end], self.settings.window_days)
+        near = neighbours(
+            docs,
+            index.vectors[docs[0] : end],
+            index.times[docs[0] : end],
+            index.groups[docs[0] : end],
+            pool,
+            index.vectors[pool],
+            index.times[pool],
+            [index.groups[p] for p in pool.tolist()],
+            self.link_settings,
+        )
+        candidates: list[list[int]] = []
+        for row, (doc, item) in enumerate(zip(docs, items, strict=True)):
+            found = [d for d, _ in lsh_hits[row]] + near[row]
+            exact = index.by_hash.get(hash_key(item.group, item.text_hash)) if item.text_hash else None
+            if exact is not None and exact < doc:
+                found.append(exact)
+            candidates.append(found)
+        known = {cand: (self._features_of(conn, cand), index.vectors[cand]) for found in candidates for cand in found}
+        settings = self.link_settings
+        edges = link_block(
+            docs, items, index.vectors[docs[0] : end], candidates, known, index.df, index.ndocs, settings
+        )
+        index.ndocs += len(docs)
+        return edges
+
+    def decide(self, doc: int, edges: Sequence[Edge]) -> Decision:
+        """Folding's second phase for one document (the index's stories are current): where it goes."""
+        return decide(self.index, doc, edges, self.place_settings)
 
     def _remember(self, doc: int, item: Features) -> None:
         """Keep a recent article's features for verifying later candidates (a bounded cache)."""
@@ -189,126 +251,28 @@ class Folder:
             self._remember(doc, item)
         return item
 
-    def _neighbours(self, docs: Sequence[int], vectors: NDArray[np.float32]) -> list[list[int]]:
-        """For each new document: earlier documents of its group whose lead embedding is close, within the window."""
-        index = self.index
-        out: list[list[int]] = [[] for _ in docs]
-        end = docs[0]
-        if not np.any(vectors) or end + len(docs) <= 1:
-            return out
-        times = index.times[: docs[-1] + 1]
-        window = self.settings.window_days * DAY
-        batch_times = times[docs[0] :]
-        dated = batch_times[~np.isnan(batch_times)]
-        pool_mask = np.isnan(times)
-        if len(dated):
-            pool_mask |= (times >= dated.min() - window) & (times <= dated.max() + window)
-        else:
-            pool_mask[:] = True
-        pool = np.flatnonzero(pool_mask)
-        if len(pool) == 0:
-            return out
-        sims = vectors @ index.embeddings(pool).T
-        floor = self.settings.neighbour_floor
-        for row, doc in enumerate(docs):
-            t = index.times[doc]
-            ok = (pool < doc) & (sims[row] >= floor)
-            if not math.isnan(t):
-                ok &= np.isnan(times[pool]) | (np.abs(times[pool] - t) <= window)
-            hits = np.flatnonzero(ok)
-            if len(hits) > self.settings.candidates:
-                hits = hits[np.argsort(-sims[row, hits])[: self.settings.candidates]]
-            out[row] = [int(pool[h]) for h in hits if index.groups[pool[h]] == index.groups[doc]]
-        return out
-
-    def _verify(
-        self, conn: sqlite3.Connection, doc: int, item: Features, vector: NDArray[np.float32], candidates: list[int]
-    ) -> list[Edge]:
-        """Score each candidate: a copy edge, a report edge, or nothing."""
-        index, settings = self.index, self.settings
-        edges: list[Edge] = []
-        kept: list[tuple[int, Features, float]] = []
-        for cand in candidates:
-            if index.groups[cand] != item.group:
-                continue
-            other = self._features_of(conn, cand)
-            t = time_factor(item.at, other.at, settings.window_days)
-            if t == 0.0 and not (item.text_hash and item.text_hash == other.text_hash):
-                continue
-            kept.append((cand, other, t))
-        cosines = tfidf_cosines(item.terms, [other.terms for _, other, _ in kept], index.df, index.ndocs)
-        leads = index.embeddings([cand for cand, _, _ in kept]) @ vector if kept else np.zeros(0, np.float32)
-        for (cand, other, t), cosine, emb in zip(kept, cosines.tolist(), leads.tolist(), strict=True):
-            shortest = min(len(item.shingles), len(other.shingles))
-            # a short text (a blurb) moves far with a few changed words; a long one at the same cosine is another
-            # article of a series (measured on itn-dev and wikinews-copies)
-            bar = settings.copy_cosine - (0.2 if shortest < SHORT_TEXT else 0.0)
-            if (item.text_hash and item.text_hash == other.text_hash) or (
-                shortest >= MIN_SHINGLES
-                and (cosine >= bar or containment(item.shingles, other.shingles) >= settings.copy_containment)
-            ):
-                edges.append((cand, "copy", cosine))
-                continue
-            score = report_score(emb, name_overlap(item.names, other.names), t)
-            cross = item.language is not None and other.language is not None and item.language != other.language
-            # in one language, two reports of one event name someone or something in common
-            substantial = min(len(item.lead), len(other.lead)) >= 20 and (
-                cross or (min(len(item.lead.split()), len(other.lead.split())) >= 4 and bool(item.names & other.names))
-            )
-            if emb > 0 and substantial and score >= (settings.report_score_cross if cross else settings.report_score):
-                edges.append((cand, "report", score))
-        return edges
-
-    def _too_long(self, story: str, t: float) -> bool:
-        """Whether adding a document of time t would stretch a story beyond fold.max_story_days (copies too:
-        a text re-published for months must not chain into one endless story)."""
-        first, last = self.index.span(story)
-        if math.isnan(t) or math.isnan(first):
-            return False
-        return max(last, t) - min(first, t) > self.settings.max_story_days * DAY
-
-    def _off_centre(self, story: str, vector: NDArray[np.float32]) -> bool:
-        """Whether a lead is too far from a story's centroid to join it by a report link (caps single-link chains)."""
-        if not np.any(vector):
-            return False
-        return float(vector @ self.index.centroid(story)) < self.settings.centroid_floor
-
     def _place(
         self,
         conn: sqlite3.Connection,
         doc: int,
         article: Article,
-        vector: NDArray[np.float32],
         edges: list[Edge],
         changed: set[str],
     ) -> str:
-        """Join, start or merge stories for a new document; return its story id."""
+        """Place one document: bring its candidates' stories up to date, decide, write the decision to the store."""
         index = self.index
-        t = index.times[doc]
-        linked: dict[str, bool] = {}
-        for cand, relation, _ in edges:
+        for cand, _, _ in edges:
             story = index.story_of[cand]
             live = stories_db.resolve_story_id(conn, story) or story
-            if live != story:
+            if live != story:  # another process merged stories since this index was loaded
                 index.merge(live, story)
-            linked[live] = linked.get(live, False) or relation == "copy"
-        accepted = []
-        for story, by_copy in linked.items():
-            if self._too_long(story, t) or (not by_copy and self._off_centre(story, vector)):
-                continue
-            accepted.append(story)
-        if not accepted:
-            story_id = article.id
-            stories_db.create_story(conn, story_id, article.title or "(untitled)")
-        else:
-            accepted.sort(key=lambda s: min(index.members[s]))
-            story_id, absorbed = accepted[0], accepted[1:]
-            if absorbed:
-                stories_db.merge_stories(conn, story_id, absorbed)
-                for old in absorbed:
-                    index.merge(story_id, old)
-                    changed.add(old)
-        stories_db.set_member(conn, article.id, story_id, "report")
-        index.place(doc, story_id)
-        changed.add(story_id)
-        return story_id
+        decision = self.decide(doc, edges)
+        if decision.created:
+            stories_db.create_story(conn, decision.story, article.title or "(untitled)")
+        elif decision.absorbed:
+            stories_db.merge_stories(conn, decision.story, list(decision.absorbed))
+            changed.update(decision.absorbed)
+        apply(index, doc, decision)
+        stories_db.set_member(conn, article.id, decision.story, "report")
+        changed.add(decision.story)
+        return decision.story

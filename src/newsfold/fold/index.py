@@ -12,7 +12,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsfold.fold import lsh
-from newsfold.fold.features import Features
 from newsfold.model import KINDS
 
 log = logging.getLogger(__name__)
@@ -91,17 +90,22 @@ class FoldIndex:
         self.lsh.add_many(docs, keys)
         return docs
 
+    @classmethod
+    def standalone(
+        cls, article_ids: Sequence[str], groups: Sequence[str], times: NDArray[np.float64], vectors: NDArray[np.int8]
+    ) -> FoldIndex:
+        """An index of some documents only (numbered 0..n-1), for placement: no band keys, no frequencies."""
+        index = cls(dim=vectors.shape[1], times=np.asarray(times, dtype=np.float64).copy(), vectors=vectors.copy())
+        index.article_ids, index.groups = list(article_ids), list(groups)
+        index.story_of = [""] * len(article_ids)
+        index.by_article = {a: doc for doc, a in enumerate(article_ids)}
+        index.size = len(article_ids)
+        return index
+
     def embeddings(self, docs: Sequence[int] | NDArray[np.int64]) -> NDArray[np.float32]:
         """The lead embeddings of documents, back to float32."""
         out: NDArray[np.float32] = self.vectors[docs].astype(np.float32) / SCALE
         return out
-
-    def count_terms(self, items: Sequence[Features]) -> None:
-        """Add the articles' terms to the document frequencies."""
-        if items:
-            seen = np.concatenate([np.unique(item.terms[0] & (DF_BUCKETS - 1)) for item in items])
-            np.add.at(self.df, seen, 1)  # one call for the batch: a bucket counts once per article
-        self.ndocs += len(items)
 
     def place(self, doc: int, story_id: str) -> None:
         """Record that doc belongs to story_id."""

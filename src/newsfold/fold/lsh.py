@@ -67,57 +67,119 @@ class LshIndex:
         keep = flat != _EMPTY_KEY
         flat, owners = flat[keep], owners[keep]
         order = np.argsort(flat, kind="stable")
-        self.runs.append((flat[order], owners[order]))
+        flat, owners = flat[order], owners[order]
+        if len(flat):  # a document under one key twice (two equal bands) is indexed once
+            fresh = np.ones(len(flat), dtype=bool)
+            fresh[1:] = (flat[1:] != flat[:-1]) | (owners[1:] != owners[:-1])
+            flat, owners = flat[fresh], owners[fresh]
+        self.runs.append((flat, owners))
         while len(self.runs) > 1 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
             (new_keys, new_docs), (old_keys, old_docs) = self.runs.pop(), self.runs.pop()
             # a linear merge of two sorted runs; newer entries go after older ones with the same key
             at = np.searchsorted(old_keys, new_keys, side="right")
             self.runs.append((np.insert(old_keys, at, new_keys), np.insert(old_docs, at, new_docs)))
 
-    def query_many(self, keys: NDArray[np.uint64], limit: int) -> list[list[tuple[int, int]]]:
-        """For each row of band keys: (document, shared bands) pairs, most shared first, then newest; at most limit.
-
-        A band shared by more than bucket_cap documents of a run (thousands of identical copies) yields only the
-        run's newest bucket_cap, so one flood cannot make every query slow.
-        """
-        m = keys.shape[0]
-        flat = keys.ravel()
-        rows = np.repeat(np.arange(m, dtype=np.int64), keys.shape[1])
-        keep = flat != _EMPTY_KEY
-        flat, rows = flat[keep], rows[keep]
-        order = np.argsort(flat)  # sorted needles let each binary search start where the last one ended
-        flat, rows = flat[order], rows[order]
-        hit_rows: list[NDArray[np.int64]] = []
-        hit_docs: list[NDArray[np.int32]] = []
-        for run_keys, run_docs in self.runs:
-            hi = np.searchsorted(run_keys, flat, side="right")
-            counts = np.minimum(hi - np.searchsorted(run_keys, flat, side="left"), self.bucket_cap)
+    def newest(self, needles: NDArray[np.uint64], cap: int) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
+        """(key, document) entries: for each distinct needle key, its newest `cap` indexed documents (across runs:
+        runs hold increasing document ranges, and a key's entries within a run are in document order)."""
+        needles = np.unique(needles[needles != _EMPTY_KEY])
+        remaining = np.full(len(needles), cap, dtype=np.int64)
+        found_keys: list[NDArray[np.uint64]] = []
+        found_docs: list[NDArray[np.int64]] = []
+        for run_keys, run_docs in reversed(self.runs):
+            hi = np.searchsorted(run_keys, needles, side="right")
+            counts = np.minimum(hi - np.searchsorted(run_keys, needles, side="left"), remaining)
             sel = counts > 0
             if not sel.any():
                 continue
             counts, starts = counts[sel], hi[sel] - counts[sel]
             total = int(counts.sum())
             offsets = np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(total)
-            hit_docs.append(run_docs[offsets])
-            hit_rows.append(np.repeat(rows[sel], counts))
-        out: list[list[tuple[int, int]]] = [[] for _ in range(m)]
-        if not hit_docs:
+            found_keys.append(run_keys[offsets])
+            found_docs.append(run_docs[offsets].astype(np.int64))
+            remaining[sel] -= counts
+        if not found_keys:
+            return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(found_keys), np.concatenate(found_docs)
+
+    def query_earlier(self, keys: NDArray[np.uint64], docs: Sequence[int], limit: int) -> list[list[tuple[int, int]]]:
+        """LSH candidates of new documents (numbered after every indexed one), before they are added.
+
+        For document d: earlier documents (indexed, or earlier rows of this call) sharing a band key with it, a key
+        contributing only its newest bucket_cap earlier documents; ranked by shared bands, then newest; the first
+        limit. This depends on the fold order only, not on how documents are cut into batches.
+        """
+        numbers = np.asarray(docs, dtype=np.int64)
+        old_keys, old_docs = self.newest(keys.ravel(), self.bucket_cap)
+        all_keys = np.concatenate([old_keys, keys.ravel()])
+        all_docs = np.concatenate([old_docs, np.repeat(numbers, keys.shape[1])])
+        owner = np.concatenate([np.zeros(len(old_keys), dtype=bool), np.ones(keys.size, dtype=bool)])
+        pairs = bucket_pairs(all_keys, all_docs, self.bucket_cap, owner)
+        firsts, seconds, shared = top_candidates(*pairs, limit)
+        out: list[list[tuple[int, int]]] = [[] for _ in range(len(numbers))]
+        if len(numbers) == 0:
             return out
-        combined = (np.concatenate(hit_rows) << np.int64(40)) | np.concatenate(hit_docs).astype(np.int64)
-        pairs, shared = np.unique(combined, return_counts=True)
-        pair_rows, pair_docs = pairs >> np.int64(40), pairs & np.int64((1 << 40) - 1)
-        order = np.lexsort((-pair_docs, -shared, pair_rows))
-        pair_rows, pair_docs, shared = pair_rows[order], pair_docs[order], shared[order]
-        # cut each row to its first `limit` pairs before any Python loop (rows come sorted)
-        rank = np.arange(len(pair_rows)) - np.searchsorted(pair_rows, pair_rows, side="left")
-        keep = rank < limit
-        for row, doc, count in zip(
-            pair_rows[keep].tolist(), pair_docs[keep].tolist(), shared[keep].tolist(), strict=True
-        ):
+        rows = (firsts - numbers[0]).tolist()  # docs are consecutive
+        for row, doc, count in zip(rows, seconds.tolist(), shared.tolist(), strict=True):
             out[row].append((doc, count))
+        return out
+
+    def query_many(self, keys: NDArray[np.uint64], limit: int) -> list[list[tuple[int, int]]]:
+        """For each row of band keys, queried on its own against the index: (document, shared bands) pairs, most
+        shared first, then newest; at most limit (a key yields its newest bucket_cap documents)."""
+        first = max((int(d.max()) for _, d in self.runs if len(d)), default=-1) + 1
+        out: list[list[tuple[int, int]]] = []
+        for row in range(keys.shape[0]):
+            out += self.query_earlier(keys[row : row + 1], [first], limit)
         return out
 
     @property
     def nbytes(self) -> int:
         """Memory held by the sorted runs."""
         return int(sum(k.nbytes + d.nbytes for k, d in self.runs))
+
+
+def bucket_pairs(
+    keys: NDArray[np.uint64],
+    docs: NDArray[np.int64],
+    cap: int,
+    owner: NDArray[np.bool_] | None = None,
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The band-bucket step of LSH: for each (key, document) entry (of an owner entry, when owner is given), pairs
+    (document, earlier document) with each of the newest `cap` earlier documents under the same key.
+
+    One function for the local index (a batch's keys with the index's newest entries) and for a partition of the
+    distributed band shuffle (every entry whose key hashes to the partition).
+    """
+    keep = keys != _EMPTY_KEY
+    owned = np.ones(len(keys), dtype=bool) if owner is None else owner
+    keys, docs, owned = keys[keep], docs[keep], owned[keep]
+    order = np.lexsort((docs, keys))
+    keys, docs, owned = keys[order], docs[order], owned[order]
+    if len(keys):  # one document twice under one key (two equal bands) counts once
+        fresh = np.ones(len(keys), dtype=bool)
+        fresh[1:] = (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1])
+        keys, docs, owned = keys[fresh], docs[fresh], owned[fresh]
+    position = np.arange(len(keys))
+    counts = np.where(owned, np.minimum(position - np.searchsorted(keys, keys, side="left"), cap), 0)
+    total = int(counts.sum())
+    offsets = np.repeat(position - counts - (np.cumsum(counts) - counts), counts) + np.arange(total)
+    return np.repeat(docs, counts), docs[offsets]
+
+
+def top_candidates(
+    firsts: NDArray[np.int64], seconds: NDArray[np.int64], limit: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Pairs counted into (document, candidate, shared bands), sorted by document, then most shared, then newest
+    candidate; at most limit candidates a document."""
+    if len(firsts) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    combined = (firsts.astype(np.int64) << np.int64(32)) | seconds.astype(np.int64)
+    pairs, shared = np.unique(combined, return_counts=True)
+    first, second = pairs >> np.int64(32), pairs & np.int64((1 << 32) - 1)
+    order = np.lexsort((-second, -shared, first))
+    first, second, shared = first[order], second[order], shared[order]
+    rank = np.arange(len(first)) - np.searchsorted(first, first, side="left")
+    keep = rank < limit
+    return first[keep], second[keep], shared[keep].astype(np.int64)

@@ -1,0 +1,184 @@
+"""Linking, folding's first phase: for each new document, its candidates and the verified edges to them.
+
+Every function here is pure (arrays and features in, candidates or edges out) and reads no story state, so the
+incremental folder and the distributed batch fold run the same code. What a document links to depends only on
+the fold order, not on how documents are cut into batches or blocks:
+
+- LSH candidates: lsh.LshIndex.query_earlier / lsh.bucket_pairs + lsh.top_candidates;
+- lead-embedding neighbours: earlier documents of the same group, lead cosine >= neighbour_floor, within
+  window_days of the document's time (when either is undated: among the previous RECENT documents); the first
+  `candidates` by cosine, then newest;
+- the exact text hash: the first earlier document with the same normalised text;
+- verification with tf-idf weights from the document frequencies of documents <= d (a prefix of the order).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from newsfold.fold.features import MIN_SHINGLES, Features
+from newsfold.fold.index import DF_BUCKETS
+from newsfold.fold.verify import DAY, containment, name_overlap, report_score, tfidf_cosines, time_factor
+from newsfold.model import Relation
+
+Edge = tuple[int, Relation, float]
+SHORT_TEXT = 60  # content words: below this, a text is short and the copy bar is lower
+RECENT = 5000  # an undated document's neighbours are looked for among this many previous documents
+SCALE = 127.0  # lead embeddings travel as int8 (unit vectors * 127)
+
+
+@dataclass(slots=True, frozen=True)
+class LinkSettings:
+    """What linking needs of the fold settings."""
+
+    window_days: float
+    copy_cosine: float
+    copy_containment: float
+    report_score: float
+    report_score_cross: float
+    neighbour_floor: float
+    candidates: int
+
+
+def lead_dots(query: NDArray[np.int8], pool: NDArray[np.int8]) -> NDArray[np.float64]:
+    """Cosines of int8 lead vectors, computed exactly (integer products summed below 2**24 in float32: no rounding,
+    so the result does not depend on how a BLAS cuts the product into blocks)."""
+    if query.shape[-1] * 127 * 127 >= 1 << 24:
+        exact: NDArray[np.float64] = (query.astype(np.float64) @ pool.astype(np.float64).T) / (SCALE * SCALE)
+        return exact
+    dots = query.astype(np.float32) @ pool.astype(np.float32).T
+    out: NDArray[np.float64] = dots.astype(np.float64) / (SCALE * SCALE)
+    return out
+
+
+def neighbour_pool(
+    times: NDArray[np.float64], first: int, end: int, block_times: NDArray[np.float64], window_days: float
+) -> NDArray[np.int64]:
+    """Documents before end that may be a neighbour of a document in [first, end): dated ones within the window of
+    the block's dated times, and the RECENT documents before the block (for undated pairs)."""
+    window = window_days * DAY
+    head = times[:end]
+    mask = np.zeros(end, dtype=bool)
+    dated = block_times[~np.isnan(block_times)]
+    if len(dated):
+        mask |= (head >= dated.min() - window) & (head <= dated.max() + window)
+    mask[max(0, first - RECENT) :] = True
+    return np.flatnonzero(mask).astype(np.int64)
+
+
+def neighbours(
+    docs: Sequence[int],
+    query: NDArray[np.int8],
+    times: NDArray[np.float64],
+    groups: Sequence[str],
+    pool: NDArray[np.int64],
+    pool_vectors: NDArray[np.int8],
+    pool_times: NDArray[np.float64],
+    pool_groups: Sequence[str],
+    settings: LinkSettings,
+) -> list[list[int]]:
+    """For each document: its lead-embedding neighbours among the pool (see the module's definition)."""
+    out: list[list[int]] = [[] for _ in docs]
+    if len(pool) == 0 or not np.any(query):
+        return out
+    sims = lead_dots(query, pool_vectors)
+    window = settings.window_days * DAY
+    group_of = np.asarray(pool_groups, dtype=object)
+    pool_dated = ~np.isnan(pool_times)
+    for row, doc in enumerate(docs):
+        ok = (pool < doc) & (sims[row] >= settings.neighbour_floor) & (group_of == groups[row])
+        recent = doc - pool <= RECENT
+        t = times[row]
+        if math.isnan(t):
+            ok &= recent
+        else:
+            ok &= np.where(pool_dated, np.abs(pool_times - t) <= window, recent)
+        hits = np.flatnonzero(ok)
+        if len(hits) > settings.candidates:
+            hits = hits[np.lexsort((-pool[hits], -sims[row, hits]))[: settings.candidates]]
+        out[row] = [int(pool[h]) for h in hits]
+    return out
+
+
+def count_terms(df: NDArray[np.int32], item: Features) -> None:
+    """Add one document's terms to the document frequencies (a bucket counts once per document)."""
+    df[np.unique(item.terms[0] & (len(df) - 1))] += 1
+
+
+def term_counts(items: Sequence[Features], buckets: int = DF_BUCKETS) -> NDArray[np.int32]:
+    """Document frequencies of a block of documents (the driver sums blocks into each block's df prefix)."""
+    df = np.zeros(buckets, dtype=np.int32)
+    for item in items:
+        count_terms(df, item)
+    return df
+
+
+def verify(
+    item: Features,
+    vector: NDArray[np.int8],
+    others: Sequence[tuple[int, Features, NDArray[np.int8]]],
+    df: NDArray[np.int32],
+    ndocs: int,
+    settings: LinkSettings,
+) -> list[Edge]:
+    """Score each candidate (number, features, lead vector): a copy edge, a report edge, or nothing."""
+    edges: list[Edge] = []
+    kept: list[tuple[int, Features, NDArray[np.int8], float]] = []
+    for cand, other, other_vector in others:
+        if other.group != item.group:
+            continue
+        t = time_factor(item.at, other.at, settings.window_days)
+        if t == 0.0 and not (item.text_hash and item.text_hash == other.text_hash):
+            continue
+        kept.append((cand, other, other_vector, t))
+    if not kept:
+        return edges
+    cosines = tfidf_cosines(item.terms, [other.terms for _, other, _, _ in kept], df, ndocs)
+    leads = lead_dots(vector[None, :], np.vstack([v for _, _, v, _ in kept]))[0]
+    for (cand, other, _, t), cosine, emb in zip(kept, cosines.tolist(), leads.tolist(), strict=True):
+        shortest = min(len(item.shingles), len(other.shingles))
+        # a short text (a blurb) moves far with a few changed words; a long one at the same cosine is another
+        # article of a series (measured on itn-dev and wikinews-copies)
+        bar = settings.copy_cosine - (0.2 if shortest < SHORT_TEXT else 0.0)
+        if (item.text_hash and item.text_hash == other.text_hash) or (
+            shortest >= MIN_SHINGLES
+            and (cosine >= bar or containment(item.shingles, other.shingles) >= settings.copy_containment)
+        ):
+            edges.append((cand, "copy", cosine))
+            continue
+        score = report_score(emb, name_overlap(item.names, other.names), t)
+        cross = item.language is not None and other.language is not None and item.language != other.language
+        # in one language, two reports of one event name someone or something in common
+        substantial = min(len(item.lead), len(other.lead)) >= 20 and (
+            cross or (min(len(item.lead.split()), len(other.lead.split())) >= 4 and bool(item.names & other.names))
+        )
+        if emb > 0 and substantial and score >= (settings.report_score_cross if cross else settings.report_score):
+            edges.append((cand, "report", score))
+    return edges
+
+
+def link_block(
+    docs: Sequence[int],
+    items: Sequence[Features],
+    vectors: NDArray[np.int8],
+    candidates: Sequence[Sequence[int]],
+    known: dict[int, tuple[Features, NDArray[np.int8]]],
+    df: NDArray[np.int32],
+    ndocs: int,
+    settings: LinkSettings,
+) -> list[list[Edge]]:
+    """Verify a block of consecutive documents against their candidates (features and vectors in known), counting
+    each document's terms into df (which holds the frequencies of every document before the block) just before it
+    is verified; df is updated in place."""
+    out: list[list[Edge]] = []
+    for row, (item, cands) in enumerate(zip(items, candidates, strict=True)):
+        count_terms(df, item)
+        ndocs += 1
+        others = [(c, *known[c]) for c in sorted(set(cands)) if c < docs[row]]
+        out.append(verify(item, vectors[row], others, df, ndocs, settings))
+    return out

@@ -1,0 +1,141 @@
+"""The distributed fold (process pool and local Ray) gives exactly the stories, members, relations and edges of the
+incremental folder that `newsfold ingest` runs, on a few thousand documents; its union-find equals scipy's."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from newsfold.batch import BatchJob
+from newsfold.executors.base import ROW_SCHEMA, Executor
+from newsfold.executors.local import LocalExecutor
+from newsfold.executors.tasks import columnar, kept_row
+from newsfold.fold.folder import FoldSettings
+from tests.executors.corpus import mixed_articles
+
+SETTINGS = FoldSettings(embedder="hashing")
+Snapshot = dict[str, set[tuple[Any, ...]]]
+
+
+@pytest.fixture(scope="module")
+def prepared_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A batch output folder with ~2,500 documents extracted (written directly) and prepared."""
+    out = tmp_path_factory.mktemp("dist") / "base"
+    articles = mixed_articles(300, 1800)
+    (out / "extracted").mkdir(parents=True)
+    rows = columnar(kept_row(order, article) for order, article in enumerate(articles))
+    pq.write_table(pa.table(rows, schema=ROW_SCHEMA), out / "extracted" / "part-00000.parquet")
+    job = BatchJob([], out, LocalExecutor(2), max_bytes=1, settings=SETTINGS)
+    (out / "manifest.json").write_text(json.dumps({"fingerprint": job.fingerprint, "completed": ["extract"]}))
+    job._stage_prepare()  # the stage itself, then the folds below start from its output
+    return out
+
+
+def fold_with(base: Path, target: Path, executor: Executor, distributed: bool) -> Snapshot:
+    """Run the fold and export stages on a copy of the prepared folder; what the store holds."""
+    shutil.copytree(base, target)
+    job = BatchJob([], target, executor, max_bytes=1, settings=SETTINGS, distributed=distributed)
+    (target / "manifest.json").write_text(
+        json.dumps({"fingerprint": job.fingerprint, "completed": ["extract", "prepare"]})
+    )
+    report = job.run()
+    assert report.ran == ["fold", "export"]
+    conn = sqlite3.connect(target / "store.db")
+    try:
+        return snapshot(conn)
+    finally:
+        conn.close()
+
+
+def snapshot(conn: sqlite3.Connection) -> Snapshot:
+    """Stories (with merges), members with relations and copy_of, and verified edges."""
+    queries = {
+        "stories": "SELECT id, title, merged_into, size FROM stories",
+        "members": "SELECT id, story_id, relation, copy_of FROM articles",
+        "edges": "SELECT a, b, relation, score FROM fold_edges",
+        "docs": "SELECT doc, article_id FROM fold_docs",
+    }
+    return {name: {tuple(row) for row in conn.execute(sql)} for name, sql in queries.items()}
+
+
+@pytest.fixture(scope="module")
+def sequential(prepared_out: Path) -> Snapshot:
+    """The incremental folder's result (the fold `newsfold ingest` runs, batch by batch)."""
+    return fold_with(prepared_out, prepared_out.parent / "sequential", LocalExecutor(1), distributed=False)
+
+
+def test_sequential_fold_makes_real_stories(sequential: Snapshot) -> None:
+    assert len(sequential["members"]) > 2000
+    stories = {m[1] for m in sequential["members"]}
+    assert len(stories) < 0.6 * len(sequential["members"]), "copies and reports fold together"
+    assert {e[2] for e in sequential["edges"]} == {"copy", "report"}
+    assert {m[2] for m in sequential["members"]} == {"original", "copy", "report"}
+
+
+def test_process_pool_fold_equals_sequential(prepared_out: Path, sequential: Snapshot) -> None:
+    executor = LocalExecutor(2)
+    try:
+        got = fold_with(prepared_out, prepared_out.parent / "pool", executor, distributed=True)
+    finally:
+        executor.close()
+    for name in sequential:
+        assert got[name] == sequential[name], name
+
+
+@pytest.fixture(scope="module")
+def ray_executor() -> Iterator[Executor]:
+    """A local 2-CPU Ray for the module."""
+    pytest.importorskip("ray")
+    from newsfold.executors.ray import RayExecutor
+
+    executor = RayExecutor(num_cpus=2)
+    yield executor
+    executor.close()
+
+
+@pytest.mark.slow
+def test_ray_fold_equals_sequential(prepared_out: Path, sequential: Snapshot, ray_executor: Executor) -> None:
+    got = fold_with(prepared_out, prepared_out.parent / "ray", ray_executor, distributed=True)
+    for name in sequential:
+        assert got[name] == sequential[name], name
+
+
+def random_graph(n: int, m: int, rng: random.Random) -> tuple[np.ndarray, np.ndarray]:
+    """m random edges on n nodes (self-loops and repeats included), plus a long path (many hash-to-min rounds)."""
+    a = [rng.randrange(n) for _ in range(m)] + list(range(n // 2, n - 1))
+    b = [rng.randrange(n) for _ in range(m)] + list(range(n // 2 + 1, n))
+    return np.array(a, dtype=np.int64), np.array(b, dtype=np.int64)
+
+
+def partition(labels: np.ndarray) -> set[frozenset[int]]:
+    """Components as sets of nodes."""
+    groups: dict[int, set[int]] = {}
+    for node, label in enumerate(labels.tolist()):
+        groups.setdefault(label, set()).add(node)
+    return {frozenset(g) for g in groups.values()}
+
+
+@pytest.mark.slow
+def test_ray_union_find_equals_scipy(ray_executor: Executor) -> None:
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    rng = random.Random(5)
+    for n, m in ((1, 0), (50, 20), (400, 300), (3000, 1500)):
+        a, b = random_graph(n, m, rng)
+        _, expected = connected_components(coo_matrix((np.ones(len(a)), (a, b)), shape=(n, n)), directed=False)
+        labels = ray_executor.components(n, a, b)
+        assert partition(labels) == partition(expected)
+        assert all(labels[node] == min(group) for group in partition(labels) for node in group)
+        local = LocalExecutor(1).components(n, a, b)
+        assert np.array_equal(local, labels)
