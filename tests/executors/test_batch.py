@@ -59,8 +59,23 @@ def test_batch_equals_ingest_and_counts_add_up(corpus: Path, tmp_path: Path) -> 
     status, _, err = run(["batch", str(corpus), "--out", str(out), "--workers", "2", "--db", str(tmp_path / "b.db")])
     assert status == 2, "two inputs are skipped"
     assert "empty.txt: empty file" in err and "binary.txt: binary file" in err
-    got = memberships(run(["stories", "--json", "--limit", "1000", "--db", str(tmp_path / "b.db")])[1])
-    assert got == expected
+    loaded = run(["stories", "--json", "--limit", "1000", "--db", str(tmp_path / "b.db")])[1]
+    assert memberships(loaded) == expected
+    # the loaded store ran the story hooks once per story: highlights, entities, timelines as ingest has them
+    by_id = {
+        s["id"]: s
+        for s in map(json.loads, run(["stories", "--json", "--limit", "1000", "--db", str(db)])[1].splitlines())
+    }
+    for story in map(json.loads, loaded.splitlines()):
+        want = by_id[story["id"]]
+        assert (story["highlights"], story["entities"], story["timeline"]) == (
+            want["highlights"],
+            want["entities"],
+            want["timeline"],
+        )
+    assert any(s["timeline"] for s in by_id.values()), "the seed story has a timeline"
+    status, page, _ = run(["refresh-pages", "--db", str(tmp_path / "b.db")])
+    assert page.strip() == "0 story pages stored", "every story's page was stored when the store was loaded"
     extracted = pq.read_table(out / "extracted").to_pylist()
     inputs = {r["location"] for r in extracted}
     assert len(inputs) == 16, "read = kept + skipped: every input has a row"

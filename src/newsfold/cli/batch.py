@@ -8,8 +8,12 @@ from pathlib import Path
 import click
 
 from newsfold.cli.common import EXIT_OK, EXIT_PARTIAL, error, get_config
+from newsfold.config import Config
 from newsfold.errors import NewsfoldError
 from newsfold.fold.folder import FoldSettings
+from newsfold.store.db import Database
+
+HOOK_CHUNK = 500  # stories per round of story hooks when loading a store
 
 
 @click.command("batch")
@@ -66,5 +70,25 @@ def batch_command(
             error(f"{db_path}: exists; batch loads only into a new store")
             return EXIT_PARTIAL
         shutil.copyfile(Path(out) / "store.db", db_path)
-        click.echo(f"store written to {db_path}", err=True)
+        finished = _run_story_hooks(Path(db_path), config)
+        click.echo(f"store written to {db_path} ({finished} stories enriched and rendered)", err=True)
     return EXIT_PARTIAL if report.skipped else EXIT_OK
+
+
+def _run_story_hooks(db_path: Path, config: Config) -> int:
+    """Run the story hooks `ingest` runs after each batch (enrichment, eager translation, stored pages) once for
+    every story of a batch-loaded store: after folding, not per chunk, since a story is final only then."""
+    from newsfold.hooks import story_hooks
+
+    db = Database(db_path)
+    try:
+        with db.read() as conn:
+            ids = [row[0] for row in conn.execute("SELECT id FROM stories WHERE merged_into IS NULL AND size > 0")]
+        hooks = story_hooks(config)
+        for start in range(0, len(ids), HOOK_CHUNK):
+            chunk = set(ids[start : start + HOOK_CHUNK])
+            for hook in hooks:
+                hook(db, chunk)
+    finally:
+        db.close()
+    return len(ids)

@@ -82,10 +82,9 @@ def _components(members: list[_Member], edges: list[tuple[str, str]]) -> list[li
     return sorted(groups.values(), key=lambda g: (-len(g), g[0].published, g[0].id))
 
 
-def _root(group: list[_Member], all_members: list[_Member]) -> _Member | None:
-    """A group's original: the member other members cite, else the earliest that cites nothing and is not a
-    machine translation; None when the group holds only copies of an outside original."""
-    cited = {m.cited for m in all_members if m.cited}
+def _root(group: list[_Member], cited: frozenset[str]) -> _Member | None:
+    """A group's original: the member whose URL the story's members cite, else the earliest that cites nothing
+    and is not a machine translation; None when the group holds only copies of an outside original."""
     for member in group:
         if member.urls & cited:
             return member
@@ -100,8 +99,9 @@ def _root(group: list[_Member], all_members: list[_Member]) -> _Member | None:
 def placements(members: list[_Member], edges: list[tuple[str, str]]) -> dict[str, Placement]:
     """Relations for every member: the main group's root is the original, other groups' roots are reports."""
     out: dict[str, Placement] = {}
+    cited = frozenset(m.cited for m in members if m.cited)  # once per story: a story has many groups
     for rank, group in enumerate(_components(members, edges)):
-        root = _root(group, members)
+        root = _root(group, cited)
         if root is not None:
             for member in group:
                 own = member is root
