@@ -16,6 +16,7 @@ from newsfold.fold.text import (
     _WORD,
     ascii_words,
     names,
+    names_by,
     normalise,
     shingles,
     tokens,
@@ -56,16 +57,7 @@ def _shingles_unicode(text: str) -> set[str]:
 
 def _names_unicode(text: str) -> set[str]:
     """names() by the Unicode patterns only (the definition)."""
-    lower = set(_WORD.findall(text))
-    found: set[str] = set()
-    for match in _NAME.finditer(text):
-        words = match.group(0).split()
-        while words and words[0].lower() in lower:
-            words.pop(0)
-        if words and len(" ".join(words)) > 2:
-            found.add(normalise(" ".join(words)))
-    found.update(m.group(0).replace(",", "") for m in _NUMBER.finditer(text) if len(m.group(0)) > 1)
-    return found
+    return names_by(text, _WORD, _NAME, _NUMBER)
 
 
 def _check(texts: list[str]) -> int:

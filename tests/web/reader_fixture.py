@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -13,7 +15,8 @@ from newsfold.enrich.hook import EnrichHook
 from newsfold.language.cache import text_hash
 from newsfold.language.models import ModelStore
 from newsfold.store.db import Database
-from tests.web.site_fixture import NOW, Fixture, add_story, article, site_config
+from newsfold.web.app import create_app
+from tests.web.site_fixture import NOW, Client, Fixture, add_story, article, site_config
 
 TINY = Path(__file__).resolve().parent.parent / "fixtures" / "tiny-marian-xx-en"
 MODEL = "tiny-de-en"
@@ -92,6 +95,18 @@ def reader_config(models: Path) -> Config:
     """The web tests' settings with this models folder (readers: English and German)."""
     settings = {"models.dir": str(models), "translate.device": "cpu", "translate.threads": 1, "translate.beam_size": 1}
     return site_config(**settings)
+
+
+@contextmanager
+def reader_site(db: Database, models: Path) -> Iterator[Client]:
+    """A client of the site on db with this models folder (reader_config), closed with its site afterwards."""
+    app = create_app(db, reader_config(models))
+    client = Client(app)
+    try:
+        yield client
+    finally:
+        client.close()
+        app.state.site.close()
 
 
 def cached_translation(db: Database, text: str) -> str | None:

@@ -13,7 +13,6 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from newsfold.store.db import Database
-from newsfold.web.app import create_app
 from newsfold.web.feeds import XML_LANG
 from newsfold.web.reader import COOKIE
 from tests.web.reader_fixture import (
@@ -23,7 +22,7 @@ from tests.web.reader_fixture import (
     build_reader_data,
     cached_translation,
     install_model,
-    reader_config,
+    reader_site,
 )
 from tests.web.site_fixture import NOW, Client, Fixture, add_story, article
 
@@ -81,21 +80,15 @@ def reader_db(data: tuple[ReaderData, str, str]) -> Iterator[Database]:
 @pytest.fixture(scope="module")
 def mt(reader_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
     """The site with the tiny German -> English model."""
-    app = create_app(reader_db, reader_config(install_model(tmp_path_factory.mktemp("models"))))
-    client = Client(app)
-    yield client
-    client.close()
-    app.state.site.close()
+    with reader_site(reader_db, install_model(tmp_path_factory.mktemp("models"))) as client:
+        yield client
 
 
 @pytest.fixture(scope="module")
 def plain(reader_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
     """The site without any model."""
-    app = create_app(reader_db, reader_config(tmp_path_factory.mktemp("none") / "models"))
-    client = Client(app)
-    yield client
-    client.close()
-    app.state.site.close()
+    with reader_site(reader_db, tmp_path_factory.mktemp("none") / "models") as client:
+        yield client
 
 
 def english() -> dict[str, str]:

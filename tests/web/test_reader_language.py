@@ -26,6 +26,7 @@ from tests.web.reader_fixture import (
     cached_translation,
     install_model,
     reader_config,
+    reader_site,
 )
 from tests.web.site_fixture import Client, Fixture
 
@@ -53,21 +54,15 @@ def reader_db(data: ReaderData) -> Iterator[Database]:
 @pytest.fixture(scope="module")
 def mt(reader_db: Database, models: Path) -> Iterator[Client]:
     """The site with the model installed."""
-    app = create_app(reader_db, reader_config(models))
-    client = Client(app)
-    yield client
-    client.close()
-    app.state.site.close()
+    with reader_site(reader_db, models) as client:
+        yield client
 
 
 @pytest.fixture(scope="module")
 def plain(reader_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
     """The site with no model installed."""
-    app = create_app(reader_db, reader_config(tmp_path_factory.mktemp("none") / "models"))
-    client = Client(app)
-    yield client
-    client.close()
-    app.state.site.close()
+    with reader_site(reader_db, tmp_path_factory.mktemp("none") / "models") as client:
+        yield client
 
 
 def cookie(language: str) -> dict[str, str]:

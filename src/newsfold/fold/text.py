@@ -89,7 +89,11 @@ def names(text: str) -> set[str]:
     A capitalised word that the text also uses in lower case ("After", "But") is a sentence start, not a name.
     """
     plain = text.isascii()  # not ascii_words(): a name may hold a curly apostrophe (O’Brien)
-    word, name, number = (_WORD_A, _NAME_A, _NUMBER_A) if plain else (_WORD, _NAME, _NUMBER)
+    return names_by(text, *((_WORD_A, _NAME_A, _NUMBER_A) if plain else (_WORD, _NAME, _NUMBER)))
+
+
+def names_by(text: str, word: re.Pattern[str], name: re.Pattern[str], number: re.Pattern[str]) -> set[str]:
+    """names() with the given word, name and number patterns (the ASCII fast ones or the Unicode definition)."""
     lower = set(word.findall(text))
     found: set[str] = set()
     for match in name.finditer(text):
