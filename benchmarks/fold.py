@@ -495,13 +495,14 @@ def index_memory(count: int, dim: int = 512) -> tuple[float, float]:
 
 def speed(scale_arg: str, fold_scale_arg: str, memory: int) -> None:
     """Print the speed tables: copy candidates at each scale, whole folding at each scale, growth ratios."""
-    scales = [int(s) for s in scale_arg.split(",")]
-    rows = candidate_speed(scales)
-    print("\n| copy candidates: documents | docs/s wall | docs/s CPU (1 core) | LSH index MB | peak RSS MB |")
-    print("|---:|---:|---:|---:|---:|")
-    for scale, rate, cpu_rate, mb, rss in rows:
-        print(f"| {scale:,} | {rate:,.0f} | {cpu_rate:,.0f} | {mb:,.0f} | {rss:,.0f} |")
-    print(f"growth: CPU time per document at {scales[-1]:,} / at {scales[0]:,} = {rows[0][2] / rows[-1][2]:.2f}")
+    scales = [int(s) for s in scale_arg.split(",") if s]
+    if scales:  # --scale "": whole folding only
+        rows = candidate_speed(scales)
+        print("\n| copy candidates: documents | docs/s wall | docs/s CPU (1 core) | LSH index MB | peak RSS MB |")
+        print("|---:|---:|---:|---:|---:|")
+        for scale, rate, cpu_rate, mb, rss in rows:
+            print(f"| {scale:,} | {rate:,.0f} | {cpu_rate:,.0f} | {mb:,.0f} | {rss:,.0f} |")
+        print(f"growth: CPU time per document at {scales[-1]:,} / at {scales[0]:,} = {rows[0][2] / rows[-1][2]:.2f}")
     if not fold_scale_arg:  # --fold-scale "": candidate generation only (the long 1M run)
         return
     fold_scales = [int(s) for s in fold_scale_arg.split(",")]

