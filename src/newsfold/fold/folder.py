@@ -132,11 +132,14 @@ class Folder:
         """Forget the in-memory index (after a rolled-back transaction); the next fold reloads it from the store."""
         self._index, self._cache = None, OrderedDict()
 
-    def _prepared(self, articles: Sequence[Article], given: Mapping[str, Prepared]) -> list[Prepared]:
-        """Each article's prepared inputs: the given ones, the missing ones computed here in one call."""
-        missing = [a for a in articles if a.id not in given]
+    def _prepared(
+        self, articles: Sequence[Article], ids: Sequence[str], given: Mapping[str, Prepared]
+    ) -> list[Prepared]:
+        """Each article's prepared inputs (ids: the articles' ids): the given ones, the missing ones computed here
+        in one call."""
+        missing = [a for a, i in zip(articles, ids, strict=True) if i not in given]
         made = {p.features.article_id: p for p in prepare(missing, self.embedder, datetime.now(UTC))}
-        return [given[a.id] if a.id in given else made[a.id] for a in articles]
+        return [given[i] if i in given else made[i] for i in ids]
 
     def _fold(self, conn: sqlite3.Connection, articles: Sequence[Article], given: Mapping[str, Prepared]) -> set[str]:
         """fold() proper: link every new document, then place each in order and write the store."""
@@ -148,7 +151,8 @@ class Folder:
                 self.reset()  # a batch this folder folded was rolled back after fold() returned
         index = self.index
         load_new(conn, index)
-        ready = self._prepared(articles, given)
+        ids = [a.id for a in articles]  # Article.id hashes the whole text: once per article here
+        ready = self._prepared(articles, ids, given)
         items = [p.features for p in ready]
         keys = np.vstack([p.keys for p in ready])
         vectors = np.vstack([p.vector for p in ready]).astype(np.float32, copy=False)
@@ -166,8 +170,8 @@ class Folder:
             self._remember(doc, item)
         edges = self.link(conn, docs, items, lsh_hits)
         changed: set[str] = set()
-        for doc, article, own in zip(docs, articles, edges, strict=True):
-            article.story_id = self._place(conn, doc, article, own, changed)
+        for doc, article, article_id, own in zip(docs, articles, ids, edges, strict=True):
+            article.story_id = self._place(conn, doc, article_id, article.title, own, changed)
         conn.executemany(
             "INSERT OR REPLACE INTO fold_edges (a, b, relation, score) VALUES (?, ?, ?, ?)",
             [
@@ -181,9 +185,9 @@ class Folder:
         for story_id in sorted(live):
             provenance.assign(conn, story_id)
             stories_db.refresh_story(conn, story_id)
-        stored = {a.id: a for a in articles_db.get_articles(conn, [a.id for a in articles])}
-        for article in articles:
-            article.relation, article.copy_of = stored[article.id].relation, stored[article.id].copy_of
+        placed = articles_db.placements(conn, ids)
+        for article, article_id in zip(articles, ids, strict=True):
+            article.relation, article.copy_of = placed[article_id]
         return changed
 
     def lsh_candidates(self, keys: NDArray[np.uint64], docs: Sequence[int]) -> list[list[tuple[int, int]]]:
@@ -255,7 +259,8 @@ class Folder:
         self,
         conn: sqlite3.Connection,
         doc: int,
-        article: Article,
+        article_id: str,
+        title: str | None,
         edges: list[Edge],
         changed: set[str],
     ) -> str:
@@ -268,11 +273,11 @@ class Folder:
                 index.merge(live, story)
         decision = self.decide(doc, edges)
         if decision.created:
-            stories_db.create_story(conn, decision.story, article.title or "(untitled)")
+            stories_db.create_story(conn, decision.story, title or "(untitled)")
         elif decision.absorbed:
             stories_db.merge_stories(conn, decision.story, list(decision.absorbed))
             changed.update(decision.absorbed)
         apply(index, doc, decision)
-        stories_db.set_member(conn, article.id, decision.story, "report")
+        stories_db.set_member(conn, article_id, decision.story, "report")
         changed.add(decision.story)
         return decision.story

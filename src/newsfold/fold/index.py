@@ -17,6 +17,10 @@ from newsfold.model import KINDS
 log = logging.getLogger(__name__)
 
 DF_BUCKETS = 1 << 18
+# the store keeps the document frequencies as a whole table ('df', 1 MB) plus the changes of later batches ('df+N':
+# the buckets a batch changed and by how much, ~40 KB): writing the whole table every batch of 64 cost more than
+# storing the batch's articles; after DF_DELTAS changes the whole table is written again and the changes dropped
+DF_DELTAS = 64
 SCALE = np.float32(127.0)  # embeddings are kept as int8 (unit vectors * 127): 512 bytes an article, cosine +-0.01
 
 
@@ -49,6 +53,7 @@ class FoldIndex:
     df: NDArray[np.int32] = field(default_factory=lambda: np.zeros(DF_BUCKETS, dtype=np.int32))
     ndocs: int = 0
     loaded_doc: int = -1
+    df_stored: NDArray[np.int32] | None = None  # the frequencies the store holds (None: not known, write them whole)
 
     def _grow(self, extra: int) -> None:
         """Make room for extra documents in the arrays (capacity grows by a quarter: little slack at 1M)."""
@@ -170,10 +175,37 @@ def save_docs(
         ],
     )
     index.loaded_doc = int(conn.execute("SELECT max(doc) FROM fold_docs").fetchone()[0])
-    conn.execute(
-        "INSERT OR REPLACE INTO fold_state (key, value) VALUES ('df', ?), ('ndocs', ?)",
-        (index.df.tobytes(), str(index.ndocs).encode()),
-    )
+    save_df(conn, index)
+
+
+def save_df(conn: sqlite3.Connection, index: FoldIndex) -> None:
+    """Write the index's document frequencies: as the change since what the store holds, or whole (see DF_DELTAS)."""
+    count, last = conn.execute(
+        "SELECT count(*), max(key) FROM fold_state WHERE key >= 'df+' AND key < 'df,'"
+    ).fetchone()
+    conn.execute("INSERT OR REPLACE INTO fold_state (key, value) VALUES ('ndocs', ?)", (str(index.ndocs).encode(),))
+    if index.df_stored is None or count >= DF_DELTAS:
+        conn.execute("DELETE FROM fold_state WHERE key >= 'df+' AND key < 'df,'")
+        conn.execute("INSERT OR REPLACE INTO fold_state (key, value) VALUES ('df', ?)", (index.df.tobytes(),))
+    else:
+        changed = np.flatnonzero(index.df != index.df_stored).astype(np.int32)
+        if len(changed):
+            number = int(last[3:]) + 1 if last else 0
+            change = np.concatenate([changed, index.df[changed] - index.df_stored[changed]]).astype(np.int32)
+            conn.execute("INSERT INTO fold_state (key, value) VALUES (?, ?)", (f"df+{number:010d}", change.tobytes()))
+    index.df_stored = index.df.copy()
+
+
+def stored_df(state: dict[str, bytes]) -> NDArray[np.int32] | None:
+    """The document frequencies a store's fold_state rows hold (the whole table plus the changes after it)."""
+    if "df" not in state:
+        return None
+    df = np.frombuffer(state["df"], dtype=np.int32).copy()
+    for key in sorted(k for k in state if k.startswith("df+")):
+        change = np.frombuffer(state[key], dtype=np.int32)
+        buckets, by = change[: len(change) // 2], change[len(change) // 2 :]
+        df[buckets] += by
+    return df
 
 
 def load_new(conn: sqlite3.Connection, index: FoldIndex) -> int:
@@ -203,8 +235,9 @@ def load_new(conn: sqlite3.Connection, index: FoldIndex) -> int:
         if row["story_id"]:
             index.place(doc, row["story_id"])
     state = dict(conn.execute("SELECT key, value FROM fold_state").fetchall())
-    if "df" in state:
-        index.df = np.frombuffer(state["df"], dtype=np.int32).copy()
+    df = stored_df(state)
+    if df is not None:
+        index.df, index.df_stored = df, df.copy()
         index.ndocs = int(state["ndocs"].decode())
     index.loaded_doc = int(rows[-1]["doc"])
     log.info("fold index: loaded %d documents from the store", len(docs))

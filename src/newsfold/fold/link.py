@@ -14,7 +14,6 @@ the fold order, not on how documents are cut into batches or blocks:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -87,21 +86,25 @@ def neighbours(
     if len(pool) == 0 or not np.any(query):
         return out
     sims = lead_dots(query, pool_vectors)
-    window = settings.window_days * DAY
-    group_of = np.asarray(pool_groups, dtype=object)
-    pool_dated = ~np.isnan(pool_times)
-    for row, doc in enumerate(docs):
-        ok = (pool < doc) & (sims[row] >= settings.neighbour_floor) & (group_of == groups[row])
-        recent = doc - pool <= RECENT
-        t = times[row]
-        if math.isnan(t):
-            ok &= recent
-        else:
-            ok &= np.where(pool_dated, np.abs(pool_times - t) <= window, recent)
-        hits = np.flatnonzero(ok)
+    # the pairs over the floor first (few), then the other conditions on those pairs only
+    rows, cols = np.nonzero(sims >= settings.neighbour_floor)
+    codes: dict[str, int] = {}
+    pool_codes = np.fromiter((codes.setdefault(g, len(codes)) for g in pool_groups), dtype=np.int64, count=len(pool))
+    row_codes = np.fromiter((codes.setdefault(g, len(codes)) for g in groups), dtype=np.int64, count=len(docs))
+    doc_of = np.asarray(docs, dtype=np.int64)[rows]
+    found = pool[cols]
+    keep = (found < doc_of) & (pool_codes[cols] == row_codes[rows])
+    recent = doc_of - found <= RECENT
+    t, other = times[rows], pool_times[cols]
+    near = np.where(np.isnan(other), recent, np.abs(other - t) <= settings.window_days * DAY)
+    keep &= np.where(np.isnan(t), recent, near)
+    rows, cols = rows[keep], cols[keep]
+    bounds = np.searchsorted(rows, np.arange(len(docs) + 1))
+    for row in range(len(docs)):
+        hits = cols[bounds[row] : bounds[row + 1]]
         if len(hits) > settings.candidates:
             hits = hits[np.lexsort((-pool[hits], -sims[row, hits]))[: settings.candidates]]
-        out[row] = [int(pool[h]) for h in hits]
+        out[row] = pool[hits].tolist()
     return out
 
 

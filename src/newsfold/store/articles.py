@@ -172,6 +172,17 @@ def get_articles(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Article]:
     return [found[i] for i in ids if i in found]
 
 
+def placements(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, tuple[Relation | None, str | None]]:
+    """The relation and copy_of of stored articles by id (folding reads these, not whole articles)."""
+    found: dict[str, tuple[Relation | None, str | None]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        for row in conn.execute(f"SELECT id, relation, copy_of FROM articles WHERE id IN ({marks})", chunk):
+            found[row[0]] = (cast(Relation | None, row[1]), row[2])
+    return found
+
+
 def get_article(conn: sqlite3.Connection, article_id: str) -> Article | None:
     """One stored article, or None."""
     row = conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
