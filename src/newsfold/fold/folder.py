@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 from numpy.typing import NDArray
+from threadpoolctl import ThreadpoolController
 
 from newsfold.config import Config
 from newsfold.errors import StoreError
@@ -69,6 +70,7 @@ class Folder:
         self._embedder = embedder
         self._index: FoldIndex | None = None
         self._cache: OrderedDict[int, Features] = OrderedDict()
+        self._blas: ThreadpoolController | None = None
 
     @classmethod
     def from_config(cls, config: Config) -> Folder:
@@ -121,8 +123,13 @@ class Folder:
         """
         if not articles:
             return set()
+        if self._blas is None:
+            self._blas = ThreadpoolController()  # finds numpy's BLAS once
         try:
-            return self._fold(conn, articles, prepared or {})
+            # one BLAS thread: folding's products are small, and a second thread spinning on a core that the
+            # prepare worker (or another process) uses cost ~40% more CPU a document (hashing embedder, 2 cores)
+            with self._blas.limit(limits=1, user_api="blas"):
+                return self._fold(conn, articles, prepared or {})
         except BaseException:
             # the transaction will roll back: forget the in-memory state, reload it from the store next time
             self.reset()

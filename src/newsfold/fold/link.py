@@ -128,23 +128,33 @@ def verify(
     df: NDArray[np.int32],
     ndocs: int,
     settings: LinkSettings,
+    lead_cosines: Sequence[float] | None = None,
 ) -> list[Edge]:
-    """Score each candidate (number, features, lead vector): a copy edge, a report edge, or nothing."""
+    """Score each candidate (number, features, lead vector): a copy edge, a report edge, or nothing.
+
+    lead_cosines (one per candidate, as lead_dots gives them) spares computing them here (link_block computes a
+    block's in one product)."""
     edges: list[Edge] = []
     kept: list[tuple[int, Features, NDArray[np.int8], float]] = []
-    for cand, other, other_vector in others:
+    rows: list[int] = []
+    for row, (cand, other, other_vector) in enumerate(others):
         if other.group != item.group:
             continue
         t = time_factor(item.at, other.at, settings.window_days)
         if t == 0.0 and not (item.text_hash and item.text_hash == other.text_hash):
             continue
         kept.append((cand, other, other_vector, t))
+        rows.append(row)
     if not kept:
         return edges
     cosines = tfidf_cosines(item.terms, [other.terms for _, other, _, _ in kept], df, ndocs)
-    leads = lead_dots(vector[None, :], np.vstack([v for _, _, v, _ in kept]))[0]
-    for (cand, other, _, t), cosine, emb in zip(kept, cosines.tolist(), leads.tolist(), strict=True):
-        shortest = min(len(item.shingles), len(other.shingles))
+    if lead_cosines is None:
+        leads = lead_dots(vector[None, :], np.vstack([v for _, _, v, _ in kept]))[0].tolist()
+    else:
+        leads = [lead_cosines[row] for row in rows]
+    size, lead_words = len(item.shingles), len(item.lead.split())
+    for (cand, other, _, t), cosine, emb in zip(kept, cosines.tolist(), leads, strict=True):
+        shortest = min(size, len(other.shingles))
         # a short text (a blurb) moves far with a few changed words; a long one at the same cosine is another
         # article of a series (measured on itn-dev and wikinews-copies)
         bar = settings.copy_cosine - (0.2 if shortest < SHORT_TEXT else 0.0)
@@ -154,13 +164,17 @@ def verify(
         ):
             edges.append((cand, "copy", cosine))
             continue
-        score = report_score(emb, name_overlap(item.names, other.names), t)
+        if emb <= 0:
+            continue
         cross = item.language is not None and other.language is not None and item.language != other.language
         # in one language, two reports of one event name someone or something in common
         substantial = min(len(item.lead), len(other.lead)) >= 20 and (
-            cross or (min(len(item.lead.split()), len(other.lead.split())) >= 4 and bool(item.names & other.names))
+            cross or (min(lead_words, len(other.lead.split())) >= 4 and bool(item.names & other.names))
         )
-        if emb > 0 and substantial and score >= (settings.report_score_cross if cross else settings.report_score):
+        if not substantial:
+            continue
+        score = report_score(emb, name_overlap(item.names, other.names), t)
+        if score >= (settings.report_score_cross if cross else settings.report_score):
             edges.append((cand, "report", score))
     return edges
 
@@ -179,9 +193,14 @@ def link_block(
     each document's terms into df (which holds the frequencies of every document before the block) just before it
     is verified; df is updated in place."""
     out: list[list[Edge]] = []
+    order = sorted(known)
+    column = {cand: i for i, cand in enumerate(order)}
+    # every lead cosine of the block in one product (exact: see lead_dots), not one product per document
+    dots = lead_dots(vectors, np.vstack([known[c][1] for c in order])) if order else np.zeros((len(docs), 0))
     for row, (item, cands) in enumerate(zip(items, candidates, strict=True)):
         count_terms(df, item)
         ndocs += 1
         others = [(c, *known[c]) for c in sorted(set(cands)) if c < docs[row]]
-        out.append(verify(item, vectors[row], others, df, ndocs, settings))
+        cosines = dots[row, [column[c] for c, _, _ in others]].tolist()
+        out.append(verify(item, vectors[row], others, df, ndocs, settings, cosines))
     return out
