@@ -13,6 +13,8 @@ from newsfold.executors.local import LocalExecutor
 from newsfold.fold import lsh
 from newsfold.fold.embed import HashingEmbedder
 from newsfold.fold.folder import Folder, FoldSettings
+from newsfold.fold.link import RECENT, LinkSettings, lead_dots, neighbours
+from newsfold.fold.verify import DAY
 from newsfold.store.db import Database
 from tests.executors.corpus import mixed_articles
 from tests.fold.conftest import fold_all
@@ -88,3 +90,47 @@ def test_edges_and_stories_do_not_depend_on_batch_size(tmp_path: Path) -> None:
     assert len({m[1] for m in members}) < len(members) * 0.7, "many articles share stories"
     assert results[1] == results[0]
     assert results[2] == results[0]
+
+
+def neighbours_by_definition(
+    docs: list[int], vectors: np.ndarray, times: np.ndarray, groups: list[str], settings: LinkSettings
+) -> list[list[int]]:
+    """The lead-neighbour definition, pair by pair: earlier documents of the document's group, lead cosine over
+    the floor, within the window (among the RECENT previous when either is undated); when more than `candidates`,
+    the best cosines, newest first among ties, in that order."""
+    out = []
+    for doc in docs:
+        found = []
+        for other in range(doc):
+            cosine = float(lead_dots(vectors[doc][None, :], vectors[other][None, :])[0, 0])
+            if cosine < settings.neighbour_floor or groups[other] != groups[doc]:
+                continue
+            if np.isnan(times[doc]) or np.isnan(times[other]):
+                if doc - other > RECENT:
+                    continue
+            elif abs(times[doc] - times[other]) > settings.window_days * DAY:
+                continue
+            found.append((-cosine, -other))
+        if len(found) > settings.candidates:
+            out.append([-other for _, other in sorted(found)[: settings.candidates]])
+        else:  # all of them, oldest first
+            out.append(sorted(-other for _, other in found))
+    return out
+
+
+@pytest.mark.parametrize("floor", [0.05, 0.3])
+def test_lead_neighbours_follow_the_definition(floor: float) -> None:
+    """neighbours() (pairs over the floor first, a partition for the best) equals the definition, with many tied
+    cosines (few distinct vector values), undated documents and two groups."""
+    rng = np.random.default_rng(int(floor * 100))
+    n, first = 400, 330
+    vectors = (rng.integers(-2, 3, size=(n, 6)) * 40).astype(np.int8)
+    times = np.where(rng.random(n) < 0.15, np.nan, np.sort(rng.random(n)) * 20 * DAY)
+    groups = ["press_release" if g else "article" for g in rng.random(n) < 0.2]
+    settings = LinkSettings(7.0, 0.7, 0.8, 1.0, 0.7, floor, 5)
+    docs = list(range(first, n))
+    pool = np.arange(n, dtype=np.int64)
+    found = neighbours(docs, vectors[first:], times[first:], groups[first:], pool, vectors, times, groups, settings)
+    expected = neighbours_by_definition(docs, vectors, times, groups, settings)
+    assert found == expected
+    assert sum(len(f) == settings.candidates for f in found) > len(docs) // 2  # the partition path ran
