@@ -13,7 +13,7 @@ from newsfold.executors.local import LocalExecutor
 from newsfold.fold import lsh
 from newsfold.fold.embed import HashingEmbedder
 from newsfold.fold.folder import Folder, FoldSettings
-from newsfold.fold.link import RECENT, LinkSettings, lead_dots, neighbours
+from newsfold.fold.link import RECENT, LinkSettings, block_lead_cosines, lead_dots, neighbours
 from newsfold.fold.verify import DAY
 from newsfold.store.db import Database
 from tests.executors.corpus import mixed_articles
@@ -134,3 +134,17 @@ def test_lead_neighbours_follow_the_definition(floor: float) -> None:
     expected = neighbours_by_definition(docs, vectors, times, groups, settings)
     assert found == expected
     assert sum(len(f) == settings.candidates for f in found) > len(docs) // 2  # the partition path ran
+
+
+@pytest.mark.parametrize("dim", [16, 1100])  # 1100: wide enough that float32 sums could round (float64 path)
+def test_block_lead_cosines_equal_lead_dots(dim: int) -> None:
+    """The block's pairwise lead cosines are exactly what lead_dots gives one document at a time."""
+    rng = np.random.default_rng(dim)
+    vectors = rng.integers(-127, 128, size=(40, dim)).astype(np.int8)
+    pool = rng.integers(-127, 128, size=(60, dim)).astype(np.int8)
+    chosen = [sorted(rng.choice(60, size=int(rng.integers(0, 9)), replace=False).tolist()) for _ in range(40)]
+    known = {c: (None, pool[c]) for c in range(60)}
+    found = block_lead_cosines(vectors, chosen, known)  # type: ignore[arg-type]
+    for row, cands in enumerate(chosen):
+        expected = lead_dots(vectors[row][None, :], pool[cands])[0].tolist() if cands else []
+        assert found[row] == expected

@@ -207,14 +207,31 @@ def link_block(
     each document's terms into df (which holds the frequencies of every document before the block) just before it
     is verified; df is updated in place."""
     out: list[list[Edge]] = []
-    order = sorted(known)
-    column = {cand: i for i, cand in enumerate(order)}
-    # every lead cosine of the block in one product (exact: see lead_dots), not one product per document
-    dots = lead_dots(vectors, np.vstack([known[c][1] for c in order])) if order else np.zeros((len(docs), 0))
-    for row, (item, cands) in enumerate(zip(items, candidates, strict=True)):
+    chosen = [[c for c in sorted(set(cands)) if c < docs[row]] for row, cands in enumerate(candidates)]
+    cosines = block_lead_cosines(vectors, chosen, known)
+    for row, (item, cands) in enumerate(zip(items, chosen, strict=True)):
         count_terms(df, item)
         ndocs += 1
-        others = [(c, *known[c]) for c in sorted(set(cands)) if c < docs[row]]
-        cosines = dots[row, [column[c] for c, _, _ in others]].tolist()
-        out.append(verify(item, vectors[row], others, df, ndocs, settings, cosines))
+        out.append(verify(item, vectors[row], [(c, *known[c]) for c in cands], df, ndocs, settings, cosines[row]))
     return out
+
+
+def block_lead_cosines(
+    vectors: NDArray[np.int8], chosen: Sequence[Sequence[int]], known: dict[int, tuple[Features, NDArray[np.int8]]]
+) -> list[list[float]]:
+    """Each document's lead cosines with its candidates, every pair of the block in one pass (not one product per
+    document; nor a product of the whole block with every candidate, most of which one document never needs).
+    Equal to lead_dots: the sums of int8 products are exact integers either way."""
+    order = sorted({c for cands in chosen for c in cands})
+    if not order:
+        return [[] for _ in chosen]
+    column = {c: i for i, c in enumerate(order)}
+    rows = np.repeat(np.arange(len(chosen)), [len(cands) for cands in chosen])
+    cols = np.fromiter((column[c] for cands in chosen for c in cands), dtype=np.int64, count=len(rows))
+    pool = np.vstack([known[c][1] for c in order])
+    wide = vectors.shape[-1] * 127 * 127 >= 1 << 24  # as lead_dots: float32 sums stay exact below 2**24
+    kind = np.float64 if wide else np.float32
+    dots = np.einsum("ij,ij->i", vectors[rows].astype(kind), pool[cols].astype(kind)).astype(np.float64)
+    flat = (dots / (SCALE * SCALE)).tolist()
+    bounds = np.cumsum([0] + [len(cands) for cands in chosen]).tolist()
+    return [flat[bounds[i] : bounds[i + 1]] for i in range(len(chosen))]
