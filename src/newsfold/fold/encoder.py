@@ -184,6 +184,7 @@ class PieceCache:
 
     def _evict(self, keep_pieces: int) -> None:
         """Keep the keep_pieces most-used cached pieces (row order kept), halve their counts."""
+        held = self.used - 1
         order = np.argsort(-self.hits[1 : self.used], kind="stable")[:keep_pieces] + 1
         keep = np.concatenate([[0], np.sort(order)])
         self.slot_of[self.ids[1 : self.used]] = 0
@@ -194,7 +195,7 @@ class PieceCache:
             p[: len(keep)] = p[keep]
         self.used = len(keep)
         self.slot_of[self.ids[1 : self.used]] = np.arange(1, self.used)
-        log.debug("piece cache: kept %d of %d pieces", self.used - 1, len(order))
+        log.debug("piece cache: kept %d of %d pieces", self.used - 1, held)
 
 
 def _resized(array: Floats, rows: int) -> Floats:
