@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from newsfold.engine import IngestReport, store_articles
-from newsfold.executors.base import Executor
+from newsfold.executors.base import ROW_SCHEMA, Executor
 from newsfold.executors.tasks import InputItem, article_from_batch_row
+from newsfold.extract.furniture import FurnitureMemory
 from newsfold.fold import Folder
 from newsfold.fold.distributed import Corpus, ReplayFolder, fold_corpus
 from newsfold.fold.folder import FoldSettings
@@ -34,6 +36,7 @@ log = logging.getLogger(__name__)
 STAGES = ("extract", "prepare", "fold", "export")
 FOLD_BATCH = 64  # articles per fold transaction: the same batches `newsfold ingest` folds
 MANIFEST = "manifest.json"
+FURNITURE_SCHEMA = pa.schema([("digest", pa.string()), ("source", pa.string()), ("keys", pa.list_(pa.string()))])
 
 
 @dataclass(slots=True)
@@ -131,7 +134,63 @@ class BatchJob:
         shutil.rmtree(tmp, ignore_errors=True)
         shutil.rmtree(final, ignore_errors=True)
         self.executor.extract(self.items, tmp, self.max_bytes)
+        self._learn_furniture(tmp)
         os.replace(tmp, final)
+
+    def _learn_furniture(self, extracted: Path) -> None:
+        """Replay the inputs' furniture records in input order (what `newsfold ingest` learns as it reads them),
+        extract again the inputs whose furniture what was learned before them changes, and keep what was learned
+        (furniture.parquet) for the store."""
+        table = pq.read_table(extracted, columns=["order", "furniture"])
+        records: dict[int, list[str]] = {}
+        for order, record in zip(table["order"].to_pylist(), table["furniture"].to_pylist(), strict=True):
+            if record:
+                records.setdefault(order, []).append(record)
+        memory = FurnitureMemory()
+        again: list[InputItem] = []
+        for item in self.items:
+            events = [event for record in records.get(item.order, []) for event in json.loads(record)]
+            seed = memory.replay(json.dumps(events) if events else None)
+            if seed is not None:
+                again.append(InputItem(item.order, item.location, seed))
+        pages = memory.pending()
+        learned = pa.table(
+            {
+                "digest": [digest for digest, _, _ in pages],
+                "source": [source for _, source, _ in pages],
+                "keys": [sorted(keys) for _, _, keys in pages],
+            },
+            schema=FURNITURE_SCHEMA,
+        )
+        pq.write_table(learned, self.out / "furniture.parquet.tmp")
+        os.replace(self.out / "furniture.parquet.tmp", self.out / "furniture.parquet")
+        if not again:
+            return
+        log.info("furniture learned from earlier inputs changes %d inputs: extracting them again", len(again))
+        redo = self.out / "extracted.redo"
+        shutil.rmtree(redo, ignore_errors=True)
+        self.executor.extract(again, redo, self.max_bytes)
+        orders = pa.array([item.order for item in again], pa.int64())
+        rows = pq.read_table(extracted)
+        rows = rows.filter(pc.invert(pc.is_in(rows.column("order"), value_set=orders)))
+        rows = pa.concat_tables([rows.cast(ROW_SCHEMA), pq.read_table(redo).cast(ROW_SCHEMA)])
+        shutil.rmtree(extracted)
+        extracted.mkdir()
+        pq.write_table(rows, extracted / "part-00000.parquet")
+        shutil.rmtree(redo)
+
+    def furniture(self) -> FurnitureMemory:
+        """What extraction learned about the sources' recurring lines, ready to be saved into a store (nothing when
+        the extract stage wrote none: rows extracted by another program)."""
+        memory = FurnitureMemory()
+        path = self.out / "furniture.parquet"
+        if not path.exists():
+            return memory
+        table = pq.read_table(path)
+        memory.add_pending(
+            zip(table["digest"].to_pylist(), table["source"].to_pylist(), table["keys"].to_pylist(), strict=True)
+        )
+        return memory
 
     def _rows(self) -> Iterator[dict[str, Any]]:
         """Extracted rows in input order (order, then document index within the input)."""
@@ -189,6 +248,8 @@ class BatchJob:
             folder = self.distributed_folder(batches) if self.distributed else Folder(self.settings)
             for articles, ready in batches:
                 store_articles(db, articles, report, folder=folder, batch_size=FOLD_BATCH, prepared=ready)
+            with db.write() as conn:
+                self.furniture().save(conn)
         finally:
             db.close()  # the last connection closing checkpoints the WAL into the file and removes it
         os.replace(tmp, final)

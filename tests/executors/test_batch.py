@@ -19,7 +19,10 @@ from newsfold.fold import folder as folder_module
 from newsfold.fold.embed import Embedder
 from newsfold.fold.prepared import Prepared
 from newsfold.model import Article
+from newsfold.store.db import Database
 from tests.conftest import SEED_ARTICLE, SEED_LIMITED, data_dir
+from tests.extract.test_furniture import PROMO
+from tests.extract.test_furniture import _page as furniture_page
 
 
 def run(args: list[str]) -> tuple[int, str, str]:
@@ -175,3 +178,46 @@ def test_prepared_folding_equals_ingest_on_real_and_synthetic(tmp_path: Path, mo
     shutil.copyfile(out / "store.db", tmp_path / "b.db")
     got = memberships(run(["stories", "--json", "--limit", "10000", "--db", str(tmp_path / "b.db")])[1])
     assert got == expected
+
+
+def _texts(db: Path) -> dict[str, str]:
+    """Every stored article's text by id."""
+    store = Database(db)
+    try:
+        with store.read() as conn:
+            return dict(conn.execute("SELECT id, text FROM articles").fetchall())
+    finally:
+        store.close()
+
+
+def _furniture_rows(db: Path) -> list[tuple[str, str, int]]:
+    """What a store learned about recurring lines."""
+    store = Database(db)
+    try:
+        with store.read() as conn:
+            return conn.execute("SELECT source, line_key, pages FROM furniture_lines ORDER BY 1, 2").fetchall()
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("runner", ["pool", pytest.param("ray", marks=pytest.mark.slow)])
+def test_batch_learns_furniture_as_ingest_does(tmp_path: Path, runner: str) -> None:
+    """Pages of one site whose promo line no rule knows: ingest learns it as furniture after a few pages; batch,
+    which extracts the pages in parallel, gives the same texts and saves the same furniture in its store."""
+    if runner == "ray":
+        pytest.importorskip("ray")
+    folder = tmp_path / "site"
+    folder.mkdir()
+    for n in range(6):
+        (folder / f"page{n}.txt").write_bytes(furniture_page(n))
+    (folder / "page9.txt").write_bytes(furniture_page(0))  # the same page again counts once
+    run(["ingest", str(folder), "--db", str(tmp_path / "ingest.db")])
+    expected = _texts(tmp_path / "ingest.db")
+    assert sum(PROMO in text for text in expected.values()) < len(expected), "ingest learned the promo"
+    where = ["--workers", "2"] if runner == "pool" else ["--local", "2"]
+    status, _, err = run(["batch", str(folder), "--out", str(tmp_path / "out"), *where, "--db", str(tmp_path / "b.db")])
+    assert status == 0, err
+    assert _texts(tmp_path / "b.db") == expected
+    assert _furniture_rows(tmp_path / "b.db") == _furniture_rows(tmp_path / "ingest.db")
+    articles = pq.read_table(tmp_path / "out" / "articles.parquet").to_pylist()
+    assert {a["id"]: a["text"] for a in articles} == expected

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 from newsfold.extract.dispatch import Extractor
-from newsfold.extract.furniture import FurnitureMemory
+from newsfold.extract.furniture import FurnitureLog, FurnitureMemory
 from newsfold.model import Origin, RawInput
 from newsfold.store.db import Database
 
@@ -73,3 +75,60 @@ def test_memory_persists_in_the_store(db: Database) -> None:
         again.save(conn)
         pages = conn.execute("SELECT pages FROM furniture_sources WHERE source = 'stadtblatt.example'").fetchone()
     assert pages is not None and pages[0] == 4
+
+
+def _replayed(raws: list[RawInput]) -> list[str]:
+    """Texts as `newsfold batch` gets them: each input extracted alone with a FurnitureLog, the records replayed
+    in input order, the inputs whose furniture that changes extracted again from the replay's seed."""
+    log = FurnitureLog()
+    extractor = Extractor(log)
+    first = []
+    for raw in raws:
+        documents = extractor(raw)
+        first.append((documents, log.take()))
+    memory = FurnitureMemory()
+    texts = []
+    for raw, (extracted, record) in zip(raws, first, strict=True):
+        documents = extracted
+        seed = memory.replay(record)
+        if seed is not None:
+            extractor.use_memory(FurnitureMemory.from_seed(seed))
+            documents = extractor(raw)
+            extractor.use_memory(log)
+        texts.extend(d.text for d in documents)
+    return texts
+
+
+def test_replayed_records_give_what_sequential_learning_gives() -> None:
+    """Pages extracted apart and replayed in order equal pages extracted one after another with one memory,
+    repeated pages and a page glued to another included."""
+    glued = RawInput(
+        Origin("glued.txt"),
+        _page(5) + b"\n\n\n" + _page(2),
+        media_type="text/plain",
+        url="https://stadtblatt.example/g",
+    )
+    raws = [_raw(0), _raw(1), _raw(1), _raw(2), glued, _raw(3), _raw(4), _raw(0), _raw(5)]
+    sequential = Extractor(FurnitureMemory())
+    expected = [d.text for raw in raws for d in sequential(raw)]
+    assert sum(PROMO in text for text in expected) < len(expected), "the promo is learned as furniture"
+    assert _replayed(raws) == expected
+
+
+def test_replay_seed_holds_only_what_the_input_asks_about() -> None:
+    """An input untouched by earlier inputs needs no second extraction; a touched one gets a seed that holds the
+    source's page count and the counts of its own short lines."""
+    memory = FurnitureMemory()
+    log = FurnitureLog()
+    extractor = Extractor(log)
+    seeds = []
+    for n in range(5):
+        extractor(_raw(n))
+        seeds.append(memory.replay(log.take()))
+    assert seeds[:3] == [None, None, None]
+    assert seeds[3] is not None and seeds[4] is not None
+    seed = json.loads(seeds[4])
+    assert seed["pages"] == {"stadtblatt.example": 4}
+    assert seed["lines"]["stadtblatt.example"][PROMO.lower()] == 4
+    assert all(len(key) <= 200 for key in seed["lines"]["stadtblatt.example"])
+    assert memory.replay(None) is None

@@ -120,7 +120,8 @@ class RayExecutor:
         context.enable_progress_bars = False
         blocks = max(1, min(len(items), self.parallelism * 4))
         dataset = ray.data.from_items(
-            [{"order": i.order, "location": i.location} for i in items], override_num_blocks=blocks
+            [{"order": i.order, "location": i.location, "seed": i.seed or ""} for i in items],
+            override_num_blocks=blocks,
         )
         # one CPU stays free for the write tasks: an actor pool holding every CPU starves them
         actors = max(1, self.parallelism - 1)

@@ -10,6 +10,7 @@ from typing import Any
 
 from newsfold.engine import IngestReport, default_steps, extract_all
 from newsfold.extract.dispatch import Extractor
+from newsfold.extract.furniture import FurnitureLog, FurnitureMemory
 from newsfold.fold.embed import make_embedder
 from newsfold.fold.prepared import COLUMNS as PREPARED_COLUMNS
 from newsfold.fold.prepared import columns as prepared_columns
@@ -43,7 +44,8 @@ ARTICLE_COLUMNS = (
     "origin_index",
     "fetched",
 )
-ROW_COLUMNS = ("order", "status", "reason", "location", *ARTICLE_COLUMNS)
+# furniture: the FurnitureLog record of what extracting the input asked and observed up to this row (JSON)
+ROW_COLUMNS = ("order", "status", "reason", "location", *ARTICLE_COLUMNS, "furniture")
 INT_COLUMNS = frozenset({"order", "origin_index", "machine_translated"})
 
 
@@ -53,6 +55,8 @@ class InputItem:
 
     order: int
     location: str
+    # extract again with this furniture memory (FurnitureMemory.replay's seed), recording nothing
+    seed: str | None = None
 
 
 class ExtractTask:
@@ -62,22 +66,50 @@ class ExtractTask:
         """Create the task's own steps (models load once per worker, not per input)."""
         self.max_bytes = max_bytes
         self.steps = default_steps()
-        self.extractor = Extractor()
+        self.log = FurnitureLog()
+        self.extractor = Extractor(self.log)
 
     def rows(self, items: Iterable[InputItem]) -> Iterator[dict[str, Any]]:
-        """A row per document found, and a row per input that was skipped, with the reason."""
+        """A row per document found, and a row per input that was skipped, with the reason; each row carries the
+        furniture record of its input up to it (the input's last row: the rest)."""
         for item in items:
-            report = IngestReport()
-            inputs = iter_inputs([item.location], max_bytes=self.max_bytes)
-            for article in run(self.steps, extract_all(inputs, report, self.extractor)):
-                yield kept_row(item.order, article)
-            for failure in report.failures:
-                yield skipped_row(item.order, failure.location, failure.reason)
+            self.extractor.use_memory(FurnitureMemory.from_seed(item.seed) if item.seed else self.log)
+            self.log.take()
+            last: dict[str, Any] | None = None
+            for row in self._item_rows(item):
+                if last is not None:
+                    yield last
+                row["furniture"] = None if item.seed else self.log.take()
+                last = row
+            if last is not None:
+                if not item.seed:
+                    last["furniture"] = _joined(last["furniture"], self.log.take())
+                yield last
+
+    def _item_rows(self, item: InputItem) -> Iterator[dict[str, Any]]:
+        """The rows of one input, without furniture records."""
+        report = IngestReport()
+        inputs = iter_inputs([item.location], max_bytes=self.max_bytes)
+        for article in run(self.steps, extract_all(inputs, report, self.extractor)):
+            yield kept_row(item.order, article)
+        for failure in report.failures:
+            yield skipped_row(item.order, failure.location, failure.reason)
 
     def __call__(self, batch: dict[str, Sequence[Any]]) -> dict[str, list[Any]]:
         """Ray Data's batch interface: columns in, columns out."""
-        items = [InputItem(int(o), str(loc)) for o, loc in zip(batch["order"], batch["location"], strict=True)]
+        seeds = batch.get("seed")
+        items = [
+            InputItem(int(o), str(loc), str(seeds[i]) if seeds is not None and seeds[i] else None)
+            for i, (o, loc) in enumerate(zip(batch["order"], batch["location"], strict=True))
+        ]
         return columnar(self.rows(items))
+
+
+def _joined(first: str | None, second: str | None) -> str | None:
+    """Two furniture records (JSON lists of events) as one."""
+    if not first or not second:
+        return first or second
+    return json.dumps(json.loads(first) + json.loads(second), ensure_ascii=False)
 
 
 def kept_row(order: int, article: Article) -> dict[str, Any]:

@@ -38,6 +38,11 @@ class Extractor:
         self._text = TextExtractor(identify, memory, quick)
         self._html = HtmlExtractor(identify, self._text, quick)
 
+    def use_memory(self, memory: FurnitureMemory | None) -> None:
+        """Learn and read recurring lines with memory from now on (None: none)."""
+        self.memory = memory
+        self._text.use_memory(memory)
+
     def __call__(self, raw: RawInput) -> list[Article]:
         """Every document found in one input (glued documents split apart); InputError if unreadable."""
         location = raw.origin.location

@@ -88,9 +88,16 @@ class TextExtractor:
             for i, segment in enumerate(segments)
         ]
 
-    def _furniture(self, lines: Sequence[Line], meta: TextMeta, source: str | None) -> list[str | None]:
-        """Per line: the furniture rule it matches (lists of other headlines included), or None."""
-        known = self._memory.known(source) if self._memory is not None else frozenset()
+    def use_memory(self, memory: FurnitureMemory | None) -> None:
+        """Learn and read recurring lines with memory from now on (None: none)."""
+        self._memory = memory
+
+    def _furniture(
+        self, lines: Sequence[Line], meta: TextMeta, source: str | None, keys: Sequence[str]
+    ) -> list[str | None]:
+        """Per line: the furniture rule it matches (lists of other headlines included), or None; keys are the
+        lines' line_key."""
+        known = self._memory.recurring(source, keys) if self._memory is not None else frozenset()
         verdicts: list[str | None] = []
         in_list = False
         for i, line in enumerate(lines):
@@ -98,7 +105,7 @@ class TextExtractor:
                 verdicts.append("metadata")
                 continue
             rule = "date" if i in meta.teaser_dates else furniture_rule(line.text)
-            if rule is None and known and line_key(line.text) in known:
+            if rule is None and known and keys[i] in known:
                 rule = "recurring"
             if is_list_header(line.text):
                 in_list = True
@@ -117,10 +124,11 @@ class TextExtractor:
         source_key = (urlsplit(url).hostname if url else None) or (
             lines[site_line].text if site_line is not None else meta.source_name
         )
-        verdicts = self._furniture(lines, meta, source_key)
+        keys = [line_key(line.text) for line in lines]
+        verdicts = self._furniture(lines, meta, source_key, keys)
         if self._memory is not None and origin.index == 0:
             page = "\n".join(line.text for line in lines)
-            self._memory.observe(source_key, (line_key(line.text) for line in lines), page)
+            self._memory.observe(source_key, keys, page)
         blocks = [Block(line.text, verdicts[i]) for i, line in enumerate(lines)]
         # the longest lines say the document's language best (menus and notices may be in another)
         sample = " ".join(sorted((b.text for b in blocks if not b.furniture), key=len, reverse=True)[:12])[:3000]
