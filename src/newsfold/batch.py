@@ -144,25 +144,11 @@ class BatchJob:
         self.executor.extract(self.items, tmp, self.max_bytes)
         os.replace(tmp, final)
 
-    def _rows(self) -> Iterator[dict[str, Any]]:
-        """Extracted rows in input order (order, then document index within the input)."""
-        table = pq.read_table(self.out / "extracted")
-        rows = table.to_pylist()
-        rows.sort(key=lambda r: (r["order"], r["status"] != "kept", r["origin_index"] or 0))
-        yield from rows
-
     def _chunks(self) -> Iterator[list[dict[str, Any]]]:
-        """Kept rows in fold order, in the batches folding will store them in."""
-        chunk: list[dict[str, Any]] = []
-        for row in self._rows():
-            if row["status"] != "kept":
-                continue
-            chunk.append(row)
-            if len(chunk) == FOLD_BATCH:
-                yield chunk
-                chunk = []
-        if chunk:
-            yield chunk
+        """Kept rows in fold order, in the batches folding will store them in (rows made a batch at a time)."""
+        table = self._kept_table()
+        for start in range(0, table.num_rows, FOLD_BATCH):
+            yield table.slice(start, FOLD_BATCH).to_pylist()
 
     def _stage_prepare(self) -> None:
         """Compute folding's per-article inputs (features, band keys, lead vectors) on the executor, into prepared/."""
