@@ -87,6 +87,7 @@ class BatchJob:
         self.out = out
         self.distributed = distributed
         self.fold_seconds = 0.0
+        self.fold_phases: dict[str, float] = {}
         self.executor = executor
         self.max_bytes = max_bytes
         self.settings = settings or FoldSettings()
@@ -191,10 +192,11 @@ class BatchJob:
         """Link and place every document on the executor; write what the store would hold."""
         dim = Folder(self.settings).embedder.dim
         meta = self._kept_table(list(META_COLUMNS))
-        corpus = build_corpus(prepared_in_order(self.out / "prepared"), meta, folder / "corpus.parquet", dim)
+        corpus = build_corpus(prepared_in_order(self.out / "prepared"), meta, folder / "corpus.arrow", dim)
         started = time.perf_counter()
         result = fold_corpus(corpus, self.settings, self.executor)
         self.fold_seconds = time.perf_counter() - started
+        self.fold_phases = result.seconds
         log.info("distributed fold: %d documents, %d components", corpus.size, result.components)
         write_fold_result(folder, corpus, result, now_iso())
 

@@ -6,7 +6,7 @@ folded/ (the fold stage's output, renamed into place when complete):
 - edges.parquet: the verified edges (a, b, relation, score), as fold_edges holds them;
 - docs.parquet and df.npy (the distributed fold): each document's fold features as fold_docs holds them, and the
   corpus's document frequencies, so a loaded store goes on folding incrementally where the batch stopped;
-- corpus.parquet (the distributed fold): the prepared features in fold order that its workers read.
+- corpus.arrow (the distributed fold): the prepared features in fold order that its workers read.
 The export stage joins members with the extracted rows into articles.parquet (the articles table's columns) and
 writes the live stories into stories.parquet.
 """
@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 
 from newsfold.errors import NewsfoldError
 from newsfold.executors.tasks import ARTICLE_COLUMNS, INT_COLUMNS
-from newsfold.fold.corpus import Corpus
+from newsfold.fold.corpus import Corpus, read_column
 from newsfold.fold.distributed import FoldResult
 from newsfold.fold.outcome import STORY_COLUMNS
 from newsfold.store.db import Database
@@ -128,7 +128,7 @@ def write_fold_result(folder: Path, corpus: Corpus, result: FoldResult, stamp: s
             schema=EDGES_SCHEMA,
         ),
     )
-    hashes = pq.read_table(corpus.path, columns=["text_hash"]).column("text_hash")
+    hashes = read_column(corpus.path, "text_hash")
     bands, dim = corpus.keys.shape[1] * 8, corpus.vectors.shape[1]
     docs = pa.table(
         {

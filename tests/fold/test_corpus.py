@@ -1,5 +1,5 @@
 """The batch fold's corpus file: fold order, the first row of an id kept, exact-text matches, features read back
-bit for bit from the right row groups, prepared parts in any file order."""
+bit for bit from the right blocks, prepared parts in any file order."""
 
 from __future__ import annotations
 
@@ -62,18 +62,20 @@ def test_corpus_keeps_fold_order_first_ids_and_features(tmp_path: Path, reverse:
     rows = [*prepared[:700], duplicate, *prepared[700:]]
     write_parts(tmp_path / "prepared", rows, [640, 1280], reverse)
     meta = pa.table({"id": [p.features.article_id for p in rows], "title": ["t"] * len(rows)})
-    corpus = build_corpus(prepared_in_order(tmp_path / "prepared"), meta, tmp_path / "corpus.parquet", embedder.dim)
+    corpus = build_corpus(prepared_in_order(tmp_path / "prepared"), meta, tmp_path / "corpus.arrow", embedder.dim)
     assert corpus.ids == [p.features.article_id for p in prepared]
     assert corpus.meta.num_rows == len(prepared)
-    assert pq.ParquetFile(corpus.path).metadata.row_group(0).num_rows == BLOCK
+    with pa.memory_map(str(corpus.path)) as source:
+        reader = pa.ipc.open_file(source)
+        assert [reader.get_batch(i).num_rows for i in range(reader.num_record_batches)] == [BLOCK, BLOCK, 276]
     assert np.array_equal(corpus.keys, np.vstack([p.keys for p in prepared]))
     assert np.array_equal(corpus.vectors, quantise(np.vstack([p.vector for p in prepared])))
     assert corpus.batches.tolist()[:700] == [row // 64 for row in range(700)]
     for doc in (4, 9, 1299):  # exact copies point at the first document with the same text
         assert corpus.exact[doc] == doc - 4
     assert corpus.exact[0] == -1 and corpus.exact[1] == -1
-    found = read_features(corpus.path, [3, 600, 1299, 3])
-    assert sorted(found) == [3, 600, 1299]
+    found = read_features(corpus.path, [3, 600, 1299, 3, 513])
+    assert sorted(found) == [3, 513, 600, 1299]
     for doc, item in found.items():
         want = prepared[doc].features
         assert (item.article_id, item.shingles, item.names, item.lead, item.text_hash) == (

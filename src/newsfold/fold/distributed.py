@@ -22,8 +22,9 @@ the features of a block and of its candidates from the corpus file.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 import numpy as np
@@ -78,6 +79,7 @@ class FoldResult:
     edges: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_], NDArray[np.float64]]
     df: NDArray[np.int32]
     components: int
+    seconds: dict[str, float] = field(default_factory=dict)  # wall seconds of link (incl. shuffle) and place
 
 
 # --- the band shuffle's two steps (run per partition on workers) ---
@@ -183,7 +185,7 @@ def run_verify(task: VerifyTask) -> list[list[Edge]]:
 
 
 def _blocks(n: int) -> list[tuple[int, int]]:
-    """[start, end) of each block of documents (a row group of the corpus file each)."""
+    """[start, end) of each block of documents (a record batch of the corpus file each)."""
     return [(start, min(n, start + BLOCK)) for start in range(0, n, BLOCK)]
 
 
@@ -251,7 +253,9 @@ def link_corpus(
     """Folding's first phase over the whole corpus on the runner: the verified edges (document, candidate, copy,
     score; by document, then candidate) and the corpus's document frequencies."""
     link_settings = Folder(settings).link_settings
+    started = time.perf_counter()
     firsts, seconds = runner.band_candidates(corpus.keys, bucket_cap, settings.candidates)
+    log.info("fold: band shuffle %.1f s, %d candidate pairs", time.perf_counter() - started, len(firsts))
     near = runner.imap(run_neighbours, _neighbour_tasks(corpus, link_settings, settings.window_days))
     counts = runner.imap(run_term_counts, ((str(corpus.path), s, e) for s, e in _blocks(corpus.size)))
     verification = _Verification(corpus, link_settings, firsts, seconds)
@@ -345,8 +349,12 @@ def fold_corpus(corpus: Corpus, settings: FoldSettings, runner: Runner, bucket_c
     if n == 0:
         edges0 = (empty, empty, np.zeros(0, dtype=np.bool_), np.zeros(0, dtype=np.float64))
         return FoldResult([], [], [], [], edges0, np.zeros(DF_BUCKETS, dtype=np.int32), 0)
+    started = time.perf_counter()
     edges, df = link_corpus(corpus, settings, runner, bucket_cap)
+    linked = time.perf_counter()
     outcomes, components = place_corpus(corpus, edges, settings, runner)
+    seconds = {"link": linked - started, "place": time.perf_counter() - linked}
+    log.info("fold: link %.1f s, place %.1f s (%d documents)", seconds["link"], seconds["place"], n)
     stories: list[str] = [""] * n
     relations: list[str] = [""] * n
     copies: list[str | None] = [None] * n
@@ -357,4 +365,4 @@ def fold_corpus(corpus: Corpus, settings: FoldSettings, runner: Runner, bucket_c
         ):
             stories[doc], relations[doc], copies[doc] = story, relation, copy_of
         story_rows += outcome.story_rows
-    return FoldResult(stories, relations, copies, story_rows, edges, df, components)
+    return FoldResult(stories, relations, copies, story_rows, edges, df, components, seconds)
