@@ -183,6 +183,7 @@ class BatchJob:
         shutil.rmtree(final, ignore_errors=True)
         tmp.mkdir(parents=True)
         if self.distributed:
+            (self.out / "store.db").unlink(missing_ok=True)  # a sequential fold's, from an earlier run
             self._fold_distributed(tmp)
         else:
             self._fold_sequential(tmp)
@@ -209,10 +210,10 @@ class BatchJob:
         db = Database(tmp)
         report = IngestReport()
         try:
-            folder_ = Folder(self.settings)
+            incremental = Folder(self.settings)
             started = time.perf_counter()
             for articles, ready in self.fold_batches():
-                store_articles(db, articles, report, folder=folder_, batch_size=FOLD_BATCH, prepared=ready)
+                store_articles(db, articles, report, folder=incremental, batch_size=FOLD_BATCH, prepared=ready)
             self.fold_seconds = time.perf_counter() - started
             with db.read() as conn:
                 dump_fold_result(conn, folder)
@@ -228,8 +229,8 @@ class BatchJob:
         ]
 
     def _kept_table(self, columns: list[str] | None = None) -> pa.Table:
-        """The kept extracted rows in fold order (input order, then document index within the input), with the
-        first row of each article id only when first is set; columns None: all of them."""
+        """The kept extracted rows in fold order (input order, then document index within the input; an article
+        id's later rows included), with the given columns (None: the row columns)."""
         read = None if columns is None else list(dict.fromkeys([*columns, "order", "status", "origin_index"]))
         table = pq.read_table(self.out / "extracted", columns=read)
         table = table.filter(pc.equal(table.column("status"), "kept"))
