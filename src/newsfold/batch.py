@@ -18,17 +18,27 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from newsfold.batch_output import (
+    FOLDED,
+    dump_fold_result,
+    first_rows,
+    load_store,
+    write_export,
+    write_fold_result,
+)
 from newsfold.engine import IngestReport, store_articles
 from newsfold.executors.base import ROW_SCHEMA, Executor
-from newsfold.executors.tasks import InputItem, article_from_batch_row
+from newsfold.executors.tasks import ROW_COLUMNS, InputItem, article_from_batch_row
 from newsfold.extract.furniture import FurnitureMemory
 from newsfold.fold import Folder
-from newsfold.fold.distributed import Corpus, ReplayFolder, fold_corpus
+from newsfold.fold.corpus import build_corpus, prepared_in_order
+from newsfold.fold.distributed import fold_corpus
 from newsfold.fold.folder import FoldSettings
+from newsfold.fold.outcome import META_COLUMNS
 from newsfold.fold.prepared import Prepared, from_row
 from newsfold.ingest.files import expand_paths
 from newsfold.model import Article
-from newsfold.store import stories as stories_db
+from newsfold.store.articles import now_iso
 from newsfold.store.db import Database
 
 log = logging.getLogger(__name__)
@@ -79,6 +89,7 @@ class BatchJob:
         self.out = out
         self.distributed = distributed
         self.fold_seconds = 0.0
+        self.fold_phases: dict[str, float] = {}
         self.executor = executor
         self.max_bytes = max_bytes
         self.settings = settings or FoldSettings()
@@ -192,25 +203,11 @@ class BatchJob:
         )
         return memory
 
-    def _rows(self) -> Iterator[dict[str, Any]]:
-        """Extracted rows in input order (order, then document index within the input)."""
-        table = pq.read_table(self.out / "extracted")
-        rows = table.to_pylist()
-        rows.sort(key=lambda r: (r["order"], r["status"] != "kept", r["origin_index"] or 0))
-        yield from rows
-
     def _chunks(self) -> Iterator[list[dict[str, Any]]]:
-        """Kept rows in fold order, in the batches folding will store them in."""
-        chunk: list[dict[str, Any]] = []
-        for row in self._rows():
-            if row["status"] != "kept":
-                continue
-            chunk.append(row)
-            if len(chunk) == FOLD_BATCH:
-                yield chunk
-                chunk = []
-        if chunk:
-            yield chunk
+        """Kept rows in fold order, in the batches folding will store them in (rows made a batch at a time)."""
+        table = self._kept_table()
+        for start in range(0, table.num_rows, FOLD_BATCH):
+            yield table.slice(start, FOLD_BATCH).to_pylist()
 
     def _stage_prepare(self) -> None:
         """Compute folding's per-article inputs (features, band keys, lead vectors) on the executor, into prepared/."""
@@ -236,20 +233,48 @@ class BatchJob:
             chunk += 1
 
     def _stage_fold(self) -> None:
-        """Fold the kept documents (distributed, or the incremental folder on the driver) into a new store; the
-        stories equal `newsfold ingest`'s of the same inputs either way."""
+        """Fold the kept documents into folded/: members, stories (merged ones included) and edges as Parquet; the
+        same stories as `newsfold ingest` of the same inputs. Distributed, no store is written; the incremental
+        folder (not distributed) folds into store.db, and folded/ is read from it."""
+        tmp, final = self.out / "folded.tmp", self.out / FOLDED
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(final, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self.distributed:
+            (self.out / "store.db").unlink(missing_ok=True)  # a sequential fold's, from an earlier run
+            self._fold_distributed(tmp)
+        else:
+            self._fold_sequential(tmp)
+        os.replace(tmp, final)
+
+    def _fold_distributed(self, folder: Path) -> None:
+        """Link and place every document on the executor; write what the store would hold."""
+        dim = Folder(self.settings).embedder.dim
+        meta = self._kept_table(list(META_COLUMNS))
+        corpus = build_corpus(prepared_in_order(self.out / "prepared"), meta, folder / "corpus.arrow", dim)
+        started = time.perf_counter()
+        result = fold_corpus(corpus, self.settings, self.executor)
+        self.fold_seconds = time.perf_counter() - started
+        self.fold_phases = result.seconds
+        log.info("distributed fold: %d documents, %d components", corpus.size, result.components)
+        write_fold_result(folder, corpus, result, now_iso())
+
+    def _fold_sequential(self, folder: Path) -> None:
+        """The incremental folder on the driver, into a new store.db (the fold `newsfold ingest` runs); folded/ is
+        read from it."""
         tmp, final = self.out / "store.db.tmp", self.out / "store.db"
-        for path in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+        for path in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), final):
             path.unlink(missing_ok=True)
         db = Database(tmp)
         report = IngestReport()
         try:
-            batches = self.fold_batches()
-            folder = self.distributed_folder(batches) if self.distributed else Folder(self.settings)
-            for articles, ready in batches:
-                store_articles(db, articles, report, folder=folder, batch_size=FOLD_BATCH, prepared=ready)
-            with db.write() as conn:
-                self.furniture().save(conn)
+            incremental = Folder(self.settings)
+            started = time.perf_counter()
+            for articles, ready in self.fold_batches():
+                store_articles(db, articles, report, folder=incremental, batch_size=FOLD_BATCH, prepared=ready)
+            self.fold_seconds = time.perf_counter() - started
+            with db.read() as conn:
+                dump_fold_result(conn, folder)
         finally:
             db.close()  # the last connection closing checkpoints the WAL into the file and removes it
         os.replace(tmp, final)
@@ -261,41 +286,42 @@ class BatchJob:
             for rows, ready in zip(self._chunks(), self._prepared(), strict=True)
         ]
 
-    def distributed_folder(self, batches: Sequence[tuple[list[Article], dict[str, Prepared]]]) -> Folder:
-        """Link and place every document on the executor; a folder that writes the result into the store."""
-        seen: set[str] = set()
-        order: list[Prepared] = []
-        for articles, ready in batches:
-            for article in articles:
-                if article.id not in seen:  # the store keeps the first of articles with one id
-                    seen.add(article.id)
-                    order.append(ready[article.id])
-        folder = Folder(self.settings)
-        corpus = Corpus.of(order, folder.embedder.dim)
-        started = time.perf_counter()
-        result = fold_corpus(corpus, self.settings, self.executor)
-        self.fold_seconds = time.perf_counter() - started
-        log.info("distributed fold: %d documents, %d components", corpus.size, result.components)
-        numbers = {item.article_id: doc for doc, item in enumerate(corpus.items)}
-        return ReplayFolder(self.settings, result, numbers)
+    def _kept_table(self, columns: list[str] | None = None) -> pa.Table:
+        """The kept extracted rows in fold order (input order, then document index within the input; an article
+        id's later rows included), with the given columns (None: the row columns)."""
+        read = None if columns is None else list(dict.fromkeys([*columns, "order", "status", "origin_index"]))
+        table = pq.read_table(self.out / "extracted", columns=read)
+        table = table.filter(pc.equal(table.column("status"), "kept"))
+        position = pc.fill_null(table.column("origin_index"), 0)
+        table = table.append_column("_position", position)
+        table = table.take(pc.sort_indices(table, [("order", "ascending"), ("_position", "ascending")]))
+        return table.select(columns if columns is not None else list(ROW_COLUMNS))
 
     def _stage_export(self) -> None:
-        """Write articles.parquet and stories.parquet from the folded store."""
-        db = Database(self.out / "store.db")
+        """Write articles.parquet (the store's article columns) and stories.parquet (live stories) from the
+        extracted rows and the fold's result, atomically."""
+        kept = self._kept_table()
+        kept = kept.filter(pa.array(first_rows(kept.column("id").to_pylist()), type=pa.bool_()))
+        members = pq.read_table(self.out / FOLDED / "members.parquet")
+        write_export(self.out, kept, members, pq.read_table(self.out / FOLDED / "stories.parquet"))
+
+    def load_store(self, db_path: Path) -> None:
+        """Load a new store from the completed batch (atomically: written beside it, then renamed): the
+        incremental folder's store.db as it is, or a bulk load of the distributed fold's result."""
+        tmp = Path(f"{db_path}.tmp")
+        for path in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            path.unlink(missing_ok=True)
+        if (self.out / "store.db").exists() and not (self.out / FOLDED / "docs.parquet").exists():
+            shutil.copyfile(self.out / "store.db", tmp)
+        else:
+            load_store(self.out, tmp)
+        db = Database(tmp)
         try:
-            with db.read() as conn:
-                for name, sql in (
-                    ("articles", "SELECT * FROM articles ORDER BY seq"),
-                    ("stories", "SELECT * FROM stories WHERE merged_into IS NULL AND size > 0 ORDER BY id"),
-                ):
-                    cursor = conn.execute(sql)
-                    columns = [d[0] for d in cursor.description]
-                    table = pa.Table.from_pylist([dict(zip(columns, row, strict=True)) for row in cursor])
-                    tmp = self.out / f"{name}.parquet.tmp"
-                    pq.write_table(table, tmp)
-                    os.replace(tmp, self.out / f"{name}.parquet")
+            with db.write() as conn:
+                self.furniture().save(conn)  # a page already counted is skipped
         finally:
             db.close()
+        os.replace(tmp, db_path)
 
     def _fill_report(self, report: BatchReport) -> None:
         """Count kept documents, skipped inputs and stories from the outputs."""
@@ -305,9 +331,4 @@ class BatchJob:
                 report.documents += 1
             else:
                 report.skipped.append((row["location"], row["reason"]))
-        db = Database(self.out / "store.db")
-        try:
-            with db.read() as conn:
-                report.stories = stories_db.count_stories(conn)
-        finally:
-            db.close()
+        report.stories = pq.ParquetFile(self.out / "stories.parquet").metadata.num_rows

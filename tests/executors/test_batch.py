@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -86,6 +87,30 @@ def test_batch_equals_ingest_and_counts_add_up(corpus: Path, tmp_path: Path) -> 
     stories = pq.read_table(out / "stories.parquet").to_pylist()
     assert len(articles) == sum(1 for r in extracted if r["status"] == "kept")
     assert {a["story_id"] for a in articles} == {s["id"] for s in stories}
+    assert parquet_view(out) == store_view(db), "the exported Parquet equals what ingest stored"
+
+
+STORED = ("id", "title", "text", "language", "published", "source_url", "story_id", "relation", "copy_of")
+STORY = ("id", "title", "languages", "first_published", "last_updated", "original_name", "original_url", "size")
+
+
+def parquet_view(out: Path) -> tuple[set[tuple[object, ...]], set[tuple[object, ...]]]:
+    """Articles (with story, relation, copy_of) and live stories (with metadata) of a batch's Parquet output."""
+    articles = pq.read_table(out / "articles.parquet", columns=list(STORED)).to_pylist()
+    stories = pq.read_table(out / "stories.parquet", columns=list(STORY)).to_pylist()
+    return {tuple(a.values()) for a in articles}, {tuple(s.values()) for s in stories}
+
+
+def store_view(db: Path) -> tuple[set[tuple[object, ...]], set[tuple[object, ...]]]:
+    """The same of a store that `newsfold ingest` wrote."""
+    conn = sqlite3.connect(db)
+    try:
+        articles = {tuple(r) for r in conn.execute(f"SELECT {', '.join(STORED)} FROM articles")}
+        live = "WHERE merged_into IS NULL AND size > 0"
+        stories = {tuple(r) for r in conn.execute(f"SELECT {', '.join(STORY)} FROM stories {live}")}
+    finally:
+        conn.close()
+    return articles, stories
 
 
 def test_batch_resumes_after_its_last_completed_stage(corpus: Path, tmp_path: Path) -> None:
@@ -100,6 +125,27 @@ def test_batch_resumes_after_its_last_completed_stage(corpus: Path, tmp_path: Pa
     assert again.resumed == ["extract", "prepare", "fold"] and again.ran == ["export"]
     assert (out / "articles.parquet").exists()
     assert again.documents == first.documents and again.stories == first.stories
+
+
+def test_an_interrupted_fold_is_redone_and_its_leftovers_ignored(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = BatchJob([str(corpus)], out, LocalExecutor(1), max_bytes=1_000_000).run()
+    before = {name: pq.read_table(out / f"{name}.parquet").to_pylist() for name in ("articles", "stories")}
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["completed"] = ["extract", "prepare"]  # the fold stopped half-way: its output never appeared
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    shutil.rmtree(out / "folded")
+    (out / "folded.tmp").mkdir()
+    (out / "folded.tmp" / "members.parquet").write_text("half a file")
+    (out / "articles.parquet").write_text("a stale export")
+    again = BatchJob([str(corpus)], out, LocalExecutor(1), max_bytes=1_000_000).run()
+    assert again.resumed == ["extract", "prepare"] and again.ran == ["fold", "export"]
+    assert not (out / "folded.tmp").exists()
+    after = {name: pq.read_table(out / f"{name}.parquet").to_pylist() for name in ("articles", "stories")}
+    for name, rows in before.items():
+        strip = [{k: v for k, v in row.items() if k not in ("ingested", "created")} for row in rows]
+        assert strip == [{k: v for k, v in row.items() if k not in ("ingested", "created")} for row in after[name]]
+    assert again.stories == first.stories > 0
 
 
 def test_other_inputs_start_over(corpus: Path, tmp_path: Path) -> None:
@@ -170,14 +216,17 @@ def test_prepared_folding_equals_ingest_on_real_and_synthetic(tmp_path: Path, mo
 
     monkeypatch.setattr(folder_module, "prepare", counting)
     out = tmp_path / "out"
-    report = BatchJob([str(corpus)], out, LocalExecutor(2), max_bytes=1_000_000).run()
+    job = BatchJob([str(corpus)], out, LocalExecutor(2), max_bytes=1_000_000)
+    report = job.run()
     assert report.documents == written and not report.skipped
     assert sum(computed) == 0, "the folder used the executor's prepared inputs and computed none itself"
     prepared = pq.read_table(out / "prepared", columns=["article_id", "chunk"]).to_pylist()
     assert len(prepared) == written
-    shutil.copyfile(out / "store.db", tmp_path / "b.db")
+    assert not (out / "store.db").exists(), "the distributed fold writes Parquet, no store"
+    job.load_store(tmp_path / "b.db")
     got = memberships(run(["stories", "--json", "--limit", "10000", "--db", str(tmp_path / "b.db")])[1])
     assert got == expected
+    assert parquet_view(out) == store_view(db), "the exported Parquet equals what ingest stored"
 
 
 def _texts(db: Path) -> dict[str, str]:

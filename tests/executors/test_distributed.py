@@ -1,5 +1,7 @@
 """The distributed fold (process pool and local Ray) gives exactly the stories, members, relations and edges of the
-incremental folder that `newsfold ingest` runs, on a few thousand documents; its union-find equals scipy's."""
+incremental folder that `newsfold ingest` runs, on a few thousand documents: the exported Parquet (articles and
+stories) and the store loaded in bulk from its result equal the incremental folder's; its union-find equals
+scipy's."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from newsfold.executors.base import ROW_SCHEMA, Executor
 from newsfold.executors.local import LocalExecutor
 from newsfold.executors.tasks import columnar, kept_row
 from newsfold.fold.folder import FoldSettings
+from newsfold.fold.index import stored_df
 from tests.executors.corpus import mixed_articles
 
 SETTINGS = FoldSettings(embedder="hashing")
@@ -41,8 +44,12 @@ def prepared_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+STAMPS = {"ingested", "created"}  # when a row was written: the only columns that differ between two runs
+
+
 def fold_with(base: Path, target: Path, executor: Executor, distributed: bool) -> Snapshot:
-    """Run the fold and export stages on a copy of the prepared folder; what the store holds."""
+    """Run the fold and export stages on a copy of the prepared folder, then load a store from it; what the store
+    and the exported Parquet hold."""
     shutil.copytree(base, target)
     job = BatchJob([], target, executor, max_bytes=1, settings=SETTINGS, distributed=distributed)
     (target / "manifest.json").write_text(
@@ -50,22 +57,42 @@ def fold_with(base: Path, target: Path, executor: Executor, distributed: bool) -
     )
     report = job.run()
     assert report.ran == ["fold", "export"]
-    conn = sqlite3.connect(target / "store.db")
+    assert (target / "store.db").exists() != distributed, "the distributed fold writes no store"
+    job.load_store(target / "loaded.db")
+    conn = sqlite3.connect(target / "loaded.db")
     try:
-        return snapshot(conn)
+        got = snapshot(conn)
     finally:
         conn.close()
+    for name in ("articles", "stories"):
+        table = pq.read_table(target / f"{name}.parquet")
+        got[f"{name}.parquet"] = {
+            tuple(row[c] for c in table.column_names if c not in STAMPS) for row in table.to_pylist()
+        }
+    return got
 
 
 def snapshot(conn: sqlite3.Connection) -> Snapshot:
-    """Stories (with merges), members with relations and copy_of, and verified edges."""
+    """Stories (with merges and metadata), members with relations and copy_of, verified edges, fold documents and
+    the fold state (document frequencies)."""
     queries = {
-        "stories": "SELECT id, title, merged_into, size FROM stories",
-        "members": "SELECT id, story_id, relation, copy_of FROM articles",
+        "stories": "SELECT * FROM stories",
+        "members": "SELECT seq, id, story_id, relation, copy_of, score FROM articles",
         "edges": "SELECT a, b, relation, score FROM fold_edges",
-        "docs": "SELECT doc, article_id FROM fold_docs",
+        "docs": "SELECT doc, article_id, grp, at, text_hash, bands, embedding FROM fold_docs",
+        "state": "SELECT key, value FROM fold_state",
     }
-    return {name: {tuple(row) for row in conn.execute(sql)} for name, sql in queries.items()}
+    out: Snapshot = {}
+    for name, sql in queries.items():
+        cursor = conn.execute(sql)
+        columns = [d[0] for d in cursor.description]
+        keep = [i for i, c in enumerate(columns) if c not in STAMPS]
+        out[name] = {tuple(row[i] for i in keep) for row in cursor}
+    # the frequencies as the store's rows add up (a whole table and later changes, or one whole table)
+    state = {str(key): bytes(value) for key, value in out.pop("state")}
+    df = stored_df(state)
+    out["state"] = {("ndocs", state.get("ndocs")), ("df", None if df is None else df.tobytes())}
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -76,10 +103,15 @@ def sequential(prepared_out: Path) -> Snapshot:
 
 def test_sequential_fold_makes_real_stories(sequential: Snapshot) -> None:
     assert len(sequential["members"]) > 2000
-    stories = {m[1] for m in sequential["members"]}
+    stories = {m[2] for m in sequential["members"]}
     assert len(stories) < 0.6 * len(sequential["members"]), "copies and reports fold together"
     assert {e[2] for e in sequential["edges"]} == {"copy", "report"}
-    assert {m[2] for m in sequential["members"]} == {"original", "copy", "report"}
+    assert {m[3] for m in sequential["members"]} == {"original", "copy", "report"}
+    merged = [s for s in sequential["stories"] if s[-1] is not None]
+    assert merged, "bridges merged stories (their rows keep the metadata of their last refresh)"
+    assert any(s[-3] == 0 and s[2] != "[]" for s in merged), "a merged story refreshed before it was absorbed"
+    assert len(sequential["stories.parquet"]) == len(stories)
+    assert len(sequential["articles.parquet"]) == len(sequential["members"])
 
 
 def test_process_pool_fold_equals_sequential(prepared_out: Path, sequential: Snapshot) -> None:

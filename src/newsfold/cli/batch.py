@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import click
@@ -69,7 +68,7 @@ def batch_command(
         if Path(db_path).exists():
             error(f"{db_path}: exists; batch loads only into a new store")
             return EXIT_PARTIAL
-        shutil.copyfile(Path(out) / "store.db", db_path)
+        job.load_store(Path(db_path))
         finished = _run_story_hooks(Path(db_path), config)
         click.echo(f"store written to {db_path} ({finished} stories enriched and rendered)", err=True)
     return EXIT_PARTIAL if report.skipped else EXIT_OK

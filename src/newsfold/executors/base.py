@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol, TypeVar
 
@@ -51,6 +51,11 @@ class Executor(Protocol):
 
     def map(self, fn: Callable[[T], R], payloads: Sequence[T]) -> list[R]:
         """fn (a module-level function) over payloads on the workers; the results in order."""
+        ...
+
+    def imap(self, fn: Callable[[T], R], payloads: Iterable[T]) -> Iterator[R]:
+        """fn over payloads taken lazily, a bounded number in flight (the driver makes a payload when a slot
+        frees); the results in order."""
         ...
 
     def band_candidates(

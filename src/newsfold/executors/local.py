@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -108,6 +109,23 @@ class LocalExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(self.workers)
         return list(self._pool.map(fn, payloads))
+
+    def imap(self, fn: Callable[[T], R], payloads: Iterable[T]) -> Iterator[R]:
+        """fn over payloads taken lazily (two per worker in flight), results in order: a payload is made only when
+        a slot frees, so the driver never holds every payload at once."""
+        if self.workers == 1:
+            yield from map(fn, payloads)
+            return
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.workers)
+        window = 2 * self.workers
+        pending: deque[Future[R]] = deque()
+        for payload in payloads:
+            pending.append(self._pool.submit(fn, payload))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
     def band_candidates(
         self, keys: NDArray[np.uint64], cap: int, limit: int

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -159,6 +160,19 @@ class RayExecutor:
         """fn over payloads as Ray tasks (payloads travel through the object store); results in order."""
         remote = self._ray.remote(fn)
         return list(self._ray.get([remote.remote(p) for p in payloads]))
+
+    def imap(self, fn: Callable[[T], R], payloads: Iterable[T]) -> Iterator[R]:
+        """fn over payloads as Ray tasks, taken lazily (two per CPU in flight), results in order: a payload enters
+        the object store only when a slot frees."""
+        remote = self._ray.remote(fn)
+        window = 2 * self.parallelism
+        pending: deque[Any] = deque()
+        for payload in payloads:
+            pending.append(remote.remote(payload))
+            if len(pending) >= window:
+                yield self._ray.get(pending.popleft())
+        while pending:
+            yield self._ray.get(pending.popleft())
 
     def band_candidates(
         self, keys: NDArray[np.uint64], cap: int, limit: int

@@ -1,52 +1,45 @@
 """The distributed fold: linking and placement of a whole batch on an executor's workers, the same functions as
-the incremental folder (fold.link, fold.place, lsh.bucket_pairs, lsh.top_candidates), then a replay into the store.
+the incremental folder (fold.link, fold.place, lsh.bucket_pairs, lsh.top_candidates, fold.provenance), and what
+the store would hold computed per component (fold.outcome), without a store.
 
-Steps (documents numbered 0..n-1 in fold order):
+Steps (documents numbered 0..n-1 in fold order; the driver keeps compact arrays, the features stay in the corpus
+file, fold/corpus.py):
 1. LSH candidates through a band shuffle: (band key, document) rows partitioned by key -> lsh.bucket_pairs per
    partition (each document paired with the newest bucket_cap earlier documents under the key) -> pairs partitioned
    by document -> lsh.top_candidates (most shared bands, then newest; the first `candidates`);
 2. lead-embedding neighbours per block of documents (each block gets its pool's vectors: the dated documents within
    the window of the block's times and the RECENT documents before it);
-3. the exact text hash (the first document with the same text), on the driver;
+3. the exact text hash (the first document with the same text), found while the corpus file is written;
 4. verification per block (link.link_block), each block starting from the document frequencies of every document
-   before it (the driver sums per-block term counts into prefixes);
+   before it (per-block term counts, summed into prefixes as the blocks go);
 5. connected components of the verified edges (scipy on the local executor, hash-to-min rounds on Ray);
-6. placement (place.place_all) per component in document order: a story never spans two components.
-The driver then stores the articles in fold batches, and ReplayFolder writes the computed edges and decisions
-exactly as the incremental folder would have (the same store writes, provenance and story refreshes).
+6. placement (place.decide / place.apply) per component in document order, then each story's members, relations,
+   provenance and metadata (fold.outcome): a story never spans two components.
+Steps 2, 4 and 6 build their payloads lazily, block by block, a bounded number in flight (Runner.imap); workers read
+the features of a block and of its candidates from the corpus file.
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
-from newsfold.errors import StoreError
 from newsfold.fold import lsh
-from newsfold.fold.features import Features
+from newsfold.fold.corpus import BLOCK, Corpus, read_features
 from newsfold.fold.folder import Folder, FoldSettings
-from newsfold.fold.index import FoldIndex, hash_key, quantise
-from newsfold.fold.link import (
-    Edge,
-    LinkSettings,
-    count_terms,
-    link_block,
-    neighbour_pool,
-    neighbours,
-    term_counts,
-)
-from newsfold.fold.place import Decision, PlaceSettings, place_all
-from newsfold.fold.prepared import Prepared
+from newsfold.fold.index import DF_BUCKETS
+from newsfold.fold.link import Edge, LinkSettings, link_block, neighbour_pool, neighbours, term_counts
+from newsfold.fold.outcome import Component, Outcome, place_components
+from newsfold.fold.place import PlaceSettings
 
 log = logging.getLogger(__name__)
 
-BLOCK = 512  # documents a neighbour / verification task
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -56,6 +49,10 @@ class Runner(Protocol):
 
     def map(self, fn: Callable[[T], R], payloads: Sequence[T]) -> list[R]:
         """fn over payloads on the workers, results in order."""
+        ...
+
+    def imap(self, fn: Callable[[T], R], payloads: Iterable[T]) -> Iterator[R]:
+        """fn over payloads taken lazily, a bounded number in flight; results in order."""
         ...
 
     def band_candidates(
@@ -70,39 +67,19 @@ class Runner(Protocol):
 
 
 @dataclass(slots=True)
-class Corpus:
-    """Every document of a batch fold, in fold order: what linking and placement need."""
-
-    items: list[Features]
-    keys: NDArray[np.uint64]
-    vectors: NDArray[np.int8]
-    times: NDArray[np.float64]
-
-    @classmethod
-    def of(cls, prepared: Sequence[Prepared], dim: int) -> Corpus:
-        """A corpus from prepared articles in fold order."""
-        items = [p.features for p in prepared]
-        keys = np.vstack([p.keys for p in prepared]) if prepared else np.zeros((0, lsh.BANDS), np.uint64)
-        vectors = np.zeros((len(prepared), dim), dtype=np.int8)
-        for row, p in enumerate(prepared):
-            if len(p.vector) == dim:
-                vectors[row] = quantise(p.vector)
-        times = np.array([f.at for f in items], dtype=np.float64)
-        return cls(items, keys, vectors, times)
-
-    @property
-    def size(self) -> int:
-        """How many documents."""
-        return len(self.items)
-
-
-@dataclass(slots=True)
 class FoldResult:
-    """Each document's verified edges and placement decision, by article id."""
+    """A batch fold's result in fold order: each document's story, relation and copy_of; every story's row
+    (outcome.STORY_COLUMNS, merged stories included); the verified edges (document, candidate, is a copy, score);
+    the document frequencies of the whole corpus."""
 
-    edges: dict[str, list[Edge]]
-    decisions: dict[str, Decision]
+    stories: list[str]
+    relations: list[str]
+    copies: list[str | None]
+    story_rows: list[tuple[Any, ...]]
+    edges: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_], NDArray[np.float64]]
+    df: NDArray[np.int32]
     components: int
+    seconds: dict[str, float] = field(default_factory=dict)  # wall seconds of link (incl. shuffle) and place
 
 
 # --- the band shuffle's two steps (run per partition on workers) ---
@@ -170,218 +147,222 @@ def run_neighbours(task: NeighbourTask) -> list[list[int]]:
     )
 
 
-def run_term_counts(items: list[Features]) -> NDArray[np.int32]:
-    """link.term_counts over one block."""
-    return term_counts(items)
+def run_term_counts(task: tuple[str, int, int]) -> NDArray[np.int32]:
+    """link.term_counts over one block [start, end) of the corpus file."""
+    path, start, end = task
+    found = read_features(path, range(start, end))
+    return term_counts([found[doc] for doc in range(start, end)])
 
 
 @dataclass(slots=True)
 class VerifyTask:
-    """One block's verification: its documents, their candidates' features and the df prefix at its start."""
+    """One block's verification: where its features are, its candidates (with their lead vectors) and the df
+    prefix at its start."""
 
-    docs: list[int]
-    items: list[Features]
+    path: str
+    start: int
+    end: int
     vectors: NDArray[np.int8]
     candidates: list[list[int]]
-    known: dict[int, tuple[Features, NDArray[np.int8]]]
+    wanted: NDArray[np.int64]
+    wanted_vectors: NDArray[np.int8]
     df: NDArray[np.int32]
-    ndocs: int
     settings: LinkSettings
 
 
 def run_verify(task: VerifyTask) -> list[list[Edge]]:
-    """link.link_block over one block (on a copy of the df prefix: Ray hands arrays over read-only)."""
+    """link.link_block over one block, the block's and the candidates' features read from the corpus file (on a
+    copy of the df prefix: Ray hands arrays over read-only)."""
+    docs = list(range(task.start, task.end))
+    found = read_features(task.path, np.union1d(np.asarray(docs, dtype=np.int64), task.wanted))
+    known = {c: (found[c], v) for c, v in zip(task.wanted.tolist(), task.wanted_vectors, strict=True)}
+    items = [found[doc] for doc in docs]
     df = task.df.copy()
-    return link_block(task.docs, task.items, task.vectors, task.candidates, task.known, df, task.ndocs, task.settings)
-
-
-@dataclass(slots=True)
-class Component:
-    """One connected component: its documents (in order) with their ids, groups, times, vectors and edges."""
-
-    docs: list[int]
-    ids: list[str]
-    groups: list[str]
-    times: NDArray[np.float64]
-    vectors: NDArray[np.int8]
-    edges: list[list[Edge]]  # in component-local numbers
-
-
-def run_place(task: tuple[list[Component], PlaceSettings]) -> list[list[Decision]]:
-    """place.place_all over each component of a task, on a FoldIndex of the component alone."""
-    components, settings = task
-    out = []
-    for comp in components:
-        index = FoldIndex.standalone(comp.ids, comp.groups, comp.times, comp.vectors)
-        out.append(place_all(index, list(range(len(comp.docs))), comp.edges, settings))
-    return out
+    return link_block(docs, items, task.vectors, task.candidates, known, df, task.start, task.settings)
 
 
 # --- the driver ---
 
 
 def _blocks(n: int) -> list[tuple[int, int]]:
-    """[start, end) of each block of documents."""
+    """[start, end) of each block of documents (a record batch of the corpus file each)."""
     return [(start, min(n, start + BLOCK)) for start in range(0, n, BLOCK)]
 
 
-def _neighbour_tasks(corpus: Corpus, settings: LinkSettings, window_days: float) -> list[NeighbourTask]:
-    """A neighbour task per block (the pool's vectors travel with it)."""
-    groups = [f.group for f in corpus.items]
-    tasks = []
+def _neighbour_tasks(corpus: Corpus, settings: LinkSettings, window_days: float) -> Iterator[NeighbourTask]:
+    """A neighbour task per block, made when the runner takes it (the pool's vectors travel with it)."""
+    groups = corpus.groups
     for start, end in _blocks(corpus.size):
         pool = neighbour_pool(corpus.times, start, end, corpus.times[start:end], window_days)
-        tasks.append(
-            NeighbourTask(
-                list(range(start, end)),
-                corpus.vectors[start:end],
-                corpus.times[start:end],
-                groups[start:end],
-                pool,
-                corpus.vectors[pool],
-                corpus.times[pool],
-                [groups[p] for p in pool.tolist()],
-                settings,
-            )
+        yield NeighbourTask(
+            list(range(start, end)),
+            corpus.vectors[start:end],
+            corpus.times[start:end],
+            groups[start:end],
+            pool,
+            corpus.vectors[pool],
+            corpus.times[pool],
+            [groups[p] for p in pool.tolist()],
+            settings,
         )
-    return tasks
 
 
-def _exact(corpus: Corpus) -> list[int | None]:
-    """Each document's first earlier document with the same text (in its group), or None."""
-    first: dict[int, int] = {}
-    out: list[int | None] = []
-    for doc, item in enumerate(corpus.items):
-        if not item.text_hash:
-            out.append(None)
-            continue
-        found = first.setdefault(hash_key(item.group, item.text_hash), doc)
-        out.append(found if found < doc else None)
-    return out
+class _Verification:
+    """Verification tasks made block by block from the LSH candidates, each block's neighbours and term counts as
+    they arrive (the df prefix advances as the blocks go); total holds the whole corpus's frequencies at the end."""
 
+    def __init__(self, corpus: Corpus, settings: LinkSettings, firsts: NDArray[np.int64], seconds: NDArray[np.int64]):
+        """Index the LSH pairs by document (CSR)."""
+        self.corpus, self.settings = corpus, settings
+        order = np.argsort(firsts, kind="stable")
+        self.lsh = seconds[order]
+        self.ptr = np.searchsorted(firsts[order], np.arange(corpus.size + 1))
+        self.total = np.zeros(DF_BUCKETS, dtype=np.int32)
 
-def link_corpus(corpus: Corpus, settings: FoldSettings, runner: Runner, bucket_cap: int) -> list[list[Edge]]:
-    """Folding's first phase over the whole corpus on the runner: each document's verified edges."""
-    link_settings = Folder(settings).link_settings
-    firsts, seconds = runner.band_candidates(corpus.keys, bucket_cap, settings.candidates)
-    candidates: list[list[int]] = [[] for _ in range(corpus.size)]
-    for first, second in zip(firsts.tolist(), seconds.tolist(), strict=True):
-        candidates[first].append(second)
-    near = runner.map(run_neighbours, _neighbour_tasks(corpus, link_settings, settings.window_days))
-    exact = _exact(corpus)
-    blocks = _blocks(corpus.size)
-    for (start, _), found in zip(blocks, near, strict=True):
-        for row, hits in enumerate(found):
-            candidates[start + row] += hits
-    for doc, same in enumerate(exact):
-        if same is not None:
-            candidates[doc].append(same)
-    counts = runner.map(run_term_counts, [corpus.items[start:end] for start, end in blocks])
-    df = np.zeros_like(counts[0]) if counts else np.zeros(0, dtype=np.int32)
-    tasks = []
-    for (start, end), block_df in zip(blocks, counts, strict=True):
-        wanted = {c for own in candidates[start:end] for c in own}
-        tasks.append(
-            VerifyTask(
-                list(range(start, end)),
-                corpus.items[start:end],
-                corpus.vectors[start:end],
-                candidates[start:end],
-                {c: (corpus.items[c], corpus.vectors[c]) for c in sorted(wanted)},
-                df.copy(),
+    def tasks(self, near: Iterable[list[list[int]]], counts: Iterable[NDArray[np.int32]]) -> Iterator[VerifyTask]:
+        """A task per block, in order."""
+        corpus = self.corpus
+        for (start, end), found, block_df in zip(_blocks(corpus.size), near, counts, strict=True):
+            candidates = []
+            for row, doc in enumerate(range(start, end)):
+                own = self.lsh[self.ptr[doc] : self.ptr[doc + 1]].tolist() + found[row]
+                if corpus.exact[doc] >= 0:
+                    own.append(int(corpus.exact[doc]))
+                candidates.append(own)
+            wanted = np.unique(np.asarray([c for own in candidates for c in own], dtype=np.int64))
+            yield VerifyTask(
+                str(corpus.path),
                 start,
-                link_settings,
+                end,
+                corpus.vectors[start:end],
+                candidates,
+                wanted,
+                corpus.vectors[wanted],
+                self.total.copy(),
+                self.settings,
             )
-        )
-        df += block_df
-    return [edges for block in runner.map(run_verify, tasks) for edges in block]
+            self.total += block_df
 
 
-def place_corpus(
-    corpus: Corpus, edges: Sequence[Sequence[Edge]], settings: FoldSettings, runner: Runner
-) -> tuple[list[Decision], int]:
-    """Folding's second phase: connected components of the edges, placement per component on the runner."""
-    a = np.array([doc for doc, own in enumerate(edges) for _ in own], dtype=np.int64)
-    b = np.array([cand for own in edges for cand, _, _ in own], dtype=np.int64)
-    labels = runner.components(corpus.size, a, b)
-    members: dict[int, list[int]] = {}
-    for doc, label in enumerate(labels.tolist()):
-        members.setdefault(label, []).append(doc)
-    decisions: list[Decision | None] = [None] * corpus.size
-    components: list[Component] = []
-    for docs in members.values():
-        if len(docs) == 1:  # a document with no edge starts its own story
-            decisions[docs[0]] = Decision(corpus.items[docs[0]].article_id, True)
-            continue
-        local = {doc: row for row, doc in enumerate(docs)}
-        components.append(
-            Component(
-                docs,
-                [corpus.items[d].article_id for d in docs],
-                [corpus.items[d].group for d in docs],
-                corpus.times[docs],
-                corpus.vectors[docs],
-                [[(local[c], rel, score) for c, rel, score in edges[d]] for d in docs],
+Edges = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_], NDArray[np.float64]]
+
+
+def link_corpus(
+    corpus: Corpus, settings: FoldSettings, runner: Runner, bucket_cap: int
+) -> tuple[Edges, NDArray[np.int32]]:
+    """Folding's first phase over the whole corpus on the runner: the verified edges (document, candidate, copy,
+    score; by document, then candidate) and the corpus's document frequencies."""
+    link_settings = Folder(settings).link_settings
+    started = time.perf_counter()
+    firsts, seconds = runner.band_candidates(corpus.keys, bucket_cap, settings.candidates)
+    log.info("fold: band shuffle %.1f s, %d candidate pairs", time.perf_counter() - started, len(firsts))
+    near = runner.imap(run_neighbours, _neighbour_tasks(corpus, link_settings, settings.window_days))
+    counts = runner.imap(run_term_counts, ((str(corpus.path), s, e) for s, e in _blocks(corpus.size)))
+    verification = _Verification(corpus, link_settings, firsts, seconds)
+    a: list[int] = []
+    b: list[int] = []
+    copy: list[bool] = []
+    score: list[float] = []
+    results = runner.imap(run_verify, verification.tasks(near, counts))
+    for (start, _), block in zip(_blocks(corpus.size), results, strict=True):
+        for row, own in enumerate(block):
+            for cand, relation, value in own:
+                a.append(start + row)
+                b.append(cand)
+                copy.append(relation == "copy")
+                score.append(value)
+    edges = (
+        np.asarray(a, dtype=np.int64),
+        np.asarray(b, dtype=np.int64),
+        np.asarray(copy, dtype=np.bool_),
+        np.asarray(score, dtype=np.float64),
+    )
+    return edges, verification.total
+
+
+def _place_tasks(
+    corpus: Corpus, edges: Edges, labels: NDArray[np.int64], settings: PlaceSettings
+) -> Iterator[tuple[list[Component], PlaceSettings]]:
+    """Components packed into tasks of about BLOCK documents, in order of their first document, made lazily."""
+    a, b, copy, score = edges
+    ptr = np.searchsorted(a, np.arange(corpus.size + 1))
+    order = np.lexsort((np.arange(corpus.size), labels))
+    cuts = np.flatnonzero(np.diff(labels[order])) + 1
+    groups = np.split(order, cuts) if corpus.size else []
+    task: list[NDArray[np.int64]] = []
+    size = 0
+    for docs in [*groups, None]:
+        if docs is not None:
+            task.append(docs)
+            size += len(docs)
+            if size < BLOCK:
+                continue
+        if not task:
+            break
+        rows = corpus.meta.take(np.concatenate(task)).to_pylist()
+        components, at = [], 0
+        for members in task:
+            local = {int(doc): row for row, doc in enumerate(members.tolist())}
+            own: list[list[Edge]] = []
+            for doc in members.tolist():
+                span = slice(ptr[doc], ptr[doc + 1])
+                own.append(
+                    [
+                        (local[c], "copy" if is_copy else "report", s)
+                        for c, is_copy, s in zip(
+                            b[span].tolist(), copy[span].tolist(), score[span].tolist(), strict=True
+                        )
+                    ]
+                )
+            components.append(
+                Component(
+                    members.tolist(),
+                    [corpus.ids[d] for d in members.tolist()],
+                    [corpus.groups[d] for d in members.tolist()],
+                    corpus.times[members],
+                    corpus.vectors[members],
+                    own,
+                    rows[at : at + len(members)],
+                    corpus.batches[members].tolist(),
+                )
             )
-        )
+            at += len(members)
+        yield components, settings
+        task, size = [], 0
+
+
+def place_corpus(corpus: Corpus, edges: Edges, settings: FoldSettings, runner: Runner) -> tuple[list[Outcome], int]:
+    """Folding's second phase: connected components of the edges, placement and outcome per component on the
+    runner (components in order of their first document)."""
+    labels = runner.components(corpus.size, edges[0], edges[1])
     place_settings = Folder(settings).place_settings
-    # tasks of about BLOCK documents each (components are mostly small)
-    tasks: list[tuple[list[Component], PlaceSettings]] = []
-    size = BLOCK
-    for comp in sorted(components, key=lambda c: c.docs[0]):
-        if size >= BLOCK:
-            tasks.append(([], place_settings))
-            size = 0
-        tasks[-1][0].append(comp)
-        size += len(comp.docs)
-    for (comps, _), results in zip(tasks, runner.map(run_place, tasks), strict=True):
-        for comp, decided in zip(comps, results, strict=True):
-            for doc, decision in zip(comp.docs, decided, strict=True):
-                decisions[doc] = decision
-    out = [d for d in decisions if d is not None]
-    return out, len(members)
+    outcomes = [
+        o for block in runner.imap(place_components, _place_tasks(corpus, edges, labels, place_settings)) for o in block
+    ]
+    return outcomes, len(outcomes)
 
 
 def fold_corpus(corpus: Corpus, settings: FoldSettings, runner: Runner, bucket_cap: int = 32) -> FoldResult:
-    """Link and place a whole corpus on the runner; the result is keyed by article id."""
-    if corpus.size == 0:
-        return FoldResult({}, {}, 0)
-    edges = link_corpus(corpus, settings, runner, bucket_cap)
-    decisions, components = place_corpus(corpus, edges, settings, runner)
-    ids = [f.article_id for f in corpus.items]
-    return FoldResult(dict(zip(ids, edges, strict=True)), dict(zip(ids, decisions, strict=True)), components)
-
-
-class ReplayFolder(Folder):
-    """A Folder that writes a distributed fold's edges and decisions instead of computing them (the store writes,
-    provenance and story refreshes are the incremental folder's own). Document numbers must match the fold's."""
-
-    def __init__(self, settings: FoldSettings, result: FoldResult, numbers: Mapping[str, int]) -> None:
-        """Keep the computed fold (numbers: each article's document number in it)."""
-        super().__init__(settings)
-        self.result = result
-        self.numbers = numbers
-
-    def lsh_candidates(self, keys: NDArray[np.uint64], docs: Sequence[int]) -> list[list[tuple[int, int]]]:
-        """None needed: the edges are computed."""
-        return [[] for _ in docs]
-
-    def link(
-        self,
-        conn: sqlite3.Connection,
-        docs: Sequence[int],
-        items: Sequence[Features],
-        lsh_hits: Sequence[Sequence[tuple[int, int]]],
-    ) -> list[list[Edge]]:
-        """The computed edges (the document frequencies are still counted, for the store's fold state)."""
-        index = self.index
-        for doc, item in zip(docs, items, strict=True):
-            if self.numbers[item.article_id] != doc:
-                raise StoreError(f"distributed fold: {item.article_id} is document {doc} here, not its fold number")
-            count_terms(index.df, item)
-        index.ndocs += len(docs)
-        return [self.result.edges[item.article_id] for item in items]
-
-    def decide(self, doc: int, edges: Sequence[Edge]) -> Decision:
-        """The computed decision."""
-        return self.result.decisions[self.index.article_ids[doc]]
+    """Link and place a whole corpus on the runner; what the store would hold, in fold order."""
+    n = corpus.size
+    empty = np.zeros(0, dtype=np.int64)
+    if n == 0:
+        edges0 = (empty, empty, np.zeros(0, dtype=np.bool_), np.zeros(0, dtype=np.float64))
+        return FoldResult([], [], [], [], edges0, np.zeros(DF_BUCKETS, dtype=np.int32), 0)
+    started = time.perf_counter()
+    edges, df = link_corpus(corpus, settings, runner, bucket_cap)
+    linked = time.perf_counter()
+    outcomes, components = place_corpus(corpus, edges, settings, runner)
+    seconds = {"link": linked - started, "place": time.perf_counter() - linked}
+    log.info("fold: link %.1f s, place %.1f s (%d documents)", seconds["link"], seconds["place"], n)
+    stories: list[str] = [""] * n
+    relations: list[str] = [""] * n
+    copies: list[str | None] = [None] * n
+    story_rows: list[tuple[Any, ...]] = []
+    for outcome in outcomes:
+        for doc, story, relation, copy_of in zip(
+            outcome.docs, outcome.stories, outcome.relations, outcome.copies, strict=True
+        ):
+            stories[doc], relations[doc], copies[doc] = story, relation, copy_of
+        story_rows += outcome.story_rows
+    return FoldResult(stories, relations, copies, story_rows, edges, df, components, seconds)

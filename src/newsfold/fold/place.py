@@ -2,8 +2,8 @@
 
 A pure in-memory function of the edges, the documents' times and lead vectors, and the stories placed so far (a
 FoldIndex): no store access. The incremental folder applies each decision to the store as it goes; the distributed
-batch fold runs it per connected component of the edge graph (a story never spans two components) and the driver
-replays the decisions into the store in document order.
+batch fold runs it per connected component of the edge graph (a story never spans two components) and computes the
+stories' rows from the decisions there (fold/outcome.py).
 """
 
 from __future__ import annotations

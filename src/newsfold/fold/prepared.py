@@ -34,6 +34,7 @@ COLUMNS = (
     "keys",
     "vector",
 )
+FEATURE_COLUMNS = COLUMNS[:-2]  # what verification reads (no band keys, no lead vector)
 
 
 @dataclass(slots=True)
@@ -72,21 +73,26 @@ def to_row(item: Prepared) -> dict[str, Any]:
     }
 
 
+def features_from_row(row: dict[str, Any]) -> Features:
+    """The features of a row of to_row (FEATURE_COLUMNS are enough)."""
+    at = row["at"]
+    return Features(
+        article_id=row["article_id"],
+        group=row["group"],
+        at=math.nan if at is None else float(at),
+        text_hash=row["text_hash"],
+        shingles=frozenset(row["shingles"]),
+        terms=(np.asarray(row["term_ids"], dtype=np.int64), np.asarray(row["term_counts"], dtype=np.float64)),
+        names=frozenset(row["names"]),
+        lead=row["lead"],
+        language=row["language"],
+    )
+
+
 def from_row(row: dict[str, Any]) -> Prepared:
     """The inverse of to_row (exact: float32 vectors and uint64 keys round-trip bit for bit)."""
-    at = row["at"]
     return Prepared(
-        Features(
-            article_id=row["article_id"],
-            group=row["group"],
-            at=math.nan if at is None else float(at),
-            text_hash=row["text_hash"],
-            shingles=frozenset(row["shingles"]),
-            terms=(np.asarray(row["term_ids"], dtype=np.int64), np.asarray(row["term_counts"], dtype=np.float64)),
-            names=frozenset(row["names"]),
-            lead=row["lead"],
-            language=row["language"],
-        ),
+        features_from_row(row),
         np.asarray(row["keys"], dtype=np.uint64),
         np.asarray(row["vector"], dtype=np.float32),
     )

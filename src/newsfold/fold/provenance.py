@@ -1,14 +1,23 @@
-"""Provenance within a story: which member is the original, what each copy copies, which members are reports."""
+"""Provenance within a story: which member is the original, what each copy copies, which members are reports.
+
+story_placements() is a pure function of a story's member rows and the copy edges between them: the store path
+(assign, after each fold batch) and the batch fold's per-component path (fold/outcome.py, on the workers) both
+call it.
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from newsfold.model import Relation
 from newsfold.store import stories as stories_db
+from newsfold.store.stories import RowLike
+
+MEMBER_COLUMNS = ("id", "source_url", "canonical_url", "original", "machine_translated", "published")
 
 
 @dataclass(slots=True)
@@ -21,9 +30,6 @@ class _Member:
     cited_url: str | None
     translated: bool
     published: str
-    relation: str | None
-    copy_of: str | None
-    score: float | None
 
 
 @dataclass(slots=True, frozen=True)
@@ -34,24 +40,12 @@ class Placement:
     copy_of: str | None
 
 
-def _members(conn: sqlite3.Connection, story_id: str) -> list[_Member]:
-    """The story's members with their URLs, cited original and time."""
-    rows = conn.execute(
-        "SELECT id, source_url, canonical_url, original, machine_translated, published, relation, copy_of, score "
-        "FROM articles WHERE story_id = ?",
-        (story_id,),
-    ).fetchall()
-    out = []
-    for row in rows:
-        cited = json.loads(row["original"]).get("url") if row["original"] else None
-        urls = frozenset(_clean(u) for u in (row["source_url"], row["canonical_url"]) if u)
-        clean = _clean(cited) if cited else None
-        translated = bool(row["machine_translated"])
-        published = row["published"] or "~"
-        out.append(
-            _Member(row["id"], urls, clean, cited, translated, published, row["relation"], row["copy_of"], row["score"])
-        )
-    return sorted(out, key=lambda m: (m.published, m.id))
+def _member(row: RowLike) -> _Member:
+    """What provenance needs of one member's article row (MEMBER_COLUMNS)."""
+    cited = json.loads(row["original"]).get("url") if row["original"] else None
+    urls = frozenset(_clean(u) for u in (row["source_url"], row["canonical_url"]) if u)
+    clean = _clean(cited) if cited else None
+    return _Member(row["id"], urls, clean, cited, bool(row["machine_translated"]), row["published"] or "~")
 
 
 def _clean(url: str) -> str:
@@ -115,12 +109,21 @@ def placements(members: list[_Member], edges: list[tuple[str, str]]) -> dict[str
     return out
 
 
+def story_placements(rows: Iterable[RowLike], edges: Sequence[tuple[str, str]]) -> dict[str, Placement]:
+    """Relations of a story's members from their article rows (MEMBER_COLUMNS) and the copy edges (a, b) that
+    start at a member (edges to non-members are ignored): the one definition both fold paths use."""
+    members = sorted(map(_member, rows), key=lambda m: (m.published, m.id))
+    return placements(members, list(edges))
+
+
 def assign(conn: sqlite3.Connection, story_id: str) -> None:
     """Recompute and store the relation and copy_of of every member of a story."""
-    members = _members(conn, story_id)
-    if not members:
+    rows = conn.execute(
+        f"SELECT {', '.join(MEMBER_COLUMNS)}, relation, copy_of, score FROM articles WHERE story_id = ?", (story_id,)
+    ).fetchall()
+    if not rows:
         return
-    ids = [m.id for m in members]
+    ids = [row["id"] for row in rows]
     edges: list[tuple[str, str]] = []
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
@@ -129,8 +132,8 @@ def assign(conn: sqlite3.Connection, story_id: str) -> None:
             (row[0], row[1])
             for row in conn.execute(f"SELECT a, b FROM fold_edges WHERE relation = 'copy' AND a IN ({marks})", chunk)
         ]
-    current = {m.id: m for m in members}
-    for member_id, place in placements(members, edges).items():
-        member = current[member_id]
-        if (member.relation, member.copy_of) != (place.relation, place.copy_of):
-            stories_db.set_member(conn, member_id, story_id, place.relation, place.copy_of, member.score)
+    current = {row["id"]: row for row in rows}
+    for member_id, place in story_placements(rows, edges).items():
+        row = current[member_id]
+        if (row["relation"], row["copy_of"]) != (place.relation, place.copy_of):
+            stories_db.set_member(conn, member_id, story_id, place.relation, place.copy_of, row["score"])

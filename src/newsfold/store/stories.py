@@ -6,11 +6,47 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import astuple, dataclass
+from typing import Any, Protocol
 
 from newsfold.model import Member, Relation, SourceRef, Story
 from newsfold.store.articles import now_iso, parse_iso
 
 _RELATION_ORDER = {"original": 0, "copy": 1, "report": 2}
+# the article columns a story's metadata is computed from (story_fields)
+STORY_SOURCE_COLUMNS = (
+    "id",
+    "title",
+    "language",
+    "published",
+    "updated",
+    "relation",
+    "source_name",
+    "source_url",
+    "original",
+)
+
+
+class RowLike(Protocol):
+    """An article row read by column name: a sqlite3.Row or a dict."""
+
+    def __getitem__(self, key: str, /) -> Any:
+        """The value of a column."""
+        ...
+
+
+@dataclass(slots=True, frozen=True)
+class StoryFields:
+    """A story's metadata computed from its members (the stories table's columns refresh_story sets)."""
+
+    title: str
+    languages: str
+    first_published: str | None
+    last_updated: str | None
+    size: int
+    sources: int
+    original_name: str | None
+    original_url: str | None
 
 
 def create_story(conn: sqlite3.Connection, story_id: str, title: str) -> None:
@@ -61,13 +97,21 @@ def resolve_story_id(conn: sqlite3.Connection, story_id: str) -> str | None:
 def refresh_story(conn: sqlite3.Connection, story_id: str, original: SourceRef | None = None) -> None:
     """Recompute a story's title, languages, times, size and original from its members."""
     rows = conn.execute(
-        "SELECT id, title, language, published, updated, relation, source_name, source_url, original, kind "
-        "FROM articles WHERE story_id = ?",
-        (story_id,),
+        f"SELECT {', '.join(STORY_SOURCE_COLUMNS)} FROM articles WHERE story_id = ?", (story_id,)
     ).fetchall()
     if not rows:
         conn.execute("UPDATE stories SET size = 0 WHERE id = ?", (story_id,))
         return
+    conn.execute(
+        "UPDATE stories SET title = ?, languages = ?, first_published = ?, last_updated = ?, size = ?, "
+        "sources = ?, original_name = ?, original_url = ? WHERE id = ?",
+        (*astuple(story_fields(rows, original)), story_id),
+    )
+
+
+def story_fields(rows: Sequence[RowLike], original: SourceRef | None = None) -> StoryFields:
+    """A story's title, languages, times, size, sources and original from its members' rows (STORY_SOURCE_COLUMNS,
+    relations current; at least one row): the one definition the store and the batch fold's export use."""
     ranked = sorted(rows, key=lambda r: (_RELATION_ORDER.get(r["relation"] or "report", 3), r["published"] or "~"))
     title = next((r["title"] for r in ranked if r["title"]), None) or "(untitled)"
     languages = [lang for lang, _ in Counter(r["language"] for r in rows if r["language"]).most_common()]
@@ -76,24 +120,19 @@ def refresh_story(conn: sqlite3.Connection, story_id: str, original: SourceRef |
     sources = {r["source_name"] or r["source_url"] or r["id"] for r in rows}
     if original is None:
         original = _cited_original(rows)
-    conn.execute(
-        "UPDATE stories SET title = ?, languages = ?, first_published = ?, last_updated = ?, size = ?, "
-        "sources = ?, original_name = ?, original_url = ? WHERE id = ?",
-        (
-            title,
-            json.dumps(languages),
-            published[0] if published else None,
-            stamps[-1] if stamps else None,
-            len(rows),
-            len(sources),
-            original.name if original else None,
-            original.url if original else None,
-            story_id,
-        ),
+    return StoryFields(
+        title,
+        json.dumps(languages),
+        published[0] if published else None,
+        stamps[-1] if stamps else None,
+        len(rows),
+        len(sources),
+        original.name if original else None,
+        original.url if original else None,
     )
 
 
-def _cited_original(rows: Sequence[sqlite3.Row]) -> SourceRef | None:
+def _cited_original(rows: Sequence[RowLike]) -> SourceRef | None:
     """The story's original: its member marked original, else the outside original most copies cite."""
     for row in rows:
         if row["relation"] == "original":
