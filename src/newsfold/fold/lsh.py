@@ -203,13 +203,12 @@ class LshIndex:
         owner = np.concatenate([np.zeros(len(old_keys), dtype=bool), np.ones(keys.size, dtype=bool)])
         pairs = bucket_pairs(all_keys, all_docs, self.bucket_cap, owner)
         firsts, seconds, shared = top_candidates(*pairs, limit)
-        out: list[list[tuple[int, int]]] = [[] for _ in range(len(numbers))]
         if len(numbers) == 0:
-            return out
-        rows = (firsts - numbers[0]).tolist()  # docs are consecutive
-        for row, doc, count in zip(rows, seconds.tolist(), shared.tolist(), strict=True):
-            out[row].append((doc, count))
-        return out
+            return []
+        # pairs come sorted by document, and docs are consecutive: each document's pairs are one slice
+        ends = np.cumsum(np.bincount(firsts - numbers[0], minlength=len(numbers))).tolist()
+        hits = list(zip(seconds.tolist(), shared.tolist(), strict=True))
+        return [hits[start:end] for start, end in zip([0, *ends[:-1]], ends, strict=True)]
 
     def query_many(self, keys: NDArray[np.uint64], limit: int) -> list[list[tuple[int, int]]]:
         """For each row of band keys, queried on its own against the index: (document, shared bands) pairs, most
