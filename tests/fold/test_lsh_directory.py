@@ -39,7 +39,7 @@ def test_directory_search_equals_numpy_searchsorted() -> None:
     for size in (1, 2, 3, 17, 1000):
         keys = np.sort(boundary_keys(8, rng, size))
         keys = np.sort(np.concatenate([keys, keys[: size // 3]]))  # repeated keys: buckets of several documents
-        run = Run.sorted(keys, np.arange(len(keys), dtype=np.int32), directory_min=1)
+        run = Run.build(keys, np.arange(len(keys), dtype=np.int32), directory_min=1)
         assert run.bits >= 1 and run.directory[0] == 0 and run.directory[-1] == len(keys)
         needles = np.unique(np.concatenate([keys, boundary_keys(run.bits, rng, 200)]))
         np.testing.assert_array_equal(run.lower_bounds(needles), keys.searchsorted(needles, side="left"))
@@ -51,8 +51,8 @@ def test_directory_search_equals_numpy_searchsorted() -> None:
 def test_a_short_run_has_no_directory_and_an_empty_run_finds_nothing() -> None:
     """Runs shorter than directory_min are searched without a directory; an empty run never gets one."""
     keys = np.array([5, 9, 9], dtype=np.uint64)
-    assert Run.sorted(keys, np.arange(3, dtype=np.int32), directory_min=4).bits == 0
-    empty = Run.sorted(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int32), directory_min=0)
+    assert Run.build(keys, np.arange(3, dtype=np.int32), directory_min=4).bits == 0
+    empty = Run.build(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int32), directory_min=0)
     assert empty.bits == 0 and len(empty.lower_bounds(keys)) == 3
     index = LshIndex(directory_min=1)
     index.add_many([0, 1], np.zeros((2, lsh.BANDS), dtype=np.uint64))  # documents without keys: an empty run

@@ -65,7 +65,7 @@ class Run:
     directory: NDArray[np.signedinteger[Any]] = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
 
     @classmethod
-    def sorted(cls, keys: NDArray[np.uint64], docs: NDArray[np.int32], directory_min: int) -> Run:
+    def build(cls, keys: NDArray[np.uint64], docs: NDArray[np.int32], directory_min: int) -> Run:
         """A run of sorted keys and their documents, with a directory when it has at least directory_min entries."""
         run = cls(keys, docs)
         if len(keys) < max(directory_min, 1):
@@ -156,7 +156,7 @@ class LshIndex:
             # a linear merge of two sorted runs; newer entries go after older ones with the same key
             at = np.searchsorted(old.keys, flat, side="right")
             flat, owners = np.insert(old.keys, at, flat), np.insert(old.docs, at, owners)
-        self.runs.append(Run.sorted(flat, owners, self.directory_min))
+        self.runs.append(Run.build(flat, owners, self.directory_min))
 
     def newest(self, needles: NDArray[np.uint64], cap: int) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
         """(key, document) entries: for each distinct needle key, its newest `cap` indexed documents (across runs:
