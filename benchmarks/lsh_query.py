@@ -4,7 +4,8 @@ Run: PYTHONPATH=src python benchmarks/lsh_query.py --sizes 10000,1000000 [--prof
 
 Random band keys (the worst case for locality: every key lands anywhere in the sorted runs); the index is filled to
 size - 20,000 in large batches, then the last 20,000 documents are queried (LshIndex.query_earlier) and added in
-ingest's batches of 64. With --profile, the query's five costliest functions (cProfile, internal time).
+ingest's batches of 64. Times are CPU time of this process (the machine is shared; wall time moves with its load).
+With --profile, the query's five costliest functions (cProfile, internal time).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ CANDIDATES = 12
 
 
 def measure(size: int, profile: bool) -> tuple[int, float, float]:
-    """Runs in the index, and query and add microseconds per document over the last TIMED documents."""
+    """Runs in the index, and query and add CPU microseconds per document over the last TIMED documents."""
     rng = np.random.default_rng(1)
     index = LshIndex()
     warm = max(0, size - TIMED)
@@ -36,15 +37,15 @@ def measure(size: int, profile: bool) -> tuple[int, float, float]:
     for start in range(warm, size, BATCH):
         docs = list(range(start, min(start + BATCH, size)))
         keys = rng.integers(1, 2**63, (len(docs), BANDS), dtype=np.uint64)
-        began = time.perf_counter()
+        began = time.process_time()
         if profile:
             profiler.enable()
         index.query_earlier(keys, docs, CANDIDATES)
         if profile:
             profiler.disable()
-        queried = time.perf_counter()
+        queried = time.process_time()
         index.add_many(docs, keys)
-        query, add = query + queried - began, add + time.perf_counter() - queried
+        query, add = query + queried - began, add + time.process_time() - queried
     if profile:
         print(f"-- query profile at {size:,} documents")
         pstats.Stats(profiler).sort_stats("tottime").print_stats(5)
@@ -59,7 +60,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     rows = [(size, *measure(size, args.profile)) for size in map(int, args.sizes.split(","))]
-    print("| documents in the index | sorted runs | query us/doc | add us/doc |")
+    print("| documents in the index | sorted runs | query us/doc (CPU) | add us/doc (CPU) |")
     print("|---:|---:|---:|---:|")
     for size, runs, query, add in rows:
         print(f"| {size:,} | {runs} | {query:.0f} | {add:.0f} |")

@@ -102,3 +102,29 @@ def test_fast_paths_on_development_data() -> None:
     data = json.loads((data_dir("itn-dev") / "corpus-dev.json").read_text(encoding="utf-8"))
     texts += [html.unescape(re.sub(r"<[^>]+>", "", b["blurb"])) for topic in data.values() for b in topic.values()]
     assert _check(texts) > len(texts) // 5
+
+
+def test_ascii_content_words_split_like_the_pattern() -> None:
+    """The split-based ASCII shingles equal the pattern's matches on short and long runs of letters, digits and
+    underscores glued by every kind of ASCII non-word character (tabs, control characters, punctuation)."""
+    rng = random.Random(7)
+    glue = [chr(c) for c in range(128) if not re.match(r"\w", chr(c), re.ASCII)]
+    pool = list("aZ19_") * 6 + glue
+    texts = ["".join(rng.choice(pool) for _ in range(rng.randrange(0, 80))) for _ in range(2000)]
+    texts += ["ab1 x_12 12 a1b2 abcd_ 1234 __1 a 7th 3.14 x9 don't 2024-05-01"]
+    assert all(set(shingles(text)) == _shingles_unicode(text) for text in texts)
+    assert set(shingles(texts[-1])) == {
+        "x_12",
+        "12",
+        "a1b2",
+        "abcd_",
+        "1234",
+        "1",
+        "7",
+        "3",
+        "14",
+        "9",
+        "2024",
+        "05",
+        "01",
+    }

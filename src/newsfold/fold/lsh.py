@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -44,19 +45,97 @@ def band_keys(sigs: NDArray[np.uint32], empty: NDArray[np.bool_] | None = None) 
     return keys
 
 
-Run = tuple[NDArray[np.uint64], NDArray[np.int32]]  # band keys, document numbers (12 bytes an entry)
+DIRECTORY_MIN = 1 << 15  # runs this long get a directory (shorter ones fit in the cache: a plain binary search)
+SLOT_ENTRIES = 2  # a directory has a slot for about this many entries of its run (1 to 2 slots in fact: a power of 2)
+_CHUNK = 1 << 20
+
+
+@dataclass(slots=True)
+class Run:
+    """One sorted run: band keys in order, their documents (12 bytes an entry), and for a long run a directory.
+
+    The directory maps the top `bits` bits of a key to where its keys start (keys are well-mixed hashes, so a slot
+    holds about SLOT_ENTRIES entries): a needle is searched in its slot's few entries, one or two cache lines,
+    instead of by a binary search over the whole run (a cache miss at every step in a run of millions).
+    """
+
+    keys: NDArray[np.uint64]
+    docs: NDArray[np.int32]
+    bits: int = 0
+    directory: NDArray[np.signedinteger[Any]] = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+
+    @classmethod
+    def build(cls, keys: NDArray[np.uint64], docs: NDArray[np.int32], directory_min: int) -> Run:
+        """A run of sorted keys and their documents, with a directory when it has at least directory_min entries."""
+        run = cls(keys, docs)
+        if len(keys) < max(directory_min, 1):
+            return run
+        run.bits = max(1, (len(keys) // SLOT_ENTRIES).bit_length())
+        shift = np.uint64(64 - run.bits)
+        # counted in chunks (the keys are sorted, so a chunk's slots are a short range): no temporary array as
+        # long as the run, which at 1M documents is 32M entries
+        run.directory = np.zeros((1 << run.bits) + 1, dtype=np.int32 if len(keys) < 2**31 else np.int64)
+        for start in range(0, len(keys), _CHUNK):
+            slots = (keys[start : start + _CHUNK] >> shift).astype(np.intp)
+            first = int(slots[0])
+            counts = np.bincount(slots - first)
+            run.directory[first + 1 : first + 1 + len(counts)] += counts.astype(run.directory.dtype)
+        np.cumsum(run.directory, out=run.directory)
+        return run
+
+    def lower_bounds(self, needles: NDArray[np.uint64]) -> NDArray[np.int64]:
+        """For each (sorted) needle, where it would go in the run's keys (numpy's searchsorted, side left)."""
+        if not self.bits:
+            return self.keys.searchsorted(needles, side="left").astype(np.int64)
+        slots = (needles >> np.uint64(64 - self.bits)).astype(np.intp)
+        lo, hi = self.directory[slots].astype(np.int64), self.directory[slots + 1].astype(np.int64)
+        out = lo.copy()  # an empty slot: the needle goes where the slot starts
+        filled = np.flatnonzero(hi > lo)
+        out[filled] = _search(self.keys, needles[filled], lo[filled], hi[filled], right=False)
+        return out
+
+    def upper_bounds(self, needles: NDArray[np.uint64], lower: NDArray[np.int64]) -> NDArray[np.int64]:
+        """For needles found in the run at lower (their lower bounds), where their entries end (side right)."""
+        if not self.bits:
+            return self.keys.searchsorted(needles, side="right").astype(np.int64)
+        slots = (needles >> np.uint64(64 - self.bits)).astype(np.intp)
+        return _search(self.keys, needles, lower, self.directory[slots + 1].astype(np.int64), right=True)
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the run and its directory."""
+        return int(self.keys.nbytes + self.docs.nbytes + self.directory.nbytes)
+
+
+def _search(
+    keys: NDArray[np.uint64], needles: NDArray[np.uint64], lo: NDArray[np.int64], hi: NDArray[np.int64], right: bool
+) -> NDArray[np.int64]:
+    """Vectorised binary search of each needle within its own range keys[lo:hi] (never empty): the first position
+    whose key is >= the needle (> the needle when right), hi when there is none."""
+    base, size = lo.copy(), hi - lo
+    if len(size) == 0:
+        return base
+    for _ in range(int(size.max()).bit_length()):  # each step halves every range; a range of one stays put
+        half = size >> 1
+        mid = base + half
+        below = keys[mid] <= needles if right else keys[mid] < needles
+        base = np.where(below, mid, base)
+        size -= half
+    last = keys[base] <= needles if right else keys[base] < needles
+    return base + last
 
 
 @dataclass(slots=True)
 class LshIndex:
     """Band keys of every indexed document in sorted runs (log-structured), compact enough for 1M documents.
 
-    Each added batch becomes a sorted run and runs of similar size are merged, so adding costs O(log n) amortised
-    and a query is one vectorised binary search per run (at most about log2(n) runs).
+    Each added batch becomes a sorted run and runs of similar size are merged, so adding costs O(log n) amortised;
+    a query searches each run once, a long run through its directory (see Run).
     """
 
     runs: list[Run] = field(default_factory=list)
     bucket_cap: int = 32
+    directory_min: int = DIRECTORY_MIN
 
     def add_many(self, docs: Sequence[int], keys: NDArray[np.uint64]) -> None:
         """Index documents (by number) under their band keys, one row of keys per document."""
@@ -72,29 +151,30 @@ class LshIndex:
             fresh = np.ones(len(flat), dtype=bool)
             fresh[1:] = (flat[1:] != flat[:-1]) | (owners[1:] != owners[:-1])
             flat, owners = flat[fresh], owners[fresh]
-        self.runs.append((flat, owners))
-        while len(self.runs) > 1 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
-            (new_keys, new_docs), (old_keys, old_docs) = self.runs.pop(), self.runs.pop()
+        while self.runs and len(self.runs[-1].keys) <= 2 * len(flat):
+            old = self.runs.pop()
             # a linear merge of two sorted runs; newer entries go after older ones with the same key
-            at = np.searchsorted(old_keys, new_keys, side="right")
-            self.runs.append((np.insert(old_keys, at, new_keys), np.insert(old_docs, at, new_docs)))
+            at = np.searchsorted(old.keys, flat, side="right")
+            flat, owners = np.insert(old.keys, at, flat), np.insert(old.docs, at, owners)
+        self.runs.append(Run.build(flat, owners, self.directory_min))
 
     def newest(self, needles: NDArray[np.uint64], cap: int) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
         """(key, document) entries: for each distinct needle key, its newest `cap` indexed documents (across runs:
         runs hold increasing document ranges, and a key's entries within a run are in document order)."""
-        needles = np.unique(needles[needles != _EMPTY_KEY])
+        needles = np.sort(needles[needles != _EMPTY_KEY])
+        if len(needles):
+            needles = needles[np.concatenate(([True], needles[1:] != needles[:-1]))]
         remaining = np.full(len(needles), cap, dtype=np.int64)
         found_keys: list[NDArray[np.uint64]] = []
         found_docs: list[NDArray[np.int64]] = []
-        for run_keys, run_docs in reversed(self.runs):
-            # one binary search per needle: most needles are in no run, and only those found need their bucket's
-            # end (at 1M documents the searches are most of a query's time, and they are cache misses)
-            lo = np.searchsorted(run_keys, needles, side="left")
-            inside = np.flatnonzero(lo < len(run_keys))
-            sel = inside[run_keys[lo[inside]] == needles[inside]]
+        for run in reversed(self.runs):
+            # one search per needle: most needles are in no run, and only those found need their bucket's end
+            lo = run.lower_bounds(needles)
+            inside = np.flatnonzero(lo < len(run.keys))
+            sel = inside[run.keys[lo[inside]] == needles[inside]]
             if len(sel) == 0:
                 continue
-            hi = np.searchsorted(run_keys, needles[sel], side="right")
+            hi = run.upper_bounds(needles[sel], lo[sel])
             counts = np.minimum(hi - lo[sel], remaining[sel])
             sel, hi, counts = sel[counts > 0], hi[counts > 0], counts[counts > 0]
             if len(sel) == 0:
@@ -102,8 +182,8 @@ class LshIndex:
             starts = hi - counts
             total = int(counts.sum())
             offsets = np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(total)
-            found_keys.append(run_keys[offsets])
-            found_docs.append(run_docs[offsets].astype(np.int64))
+            found_keys.append(run.keys[offsets])
+            found_docs.append(run.docs[offsets].astype(np.int64))
             remaining[sel] -= counts
         if not found_keys:
             return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
@@ -123,18 +203,17 @@ class LshIndex:
         owner = np.concatenate([np.zeros(len(old_keys), dtype=bool), np.ones(keys.size, dtype=bool)])
         pairs = bucket_pairs(all_keys, all_docs, self.bucket_cap, owner)
         firsts, seconds, shared = top_candidates(*pairs, limit)
-        out: list[list[tuple[int, int]]] = [[] for _ in range(len(numbers))]
         if len(numbers) == 0:
-            return out
-        rows = (firsts - numbers[0]).tolist()  # docs are consecutive
-        for row, doc, count in zip(rows, seconds.tolist(), shared.tolist(), strict=True):
-            out[row].append((doc, count))
-        return out
+            return []
+        # pairs come sorted by document, and docs are consecutive: each document's pairs are one slice
+        ends = np.cumsum(np.bincount(firsts - numbers[0], minlength=len(numbers))).tolist()
+        hits = list(zip(seconds.tolist(), shared.tolist(), strict=True))
+        return [hits[start:end] for start, end in zip([0, *ends[:-1]], ends, strict=True)]
 
     def query_many(self, keys: NDArray[np.uint64], limit: int) -> list[list[tuple[int, int]]]:
         """For each row of band keys, queried on its own against the index: (document, shared bands) pairs, most
         shared first, then newest; at most limit (a key yields its newest bucket_cap documents)."""
-        first = max((int(d.max()) for _, d in self.runs if len(d)), default=-1) + 1
+        first = max((int(run.docs.max()) for run in self.runs if len(run.docs)), default=-1) + 1
         out: list[list[tuple[int, int]]] = []
         for row in range(keys.shape[0]):
             out += self.query_earlier(keys[row : row + 1], [first], limit)
@@ -142,8 +221,8 @@ class LshIndex:
 
     @property
     def nbytes(self) -> int:
-        """Memory held by the sorted runs."""
-        return int(sum(k.nbytes + d.nbytes for k, d in self.runs))
+        """Memory held by the sorted runs and their directories."""
+        return sum(run.nbytes for run in self.runs)
 
 
 def bucket_pairs(

@@ -64,7 +64,22 @@ def tokens(text: str) -> list[str]:
 
 
 _CONTENT = re.compile(r"\w{4,}|\d+", re.UNICODE)
-_CONTENT_A = re.compile(_CONTENT.pattern, re.ASCII)
+_DIGITS_A = re.compile(r"\d+", re.ASCII)
+# every ASCII character that is not a word character, to a space: split() then yields the \w+ runs
+_NON_WORD_A = str.maketrans({chr(c): " " for c in range(128) if not _WORD_A.match(chr(c))})
+
+
+def content_words_ascii(plain: str) -> set[str]:
+    """_CONTENT's matches in ASCII text, as a set: the word runs of 4+ characters, and the digit runs of shorter
+    ones (a 4+ run is matched whole from its start; a shorter run only by \\d+). Splitting is ~1.5x the regex's
+    speed, and short words are dropped once each, not once an occurrence."""
+    words = set(plain.translate(_NON_WORD_A).split())
+    short = [w for w in words if len(w) < 4]
+    words.difference_update(short)
+    for word in short:
+        if not word.isalpha():
+            words.update(_DIGITS_A.findall(word))
+    return words
 
 
 def shingles(text: str) -> list[str]:
@@ -77,7 +92,7 @@ def shingles(text: str) -> list[str]:
     folded = text.casefold()
     plain = ascii_words(folded)
     if plain is not None:
-        return list(set(_CONTENT_A.findall(plain)))
+        return list(content_words_ascii(plain))
     if _UNSPACED.search(folded):
         return list(set(tokens(folded)))
     return list(set(_CONTENT.findall(folded)))
