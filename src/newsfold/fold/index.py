@@ -35,6 +35,15 @@ def hash_key(group: str, text_hash: str) -> int:
     return int(text_hash[:15], 16) * 4 + KINDS.index(group) if group in KINDS else int(text_hash[:15], 16) * 4 + 3
 
 
+def _widen(span: tuple[float, float], t: float) -> tuple[float, float]:
+    """A (first, last) time span stretched to cover t (an undated t, NaN, changes nothing)."""
+    if math.isnan(t):
+        return span
+    if math.isnan(span[0]):
+        return t, t
+    return min(span[0], t), max(span[1], t)
+
+
 @dataclass(slots=True)
 class FoldIndex:
     """In-memory state of folding; the store holds the same (fold_docs, fold_state) so it can be rebuilt."""
@@ -49,6 +58,10 @@ class FoldIndex:
     by_hash: dict[int, int] = field(default_factory=dict)
     story_of: list[str] = field(default_factory=list)
     members: dict[str, list[int]] = field(default_factory=dict)
+    # per story, kept as documents are placed and stories merged (placement asks for both at every decision: computing
+    # them from the members made a decision linear in its story's size); absent = recompute from the members
+    spans: dict[str, tuple[float, float]] = field(default_factory=dict)
+    firsts: dict[str, int] = field(default_factory=dict)
     lsh: lsh.LshIndex = field(default_factory=lsh.LshIndex)
     df: NDArray[np.int32] = field(default_factory=lambda: np.zeros(DF_BUCKETS, dtype=np.int32))
     ndocs: int = 0
@@ -119,22 +132,55 @@ class FoldIndex:
             return
         if old:
             self.members[old].remove(doc)
+            self.spans.pop(old, None)
+            self.firsts.pop(old, None)
         self.story_of[doc] = story_id
-        self.members.setdefault(story_id, []).append(doc)
+        members = self.members.setdefault(story_id, [])
+        members.append(doc)
+        if len(members) == 1 or story_id in self.firsts:
+            self.firsts[story_id] = min(self.firsts.get(story_id, doc), doc)
+        if len(members) == 1 or story_id in self.spans:
+            self.spans[story_id] = _widen(self.spans.get(story_id, (math.nan, math.nan)), float(self.times[doc]))
 
     def merge(self, keep: str, absorbed: str) -> None:
         """Move every document of story absorbed into story keep."""
-        for doc in self.members.pop(absorbed, []):
+        moved = self.members.pop(absorbed, [])
+        if not moved:
+            return
+        for doc in moved:
             self.story_of[doc] = keep
-            self.members.setdefault(keep, []).append(doc)
+        members = self.members.setdefault(keep, [])
+        fresh = not members
+        members.extend(moved)
+        first = self.firsts.pop(absorbed, None)
+        first = min(moved) if first is None else first
+        span = self.spans.pop(absorbed, None) or self._span_of(moved)
+        if fresh or keep in self.firsts:
+            self.firsts[keep] = min(self.firsts.get(keep, first), first)
+        if fresh or keep in self.spans:
+            old = self.spans.get(keep, (math.nan, math.nan))
+            self.spans[keep] = _widen(_widen(old, span[0]), span[1])
+
+    def first(self, story_id: str) -> int:
+        """The lowest-numbered (earliest folded) document of a story."""
+        if story_id not in self.firsts:
+            self.firsts[story_id] = min(self.members[story_id])
+        return self.firsts[story_id]
 
     def span(self, story_id: str) -> tuple[float, float]:
         """Earliest and latest known time of a story's documents (NaN, NaN when none is dated)."""
-        times = self.times[self.members.get(story_id, [])]
+        if story_id in self.spans:
+            return self.spans[story_id]
+        span = self._span_of(self.members.get(story_id, []))
+        if story_id in self.members:
+            self.spans[story_id] = span
+        return span
+
+    def _span_of(self, docs: Sequence[int]) -> tuple[float, float]:
+        """Earliest and latest known time of some documents."""
+        times = self.times[list(docs)]
         times = times[~np.isnan(times)]
-        if len(times) == 0:
-            return math.nan, math.nan
-        return float(times.min()), float(times.max())
+        return (math.nan, math.nan) if len(times) == 0 else (float(times.min()), float(times.max()))
 
     def centroid(self, story_id: str) -> NDArray[np.float32]:
         """The mean lead embedding of a story (unit length, or zeros)."""

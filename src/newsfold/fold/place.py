@@ -70,7 +70,7 @@ def decide(index: FoldIndex, doc: int, edges: Sequence[Edge], settings: PlaceSet
     ]
     if not accepted:
         return Decision(index.article_ids[doc], True)
-    accepted.sort(key=lambda s: min(index.members[s]))
+    accepted.sort(key=index.first)
     return Decision(accepted[0], False, tuple(accepted[1:]))
 
 
