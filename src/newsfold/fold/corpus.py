@@ -192,9 +192,11 @@ def read_features(path: str | Path, docs: Sequence[int] | NDArray[np.int64]) -> 
         return out
     with pa.memory_map(str(path)) as source:
         reader = pa.ipc.open_file(source)
-        blocks = wanted // BLOCK
-        for block in np.unique(blocks).tolist():
-            own = wanted[blocks == block]
+        # wanted is sorted, so each block's rows are one slice of it (a mask per block cost a task time quadratic
+        # in the number of blocks its candidates touch: 24 of 157 seconds of linking at 100k)
+        cuts = np.flatnonzero(np.diff(wanted // BLOCK)) + 1
+        for own in np.split(wanted, cuts):
+            block = int(own[0]) // BLOCK
             rows = reader.get_batch(block).take(pa.array(own - block * BLOCK)).to_pylist()
             out.update(zip(own.tolist(), map(features_from_row, rows), strict=True))
     return out
