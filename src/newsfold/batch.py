@@ -214,7 +214,7 @@ class BatchJob:
         tmp, final = self.out / "prepared.tmp", self.out / "prepared"
         shutil.rmtree(tmp, ignore_errors=True)
         shutil.rmtree(final, ignore_errors=True)
-        chunks = [(number, json.dumps(rows)) for number, rows in enumerate(self._chunks())]
+        chunks = ((number, json.dumps(rows)) for number, rows in enumerate(self._chunks()))
         now = datetime.now(UTC).isoformat()
         self.executor.prepare(chunks, tmp, self.settings.embedder, now)
         os.replace(tmp, final)

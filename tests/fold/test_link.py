@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from newsfold.executors import local as local_executor
 from newsfold.executors.local import LocalExecutor
 from newsfold.fold import lsh
 from newsfold.fold.embed import HashingEmbedder
@@ -66,6 +67,18 @@ def test_band_shuffle_equals_the_index() -> None:
     assert set(zip(firsts.tolist(), seconds.tolist(), strict=True)) == expected
     firsts, seconds = LocalExecutor(2).band_candidates(keys, 6, 5)
     assert set(zip(firsts.tolist(), seconds.tolist(), strict=True)) == expected
+
+
+def test_band_shuffle_spilled_in_many_partitions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Partitions sized by rows (as at 1M documents, here ~100 of them): the same candidates."""
+    rng = random.Random(4)
+    keys = random_keys(300, rng)
+    index = lsh.LshIndex(bucket_cap=6)
+    expected = {(d, c) for d, hits in enumerate(index.query_earlier(keys, range(300), 5)) for c, _ in hits}
+    monkeypatch.setattr(local_executor, "ROWS_PER_PART", 97)
+    firsts, seconds = LocalExecutor(1).band_candidates(keys, 6, 5)
+    assert set(zip(firsts.tolist(), seconds.tolist(), strict=True)) == expected
+    assert len(firsts) == len(expected)
 
 
 def folded(conn: sqlite3.Connection) -> tuple[set[tuple[str, str, str, float]], set[tuple[str, str, str, str]]]:

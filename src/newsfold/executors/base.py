@@ -45,8 +45,8 @@ class Executor(Protocol):
         """Extract every item and write the rows (kept and skipped) as Parquet files under out."""
         ...
 
-    def prepare(self, chunks: Sequence[tuple[int, str]], out: Path, embedder: str, now: str) -> None:
-        """Run PrepareTask over (chunk, JSON rows) pairs and write the prepared rows as Parquet files under out."""
+    def prepare(self, chunks: Iterable[tuple[int, str]], out: Path, embedder: str, now: str) -> None:
+        """Run PrepareTask over (chunk, JSON rows) pairs, taken lazily; write the prepared rows as Parquet under out."""
         ...
 
     def map(self, fn: Callable[[T], R], payloads: Sequence[T]) -> list[R]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -15,10 +17,12 @@ from numpy.typing import NDArray
 
 from newsfold.executors.base import PREPARED_SCHEMA, ROW_SCHEMA
 from newsfold.executors.tasks import ROW_COLUMNS, ExtractTask, InputItem, PrepareTask, columnar
-from newsfold.fold.distributed import band_rows, bucket_partition, split, top_partition
+from newsfold.fold.distributed import band_rows, spill_partition, split, top_spilled
 from newsfold.pipeline import batched
 
 BLOCK = 32
+ROWS_PER_PART = 1 << 20  # (band key, document) rows a shuffle partition holds at most (~16 MB, ~100 MB of pairs)
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -52,6 +56,17 @@ def _run_block(items: list[InputItem]) -> dict[str, list[Any]]:
     return columnar(_Worker.task.rows(items))
 
 
+def _in_order(pool: ProcessPoolExecutor, fn: Callable[[T], R], payloads: Iterable[T], window: int) -> Iterator[R]:
+    """fn over payloads taken lazily on a pool, at most window in flight; results in order."""
+    pending: deque[Future[R]] = deque()
+    for payload in payloads:
+        pending.append(pool.submit(fn, payload))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
 class LocalExecutor:
     """Runs the extract task in this process (workers=1) or in a pool of worker processes."""
 
@@ -82,20 +97,21 @@ class LocalExecutor:
                     writer.write_table(pa.table(block, schema=ROW_SCHEMA))
 
     def _prepared_blocks(
-        self, chunks: Sequence[tuple[int, str]], embedder: str, now: str
+        self, chunks: Iterable[tuple[int, str]], embedder: str, now: str
     ) -> Iterator[dict[str, list[Any]]]:
-        """Prepared column blocks, a few chunks each, in chunk order."""
-        blocks = list(batched(chunks, 4))
+        """Prepared column blocks, a few chunks each, in chunk order; chunks are taken as workers free up (at 1M
+        articles, every chunk's rows made up front held ~9 GB on the driver)."""
+        blocks = batched(chunks, 4)
         if self.workers == 1:
             task = PrepareTask(embedder, now)
             for block in blocks:
                 yield task.rows(block)
             return
         with ProcessPoolExecutor(self.workers, initializer=_init_preparer, initargs=(embedder, now)) as pool:
-            yield from pool.map(_prepare_block, blocks)
+            yield from _in_order(pool, _prepare_block, blocks, 2 * self.workers)
 
-    def prepare(self, chunks: Sequence[tuple[int, str]], out: Path, embedder: str, now: str) -> None:
-        """Prepare every chunk, streaming rows into one Parquet file."""
+    def prepare(self, chunks: Iterable[tuple[int, str]], out: Path, embedder: str, now: str) -> None:
+        """Prepare every chunk, streaming rows into one Parquet file (chunks are read lazily)."""
         out.mkdir(parents=True, exist_ok=True)
         with pq.ParquetWriter(out / "part-00000.parquet", PREPARED_SCHEMA) as writer:
             for block in self._prepared_blocks(chunks, embedder, now):
@@ -118,26 +134,25 @@ class LocalExecutor:
             return
         if self._pool is None:
             self._pool = ProcessPoolExecutor(self.workers)
-        window = 2 * self.workers
-        pending: deque[Future[R]] = deque()
-        for payload in payloads:
-            pending.append(self._pool.submit(fn, payload))
-            if len(pending) >= window:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        yield from _in_order(self._pool, fn, payloads, 2 * self.workers)
 
     def band_candidates(
         self, keys: NDArray[np.uint64], cap: int, limit: int
     ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-        """The band shuffle on the pool: rows split by key, pairs per partition, pairs split by document, top-k."""
-        parts = self.workers * 4
+        """The band shuffle on the pool: rows split by key, each partition's pairs spilled to files by document
+        partition, then each document partition's top candidates. Pairs gathered on the driver outgrew memory
+        at 1M documents (a republished text shares all 32 bands with each of its earlier copies: up to 1,024
+        pairs a document); spilled, the driver holds the rows and the top candidates only."""
         flat, docs = band_rows(keys)
-        pairs = self.map(bucket_partition, [(k, d, cap) for k, d in split(flat, parts, flat, docs)])
-        firsts = np.concatenate([p[0] for p in pairs]) if pairs else np.zeros(0, np.int64)
-        seconds = np.concatenate([p[1] for p in pairs]) if pairs else np.zeros(0, np.int64)
-        tops = self.map(top_partition, [(f, s, limit) for f, s in split(firsts, parts, firsts, seconds)])
-        return np.concatenate([t[0] for t in tops]), np.concatenate([t[1] for t in tops])
+        parts = max(self.workers * 4, -(-len(flat) // ROWS_PER_PART))
+        with tempfile.TemporaryDirectory(prefix="newsfold-shuffle-") as spill:
+            rows = ((k, d, cap, spill, p, parts) for p, (k, d) in enumerate(split(flat, parts, flat, docs)))
+            pairs = sum(self.imap(spill_partition, rows))
+            del flat, docs
+            tops = list(self.imap(top_spilled, ((spill, p, parts, limit) for p in range(parts))))
+        log.info("band shuffle: %d rows in %d partitions, %d pairs spilled", keys.size, parts, pairs)
+        empty = np.zeros(0, dtype=np.int64)
+        return np.concatenate([empty, *(t[0] for t in tops)]), np.concatenate([empty, *(t[1] for t in tops)])
 
     def components(self, n: int, a: NDArray[np.int64], b: NDArray[np.int64]) -> NDArray[np.int64]:
         """Connected components by scipy.sparse.csgraph, labelled by each component's smallest node."""

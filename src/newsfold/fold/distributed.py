@@ -6,7 +6,8 @@ Steps (documents numbered 0..n-1 in fold order; the driver keeps compact arrays,
 file, fold/corpus.py):
 1. LSH candidates through a band shuffle: (band key, document) rows partitioned by key -> lsh.bucket_pairs per
    partition (each document paired with the newest bucket_cap earlier documents under the key) -> pairs partitioned
-   by document -> lsh.top_candidates (most shared bands, then newest; the first `candidates`);
+   by document -> lsh.top_candidates (most shared bands, then newest; the first `candidates`); the process pool
+   spills the pairs to files by document partition, Ray keeps them in its object store;
 2. lead-embedding neighbours per block of documents (each block gets its pool's vectors: the dated documents within
    the window of the block's times and the RECENT documents before it);
 3. the exact text hash (the first document with the same text), found while the corpus file is written;
@@ -25,6 +26,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 import numpy as np
@@ -93,16 +95,29 @@ def band_rows(keys: NDArray[np.uint64]) -> tuple[NDArray[np.uint64], NDArray[np.
     return flat[keep], docs[keep]
 
 
-def bucket_partition(part: tuple[NDArray[np.uint64], NDArray[np.int64], int]) -> tuple[NDArray[Any], NDArray[Any]]:
-    """The shuffle's first reduce: one partition of (key, document) rows -> (document, earlier document) pairs."""
-    keys, docs, cap = part
-    return lsh.bucket_pairs(keys, docs, cap)
+def spill_partition(task: tuple[NDArray[np.uint64], NDArray[np.int64], int, str, int, int]) -> int:
+    """The local shuffle's first reduce, spilled: one partition of (key, document) rows -> its pairs, written as
+    (document << 32 | earlier document) to one file per document partition under folder; return how many."""
+    keys, docs, cap, folder, part, parts = task
+    firsts, seconds = lsh.bucket_pairs(keys, docs, cap)
+    combined = (firsts << np.int64(32)) | seconds
+    where = firsts % parts
+    order = np.argsort(where, kind="stable")
+    bounds = np.searchsorted(where[order], np.arange(parts + 1))
+    for target in range(parts):
+        np.save(Path(folder) / f"{target}-{part}.npy", combined[order[bounds[target] : bounds[target + 1]]])
+    return len(combined)
 
 
-def top_partition(part: tuple[NDArray[np.int64], NDArray[np.int64], int]) -> tuple[NDArray[Any], NDArray[Any]]:
-    """The shuffle's second reduce: one partition of pairs (by document) -> each document's top candidates."""
-    firsts, seconds, limit = part
-    first, second, _ = lsh.top_candidates(firsts, seconds, limit)
+def top_spilled(task: tuple[str, int, int, int]) -> tuple[NDArray[Any], NDArray[Any]]:
+    """The local shuffle's second reduce: one document partition's spilled pairs -> its documents' top candidates
+    (the files are removed once read)."""
+    folder, target, parts, limit = task
+    files = [Path(folder) / f"{target}-{part}.npy" for part in range(parts)]
+    combined = np.concatenate([np.load(f) for f in files])
+    for f in files:
+        f.unlink()
+    first, second, _ = lsh.top_candidates(combined >> np.int64(32), combined & np.int64((1 << 32) - 1), limit)
     return first, second
 
 
