@@ -315,6 +315,27 @@ def fold_one(size: int, fold: str, cpus: int, embedder: str, base: Path) -> dict
     }
 
 
+def pairs_profile(base: Path) -> list[float]:
+    """LSH pairs a document (band shuffle's first reduce, before the top-candidate cut) by tenth of the corpus, from
+    the prepared band keys: how the candidate load per document moves as the corpus grows."""
+    import numpy as np
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from newsfold.fold import lsh
+    from newsfold.fold.distributed import band_rows, split
+
+    table = pq.read_table(base / "prepared", columns=["chunk", "keys"]).sort_by("chunk")
+    keys = np.asarray(pc.list_flatten(table.column("keys")).to_numpy(), dtype=np.uint64).reshape(table.num_rows, -1)
+    width = max(1, len(keys) // 10)
+    flat, docs = band_rows(keys)
+    counts = np.zeros(10, dtype=np.int64)
+    for part_keys, part_docs in split(flat, 64, flat, docs):
+        firsts, _ = lsh.bucket_pairs(part_keys, part_docs, 32)
+        counts += np.bincount(np.minimum(firsts // width, 9), minlength=10)
+    return [float(c) / width for c in counts]
+
+
 def fold_table(results: list[dict[str, Any]], notes: list[str]) -> str:
     """The fold-stage results as a Markdown table."""
     lines = [
@@ -346,6 +367,9 @@ def fold_main(args: argparse.Namespace) -> None:
         made = time.perf_counter()
         base = prepare_base(size, args.cpus, args.embedder)
         print(f"{size:,} documents prepared in {time.perf_counter() - made:.0f} s", file=sys.stderr)
+        if args.pairs:
+            profile = ", ".join(f"{p:.0f}" for p in pairs_profile(base))
+            notes.append(f"LSH pairs a document at {size:,}, by tenth of the corpus: {profile}")
         for fold in args.folds.split(","):
             command = [sys.executable, __file__, "--fold-one", str(size), fold, str(base)]
             command += ["--cpus", str(args.cpus), "--embedder", args.embedder]
@@ -369,6 +393,7 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=600.0, help="seconds for the whole benchmark")
     parser.add_argument("--fold-only", action="store_true", help="time the fold stage alone (see --folds)")
     parser.add_argument("--folds", default=",".join(FOLDS), help="with --fold-only: sequential, pool, ray")
+    parser.add_argument("--pairs", action="store_true", help="with --fold-only: LSH pairs a document by tenth")
     parser.add_argument("--load", action="store_true", help="then load a store from the output, timed (--db)")
     parser.add_argument("--one", nargs=3, metavar=("SIZE", "RUNNER", "CORPUS"), help=argparse.SUPPRESS)
     parser.add_argument("--fold-one", nargs=3, metavar=("SIZE", "FOLD", "BASE"), help=argparse.SUPPRESS)

@@ -23,9 +23,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
 MAX_ROUNDS = 64
-# the Parquet write tasks' CPU share: an actor pool holding every whole CPU starves them, and leaving them a whole
-# CPU left one of a 2-CPU machine's cores idle during extract and prepare; the actors ask for the rest in fractions
-WRITE_CPUS = 0.25
 
 
 def bucket_group(batch: dict[str, NDArray[Any]], cap: int, parts: int) -> dict[str, NDArray[Any]]:
@@ -127,15 +124,16 @@ class RayExecutor:
             [{"order": i.order, "location": i.location, "seed": i.seed or ""} for i in items],
             override_num_blocks=blocks,
         )
+        # one CPU stays free for the write tasks: an actor pool holding every CPU starves them
+        actors = max(1, self.parallelism - 1)
         rows = dataset.map_batches(
             ArrowExtractTask,
             fn_constructor_args=(max_bytes,),
             batch_size=16,
             batch_format="numpy",
-            compute=ray.data.ActorPoolStrategy(min_size=1, max_size=self.parallelism),
-            num_cpus=self._actor_cpus,
+            compute=ray.data.ActorPoolStrategy(min_size=1, max_size=actors),
         )
-        rows.write_parquet(str(out), ray_remote_args={"num_cpus": WRITE_CPUS})
+        rows.write_parquet(str(out))
 
     def prepare(self, chunks: Iterable[tuple[int, str]], out: Path, embedder: str, now: str) -> None:
         """Prepare every chunk on an actor pool (GPU actors when the cluster has GPUs); Parquet parts under out."""
@@ -146,8 +144,8 @@ class RayExecutor:
         items = [{"chunk": c, "payload": p} for c, p in chunks]  # from_items takes a list: all of them at once
         dataset = ray.data.from_items(items, override_num_blocks=max(1, min(len(items), self.parallelism * 4)))
         gpus = float(self._ray.cluster_resources().get("GPU", 0))  # type: ignore[no-untyped-call]
-        actors = max(1, int(gpus) if gpus >= 1 else self.parallelism)
-        resources: dict[str, Any] = {"num_gpus": 1} if gpus >= 1 else {"num_cpus": self._actor_cpus}
+        actors = max(1, int(gpus) if gpus >= 1 else self.parallelism - 1)
+        resources: dict[str, Any] = {"num_gpus": 1} if gpus >= 1 else {}
         rows = dataset.map_batches(
             ArrowPrepareTask,
             fn_constructor_args=(embedder, now),
@@ -156,12 +154,7 @@ class RayExecutor:
             compute=ray.data.ActorPoolStrategy(min_size=1, max_size=actors),
             **resources,
         )
-        rows.write_parquet(str(out), ray_remote_args={"num_cpus": WRITE_CPUS})
-
-    @property
-    def _actor_cpus(self) -> float:
-        """CPUs each of parallelism actors asks for, so that together they leave WRITE_CPUS for the write tasks."""
-        return (self.parallelism - WRITE_CPUS) / self.parallelism
+        rows.write_parquet(str(out))
 
     def map(self, fn: Callable[[T], R], payloads: Sequence[T]) -> list[R]:
         """fn over payloads as Ray tasks (payloads travel through the object store); results in order."""
