@@ -192,8 +192,8 @@ def read_features(path: str | Path, docs: Sequence[int] | NDArray[np.int64]) -> 
         return out
     with pa.memory_map(str(path)) as source:
         reader = pa.ipc.open_file(source)
-        # wanted is sorted, so each block's rows are one slice of it (a mask per block cost a task time quadratic
-        # in the number of blocks its candidates touch: 24 of 157 seconds of linking at 100k)
+        # wanted is sorted, so each block's rows are one slice of it (a mask per block made a task's time grow with
+        # its rows times the blocks its candidates touch)
         cuts = np.flatnonzero(np.diff(wanted // BLOCK)) + 1
         for own in np.split(wanted, cuts):
             block = int(own[0]) // BLOCK
