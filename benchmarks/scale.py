@@ -9,8 +9,10 @@ Run: PYTHONPATH=src python benchmarks/scale.py                          (10k, 10
 Documents are synthetic news texts (stories of a few reports each, every fourth an edited copy of an earlier one),
 with one in ten a real wikinews-en article (../shared/data/wikinews-en, cycled: its repeats are republished copies).
 Each (size, runner) runs in a fresh process; peak memory is the largest summed RSS of that process and every
-process under it (Ray's raylet and workers included), sampled every 0.2 s. A size is skipped when, extrapolated
-linearly from the previous size, it would not finish within the remaining --budget seconds.
+process under it (Ray's raylet and workers included), sampled every 0.2 s; --fold-only also prints the fold
+process's own peak RSS (driver MB) and the peak memory in use on the whole machine (machine MB: pages the processes
+share count once; the benchmark's parent process and anything else running count too). A size is skipped when,
+extrapolated linearly from the previous size, it would not finish within the remaining --budget seconds.
 """
 
 from __future__ import annotations
@@ -90,11 +92,15 @@ def write_corpus(folder: Path, size: int, seed: int = 7) -> None:
 
 
 class PeakRss:
-    """Samples the summed RSS of this process and all its descendants (read from /proc) and keeps the peak."""
+    """Samples the summed RSS of this process and all its descendants (read from /proc) and keeps the peak; also
+    the peak of this process's own RSS and of the machine's memory in use (MemTotal - MemAvailable: pages shared
+    between the processes count once there)."""
 
     def __init__(self) -> None:
         """Start sampling in a daemon thread."""
         self.peak = 0
+        self.own = 0
+        self.machine = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -122,16 +128,30 @@ class PeakRss:
                     frontier.append(child)
         return sum(rss.get(pid, 0) for pid in tree)
 
+    @staticmethod
+    def _machine_in_use() -> int:
+        """Bytes of memory in use on the machine now."""
+        info = dict(line.split(":", 1) for line in Path("/proc/meminfo").read_text().splitlines())
+        return (int(info["MemTotal"].split()[0]) - int(info["MemAvailable"].split()[0])) * 1024
+
+    def _sample(self) -> None:
+        """One sample of the three."""
+        self.peak = max(self.peak, self._tree_rss())
+        own = int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        self.own = max(self.own, own)
+        self.machine = max(self.machine, self._machine_in_use())
+
     def _run(self) -> None:
         """Sample until stopped."""
         while not self._stop.wait(0.2):
-            self.peak = max(self.peak, self._tree_rss())
+            self._sample()
 
     def stop(self) -> int:
         """Stop sampling; the peak in bytes."""
         self._stop.set()
         self._thread.join()
-        return max(self.peak, self._tree_rss())
+        self._sample()
+        return self.peak
 
 
 def one(size: int, runner: str, cpus: int, embedder: str, corpus: Path, load: bool) -> dict[str, Any]:
@@ -312,6 +332,8 @@ def fold_one(size: int, fold: str, cpus: int, embedder: str, base: Path) -> dict
         "compute": job.fold_seconds,
         "phases": job.fold_phases,
         "peak_mb": peak / 1e6,
+        "driver_mb": sampler.own / 1e6,
+        "machine_mb": sampler.machine / 1e6,
     }
 
 
@@ -340,14 +362,15 @@ def fold_table(results: list[dict[str, Any]], notes: list[str]) -> str:
     """The fold-stage results as a Markdown table."""
     lines = [
         "| documents | fold | link+place s | fold stage s | link+place docs/s | fold stage docs/s | stories | result "
-        "| peak MB |",
-        "|---:|---|---:|---:|---:|---:|---:|---|---:|",
+        "| peak MB | driver MB | machine MB |",
+        "|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|",
     ]
     for r in results:
         compute = r["compute"] or r["stage"]
         lines.append(
             f"| {r['size']:,} | {r['fold']} | {compute:.1f} | {r['stage']:.1f} | {r['documents'] / compute:,.0f} | "
-            f"{r['documents'] / r['stage']:,.0f} | {r['stories']:,} | {r['digest']} | {r['peak_mb']:,.0f} |"
+            f"{r['documents'] / r['stage']:,.0f} | {r['stories']:,} | {r['digest']} | {r['peak_mb']:,.0f} | "
+            f"{r['driver_mb']:,.0f} | {r['machine_mb']:,.0f} |"
         )
     return "\n".join([*lines, "", *notes])
 

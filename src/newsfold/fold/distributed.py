@@ -101,11 +101,8 @@ def spill_partition(task: tuple[NDArray[np.uint64], NDArray[np.int64], int, str,
     keys, docs, cap, folder, part, parts = task
     firsts, seconds = lsh.bucket_pairs(keys, docs, cap)
     combined = (firsts << np.int64(32)) | seconds
-    where = firsts % parts
-    order = np.argsort(where, kind="stable")
-    bounds = np.searchsorted(where[order], np.arange(parts + 1))
-    for target in range(parts):
-        np.save(Path(folder) / f"{target}-{part}.npy", combined[order[bounds[target] : bounds[target + 1]]])
+    for target, (pairs,) in enumerate(split(firsts, parts, combined)):
+        np.save(Path(folder) / f"{target}-{part}.npy", pairs)
     return len(combined)
 
 
