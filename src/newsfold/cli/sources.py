@@ -182,11 +182,15 @@ def import_command(ctx: click.Context, file: str, db_path: str | None) -> int:
     except OSError as exc:
         raise InputError(file, exc.strerror or "cannot read") from exc
     try:
-        added, existing = import_outlines(db, opml.parse_opml(data, file), int(config["fetch.interval"]))
+        listed = opml.read_opml(data, file)
+        added, existing = import_outlines(db, listed.outlines, int(config["fetch.interval"]))
     finally:
         db.close()
-    click.echo(f"{added} sources added, {existing} already there")
-    return EXIT_OK
+    for problem in listed.problems:
+        error(str(problem))
+    skipped = f", {len(listed.problems)} skipped" if listed.problems else ""
+    click.echo(f"{added} sources added, {existing} already there{skipped}")
+    return EXIT_PARTIAL if listed.problems else EXIT_OK
 
 
 @sources_group.command("export")

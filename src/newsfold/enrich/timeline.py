@@ -12,6 +12,7 @@ from babel import Locale, UnknownLocaleError
 
 from newsfold.enrich.text import article_sentences, content_words, words
 from newsfold.model import Article, Event, Precision
+from newsfold.plausible import evidence_of, plausible, shift_days, year_start
 
 log = logging.getLogger(__name__)
 
@@ -147,19 +148,29 @@ class DateResolver:
             self._add_day(found, m, self.months[m[2].lower().rstrip(".")], int(m[1]), m[3], published, future)
         for m in self._month_year.finditer(sentence):
             month = self.months[m[1].lower().rstrip(".")]
-            found.append(DateMatch(m.start(), m.end(), date(int(m[2]), month, 1), "month", 1.0, m[0]))
+            self._add(found, m, _safe_date(int(m[2]), month, 1), "month", 1.0)
         for m in _SEASON.finditer(sentence):
             month = SEASONS[m[1].lower()]
-            found.append(DateMatch(m.start(), m.end(), date(int(m[2]), month, 1), "month", 0.6, m[0]))
+            self._add(found, m, _safe_date(int(m[2]), month, 1), "month", 0.6)
         for m in self._month_only.finditer(sentence):
             name = m[1]
             if name[0].islower() and name.lower() in AMBIGUOUS:
                 continue
             month = self.months[name.lower().rstrip(".")]
             year = _infer_year(published, month, 1, future)
-            found.append(DateMatch(m.start(1), m.end(), date(year, month, 1), "month", 0.8, m[0]))
+            day = _safe_date(year, month, 1) if year is not None else None
+            if day is not None:
+                found.append(DateMatch(m.start(1), m.end(), day, "month", 0.8, m[0]))
         for m in _YEAR.finditer(sentence):
-            found.append(DateMatch(m.start(), m.end(), date(int(m[1]), 1, 1), "year", 0.9, m[0]))
+            self._add(found, m, year_start(int(m[1])), "year", 0.9)
+
+    @staticmethod
+    def _add(
+        found: list[DateMatch], m: re.Match[str], day: date | None, precision: Precision, confidence: float
+    ) -> None:
+        """Add a match spanning all of m when its date exists."""
+        if day is not None:
+            found.append(DateMatch(m.start(), m.end(), day, precision, confidence, m[0]))
 
     def _add_day(
         self,
@@ -173,7 +184,7 @@ class DateResolver:
     ) -> None:
         """Add a day-precision match, inferring the year from the publication date when it is not written."""
         year = int(year_text) if year_text else _infer_year(published, month, day_number, future)
-        day = _safe_date(year, month, day_number)
+        day = _safe_date(year, month, day_number) if year is not None else None
         if day:
             found.append(DateMatch(m.start(), m.end(), day, "day", 1.0 if year_text else 0.9, m[0]))
 
@@ -186,13 +197,12 @@ class DateResolver:
             direction = (m[1] or "").lower()
             if direction == "next" or (future and direction != "last"):
                 offset = (weekday - published.weekday()) % 7 or 7
-                day = published + timedelta(days=offset)
             else:
                 offset = (published.weekday() - weekday) % 7
                 if direction == "last" and offset == 0:
                     offset = 7
-                day = published - timedelta(days=offset)
-            found.append(DateMatch(m.start(), m.end(), day, "day", 0.8, m[0]))
+                offset = -offset
+            self._add(found, m, shift_days(published, offset), "day", 0.8)
         for m in _NAMED.finditer(sentence):
             resolved = _named(m[1].lower(), published)
             if resolved:
@@ -204,46 +214,55 @@ class DateResolver:
             direction = m[3].lower()
             base = published if direction == "ago" or anchor is None else anchor.day
             confidence = 0.7 if direction == "ago" else (min(0.6, anchor.confidence) if anchor else 0.3)
-            delta = timedelta(days=days)
-            day = base - delta if direction in ("ago", "earlier", "before") else base + delta
+            shifted = shift_days(base, -days if direction in ("ago", "earlier", "before") else days)
             unit = m[2].lower().rstrip("s")
             coarse: Precision = "day" if unit in ("day", "week") else ("month" if unit == "month" else "year")
-            found.append(DateMatch(m.start(), m.end(), _truncate(day, coarse), coarse, confidence, m[0]))
+            self._add(found, m, _truncate(shifted, coarse) if shifted else None, coarse, confidence)
         for m in _DECADE.finditer(sentence):
             count = NUMBERS.get(m[1].lower(), 1)
-            found.append(DateMatch(m.start(), m.end(), date(published.year - 10 * count, 1, 1), "year", 0.3, m[0]))
+            self._add(found, m, year_start(published.year - 10 * count), "year", 0.3)
 
 
 def _named(expression: str, published: date) -> tuple[date, Precision, float] | None:
-    """Resolve yesterday, last week, this month and the like."""
+    """Resolve yesterday, last week, this month and the like (None where that leaves the calendar)."""
     monday = published - timedelta(days=published.weekday())
-    table: dict[str, tuple[date, Precision, float]] = {
-        "yesterday": (published - timedelta(days=1), "day", 0.9),
+    first = published.replace(day=1)
+    before, after = shift_days(first, -1), shift_days(published.replace(day=28), 4)
+    table: dict[str, tuple[date | None, Precision, float]] = {
+        "yesterday": (shift_days(published, -1), "day", 0.9),
         "today": (published, "day", 0.9),
         "tonight": (published, "day", 0.9),
         "this morning": (published, "day", 0.9),
-        "tomorrow": (published + timedelta(days=1), "day", 0.9),
+        "tomorrow": (shift_days(published, 1), "day", 0.9),
         "this week": (monday, "day", 0.4),
-        "last week": (monday - timedelta(days=7), "day", 0.4),
-        "next week": (monday + timedelta(days=7), "day", 0.4),
-        "this month": (published.replace(day=1), "month", 0.8),
-        "earlier this month": (published.replace(day=1), "month", 0.8),
-        "last month": ((published.replace(day=1) - timedelta(days=1)).replace(day=1), "month", 0.8),
-        "next month": ((published.replace(day=28) + timedelta(days=4)).replace(day=1), "month", 0.8),
-        "this year": (date(published.year, 1, 1), "year", 0.8),
-        "earlier this year": (date(published.year, 1, 1), "year", 0.8),
-        "last year": (date(published.year - 1, 1, 1), "year", 0.8),
-        "next year": (date(published.year + 1, 1, 1), "year", 0.8),
+        "last week": (shift_days(monday, -7), "day", 0.4),
+        "next week": (shift_days(monday, 7), "day", 0.4),
+        "this month": (first, "month", 0.8),
+        "earlier this month": (first, "month", 0.8),
+        "last month": (before.replace(day=1) if before else None, "month", 0.8),
+        "next month": (after.replace(day=1) if after else None, "month", 0.8),
+        "this year": (year_start(published.year), "year", 0.8),
+        "earlier this year": (year_start(published.year), "year", 0.8),
+        "last year": (year_start(published.year - 1), "year", 0.8),
+        "next year": (year_start(published.year + 1), "year", 0.8),
     }
-    return table.get(expression)
+    found = table.get(expression)
+    if found is None or found[0] is None:
+        return None
+    return found[0], found[1], found[2]
 
 
-def _infer_year(published: date, month: int, day: int, future: bool) -> int:
-    """The year of a month (and day) written without one: the latest not after publication, unless future."""
+def _infer_year(published: date, month: int, day: int, future: bool) -> int | None:
+    """The year of a month (and day) written without one: the latest not after publication, unless future
+    (None when that year is outside the calendar)."""
     candidate = _safe_date(published.year, month, min(day, 28)) or date(published.year, month, 1)
     if future:
-        return published.year if candidate >= published - timedelta(days=7) else published.year + 1
-    return published.year if candidate <= published + timedelta(days=7) else published.year - 1
+        week_before = shift_days(published, -7)
+        year = published.year if week_before is None or candidate >= week_before else published.year + 1
+    else:
+        week_after = shift_days(published, 7)
+        year = published.year if week_after is None or candidate <= week_after else published.year - 1
+    return year if date.min.year <= year <= date.max.year else None
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
@@ -279,9 +298,10 @@ class TimelineExtractor:
 
     def events(self, article: Article) -> list[Event]:
         """The dated events of an article's body; none when it has no publication date."""
-        if article.published is None:
+        when = plausible(article.published, evidence=evidence_of(article), what="publication date")
+        if when is None:
             return []
-        published = article.published.date()
+        published = when.date()
         resolver = self.resolver(article.language)
         anchor: DateMatch | None = None
         out: list[Event] = []

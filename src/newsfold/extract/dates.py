@@ -58,7 +58,10 @@ def _zone(text: str | None) -> timezone | None:
         return UTC
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
-    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4])))
+    hours, minutes = int(digits[:2]), int(digits[2:4])
+    if hours > 23 or minutes > 59:
+        return None
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
 def _clock(hour: str | None, minute: str | None, second: str | None, half: str | None) -> tuple[int, int, int]:
@@ -82,6 +85,8 @@ def parse_iso(text: str) -> datetime | None:
     if value is None:
         return None
     tz = _zone(zone)
+    if zone and tz is None:
+        return None  # an offset no clock has (+99:99): not a real time
     return value.replace(tzinfo=tz) if tz else value
 
 

@@ -9,6 +9,7 @@ from newsfold.extract.text import TextExtractor
 from newsfold.ingest.decode import decode, looks_binary, looks_like_html
 from newsfold.language.identify import Identifier
 from newsfold.model import Article, RawInput
+from newsfold.plausible import settle_dates
 
 
 class QuickIdentify:
@@ -53,8 +54,10 @@ class Extractor:
         content = decode(raw.data, location, raw.charset)
         # a .txt file may hold a whole HTML page (saved source): it is read as HTML
         if raw.media_type == "text/html" or looks_like_html(content):
-            return self._html.extract(content, raw)
-        return self._text.extract(content, raw.origin, raw.url)
+            documents = self._html.extract(content, raw)
+        else:
+            documents = self._text.extract(content, raw.origin, raw.url)
+        return [settle_dates(document, raw.url) for document in documents]
 
 
 def extract(raw: RawInput, extractor: Extractor | None = None) -> list[Article]:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
+from newsfold.errors import InputError
 from newsfold.extract.dates import parse_date
 from newsfold.extract.people import clean_authors
+from newsfold.ingest.jsontext import load_json
+from newsfold.urls import host_of, join_url
 
 _ARTICLE_TYPES = frozenset(
     {
@@ -65,7 +66,11 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def _string(value: Any) -> str | None:
-    """A JSON-LD value as text: a string, or the name/@id/url of an object."""
+    """A JSON-LD value as text: a string, or the name/@id/url of an object (of a list's first item, a few deep)."""
+    for _ in range(4):
+        if not isinstance(value, list) or not value:
+            break
+        value = value[0]
     if isinstance(value, str):
         return value.strip() or None
     if isinstance(value, dict):
@@ -73,8 +78,6 @@ def _string(value: Any) -> str | None:
             inner = value.get(key)
             if isinstance(inner, str) and inner.strip():
                 return inner.strip()
-    if isinstance(value, list) and value:
-        return _string(value[0])
     return None
 
 
@@ -94,7 +97,7 @@ def _walk_jsonld(value: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
 
 def _types(obj: dict[str, Any]) -> set[str]:
     """The lower-cased @type names of a JSON-LD object."""
-    return {str(t).lower() for t in _as_list(obj.get("@type"))}
+    return {t.lower() for t in _as_list(obj.get("@type")) if isinstance(t, str)}
 
 
 def _jsonld_article(tree: LexborHTMLParser) -> dict[str, Any] | None:
@@ -104,8 +107,8 @@ def _jsonld_article(tree: LexborHTMLParser) -> dict[str, Any] | None:
     for script in tree.css('script[type="application/ld+json"]'):
         raw = script.text(deep=True) or ""
         try:
-            data = json.loads(raw)
-        except ValueError:
+            data = load_json(raw, "JSON-LD", what="JSON-LD")
+        except InputError:
             continue
         for obj in _walk_jsonld(data):
             types = _types(obj)
@@ -225,7 +228,7 @@ def read_meta(tree: LexborHTMLParser, url: str | None) -> PageMeta:
     page.site_name = meta.get("og:site_name") or meta.get("application-name") or publisher
     canonical = tree.css_first('link[rel="canonical"]')
     href = canonical.attributes.get("href") if canonical is not None else None
-    page.canonical_url = urljoin(url or "", href) if href else (meta.get("og:url") or url)
+    page.canonical_url = (join_url(url, href) if href else None) or join_url(url, meta.get("og:url") or "") or url
     html = tree.css_first("html")
     lang = (html.attributes.get("lang") if html is not None else None) or meta.get("og:locale")
     lang = lang or (_string(obj.get("inLanguage")) if obj else None)
@@ -242,8 +245,8 @@ def same_site(first: str | None, second: str | None) -> bool:
     """True when two URLs are on the same site (www. and subdomains of one registered name match)."""
     if not first or not second:
         return True
-    a = urlsplit(first).hostname or ""
-    b = urlsplit(second).hostname or ""
+    a = host_of(first) or ""
+    b = host_of(second) or ""
     if not a or not b:
         return True
     return _registered(a) == _registered(b)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from newsfold.extract.dates import date_from_url, parse_date
+from newsfold.urls import try_url
 
 _LANGUAGES = {
     "english": "en", "german": "de", "french": "fr", "spanish": "es", "italian": "it", "portuguese": "pt",
@@ -64,16 +64,18 @@ def language_code(name: str | None) -> str | None:
 def normalise_url(url: str) -> str:
     """A URL with its scheme and host lower-cased (scraped text often title-cases them) and trailing dots cut."""
     url = url.rstrip(".,;)")
-    parts = urlsplit(url)
-    host = (parts.netloc or "").lower()
-    return f"{parts.scheme.lower()}://{host}{parts.path}" + (f"?{parts.query}" if parts.query else "")
+    parts = try_url(url)
+    if parts is None:
+        return url
+    host = parts.netloc.lower()
+    return f"{parts.scheme}://{host}{parts.path}" + (f"?{parts.query}" if parts.query else "")
 
 
 def is_real_source(url: str) -> bool:
     """True for a URL that can be an article's source: not a home page, not a search engine or social site."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if not host or _NOT_SOURCES.search(host):
+    parts = try_url(url)
+    host = (parts.host or "") if parts else ""
+    if not parts or not host or _NOT_SOURCES.search(host):
         return False
     return parts.path.strip("/") != ""
 

@@ -7,7 +7,6 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from newsfold.extract.classify import NEUTRAL, Block, Classifier
 from newsfold.extract.datelines import find_dateline
@@ -19,6 +18,7 @@ from newsfold.extract.notices import WIRE_CREDIT, outlet_name, site_from_host
 from newsfold.extract.split import Line, split_documents, to_lines
 from newsfold.extract.textmeta import TextMeta, read_text_meta
 from newsfold.model import Article, Origin, OriginalRef, Paragraph, Role, SourceRef
+from newsfold.urls import host_of
 
 log = logging.getLogger(__name__)
 
@@ -121,9 +121,7 @@ class TextExtractor:
         meta = read_text_meta(lines)
         site_line = _site_line(lines, meta)
         # furniture belongs to the site that rendered the page: its host, else its name line, else the named source
-        source_key = (urlsplit(url).hostname if url else None) or (
-            lines[site_line].text if site_line is not None else meta.source_name
-        )
+        source_key = host_of(url) or (lines[site_line].text if site_line is not None else meta.source_name)
         keys = [line_key(line.text) for line in lines]
         verdicts = self._furniture(lines, meta, source_key, keys)
         if self._memory is not None and origin.index == 0:
@@ -366,7 +364,7 @@ def _apply_meta(article: Article, meta: TextMeta, lines: Sequence[Line], layout:
         everything = "\n".join(line.text for line in lines)
         stem = None
         if meta.original_url:
-            stem = site_from_host(urlsplit(meta.original_url).hostname or "")
+            stem = site_from_host(host_of(meta.original_url) or "")
         elif meta.original_site:
             stem = site_from_host(meta.original_site.lower()) if "." in meta.original_site else meta.original_site
         name = outlet_name(stem, everything) if stem else None

@@ -7,14 +7,14 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from newsfold.errors import InputError
-from newsfold.ingest.feeds import FeedEntry, join_url, looks_like_feed, parse_feed
+from newsfold.ingest.feeds import FeedEntry, looks_like_feed, parse_feed
 from newsfold.ingest.fetch import Fetcher, Response
 from newsfold.ingest.registry import Source
 from newsfold.ingest.sitemaps import looks_like_sitemap, parse_sitemap
 from newsfold.model import Origin, RawInput
+from newsfold.urls import join_url, try_url
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,8 @@ def discover_feed(response: Response) -> str | None:
 
     Only for a home page (path "/"): an article page names its site's feed too, and must stay a page.
     """
-    if urlsplit(response.url).path not in ("", "/"):
+    url = try_url(response.url)
+    if url is None or url.path not in ("", "/"):
         return None
     for tag in _LINK_TAG.findall(response.body[:262144]):
         attrs = {m[0].lower(): (m[1] or m[2] or m[3]) for m in _ATTRIBUTE.findall(tag)}
@@ -145,6 +146,7 @@ class Collector:
     def _feed(self, out: Collected, response: Response, wanted: UrlFilter) -> None:
         """Read a feed document and take its new entries; a malformed feed gives what it can."""
         feed = parse_feed(response.body, response.url, response.media_type)
+        out.failures.extend(feed.problems)
         if feed.error:
             out.failures.append(InputError(response.url, feed.error))
             if not feed.entries:

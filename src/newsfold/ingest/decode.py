@@ -50,26 +50,48 @@ def looks_binary(data: bytes) -> bool:
     return controls > max(8, len(head) // 100)
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """Text with lone surrogates (which no encoder takes) replaced by U+FFFD."""
+    return _SURROGATES.sub("\ufffd", text) if _SURROGATES.search(text) else text
+
+
+def text_codec(name: str | None) -> str | None:
+    """The codec a charset name means when it is a known text encoding, else None ("undefined", "bogus", "rot13")."""
+    if not name:
+        return None
+    try:
+        info = codecs.lookup(name.strip())
+    except (LookupError, ValueError):
+        return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in ("undefined", "utf-7"):
+        return None
+    return info.name
+
+
 def decode(data: bytes, location: str, declared: str | None = None) -> str:
-    """Decode bytes to text: BOM, then strict UTF-8, then the declared charset, then detection."""
+    """Decode bytes to text: BOM, then strict UTF-8, then the declared charset (when a real one), then detection."""
     if not data.strip():
         raise InputError(location, "empty file")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data.decode(encoding, errors="replace")
+            return clean_text(data.decode(encoding, errors="replace"))
     if looks_binary(data):
         raise InputError(location, "binary file, not text or HTML")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    declared = declared or declared_charset(data)
-    if declared:
+    codec = text_codec(declared) or text_codec(declared_charset(data))
+    if codec:
         try:
-            return data.decode(declared)
-        except (LookupError, UnicodeDecodeError):
+            return clean_text(data.decode(codec))
+        except UnicodeError:
             pass
     best = from_bytes(data[:200_000]).best()
-    if best is None or best.encoding is None:
+    codec = text_codec(best.encoding) if best is not None else None
+    if codec is None:
         raise InputError(location, "unknown text encoding")
-    return data.decode(best.encoding, errors="replace")
+    return clean_text(data.decode(codec, errors="replace"))

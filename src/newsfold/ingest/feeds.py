@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import io
-import json
 import logging
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import escape
 from typing import Any
-from urllib.parse import urljoin
 
 import feedparser
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
 from newsfold.errors import InputError
+from newsfold.ingest.decode import clean_text
+from newsfold.ingest.jsontext import load_json
+from newsfold.ingest.xmltext import xml_bytes
 from newsfold.model import Origin, RawInput
+from newsfold.plausible import plausible
+from newsfold.urls import join_url, parse_url
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +89,19 @@ class Feed:
     entries: list[FeedEntry]
     language: str | None = None
     error: str | None = None
+    problems: list[InputError] = field(default_factory=list)
+
+    def link(self, base: str, link: str) -> str | None:
+        """An entry's link resolved against base; a malformed one is recorded as a problem and gives None."""
+        joined = join_url(base, link)
+        if joined is None:
+            reason = "malformed URL"
+            try:
+                parse_url(link)
+            except InputError as exc:
+                reason = f"malformed URL ({exc.reason})"
+            self.problems.append(InputError(link[:500], reason))
+        return joined
 
 
 def looks_like_feed(data: bytes, media_type: str | None = None) -> bool:
@@ -109,82 +125,81 @@ def _check_xml(data: bytes, location: str) -> str | None:
     return None
 
 
-def join_url(base: str, link: str) -> str | None:
-    """A link resolved against its base, or None when it is malformed."""
-    try:
-        return urljoin(base, link)
-    except ValueError:
-        return None
-
-
 def _when(struct: Any) -> datetime | None:
-    """feedparser's parsed time tuple to an aware datetime."""
+    """feedparser's parsed time tuple to an aware datetime (None when missing or implausible)."""
     if not struct:
         return None
     try:
         year, month, day, hour, minute, second = struct[:6]
-        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
-    except (ValueError, IndexError):
+        return plausible(datetime(year, month, day, hour, minute, second, tzinfo=UTC), what="feed entry date")
+    except (ValueError, IndexError, OverflowError):
         return None
 
 
-def _xml_entry(item: Any, base: str) -> FeedEntry:
-    """One feedparser entry to a FeedEntry."""
+def _xml_entry(item: Any, base: str, feed: Feed) -> FeedEntry:
+    """One feedparser entry to a FeedEntry (a malformed link recorded on the feed)."""
     link = item.get("link") or next(
         (ln.get("href") for ln in item.get("links", []) if ln.get("rel") in (None, "alternate")), None
     )
     contents = item.get("content") or []
     content = max((c.get("value") or "" for c in contents), key=len, default="") or None
-    authors = [a.get("name") for a in item.get("authors", []) if a.get("name")]
-    if not authors and item.get("author"):
-        authors = [item["author"]]
+    authors = [clean_text(a["name"]) for a in item.get("authors", []) if isinstance(a.get("name"), str) and a["name"]]
+    if not authors and isinstance(item.get("author"), str) and item["author"]:
+        authors = [clean_text(item["author"])]
     language = next((c.get("language") for c in contents if c.get("language")), None)
     return FeedEntry(
-        url=join_url(base, str(link)) if link else None,
-        title=item.get("title"),
+        url=feed.link(base, str(link)) if link else None,
+        title=_clean(item.get("title")),
         published=_when(item.get("published_parsed") or item.get("updated_parsed")),
-        content_html=content,
-        summary=item.get("summary"),
+        content_html=_clean(content),
+        summary=_clean(item.get("summary")),
         authors=authors,
-        language=language,
+        language=_clean(language),
     )
 
 
 def parse_xml_feed(data: bytes, location: str) -> Feed:
     """An RSS/Atom/RDF feed from bytes; never fetches anything itself; reads what it can of a malformed one."""
+    data = xml_bytes(data, location)
     problem = _check_xml(data, location)
     parsed = feedparser.parse(
         io.BytesIO(data), response_headers={"content-location": location}, resolve_relative_uris=True
     )
-    entries = [_xml_entry(item, location) for item in parsed.entries]
-    if problem is None and parsed.get("bozo") and not entries:
+    head = parsed.get("feed", {})
+    feed = Feed(title=_clean(head.get("title")), entries=[], language=_clean(head.get("language")))
+    feed.entries = [_xml_entry(item, location, feed) for item in parsed.entries]
+    if problem is None and parsed.get("bozo") and not feed.entries:
         problem = f"unreadable feed ({parsed.get('bozo_exception')})"
     if not parsed.entries and not parsed.feed and problem is None:
         problem = "not a feed"
-    feed = parsed.get("feed", {})
-    return Feed(title=feed.get("title"), entries=entries, language=feed.get("language"), error=problem)
+    feed.error = problem
+    return feed
+
+
+def _clean(value: object) -> str | None:
+    """A string value with lone surrogates replaced, else None."""
+    return clean_text(value) if isinstance(value, str) else None
 
 
 def _str(value: object) -> str | None:
-    """A JSON value when it is a non-empty string, else None (feeds put numbers and lists anywhere)."""
-    return value if isinstance(value, str) and value else None
+    """A JSON value when it is a non-empty string (surrogates replaced), else None (feeds put numbers anywhere)."""
+    return clean_text(value) if isinstance(value, str) and value else None
 
 
 def parse_json_feed(data: bytes, location: str) -> Feed:
-    """A JSON Feed 1.0/1.1 document."""
-    try:
-        doc = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(location, f"malformed JSON Feed ({exc})") from exc
-    if not isinstance(doc, dict) or "jsonfeed.org" not in str(doc.get("version", "")):
+    """A JSON Feed 1.0/1.1 document (bounded nesting and numbers, see load_json)."""
+    doc = load_json(data, location, what="JSON Feed")
+    if not isinstance(doc, dict) or "jsonfeed.org" not in (_str(doc.get("version")) or ""):
         raise InputError(location, "not a JSON Feed (no jsonfeed.org version)")
-    entries: list[FeedEntry] = []
+    feed = Feed(title=_str(doc.get("title")), entries=[], language=_str(doc.get("language")))
+    entries = feed.entries
     base = _str(doc.get("home_page_url")) or _str(doc.get("feed_url")) or location
     items = doc.get("items") if isinstance(doc.get("items"), list) else []
     for item in items or []:
         if not isinstance(item, dict):
             continue
         url = _str(item.get("url")) or _str(item.get("external_url"))
+        title = _str(item.get("title"))
         given = item.get("authors")
         authors_raw: list[Any] = given if isinstance(given, list) else []
         if not authors_raw and isinstance(item.get("author"), dict):
@@ -199,14 +214,14 @@ def parse_json_feed(data: bytes, location: str) -> Feed:
             stamp = _str(item.get(key))
             if stamp:
                 try:
-                    published = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+                    published = plausible(datetime.fromisoformat(stamp.replace("Z", "+00:00")), what="entry date")
                     break
                 except ValueError:
                     continue
         entries.append(
             FeedEntry(
-                url=join_url(base, url) if url else None,
-                title=_str(item.get("title")),
+                url=feed.link(base, url) if url else None,
+                title=title,
                 published=published,
                 content_html=content,
                 summary=_str(item.get("summary")),
@@ -214,7 +229,7 @@ def parse_json_feed(data: bytes, location: str) -> Feed:
                 language=_str(item.get("language")) or _str(doc.get("language")),
             )
         )
-    return Feed(title=_str(doc.get("title")), entries=entries, language=_str(doc.get("language")))
+    return feed
 
 
 def parse_feed(data: bytes, location: str, media_type: str | None = None) -> Feed:

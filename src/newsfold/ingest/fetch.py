@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import brotli
@@ -30,6 +29,7 @@ import httpx
 from newsfold.config import Config
 from newsfold.errors import InputError
 from newsfold.ingest.addresses import AddressPolicy
+from newsfold.urls import join_url, parse_url
 
 log = logging.getLogger(__name__)
 
@@ -305,10 +305,10 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
 
 
 def host_key(url: str) -> str:
-    """scheme://host:port of a URL: the unit of politeness and of robots.txt."""
-    parts = urlsplit(url)
+    """scheme://host:port of a URL: the unit of politeness and of robots.txt (InputError when malformed)."""
+    parts = parse_url(url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    host = (parts.hostname or "").lower()
+    host = (parts.host or "").lower()
     if ":" in host:
         host = f"[{host}]"
     return f"{parts.scheme}://{host}:{port}"
@@ -380,13 +380,9 @@ class Fetcher:
         self.close()
 
     def _check_url(self, url: str) -> None:
-        """Only absolute http(s) URLs with a host."""
-        try:
-            parts = urlsplit(url)
-            parts.port  # noqa: B018 (a port out of range raises here)
-        except ValueError as exc:
-            raise InputError(url, f"malformed URL ({exc})") from exc
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        """Only well-formed absolute http(s) URLs with a host (read by the one URL parser)."""
+        parts = parse_url(url)
+        if not parts.is_web:
             raise InputError(url, "only http and https URLs are fetched")
         if parts.username or parts.password:
             raise InputError(url, "URLs with credentials are not fetched")
@@ -474,10 +470,10 @@ class Fetcher:
                 if len(hops) >= self.settings.max_redirects:
                     raise InputError(start_url, f"more than {self.settings.max_redirects} redirects")
                 hops.append(url)
-                try:
-                    url = urljoin(url, response.headers["location"])
-                except ValueError as exc:
-                    raise InputError(start_url, f"malformed redirect ({exc})") from exc
+                target = join_url(url, response.headers["location"])
+                if target is None:
+                    raise InputError(start_url, f"malformed URL in a redirect: {response.headers['location'][:200]!r}")
+                url = target
                 continue
             if response.status in RETRYABLE and attempt < retries:
                 wait = retry_after_seconds(response.headers.get("retry-after"))
@@ -510,6 +506,8 @@ class Fetcher:
             raise ConnectionFailedError(url, str(exc) or "cannot connect") from exc
         except httpx.HTTPError as exc:
             raise InputError(url, f"request failed ({exc})") from exc
+        except httpx.InvalidURL as exc:
+            raise InputError(url, f"malformed URL ({exc})") from exc
         finally:
             self._deadline.at = None
             self.gate.release(host)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
@@ -12,6 +12,8 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
 from newsfold.errors import InputError
+from newsfold.ingest.xmltext import xml_bytes
+from newsfold.urls import parse_url
 
 
 @dataclass(slots=True)
@@ -30,10 +32,37 @@ def looks_like_opml(data: bytes) -> bool:
     return b"<opml" in data[:4096].lower()
 
 
-def parse_opml(data: bytes, location: str) -> list[Outline]:
-    """Every outline with an xmlUrl (feeds) or a url (pages, sitemaps), with its category from nesting."""
+@dataclass(slots=True)
+class OpmlList:
+    """What an OPML file lists: the outlines that can be sources, and one error per outline that cannot."""
+
+    outlines: list[Outline] = field(default_factory=list)
+    problems: list[InputError] = field(default_factory=list)
+
+
+def _outline(child: Element, path: list[str], location: str) -> Outline:
+    """One outline with a URL as a source; InputError when the URL is not an http(s) URL."""
+    url = (child.get("xmlUrl") or child.get("xmlurl") or child.get("url") or "").strip()
+    name = child.get("title") or child.get("text")
+    parsed = parse_url(url, f"{location}: outline {(name or url)[:80]!r}")
+    if not parsed.is_web:
+        raise InputError(f"{location}: outline {(name or url)[:80]!r}", f"not an http or https URL: {url[:200]}")
+    category = child.get("category") or ("/".join(path) if path else None)
+    kind = child.get("type", "rss").lower()
+    return Outline(
+        url=url,
+        name=name,
+        category=category.strip("/") if category else None,
+        language=child.get("language"),
+        kind="page" if kind in ("link", "page") else "sitemap" if kind == "sitemap" else "feed",
+    )
+
+
+def read_opml(data: bytes, location: str) -> OpmlList:
+    """Every outline with an xmlUrl (feeds) or a url (pages, sitemaps), with its category from nesting; an outline
+    whose URL is not http(s) is a problem of its own, and any depth of nesting is read without recursion."""
     try:
-        root = SafeET.fromstring(data)
+        root = SafeET.fromstring(xml_bytes(data, location))
     except DefusedXmlException as exc:
         raise InputError(location, f"refused: the OPML declares entities or external references ({exc})") from exc
     except SafeET.ParseError as exc:
@@ -43,29 +72,28 @@ def parse_opml(data: bytes, location: str) -> list[Outline]:
     body = root.find("body")
     if body is None:
         raise InputError(location, "OPML without a body")
-    found: list[Outline] = []
-
-    def walk(node: Element, path: list[str]) -> None:
-        """Collect the outlines below node; folders without a URL add their name to the category path."""
+    found = OpmlList()
+    # depth-first, in document order: (node, category path of its children)
+    stack: list[tuple[Element, list[str]]] = [(body, [])]
+    while stack:
+        node, path = stack.pop()
+        children: list[tuple[Element, list[str]]] = []
         for child in node.findall("outline"):
-            url = child.get("xmlUrl") or child.get("xmlurl") or child.get("url")
+            has_url = bool(child.get("xmlUrl") or child.get("xmlurl") or child.get("url"))
             name = child.get("title") or child.get("text")
-            if url:
-                category = child.get("category") or ("/".join(path) if path else None)
-                kind = child.get("type", "rss").lower()
-                found.append(
-                    Outline(
-                        url=url.strip(),
-                        name=name,
-                        category=category.strip("/") if category else None,
-                        language=child.get("language"),
-                        kind="page" if kind in ("link", "page") else "sitemap" if kind == "sitemap" else "feed",
-                    )
-                )
-            walk(child, [*path, name] if (name and not url) else path)
-
-    walk(body, [])
+            if has_url:
+                try:
+                    found.outlines.append(_outline(child, path, location))
+                except InputError as exc:
+                    found.problems.append(exc)
+            children.append((child, [*path, name] if (name and not has_url) else path))
+        stack.extend(reversed(children))
     return found
+
+
+def parse_opml(data: bytes, location: str) -> list[Outline]:
+    """The outlines of an OPML file that can be sources (see read_opml for the ones that cannot)."""
+    return read_opml(data, location).outlines
 
 
 def write_opml(outlines: Iterable[Outline], title: str = "newsfold sources") -> bytes:

@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal, cast
-from urllib.parse import urlsplit
 
 from newsfold.errors import InputError, NotFoundError
 from newsfold.store.articles import iso, now_iso, parse_iso
+from newsfold.urls import host_of, parse_url
 
 SourceKind = Literal["auto", "feed", "sitemap", "page"]
 SOURCE_KINDS: tuple[SourceKind, ...] = ("auto", "feed", "sitemap", "page")
@@ -74,19 +74,14 @@ def _from_row(row: sqlite3.Row) -> Source:
 def check_source_url(url: str) -> str:
     """A source URL as stored: absolute http(s) with a host, or InputError."""
     url = url.strip()
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 (a port out of range raises here)
-    except ValueError as exc:
-        raise InputError(url, f"malformed URL ({exc})") from exc
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if not parse_url(url).is_web:
         raise InputError(url, "a source must be an http or https URL")
     return url
 
 
 def default_name(url: str) -> str:
     """A readable name for a source that was given none: its host without www."""
-    host = (urlsplit(url).hostname or url).lower()
+    host = (host_of(url) or url).lower()
     return host.removeprefix("www.")
 
 

@@ -11,7 +11,10 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
 from newsfold.errors import InputError
+from newsfold.ingest.xmltext import xml_bytes
+from newsfold.plausible import plausible
 from newsfold.store.articles import parse_iso
+from newsfold.urls import try_url
 
 
 @dataclass(slots=True)
@@ -66,6 +69,12 @@ def gunzip_capped(data: bytes, limit: int, location: str) -> bytes:
     return out
 
 
+def _is_web(url: str) -> bool:
+    """Whether a sitemap's URL is a well-formed http(s) URL (others are left out)."""
+    parsed = try_url(url)
+    return parsed is not None and parsed.is_web
+
+
 def looks_like_sitemap(data: bytes) -> bool:
     """Whether bytes are a sitemap or sitemap index (gzipped or not)."""
     if data.startswith(GZIP_MAGIC):
@@ -79,7 +88,7 @@ def looks_like_sitemap(data: bytes) -> bool:
 
 def parse_sitemap(data: bytes, location: str, max_bytes: int = 50 * 1024 * 1024) -> Sitemap:
     """Entries (newest first when dated) or children of a sitemap (or .xml.gz); InputError when unreadable or unsafe."""
-    data = gunzip_capped(data, max_bytes, location)
+    data = xml_bytes(gunzip_capped(data, max_bytes, location), location)
     try:
         root = SafeET.fromstring(data)
     except DefusedXmlException as exc:
@@ -89,19 +98,19 @@ def parse_sitemap(data: bytes, location: str, max_bytes: int = 50 * 1024 * 1024)
     kind = _local(root.tag)
     sitemap = Sitemap()
     if kind == "sitemapindex":
-        sitemap.children = [loc for node in root if (loc := _child_text(node, "loc"))]
+        sitemap.children = [loc for node in root if (loc := _child_text(node, "loc")) and _is_web(loc)]
         return sitemap
     if kind != "urlset":
         raise InputError(location, f"not a sitemap (root element {kind})")
     for node in root:
         loc = _child_text(node, "loc")
-        if not loc:
+        if not loc or not _is_web(loc):
             continue
         published = _child_text(node, "news", "publication_date")
         sitemap.entries.append(
             SitemapEntry(
                 url=loc,
-                lastmod=parse_iso(published or _child_text(node, "lastmod")),
+                lastmod=plausible(parse_iso(published or _child_text(node, "lastmod")), what="sitemap date"),
                 title=_child_text(node, "news", "title"),
                 language=_child_text(node, "news", "publication", "language"),
             )

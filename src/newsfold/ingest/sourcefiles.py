@@ -8,7 +8,7 @@ from newsfold.errors import InputError
 from newsfold.ingest.collect import Collected, Collector
 from newsfold.ingest.feeds import looks_like_feed, parse_feed
 from newsfold.ingest.fetch import Fetcher
-from newsfold.ingest.opml import looks_like_opml, parse_opml
+from newsfold.ingest.opml import looks_like_opml, read_opml
 from newsfold.ingest.registry import Source, default_name
 from newsfold.ingest.sitemaps import looks_like_sitemap, parse_sitemap
 from newsfold.model import RawInput
@@ -70,11 +70,12 @@ def source_file_inputs(raw: RawInput, fetcher: Fetcher | None) -> Iterator[RawIn
 def _opml(data: bytes, location: str, fetcher: Fetcher | None) -> Iterator[RawInput | InputError]:
     """Every source of an OPML list, fetched."""
     try:
-        outlines = parse_opml(data, location)
+        listed = read_opml(data, location)
     except InputError as exc:
         yield exc
         return
-    for outline in outlines:
+    yield from listed.problems
+    for outline in listed.outlines:
         yield from url_inputs(outline.url, fetcher, outline.kind)
 
 
@@ -87,6 +88,7 @@ def _feed(data: bytes, location: str, fetcher: Fetcher | None) -> Iterator[RawIn
         return
     if feed.error:
         yield InputError(location, feed.error)
+    yield from feed.problems
     to_fetch: list[str] = []
     for entry in feed.entries:
         if entry.full_text:

@@ -1,4 +1,8 @@
-"""WARC archives, streamed with warcio: each HTML response record becomes a RawInput, in constant memory."""
+"""WARC archives, streamed with warcio: each HTML response record becomes a RawInput, in constant memory.
+
+warcio reads header lines without a bound (a small .warc.gz can inflate to a gigabyte-long header line), so the
+archive is read through a reader that caps every line and the lines read in a row without a payload between them.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import DecompressingBufferedReader
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeadersParserException
 
 from newsfold.errors import InputError
 from newsfold.model import Origin, RawInput
@@ -17,6 +23,45 @@ from newsfold.store.articles import parse_iso
 log = logging.getLogger(__name__)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+# a header line longer than this, or more lines than this in a row without a payload, is not a WARC archive
+MAX_LINE = 64 * 1024
+MAX_LINES_IN_A_ROW = 4096
+
+
+class WarcLimitError(Exception):
+    """A WARC archive broke a line limit (raised inside warcio's reading, caught below)."""
+
+
+class _CappedReader(DecompressingBufferedReader):  # type: ignore[misc]
+    """warcio's reader with every line capped and the lines read in a row counted."""
+
+    lines_in_a_row = 0
+
+    def readline(self, length: int | None = None) -> bytes:
+        """One line, refusing one longer than MAX_LINE and too many header lines in a row."""
+        self.lines_in_a_row += 1
+        if self.lines_in_a_row > MAX_LINES_IN_A_ROW:
+            raise WarcLimitError(f"more than {MAX_LINES_IN_A_ROW} header lines in a row")
+        cap = MAX_LINE + 1 if not length or length < 0 else min(length, MAX_LINE + 1)
+        line: bytes = super().readline(cap)
+        if len(line) > MAX_LINE:
+            raise WarcLimitError(f"a header line over {MAX_LINE} bytes")
+        return line
+
+    def read(self, length: int | None = None) -> bytes:
+        """Read payload bytes (which ends a run of header lines)."""
+        self.lines_in_a_row = 0
+        data: bytes = super().read(length)
+        return data
+
+
+class _CappedIterator(ArchiveIterator):  # type: ignore[misc]
+    """warcio's archive iterator reading through a _CappedReader."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        """Iterate over stream's records."""
+        super().__init__(stream)
+        self.reader = _CappedReader(self.fh, block_size=16384)
 
 
 def is_warc(path: Path) -> bool:
@@ -41,7 +86,7 @@ def iter_warc_stream(
     """Yield a RawInput per HTML response record of a WARC stream (gzip or not), one record in memory at a time."""
     index = 0
     try:
-        for record in ArchiveIterator(stream):
+        for record in _CappedIterator(stream):
             if on_record:
                 on_record(1)
             if record.format != "warc":
@@ -79,7 +124,9 @@ def iter_warc_stream(
                 charset=charset,
                 url=target,
             )
-    except ArchiveLoadFailed as exc:
+    except (ArchiveLoadFailed, StatusAndHeadersParserException, EOFError) as exc:
+        yield InputError(location, f"not a readable WARC archive ({str(exc)[:200]})")
+    except WarcLimitError as exc:
         yield InputError(location, f"not a readable WARC archive ({exc})")
 
 
