@@ -14,6 +14,7 @@ from newsfold.extract.dom import DomResult, read_dom, visible_html
 from newsfold.extract.evaluate import tokens
 from newsfold.extract.htmlmeta import PageMeta, read_meta, same_site
 from newsfold.extract.kinds import classify_kind, press_release_signals
+from newsfold.extract.markup import bound_markup
 from newsfold.extract.notices import FIRST_PUBLISHED, MACHINE_TRANSLATED, WIRE_CREDIT, first_published
 from newsfold.extract.split import Line
 from newsfold.extract.text import TextExtractor, label_languages
@@ -67,6 +68,7 @@ class HtmlExtractor:
             # thousands of unclosed elements nest ever deeper: parsers slow down with the square of the depth
             log.warning("%s: deeply nested markup flattened", raw.origin.location)
             markup = _UNCLOSED_PRONE.sub(" ", markup)
+        markup = bound_markup(markup)  # parsers are quadratic in nesting depth and in a tag's attributes
         tree = LexborHTMLParser(markup)
         meta = read_meta(tree, raw.url)
         found = read_dom(tree)

@@ -1,0 +1,98 @@
+"""Markup bounded before it is parsed: HTML parsers take time with the square of nesting depth and of a tag's
+attributes, so one linear pass drops the tags nested deeper than a page ever needs and the attributes past a cap
+(their text is kept)."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+log = logging.getLogger(__name__)
+
+MAX_NESTING = 256
+MAX_ATTRIBUTES = 64
+# a tag this long may hold more attributes than the cap (shorter ones never do): only those are split up
+LONG_TAG = 2048
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)([^>]*)>")
+_LONG_TAG = re.compile(rf"<[a-zA-Z][^>]{{{LONG_TAG},}}>")
+_ATTRIBUTE = re.compile(r"""\s*[^\s=/>"']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""")
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
+)
+# elements a parser closes when a sibling of the same name opens
+_IMPLIED_END = frozenset({"p", "li", "dt", "dd", "option", "tr", "td", "th", "rt", "rp"})
+# elements whose content is text, not markup
+_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "noembed", "noframes", "plaintext"})
+# how far down the open elements a closing tag looks for its element
+_CLOSE_SEARCH = 32
+
+
+def _cap_attributes(tag: str, name: str) -> str:
+    """A long tag with only its first MAX_ATTRIBUTES attributes."""
+    start = 1 + len(name)
+    end = len(tag) - 1
+    kept: list[str] = []
+    position = start
+    while len(kept) < MAX_ATTRIBUTES:
+        match = _ATTRIBUTE.match(tag, position, end)
+        if match is None or match.end() == position:
+            break
+        kept.append(match.group(0))
+        position = match.end()
+    return f"<{name}{''.join(kept)}>"
+
+
+def bound_markup(markup: str) -> str:
+    """The markup with tags nested deeper than MAX_NESTING removed and long tags' attributes capped (linear)."""
+    long_tags = _LONG_TAG.search(markup) is not None
+    if markup.count("<") <= MAX_NESTING and not long_tags:
+        return markup
+    out: list[str] = []
+    stack: list[str] = []
+    dropped: dict[str, int] = {}
+    changed = 0
+    last = 0
+    position = 0
+    while True:
+        match = _TAG.search(markup, position)
+        if match is None:
+            break
+        closing, name, rest = match.group(1), match.group(2).lower(), match.group(3)
+        position = match.end()
+        keep: str | None = match.group(0)
+        if closing:
+            if dropped.get(name):
+                dropped[name] -= 1
+                keep = None
+            else:
+                for depth in range(len(stack) - 1, max(-1, len(stack) - 1 - _CLOSE_SEARCH), -1):
+                    if stack[depth] == name:
+                        del stack[depth:]
+                        break
+        elif name in _VOID or rest.endswith("/"):
+            pass
+        else:
+            if name in _IMPLIED_END and stack and stack[-1] == name:
+                stack.pop()
+            if len(stack) >= MAX_NESTING:
+                dropped[name] = dropped.get(name, 0) + 1
+                keep = None
+            elif name in _RAW_TEXT:
+                end = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(markup, position)
+                position = end.end() if end else len(markup)
+                keep = markup[match.start() : position]
+            else:
+                stack.append(name)
+        if keep is not None and long_tags and len(keep) > LONG_TAG and not closing and name not in _RAW_TEXT:
+            keep = _cap_attributes(keep, match.group(2))
+        if keep != markup[match.start() : position]:
+            changed += 1
+            out.append(markup[last : match.start()])
+            if keep:
+                out.append(keep)
+            last = position
+    if not changed:
+        return markup
+    out.append(markup[last:])
+    log.debug("markup bounded: %d tags dropped or cut", changed)
+    return "".join(out)
