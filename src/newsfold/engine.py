@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -36,6 +37,16 @@ class IngestReport:
     stories_changed: int = 0
     failures: list[InputError] = field(default_factory=list)
     run: RunReport = field(default_factory=RunReport)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def spent(self, stage: str, seconds: float) -> None:
+        """Add seconds spent in one stage (extract, store, fold, or a story hook's stage) to its total."""
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
+
+
+def hook_stage(hook: StoryHook) -> str:
+    """The stage name a story hook's time is counted under (its `stage` attribute, else its type's name)."""
+    return str(getattr(hook, "stage", type(hook).__name__))
 
 
 def default_steps() -> list[Step]:
@@ -53,11 +64,14 @@ def extract_all(
             report.failures.append(item)
             continue
         report.inputs += 1
+        start = time.perf_counter()
         try:
             documents = extractor(item)
         except InputError as exc:
             report.failures.append(exc)
             continue
+        finally:
+            report.spent("extract", time.perf_counter() - start)
         report.documents += len(documents)
         yield from documents
 
@@ -118,17 +132,24 @@ def store_articles(
     workers = 0 if prepared is not None else prepare_workers
     with PrepareAhead(folder.embedder, workers) as ahead:
         for batch, ready in ahead.batches(batched(articles, batch_size)):
+            start = time.perf_counter()
             with db.write() as conn:
                 if furniture is not None:
                     furniture.save(conn)
                 allowed = drop_blocked(conn, batch)  # taken-down URLs and sources never come back
                 report.blocked += len(batch) - len(allowed)
                 new = articles_db.insert_articles(conn, allowed)
+                fold_start = time.perf_counter()
                 changed = folder.fold(conn, new, prepared if prepared is not None else ready) if new else set()
+                folding = time.perf_counter() - fold_start
+            report.spent("fold", folding)
+            report.spent("store", time.perf_counter() - start - folding)  # the commit included
             report.new += len(new)
             report.unchanged += len(allowed) - len(new)
             report.stories_changed += len(changed)
             for hook in story_hooks:
+                start = time.perf_counter()
                 hook(db, changed)
+                report.spent(hook_stage(hook), time.perf_counter() - start)
             if on_progress:
                 on_progress(len(batch))
