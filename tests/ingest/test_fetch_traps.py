@@ -155,8 +155,8 @@ def test_size_and_robots_refusals_name_their_settings(server: HTTPServer) -> Non
     server.expect_request("/robots.txt").respond_with_data("User-agent: *\nDisallow: /private\n")
     with (
         make_fetcher(max_bytes=1000, obey_robots=False) as fetcher,
-        pytest.raises(PolicyError, match="fetch.max_bytes"),
+        pytest.raises(PolicyError, match=r"fetch\.max_bytes"),
     ):
         fetcher.fetch(server.url_for("/big"))
-    with make_fetcher() as fetcher, pytest.raises(PolicyError, match="fetch.obey_robots = false"):
+    with make_fetcher() as fetcher, pytest.raises(PolicyError, match=r"fetch\.obey_robots = false"):
         fetcher.fetch(server.url_for("/private/page"))
