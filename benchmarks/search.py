@@ -1,8 +1,9 @@
 """Search in every script: the share of itn-dev blurbs found by a word of their own text, before and after.
 
 "Before" is FTS5 as newsfold shipped it until migration 0009 (unicode61 with its default categories, the query split
-by Python's \\w+); "after" is store/search.py over a store migrated to 0009 (marks kept inside words, trigram for
-scripts written without spaces, LIKE for their 1-2 character words). Each blurb is searched for:
+by Python's \\w+); "after" is store/search.py over a store migrated to 0009 (marks kept inside words; trigram for
+the scripts searched inside words, those written without spaces and those that join particles to their words; LIKE
+for their 1-2 character words). Each blurb is searched for:
 - link: the text of each link in the blurb (a name or term of its own text, chosen by Wikipedia's editors), and
 - piece: one word of it, drawn at random (seeded): a space-separated word in scripts written with spaces, a
   2-character piece of a run in scripts written without them (most Chinese words are 2 characters).
@@ -196,10 +197,10 @@ def open_measured(blurbs: list[Blurb], folder: Path) -> tuple[Database, dict[str
 
 
 def script_group(language: str, blurbs: list[Blurb]) -> str:
-    """'spaceless' when most of the language's blurbs are in a script written without spaces, else 'spaced'."""
+    """'inside words' when most of the language's blurbs are in a script searched inside words, else 'words'."""
     mine = [b for b in blurbs if b.language == language]
     spaceless = sum(is_spaceless(b.text) for b in mine)
-    return "spaceless" if spaceless * 2 > len(mine) else "spaced"
+    return "inside words" if spaceless * 2 > len(mine) else "words"
 
 
 def share(tally: Tally) -> str:
@@ -213,7 +214,7 @@ def precision(tally: Tally) -> str:
 
 
 def totals(rows: dict[str, Row], blurbs: list[Blurb]) -> dict[str, Row]:
-    """The tallies summed by script group ('spaceless', 'spaced') and over everything ('all')."""
+    """The tallies summed by script group ('inside words', 'words') and over everything ('all')."""
     groups: dict[str, Row] = defaultdict(Row)
     for language, row in rows.items():
         for name in ("all", script_group(language, blurbs)):
@@ -239,7 +240,7 @@ def report(rows: dict[str, Row], blurbs: list[Blurb], min_blurbs: int) -> Iterat
         if row.blurbs >= min_blurbs:
             yield line(language, script_group(language, blurbs), row)
     groups = totals(rows, blurbs)
-    for name in ("spaceless", "spaced", "all"):
+    for name in ("inside words", "words", "all"):
         yield line(f"**{name}**", "", groups[name])
 
 
@@ -262,7 +263,8 @@ def sizes(conn: sqlite3.Connection) -> Iterator[str]:
     word = table_bytes(conn, "articles_fts")
     trigram = table_bytes(conn, "articles_trgm")
     listed = table_bytes(conn, "articles_spaceless")
-    spaceless = conn.execute("SELECT count(*) FROM articles_spaceless").fetchone()[0]
+    spaceless = conn.execute("SELECT count(*) FROM articles WHERE spaceless = 1").fetchone()[0]
+    their_text = conn.execute("SELECT sum(length(CAST(text AS BLOB))) FROM articles WHERE spaceless = 1").fetchone()[0]
     total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     yield "| part | bytes | x text |"
     yield "|---|---:|---:|"
@@ -270,7 +272,9 @@ def sizes(conn: sqlite3.Connection) -> Iterator[str]:
     yield f"| word index before (unicode61) | {before:,} | {before / text:.2f} |"
     yield f"| word index after (marks kept) | {word:,} | {word / text:.2f} |"
     yield f"| trigram index ({spaceless} of {total} articles) | {trigram:,} | {trigram / text:.2f} |"
-    yield f"| articles_spaceless | {listed:,} | {listed / text:.2f} |"
+    share = trigram / their_text
+    yield f"| text of those {spaceless} (trigram x{share:.2f} of it) | {their_text:,} | {their_text / text:.2f} |"
+    yield f"| index articles_spaceless (the articles in those scripts) | {listed:,} | {listed / text:.2f} |"
     after = word + trigram + listed
     yield f"| **search indexes before / after** | {before:,} / {after:,} | x{after / before:.2f} |"
 

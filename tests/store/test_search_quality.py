@@ -22,7 +22,7 @@ def test_blurbs_are_found_by_the_words_of_their_own_text(tmp_path: Path) -> None
         rows, _ = bench.measure(blurbs, ids, conn)
     db.close()
     groups = bench.totals(rows, blurbs)
-    spaceless, spaced = groups["spaceless"].tallies, groups["spaced"].tallies
+    spaceless, spaced = groups["inside words"].tallies, groups["words"].tallies
 
     def found(tallies: dict[tuple[str, str], object], key: tuple[str, str]) -> float:
         tally = tallies[key]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Code point ranges of the scripts searched inside words: those whose words are not separated by spaces (Thai, Lao,
@@ -32,6 +33,16 @@ SPACELESS_RANGES: tuple[tuple[int, int], ...] = (
     (0xFF66, 0xFFDC),  # halfwidth Katakana and Hangul
     (0x20000, 0x3134F),  # CJK extensions B to G, compatibility supplement
 )
+
+
+_SPACELESS = re.compile(
+    "[" + "".join(f"{re.escape(chr(low))}-{re.escape(chr(high))}" for low, high in SPACELESS_RANGES) + "]"
+)
+
+
+def has_spaceless(text: str | None) -> bool:
+    """Whether text has any character of a script searched inside words (what search_pattern() matches)."""
+    return bool(text) and _SPACELESS.search(text or "") is not None
 
 
 def is_spaceless_char(char: str) -> bool:

@@ -173,8 +173,8 @@ def _spaceless_search(
         rows = conn.execute(sql, [_quoted(long), *extra, *params, limit, offset]).fetchall()
         return [_hit(row, mark(row["snip"], unmarked)) for row in rows]
     sql = (
-        f"SELECT {_COLUMNS}, a.text, 0.0 AS rank FROM articles_spaceless s JOIN articles a ON a.seq = s.seq "
-        f"WHERE 1{conditions}{where} "
+        f"SELECT {_COLUMNS}, a.text, 0.0 AS rank FROM articles a "
+        f"WHERE a.spaceless = 1{conditions}{where} "
         "ORDER BY (a.title LIKE ? ESCAPE '\\') DESC, coalesce(a.published, '') DESC, a.seq DESC LIMIT ? OFFSET ?"
     )
     rows = conn.execute(sql, [*extra, *params, _like(short[0]), limit, offset]).fetchall()

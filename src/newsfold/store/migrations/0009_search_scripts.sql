@@ -4,9 +4,11 @@
 -- 2. Text in scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar, Tibetan, Yi) or
 --    whose words carry particles and postpositions joined to them (Hangul, the Indic scripts): the ranges of
 --    scripts.SPACELESS_RANGES, stored once in search_scripts.pattern, is indexed a second time by trigram, so a
---    word of 3+ characters is found anywhere inside a run; articles_spaceless lists the articles
---    that have such text (a 1-2 character word is matched with LIKE over those articles only). articles_trgm
---    indexes only those articles: never run its 'rebuild' command, which would index every article.
+--    word of 3+ characters is found anywhere inside a run; articles.spaceless = 1 marks the articles that have such
+--    text (a 1-2 character word is matched with LIKE over those articles only). store/articles.py sets it on insert
+--    (a regular expression: GLOB costs ~1 ms a kilobyte of text that does not match); the triggers compute it by
+--    GLOB when a writer left it NULL, and again whenever title or text change. articles_trgm indexes only those
+--    articles: never run its 'rebuild' command, which would index every article.
 -- Both indexes are rebuilt here for an existing store.
 DROP TRIGGER articles_fts_insert;
 DROP TRIGGER articles_fts_delete;
@@ -53,35 +55,31 @@ INSERT INTO search_scripts (pattern) VALUES (
     char(0x20000) || '-' || char(0x3134f) ||
     ']*'
 );
-CREATE TABLE articles_spaceless (seq INTEGER PRIMARY KEY);
+ALTER TABLE articles ADD COLUMN spaceless INTEGER;
+UPDATE articles SET spaceless = (
+    text GLOB (SELECT pattern FROM search_scripts) OR coalesce(title, '') GLOB (SELECT pattern FROM search_scripts)
+);
+CREATE INDEX articles_spaceless ON articles (seq) WHERE spaceless = 1;
 CREATE VIRTUAL TABLE articles_trgm USING fts5 (
     title, text, content = 'articles', content_rowid = 'seq', tokenize = 'trigram'
 );
-INSERT INTO articles_spaceless (seq)
-    SELECT seq FROM articles
-    WHERE text GLOB (SELECT pattern FROM search_scripts) OR coalesce(title, '') GLOB (SELECT pattern FROM search_scripts);
-INSERT INTO articles_trgm (rowid, title, text)
-    SELECT a.seq, a.title, a.text FROM articles a JOIN articles_spaceless s ON s.seq = a.seq;
-CREATE TRIGGER articles_trgm_insert AFTER INSERT ON articles
-WHEN new.text GLOB (SELECT pattern FROM search_scripts) OR coalesce(new.title, '') GLOB (SELECT pattern FROM search_scripts)
-BEGIN
-    INSERT INTO articles_spaceless (seq) VALUES (new.seq);
-    INSERT INTO articles_trgm (rowid, title, text) VALUES (new.seq, new.title, new.text);
+INSERT INTO articles_trgm (rowid, title, text) SELECT seq, title, text FROM articles WHERE spaceless = 1;
+CREATE TRIGGER articles_trgm_insert AFTER INSERT ON articles BEGIN
+    UPDATE articles SET spaceless = (
+        new.text GLOB (SELECT pattern FROM search_scripts)
+        OR coalesce(new.title, '') GLOB (SELECT pattern FROM search_scripts)
+    ) WHERE new.spaceless IS NULL AND seq = new.seq;
+    INSERT INTO articles_trgm (rowid, title, text) SELECT seq, title, text FROM articles WHERE seq = new.seq AND spaceless = 1;
 END;
-CREATE TRIGGER articles_trgm_delete AFTER DELETE ON articles
-WHEN old.seq IN (SELECT seq FROM articles_spaceless)
-BEGIN
+CREATE TRIGGER articles_trgm_delete AFTER DELETE ON articles WHEN old.spaceless = 1 BEGIN
     INSERT INTO articles_trgm (articles_trgm, rowid, title, text) VALUES ('delete', old.seq, old.title, old.text);
-    DELETE FROM articles_spaceless WHERE seq = old.seq;
 END;
 CREATE TRIGGER articles_trgm_update AFTER UPDATE OF title, text ON articles BEGIN
     INSERT INTO articles_trgm (articles_trgm, rowid, title, text)
-        SELECT 'delete', old.seq, old.title, old.text WHERE old.seq IN (SELECT seq FROM articles_spaceless);
-    DELETE FROM articles_spaceless WHERE seq = old.seq;
-    INSERT INTO articles_spaceless (seq)
-        SELECT new.seq
-        WHERE new.text GLOB (SELECT pattern FROM search_scripts)
-            OR coalesce(new.title, '') GLOB (SELECT pattern FROM search_scripts);
-    INSERT INTO articles_trgm (rowid, title, text)
-        SELECT new.seq, new.title, new.text WHERE new.seq IN (SELECT seq FROM articles_spaceless);
+        SELECT 'delete', old.seq, old.title, old.text WHERE old.spaceless = 1;
+    UPDATE articles SET spaceless = (
+        new.text GLOB (SELECT pattern FROM search_scripts)
+        OR coalesce(new.title, '') GLOB (SELECT pattern FROM search_scripts)
+    ) WHERE seq = new.seq;
+    INSERT INTO articles_trgm (rowid, title, text) SELECT seq, title, text FROM articles WHERE seq = new.seq AND spaceless = 1;
 END;
