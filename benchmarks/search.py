@@ -10,7 +10,11 @@ for their 1-2 character words). Each blurb is searched for:
 found: the blurb is among the results; precise: the share of results whose text has the query in it.
 The index sizes are the bytes of each FTS5 table's pages (dbstat).
 
-Run: PYTHONPATH=src python benchmarks/search.py [--languages zh,ja,th]
+--scale N: the cost at a larger size: N synthetic articles per language (each 8 blurbs of zh, or of en) inserted into
+a store with the trigram index and into one whose trigram trigger is dropped (the anchor, same run), then the time
+of 1-, 2- and 3-character Chinese queries (the 1-2 character ones scan the articles in those scripts with LIKE).
+
+Run: PYTHONPATH=src python benchmarks/search.py [--languages zh,ja,th] [--scale 5000]
 """
 
 from __future__ import annotations
@@ -279,11 +283,65 @@ def sizes(conn: sqlite3.Connection) -> Iterator[str]:
     yield f"| **search indexes before / after** | {before:,} / {after:,} | x{after / before:.2f} |"
 
 
+def synthetic(blurbs: list[Blurb], language: str, count: int, rng: random.Random) -> list[Article]:
+    """count articles of 8 random blurbs of a language each."""
+    mine = [b.text for b in blurbs if b.language == language]
+    return [
+        Article(
+            origin=Origin(f"synthetic:{language}:{i}"),
+            title=None,
+            paragraphs=[Paragraph(" ".join(rng.choice(mine) for _ in range(8)))],
+            source=SourceRef("synthetic", None),
+            language=language,
+        )
+        for i in range(count)
+    ]
+
+
+def scale(blurbs: list[Blurb], count: int, folder: Path) -> Iterator[str]:
+    """Insert time and file size with and without the trigram index, and query times, at count articles a language."""
+    yield "| articles | with trigram: insert s | file MB | without (anchor): insert s | file MB | ratio |"
+    yield "|---|---:|---:|---:|---:|---:|"
+    queries = ("警", "地震", "土耳其", "土耳其 地震")
+    timings: dict[str, float] = {}
+    for language in ("zh", "en"):
+        articles = synthetic(blurbs, language, count, random.Random(11))
+        figures = []
+        for name, keep in (("with", True), ("without", False)):
+            path = folder / f"{language}-{name}.db"
+            db = Database(path)
+            if not keep:
+                with db.write() as conn:
+                    conn.execute("DROP TRIGGER articles_trgm_insert")
+            start = time.perf_counter()
+            with db.write() as conn:
+                articles_db.insert_articles(conn, articles)
+            figures.append((time.perf_counter() - start, path.stat().st_size / 1e6))
+            if keep and language == "zh":
+                with db.read() as conn:
+                    for query in queries:
+                        start = time.perf_counter()
+                        search_db.search(conn, query, limit=20)
+                        timings[query] = time.perf_counter() - start
+            db.close()
+        (with_s, with_mb), (without_s, without_mb) = figures
+        yield (
+            f"| {count} {language} | {with_s:.2f} | {with_mb:.1f} | {without_s:.2f} | {without_mb:.1f} "
+            f"| x{with_s / without_s:.2f} |"
+        )
+    yield ""
+    yield "| query (zh store) | ms |"
+    yield "|---|---:|"
+    for query, seconds in timings.items():
+        yield f"| {query} | {seconds * 1e3:.1f} |"
+
+
 def main() -> int:
     """Measure and print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--languages", help="comma-separated language codes to measure (default: all)")
     parser.add_argument("--min-blurbs", type=int, default=20, help="languages with fewer blurbs only in the totals")
+    parser.add_argument("--scale", type=int, default=0, help="also measure N synthetic articles a language")
     args = parser.parse_args()
     path = DATA / "itn-dev" / "corpus-dev.json"
     if not path.exists():
@@ -305,6 +363,11 @@ def main() -> int:
                 print(text)
         db.close()
     print(f"\nmean query time: before {per_query['before'] * 1e3:.2f} ms, after {per_query['after'] * 1e3:.2f} ms")
+    if args.scale:
+        print()
+        with tempfile.TemporaryDirectory() as folder:
+            for text in scale(load_blurbs(path), args.scale, Path(folder)):
+                print(text)
     return 0
 
 
