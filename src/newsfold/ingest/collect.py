@@ -9,14 +9,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from newsfold.errors import InputError
-<<<<<<< HEAD
 from newsfold.ingest.feeds import FeedEntry, looks_like_feed, parse_feed
-from newsfold.ingest.fetch import Fetcher, Response
-=======
-from newsfold.ingest.feeds import FeedEntry, join_url, looks_like_feed, parse_feed
 from newsfold.ingest.fetch import ROBOTS_REFUSAL, Fetcher, PolicyError, Response
-from newsfold.ingest.opml import Outline, looks_like_opml, parse_opml
->>>>>>> main
+from newsfold.ingest.opml import Outline, looks_like_opml, read_opml
 from newsfold.ingest.registry import Source
 from newsfold.ingest.sitemaps import looks_like_sitemap, parse_sitemap
 from newsfold.model import Origin, RawInput
@@ -145,7 +140,9 @@ class Collector:
         body = response.body
         if kind == "auto" and self.read_lists and looks_like_opml(body):
             out.kind = "opml"
-            out.outlines = parse_opml(body, response.url)
+            listed = read_opml(body, response.url)
+            out.outlines = listed.outlines
+            out.failures.extend(listed.problems)
         elif kind == "feed" or (kind == "auto" and looks_like_feed(body, response.media_type)):
             out.kind = "feed"
             self._feed(out, response, wanted)
