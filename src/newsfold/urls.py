@@ -41,9 +41,15 @@ class Url:
         return self.scheme in ("http", "https") and bool(self.host)
 
 
+def printable(text: str, limit: int = 200) -> str:
+    """Text for a one-line message: control characters escaped, shortened to limit characters."""
+    text = text if len(text) <= limit else text[:limit] + "…"
+    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
+
+
 def _where(location: str | None, text: str) -> str:
-    """The location an error names: the given one, else the URL itself (shortened)."""
-    return location or (text if len(text) <= 200 else text[:200] + "…")
+    """The location an error names: the given one, else the URL itself (shortened, one line)."""
+    return location or printable(text)
 
 
 def _check_host(parts: SplitResult, host: str) -> str | None:

@@ -20,7 +20,7 @@ from newsfold.ingest.jsontext import load_json
 from newsfold.ingest.xmltext import xml_bytes
 from newsfold.model import Origin, RawInput
 from newsfold.plausible import plausible
-from newsfold.urls import join_url, parse_url
+from newsfold.urls import join_url, parse_url, printable
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ class Feed:
                 parse_url(link)
             except InputError as exc:
                 reason = f"malformed URL ({exc.reason})"
-            self.problems.append(InputError(link[:500], reason))
+            self.problems.append(InputError(printable(link, 500), reason))
         return joined
 
 

@@ -14,6 +14,7 @@ from typing import BinaryIO
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import DecompressingBufferedReader
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecordLoader
 from warcio.statusandheaders import StatusAndHeadersParserException
 
 from newsfold.errors import InputError
@@ -55,13 +56,24 @@ class _CappedReader(DecompressingBufferedReader):  # type: ignore[misc]
         return data
 
 
+class _Loader(ArcWarcRecordLoader):  # type: ignore[misc]
+    """warcio's record loader, for records without a target URI too (warcio calls None.startswith on them)."""
+
+    def load_http_headers(self, rec_type: str, uri: str | None, stream: BinaryIO, length: int | None) -> object:
+        """HTTP headers of a record that has a target URI; none otherwise."""
+        if uri is None:
+            return None
+        return super().load_http_headers(rec_type, uri, stream, length)
+
+
 class _CappedIterator(ArchiveIterator):  # type: ignore[misc]
-    """warcio's archive iterator reading through a _CappedReader."""
+    """warcio's archive iterator reading through a _CappedReader with a _Loader."""
 
     def __init__(self, stream: BinaryIO) -> None:
         """Iterate over stream's records."""
         super().__init__(stream)
         self.reader = _CappedReader(self.fh, block_size=16384)
+        self.loader = _Loader(verify_http=True, arc2warc=True)
 
 
 def is_warc(path: Path) -> bool:
