@@ -341,3 +341,22 @@ def test_warc_endless_blank_lines_are_capped() -> None:
     data = b"WARC/1.0\r\nWARC-Type: response\r\n" + b"X: y\r\n" * 100_000
     (error,) = list(iter_warc_stream(io.BytesIO(data), "lines.warc"))
     assert isinstance(error, InputError) and "header lines in a row" in error.reason
+
+
+def test_trending_window_with_a_year_one_article_in_the_store(tmp_path: Path) -> None:
+    """A store that holds a 0001-01-01 article (written before plausible dates) does not overflow the trends."""
+    from newsfold.store.articles import insert_articles
+    from newsfold.store.db import Database
+    from newsfold.web.queries import trending_window
+
+    db = Database(tmp_path / "t.db")
+    try:
+        old = Article(origin=Origin("old.html"), title="Old", published=datetime(1, 1, 1, tzinfo=UTC))
+        old.paragraphs = [Paragraph("The harbour reopened after the storms, the authority said.")]
+        with db.write() as conn:
+            insert_articles(conn, [old])
+        with db.read() as conn:
+            start, end = trending_window(conn, datetime(2026, 1, 2, tzinfo=UTC))
+        assert start.startswith("2026-01-01") and end.startswith("2026-01-02")
+    finally:
+        db.close()

@@ -100,27 +100,26 @@ class Classifier:
             block.klass = self.initial(block, language)
         _promote_runs(blocks)
         first = [("edge" if b.furniture == NEUTRAL else b.klass) for b in blocks]
+        before, after = _neighbours(first, -1, True), _neighbours(first, 1, True)
+        before_any, after_any = _neighbours(first, -1, False), _neighbours(first, 1, False)
         for i, block in enumerate(blocks):
             if first[i] != "short" or block.furniture:
                 continue
-            prev = _neighbour(first, i, -1, skip_neargood=True)
-            nxt = _neighbour(first, i, 1, skip_neargood=True)
+            prev, nxt = before[i], after[i]
             if {prev, nxt} <= {"good", "edge"} and "good" in (prev, nxt):
                 block.klass = "good"
             elif prev == nxt == "bad":
                 block.klass = "bad"
-            elif (prev == "bad" and _neighbour(first, i, -1, skip_neargood=False) == "neargood") or (
-                nxt == "bad" and _neighbour(first, i, 1, skip_neargood=False) == "neargood"
-            ):
+            elif (prev == "bad" and before_any[i] == "neargood") or (nxt == "bad" and after_any[i] == "neargood"):
                 block.klass = "good"
             else:
                 block.klass = "bad" if "bad" in (prev, nxt) else "good"
         second = [("edge" if b.furniture == NEUTRAL else b.klass) for b in blocks]
+        before, after = _neighbours(second, -1, True), _neighbours(second, 1, True)
         for i, block in enumerate(blocks):
             if second[i] != "neargood":
                 continue
-            prev = _neighbour(second, i, -1, skip_neargood=True)
-            nxt = _neighbour(second, i, 1, skip_neargood=True)
+            prev, nxt = before[i], after[i]
             block.klass = "bad" if {prev, nxt} <= {"bad", "edge"} else "good"
         if not any(b.klass == "good" for b in blocks):
             # a short story has no long paragraph to anchor it: take its near-good ones
@@ -155,14 +154,16 @@ def _promote_runs(blocks: Sequence[Block]) -> None:
         run = []
 
 
-def _neighbour(classes: Sequence[str], index: int, step: int, skip_neargood: bool) -> str:
-    """The class of the nearest neighbour that is not short (nor near-good when asked); 'bad' at the ends,
-    'edge' at a metadata line (which sides with the other neighbour)."""
-    i = index + step
-    while 0 <= i < len(classes):
+def _neighbours(classes: Sequence[str], step: int, skip_neargood: bool) -> list[str]:
+    """For every block, the class of its nearest neighbour in direction step that is not short (nor near-good when
+    asked); 'bad' at the ends, 'edge' at a metadata line (which sides with the other neighbour). One linear pass
+    (a search per block took time with the square of the run of short blocks)."""
+    out = ["bad"] * len(classes)
+    indices = range(len(classes)) if step > 0 else range(len(classes) - 1, -1, -1)
+    seen = "bad"
+    for i in reversed(indices):
+        out[i] = seen
         klass = classes[i]
-        if klass == "short" or (skip_neargood and klass == "neargood"):
-            i += step
-            continue
-        return klass
-    return "bad"
+        if not (klass == "short" or (skip_neargood and klass == "neargood")):
+            seen = klass
+    return out

@@ -6,7 +6,7 @@ import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import numpy as np
 from numpy.typing import NDArray
@@ -15,9 +15,9 @@ from newsfold.fold import lsh
 from newsfold.fold.text import lead, names, normalise, shingles, term_counts, tokens
 from newsfold.fold.verify import Terms
 from newsfold.model import Article
+from newsfold.plausible import is_future
 
 MIN_SHINGLES = 8  # fewer content words than this: too little text to call anything a copy of it
-FUTURE_SLACK = timedelta(days=2)
 
 
 @dataclass(slots=True)
@@ -42,7 +42,7 @@ def timestamp(article: Article, now: datetime) -> float:
         return math.nan
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    if when > now + FUTURE_SLACK:
+    if is_future(when, now):
         return math.nan
     return when.timestamp()
 

@@ -12,6 +12,7 @@ from typing import Any
 from newsfold.errors import NotFoundError
 from newsfold.hooks import decorate_stories, decorate_story
 from newsfold.model import Article, Origin, SourceRef, Story
+from newsfold.plausible import plausible
 from newsfold.serialize import story_json
 from newsfold.store import articles as articles_db
 from newsfold.store import search as search_db
@@ -209,7 +210,7 @@ def trending_window(conn: sqlite3.Connection, now: datetime | None = None) -> tu
     end = now or datetime.now(UTC)
     start = end - timedelta(hours=24)
     newest = conn.execute("SELECT max(published) FROM articles WHERE published <= ?", (iso(end),)).fetchone()[0]
-    newest_time = parse_iso(newest)
+    newest_time = plausible(parse_iso(newest), now=end, what="newest publication date")  # 0001-01-01 overflows
     if newest_time is not None and newest_time.tzinfo is None:
         newest_time = newest_time.replace(tzinfo=UTC)
     if newest_time is not None and newest_time < start:
