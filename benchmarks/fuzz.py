@@ -411,6 +411,29 @@ def _worker(job: tuple[str, int, int, bool]) -> Tally:
     return fuzz_reader(name, inputs, seed, keep)
 
 
+def markup_table() -> None:
+    """Seconds to extract the issue's pathological pages (markup work must grow linearly with size)."""
+    from newsfold.extract.dispatch import Extractor
+    from newsfold.model import Origin, RawInput
+
+    extractor = Extractor()
+    pages = {
+        "nested closed <ul>": lambda n: "<html><body>" + _BODY + "<ul>" * n + "</ul>" * n + "</body></html>",
+        "attributes on one tag": lambda n: (
+            "<html><body><div " + " ".join(f"a{i}=x" for i in range(n)) + ">" + _BODY + "</div></body></html>"
+        ),
+        "unclosed <div>": lambda n: "<html><body>" + _BODY + "<div>x" * n + "</body></html>",
+    }
+    extractor(RawInput(Origin("warm.html"), pages["unclosed <div>"](1).encode(), media_type="text/html"))
+    print(f"{'page':<22} {'n':>8} {'MB':>5} {'seconds':>8}")
+    for label, make in pages.items():
+        for n in (25_000, 100_000, 200_000):
+            data = make(n).encode()
+            start = time.perf_counter()
+            extractor(RawInput(Origin("markup.html"), data, media_type="text/html"))
+            print(f"{label:<22} {n:>8} {len(data) / 1e6:>5.1f} {time.perf_counter() - start:>8.2f}", flush=True)
+
+
 def main() -> int:
     """Fuzz the readers and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -419,18 +442,24 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0, help="0: derandomized (the same inputs every run)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-keep", action="store_true", help="do not write crashing inputs as fixtures")
+    parser.add_argument("--markup", action="store_true", help="time the pathological pages instead of fuzzing")
     args = parser.parse_args()
+    if args.markup:
+        logging.disable(logging.CRITICAL)
+        markup_table()
+        return 0
     names = [n for n in (args.readers.split(",") if args.readers else list(seeds())) if n]
     started = time.time()
     jobs = [(name, args.inputs, args.seed, not args.no_keep) for name in names]
     context = multiprocessing.get_context("fork")
-    with context.Pool(args.workers, maxtasksperchild=1) as pool:
-        tallies = pool.map(_worker, jobs, chunksize=1)
     head = f"{'reader':<9} {'inputs':>8} {'documented errors':>18} {'crashes':>7} {'hangs':>5} {'slowest s':>9}"
-    print(f"{head} {'peak MB':>7}")
-    for t in tallies:
-        row = f"{t.reader:<9} {t.inputs:>8} {t.documented:>18} {t.crashes:>7} {t.hangs:>5} {t.slowest:>9.2f}"
-        print(f"{row} {t.peak_mb:>7.0f}")
+    print(f"{head} {'peak MB':>7}", flush=True)
+    tallies: list[Tally] = []
+    with context.Pool(args.workers, maxtasksperchild=1) as pool:
+        for t in pool.imap_unordered(_worker, jobs, chunksize=1):  # each row as soon as its reader is done
+            tallies.append(t)
+            row = f"{t.reader:<9} {t.inputs:>8} {t.documented:>18} {t.crashes:>7} {t.hangs:>5} {t.slowest:>9.2f}"
+            print(f"{row} {t.peak_mb:>7.0f}", flush=True)
     for t in tallies:
         for line in t.found[:20]:
             print(f"  {t.reader}: {line}")

@@ -109,6 +109,13 @@ def evidence_of(article: Article, url: str | None = None) -> str:
     )
 
 
+def article_date(value: datetime | None, article: Article, what: str = "date") -> datetime | None:
+    """One of an article's dates when plausible (its own URL and text are the evidence, read only when needed)."""
+    if value is None or _ordinary(value):
+        return value
+    return plausible(value, evidence=evidence_of(article), what=what)
+
+
 def settle_dates(article: Article, url: str | None = None) -> Article:
     """Drop the article's implausible publication, update and original dates (in place); return it."""
     dates = (article.published, article.updated, article.original.published if article.original else None)

@@ -12,7 +12,7 @@ from babel import Locale, UnknownLocaleError
 
 from newsfold.enrich.text import article_sentences, content_words, words
 from newsfold.model import Article, Event, Precision
-from newsfold.plausible import evidence_of, plausible, shift_days, year_start
+from newsfold.plausible import article_date, shift_days, year_start
 
 log = logging.getLogger(__name__)
 
@@ -298,7 +298,7 @@ class TimelineExtractor:
 
     def events(self, article: Article) -> list[Event]:
         """The dated events of an article's body; none when it has no publication date."""
-        when = plausible(article.published, evidence=evidence_of(article), what="publication date")
+        when = article_date(article.published, article, what="publication date")
         if when is None:
             return []
         published = when.date()
