@@ -360,3 +360,12 @@ def test_trending_window_with_a_year_one_article_in_the_store(tmp_path: Path) ->
         assert start.startswith("2026-01-01") and end.startswith("2026-01-02")
     finally:
         db.close()
+
+
+def test_rfc2822_date_with_a_huge_year() -> None:
+    """A 200-digit year in an RFC 2822 date (OverflowError, found by the fuzzer) is no date, here and in Retry-After."""
+    from newsfold.ingest.fetch import retry_after_seconds
+
+    text = "Mon, " + "9" * 200
+    assert parse_date(text) is None
+    assert retry_after_seconds(text) is None

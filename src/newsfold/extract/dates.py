@@ -125,7 +125,7 @@ def _parse_rfc2822(text: str) -> datetime | None:
     """An RFC 2822 date ("Mon, 12 Feb 2024 11:44:42 GMT"), or None."""
     try:
         return parsedate_to_datetime(text)
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, OverflowError):  # a year of 200 digits overflows
         return None
 
 
