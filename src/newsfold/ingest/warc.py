@@ -73,7 +73,7 @@ class _CappedIterator(ArchiveIterator):  # type: ignore[misc]
         """Iterate over stream's records."""
         super().__init__(stream)
         self.reader = _CappedReader(self.fh, block_size=16384)
-        self.loader = _Loader(verify_http=True, arc2warc=True)
+        self.loader = _Loader(verify_http=False, arc2warc=False)  # as ArchiveIterator makes its own
 
 
 def is_warc(path: Path) -> bool:
