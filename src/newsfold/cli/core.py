@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
@@ -121,31 +122,51 @@ def extract_command(ctx: click.Context, path: str, as_json: bool) -> int:
 
 def _story_json(db: Database, story: Story) -> dict[str, Any]:
     """A story and its members' details as the contract's JSON."""
+    with db.read() as conn:
+        return _story_json_in(conn, story)
+
+
+def _story_json_in(conn: sqlite3.Connection, story: Story) -> dict[str, Any]:
+    """A story and its members' details as the contract's JSON, read on an open connection."""
     from newsfold.hooks import decorate_story
 
-    with db.read() as conn:
-        members = articles_db.get_articles(conn, [m.article_id for m in story.members])
-        decorate_story(conn, story)
+    members = articles_db.get_articles(conn, [m.article_id for m in story.members])
+    decorate_story(conn, story)
     return story_json(story, {a.id: a for a in members})
+
+
+TEXT_STORIES = 50
 
 
 @click.command("stories")
 @db_option
-@click.option("--json", "as_json", is_flag=True, help="One JSON object a line, one per story.")
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line, one per story (all of them).")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help=f"At most this many stories (default: all with --json, {TEXT_STORIES} as text).",
+)
 @click.pass_context
-def stories_command(ctx: click.Context, db_path: str | None, as_json: bool, limit: int) -> int:
+def stories_command(ctx: click.Context, db_path: str | None, as_json: bool, limit: int | None) -> int:
     """List stories, most recently updated first."""
     db = open_db(ctx, db_path)
     try:
+        shown = limit if limit is not None or as_json else TEXT_STORIES
+        printed = 0
         with db.read() as conn:
-            stories = stories_db.latest_stories(conn, limit)
-        for story in stories:
-            if as_json:
-                click.echo(json.dumps(_story_json(db, story), ensure_ascii=False))
-            else:
-                langs = ",".join(story.languages) or "?"
-                click.echo(f"{story.id}  {len(story.members):>3} articles  [{langs}]  {story.title}")
+            total = stories_db.count_stories(conn)
+            for story in stories_db.iter_latest_stories(conn, shown):
+                if as_json:
+                    click.echo(json.dumps(_story_json_in(conn, story), ensure_ascii=False))
+                else:
+                    langs = ",".join(story.languages) or "?"
+                    click.echo(f"{story.id}  {len(story.members):>3} articles  [{langs}]  {story.title}")
+                printed += 1
+        if not as_json and total > printed:
+            more = total - printed
+            noun = "story" if more == 1 else "stories"
+            click.echo(f"... and {more} more {noun} (--limit {total} shows all)", err=True)
     finally:
         db.close()
     return EXIT_OK

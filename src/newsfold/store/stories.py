@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import astuple, dataclass
 from typing import Any, Protocol
 
@@ -201,6 +201,28 @@ def latest_stories(conn: sqlite3.Connection, limit: int = 50, before: tuple[str,
     sql += " ORDER BY coalesce(last_updated, '') DESC, id DESC LIMIT ?"
     params.append(limit)
     return [story_from_row(conn, row) for row in conn.execute(sql, params)]
+
+
+def iter_latest_stories(conn: sqlite3.Connection, limit: int | None = None, page: int = 500) -> Iterator[Story]:
+    """Live stories by last update, newest first, read a page at a time: all of them, or the first limit."""
+    before: tuple[str, str] | None = None
+    left = limit
+    while left is None or left > 0:
+        size = page if left is None else min(page, left)
+        sql = "SELECT * FROM stories WHERE merged_into IS NULL AND size > 0"
+        params: list[object] = []
+        if before is not None:
+            sql += " AND (coalesce(last_updated, '') < ? OR (coalesce(last_updated, '') = ? AND id < ?))"
+            params += [before[0], before[0], before[1]]
+        sql += " ORDER BY coalesce(last_updated, '') DESC, id DESC LIMIT ?"
+        rows = conn.execute(sql, [*params, size]).fetchall()
+        for row in rows:
+            yield story_from_row(conn, row)
+        if len(rows) < size:
+            return
+        before = (rows[-1]["last_updated"] or "", rows[-1]["id"])
+        if left is not None:
+            left -= len(rows)
 
 
 def count_stories(conn: sqlite3.Connection) -> int:
