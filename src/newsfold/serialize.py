@@ -7,6 +7,7 @@ from typing import Any
 
 from newsfold.model import Article, Entity, Event, Story
 from newsfold.store.articles import iso
+from newsfold.store.kinds import story_kind
 
 
 def source_json(article: Article) -> dict[str, str | None]:
@@ -82,6 +83,7 @@ def story_json(story: Story, articles: Mapping[str, Article]) -> dict[str, Any]:
         )
     return {
         "id": story.id,
+        "kind": story_kind(str(m["kind"]) for m in members),
         "title": story.title,
         "languages": list(story.languages),
         "first_published": iso(story.first_published),

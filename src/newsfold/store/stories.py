@@ -7,6 +7,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import astuple, dataclass
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from newsfold.model import Member, Relation, SourceRef, Story
@@ -115,8 +116,9 @@ def story_fields(rows: Sequence[RowLike], original: SourceRef | None = None) -> 
     ranked = sorted(rows, key=lambda r: (_RELATION_ORDER.get(r["relation"] or "report", 3), r["published"] or "~"))
     title = next((r["title"] for r in ranked if r["title"]), None) or "(untitled)"
     languages = [lang for lang, _ in Counter(r["language"] for r in rows if r["language"]).most_common()]
-    published = sorted(p for p in (r["published"] for r in rows) if p)
-    stamps = sorted(s for r in rows for s in (r["published"], r["updated"]) if s)
+    # by instant, not by text: members keep the offsets they were published with
+    published = sorted((p for p in (r["published"] for r in rows) if p), key=_instant)
+    stamps = sorted((s for r in rows for s in (r["published"], r["updated"]) if s), key=_instant)
     sources = {r["source_name"] or r["source_url"] or r["id"] for r in rows}
     if original is None:
         original = _cited_original(rows)
@@ -130,6 +132,14 @@ def story_fields(rows: Sequence[RowLike], original: SourceRef | None = None) -> 
         original.name if original else None,
         original.url if original else None,
     )
+
+
+def _instant(value: str) -> tuple[int, datetime | str]:
+    """A stored time's sort key: its UTC instant (naive taken as UTC), unparseable text after every instant."""
+    moment = parse_iso(value)
+    if moment is None:
+        return (1, value)
+    return (0, moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC))
 
 
 def _cited_original(rows: Sequence[RowLike]) -> SourceRef | None:

@@ -22,7 +22,7 @@ from newsfold import __version__
 from newsfold.config import Config
 from newsfold.language.reader import ModelReader, ReaderTranslator
 from newsfold.model import Paragraph, Role
-from newsfold.store.articles import parse_iso
+from newsfold.store.calendar import utc
 from newsfold.store.db import Database
 from newsfold.web.cache import DataVersion, ResponseCache
 from newsfold.web.differences import segments_html
@@ -63,12 +63,26 @@ class Body:
 
 
 def when(value: str | datetime | None) -> str:
-    """A stored time shown to a reader: 'YYYY-MM-DD HH:MM' (UTC when known), or ''."""
-    moment = parse_iso(value) if isinstance(value, str) else value
+    """A stored time shown to a reader: 'YYYY-MM-DD HH:MM' in UTC (naive times taken as UTC), or ''."""
+    moment = utc(value)
     if moment is None:
         return ""
     text = moment.strftime("%Y-%m-%d %H:%M")
     return text[:10] if text.endswith(" 00:00") else text
+
+
+def day_of(value: str | datetime | None) -> str:
+    """The UTC day (YYYY-MM-DD) of a stored time, for a link to the day archive, or ''."""
+    moment = utc(value)
+    return moment.date().isoformat() if moment is not None else ""
+
+
+def later(value: str | datetime | None, than: str | datetime | None) -> bool:
+    """Whether a time (an update) is a later instant than another (the publication): offsets compared in UTC."""
+    moment, other = utc(value), utc(than)
+    if moment is None:
+        return False
+    return other is None or moment > other
 
 
 def outlet(source: dict[str, Any] | None) -> str:
@@ -133,6 +147,8 @@ def make_templates() -> Environment:
     )
     env.filters["safe_url"] = safe_url
     env.filters["when"] = when
+    env.filters["day_of"] = day_of
+    env.tests["later_than"] = later
     env.filters["outlet"] = outlet
     env.filters["outlets"] = outlets
     env.filters["source_count"] = source_count

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar as pycalendar
 import json
 import sqlite3
 from datetime import date
@@ -10,9 +11,10 @@ from typing import Any
 from newsfold.language.reader import ReaderTranslator, Rendering
 from newsfold.model import Article, Story
 from newsfold.serialize import document_json
+from newsfold.store import calendar
 from newsfold.store.articles import iso
 from newsfold.web import precomputed, queries
-from newsfold.web.cursor import day_bounds, offset_from
+from newsfold.web.cursor import offset_from
 from newsfold.web.differences import Comparison, comparison_json, comparisons
 from newsfold.web.related import TermCounts
 from newsfold.web.translated import (
@@ -29,9 +31,15 @@ from newsfold.web.translated import (
 
 
 def latest_view(conn: sqlite3.Connection, limit: int, cursor: str | None) -> dict[str, Any]:
-    """The latest stories."""
+    """The latest news stories (press releases are listed apart)."""
     listing = queries.latest(conn, limit, cursor)
-    return {"stories": listing.items, "next": listing.next}
+    return {"kind": "news", "stories": listing.items, "next": listing.next}
+
+
+def press_view(conn: sqlite3.Connection, limit: int, cursor: str | None) -> dict[str, Any]:
+    """The latest press releases: what organisations say of themselves, kept out of the news listings."""
+    listing = queries.latest(conn, limit, cursor, kind="press_release")
+    return {"kind": "press_release", "stories": listing.items, "next": listing.next}
 
 
 def story_view(
@@ -153,7 +161,7 @@ def in_language(
     if target is None:
         return data
     page = PageTranslation(translator, target)
-    if kind in ("latest", "day"):
+    if kind in ("latest", "day", "press"):
         story_cards(page, conn, data["stories"])
     elif kind == "trending":
         story_cards(page, conn, [entry["story"] for entry in data["stories"]])
@@ -229,14 +237,23 @@ def story_title_languages(conn: sqlite3.Connection, stories: list[dict[str, Any]
 def trending_view(conn: sqlite3.Connection, limit: int, cursor: str | None) -> dict[str, Any]:
     """Stories by growth over the last 24 hours."""
     listing = queries.trending(conn, limit, offset_from(cursor))
-    window = {"since": listing.extra["since"], "until": listing.extra["until"]}
-    return {**window, "stories": listing.items, "next": listing.next}
+    extra = listing.extra
+    if extra["recent"]:
+        span = "the last 24 hours"
+    else:
+        span = "the 24 hours up to the newest news article (nothing was published in the last 24 hours)"
+    explanation = (
+        f"News stories published in {span}, ranked by what is new and growing: each scores the outlets that "
+        "published it in the window, plus the languages beyond the first, plus one if it began in the window."
+    )
+    window = {"since": extra["since"], "until": extra["until"], "recent": extra["recent"]}
+    listed = {"stories": listing.items, "next": listing.next}
+    return {**window, "explanation": explanation, "total": extra["total"], **listed}
 
 
 def day_view(conn: sqlite3.Connection, day: date, limit: int, cursor: str | None) -> dict[str, Any]:
     """Every story with an article published on a day, with the neighbouring days that have any."""
-    start, end = day_bounds(day)
-    listing = queries.day(conn, start, end, limit, offset_from(cursor))
+    listing = queries.day(conn, day, limit, offset_from(cursor))
     return {
         "day": day.isoformat(),
         "previous": listing.extra["previous"],
@@ -244,6 +261,30 @@ def day_view(conn: sqlite3.Connection, day: date, limit: int, cursor: str | None
         "stories": listing.items,
         "next": listing.next,
     }
+
+
+def days_view(conn: sqlite3.Connection) -> dict[str, Any]:
+    """Every day with news, newest first, and the same days as a calendar of months (weeks from Monday)."""
+    found = calendar.days(conn)
+    by_day = {d.day: d for d in found}
+    months: list[dict[str, Any]] = []
+    for key in dict.fromkeys(d.day[:7] for d in found):
+        year, month = int(key[:4]), int(key[5:7])
+        weeks = []
+        for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+            cells: list[dict[str, Any] | None] = []
+            for cell in week:
+                entry = by_day.get(cell.isoformat()) if cell.month == month else None
+                if cell.month != month:
+                    cells.append(None)
+                else:
+                    cells.append({"day": cell.isoformat(), "stories": entry.stories if entry else 0})
+            weeks.append(cells)
+        label = f"{pycalendar.month_name[month]} {year}"
+        total = sum(by_day[d].stories for d in by_day if d.startswith(key))
+        months.append({"month": key, "label": label, "stories": total, "weeks": weeks})
+    days = [{"day": d.day, "stories": d.stories, "articles": d.articles} for d in found]
+    return {"days": days, "months": months}
 
 
 def sources_view(conn: sqlite3.Connection) -> dict[str, Any]:
