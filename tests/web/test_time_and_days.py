@@ -12,6 +12,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from newsfold.store.db import Database
 from newsfold.web.app import create_app
+from tests.web.seed_site import seed_site
 from tests.web.site_fixture import Client, add_story, article, site_config
 
 PLUS5 = timezone(timedelta(hours=5))
@@ -129,3 +130,21 @@ def test_an_update_is_never_shown_before_its_publication(tmp_path: Path) -> None
         assert fine.index("15:00") < fine.index("15:08")
         odd = HTMLParser(client.get(f"/articles/{ids['Odd']}").text).css_first("header p.meta").text()
         assert "updated" not in odd and "15:00" in odd
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
+    """The demo's site."""
+    yield from seed_site(tmp_path_factory.mktemp("seeds"))
+
+
+def test_timeline_dates_are_shown_at_their_precision(seeds: Client) -> None:
+    story = next(s for s in seeds.get("/api/stories").json()["stories"] if len(s["articles"]) == 2)
+    client = seeds
+    precisions = {(e["date"], e["precision"]) for e in story["timeline"]}
+    assert ("2003-01-01", "year") in precisions and ("2024-01-01", "month") in precisions
+    doc = HTMLParser(client.get(f"/stories/{story['id']}").text)
+    shown = {(t.attributes["datetime"], t.text()) for t in doc.css("ol.events time")}
+    assert ("2003", "2003") in shown and ("2024-01", "January 2024") in shown
+    assert ("2024-01-28", "January 28, 2024") in shown
+    assert not [text for _, text in shown if text.endswith("-01-01")]

@@ -14,6 +14,7 @@ import click
 
 from newsfold.cli.common import EXIT_OK, EXIT_PARTIAL, db_option, error, get_config, open_db, progress
 from newsfold.engine import IngestReport, ingest
+from newsfold.enrich.timeline import at_precision
 from newsfold.errors import InputError, NotFoundError
 from newsfold.extract import extract
 from newsfold.fold import Folder
@@ -217,7 +218,7 @@ def _echo_story_parts(data: dict[str, Any]) -> None:
     if data["timeline"]:
         click.echo("timeline:")
         for event in data["timeline"]:
-            click.echo(f"  {event['date']:<10} {event['text']}")
+            click.echo(f"  {at_precision(event['date'], event['precision'])[1]:<18} {event['text']}")
 
 
 @click.command("search")

@@ -20,6 +20,7 @@ from starlette.responses import Response
 
 from newsfold import __version__
 from newsfold.config import Config
+from newsfold.enrich.timeline import at_precision
 from newsfold.language.reader import ModelReader, ReaderTranslator
 from newsfold.model import Paragraph, Role
 from newsfold.store.calendar import utc
@@ -69,6 +70,11 @@ def when(value: str | datetime | None) -> str:
         return ""
     text = moment.strftime("%Y-%m-%d %H:%M")
     return text[:10] if text.endswith(" 00:00") else text
+
+
+def event_date(event: dict[str, Any]) -> tuple[str, str]:
+    """A timeline event's date at its precision: (the machine form for <time datetime>, the text a reader sees)."""
+    return at_precision(str(event.get("date") or ""), str(event.get("precision") or "day"))
 
 
 def day_of(value: str | datetime | None) -> str:
@@ -148,6 +154,7 @@ def make_templates() -> Environment:
     env.filters["safe_url"] = safe_url
     env.filters["when"] = when
     env.filters["day_of"] = day_of
+    env.filters["event_date"] = event_date
     env.tests["later_than"] = later
     env.filters["outlet"] = outlet
     env.filters["outlets"] = outlets
