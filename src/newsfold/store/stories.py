@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from newsfold.model import Member, Relation, SourceRef, Story
 from newsfold.store.articles import now_iso, parse_iso
 
+# the longest title made from an article's first sentence
+DERIVED_TITLE_CHARS = 120
+# a sentence end: a full stop (not of a one-letter initial such as "U.S."), ? or !, then a space and a capital
+_SENTENCE_END = re.compile(r"(?<!\b\w)[.!?](?=\s+[\"“‘'(]?[A-Z0-9])")
 _RELATION_ORDER = {"original": 0, "copy": 1, "report": 2}
 # the article columns a story's metadata is computed from (story_fields)
 STORY_SOURCE_COLUMNS = (
@@ -103,11 +108,35 @@ def refresh_story(conn: sqlite3.Connection, story_id: str, original: SourceRef |
     if not rows:
         conn.execute("UPDATE stories SET size = 0 WHERE id = ?", (story_id,))
         return
+    fields = story_fields(rows, original)
+    if not any(r["title"] for r in rows):
+        fields = replace(fields, title=_opening_title(conn, story_id) or fields.title)
     conn.execute(
         "UPDATE stories SET title = ?, languages = ?, first_published = ?, last_updated = ?, size = ?, "
         "sources = ?, original_name = ?, original_url = ? WHERE id = ?",
-        (*astuple(story_fields(rows, original)), story_id),
+        (*astuple(fields), story_id),
     )
+
+
+def _opening_title(conn: sqlite3.Connection, story_id: str) -> str | None:
+    """For a story none of whose members has a title: the opening words of its earliest member's text."""
+    row = conn.execute(
+        "SELECT substr(text, 1, 600) FROM articles WHERE story_id = ? AND length(text) > 0 "
+        "ORDER BY coalesce(published, '~'), id LIMIT 1",
+        (story_id,),
+    ).fetchone()
+    if row is None or not row[0].strip():
+        return None
+    return opening_words(row[0].strip().split("\n")[0]) or None
+
+
+def opening_words(text: str) -> str:
+    """A text's first sentence (cut at a sentence end), shortened at a word to DERIVED_TITLE_CHARS with an ellipsis."""
+    end = _SENTENCE_END.search(text)
+    first = (text[: end.start() + 1] if end else text).strip()
+    if len(first) > DERIVED_TITLE_CHARS:
+        first = first[:DERIVED_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return first
 
 
 def story_fields(rows: Sequence[RowLike], original: SourceRef | None = None) -> StoryFields:

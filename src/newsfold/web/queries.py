@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from newsfold.errors import NotFoundError
 from newsfold.hooks import decorate_stories, decorate_story
-from newsfold.model import Article, Origin, SourceRef, Story
+from newsfold.model import Article, Origin, Paragraph, SourceRef, Story
 from newsfold.serialize import story_json
 from newsfold.store import articles as articles_db
 from newsfold.store import calendar
@@ -24,7 +24,8 @@ from newsfold.web.errors import BadRequestError
 from newsfold.web.related import TermCounts, related_query
 
 _LIGHT_COLUMNS = (
-    "id, story_id, title, kind, language, published, source_name, source_url, canonical_url, highlights, relation"
+    "id, story_id, title, kind, language, published, source_name, source_url, canonical_url, highlights, relation, "
+    "machine_translated, CASE WHEN title IS NULL OR title = '' THEN substr(text, 1, 600) END AS opening"
 )
 
 
@@ -54,6 +55,10 @@ def light_article(row: sqlite3.Row) -> Article:
         highlights=json.loads(row["highlights"]),
         story_id=row["story_id"],
         relation=row["relation"],
+        machine_translated=None if row["machine_translated"] is None else bool(row["machine_translated"]),
+        # an untitled article's opening words, from which its shown title is made (derived_title)
+        paragraphs=[Paragraph(row["opening"].split("\n")[0])] if row["opening"] else [],
+        copy_of=row["copy_of"] if "copy_of" in row.keys() else None,
     )
 
 

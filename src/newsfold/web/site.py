@@ -91,11 +91,15 @@ def later(value: str | datetime | None, than: str | datetime | None) -> bool:
     return other is None or moment > other
 
 
+# what a page calls the site of a copy that names neither itself nor its address
+UNNAMED = "unnamed site"
+
+
 def outlet(source: dict[str, Any] | None) -> str:
-    """An outlet's display name: its name, else its URL's host, else 'unknown source'."""
+    """An outlet's display name: its name, else its URL's host, else 'unnamed site'."""
     if not source:
-        return "unknown source"
-    return str(source.get("name") or host_of(source.get("url")) or "unknown source")
+        return UNNAMED
+    return str(source.get("name") or host_of(source.get("url")) or UNNAMED)
 
 
 def outlets(articles: list[dict[str, Any]]) -> list[str]:
@@ -121,8 +125,8 @@ def aggregate_stamp(conn: sqlite3.Connection) -> str:
 
 def source_count(articles: list[dict[str, Any]]) -> int:
     """How many outlets a story's articles come from (each article of unknown outlet counted as its own)."""
-    known = {outlet(a.get("source")) for a in articles if outlet(a.get("source")) != "unknown source"}
-    return len(known) + sum(1 for a in articles if outlet(a.get("source")) == "unknown source")
+    known = {outlet(a.get("source")) for a in articles if outlet(a.get("source")) != UNNAMED}
+    return len(known) + sum(1 for a in articles if outlet(a.get("source")) == UNNAMED)
 
 
 def templates_stamp() -> str:

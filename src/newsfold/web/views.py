@@ -5,12 +5,13 @@ from __future__ import annotations
 import calendar as pycalendar
 import json
 import sqlite3
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from newsfold.language.reader import ReaderTranslator, Rendering
 from newsfold.model import Article, Story
-from newsfold.serialize import document_json
+from newsfold.serialize import derived_title, document_json
+from newsfold.store import articles as articles_db
 from newsfold.store import calendar
 from newsfold.store.articles import iso
 from newsfold.web import precomputed, queries
@@ -28,6 +29,9 @@ from newsfold.web.translated import (
     timeline_events,
     translated_json,
 )
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def latest_view(conn: sqlite3.Connection, limit: int, cursor: str | None) -> dict[str, Any]:
@@ -99,9 +103,12 @@ def differences_view(conn: sqlite3.Connection, story_id: str) -> dict[str, Any]:
 
 def timeline(members: list[Article]) -> list[dict[str, Any]]:
     """The story's articles in publication order (undated ones last)."""
-    dated = sorted(members, key=lambda a: (iso(a.published) or "~", a.id))
-    return [
-        {
+    # by instant (members keep their own offsets), undated last
+    dated = sorted(members, key=lambda a: (a.published is None, calendar.utc(a.published) or _EPOCH, a.id))
+    known = {a.id: a for a in members}
+    out = []
+    for a in dated:
+        item: dict[str, Any] = {
             "time": iso(a.published),
             "article_id": a.id,
             "title": a.title,
@@ -109,8 +116,11 @@ def timeline(members: list[Article]) -> list[dict[str, Any]]:
             "relation": a.relation,
             "language": a.language,
         }
-        for a in dated
-    ]
+        derived = derived_title(a, known)
+        if derived is not None:
+            item["derived_title"] = derived
+        out.append(item)
+    return out
 
 
 def article_view(
@@ -125,6 +135,11 @@ def article_view(
     data["copy_of"] = article.copy_of
     data["canonical_url"] = article.canonical_url
     data["contributors"] = list(article.contributors)
+    known = {}
+    if article.copy_of and not article.title:
+        original = articles_db.get_article(conn, article.copy_of)
+        known = {original.id: original} if original is not None else {}
+    data["derived_title"] = derived_title(article, known)
     data["paragraphs"] = [{"text": p.text, "role": p.role, "language": p.language} for p in article.paragraphs]
     rendering: Rendering | None = None
     if target and target != article.language:
