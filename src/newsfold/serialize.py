@@ -85,7 +85,7 @@ def derived_title(article: Article, articles: Mapping[str, Article]) -> dict[str
 
 def story_json(story: Story, articles: Mapping[str, Article]) -> dict[str, Any]:
     """The `stories --json` / `story --json` shape of one story, members in relation order."""
-    members = []
+    members: list[dict[str, Any]] = []
     for member in story.members:
         article = articles.get(member.article_id)
         if article is None:

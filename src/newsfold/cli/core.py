@@ -196,13 +196,14 @@ def story_command(ctx: click.Context, story_id: str, db_path: str | None, as_jso
             click.echo(f"original: {original.get('name') or ''} {original.get('url') or ''}".rstrip())
         for member in data["articles"]:
             source = member["source"]["name"] or member["source"]["url"] or "unnamed site"
+            title = member["title"]
             derived = member.get("derived_title")
-            if not member["title"] and derived:
+            if not title and derived:
                 mark = "its original's title" if derived["from"] == "original" else "first sentence; no title"
-                member = {**member, "title": f"{derived['text']} [{mark}]"}
+                title = f"{derived['text']} [{mark}]"
             click.echo(
                 f"  {member['relation']:<8} {member['id']}  {member['language'] or '?'}  "
-                f"{member['published'] or '-':<25} {source}: {member['title'] or '(untitled)'}"
+                f"{member['published'] or '-':<25} {source}: {title or '(untitled)'}"
             )
         _echo_story_parts(data)
     finally:
