@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from newsfold.model import Article, Entity, Event, Story
 from newsfold.enrich.text import split_sentences
+from newsfold.model import Article, Entity, Event, Story
 from newsfold.store.articles import iso
-from newsfold.store.stories import opening_words
 from newsfold.store.kinds import story_kind
+from newsfold.store.stories import opening_words
 
 
 def source_json(article: Article) -> dict[str, str | None]:

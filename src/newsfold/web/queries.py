@@ -58,7 +58,7 @@ def light_article(row: sqlite3.Row) -> Article:
         machine_translated=None if row["machine_translated"] is None else bool(row["machine_translated"]),
         # an untitled article's opening words, from which its shown title is made (derived_title)
         paragraphs=[Paragraph(row["opening"].split("\n")[0])] if row["opening"] else [],
-        copy_of=row["copy_of"] if "copy_of" in row.keys() else None,
+        copy_of=row["copy_of"] if "copy_of" in row.keys() else None,  # noqa: SIM118 (a Row: `in` reads values)
     )
 
 

@@ -30,7 +30,6 @@ from newsfold.web.translated import (
     translated_json,
 )
 
-
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
