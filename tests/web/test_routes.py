@@ -127,7 +127,7 @@ def test_reader_view_text_metadata_and_notices(client: Client, site_data: Fixtur
     assert "machine-translated" in notice and "Alpha News" in notice
     assert doc.css_first('link[rel="canonical"]').attributes["href"] == "https://beta.example/beben"
     note = doc.css("p.translation-note")
-    assert len(note) == 1 and "showing the original" in note[0].text()
+    assert len(note) == 1 and "in the original: German (de)" in note[0].text()
     original = html(client.get(f"/articles/{beben}?lang=original"))
     assert not original.css("p.translation-note")
     german = client.get(f"/api/articles/{beben}?lang=de").json()

@@ -52,7 +52,7 @@ def pages_router(site: Site) -> APIRouter:
     async def story_page(request: Request, story_id: str) -> Response:
         """One story: every member, the differences between copies, a timeline, related stories."""
         target = site.page_language(request)
-        reader = reader_context(request, site.reader_languages, target)
+        reader = reader_context(request, site.offered_languages, target)
         stored: Stored | None = None
         if target == site.default_language and reader == story_reader(site, story_id, target):
             # the page as the story hook rendered it ahead (when still current): no build at all
@@ -87,7 +87,7 @@ def pages_router(site: Site) -> APIRouter:
                 data=data,
                 story=story,
                 target=target,
-                languages=site.reader_languages,
+                languages=site.offered_languages,
             )
 
         return await site.respond(request, "html", build, language=target)

@@ -15,6 +15,7 @@ from typing import Any, cast
 import anyio
 import anyio.to_thread
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -27,7 +28,7 @@ from newsfold.store.calendar import utc
 from newsfold.store.db import Database
 from newsfold.web.cache import DataVersion, ResponseCache
 from newsfold.web.differences import segments_html
-from newsfold.web.reader import page_language, reader_context
+from newsfold.web.reader import offered_languages, page_language, reader_context
 from newsfold.web.related import TermCounts
 from newsfold.web.text import host_of, paragraphs_html, safe_url, snippet_html, text_html
 
@@ -75,6 +76,12 @@ def when(value: str | datetime | None) -> str:
 def event_date(event: dict[str, Any]) -> tuple[str, str]:
     """A timeline event's date at its precision: (the machine form for <time datetime>, the text a reader sees)."""
     return at_precision(str(event.get("date") or ""), str(event.get("precision") or "day"))
+
+
+def code_spans(text: str) -> Markup:
+    """A note of the site's own with its `commands` set as <code> (the text escaped first)."""
+    parts = str(escape(text)).split("`")
+    return Markup("".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts)))
 
 
 def day_of(value: str | datetime | None) -> str:
@@ -159,6 +166,7 @@ def make_templates() -> Environment:
     env.filters["when"] = when
     env.filters["day_of"] = day_of
     env.filters["event_date"] = event_date
+    env.filters["code_spans"] = code_spans
     env.tests["later_than"] = later
     env.filters["outlet"] = outlet
     env.filters["outlets"] = outlets
@@ -184,6 +192,8 @@ class Site:
         self.templates = make_templates()
         languages = list(config["reader_languages"]) or ["en"]
         self.reader_languages: list[str] = [str(lang) for lang in languages]
+        # what the header's "Read in" menu offers: the reader languages an installed model translates into
+        self.offered_languages = offered_languages(translator, self.reader_languages)
         # what a page rendered ahead (story_pages) was rendered with: stale when any of it differs
         self.render_context = "|".join([templates_stamp(), models_stamp(translator), ",".join(self.reader_languages)])
         self.live_builds = max(1, int(config["web.live_builds"]))
@@ -206,7 +216,7 @@ class Site:
 
     def render_page(self, request: Request, name: str, language: str | None, **context: Any) -> Body:
         """A page rendered with the header's language form set for this request."""
-        return self.render(name, reader=reader_context(request, self.reader_languages, language), **context)
+        return self.render(name, reader=reader_context(request, self.offered_languages, language), **context)
 
     def render(self, name: str, status: int = 200, **context: Any) -> Body:
         """A template rendered to an HTML body."""

@@ -28,6 +28,7 @@ from newsfold.web.translated import (
     story_parts,
     timeline_events,
     translated_json,
+    untranslated_note,
 )
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -162,6 +163,15 @@ def article_view(
         if rendering is not None and rendering.translated:
             data["text_translated"] = translated_json(rendering, article.language)
             reader["models"] = list(dict.fromkeys([*reader["models"], rendering.model]))
+        elif rendering is not None and article.language and not translator.can_translate(article.language, target):
+            # the text has no model either: the page's one notice names its language
+            note = untranslated_note([article.language], target)
+            if data["rendering"] is not None:
+                data["rendering"]["note"] = note
+            if article.language not in reader["untranslated"]:
+                reader["untranslated"] = sorted([*reader["untranslated"], article.language])
+                reader["notes"] = [n for n in reader["notes"] if not n.startswith("Shown untranslated")]
+                reader["notes"].insert(0, untranslated_note(reader["untranslated"], target))
         elif rendering is not None and rendering.note and rendering.note not in reader["notes"]:
             reader["notes"].append(rendering.note)
         data["reader"] = reader
