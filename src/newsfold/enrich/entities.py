@@ -95,6 +95,14 @@ _PLACE_PREPOSITION = (
 )
 
 
+def _before_connector(tokens: list[str]) -> list[str]:
+    """A name's key words up to its first connector ("Amy Klobuchar of Minnesota": amy klobuchar)."""
+    for index, token in enumerate(tokens):
+        if token in CONNECTORS:
+            return tokens[:index]
+    return tokens
+
+
 def _without_mistranslated_places(
     kept: list[tuple[Entity, list[Mention]]], gazetteer: Gazetteer
 ) -> list[tuple[Entity, list[Mention]]]:
@@ -109,7 +117,7 @@ def _without_mistranslated_places(
         for entity, _ in kept
         if entity.kind == "person"
         for name in (entity.name, *entity.aliases)
-        if (tokens := gazetteer.key(name).split())
+        if (tokens := _before_connector(gazetteer.key(name).split()))
     }
     out = []
     for entity, mentions in kept:

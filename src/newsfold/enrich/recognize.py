@@ -109,9 +109,11 @@ def _capitalised(token: str) -> bool:
 
 # licence, copyright and credit lines: what they name is the page's furniture, not the story's people or places
 _BOILERPLATE = re.compile(
-    r"\bCC[- ]BY\b|\bCC0\b|Creative Commons|\ball rights reserved\b|©|\(c\)\s*\d{4}|"
-    r"\blicen[cs]ed under (?:a |the )?(?:CC|Creative|GNU|MIT|Apache)|\bcopyright\s*(?:©|\(c\)|\d{4})|"
-    r"^\s*(?:photo|image|picture|video)s?\s*(?:credit)?\s*[:/©]",
+    r"\bCC[- ]BY(?:[- ](?:SA|NC|ND))*\s+\d|\bCC0\b|\ball rights reserved\b|©|\(c\)\s*\d{4}|"
+    r"\b(?:licen[cs]ed|published|available|released|distributed) under (?:a |the )?"
+    r"(?:CC\b|Creative Commons|GNU|MIT|Apache)|"
+    r"\bcopyright\s*(?:©|\(c\)|\d{4})|"
+    r"^\s*\(?(?:photo|image|picture|video)s?\s*(?:credit)?\s*[:/©]",
     re.IGNORECASE,
 )
 
