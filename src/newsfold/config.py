@@ -67,6 +67,11 @@ SETTINGS: tuple[Setting, ...] = (
         "score (lead embedding cosine + shared names + time) from which two articles in one language report one event",
     ),
     Setting("fold.report_score_cross", 0.7, "the same score across languages (their embeddings agree less)"),
+    Setting(
+        "fold.pair_model",
+        "",
+        "pair-decision model file (JSON, benchmarks/train_pair_model.py writes one); empty: the shipped model",
+    ),
     Setting("fold.candidates", 12, "most candidates verified per new article (LSH and embedding each)"),
     Setting(
         "fold.embedder",
