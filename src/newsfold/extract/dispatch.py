@@ -5,6 +5,7 @@ from __future__ import annotations
 from newsfold.errors import InputError
 from newsfold.extract.furniture import FurnitureMemory
 from newsfold.extract.html import HtmlExtractor
+from newsfold.extract.kindmodel import KindEvidence, KindModel
 from newsfold.extract.text import TextExtractor
 from newsfold.ingest.decode import decode, looks_binary, looks_like_html
 from newsfold.language.identify import Identifier
@@ -30,13 +31,14 @@ class QuickIdentify:
 class Extractor:
     """Extracts documents from raw inputs; create one and reuse it (its language model loads once)."""
 
-    def __init__(self, memory: FurnitureMemory | None = None) -> None:
-        """Load the language identifier; memory (when given) learns the lines that recur on a source's pages."""
+    def __init__(self, memory: FurnitureMemory | None = None, kinds: KindModel | None = None) -> None:
+        """Load the language identifier; memory (when given) learns the lines that recur on a source's pages;
+        kinds tells pages without an article (default: the packaged model)."""
         identify = Identifier()
         quick = QuickIdentify(identify)
         self.memory = memory
         self._text = TextExtractor(identify, memory, quick)
-        self._html = HtmlExtractor(identify, self._text, quick)
+        self._html = HtmlExtractor(identify, self._text, quick, kinds)
 
     def use_memory(self, memory: FurnitureMemory | None) -> None:
         """Learn and read recurring lines with memory from now on (None: none)."""
@@ -55,6 +57,10 @@ class Extractor:
         if raw.media_type == "text/html" or looks_like_html(content):
             return self._html.extract(content, raw)
         return self._text.extract(content, raw.origin, raw.url)
+
+    def read_html(self, raw: RawInput) -> tuple[Article, KindEvidence | None]:
+        """An HTML page's document and the evidence its kind was decided on (for training and measuring kinds)."""
+        return self._html.read(decode(raw.data, raw.origin.location, raw.charset), raw)
 
 
 def extract(raw: RawInput, extractor: Extractor | None = None) -> list[Article]:

@@ -32,9 +32,14 @@ def press_release_signals(lines: Sequence[Line]) -> int:
 
 
 def classify_kind(article: Article, signals: int, dateline: Dateline | None) -> Kind:
-    """The document's kind: a press release when a wire distributor or two release markers say so."""
+    """A plain-text document's kind: other with hardly any text, else release_or_article."""
     if not article.text or len(article.text) < 200:
         return "other"
+    return release_or_article(signals, dateline)
+
+
+def release_or_article(signals: int, dateline: Dateline | None) -> Kind:
+    """A document with text of its own: a press release when a wire distributor or two release markers say so."""
     if dateline is not None and dateline.wire and WIRES.search(dateline.wire):
         return "press_release"
     return "press_release" if signals >= 2 else "article"
