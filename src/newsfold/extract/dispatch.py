@@ -9,6 +9,10 @@ from newsfold.extract.kindmodel import KindEvidence, KindModel
 from newsfold.extract.text import TextExtractor
 from newsfold.ingest.decode import decode, looks_binary, looks_like_html
 from newsfold.language.identify import Identifier
+from newsfold.language.script import dominant_script, language_from_script
+
+# a document the model names with this probability is one language: its paragraphs in its script take it
+DOCUMENT_SURE = 0.9
 from newsfold.model import Article, RawInput
 
 
@@ -27,6 +31,17 @@ class QuickIdentify:
             return best[0][0]
         return self._identifier(text)
 
+    def sure(self, text: str) -> tuple[str, str] | None:
+        """A whole document's language and script, when the model gives it at least DOCUMENT_SURE and its script
+        agrees (else None: its paragraphs are then identified one by one)."""
+        best = self._identifier.candidates(text, k=1)
+        if not best or best[0][1] < DOCUMENT_SURE:
+            return None
+        language = best[0][0]
+        implied = language_from_script(text)
+        script = dominant_script(text)
+        return (language, script) if implied in (None, language) and script is not None else None
+
 
 class Extractor:
     """Extracts documents from raw inputs; create one and reuse it (its language model loads once)."""
@@ -37,8 +52,8 @@ class Extractor:
         identify = Identifier()
         quick = QuickIdentify(identify)
         self.memory = memory
-        self._text = TextExtractor(identify, memory, quick)
-        self._html = HtmlExtractor(identify, self._text, quick, kinds)
+        self._text = TextExtractor(identify, memory, quick, quick.sure)
+        self._html = HtmlExtractor(identify, self._text, quick, kinds, quick.sure)
 
     def use_memory(self, memory: FurnitureMemory | None) -> None:
         """Learn and read recurring lines with memory from now on (None: none)."""

@@ -18,7 +18,7 @@ from newsfold.extract.kinds import press_release_signals, release_or_article
 from newsfold.extract.lines import ends_sentence
 from newsfold.extract.notices import FIRST_PUBLISHED, MACHINE_TRANSLATED, WIRE_CREDIT, first_published
 from newsfold.extract.split import Line
-from newsfold.extract.text import TextExtractor, label_languages
+from newsfold.extract.text import Sure, TextExtractor, label_languages
 from newsfold.model import Article, OriginalRef, Paragraph, RawInput, SourceRef
 
 log = logging.getLogger(__name__)
@@ -47,13 +47,20 @@ class HtmlExtractor:
     """Extracts the article of an HTML page with its metadata and provenance."""
 
     def __init__(
-        self, identify: Identify, text: TextExtractor, quick: Identify | None = None, kinds: KindModel | None = None
+        self,
+        identify: Identify,
+        text: TextExtractor,
+        quick: Identify | None = None,
+        kinds: KindModel | None = None,
+        sure: Sure | None = None,
     ) -> None:
-        """Use identify for documents' languages and quick (default: identify) for paragraphs', the text
-        extractor for pages that are text inside a tag or two, and kinds (default: the packaged model) to tell
-        pages without an article."""
+        """Use identify for documents' languages, sure for a document's language and script where the model is
+        sure of it (its paragraphs in that script then take it), quick (default: identify) for the other
+        paragraphs', the text extractor for pages that are text inside a tag or two, and kinds (default: the
+        packaged model) to tell pages without an article."""
         self._identify = identify
         self._quick = quick or identify
+        self._sure = sure
         self._text = text
         self._kinds = kinds or KindModel.packaged()
 
@@ -126,10 +133,11 @@ class HtmlExtractor:
         signals = press_release_signals([Line(p.text) for p in article.paragraphs])
         article.kind = "other" if not article.text else release_or_article(signals, dateline)
         text = article.text
-        article.language = self._identify(text[:DOCUMENT_SAMPLE]) if text else meta.language
+        sure = self._sure(text[:DOCUMENT_SAMPLE]) if text and self._sure is not None else None
+        article.language = sure[0] if sure else self._identify(text[:DOCUMENT_SAMPLE]) if text else meta.language
         if article.language is None:
             article.language = meta.language
-        label_languages(article.paragraphs, self._quick)
+        label_languages(article.paragraphs, self._quick, sure)
         return article
 
 
