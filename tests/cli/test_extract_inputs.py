@@ -71,5 +71,6 @@ def test_what_needs_fetching_is_refused_saying_to_use_ingest(tmp_path: Path) -> 
         assert status == 2
         assert not docs
         lines = [line for line in err.splitlines() if line.strip()]
-        assert len(lines) == 1 and str(path) in lines[0] or "news.example.org" in lines[0]
+        assert len(lines) == 1
+        assert str(path) in lines[0] or "news.example.org" in lines[0]
         assert "newsfold ingest" in lines[0]

@@ -10,10 +10,10 @@ from newsfold.extract.text import TextExtractor
 from newsfold.ingest.decode import decode, looks_binary, looks_like_html
 from newsfold.language.identify import Identifier
 from newsfold.language.script import dominant_script, language_from_script
+from newsfold.model import Article, RawInput
 
 # a document the model names with this probability is one language: its paragraphs in its script take it
 DOCUMENT_SURE = 0.9
-from newsfold.model import Article, RawInput
 
 
 class QuickIdentify:

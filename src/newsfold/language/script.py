@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 import regex
-from collections import Counter
 
 # Scripts that one language (in news, practically) owns: enough to name the language from a few characters.
 SCRIPT_LANGUAGE: dict[str, str] = {
