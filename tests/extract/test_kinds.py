@@ -15,7 +15,7 @@ from tests.conftest import data_dir
 from tests.extract.test_html import page
 
 # measured (benchmarks/train_kinds.py, model fitted on one part, scored on the other): 12 of 1,276 articles hidden
-# (0.9%), 63 of 550 non-article pages shown; with the shipped model on every second page of the set:
+# (0.9%), 77 of 550 non-article pages shown; the shipped model on every fourth page of the set:
 MAX_HIDDEN_SHARE = 0.005
 MIN_OTHER_RECALL = 0.9
 MAX_REPLACED_RECALL = 0.3
@@ -76,9 +76,9 @@ def test_packaged_model_fits_the_evidence() -> None:
 
 
 def test_kind_set_confusion(extractor: Extractor) -> None:
-    """On every second page of the labelled kind set (built from the development pages), hardly any article is
+    """On every fourth page of the labelled kind set (built from the development pages), hardly any article is
     hidden and most non-article pages are told apart."""
-    pages = build_kind_set(list(load_dev_pages(data_dir("extraction-dev"))))[::2]
+    pages = build_kind_set(list(load_dev_pages(data_dir("extraction-dev"))))[::4]
     counts: Counter[tuple[str, str]] = Counter()
     for labelled in pages:
         raw = RawInput(Origin(labelled.name), labelled.html.encode(), media_type="text/html", url=labelled.url)
@@ -88,6 +88,6 @@ def test_kind_set_confusion(extractor: Extractor) -> None:
         counts[labelled.label, "other" if document.kind == "other" else "article"] += 1
     articles = counts["article", "article"] + counts["article", "other"]
     others = counts["other", "article"] + counts["other", "other"]
-    assert articles > 500 and others > 200
+    assert articles > 250 and others > 100
     assert counts["article", "other"] <= MAX_HIDDEN_SHARE * articles, counts
     assert counts["other", "other"] >= MIN_OTHER_RECALL * others, counts
