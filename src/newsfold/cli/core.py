@@ -13,7 +13,7 @@ import click
 
 from newsfold.cli.common import EXIT_OK, EXIT_PARTIAL, db_option, error, get_config, open_db, progress
 from newsfold.engine import IngestReport, ingest
-from newsfold.errors import InputError, NotFoundError
+from newsfold.errors import GoneError, InputError, NotFoundError
 from newsfold.extract import extract
 from newsfold.fold import Folder
 from newsfold.ingest.files import iter_inputs, read_file
@@ -164,6 +164,8 @@ def story_command(ctx: click.Context, story_id: str, db_path: str | None, as_jso
             story = stories_db.get_story(conn, story_id)
         if story is None:
             raise NotFoundError(f"story {story_id}: no such story")
+        if not story.members:
+            raise GoneError(f"story {story_id}: removed (every article of it was taken down)")
         data = _story_json(db, story)
         if as_json:
             click.echo(json.dumps(data, ensure_ascii=False))

@@ -381,7 +381,7 @@ def takedown_command(
     ctx: click.Context, url: str | None, source_name: str | None, reason: str, show: bool, db_path: str | None
 ) -> int:
     """Remove a URL's or a source's items and block them from returning; each takedown is logged."""
-    _, db = _open(ctx, db_path)
+    config, db = _open(ctx, db_path)
     try:
         if show:
             with db.read() as conn:
@@ -396,6 +396,9 @@ def takedown_command(
                 done = takedowns.take_down_url(conn, url, reason)
             else:
                 done = takedowns.take_down_source(conn, str(source_name), reason)
+        from newsfold.hooks import finish_pending
+
+        finish_pending(db, config)  # the stories it changed: derived parts recomputed from what remains
     finally:
         db.close()
     click.echo(f"took down {done.target_kind} {done.target}: {done.removed} articles removed, blocked from returning")

@@ -15,6 +15,7 @@ from newsfold.ingest.fetch import Fetcher, Response
 from newsfold.ingest.registry import Source
 from newsfold.ingest.sitemaps import looks_like_sitemap, parse_sitemap
 from newsfold.model import Origin, RawInput
+from newsfold.pipeline import failed_input
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +100,10 @@ class Collector:
         except InputError as exc:
             out.error = exc.reason
             return out
+        except Exception as exc:  # the per-source boundary: a source's failure never ends a pass
+            log.debug("%s: unexpected failure while fetching it", source.url, exc_info=True)
+            out.error = failed_input(source.url, exc).reason
+            return out
         out.fetched += 1
         if response.not_modified:
             out.not_modified = True
@@ -113,9 +118,9 @@ class Collector:
             self._read_source(out, response, wanted)
         except InputError as exc:
             out.error = exc.reason
-        except (ValueError, LookupError, UnicodeError) as exc:  # a source's bytes are untrusted: fail it, not the pass
-            log.warning("%s: unreadable source", source.url, exc_info=True)
-            out.error = f"unreadable source ({type(exc).__name__}: {exc})"
+        except Exception as exc:  # the per-source boundary: a source's bytes are untrusted, fail it, not the pass
+            log.debug("%s: unexpected failure while reading it", source.url, exc_info=True)
+            out.error = failed_input(source.url, exc).reason
         return out
 
     def _read_source(self, out: Collected, response: Response, wanted: UrlFilter) -> None:
@@ -197,6 +202,11 @@ class Collector:
             out.failures.append(exc)
             if exc.reason == "disallowed by robots.txt":
                 out.done_urls.append(url)
+            return
+        except Exception as exc:  # the per-page boundary: one page's failure never ends its source
+            log.debug("%s: unexpected failure while fetching it", url, exc_info=True)
+            out.failures.append(failed_input(url, exc))
+            out.done_urls.append(url)
             return
         out.fetched += 1
         if response.status != 200:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from newsfold.errors import InputError
 from newsfold.model import Origin, RawInput
+from newsfold.pipeline import contained
 
 if TYPE_CHECKING:
     from newsfold.ingest.fetch import Fetcher
@@ -120,10 +121,11 @@ def iter_inputs(
 
     for raw_path in paths:
         if is_url(raw_path):
-            yield from sourcefiles.url_inputs(raw_path, fetcher)
+            yield from contained(raw_path, sourcefiles.url_inputs(raw_path, fetcher))
             continue
         for found in expand_paths([raw_path]):
             if isinstance(found, tuple):
                 yield InputError(*found)
                 continue
-            yield from _one_file(found, max_bytes, fetcher)
+            # whatever one file's reader raises fails that file only
+            yield from contained(str(found), _one_file(found, max_bytes, fetcher))

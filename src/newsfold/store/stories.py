@@ -100,6 +100,12 @@ def refresh_story(conn: sqlite3.Connection, story_id: str, original: SourceRef |
         f"SELECT {', '.join(STORY_SOURCE_COLUMNS)} FROM articles WHERE story_id = ?", (story_id,)
     ).fetchall()
     if not rows:
+        # no article left (all taken down): keep the row so its id answers "gone", but no trace of their text
+        conn.execute(
+            "UPDATE stories SET size = 0, sources = 0, title = '', languages = '[]', highlights = '[]', "
+            "original_name = NULL, original_url = NULL WHERE id = ? AND merged_into IS NULL",
+            (story_id,),
+        )
         conn.execute("UPDATE stories SET size = 0 WHERE id = ?", (story_id,))
         return
     conn.execute(
