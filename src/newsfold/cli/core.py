@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from newsfold.cli.common import EXIT_OK, EXIT_PARTIAL, db_option, error, get_config, open_db, progress
+from newsfold.config import Config
 from newsfold.engine import IngestReport, ingest
 from newsfold.errors import GoneError, InputError, NotFoundError
 from newsfold.extract import extract
@@ -236,14 +237,15 @@ def search_command(ctx: click.Context, query: str, db_path: str | None, as_json:
     return EXIT_OK
 
 
-def serve_database(db: Database, host: str, port: int) -> None:
-    """Serve the site for db until interrupted."""
+def serve_database(db: Database, host: str, port: int, config: Config) -> None:
+    """Serve the site for db until interrupted, with the command's settings (its --config included)."""
     import uvicorn
 
     from newsfold.web.app import create_app
 
+    app = create_app(db, config)
     click.echo(f"newsfold is serving http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 @click.command("serve")
@@ -256,7 +258,7 @@ def serve_command(ctx: click.Context, db_path: str | None, host: str | None, por
     config = get_config(ctx, db=db_path, **{"serve.host": host, "serve.port": port})
     db = Database(str(config.get_path("db")))
     try:
-        serve_database(db, str(config["serve.host"]), int(config["serve.port"]))
+        serve_database(db, str(config["serve.host"]), int(config["serve.port"]), config)
     finally:
         db.close()
     return EXIT_OK
@@ -280,7 +282,8 @@ def demo_command(ctx: click.Context, db_path: str | None, port: int, no_serve: b
             report = run_ingest(ctx, db, [str(sample)])
         click.echo(f"demo database: {db_path} ({report.new} documents)", err=True)
         if not no_serve:
-            serve_database(db, "127.0.0.1", port)
+            config = get_config(ctx, **{"serve.host": "127.0.0.1", "serve.port": port})
+            serve_database(db, "127.0.0.1", port, config)
     finally:
         db.close()
     return EXIT_OK
