@@ -312,3 +312,33 @@ COMMANDS = [
     demo_command,
     config_command,
 ]
+
+
+@click.command("repair")
+@db_option
+@click.pass_context
+def repair_command(ctx: click.Context, db_path: str | None) -> int:
+    """Rebuild every derived part: fold state, story metadata, highlights, entities, timelines, stored pages."""
+    from newsfold.hooks import story_hooks
+    from newsfold.repair import repair
+
+    config = get_config(ctx, db=db_path)
+    db = Database(str(config.get_path("db")))
+    try:
+        with db.read() as conn:
+            total = stories_db.count_all(conn)
+        with progress("repairing", total) as advance:
+            report = repair(db, story_hooks(config), Folder.from_config(config), on_progress=advance)
+    finally:
+        db.close()
+    for failure in report.failures:
+        error(str(failure))
+    click.echo(
+        f"{report.orphans} orphaned rows removed, {report.folded} articles folded again, "
+        f"{report.stories} stories rebuilt, {len(report.failures)} failed",
+        err=True,
+    )
+    return EXIT_PARTIAL if report.failures else EXIT_OK
+
+
+COMMANDS.append(repair_command)

@@ -135,6 +135,25 @@ def unfolded_articles(conn: sqlite3.Connection) -> list[str]:
     ]
 
 
+def detach_articles(conn: sqlite3.Connection, article_ids: Sequence[str]) -> set[str]:
+    """Take articles out of their stories and drop their fold rows (to fold them again); return those stories."""
+    stories: set[str] = set()
+    for chunk in _chunks(article_ids):
+        marks = ",".join("?" * len(chunk))
+        stories.update(
+            r[0] for r in conn.execute(f"SELECT story_id FROM articles WHERE id IN ({marks})", chunk) if r[0]
+        )
+        for table, column in (("fold_docs", "article_id"), ("fold_edges", "a"), ("fold_edges", "b")):
+            conn.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)
+        conn.execute(
+            f"UPDATE articles SET story_id = NULL, relation = NULL, copy_of = NULL, score = NULL WHERE id IN ({marks})",
+            chunk,
+        )
+    if article_ids:
+        bump_generation(conn)
+    return stories
+
+
 def story_ids(conn: sqlite3.Connection) -> list[str]:
     """Every story that is not merged into another (empty ones included: their derived rows must be cleared)."""
     return [r[0] for r in conn.execute("SELECT id FROM stories WHERE merged_into IS NULL ORDER BY id")]

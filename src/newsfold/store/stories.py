@@ -212,3 +212,8 @@ def latest_stories(conn: sqlite3.Connection, limit: int = 50, before: tuple[str,
 def count_stories(conn: sqlite3.Connection) -> int:
     """How many live stories there are."""
     return int(conn.execute("SELECT count(*) FROM stories WHERE merged_into IS NULL AND size > 0").fetchone()[0])
+
+
+def count_all(conn: sqlite3.Connection) -> int:
+    """How many stories are not merged into another (emptied ones included)."""
+    return int(conn.execute("SELECT count(*) FROM stories WHERE merged_into IS NULL").fetchone()[0])
