@@ -172,9 +172,8 @@ def main() -> None:
         pages = news_pages(work / "pages", args.pages)
         campaign = run_campaign(work / "pages", work, args.kills, args.seed, args.batch_size)
         load = os.getloadavg()[0]
-        print(
-            f"{len(pages)} files, batch size {args.batch_size}, clean run {campaign.clean_seconds:.1f} s, load {load:.1f}"
-        )
+        seconds = campaign.clean_seconds
+        print(f"{len(pages)} files, batch size {args.batch_size}, clean run {seconds:.1f} s, load {load:.1f}")
         print(table(campaign))
         print(f"final restart exit status {campaign.final_status}")
 
