@@ -30,8 +30,6 @@ def test_ingesting_the_same_inputs_twice_stores_nothing_new(db: Database) -> Non
 def test_changed_bytes_at_the_same_place_are_a_new_input(db: Database) -> None:
     """A file edited in place (other bytes) is read again: its new text is stored beside the old."""
     ingest(db, [_raw(0)], prepare_workers=0)
-    edited = RawInput(
-        Origin("page0.txt"), _page(1), media_type="text/plain", url="https://stadtblatt.example/0"
-    )
+    edited = RawInput(Origin("page0.txt"), _page(1), media_type="text/plain", url="https://stadtblatt.example/0")
     assert ingest(db, [edited], prepare_workers=0).new == 1
     assert _count(db) == 2
