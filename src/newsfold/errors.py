@@ -16,6 +16,10 @@ class InputError(NewsfoldError):
         self.location = location
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        """Pickle as its location and reason (an ingest's extraction worker sends its errors back)."""
+        return (type(self), (self.location, self.reason))
+
 
 class StoreError(NewsfoldError):
     """The database could not be opened, migrated or written."""

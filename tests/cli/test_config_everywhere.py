@@ -27,7 +27,7 @@ def test_serve_uses_the_config_file_for_the_site(
     monkeypatch.delenv("NEWSFOLD_ADMIN_TOKEN", raising=False)
     monkeypatch.chdir(tmp_path)
     served: list[Any] = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **_: served.append(app))
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, **_: served.append(self.config.app))
     status, _ = invoke(runner, ["--config", str(settings), "serve", "--db", str(tmp_path / "s.db")])
     assert status == 0 and served
     app = served[0]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import socket
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -12,44 +13,19 @@ from typing import Any
 import click
 
 from newsfold.cli.common import EXIT_OK, EXIT_PARTIAL, db_option, error, get_config, open_db, progress
+from newsfold.cli.sources import allow_option
 from newsfold.config import Config
 from newsfold.engine import IngestReport, ingest
-from newsfold.errors import GoneError, InputError, NotFoundError
+from newsfold.errors import GoneError, NotFoundError
 from newsfold.extract import extract
 from newsfold.fold import Folder
-from newsfold.ingest.files import iter_inputs, read_file
-from newsfold.model import RawInput, Story
+from newsfold.ingest.files import count_inputs, iter_inputs, read_file
+from newsfold.model import Story
 from newsfold.serialize import document_json, story_json
 from newsfold.store import articles as articles_db
 from newsfold.store import search as search_db
 from newsfold.store import stories as stories_db
 from newsfold.store.db import Database
-
-
-def _counted(items: Iterable[RawInput | InputError], advance: Callable[[int], None]) -> Iterator[RawInput | InputError]:
-    """Pass items through, advancing a progress bar by one per input."""
-    for item in items:
-        yield item
-        advance(1)
-
-
-def _count_files(paths: Iterable[str]) -> int | None:
-    """How many files the paths hold, for the progress bar's total (None when costly to know)."""
-    from newsfold.ingest.files import is_url
-    from newsfold.ingest.warc import is_warc
-
-    total = 0
-    for raw in paths:
-        path = Path(raw)
-        if is_url(raw) or is_warc(path):
-            return None
-        if path.is_dir():
-            total += sum(1 for p in path.rglob("*") if p.is_file())
-        else:
-            total += 1
-        if total > 1_000_000:
-            return None
-    return total
 
 
 def report_ingest(report: IngestReport) -> int:
@@ -66,17 +42,19 @@ def report_ingest(report: IngestReport) -> int:
     return EXIT_PARTIAL if report.failures else EXIT_OK
 
 
-def run_ingest(ctx: click.Context, db: Database, paths: Iterable[str]) -> IngestReport:
-    """Ingest paths into db with a progress bar on terminals."""
+def run_ingest(ctx: click.Context, db: Database, paths: Iterable[str], allow: Iterable[str] = ()) -> IngestReport:
+    """Ingest paths into db with a progress bar on terminals (one step per file or URL it reads)."""
     from newsfold.hooks import story_hooks
     from newsfold.ingest.fetch import Fetcher, FetchSettings
 
     config = get_config(ctx)
     paths = list(paths)
-    with progress("ingesting", _count_files(paths)) as advance, Fetcher(FetchSettings.from_config(config)) as fetcher:
+    settings = FetchSettings.from_config(config, allow)
+    with progress("ingesting", count_inputs(paths)) as advance, Fetcher(settings) as fetcher:
+        max_bytes = int(config["ingest.max_bytes"])
         return ingest(
             db,
-            _counted(iter_inputs(paths, max_bytes=int(config["ingest.max_bytes"]), fetcher=fetcher), advance),
+            iter_inputs(paths, max_bytes=max_bytes, fetcher=fetcher, on_done=lambda: advance(1)),
             batch_size=int(config["ingest.batch_size"]),
             folder=Folder.from_config(config),
             story_hooks=story_hooks(config),
@@ -86,12 +64,13 @@ def run_ingest(ctx: click.Context, db: Database, paths: Iterable[str]) -> Ingest
 @click.command("ingest")
 @click.argument("paths", nargs=-1, required=True)
 @db_option
+@allow_option
 @click.pass_context
-def ingest_command(ctx: click.Context, paths: tuple[str, ...], db_path: str | None) -> int:
+def ingest_command(ctx: click.Context, paths: tuple[str, ...], db_path: str | None, allow: tuple[str, ...]) -> int:
     """Ingest files, directories (recursive), URLs, WARC archives, feeds and OPML lists."""
     db = open_db(ctx, db_path)
     try:
-        return report_ingest(run_ingest(ctx, db, paths))
+        return report_ingest(run_ingest(ctx, db, paths, allow))
     finally:
         db.close()
 
@@ -237,15 +216,40 @@ def search_command(ctx: click.Context, query: str, db_path: str | None, as_json:
     return EXIT_OK
 
 
-def serve_database(db: Database, host: str, port: int, config: Config) -> None:
-    """Serve the site for db until interrupted, with the command's settings (its --config included)."""
+def listen(host: str, port: int) -> socket.socket:
+    """A socket listening on host:port; OSError (address in use, no such address) when it cannot be had."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve_database(db: Database, host: str, port: int, config: Config) -> int:
+    """Serve the site for db with the command's settings (its --config included) until interrupted; EXIT_PARTIAL,
+    after one line, when host:port cannot be listened on."""
     import uvicorn
 
     from newsfold.web.app import create_app
 
-    app = create_app(db, config)
+    try:
+        sock = listen(host, port)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        error(f"{host}:{port}: cannot listen ({reason}); choose another with --port or the setting serve.port")
+        return EXIT_PARTIAL
     click.echo(f"newsfold is serving http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    with sock:
+        server = uvicorn.Config(create_app(db, config), log_level="warning")
+        uvicorn.Server(server).run(sockets=[sock])
+    return EXIT_OK
 
 
 @click.command("serve")
@@ -258,10 +262,9 @@ def serve_command(ctx: click.Context, db_path: str | None, host: str | None, por
     config = get_config(ctx, db=db_path, **{"serve.host": host, "serve.port": port})
     db = Database(str(config.get_path("db")))
     try:
-        serve_database(db, str(config["serve.host"]), int(config["serve.port"]), config)
+        return serve_database(db, str(config["serve.host"]), int(config["serve.port"]), config)
     finally:
         db.close()
-    return EXIT_OK
 
 
 @click.command("demo")
@@ -283,7 +286,7 @@ def demo_command(ctx: click.Context, db_path: str | None, port: int, no_serve: b
         click.echo(f"demo database: {db_path} ({report.new} documents)", err=True)
         if not no_serve:
             config = get_config(ctx, **{"serve.host": "127.0.0.1", "serve.port": port})
-            serve_database(db, "127.0.0.1", port, config)
+            return serve_database(db, "127.0.0.1", port, config)
     finally:
         db.close()
     return EXIT_OK

@@ -247,7 +247,10 @@ def fetch_command(ctx: click.Context, db_path: str | None, allow: tuple[str, ...
     poller = _poller(config, db, allow, threading.Event())
     try:
         with db.read() as conn:
-            sources = registry.list_sources(conn) if everything else registry.due_sources(conn)
+            if everything:
+                sources = registry.list_sources(conn)
+            else:
+                sources = registry.due_sources(conn, policy=poller.collector.fetcher.policy_stamp)
         sources = [s for s in sources if not s.blocked]
         if not sources:
             click.echo("no source is due", err=True)

@@ -9,12 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
-from newsfold.enrich.gazetteer import Gazetteer
+from newsfold.enrich.gazetteer import Gazetteer, demonym_keys
 from newsfold.enrich.recognize import CONNECTORS, NORP, Mention
 from newsfold.enrich.text import similar_names, span_key
 from newsfold.model import Entity, EntityKind
 
-DEMONYM_SUFFIXES = ("ian", "ean", "an", "ese", "ish", "i", "n", "ic")
 MAX_SENTENCES = 5
 
 
@@ -124,7 +123,7 @@ class EntityResolver:
         """Mentions grouped by key, demonyms left out."""
         by_key: dict[str, Form] = {}
         for mention in mentions:
-            key = span_key(mention.name)
+            key = self.gazetteer.key(mention.name)
             if not key:
                 continue
             form = by_key.setdefault(key, Form(key=key))
@@ -132,35 +131,29 @@ class EntityResolver:
             form.mentions.append(mention)
             form.votes.update(mention.votes)
             form.acronym = form.acronym or mention.acronym
-        places = [k for k, kind in self.gazetteer.kinds.items() if kind == "place"]
-        known = set(places)
-        places += [f.key for f in by_key.values() if _kind(f.votes) == "place"]
+        known = self.gazetteer.places
+        # the demonyms of the places this story names, beside the gazetteer's (kept as its places are added)
+        named = {d for f in by_key.values() if _kind(f.votes) == "place" for d in demonym_keys(f.key)}
         surnames = {f.tokens[-1] for f in by_key.values() if len(f.tokens) >= 2}
         _lean_on_organisations(list(by_key.values()))
         out = []
         for form in by_key.values():
             one_word = len(form.tokens) == 1 and form.key not in surnames and form.key not in known
-            if one_word and self._demonym(form.key, places):
+            if one_word and self._demonym(form.key, named):
                 continue
             if all(m.initial for m in form.mentions) and _kind(form.votes) is None and form.key not in surnames:
                 continue
             out.append(form)
         return out
 
-    @staticmethod
-    def _demonym(key: str, places: list[str]) -> bool:
-        """Whether a one-word key is a people's name or an adjective of a place (Iraqi, Iranian, Shiite)."""
+    def _demonym(self, key: str, named: set[str]) -> bool:
+        """Whether a one-word key is a people's name or an adjective of a place (Iraqi, Iranian, Shiite): of a place
+        the gazetteer knows, or of one among named (the demonyms of the story's own places)."""
         if key in NORP or key.rstrip("s") in NORP:
             return True
-        if key.endswith("s") and EntityResolver._demonym(key[:-1], places):
+        if key.endswith("s") and self._demonym(key[:-1], named):
             return True
-        for place in places:
-            if " " in place or key == place or not key.startswith(place[: max(3, len(place) - 1)]):
-                continue
-            rest = key[len(place) :] if key.startswith(place) else key[len(place) - 1 :]
-            if rest in DEMONYM_SUFFIXES or key[len(place) - 1 :] in DEMONYM_SUFFIXES:
-                return True
-        return False
+        return key in self.gazetteer.demonyms or key in named
 
     def _link_acronyms(self, forms: list[Form], union: _Union) -> None:
         """PMF with Popular Mobilization Forces, IRGC with (IRGC) after its name, U.S. with United States."""
@@ -181,7 +174,7 @@ class EntityResolver:
                 form.votes = Counter({"place": 6 + 4 * len(form.mentions)})
                 form.display = country
                 for other, candidate in enumerate(forms):
-                    if candidate.key == span_key(country):
+                    if candidate.key == self.gazetteer.key(country):
                         union.join(index, other)
                 continue
             matches = [

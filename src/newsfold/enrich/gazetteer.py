@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 
 from babel import Locale, UnknownLocaleError
 
@@ -14,6 +16,32 @@ from newsfold.model import EntityKind
 # Common short forms CLDR does not list as territories.
 EXTRA_PLACES = ("America", "Britain", "Great Britain", "Holland", "Korea", "Europe", "Middle East")
 KINDS: tuple[EntityKind, ...] = ("person", "organization", "place", "other")
+# endings that make a place's adjective or people (Iraq -> Iraqi, Iran -> Iranian, Japan -> Japanese)
+DEMONYM_SUFFIXES = ("ian", "ean", "an", "ese", "ish", "i", "n", "ic")
+MAX_KEYS = 200_000  # name keys remembered by a gazetteer before it forgets them all and starts again
+
+
+@cache
+def territories(code: str) -> tuple[tuple[str, str, str | None], ...]:
+    """CLDR's territories in one language, read once per process: (code, name, English name); () when unknown."""
+    try:
+        names = Locale.parse(code).territories
+        english = Locale.parse("en").territories
+    except (UnknownLocaleError, ValueError):
+        return ()
+    return tuple((territory, name, english.get(territory)) for territory, name in names.items())
+
+
+def demonym_keys(place: str) -> Iterator[str]:
+    """The one-word keys read as a place's adjective or people: its key with a demonym ending, added to it whole or
+    to it without its last letter (iraq -> iraqi, kenia -> kenian), keeping at least its first three letters."""
+    if " " in place:
+        return
+    prefix = place[: max(3, len(place) - 1)]
+    for suffix in DEMONYM_SUFFIXES:
+        for key in (place + suffix, place[:-1] + suffix):
+            if key != place and key.startswith(prefix):
+                yield key
 
 
 @dataclass(slots=True)
@@ -24,6 +52,10 @@ class Gazetteer:
     codes: dict[str, str] = field(default_factory=dict)
     english: dict[str, str] = field(default_factory=dict)
     languages: set[str] = field(default_factory=set)
+    places: set[str] = field(default_factory=set)
+    demonyms: set[str] = field(default_factory=set)
+    lookups: list[tuple[str, EntityKind | None]] | None = None
+    _keys: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def default(cls, languages: tuple[str, ...] = ("en",)) -> Gazetteer:
@@ -41,32 +73,45 @@ class Gazetteer:
         if code in self.languages:
             return
         self.languages.add(code)
-        try:
-            territories = Locale.parse(code).territories
-            names = Locale.parse("en").territories
-        except (UnknownLocaleError, ValueError):
-            return
-        for territory, name in territories.items():
+        for territory, name, english in territories(code):
             self.add(name, "place")
-            english = names.get(territory)
             if english:
-                self.english.setdefault(span_key(name), english)
+                self.english.setdefault(self.key(name), english)
             if code == "en" and territory.isalpha():
                 self.codes.setdefault(territory, name)
 
+    def key(self, name: str) -> str:
+        """A name's key (enrich.text.span_key), remembered: the same names are looked up again and again."""
+        key = self._keys.get(name)
+        if key is None:
+            if len(self._keys) >= MAX_KEYS:
+                self._keys.clear()
+            key = self._keys[name] = span_key(name)
+        return key
+
     def english_name(self, name: str) -> str | None:
         """A country's or region's English name from its name in any added language (Irak -> Iraq)."""
-        return self.english.get(span_key(name))
+        return self.english.get(self.key(name))
 
     def add(self, name: str, kind: EntityKind) -> None:
-        """Record a name's kind (the first kind recorded for a key wins)."""
-        key = span_key(name)
-        if key:
-            self.kinds.setdefault(key, kind)
+        """Record a name's kind (the first kind recorded for a key wins); a new place brings its demonyms."""
+        key = self.key(name)
+        if key and self.kinds.setdefault(key, kind) == kind and kind == "place" and key not in self.places:
+            self.places.add(key)
+            self.demonyms.update(demonym_keys(key))
 
     def kind_of(self, name: str) -> EntityKind | None:
-        """The kind recorded for a name, or None."""
-        return self.kinds.get(span_key(name))
+        """The kind recorded for a name, or None (noted in lookups while a recogniser's lookups are recorded)."""
+        key = self.key(name)
+        kind = self.kinds.get(key)
+        if self.lookups is not None:
+            self.lookups.append((key, kind))
+        return kind
+
+    def answers(self, lookups: Iterable[tuple[str, EntityKind | None]]) -> bool:
+        """Whether this gazetteer gives every one of these recorded lookups the same answer now."""
+        kinds = self.kinds
+        return all(kinds.get(key) == kind for key, kind in lookups)
 
     def country(self, acronym: str) -> str | None:
         """The country an acronym stands for (U.S. -> United States), by code or by initials."""

@@ -133,6 +133,10 @@ class RuleRecognizer:
             for width in ("wide", "abbreviated"):
                 self.calendar.update(name.lower().rstrip(".") for name in table[width].values())
 
+    def calendar_languages(self) -> frozenset[str]:
+        """The languages whose month and weekday names it knows (they decide which words are calendar words)."""
+        return frozenset(self._calendars)
+
     def mentions(self, article: Article, gazetteer: Gazetteer) -> list[Mention]:
         """Every mention of a name in the article's body."""
         self.add_language(article.language)

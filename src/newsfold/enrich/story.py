@@ -10,6 +10,7 @@ from typing import Protocol
 from newsfold.enrich.entities import EntityResolver
 from newsfold.enrich.gazetteer import Gazetteer
 from newsfold.enrich.highlights import Highlights, HighlightSelector
+from newsfold.enrich.memo import ArticleMemo
 from newsfold.enrich.recognize import Mention, RuleRecognizer, load_spacy
 from newsfold.enrich.timeline import TimelineExtractor, merge_timeline
 from newsfold.model import Article, Entity, Event
@@ -57,18 +58,21 @@ def make_recognizer(choice: str = "auto", spacy_model: str = "") -> Recognizer:
 
 
 class StoryEnricher:
-    """Computes a story's enrichment from its articles (best-ranked first); holds its parts, no global state."""
+    """Computes a story's enrichment from its articles (best-ranked first); holds its parts, no global state, and
+    a memo of what each article yielded (recognised once, not again for every story or batch it is enriched in)."""
 
     def __init__(
         self,
         recognizer: Recognizer | None = None,
         highlights: HighlightSelector | None = None,
         timeline: TimelineExtractor | None = None,
+        memo: ArticleMemo | None = None,
     ) -> None:
         """Use the given parts, or the model-free defaults."""
         self.recognizer = recognizer or RuleRecognizer()
         self.highlights = highlights or HighlightSelector()
         self.timeline = timeline or TimelineExtractor()
+        self.memo = memo or ArticleMemo()
 
     def enrich(self, articles: Sequence[Article], gazetteer: Gazetteer | None = None) -> StoryEnrichment:
         """Highlights, entities and timeline of the story made of these articles."""
@@ -78,7 +82,7 @@ class StoryEnricher:
         for language in languages:
             gazetteer.add_language(language)
         result = StoryEnrichment(highlights=self.highlights.select(body))
-        mentions = [m for a in body for m in self.recognizer.mentions(a, gazetteer)]
+        mentions = [m for a in body for m in self.memo.mentions(self.recognizer, a, gazetteer)]
         for entity, group in EntityResolver(gazetteer).resolve_groups(mentions):
             result.entities.append(entity)
             per_article: dict[str, list[Mention]] = defaultdict(list)
@@ -95,7 +99,7 @@ class StoryEnricher:
                     )
                 )
         for article in body:
-            article.events = self.timeline.events(article)
+            article.events = self.memo.events(self.timeline, article)
             result.events.extend(article.events)
         ids = [a.id for a in articles]
         rank = {article_id: n for n, article_id in enumerate(ids)}

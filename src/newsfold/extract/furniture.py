@@ -93,6 +93,11 @@ class FurnitureMemory:
         """The pages observed since the last save: (digest, source, line keys)."""
         return list(self._pending)
 
+    def take_pending(self) -> list[tuple[str, str, frozenset[str]]]:
+        """The pages observed since the last save or take, forgotten here (another memory saves them)."""
+        pages, self._pending = self._pending, []
+        return pages
+
     def add_pending(self, pages: Iterable[tuple[str, str, Iterable[str]]]) -> None:
         """Queue pages (digest, source, line keys) that another memory observed, for the next save."""
         self._pending.extend((digest, source, frozenset(keys)) for digest, source, keys in pages)

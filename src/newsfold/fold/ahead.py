@@ -38,6 +38,11 @@ def _init_worker(embedder: Embedder, owner: int) -> None:
     """Keep this worker process's copy of the embedder (its model loads on first use, in the worker), and watch
     the ingest process that owns the pool."""
     _Worker.embedder = embedder
+    watch_owner(owner)
+
+
+def watch_owner(owner: int) -> None:
+    """In a worker process: end it once the owning process (or the worker's own parent) is gone."""
     watch = threading.Thread(target=_exit_with, args=(owner, os.getppid()), name="owner-watch", daemon=True)
     watch.start()
 

@@ -56,7 +56,7 @@ def use_knows(text: str) -> bool:
 
 # No cap on a lead's sentencepiece pieces: leads (title and first sentence, at most 200 characters) average ~40
 # pieces, and capping them at 48, 32, 24 or 16 moved itn-dev pairwise F1 from 0.575 to 0.522, 0.450, 0.586 and
-# 0.491 (wikinews-copies 0.977 to 0.977-0.974): no cap keeps both where they were (README, "### Folding").
+# 0.491 (wikinews-copies 0.977 to 0.977-0.974): no cap keeps both where they were (docs/folding.md).
 LEAD_PIECES = 0
 
 

@@ -104,7 +104,13 @@ class AddressPolicy:
         for candidate in candidates:
             for network in BLOCKED_NETWORKS:
                 if candidate.version == network.version and candidate in network:
-                    return f"address {ip} is in blocked range {network}"
+                    return f"address {ip} is in blocked range {network}; {allow_hint(str(network))}"
             if not candidate.is_global:
-                return f"address {ip} is not a public address"
+                single = f"{candidate}/{candidate.max_prefixlen}"
+                return f"address {ip} is not a public address; {allow_hint(single)}"
         return None
+
+
+def allow_hint(network: str) -> str:
+    """What lets fetching reach a refused network: the command-line flag and the setting."""
+    return f"allow it with --allow-network {network} or the setting fetch.allowed_networks"

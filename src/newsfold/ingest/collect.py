@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 
 from newsfold.errors import InputError
 from newsfold.ingest.feeds import FeedEntry, join_url, looks_like_feed, parse_feed
-from newsfold.ingest.fetch import Fetcher, Response
+from newsfold.ingest.fetch import ROBOTS_REFUSAL, Fetcher, PolicyError, Response
+from newsfold.ingest.opml import Outline, looks_like_opml, parse_opml
 from newsfold.ingest.registry import Source
 from newsfold.ingest.sitemaps import looks_like_sitemap, parse_sitemap
 from newsfold.model import Origin, RawInput
@@ -37,10 +38,12 @@ class Collected:
     unchanged: int = 0
     failures: list[InputError] = field(default_factory=list)
     error: str | None = None
+    policy: str | None = None  # the fetcher's policy stamp when a setting refused the source (error then says which)
     etag: str | None = None
     last_modified: str | None = None
     not_modified: bool = False
     kind: str | None = None
+    outlines: list[Outline] = field(default_factory=list)  # the sources an OPML list names (read_lists only)
 
 
 def page_input(response: Response) -> RawInput:
@@ -86,9 +89,15 @@ def _is_html(response: Response) -> bool:
 class Collector:
     """Fetches sources through one Fetcher; holds no state between sources beyond it."""
 
-    def __init__(self, fetcher: Fetcher, *, max_items: int = 50, max_sitemaps: int = 5) -> None:
-        """Collect with fetcher, taking at most max_items new pages per source and pass."""
+    def __init__(
+        self, fetcher: Fetcher, *, max_items: int = 50, max_sitemaps: int = 5, read_lists: bool = False
+    ) -> None:
+        """Collect with fetcher, taking at most max_items new pages per source and pass.
+
+        read_lists: an OPML list (known by its content, whatever its media type) gives its outlines to follow.
+        """
         self.fetcher = fetcher
+        self.read_lists = read_lists
         self.max_items = max_items
         self.max_sitemaps = max_sitemaps
 
@@ -98,7 +107,7 @@ class Collector:
         try:
             response = self.fetcher.fetch(source.url, etag=source.etag, last_modified=source.last_modified)
         except InputError as exc:
-            out.error = exc.reason
+            self._fail(out, exc)
             return out
         except Exception as exc:  # the per-source boundary: a source's failure never ends a pass
             log.debug("%s: unexpected failure while fetching it", source.url, exc_info=True)
@@ -117,17 +126,26 @@ class Collector:
         try:
             self._read_source(out, response, wanted)
         except InputError as exc:
-            out.error = exc.reason
+            self._fail(out, exc)
         except Exception as exc:  # the per-source boundary: a source's bytes are untrusted, fail it, not the pass
             log.debug("%s: unexpected failure while reading it", source.url, exc_info=True)
             out.error = failed_input(source.url, exc).reason
         return out
 
+    def _fail(self, out: Collected, exc: InputError) -> None:
+        """Record why the source failed, and under which policy when a setting refused it."""
+        out.error = exc.reason
+        if isinstance(exc, PolicyError):
+            out.policy = self.fetcher.policy_stamp
+
     def _read_source(self, out: Collected, response: Response, wanted: UrlFilter) -> None:
         """Read the source document as its kind says (or as it looks) and gather pages."""
         kind = out.source.kind
         body = response.body
-        if kind == "feed" or (kind == "auto" and looks_like_feed(body, response.media_type)):
+        if kind == "auto" and self.read_lists and looks_like_opml(body):
+            out.kind = "opml"
+            out.outlines = parse_opml(body, response.url)
+        elif kind == "feed" or (kind == "auto" and looks_like_feed(body, response.media_type)):
             out.kind = "feed"
             self._feed(out, response, wanted)
         elif kind == "sitemap" or (kind == "auto" and looks_like_sitemap(body)):
@@ -200,7 +218,7 @@ class Collector:
             response = self.fetcher.fetch(url)
         except InputError as exc:
             out.failures.append(exc)
-            if exc.reason == "disallowed by robots.txt":
+            if exc.reason == ROBOTS_REFUSAL:
                 out.done_urls.append(url)
             return
         except Exception as exc:  # the per-page boundary: one page's failure never ends its source

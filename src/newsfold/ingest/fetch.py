@@ -10,6 +10,7 @@ read and the whole request; robots.txt obeyed (cached per host); per-host polite
 from __future__ import annotations
 
 import email.utils
+import json
 import logging
 import socket
 import ssl
@@ -34,11 +35,21 @@ from newsfold.ingest.addresses import AddressPolicy
 log = logging.getLogger(__name__)
 
 REDIRECTS = {301, 302, 303, 307, 308}
+ROBOTS_REFUSAL = "disallowed by robots.txt (the setting fetch.obey_robots = false ignores it)"
 RETRYABLE = {429, 500, 502, 503, 504}
 
 
 class BlockedAddressError(Exception):
     """A host resolved to an address the policy refuses (raised inside the transport)."""
+
+
+class PolicyError(InputError):
+    """A setting refused the request (a blocked address, robots.txt, the size limit); the reason names the setting."""
+
+
+def over_limit(location: str, limit: int, what: str = "body") -> PolicyError:
+    """The refusal of a body over the size limit, naming the setting that raises it."""
+    return PolicyError(location, f"{what} over the {limit} byte limit; raise it with the setting fetch.max_bytes")
 
 
 class ConnectionFailedError(InputError):
@@ -235,7 +246,7 @@ class _Decoder:
         """Add decoded bytes to the total, refusing past the cap."""
         self.size += len(data)
         if self.size > self.limit:
-            raise InputError(self.location, f"body over the {self.limit} byte limit once decompressed")
+            raise over_limit(self.location, self.limit, "body once decompressed")
         return data
 
     def feed(self, chunk: bytes) -> bytes:
@@ -244,7 +255,7 @@ class _Decoder:
             if self._zlib is not None:
                 out = self._zlib.decompress(chunk, self.limit - self.size + 1)
                 if self._zlib.unconsumed_tail:
-                    raise InputError(self.location, f"body over the {self.limit} byte limit once decompressed")
+                    raise over_limit(self.location, self.limit, "body once decompressed")
                 return self._count(out)
             if self._brotli is not None:
                 parts = [self._count(self._brotli.process(chunk, output_buffer_limit=self.limit - self.size + 1))]
@@ -287,6 +298,12 @@ class HostGate:
         slot.release()
 
 
+def policy_stamp(settings: FetchSettings) -> str:
+    """The settings a refusal depends on, as one string: a source refused under another stamp is worth retrying."""
+    networks = sorted({str(n) for n in AddressPolicy.from_strings(settings.allowed_networks).allowed})
+    return json.dumps({"networks": networks, "robots": settings.obey_robots, "max_bytes": settings.max_bytes})
+
+
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
     """A Retry-After header (seconds or an HTTP date) as seconds to wait, or None."""
     if not value:
@@ -327,6 +344,7 @@ class Fetcher:
         """A fetcher with its own connection pool, robots cache and host gate."""
         self.settings = settings or FetchSettings()
         self.policy = AddressPolicy.from_strings(self.settings.allowed_networks)
+        self.policy_stamp = policy_stamp(self.settings)
         self.stop = stop or threading.Event()
         self._sleep = sleep or self._interruptible_sleep
         self._deadline = _Deadline()
@@ -409,8 +427,8 @@ class Fetcher:
         try:
             response = self._request(key + "/robots.txt", {}, check_robots=False, retries=0)
         except InputError as exc:
-            if exc.reason.startswith("refused"):
-                raise InputError(url, exc.reason) from exc
+            if isinstance(exc, PolicyError):
+                raise PolicyError(url, exc.reason) from exc
             problem = f"robots.txt unreachable ({exc.reason}); not fetching from this host for now"
             expires = now + self.settings.robots_retry
         else:
@@ -432,7 +450,7 @@ class Fetcher:
         if problem is not None:
             raise InputError(url, problem)
         if parser is not None and not parser.can_fetch(self.settings.user_agent, url):
-            raise InputError(url, "disallowed by robots.txt")
+            raise PolicyError(url, ROBOTS_REFUSAL)
 
     def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Response:
         """GET url (conditionally when etag/last_modified are given); InputError(url, reason) when it fails."""
@@ -500,7 +518,7 @@ class Fetcher:
         try:
             return self._send(url, headers, sink)
         except BlockedAddressError as exc:
-            raise InputError(url, f"refused: {exc}") from exc
+            raise PolicyError(url, f"refused: {exc}") from exc
         except httpx.ConnectTimeout as exc:
             seconds = min(self.settings.connect_timeout, self.settings.timeout)
             raise ConnectionFailedError(url, f"cannot connect (timed out after {seconds:g} s)") from exc
@@ -522,14 +540,14 @@ class Fetcher:
         try:
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > cap:
-                raise InputError(url, f"body of {declared} bytes is over the {cap} byte limit")
+                raise over_limit(url, cap, f"body of {declared} bytes")
             decoder = _Decoder(response.headers.get("content-encoding", ""), cap, url)
             raw_size = 0
             parts: list[bytes] = []
             for chunk in response.iter_raw(65536):
                 raw_size += len(chunk)
                 if raw_size > cap:
-                    raise InputError(url, f"body over the {cap} byte limit")
+                    raise over_limit(url, cap)
                 if sink is not None and response.status_code == 200:
                     sink(decoder.feed(chunk))
                 else:

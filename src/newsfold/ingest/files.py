@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -110,22 +110,40 @@ def _one_file(path: Path, max_bytes: int, fetcher: Fetcher | None) -> Iterator[R
     yield raw
 
 
+def count_inputs(paths: Iterable[str], limit: int = 1_000_000) -> int | None:
+    """How many files, URLs and unreadable paths iter_inputs will go through (None past limit): a progress total."""
+    total = 0
+    for raw_path in paths:
+        total += 1 if is_url(raw_path) else sum(1 for _ in expand_paths([raw_path]))
+        if total > limit:
+            return None
+    return total
+
+
 def iter_inputs(
-    paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES, fetcher: Fetcher | None = None
+    paths: Iterable[str],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    fetcher: Fetcher | None = None,
+    on_done: Callable[[], None] | None = None,
 ) -> Iterator[RawInput | InputError]:
     """Yield a RawInput per readable input under paths (files, directories, WARC, feeds, OPML, URLs) or an error.
 
     URLs, and feed entries or OPML sources that must be fetched, go through fetcher (an error when there is none).
+    on_done is called each time one of what count_inputs counts has given all its inputs (for a progress bar).
     """
     from newsfold.ingest import sourcefiles
 
     for raw_path in paths:
         if is_url(raw_path):
             yield from contained(raw_path, sourcefiles.url_inputs(raw_path, fetcher))
+            if on_done is not None:
+                on_done()
             continue
         for found in expand_paths([raw_path]):
             if isinstance(found, tuple):
                 yield InputError(*found)
-                continue
-            # whatever one file's reader raises fails that file only
-            yield from contained(str(found), _one_file(found, max_bytes, fetcher))
+            else:
+                # whatever one file's reader raises fails that file only
+                yield from contained(str(found), _one_file(found, max_bytes, fetcher))
+            if on_done is not None:
+                on_done()

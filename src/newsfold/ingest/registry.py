@@ -37,6 +37,7 @@ class Source:
     failures: int = 0
     items_new: int = 0
     blocked: bool = False
+    failed_policy: str | None = None
 
     @property
     def health(self) -> str:
@@ -68,6 +69,7 @@ def _from_row(row: sqlite3.Row) -> Source:
         failures=row["failures"],
         items_new=row["items_new"],
         blocked=bool(row["blocked"]),
+        failed_policy=row["failed_policy"],
     )
 
 
@@ -148,13 +150,17 @@ def remove_source(conn: sqlite3.Connection, key: str) -> Source:
     return source
 
 
-def due_sources(conn: sqlite3.Connection, now: datetime | None = None) -> list[Source]:
-    """Sources whose next fetch time has come (never-fetched first), blocked ones left out."""
+def due_sources(conn: sqlite3.Connection, now: datetime | None = None, policy: str | None = None) -> list[Source]:
+    """Sources whose next fetch time has come (never-fetched first), blocked ones left out.
+
+    With the fetcher's policy stamp, a source refused under another policy (one the user has changed since) is due.
+    """
     stamp = iso(now or datetime.now(UTC))
     rows = conn.execute(
-        "SELECT * FROM sources WHERE blocked = 0 AND (next_fetch IS NULL OR next_fetch <= ?) "
+        "SELECT * FROM sources WHERE blocked = 0 AND (next_fetch IS NULL OR next_fetch <= ? "
+        "OR (? IS NOT NULL AND failed_policy IS NOT NULL AND failed_policy != ?)) "
         "ORDER BY next_fetch IS NOT NULL, next_fetch, id",
-        (stamp,),
+        (stamp, policy, policy),
     )
     return [_from_row(r) for r in rows]
 
@@ -185,7 +191,7 @@ def record_success(
     at = now or datetime.now(UTC)
     conn.execute(
         "UPDATE sources SET etag = ?, last_modified = ?, last_fetch = ?, last_success = ?, failures = 0, "
-        "next_fetch = ?, items_new = items_new + ? WHERE id = ?",
+        "failed_policy = NULL, next_fetch = ?, items_new = items_new + ? WHERE id = ?",
         (
             etag,
             last_modified,
@@ -198,19 +204,29 @@ def record_success(
     )
 
 
-def record_failure(conn: sqlite3.Connection, source: Source, reason: str, now: datetime | None = None) -> int:
-    """Record a failed fetch, back off, and return the number of failures in a row."""
+def record_failure(
+    conn: sqlite3.Connection,
+    source: Source,
+    reason: str,
+    now: datetime | None = None,
+    policy: str | None = None,
+) -> int:
+    """Record a failed fetch, back off, and return the number of failures in a row.
+
+    policy: the fetch policy stamp when a setting refused the source (it is due again once the policy changes).
+    """
     at = now or datetime.now(UTC)
     failures = source.failures + 1
     conn.execute(
-        "UPDATE sources SET last_fetch = ?, last_error = ?, last_error_at = ?, failures = ?, next_fetch = ? "
-        "WHERE id = ?",
+        "UPDATE sources SET last_fetch = ?, last_error = ?, last_error_at = ?, failures = ?, next_fetch = ?, "
+        "failed_policy = ? WHERE id = ?",
         (
             iso(at),
             reason,
             iso(at),
             failures,
             iso(at + timedelta(seconds=backoff_seconds(source.interval, failures))),
+            policy,
             source.id,
         ),
     )

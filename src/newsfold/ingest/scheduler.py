@@ -110,7 +110,7 @@ class SourcePoller:
     def due(self, now: datetime | None = None) -> list[Source]:
         """The sources due now."""
         with self.db.read() as conn:
-            return registry.due_sources(conn, now)
+            return registry.due_sources(conn, now, self.collector.fetcher.policy_stamp)
 
     def run_pass(
         self, sources: Sequence[Source] | None = None, on_result: Callable[[SourceResult], None] | None = None
@@ -168,7 +168,7 @@ class SourcePoller:
                 result.error = collected.error
                 result.failed += 1
                 result.first_failure = source.failures == 0
-                registry.record_failure(conn, source, collected.error)
+                registry.record_failure(conn, source, collected.error, policy=collected.policy)
             else:
                 registry.record_success(
                     conn,

@@ -29,15 +29,23 @@ def _emit(collected: Collected) -> Iterator[RawInput | InputError]:
         yield InputError(collected.source.url, collected.error)
 
 
-def url_inputs(url: str, fetcher: Fetcher | None, kind: str = "auto") -> Iterator[RawInput | InputError]:
-    """A URL's articles: a page itself, or the pages a feed or sitemap leads to."""
+def url_inputs(
+    url: str, fetcher: Fetcher | None, kind: str = "auto", depth: int = 0
+) -> Iterator[RawInput | InputError]:
+    """A URL's articles: a page itself, the pages a feed or sitemap leads to, or those of an OPML list's sources.
+
+    depth: 1 for the sources an OPML list names (lists inside lists are not followed).
+    """
     if fetcher is None:
         yield InputError(url, NO_FETCHER)
         return
     source = Source(id=0, url=url, name=default_name(url), kind="auto")
     if kind in ("feed", "sitemap", "page"):
         source.kind = kind  # type: ignore[assignment]
-    yield from _emit(Collector(fetcher).collect(source, _every))
+    collected = Collector(fetcher, read_lists=depth == 0).collect(source, _every)
+    yield from _emit(collected)
+    for outline in collected.outlines:
+        yield from url_inputs(outline.url, fetcher, outline.kind, depth + 1)
 
 
 def _pages(urls: Sequence[str], fetcher: Fetcher | None, location: str) -> Iterator[RawInput | InputError]:
@@ -75,7 +83,7 @@ def _opml(data: bytes, location: str, fetcher: Fetcher | None) -> Iterator[RawIn
         yield exc
         return
     for outline in outlines:
-        yield from url_inputs(outline.url, fetcher, outline.kind)
+        yield from url_inputs(outline.url, fetcher, outline.kind, depth=1)
 
 
 def _feed(data: bytes, location: str, fetcher: Fetcher | None) -> Iterator[RawInput | InputError]:

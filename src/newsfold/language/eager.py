@@ -34,6 +34,8 @@ def current_config() -> Config:
 class EagerTranslation:
     """A story hook `(db, story_ids) -> None` translating titles and highlights into the reader languages."""
 
+    stage = "translate"
+
     def __init__(self, config: Config | None = None) -> None:
         """Use config (else the running command's configuration, read on first use)."""
         self._config = config

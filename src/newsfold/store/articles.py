@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 from newsfold.model import Article, Kind, Origin, OriginalRef, Paragraph, Relation, Role, SourceRef
+from newsfold.store.scripts import has_spaceless
 
 
 def iso(value: datetime | None) -> str | None:
@@ -91,6 +92,7 @@ def article_row(article: Article) -> dict[str, Any]:
         "story_id": article.story_id,
         "relation": article.relation,
         "copy_of": article.copy_of,
+        "spaceless": int(has_spaceless(article.title) or has_spaceless(article.text)),
     }
 
 

@@ -1,4 +1,10 @@
-"""Full-text search over titles and text (FTS5), with highlighted snippets."""
+"""Full-text search over titles and text (FTS5), with highlighted snippets, in every script.
+
+Words in scripts written with spaces are looked up in the word index (articles_fts). Words with a character of a
+script written without spaces (store/scripts.py) are found anywhere inside the text: those of 3+ characters through
+the trigram index (articles_trgm), shorter ones with LIKE over the articles that have such text. Every word of the
+query is required; snippets wrap each match in [[ and ]].
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,12 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+from newsfold.store.scripts import is_spaceless, query_words
+
+_SNIPPET_TOKENS = 24
+_TRIGRAM_SNIPPET_TOKENS = 48
+_WINDOW = 40
+_MARKED = re.compile(r"\[\[.*?\]\]", re.DOTALL)
 
 
 @dataclass(slots=True)
@@ -23,12 +34,82 @@ class SearchHit:
     rank: float
 
 
-def fts_query(text: str) -> str | None:
-    """Turn a user's words into a safe FTS5 query (each word quoted, all required); None if no words."""
-    words = _TOKEN.findall(text)
-    if not words:
-        return None
+def _quoted(words: list[str]) -> str:
+    """Words as an FTS5 query: each quoted (a phrase, no syntax), all required."""
     return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+def fts_query(text: str) -> str | None:
+    """Turn a user's words into a safe query for the word index (each word quoted, all required); None if none."""
+    words = query_words(text)
+    return _quoted(words) if words else None
+
+
+def _like(word: str) -> str:
+    """A LIKE pattern matching word anywhere (with backslash as its escape character)."""
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _filters(
+    language: str | None, source: str | None, since: str | None, until: str | None
+) -> tuple[str, list[object]]:
+    """The SQL conditions (on articles a) and parameters of the search's filters."""
+    sql = ""
+    params: list[object] = []
+    for clause, value in (
+        (" AND a.language = ?", language),
+        (" AND a.source_name = ?", source),
+        (" AND a.published >= ?", since),
+        (" AND a.published < ?", until),
+    ):
+        if value:
+            sql += clause
+            params.append(value)
+    return sql, params
+
+
+def mark(snippet: str, words: list[str]) -> str:
+    """The snippet with each case-insensitive occurrence of words, outside existing marks, wrapped in [[ and ]]."""
+    wanted = sorted({w for w in words if w}, key=len, reverse=True)
+    if not wanted:
+        return snippet
+    pattern = re.compile("|".join(re.escape(w) for w in wanted), re.IGNORECASE)
+    pieces: list[str] = []
+    last = 0
+    for done in _MARKED.finditer(snippet):
+        pieces.append(pattern.sub(lambda m: f"[[{m.group(0)}]]", snippet[last : done.start()]))
+        pieces.append(done.group(0))
+        last = done.end()
+    pieces.append(pattern.sub(lambda m: f"[[{m.group(0)}]]", snippet[last:]))
+    return "".join(pieces)
+
+
+def window(text: str, words: list[str]) -> str:
+    """A snippet of text around the first of words found in it (its start if none is), matches marked."""
+    lowered = text.lower()
+    found = [i for i in (lowered.find(w.lower()) for w in words) if i >= 0]
+    start = max(0, min(found) - _WINDOW // 2) if found else 0
+    end = min(len(text), start + 2 * _WINDOW)
+    piece = ("… " if start else "") + text[start:end].strip() + (" …" if end < len(text) else "")
+    return mark(piece, words)
+
+
+def _hit(row: sqlite3.Row, snippet: str) -> SearchHit:
+    """A search hit from a result row and its snippet."""
+    return SearchHit(
+        article_id=row["id"],
+        story_id=row["story_id"],
+        title=row["title"],
+        snippet=snippet,
+        language=row["language"],
+        source_name=row["source_name"],
+        published=row["published"],
+        rank=row["rank"],
+    )
+
+
+_COLUMNS = "a.id, a.story_id, a.title, a.language, a.source_name, a.published"
 
 
 def search(
@@ -43,39 +124,58 @@ def search(
     until: str | None = None,
 ) -> list[SearchHit]:
     """Articles matching every word of query, best first, optionally filtered."""
-    match = fts_query(query)
-    if match is None:
+    words = query_words(query)
+    if not words:
         return []
-    sql = (
-        "SELECT a.id, a.story_id, a.title, a.language, a.source_name, a.published, "
-        "snippet(articles_fts, 1, '[[', ']]', ' … ', 24) AS snip, bm25(articles_fts, 5.0, 1.0) AS rank "
-        "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid WHERE articles_fts MATCH ?"
-    )
-    params: list[object] = [match]
-    if language:
-        sql += " AND a.language = ?"
-        params.append(language)
-    if source:
-        sql += " AND a.source_name = ?"
-        params.append(source)
-    if since:
-        sql += " AND a.published >= ?"
-        params.append(since)
-    if until:
-        sql += " AND a.published < ?"
-        params.append(until)
-    sql += " ORDER BY rank LIMIT ? OFFSET ?"
-    params += [limit, offset]
-    return [
-        SearchHit(
-            article_id=row["id"],
-            story_id=row["story_id"],
-            title=row["title"],
-            snippet=row["snip"],
-            language=row["language"],
-            source_name=row["source_name"],
-            published=row["published"],
-            rank=row["rank"],
+    spaced = [w for w in words if not is_spaceless(w)]
+    spaceless = [w for w in words if is_spaceless(w)]
+    where, params = _filters(language, source, since, until)
+    if not spaceless:
+        sql = (
+            f"SELECT {_COLUMNS}, snippet(articles_fts, 1, '[[', ']]', ' … ', {_SNIPPET_TOKENS}) AS snip, "
+            "bm25(articles_fts, 5.0, 1.0) AS rank "
+            "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid WHERE articles_fts MATCH ?"
+            f"{where} ORDER BY rank LIMIT ? OFFSET ?"
         )
-        for row in conn.execute(sql, params)
-    ]
+        rows = conn.execute(sql, [_quoted(spaced), *params, limit, offset]).fetchall()
+        return [_hit(row, row["snip"]) for row in rows]
+    return _spaceless_search(conn, spaced, spaceless, where, params, limit, offset)
+
+
+def _spaceless_search(
+    conn: sqlite3.Connection,
+    spaced: list[str],
+    spaceless: list[str],
+    where: str,
+    params: list[object],
+    limit: int,
+    offset: int,
+) -> list[SearchHit]:
+    """A search with words in scripts written without spaces: trigram and LIKE, plus the word index for the rest."""
+    long = [w for w in spaceless if len(w) >= 3]
+    short = [w for w in spaceless if len(w) < 3]
+    conditions = ""
+    extra: list[object] = []
+    for word in short:
+        conditions += " AND (a.title LIKE ? ESCAPE '\\' OR a.text LIKE ? ESCAPE '\\')"
+        extra += [_like(word), _like(word)]
+    if spaced:
+        conditions += " AND a.seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+        extra.append(_quoted(spaced))
+    unmarked = short + spaced
+    if long:
+        sql = (
+            f"SELECT {_COLUMNS}, snippet(articles_trgm, 1, '[[', ']]', ' … ', {_TRIGRAM_SNIPPET_TOKENS}) AS snip, "
+            "bm25(articles_trgm, 5.0, 1.0) AS rank "
+            "FROM articles_trgm JOIN articles a ON a.seq = articles_trgm.rowid WHERE articles_trgm MATCH ?"
+            f"{conditions}{where} ORDER BY rank LIMIT ? OFFSET ?"
+        )
+        rows = conn.execute(sql, [_quoted(long), *extra, *params, limit, offset]).fetchall()
+        return [_hit(row, mark(row["snip"], unmarked)) for row in rows]
+    sql = (
+        f"SELECT {_COLUMNS}, a.text, 0.0 AS rank FROM articles a "
+        f"WHERE a.spaceless = 1{conditions}{where} "
+        "ORDER BY (a.title LIKE ? ESCAPE '\\') DESC, coalesce(a.published, '') DESC, a.seq DESC LIMIT ? OFFSET ?"
+    )
+    rows = conn.execute(sql, [*extra, *params, _like(short[0]), limit, offset]).fetchall()
+    return [_hit(row, window(row["text"], unmarked)) for row in rows]

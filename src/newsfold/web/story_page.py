@@ -94,6 +94,8 @@ def build_ahead(
 class StoryPagesHook:
     """Story hook: rebuild and store the pages of the stories an ingest batch changed."""
 
+    stage = "pages"
+
     def __init__(self, config: Config | None = None) -> None:
         """Render with config (else the running command's configuration, read on first use)."""
         self._config = config
