@@ -5,6 +5,7 @@ stored pages, fold documents.
     python benchmarks/kills.py --kills 20 --pages 40
 
 Prints one row per kill (where it landed, what the store held after it) and the comparison after the last restart.
+A run that finishes before its kill starts the next one from an empty store, so that every kill lands in a run.
 """
 
 from __future__ import annotations
@@ -134,6 +135,9 @@ def run_campaign(
         articles, pending = _counts(db)
         killed = child.returncode == -signal.SIGKILL
         campaign.kills.append(Kill(mode, time.perf_counter() - began, killed, articles, pending))
+        if not killed:  # the run finished first: start the next one from an empty store, so every kill lands
+            for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+                path.unlink(missing_ok=True)
     final = _start(folder, db, _env(batch_size))
     _, err = final.communicate()
     campaign.final_status = final.returncode
