@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from newsfold.enrich.text import split_sentences
 from newsfold.model import Article, Entity, Event, Story
 from newsfold.store.articles import iso
+from newsfold.store.kinds import story_kind
+from newsfold.store.stories import opening_words
 
 
 def source_json(article: Article) -> dict[str, str | None]:
@@ -61,9 +64,28 @@ def event_json(event: Event) -> dict[str, Any]:
     }
 
 
+def derived_title(article: Article, articles: Mapping[str, Article]) -> dict[str, str] | None:
+    """A title for an article that has none: its original's (when stored and titled), else its first sentence.
+
+    {"text", "from": "original" | "first_sentence"}, or None when it has a title of its own or no text at all;
+    pages mark it as such (it is not the publisher's title).
+    """
+    if article.title:
+        return None
+    original = articles.get(article.copy_of) if article.copy_of else None
+    if original is not None and original.title:
+        return {"text": original.title, "from": "original"}
+    for paragraph in article.paragraphs:
+        if paragraph.role != "body" or not paragraph.text.strip():
+            continue
+        sentence = split_sentences(paragraph.text.strip())[0].strip()
+        return {"text": opening_words(sentence), "from": "first_sentence"}
+    return None
+
+
 def story_json(story: Story, articles: Mapping[str, Article]) -> dict[str, Any]:
     """The `stories --json` / `story --json` shape of one story, members in relation order."""
-    members = []
+    members: list[dict[str, Any]] = []
     for member in story.members:
         article = articles.get(member.article_id)
         if article is None:
@@ -78,10 +100,15 @@ def story_json(story: Story, articles: Mapping[str, Article]) -> dict[str, Any]:
                 "source": source_json(article),
                 "relation": member.relation,
                 "copy_of": member.copy_of,
+                "machine_translated": article.machine_translated,
             }
         )
+        derived = derived_title(article, articles)
+        if derived is not None:
+            members[-1]["derived_title"] = derived
     return {
         "id": story.id,
+        "kind": story_kind(str(m["kind"]) for m in members),
         "title": story.title,
         "languages": list(story.languages),
         "first_published": iso(story.first_published),

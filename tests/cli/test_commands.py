@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from newsfold.cli import cli
+from newsfold.enrich.timeline import at_precision
 from tests.conftest import SEED_ARTICLE, SEED_LIMITED
 
 DOCUMENT_KEYS = {
@@ -85,8 +86,8 @@ def test_stories_story_and_search(tmp_path: Path) -> None:
     assert seed["highlights"] and seed["timeline"] and seed["entities"]
     for line in seed["highlights"]:
         assert f"  - {line}" in text
-    for event in seed["timeline"]:
-        assert f"{event['date']:<10} {event['text']}" in text
+    for event in seed["timeline"]:  # each date at its precision: "2003", "January 2024", "January 28, 2024"
+        assert f"{at_precision(event['date'], event['precision'])[1]:<18} {event['text']}" in text
     assert "people, places, organisations: " in text and seed["entities"][0]["name"] in text
     hits = [json.loads(line) for line in run(["search", "Karbala", "--json", "--db", str(db)])[1].splitlines()]
     assert hits and all("[[Karbala]]" in h["snippet"] for h in hits)

@@ -117,7 +117,7 @@ def test_timeline_events_in_the_reader_language(
     mark = item.css_first(".mt")
     assert mark is not None and MODEL in mark.text() and EVENT_TEXT in mark.text()
     without = plain.get(f"/stories/{reader.storm_story}", headers=english()).text
-    assert EVENT_TEXT in without and "No translation model for de to en" in without
+    assert EVENT_TEXT in without and "in the original: German (de)" in without
 
 
 def test_entity_sentences_in_the_reader_language(
@@ -132,7 +132,7 @@ def test_entity_sentences_in_the_reader_language(
     quote = HTMLParser(html).css_first("blockquote")
     assert quote is not None and text in quote.text() and MODEL in quote.text() and SENTENCE in quote.text()
     original = plain.get(f"/entities/{entity}", headers=english()).text
-    assert SENTENCE in original and "No translation model for de to en" in original
+    assert SENTENCE in original and "in the original: German (de)" in original
 
 
 def test_search_snippets_in_the_reader_language(mt: Client, data: tuple[ReaderData, str, str]) -> None:
@@ -200,7 +200,7 @@ def test_feeds_take_a_reader_language(
     assert hit["title"] == title and MODEL in hit["content_text"]
     assert mt.get("/feeds/latest.json?lang=xx!").status_code == 400
     noted = plain.get("/feeds/latest.json?lang=en").json()
-    assert "No translation model for de to en" in noted["description"]
+    assert "in the original: German (de)" in noted["description"]
     assert any(i["title"] == STORM_TITLE for i in noted["items"])
 
 

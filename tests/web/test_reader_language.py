@@ -110,7 +110,8 @@ def test_story_document_and_article_json(mt: Client, data: ReaderData, reader_db
     member = next(a for a in story["articles"] if a["id"] == data.storm_article)
     assert_translated(member["title_translated"], STORM_TITLE, reader_db)
     assert "title_translated" not in next(a for a in story["articles"] if a["id"] == data.spanish_article)
-    assert any("es to en" in note for note in story["reader"]["notes"])  # the Spanish report: no model, a note
+    assert story["reader"]["untranslated"] == ["es"]  # the Spanish report: no model, named in the one note
+    assert any("Spanish (es)" in note for note in story["reader"]["notes"])
     article = mt.get(f"/api/articles/{data.storm_article}?lang=en").json()
     assert article["title"] == STORM_TITLE and article["text"].startswith("Ein schwerer Sturm")
     assert_translated(article["title_translated"], STORM_TITLE, reader_db)
@@ -189,7 +190,7 @@ def test_cookie_form_and_cache_keyed_on_language(mt: Client, data: ReaderData, r
     assert header is not None and header.attributes["method"] == "post"
     assert header.attributes["action"] == "/language?next=%2Fsearch%3Fq%3DNordseek%25C3%25BCste"
     options = [o.attributes["value"] for o in header.css("option")]
-    assert options == ["original", "en", "de"]
+    assert options == ["original", "en"]  # the model translates into English only: German is not offered
     chosen = mt.request(
         "POST",
         "/language?next=/stories/" + data.storm_story,
@@ -218,11 +219,14 @@ def test_without_a_model_the_original_and_a_note(plain: Client, data: ReaderData
     page = plain.get("/api/stories?limit=100&lang=en").json()
     storm = next(s for s in page["stories"] if s["id"] == data.storm_story)
     assert "title_translated" not in storm and "highlights_translated" not in storm
-    assert "No translation model for de to en is installed; showing the original." in page["reader"]["notes"]
+    assert page["reader"]["untranslated"] == ["de"]
+    assert [n for n in page["reader"]["notes"] if "German (de)" in n and "newsfold models install" in n]
     for path in ("/", f"/stories/{data.storm_story}", f"/articles/{data.storm_article}", "/search?q=Nordseeküste"):
         response = plain.get(path, headers=cookie("en"))
         assert response.status_code == 200, path
-        assert STORM_TITLE in response.text and "No translation model for de to en" in response.text, path
+        assert STORM_TITLE in response.text and "Shown untranslated, in the original: German (de)" in response.text, (
+            path
+        )
         assert not marked(HTMLParser(response.text)), path
 
 

@@ -72,11 +72,12 @@ def test_latest_lists_stories_with_sources_languages_and_times(client: Client, s
 
 def test_latest_cursor_walks_every_story_once(client: Client, site_db: Database) -> None:
     seen: list[str] = []
-    url: str | None = "/api/stories?limit=7"
-    while url:
-        data = client.get(url).json()
-        seen += [s["id"] for s in data["stories"]]
-        url = f"/api/stories?limit=7&cursor={data['next']}" if data["next"] else None
+    for listing in ("/api/stories", "/api/press"):  # the news and the press releases, apart: every story once
+        url: str | None = f"{listing}?limit=7"
+        while url:
+            data = client.get(url).json()
+            seen += [s["id"] for s in data["stories"]]
+            url = f"{listing}?limit=7&cursor={data['next']}" if data["next"] else None
     with site_db.read() as conn:
         assert len(seen) == len(set(seen)) == stories_db.count_stories(conn)
     first = client.get("/api/stories?limit=200").json()["stories"]
@@ -126,7 +127,7 @@ def test_reader_view_text_metadata_and_notices(client: Client, site_data: Fixtur
     assert "machine-translated" in notice and "Alpha News" in notice
     assert doc.css_first('link[rel="canonical"]').attributes["href"] == "https://beta.example/beben"
     note = doc.css("p.translation-note")
-    assert len(note) == 1 and "showing the original" in note[0].text()
+    assert len(note) == 1 and "in the original: German (de)" in note[0].text()
     original = html(client.get(f"/articles/{beben}?lang=original"))
     assert not original.css("p.translation-note")
     german = client.get(f"/api/articles/{beben}?lang=de").json()

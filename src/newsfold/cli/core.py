@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sqlite3
 import tempfile
 from collections.abc import Iterable
 from importlib import resources
@@ -16,6 +17,7 @@ from newsfold.cli.common import EXIT_OK, EXIT_PARTIAL, db_option, error, get_con
 from newsfold.cli.sources import allow_option
 from newsfold.config import Config
 from newsfold.engine import IngestReport, ingest
+from newsfold.enrich.timeline import at_precision
 from newsfold.errors import GoneError, NotFoundError
 from newsfold.extract import extract
 from newsfold.fold import Folder
@@ -101,31 +103,51 @@ def extract_command(ctx: click.Context, path: str, as_json: bool) -> int:
 
 def _story_json(db: Database, story: Story) -> dict[str, Any]:
     """A story and its members' details as the contract's JSON."""
+    with db.read() as conn:
+        return _story_json_in(conn, story)
+
+
+def _story_json_in(conn: sqlite3.Connection, story: Story) -> dict[str, Any]:
+    """A story and its members' details as the contract's JSON, read on an open connection."""
     from newsfold.hooks import decorate_story
 
-    with db.read() as conn:
-        members = articles_db.get_articles(conn, [m.article_id for m in story.members])
-        decorate_story(conn, story)
+    members = articles_db.get_articles(conn, [m.article_id for m in story.members])
+    decorate_story(conn, story)
     return story_json(story, {a.id: a for a in members})
+
+
+TEXT_STORIES = 50
 
 
 @click.command("stories")
 @db_option
-@click.option("--json", "as_json", is_flag=True, help="One JSON object a line, one per story.")
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line, one per story (all of them).")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help=f"At most this many stories (default: all with --json, {TEXT_STORIES} as text).",
+)
 @click.pass_context
-def stories_command(ctx: click.Context, db_path: str | None, as_json: bool, limit: int) -> int:
+def stories_command(ctx: click.Context, db_path: str | None, as_json: bool, limit: int | None) -> int:
     """List stories, most recently updated first."""
     db = open_db(ctx, db_path)
     try:
+        shown = limit if limit is not None or as_json else TEXT_STORIES
+        printed = 0
         with db.read() as conn:
-            stories = stories_db.latest_stories(conn, limit)
-        for story in stories:
-            if as_json:
-                click.echo(json.dumps(_story_json(db, story), ensure_ascii=False))
-            else:
-                langs = ",".join(story.languages) or "?"
-                click.echo(f"{story.id}  {len(story.members):>3} articles  [{langs}]  {story.title}")
+            total = stories_db.count_stories(conn)
+            for story in stories_db.iter_latest_stories(conn, shown):
+                if as_json:
+                    click.echo(json.dumps(_story_json_in(conn, story), ensure_ascii=False))
+                else:
+                    langs = ",".join(story.languages) or "?"
+                    click.echo(f"{story.id}  {len(story.members):>3} articles  [{langs}]  {story.title}")
+                printed += 1
+        if not as_json and total > printed:
+            more = total - printed
+            noun = "story" if more == 1 else "stories"
+            click.echo(f"... and {more} more {noun} (--limit {total} shows all)", err=True)
     finally:
         db.close()
     return EXIT_OK
@@ -155,10 +177,15 @@ def story_command(ctx: click.Context, story_id: str, db_path: str | None, as_jso
         if isinstance(original, dict):
             click.echo(f"original: {original.get('name') or ''} {original.get('url') or ''}".rstrip())
         for member in data["articles"]:
-            source = member["source"]["name"] or member["source"]["url"] or "?"
+            source = member["source"]["name"] or member["source"]["url"] or "unnamed site"
+            title = member["title"]
+            derived = member.get("derived_title")
+            if not title and derived:
+                mark = "its original's title" if derived["from"] == "original" else "first sentence; no title"
+                title = f"{derived['text']} [{mark}]"
             click.echo(
                 f"  {member['relation']:<8} {member['id']}  {member['language'] or '?'}  "
-                f"{member['published'] or '-':<25} {source}: {member['title'] or '(untitled)'}"
+                f"{member['published'] or '-':<25} {source}: {title or '(untitled)'}"
             )
         _echo_story_parts(data)
     finally:
@@ -178,7 +205,7 @@ def _echo_story_parts(data: dict[str, Any]) -> None:
     if data["timeline"]:
         click.echo("timeline:")
         for event in data["timeline"]:
-            click.echo(f"  {event['date']:<10} {event['text']}")
+            click.echo(f"  {at_precision(event['date'], event['precision'])[1]:<18} {event['text']}")
 
 
 @click.command("search")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import logging
 import re
 from collections.abc import Sequence
@@ -10,7 +11,7 @@ from datetime import date, timedelta
 
 from babel import Locale, UnknownLocaleError
 
-from newsfold.enrich.text import article_sentences, content_words, words
+from newsfold.enrich.text import STOPWORDS, article_sentences, content_words, words, words_of
 from newsfold.model import Article, Event, Precision
 
 log = logging.getLogger(__name__)
@@ -214,6 +215,24 @@ class DateResolver:
             found.append(DateMatch(m.start(), m.end(), date(published.year - 10 * count, 1, 1), "year", 0.3, m[0]))
 
 
+def at_precision(value: str, precision: str) -> tuple[str, str]:
+    """A stored event date at its precision: (its machine form, "YYYY" or "YYYY-MM" or the day; the reader's text).
+
+    "2003" for a year, "January 2024" for a month, "January 28, 2024" for a day: the stored 2003-01-01 and
+    2024-01-01 only stand for the year and the month.
+    """
+    try:
+        moment = date.fromisoformat(value)
+    except ValueError:
+        return value, value
+    if precision == "year":
+        return f"{moment.year:04d}", f"{moment.year}"
+    month = calendar.month_name[moment.month]
+    if precision == "month":
+        return f"{moment.year:04d}-{moment.month:02d}", f"{month} {moment.year}"
+    return moment.isoformat(), f"{month} {moment.day}, {moment.year}"
+
+
 def _named(expression: str, published: date) -> tuple[date, Precision, float] | None:
     """Resolve yesterday, last week, this month and the like."""
     monday = published - timedelta(days=published.weekday())
@@ -287,6 +306,8 @@ class TimelineExtractor:
         out: list[Event] = []
         for sentence in article_sentences(article):
             matches = resolver.find(sentence.text, published, anchor)
+            if matches and is_dateline(sentence.text, matches):
+                continue
             best: dict[tuple[date, Precision], DateMatch] = {}
             for match in matches:
                 key = (match.day, match.precision)
@@ -310,6 +331,36 @@ class TimelineExtractor:
 
 
 _PRECISION_ORDER = {"year": 0, "month": 1, "day": 2}
+# words that say when or by whom a text was published, not what happened
+_PUBLISHING = words_of("posted published updated modified edited written dateline last on at by am pm gmt utc est")
+# sentences with fewer content words than this beside their dates are datelines or date stamps, not events
+MIN_EVENT_WORDS = 2
+# how far apart two copies may place one happening told with a relative date ("last week", "on Wednesday")
+RELATIVE_SLACK_DAYS = 7
+
+
+def is_dateline(sentence: str, matches: Sequence[DateMatch]) -> bool:
+    """Whether a sentence is only a date (a dateline, "Monday, January 7, 2019", a publication stamp).
+
+    Beside its dates an event's sentence says what happened: at least MIN_EVENT_WORDS content words, one of them
+    written in lower case (a verb or a noun, not only the names of a place or an author).
+    """
+    rest = list(sentence)
+    for match in matches:
+        rest[match.start : match.end] = " " * (match.end - match.start)
+    left = [
+        w
+        for w in words("".join(rest))
+        if (low := w.lower()) not in STOPWORDS
+        and low not in _PUBLISHING
+        and low not in _WEEKDAY_WORDS
+        and not w.isdigit()
+        and len(w) > 1
+    ]
+    return len(left) < MIN_EVENT_WORDS or not any(w[0].islower() for w in left)
+
+
+_WEEKDAY_WORDS = words_of("monday tuesday wednesday thursday friday saturday sunday")
 
 
 def _same_event(a: Event, b: Event, languages: dict[str, str | None]) -> bool:
@@ -324,14 +375,34 @@ def _same_event(a: Event, b: Event, languages: dict[str, str | None]) -> bool:
     return False
 
 
+def _same_time(a: Event, b: Event) -> bool:
+    """Whether two events may date one happening: the same date, or copies placing it a little apart.
+
+    Copies published on different days resolve "last week" or "on Wednesday" to different days, and one copy may
+    write "in February" where another writes "on February 2": across articles a relative date (confidence under 1)
+    within RELATIVE_SLACK_DAYS, or a coarser date containing the finer one, is the same time.
+    """
+    if a.date == b.date and a.precision == b.precision:
+        return True
+    if a.article_id == b.article_id:
+        return False
+    da, db = date.fromisoformat(a.date), date.fromisoformat(b.date)
+    if a.precision == b.precision == "day":
+        relative = min(a.confidence, b.confidence) < 1.0
+        return relative and abs((da - db).days) <= RELATIVE_SLACK_DAYS
+    coarse, fine = (a, b) if _PRECISION_ORDER[a.precision] < _PRECISION_ORDER[b.precision] else (b, a)
+    dc, df = date.fromisoformat(coarse.date), date.fromisoformat(fine.date)
+    if coarse.precision == "year":
+        return dc.year == df.year
+    return (dc.year, dc.month) == (df.year, df.month)
+
+
 def merge_timeline(events: Sequence[Event], rank: dict[str, int], languages: dict[str, str | None]) -> list[Event]:
     """A story's timeline: events of every article, one per happening, from the best-ranked article, by date."""
     ordered = sorted(events, key=lambda e: (rank.get(e.article_id, 99), -e.confidence))
     kept: list[Event] = []
     for event in ordered:
-        duplicate = any(
-            k.date == event.date and k.precision == event.precision and _same_event(k, event, languages) for k in kept
-        )
+        duplicate = any(_same_time(k, event) and _same_event(k, event, languages) for k in kept)
         if not duplicate:
             kept.append(event)
     kept.sort(key=lambda e: (e.date, _PRECISION_ORDER[e.precision], rank.get(e.article_id, 99)))

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import astuple, dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import astuple, dataclass, replace
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from newsfold.model import Member, Relation, SourceRef, Story
 from newsfold.store.articles import now_iso, parse_iso
 
+# the longest title made from an article's first sentence
+DERIVED_TITLE_CHARS = 120
+# a sentence end: a full stop (not of a one-letter initial such as "U.S."), ? or !, then a space and a capital
+_SENTENCE_END = re.compile(r"(?<!\b\w)[.!?](?=\s+[\"“‘'(]?[A-Z0-9])")
 _RELATION_ORDER = {"original": 0, "copy": 1, "report": 2}
 # the article columns a story's metadata is computed from (story_fields)
 STORY_SOURCE_COLUMNS = (
@@ -108,11 +114,35 @@ def refresh_story(conn: sqlite3.Connection, story_id: str, original: SourceRef |
         )
         conn.execute("UPDATE stories SET size = 0 WHERE id = ?", (story_id,))
         return
+    fields = story_fields(rows, original)
+    if not any(r["title"] for r in rows):
+        fields = replace(fields, title=_opening_title(conn, story_id) or fields.title)
     conn.execute(
         "UPDATE stories SET title = ?, languages = ?, first_published = ?, last_updated = ?, size = ?, "
         "sources = ?, original_name = ?, original_url = ? WHERE id = ?",
-        (*astuple(story_fields(rows, original)), story_id),
+        (*astuple(fields), story_id),
     )
+
+
+def _opening_title(conn: sqlite3.Connection, story_id: str) -> str | None:
+    """For a story none of whose members has a title: the opening words of its earliest member's text."""
+    row = conn.execute(
+        "SELECT substr(text, 1, 600) FROM articles WHERE story_id = ? AND length(text) > 0 "
+        "ORDER BY coalesce(published, '~'), id LIMIT 1",
+        (story_id,),
+    ).fetchone()
+    if row is None or not row[0].strip():
+        return None
+    return opening_words(row[0].strip().split("\n")[0]) or None
+
+
+def opening_words(text: str) -> str:
+    """A text's first sentence (cut at a sentence end), shortened at a word to DERIVED_TITLE_CHARS with an ellipsis."""
+    end = _SENTENCE_END.search(text)
+    first = (text[: end.start() + 1] if end else text).strip()
+    if len(first) > DERIVED_TITLE_CHARS:
+        first = first[:DERIVED_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return first
 
 
 def story_fields(rows: Sequence[RowLike], original: SourceRef | None = None) -> StoryFields:
@@ -121,8 +151,9 @@ def story_fields(rows: Sequence[RowLike], original: SourceRef | None = None) -> 
     ranked = sorted(rows, key=lambda r: (_RELATION_ORDER.get(r["relation"] or "report", 3), r["published"] or "~"))
     title = next((r["title"] for r in ranked if r["title"]), None) or "(untitled)"
     languages = [lang for lang, _ in Counter(r["language"] for r in rows if r["language"]).most_common()]
-    published = sorted(p for p in (r["published"] for r in rows) if p)
-    stamps = sorted(s for r in rows for s in (r["published"], r["updated"]) if s)
+    # by instant, not by text: members keep the offsets they were published with
+    published = sorted((p for p in (r["published"] for r in rows) if p), key=_instant)
+    stamps = sorted((s for r in rows for s in (r["published"], r["updated"]) if s), key=_instant)
     sources = {r["source_name"] or r["source_url"] or r["id"] for r in rows}
     if original is None:
         original = _cited_original(rows)
@@ -136,6 +167,14 @@ def story_fields(rows: Sequence[RowLike], original: SourceRef | None = None) -> 
         original.name if original else None,
         original.url if original else None,
     )
+
+
+def _instant(value: str) -> tuple[int, datetime | str]:
+    """A stored time's sort key: its UTC instant (naive taken as UTC), unparseable text after every instant."""
+    moment = parse_iso(value)
+    if moment is None:
+        return (1, value)
+    return (0, moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC))
 
 
 def _cited_original(rows: Sequence[RowLike]) -> SourceRef | None:
@@ -207,6 +246,28 @@ def latest_stories(conn: sqlite3.Connection, limit: int = 50, before: tuple[str,
     sql += " ORDER BY coalesce(last_updated, '') DESC, id DESC LIMIT ?"
     params.append(limit)
     return [story_from_row(conn, row) for row in conn.execute(sql, params)]
+
+
+def iter_latest_stories(conn: sqlite3.Connection, limit: int | None = None, page: int = 500) -> Iterator[Story]:
+    """Live stories by last update, newest first, read a page at a time: all of them, or the first limit."""
+    before: tuple[str, str] | None = None
+    left = limit
+    while left is None or left > 0:
+        size = page if left is None else min(page, left)
+        sql = "SELECT * FROM stories WHERE merged_into IS NULL AND size > 0"
+        params: list[object] = []
+        if before is not None:
+            sql += " AND (coalesce(last_updated, '') < ? OR (coalesce(last_updated, '') = ? AND id < ?))"
+            params += [before[0], before[0], before[1]]
+        sql += " ORDER BY coalesce(last_updated, '') DESC, id DESC LIMIT ?"
+        rows = conn.execute(sql, [*params, size]).fetchall()
+        for row in rows:
+            yield story_from_row(conn, row)
+        if len(rows) < size:
+            return
+        before = (rows[-1]["last_updated"] or "", rows[-1]["id"])
+        if left is not None:
+            left -= len(rows)
 
 
 def count_stories(conn: sqlite3.Connection) -> int:

@@ -32,7 +32,10 @@ def api_router(site: Site) -> APIRouter:
 
     @router.get("/stories", responses=_JSON)
     async def api_latest(request: Request, limit: int = 30, cursor: str | None = None, lang: Lang = None) -> Response:
-        """Latest stories (the `stories --json` shape), newest update first; `next` is the cursor of the next page."""
+        """Latest news stories (the `stories --json` shape, each with its `kind`), newest update first.
+
+        Press releases are not listed here but at /api/press; `next` is the cursor of the next page.
+        """
         check_limit(limit)
         target = api_language(lang)
 
@@ -40,6 +43,20 @@ def api_router(site: Site) -> APIRouter:
             """Build the response from the store."""
             return site.json(
                 views.in_language(conn, "latest", views.latest_view(conn, limit, cursor), site.translator, target)
+            )
+
+        return await site.respond(request, "json", build, language=target)
+
+    @router.get("/press", responses=_JSON)
+    async def api_press(request: Request, limit: int = 30, cursor: str | None = None, lang: Lang = None) -> Response:
+        """Press releases (the `stories --json` shape, `kind` "press_release"), apart from the news listings."""
+        check_limit(limit)
+        target = api_language(lang)
+
+        def build(conn: sqlite3.Connection) -> Body:
+            """Build the response from the store."""
+            return site.json(
+                views.in_language(conn, "press", views.press_view(conn, limit, cursor), site.translator, target)
             )
 
         return await site.respond(request, "json", build, language=target)
@@ -111,6 +128,13 @@ def api_router(site: Site) -> APIRouter:
             return site.json(views.in_language(conn, "trending", data, site.translator, target))
 
         return await site.respond(request, "json", build, stamp_of=aggregate_stamp, language=target)
+
+    @router.get("/days", responses=_JSON)
+    async def api_days(request: Request) -> Response:
+        """Every day (UTC) with news, newest first, with its number of stories and articles; and as a calendar."""
+        return await site.respond(
+            request, "json", lambda conn: site.json(views.days_view(conn)), stamp_of=aggregate_stamp
+        )
 
     @router.get("/days/{day}", responses=_JSON)
     async def api_day(

@@ -65,7 +65,7 @@ def feeds_router(site: Site) -> APIRouter:
 
     @router.get("/latest.{fmt}")
     async def latest_feed(request: Request, fmt: str, lang: str | None = None) -> Response:
-        """The latest stories (`lang`: titles and highlights in that reader language where a model exists)."""
+        """The latest news stories, no press releases (`lang`: titles and highlights translated where it can)."""
         _split_format(f"latest.{fmt}")
         target = api_language(lang)
 
@@ -75,6 +75,21 @@ def feeds_router(site: Site) -> APIRouter:
             items = [story_item(base, s) for s in data["stories"]]
             url = self_url(f"{base}/feeds/latest.{fmt}", target)
             return Feed("newsfold: latest stories", url, f"{base}/", items, target, notes)
+
+        return await serve(request, make, fmt, target)
+
+    @router.get("/press.{fmt}")
+    async def press_feed(request: Request, fmt: str, lang: str | None = None) -> Response:
+        """Press releases, apart from the news feeds; each entry marked as one (Atom category, JSON Feed tag)."""
+        _split_format(f"press.{fmt}")
+        target = api_language(lang)
+
+        def make(conn: sqlite3.Connection, base: str) -> Feed:
+            """Build the feed from the store."""
+            data, notes = translated(conn, "press", views.press_view(conn, FEED_SIZE, None), target)
+            items = [story_item(base, s) for s in data["stories"]]
+            url = self_url(f"{base}/feeds/press.{fmt}", target)
+            return Feed("newsfold: press releases", url, f"{base}/press", items, target, notes)
 
         return await serve(request, make, fmt, target)
 

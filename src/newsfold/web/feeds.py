@@ -16,6 +16,9 @@ ATOM_TYPE = "application/atom+xml; charset=utf-8"
 JSON_FEED_TYPE = "application/feed+json"
 _EPOCH = "1970-01-01T00:00:00Z"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# an item's kind as its Atom category term (and JSON Feed tag), with the label readers show
+KIND_LABELS = {"news": "News", "press_release": "Press release", "other": "Not a news article"}
+KIND_TERMS = {"article": "news", "press_release": "press_release", "other": "other"}
 
 
 @dataclass(slots=True)
@@ -31,6 +34,7 @@ class FeedItem:
     authors: list[str] = field(default_factory=list)
     external_url: str | None = None
     language: str | None = None
+    kind: str | None = None
 
 
 @dataclass(slots=True)
@@ -96,6 +100,7 @@ def story_item(base: str, story: dict[str, Any]) -> FeedItem:
         updated=rfc3339(story.get("last_updated")),
         authors=names,
         language=title["language"] if title is not None else None,
+        kind=story.get("kind"),
     )
 
 
@@ -119,6 +124,7 @@ def article_item(base: str, article: dict[str, Any]) -> FeedItem:
         updated=rfc3339(article.get("published")),
         authors=[outlet(article.get("source"))],
         language=(title or snippet_translation or {}).get("language"),
+        kind=KIND_TERMS.get(str(article.get("kind"))),
     )
 
 
@@ -164,6 +170,8 @@ def atom(feed: Feed) -> bytes:
         sub(entry, "link", rel="alternate", href=item.url, type="text/html")
         for name in item.authors:
             sub(sub(entry, "author"), "name", name)
+        if item.kind in KIND_LABELS:
+            sub(entry, "category", term=item.kind, label=KIND_LABELS[item.kind])
         sub(entry, "summary", item.summary, type="text")
     document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=False)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + document
@@ -182,6 +190,8 @@ def json_feed(feed: Feed) -> dict[str, Any]:
             entry["authors"] = [{"name": name} for name in item.authors]
         if item.language and item.language != feed.language:
             entry["language"] = item.language
+        if item.kind in KIND_LABELS:
+            entry["tags"] = [item.kind]
         items.append(entry)
     out: dict[str, Any] = {
         "version": "https://jsonfeed.org/version/1.1",

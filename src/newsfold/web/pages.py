@@ -34,11 +34,25 @@ def pages_router(site: Site) -> APIRouter:
 
         return await site.respond(request, "html", build, language=target)
 
+    @router.get("/press")
+    async def press_page(request: Request, limit: int = 30, cursor: str | None = None) -> Response:
+        """Press releases, listed apart from the news."""
+        check_limit(limit)
+        target = site.page_language(request)
+
+        def build(conn: sqlite3.Connection) -> Body:
+            """Build the response from the store."""
+            data = views.in_language(conn, "press", views.press_view(conn, limit, cursor), site.translator, target)
+            more = _more(request, data["next"])
+            return site.render_page(request, "press.html", target, page="press", data=data, more=more)
+
+        return await site.respond(request, "html", build, language=target)
+
     @router.get("/stories/{story_id}")
     async def story_page(request: Request, story_id: str) -> Response:
         """One story: every member, the differences between copies, a timeline, related stories."""
         target = site.page_language(request)
-        reader = reader_context(request, site.reader_languages, target)
+        reader = reader_context(request, site.offered_languages, target)
         stored: Stored | None = None
         if target == site.default_language and reader == story_reader(site, story_id, target):
             # the page as the story hook rendered it ahead (when still current): no build at all
@@ -73,7 +87,7 @@ def pages_router(site: Site) -> APIRouter:
                 data=data,
                 story=story,
                 target=target,
-                languages=site.reader_languages,
+                languages=site.offered_languages,
             )
 
         return await site.respond(request, "html", build, language=target)
@@ -91,6 +105,17 @@ def pages_router(site: Site) -> APIRouter:
             )
             more = _more(request, data["next"])
             return site.render_page(request, "trending.html", target, page="trending", data=data, more=more)
+
+        return await site.respond(request, "html", build, stamp_of=aggregate_stamp, language=target)
+
+    @router.get("/days")
+    async def days_page(request: Request) -> Response:
+        """The day archive: a calendar of the days with news."""
+        target = site.page_language(request)
+
+        def build(conn: sqlite3.Connection) -> Body:
+            """Build the response from the store."""
+            return site.render_page(request, "days.html", target, page="days", data=views.days_view(conn))
 
         return await site.respond(request, "html", build, stamp_of=aggregate_stamp, language=target)
 

@@ -6,24 +6,31 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Literal
 
 from newsfold.errors import GoneError, NotFoundError
 from newsfold.hooks import decorate_stories, decorate_story
-from newsfold.model import Article, Origin, SourceRef, Story
+from newsfold.model import Article, Origin, Paragraph, SourceRef, Story
 from newsfold.serialize import story_json
 from newsfold.store import articles as articles_db
+from newsfold.store import calendar
 from newsfold.store import search as search_db
 from newsfold.store import stories as stories_db
-from newsfold.store.articles import iso, parse_iso
+from newsfold.store.articles import parse_iso
+from newsfold.store.kinds import of_kind
 from newsfold.web.cursor import decode_cursor, encode_cursor, next_offset
 from newsfold.web.errors import BadRequestError
 from newsfold.web.related import TermCounts, related_query
 
 _LIGHT_COLUMNS = (
-    "id, story_id, title, kind, language, published, source_name, source_url, canonical_url, highlights, relation"
+    "id, story_id, title, kind, language, published, source_name, source_url, canonical_url, highlights, relation, "
+    "machine_translated, CASE WHEN title IS NULL OR title = '' THEN substr(text, 1, 600) END AS opening"
 )
+
+
+ListedKind = Literal["news", "press_release"]
+TRENDS_SPAN = timedelta(hours=24)
 
 
 @dataclass(slots=True)
@@ -48,6 +55,10 @@ def light_article(row: sqlite3.Row) -> Article:
         highlights=json.loads(row["highlights"]),
         story_id=row["story_id"],
         relation=row["relation"],
+        machine_translated=None if row["machine_translated"] is None else bool(row["machine_translated"]),
+        # an untitled article's opening words, from which its shown title is made (derived_title)
+        paragraphs=[Paragraph(row["opening"].split("\n")[0])] if row["opening"] else [],
+        copy_of=row["copy_of"] if "copy_of" in row.keys() else None,  # noqa: SIM118 (a Row: `in` reads values)
     )
 
 
@@ -100,12 +111,12 @@ def _member_highlights(story: Story, articles: dict[str, Article]) -> list[str]:
     return []
 
 
-def latest(conn: sqlite3.Connection, limit: int, cursor: str | None) -> Listing:
-    """Live stories by last update (newest first), then the undated ones; cursor continues a listing."""
+def latest(conn: sqlite3.Connection, limit: int, cursor: str | None, kind: ListedKind = "news") -> Listing:
+    """Live stories of a kind (news or press releases) by last update (newest first), then the undated ones."""
     position = decode_cursor(cursor, (str, str, str)) if cursor else None
     if position is not None and position[0] not in ("u", "n"):
         raise BadRequestError("cursor is not one this site made")
-    base = "SELECT * FROM stories WHERE merged_into IS NULL AND size > 0"
+    base = f"SELECT * FROM stories WHERE merged_into IS NULL AND size > 0 AND {of_kind('stories.id', kind)}"
     rows: list[sqlite3.Row] = []
     if position is None or position[0] == "u":
         sql, params = base + " AND last_updated IS NOT NULL", []
@@ -206,17 +217,23 @@ def related_summaries(conn: sqlite3.Connection, chosen: Sequence[str]) -> list[d
     return story_summaries(conn, [by_id[i] for i in chosen if i in by_id])
 
 
-def trending_window(conn: sqlite3.Connection, now: datetime | None = None) -> tuple[str, str]:
-    """The 24 hours the trends cover: up to now, or up to the newest article when nothing is that recent."""
+@dataclass(slots=True, frozen=True)
+class Window:
+    """The 24 hours the trends cover, and whether they end now (else at the newest article, none being newer)."""
+
+    start: datetime
+    end: datetime
+    recent: bool
+
+
+def trending_window(conn: sqlite3.Connection, now: datetime | None = None) -> Window:
+    """The 24 hours the trends cover: up to now, or up to the newest news article when nothing is that recent."""
     end = now or datetime.now(UTC)
-    start = end - timedelta(hours=24)
-    newest = conn.execute("SELECT max(published) FROM articles WHERE published <= ?", (iso(end),)).fetchone()[0]
-    newest_time = parse_iso(newest)
-    if newest_time is not None and newest_time.tzinfo is None:
-        newest_time = newest_time.replace(tzinfo=UTC)
-    if newest_time is not None and newest_time < start:
-        end, start = newest_time, newest_time - timedelta(hours=24)
-    return _z(start), _z(end + timedelta(seconds=1))
+    newest = calendar.newest_published(conn, end, kind="article")
+    if newest is not None and newest < end - TRENDS_SPAN:
+        end = newest + timedelta(seconds=1)
+        return Window(end - TRENDS_SPAN, end, recent=False)
+    return Window(end - TRENDS_SPAN, end, recent=True)
 
 
 def _z(value: datetime) -> str:
@@ -225,40 +242,64 @@ def _z(value: datetime) -> str:
 
 
 def trending(conn: sqlite3.Connection, limit: int, offset: int, now: datetime | None = None) -> Listing:
-    """Stories by how many outlets and languages joined them in the last 24 hours."""
-    start, end = trending_window(conn, now)
+    """News stories by what is new and growing in the window: outlets and languages reporting them, new ones first.
+
+    Each story with a news article in the window scores the outlets that published it then, plus the languages
+    beyond the first, plus one when the story itself began in the window; ties go to more articles, then the
+    latest. Single-source stories are listed too (they score least), press releases never.
+    """
+    window = trending_window(conn, now)
     rows = conn.execute(
-        "SELECT story_id, count(*) AS n, count(DISTINCT coalesce(source_name, source_url, id)) AS s, "
-        "count(DISTINCT language) AS l FROM articles WHERE published >= ? AND published < ? "
-        "AND story_id IS NOT NULL GROUP BY story_id ORDER BY s + l DESC, n DESC, story_id LIMIT ? OFFSET ?",
-        (start, end, limit, offset),
+        "SELECT a.story_id AS story_id, count(*) AS n, "
+        "count(DISTINCT coalesce(a.source_name, a.source_url, a.id)) AS s, count(DISTINCT a.language) AS l, "
+        "max(julianday(a.published)) AS latest, st.first_published AS first FROM articles a "
+        f"JOIN stories st ON st.id = a.story_id WHERE {calendar.in_range('a.published')} AND a.kind = 'article' "
+        "AND st.merged_into IS NULL AND st.size > 0 GROUP BY a.story_id",
+        calendar.range_params(window.start, window.end),
     ).fetchall()
-    growth = {row["story_id"]: (row["n"], row["s"], row["l"]) for row in rows}
-    ids = list(growth)
-    story_rows: dict[str, sqlite3.Row] = {}
+    scored = []
+    for row in rows:
+        first = calendar.utc(row["first"])
+        new = first is not None and window.start <= first < window.end
+        score = row["s"] + max(row["l"] - 1, 0) + (1 if new else 0)
+        scored.append((-score, -row["n"], -(row["latest"] or 0.0), row["story_id"], new, row))
+    scored.sort(key=lambda item: item[:4])
+    page = scored[offset : offset + limit]
+    by_id: dict[str, sqlite3.Row] = {}
+    ids = [item[3] for item in page]
     if ids:
         marks = ",".join("?" * len(ids))
         for row in conn.execute(f"SELECT * FROM stories WHERE id IN ({marks})", ids):
-            story_rows[row["id"]] = row
-    ordered = [story_rows[i] for i in ids if i in story_rows]
+            by_id[row["id"]] = row
+    growth = {item[3]: item for item in page}
     items = []
-    for data in story_summaries(conn, ordered):
-        n, s, lang = growth[data["id"]]
-        items.append({"story": data, "articles_24h": n, "sources_24h": s, "languages_24h": lang})
-    return Listing(items, next_offset(offset, limit, len(rows)), {"since": start, "until": end})
+    for data in story_summaries(conn, [by_id[i] for i in ids if i in by_id]):
+        negative_score, _, _, _, new, row = growth[data["id"]]
+        items.append(
+            {
+                "story": data,
+                "score": -negative_score,
+                "new": new,
+                "articles_24h": row["n"],
+                "sources_24h": row["s"],
+                "languages_24h": row["l"],
+            }
+        )
+    extra = {"since": _z(window.start), "until": _z(window.end), "recent": window.recent, "total": len(scored)}
+    return Listing(items, next_offset(offset, limit, len(page)), extra)
 
 
-def day(conn: sqlite3.Connection, start: str, end: str, limit: int, offset: int) -> Listing:
-    """Stories with an article published in [start, end), latest update first; previous and next days."""
+def day(conn: sqlite3.Connection, when: date, limit: int, offset: int) -> Listing:
+    """News stories with a news article published on a UTC day, latest update first; the neighbouring days."""
+    start, end = calendar.day_range(when)
     rows = conn.execute(
-        "SELECT s.* FROM stories s WHERE s.id IN (SELECT story_id FROM articles WHERE published >= ? "
-        "AND published < ?) AND s.merged_into IS NULL AND s.size > 0 "
+        "SELECT s.* FROM stories s WHERE s.id IN (SELECT story_id FROM articles WHERE kind = 'article' AND "
+        f"{calendar.in_range()}) AND s.merged_into IS NULL AND s.size > 0 "
         "ORDER BY coalesce(s.last_updated, '') DESC, s.id LIMIT ? OFFSET ?",
-        (start, end, limit, offset),
+        [*calendar.range_params(start, end), limit, offset],
     ).fetchall()
-    before = conn.execute("SELECT max(published) FROM articles WHERE published < ?", (start,)).fetchone()[0]
-    after = conn.execute("SELECT min(published) FROM articles WHERE published >= ?", (end,)).fetchone()[0]
-    extra = {"previous": before[:10] if before else None, "next": after[:10] if after else None}
+    before, after = calendar.neighbour_days(conn, when)
+    extra = {"previous": before, "next": after}
     return Listing(story_summaries(conn, rows), next_offset(offset, limit, len(rows)), extra)
 
 

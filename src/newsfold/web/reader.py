@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from newsfold.language.reader import ModelReader, ReaderTranslator
 from newsfold.web.errors import BadRequestError
 from newsfold.web.params import language
 
@@ -38,6 +39,14 @@ def page_language(request: Request, choices: list[str]) -> str | None:
 def api_language(asked: str | None) -> str | None:
     """The language a JSON twin adds translations in: ?lang= only (no cookie), None for none or 'original'."""
     return _asked(asked) if asked else None
+
+
+def offered_languages(translator: ReaderTranslator, choices: list[str]) -> list[str]:
+    """The reader languages a reader can actually get: those some installed translation model translates into."""
+    if not isinstance(translator, ModelReader):
+        return []
+    targets = {target for info in translator.models.list() for target in info.targets}
+    return [code for code in choices if code in targets]
 
 
 def local_path(value: str | None) -> str:

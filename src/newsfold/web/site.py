@@ -15,18 +15,20 @@ from typing import Any, cast
 import anyio
 import anyio.to_thread
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import Response
 
 from newsfold import __version__
 from newsfold.config import Config
+from newsfold.enrich.timeline import at_precision
 from newsfold.language.reader import ModelReader, ReaderTranslator
 from newsfold.model import Paragraph, Role
-from newsfold.store.articles import parse_iso
+from newsfold.store.calendar import utc
 from newsfold.store.db import Database
 from newsfold.web.cache import DataVersion, ResponseCache
 from newsfold.web.differences import segments_html
-from newsfold.web.reader import page_language, reader_context
+from newsfold.web.reader import offered_languages, page_language, reader_context
 from newsfold.web.related import TermCounts
 from newsfold.web.text import host_of, paragraphs_html, safe_url, snippet_html, text_html
 
@@ -63,19 +65,48 @@ class Body:
 
 
 def when(value: str | datetime | None) -> str:
-    """A stored time shown to a reader: 'YYYY-MM-DD HH:MM' (UTC when known), or ''."""
-    moment = parse_iso(value) if isinstance(value, str) else value
+    """A stored time shown to a reader: 'YYYY-MM-DD HH:MM' in UTC (naive times taken as UTC), or ''."""
+    moment = utc(value)
     if moment is None:
         return ""
     text = moment.strftime("%Y-%m-%d %H:%M")
     return text[:10] if text.endswith(" 00:00") else text
 
 
+def event_date(event: dict[str, Any]) -> tuple[str, str]:
+    """A timeline event's date at its precision: (the machine form for <time datetime>, the text a reader sees)."""
+    return at_precision(str(event.get("date") or ""), str(event.get("precision") or "day"))
+
+
+def code_spans(text: str) -> Markup:
+    """A note of the site's own with its `commands` set as <code> (the text escaped first)."""
+    parts = str(escape(text)).split("`")
+    return Markup("".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts)))
+
+
+def day_of(value: str | datetime | None) -> str:
+    """The UTC day (YYYY-MM-DD) of a stored time, for a link to the day archive, or ''."""
+    moment = utc(value)
+    return moment.date().isoformat() if moment is not None else ""
+
+
+def later(value: str | datetime | None, than: str | datetime | None) -> bool:
+    """Whether a time (an update) is a later instant than another (the publication): offsets compared in UTC."""
+    moment, other = utc(value), utc(than)
+    if moment is None:
+        return False
+    return other is None or moment > other
+
+
+# what a page calls the site of a copy that names neither itself nor its address
+UNNAMED = "unnamed site"
+
+
 def outlet(source: dict[str, Any] | None) -> str:
-    """An outlet's display name: its name, else its URL's host, else 'unknown source'."""
+    """An outlet's display name: its name, else its URL's host, else 'unnamed site'."""
     if not source:
-        return "unknown source"
-    return str(source.get("name") or host_of(source.get("url")) or "unknown source")
+        return UNNAMED
+    return str(source.get("name") or host_of(source.get("url")) or UNNAMED)
 
 
 def outlets(articles: list[dict[str, Any]]) -> list[str]:
@@ -101,8 +132,8 @@ def aggregate_stamp(conn: sqlite3.Connection) -> str:
 
 def source_count(articles: list[dict[str, Any]]) -> int:
     """How many outlets a story's articles come from (each article of unknown outlet counted as its own)."""
-    known = {outlet(a.get("source")) for a in articles if outlet(a.get("source")) != "unknown source"}
-    return len(known) + sum(1 for a in articles if outlet(a.get("source")) == "unknown source")
+    known = {outlet(a.get("source")) for a in articles if outlet(a.get("source")) != UNNAMED}
+    return len(known) + sum(1 for a in articles if outlet(a.get("source")) == UNNAMED)
 
 
 def templates_stamp() -> str:
@@ -133,6 +164,10 @@ def make_templates() -> Environment:
     )
     env.filters["safe_url"] = safe_url
     env.filters["when"] = when
+    env.filters["day_of"] = day_of
+    env.filters["event_date"] = event_date
+    env.filters["code_spans"] = code_spans
+    env.tests["later_than"] = later
     env.filters["outlet"] = outlet
     env.filters["outlets"] = outlets
     env.filters["source_count"] = source_count
@@ -157,6 +192,8 @@ class Site:
         self.templates = make_templates()
         languages = list(config["reader_languages"]) or ["en"]
         self.reader_languages: list[str] = [str(lang) for lang in languages]
+        # what the header's "Read in" menu offers: the reader languages an installed model translates into
+        self.offered_languages = offered_languages(translator, self.reader_languages)
         # what a page rendered ahead (story_pages) was rendered with: stale when any of it differs
         self.render_context = "|".join([templates_stamp(), models_stamp(translator), ",".join(self.reader_languages)])
         self.live_builds = max(1, int(config["web.live_builds"]))
@@ -189,7 +226,7 @@ class Site:
 
     def render_page(self, request: Request, name: str, language: str | None, **context: Any) -> Body:
         """A page rendered with the header's language form set for this request."""
-        return self.render(name, reader=reader_context(request, self.reader_languages, language), **context)
+        return self.render(name, reader=reader_context(request, self.offered_languages, language), **context)
 
     def render(self, name: str, status: int = 200, **context: Any) -> Body:
         """A template rendered to an HTML body."""

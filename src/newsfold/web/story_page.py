@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 def story_reader(site: Site, story_id: str, target: str | None) -> dict[str, Any]:
     """The header's language form of a story page asked without parameters (what a stored page shows)."""
-    return {"current": target or ORIGINAL, "languages": site.reader_languages, "next": f"/stories/{story_id}"}
+    return {"current": target or ORIGINAL, "languages": site.offered_languages, "next": f"/stories/{story_id}"}
 
 
 def render_story(

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
+
 from newsfold.enrich.highlights import highlights_language
 from newsfold.language.reader import ReaderTranslator, Rendering
 
@@ -53,6 +55,7 @@ class PageTranslation:
     notes: list[str] = field(default_factory=list)
     models: list[str] = field(default_factory=list)
     translated: int = 0
+    untranslated: list[str] = field(default_factory=list)
 
     def title(self, holder: dict[str, Any], key: str, source: str | None) -> None:
         """Ask for holder[key] (a text) in the reader's language, as holder[key + '_translated']."""
@@ -92,11 +95,25 @@ class PageTranslation:
         for source, items in groups.items():
             if target is None or source is None or source == target:
                 continue
+            if not self.translator.can_translate(source, target):
+                # no model for the pair: the originals stay, and the page says so once (untranslated_note)
+                if source not in self.untranslated:
+                    self.untranslated.append(source)
+                continue
             renderings = self.translator.render_many([w.text for w in items], source, target)
             for wanted, rendering in zip(items, renderings, strict=True):
                 self._file(wanted, rendering)
         self._wanted.clear()
-        return {"language": target, "models": self.models, "notes": self.notes, "translated": self.translated}
+        notes = list(self.notes)
+        if target is not None and self.untranslated:
+            notes.insert(0, untranslated_note(sorted(self.untranslated), target))
+        return {
+            "language": target,
+            "models": self.models,
+            "notes": notes,
+            "translated": self.translated,
+            "untranslated": sorted(self.untranslated),
+        }
 
     def _file(self, wanted: _Wanted, rendering: Rendering) -> None:
         """Put one rendering where it was asked for (a note, once, where it is not a translation)."""
@@ -114,6 +131,25 @@ class PageTranslation:
             return
         slots = wanted.holder.setdefault(name, [None] * len(wanted.holder[wanted.key]))
         slots[wanted.index] = value
+
+
+def language_name(code: str) -> str:
+    """A language's English name with its code ("German (de)"), or the code alone when CLDR does not know it."""
+    try:
+        name = Locale.parse("en").languages.get(code)
+    except (UnknownLocaleError, ValueError):
+        name = None
+    return f"{name} ({code})" if name else code
+
+
+def untranslated_note(languages: Sequence[str], target: str) -> str:
+    """The one notice of a page showing texts in languages no installed model translates into the reader's."""
+    names = ", ".join(language_name(code) for code in languages)
+    return (
+        f"Shown untranslated, in the original: {names}. No translation model into {language_name(target)} is "
+        f"installed for {'it' if len(languages) == 1 else 'them'}; install one with "
+        "`newsfold models install NAME_OR_PATH` (see `newsfold models list`)."
+    )
 
 
 def title_language(story: dict[str, Any]) -> str | None:

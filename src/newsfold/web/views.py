@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import calendar as pycalendar
 import json
 import sqlite3
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from newsfold.language.reader import ReaderTranslator, Rendering
 from newsfold.model import Article, Story
-from newsfold.serialize import document_json
+from newsfold.serialize import derived_title, document_json
+from newsfold.store import articles as articles_db
+from newsfold.store import calendar
 from newsfold.store.articles import iso
 from newsfold.web import precomputed, queries
-from newsfold.web.cursor import day_bounds, offset_from
+from newsfold.web.cursor import offset_from
 from newsfold.web.differences import Comparison, comparison_json, comparisons
 from newsfold.web.related import TermCounts
 from newsfold.web.translated import (
@@ -25,13 +28,22 @@ from newsfold.web.translated import (
     story_parts,
     timeline_events,
     translated_json,
+    untranslated_note,
 )
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def latest_view(conn: sqlite3.Connection, limit: int, cursor: str | None) -> dict[str, Any]:
-    """The latest stories."""
+    """The latest news stories (press releases are listed apart)."""
     listing = queries.latest(conn, limit, cursor)
-    return {"stories": listing.items, "next": listing.next}
+    return {"kind": "news", "stories": listing.items, "next": listing.next}
+
+
+def press_view(conn: sqlite3.Connection, limit: int, cursor: str | None) -> dict[str, Any]:
+    """The latest press releases: what organisations say of themselves, kept out of the news listings."""
+    listing = queries.latest(conn, limit, cursor, kind="press_release")
+    return {"kind": "press_release", "stories": listing.items, "next": listing.next}
 
 
 def story_view(
@@ -91,9 +103,12 @@ def differences_view(conn: sqlite3.Connection, story_id: str) -> dict[str, Any]:
 
 def timeline(members: list[Article]) -> list[dict[str, Any]]:
     """The story's articles in publication order (undated ones last)."""
-    dated = sorted(members, key=lambda a: (iso(a.published) or "~", a.id))
-    return [
-        {
+    # by instant (members keep their own offsets), undated last
+    dated = sorted(members, key=lambda a: (a.published is None, calendar.utc(a.published) or _EPOCH, a.id))
+    known = {a.id: a for a in members}
+    out = []
+    for a in dated:
+        item: dict[str, Any] = {
             "time": iso(a.published),
             "article_id": a.id,
             "title": a.title,
@@ -101,8 +116,11 @@ def timeline(members: list[Article]) -> list[dict[str, Any]]:
             "relation": a.relation,
             "language": a.language,
         }
-        for a in dated
-    ]
+        derived = derived_title(a, known)
+        if derived is not None:
+            item["derived_title"] = derived
+        out.append(item)
+    return out
 
 
 def article_view(
@@ -117,6 +135,11 @@ def article_view(
     data["copy_of"] = article.copy_of
     data["canonical_url"] = article.canonical_url
     data["contributors"] = list(article.contributors)
+    known = {}
+    if article.copy_of and not article.title:
+        original = articles_db.get_article(conn, article.copy_of)
+        known = {original.id: original} if original is not None else {}
+    data["derived_title"] = derived_title(article, known)
     data["paragraphs"] = [{"text": p.text, "role": p.role, "language": p.language} for p in article.paragraphs]
     rendering: Rendering | None = None
     if target and target != article.language:
@@ -140,6 +163,15 @@ def article_view(
         if rendering is not None and rendering.translated:
             data["text_translated"] = translated_json(rendering, article.language)
             reader["models"] = list(dict.fromkeys([*reader["models"], rendering.model]))
+        elif rendering is not None and article.language and not translator.can_translate(article.language, target):
+            # the text has no model either: the page's one notice names its language
+            note = untranslated_note([article.language], target)
+            if data["rendering"] is not None:
+                data["rendering"]["note"] = note
+            if article.language not in reader["untranslated"]:
+                reader["untranslated"] = sorted([*reader["untranslated"], article.language])
+                reader["notes"] = [n for n in reader["notes"] if not n.startswith("Shown untranslated")]
+                reader["notes"].insert(0, untranslated_note(reader["untranslated"], target))
         elif rendering is not None and rendering.note and rendering.note not in reader["notes"]:
             reader["notes"].append(rendering.note)
         data["reader"] = reader
@@ -153,7 +185,7 @@ def in_language(
     if target is None:
         return data
     page = PageTranslation(translator, target)
-    if kind in ("latest", "day"):
+    if kind in ("latest", "day", "press"):
         story_cards(page, conn, data["stories"])
     elif kind == "trending":
         story_cards(page, conn, [entry["story"] for entry in data["stories"]])
@@ -229,14 +261,23 @@ def story_title_languages(conn: sqlite3.Connection, stories: list[dict[str, Any]
 def trending_view(conn: sqlite3.Connection, limit: int, cursor: str | None) -> dict[str, Any]:
     """Stories by growth over the last 24 hours."""
     listing = queries.trending(conn, limit, offset_from(cursor))
-    window = {"since": listing.extra["since"], "until": listing.extra["until"]}
-    return {**window, "stories": listing.items, "next": listing.next}
+    extra = listing.extra
+    if extra["recent"]:
+        span = "the last 24 hours"
+    else:
+        span = "the 24 hours up to the newest news article (nothing was published in the last 24 hours)"
+    explanation = (
+        f"News stories published in {span}, ranked by what is new and growing: each scores the outlets that "
+        "published it in the window, plus the languages beyond the first, plus one if it began in the window."
+    )
+    window = {"since": extra["since"], "until": extra["until"], "recent": extra["recent"]}
+    listed = {"stories": listing.items, "next": listing.next}
+    return {**window, "explanation": explanation, "total": extra["total"], **listed}
 
 
 def day_view(conn: sqlite3.Connection, day: date, limit: int, cursor: str | None) -> dict[str, Any]:
     """Every story with an article published on a day, with the neighbouring days that have any."""
-    start, end = day_bounds(day)
-    listing = queries.day(conn, start, end, limit, offset_from(cursor))
+    listing = queries.day(conn, day, limit, offset_from(cursor))
     return {
         "day": day.isoformat(),
         "previous": listing.extra["previous"],
@@ -244,6 +285,30 @@ def day_view(conn: sqlite3.Connection, day: date, limit: int, cursor: str | None
         "stories": listing.items,
         "next": listing.next,
     }
+
+
+def days_view(conn: sqlite3.Connection) -> dict[str, Any]:
+    """Every day with news, newest first, and the same days as a calendar of months (weeks from Monday)."""
+    found = calendar.days(conn)
+    by_day = {d.day: d for d in found}
+    months: list[dict[str, Any]] = []
+    for key in dict.fromkeys(d.day[:7] for d in found):
+        year, month = int(key[:4]), int(key[5:7])
+        weeks = []
+        for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+            cells: list[dict[str, Any] | None] = []
+            for cell in week:
+                entry = by_day.get(cell.isoformat()) if cell.month == month else None
+                if cell.month != month:
+                    cells.append(None)
+                else:
+                    cells.append({"day": cell.isoformat(), "stories": entry.stories if entry else 0})
+            weeks.append(cells)
+        label = f"{pycalendar.month_name[month]} {year}"
+        total = sum(by_day[d].stories for d in by_day if d.startswith(key))
+        months.append({"month": key, "label": label, "stories": total, "weeks": weeks})
+    days = [{"day": d.day, "stories": d.stories, "articles": d.articles} for d in found]
+    return {"days": days, "months": months}
 
 
 def sources_view(conn: sqlite3.Connection) -> dict[str, Any]:
