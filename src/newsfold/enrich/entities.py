@@ -90,6 +90,51 @@ def _lean_on_organisations(forms: list[Form]) -> None:
             form.votes["organization"] += form.votes["person"] + 1
 
 
+_PLACE_PREPOSITION = (
+    r"\b(?:in|from|to|into|across|near|at|inside|outside|throughout|around|toward|towards)\s+(?:the\s+)?"
+)
+
+
+def _before_connector(tokens: list[str]) -> list[str]:
+    """A name's key words up to its first connector ("Amy Klobuchar of Minnesota": amy klobuchar)."""
+    for index, token in enumerate(tokens):
+        if token in CONNECTORS:
+            return tokens[:index]
+    return tokens
+
+
+def _without_mistranslated_places(
+    kept: list[tuple[Entity, list[Mention]]], gazetteer: Gazetteer
+) -> list[tuple[Entity, list[Mention]]]:
+    """Drop a "place" that is a person's name mistranslated (Sudan for al-Sudani, Sudani's adviser).
+
+    The evidence is general: the place's key is the key of a surname of a person the same story names, or that
+    surname without its Arabic nisba ending (-i: Sudani = of Sudan), and no sentence puts the name where a place
+    goes (after in, from, to, near...). A real place named beside a namesake person is placed somewhere.
+    """
+    surnames = {
+        tokens[-1]
+        for entity, _ in kept
+        if entity.kind == "person"
+        for name in (entity.name, *entity.aliases)
+        if (tokens := _before_connector(gazetteer.key(name).split()))
+    }
+    out = []
+    for entity, mentions in kept:
+        if entity.kind == "place":
+            key = gazetteer.key(entity.name)
+            spellings = (entity.name, *entity.aliases)
+            placed = any(
+                re.search(_PLACE_PREPOSITION + re.escape(spelling) + r"\b", mention.sentence)
+                for mention in mentions
+                for spelling in spellings
+            )
+            if (key in surnames or key + "i" in surnames) and not placed:
+                continue
+        out.append((entity, mentions))
+    return out
+
+
 class EntityResolver:
     """Groups mentions into entities: same key, acronyms, short forms of longer names, spelling variants."""
 
@@ -116,6 +161,7 @@ class EntityResolver:
             entity = self._entity(group)
             if entity is not None:
                 kept.append((entity, [m for form in group for m in form.mentions]))
+        kept = _without_mistranslated_places(kept, self.gazetteer)
         kept.sort(key=lambda pair: (-pair[0].mentions, pair[0].name))
         return kept
 

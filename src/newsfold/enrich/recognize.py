@@ -107,6 +107,31 @@ def _capitalised(token: str) -> bool:
     return bool(parts) and all(p[0].isupper() for p in parts)
 
 
+# licence, copyright and credit lines: what they name is the page's furniture, not the story's people or places
+_BOILERPLATE = re.compile(
+    r"\bCC[- ]BY(?:[- ](?:SA|NC|ND))*\s+\d|\bCC0\b|\ball rights reserved\b|©|\(c\)\s*\d{4}|"
+    r"\b(?:licen[cs]ed|published|available|released|distributed) under (?:a |the )?"
+    r"(?:CC\b|Creative Commons|GNU|MIT|Apache)|"
+    r"\bcopyright\s*(?:©|\(c\)|\d{4})|"
+    r"^\s*\(?(?:photo|image|picture|video)s?\s*(?:credit)?\s*[:/©]",
+    re.IGNORECASE,
+)
+
+
+def is_boilerplate(sentence: str) -> bool:
+    """Whether a sentence is a licence, copyright or credit line (it makes no entities)."""
+    return bool(_BOILERPLATE.search(sentence))
+
+
+def _shouted(words: list[str]) -> bool:
+    """Whether a run of capitals is shouted text ("I WON THIS ELECTION", "CC BY"), not a name written in capitals:
+    two or more upper-case words, one of them a common word, or four or more."""
+    letters = [w for w in words if any(c.isalpha() for c in w)]
+    if len(letters) < 2 or not all(w.isupper() for w in letters):
+        return False
+    return len(letters) >= 4 or any(w.lower() in STOPWORDS for w in letters)
+
+
 class RuleRecognizer:
     """Names without a model: capitalised spans, acronyms, titles and the words around them."""
 
@@ -144,6 +169,8 @@ class RuleRecognizer:
         lowercase = {w for s in sentences for w in re.findall(r"\b[a-z]\w+", s.text)}
         out: list[Mention] = []
         for sentence in sentences:
+            if is_boilerplate(sentence.text):
+                continue
             tokens = list(_TOKEN.finditer(sentence.text))
             found = [
                 placed
@@ -228,6 +255,8 @@ class RuleRecognizer:
             return
         name = " ".join(words)
         if len(name) < 2 or name.lower() in NORP:
+            return
+        if _shouted(words) and not gazetteer.kind_of(name.title()):
             return
         possessive = bool(re.search(r"['’]s$", tokens[end - 1][0]))
         before = [_clean(t[0]).lower() for t in tokens[max(0, start - 3) : start]]
@@ -364,6 +393,8 @@ class SpacyRecognizer:
         """Every entity span spaCy finds in the article's sentences."""
         out: list[Mention] = []
         for sentence in article_sentences(article):
+            if is_boilerplate(sentence.text):
+                continue
             doc = self.nlp(sentence.text)
             for ent in doc.ents:
                 kind = _SPACY_KINDS.get(str(ent.label_))

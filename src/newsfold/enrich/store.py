@@ -298,3 +298,62 @@ def entity_page(conn: sqlite3.Connection, entity_id: str, limit: int = 200) -> E
             }
         )
     return page
+
+
+def _like(text: str) -> str:
+    """A LIKE pattern matching text anywhere (its own % and _ escaped with backslash)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def entity_index(
+    conn: sqlite3.Connection, query: str | None, kind: str | None, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    """Entities named in live stories, most stories first; with query, those whose name, a spelling or its
+    transliteration key contains it (Sudani finds al-Sudani and Soudani). The page of them and how many match."""
+    where = ["e.stories > 0"]
+    params: list[object] = []
+    if kind:
+        where.append("e.kind = ?")
+        params.append(kind)
+    if query:
+        key = span_key(query)
+        where.append(
+            "(e.name LIKE ? ESCAPE '\\' OR e.aliases LIKE ? ESCAPE '\\' OR e.key LIKE ? ESCAPE '\\' "
+            "OR EXISTS (SELECT 1 FROM entity_aliases a WHERE a.entity_id = e.id AND a.key LIKE ? ESCAPE '\\'))"
+        )
+        params += [_like(query), _like(query), _like(key or query), _like(key or query)]
+    clause = " AND ".join(where)
+    total = int(conn.execute(f"SELECT count(*) FROM entities e WHERE {clause}", params).fetchone()[0])
+    rows = conn.execute(
+        f"SELECT e.* FROM entities e WHERE {clause} ORDER BY (lower(e.name) = lower(?)) DESC, e.stories DESC, "
+        "e.mentions DESC, e.name, e.id LIMIT ? OFFSET ?",
+        [*params, query or "", limit, offset],
+    ).fetchall()
+    found = [
+        {
+            "id": row["id"],
+            "name": row["name"],
+            "kind": row["kind"],
+            "aliases": json.loads(row["aliases"]),
+            "mentions": row["mentions"],
+            "stories": row["stories"],
+            "first_seen": row["first_seen"],
+            "last_seen": row["last_seen"],
+        }
+        for row in rows
+    ]
+    return found, total
+
+
+def entities_named(conn: sqlite3.Connection, name: str) -> list[str]:
+    """The ids of the entities called name, or spelled so (case and transliteration aside), most stories first."""
+    key = span_key(name)
+    rows = conn.execute(
+        "SELECT e.id FROM entities e WHERE e.stories > 0 AND (lower(e.name) = lower(?) OR e.key = ? "
+        "OR EXISTS (SELECT 1 FROM entity_aliases a WHERE a.entity_id = e.id AND a.key = ?) "
+        "OR EXISTS (SELECT 1 FROM json_each(e.aliases) j WHERE lower(j.value) = lower(?))) "
+        "ORDER BY (lower(e.name) = lower(?)) DESC, e.stories DESC, e.mentions DESC, e.id",
+        (name, key, key, name, name),
+    ).fetchall()
+    return [str(row[0]) for row in rows]

@@ -333,8 +333,6 @@ class TimelineExtractor:
 _PRECISION_ORDER = {"year": 0, "month": 1, "day": 2}
 # words that say when or by whom a text was published, not what happened
 _PUBLISHING = words_of("posted published updated modified edited written dateline last on at by am pm gmt utc est")
-# sentences with fewer content words than this beside their dates are datelines or date stamps, not events
-MIN_EVENT_WORDS = 2
 # how far apart two copies may place one happening told with a relative date ("last week", "on Wednesday")
 RELATIVE_SLACK_DAYS = 7
 
@@ -342,8 +340,8 @@ RELATIVE_SLACK_DAYS = 7
 def is_dateline(sentence: str, matches: Sequence[DateMatch]) -> bool:
     """Whether a sentence is only a date (a dateline, "Monday, January 7, 2019", a publication stamp).
 
-    Beside its dates an event's sentence says what happened: at least MIN_EVENT_WORDS content words, one of them
-    written in lower case (a verb or a noun, not only the names of a place or an author).
+    Beside its dates an event's sentence says what happened: a content word written in lower case (a verb or a
+    noun: "He died today."), not only the names of a place or an author and the words of a publication stamp.
     """
     rest = list(sentence)
     for match in matches:
@@ -357,7 +355,7 @@ def is_dateline(sentence: str, matches: Sequence[DateMatch]) -> bool:
         and not w.isdigit()
         and len(w) > 1
     ]
-    return len(left) < MIN_EVENT_WORDS or not any(w[0].islower() for w in left)
+    return not any(w[0].islower() for w in left)
 
 
 _WEEKDAY_WORDS = words_of("monday tuesday wednesday thursday friday saturday sunday")
