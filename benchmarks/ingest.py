@@ -252,7 +252,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cli", action="store_true", help="also time the `newsfold ingest` command")
     parser.add_argument("--profile", type=Path, default=None, help="write a cProfile of each ingest (OUT.NAME.prof)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    parser.add_argument("--keep-pages", type=Path, default=None, help="only write the generated pages into this folder")
     args = parser.parse_args(argv)
+    if args.keep_pages:
+        print(f"{len(generate_pages(args.keep_pages, args.generated or 1000))} pages written to {args.keep_pages}")
+        return 0
     rows: dict[str, dict[str, object]] = {}
     with tempfile.TemporaryDirectory(prefix="newsfold-ingest-") as name:
         tmp = Path(name)

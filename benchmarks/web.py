@@ -14,6 +14,10 @@ story_pages while its stamp holds), once with all clients and once with one; "co
 with ?lang=original, a page nothing rendered ahead (database, stored differences and cards, template, at most
 `web.live_builds` at once). The run is bounded: each endpoint stops after --seconds or --max-requests (cold rows
 after --cold-requests, so that every request finds a story not asked before).
+
+With --ingest DIR, `newsfold ingest DIR` runs into the same store while the endpoints are driven (started once the
+server is up; the "ingest" column says whether it was still running when the row ended). Generate pages for it with
+`benchmarks/ingest.py --keep-pages DIR --generated N`.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ class Result:
     handler_ms: list[float] = field(default_factory=list)
     errors: int = 0
     seconds: float = 0.0
+    ingesting: bool = False
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -148,6 +153,13 @@ def start_server(db: Path, port: int, loop: str, http: str) -> subprocess.Popen[
     raise SystemExit("the server did not start within 60 s")
 
 
+def start_ingest(db: Path, pages: Path) -> subprocess.Popen[bytes]:
+    """`newsfold ingest pages --db db` in the background (its output discarded)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    command = [sys.executable, "-m", "newsfold.cli", "ingest", str(pages), "--db", str(db)]
+    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def sample(db: Path) -> tuple[list[str], list[str], int]:
     """Story ids to visit (recent ones first, as readers do), a few search words, and the article count."""
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
@@ -177,6 +189,7 @@ def main() -> int:
     parser.add_argument("--cold-requests", type=int, default=8_000, help="cap of each cold row (stories not reused)")
     parser.add_argument("--loop", default="auto", help="uvicorn event loop: auto (uvloop when installed) or asyncio")
     parser.add_argument("--http", default="auto", help="uvicorn HTTP parser: auto (httptools when installed) or h11")
+    parser.add_argument("--ingest", type=Path, default=None, help="ingest this folder into the store meanwhile")
     args = parser.parse_args()
     if not args.db.exists():
         print(
@@ -204,6 +217,8 @@ def main() -> int:
     ]
     plan = [(name, paths) for name, paths in plan if args.only in name]
     results = []
+    ingest = start_ingest(args.db, args.ingest) if args.ingest else None
+    started = time.monotonic()
     try:
         for name, paths in plan:
             # a first pass loads every code path; warm rows first visit each of their stories once
@@ -212,26 +227,35 @@ def main() -> int:
             clients = 1 if name.endswith("1 client") else args.clients
             cap = args.cold_requests if " cold" in name else args.max_requests
             results.append(asyncio.run(drive(port, name, paths, clients, args.seconds, cap)))
+            results[-1].ingesting = ingest is not None and ingest.poll() is None
     finally:
         server.terminate()
         server.wait(timeout=20)
+        if ingest is not None:
+            running = ingest.poll() is None
+            status = "still running (stopped)" if running else f"done after {time.monotonic() - started:.0f} s"
+            ingest.terminate()
+            ingest.wait(timeout=60)
+            print(f"ingest of {args.ingest} into the store: {status}")
     setup = f"one uvicorn worker (loop {args.loop}, http {args.http})"
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"\nweb: {count:,} articles, {args.clients} concurrent clients, {setup}, {os.cpu_count()} cores")
     print(f"load average at the end (1, 5, 15 min): {load}; cold pool {len(cold):,} stories, {next(fresh):,} used\n")
     print(
         f"| {'endpoint':<31} | {'requests':>8} | {'req/s':>7} | {'client p50':>10} | {'client p99':>10} | "
-        f"{'server p50':>10} | {'server p99':>10} | {'handler p50':>11} | {'handler p99':>11} | errors |"
+        f"{'server p50':>10} | {'server p99':>10} | {'handler p50':>11} | {'handler p99':>11} | errors | ingest |"
     )
     print(
-        f"|{'-' * 33}|{'-' * 10}|{'-' * 9}|{'-' * 12}|{'-' * 12}|{'-' * 12}|{'-' * 12}|{'-' * 13}|{'-' * 13}|--------|"
+        f"|{'-' * 33}|{'-' * 10}|{'-' * 9}|{'-' * 12}|{'-' * 12}|{'-' * 12}|{'-' * 12}|{'-' * 13}|{'-' * 13}|"
+        "--------|--------|"
     )
     for r in results:
         print(
             f"| {r.name:<31} | {len(r.client_ms):>8} | {len(r.client_ms) / r.seconds:>7.0f} | "
             f"{percentile(r.client_ms, 50):>7.1f} ms | {percentile(r.client_ms, 99):>7.1f} ms | "
             f"{percentile(r.server_ms, 50):>7.2f} ms | {percentile(r.server_ms, 99):>7.2f} ms | "
-            f"{percentile(r.handler_ms, 50):>8.2f} ms | {percentile(r.handler_ms, 99):>8.2f} ms | {r.errors:>6} |"
+            f"{percentile(r.handler_ms, 50):>8.2f} ms | {percentile(r.handler_ms, 99):>8.2f} ms | {r.errors:>6} | "
+            f"{'yes' if r.ingesting else 'no':>6} |"
         )
     return 0
 

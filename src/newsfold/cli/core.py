@@ -17,11 +17,11 @@ from newsfold.cli.common import EXIT_OK, EXIT_PARTIAL, db_option, error, get_con
 from newsfold.cli.sources import allow_option
 from newsfold.engine import IngestReport, ingest
 from newsfold.enrich.timeline import at_precision
-from newsfold.errors import NotFoundError
-from newsfold.extract import extract
+from newsfold.errors import InputError, NotFoundError
 from newsfold.fold import Folder
-from newsfold.ingest.files import count_inputs, iter_inputs, read_file
-from newsfold.model import Story
+from newsfold.ingest.files import count_inputs, iter_inputs
+from newsfold.ingest.sourcefiles import NO_FETCHER
+from newsfold.model import Article, Story
 from newsfold.serialize import document_json, story_json
 from newsfold.store import articles as articles_db
 from newsfold.store import search as search_db
@@ -81,23 +81,42 @@ def ingest_command(ctx: click.Context, paths: tuple[str, ...], db_path: str | No
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a line, one per document.")
 @click.pass_context
 def extract_command(ctx: click.Context, path: str, as_json: bool) -> int:
-    """Show the documents found in one input; stores nothing."""
-    get_config(ctx)
-    documents = extract(read_file(Path(path)))
+    """Show the documents found in one input (read as ingest reads it: pages, text, WARC, feeds); stores nothing."""
+    from newsfold.extract.dispatch import Extractor
     from newsfold.language import LanguageStep
 
-    documents = list(LanguageStep()(documents))
-    for document in documents:
-        if as_json:
-            click.echo(json.dumps(document_json(document), ensure_ascii=False))
-        else:
-            click.echo(f"# {document.title or '(untitled)'}  [{document.kind}, {document.language or '?'}]")
-            if document.published:
-                click.echo(f"published {document.published.isoformat()}")
-            click.echo()
-            click.echo(document.text)
-            click.echo()
-    return EXIT_OK
+    config = get_config(ctx)
+    extractor = Extractor()
+    step = LanguageStep()
+    failed = 0
+    # the same dispatcher as ingest's (WARC records, feed entries, OPML lists), without a fetcher: what needs
+    # fetching is refused with a line saying so
+    for item in iter_inputs([path], max_bytes=int(config["ingest.max_bytes"]), fetcher=None):
+        try:
+            if isinstance(item, InputError):
+                raise item
+            documents = list(step(extractor(item)))
+        except InputError as exc:
+            failed += 1
+            hint = "; `newsfold ingest` fetches them" if NO_FETCHER in exc.reason else ""
+            error(f"{exc}{hint}")
+            continue
+        for document in documents:
+            _echo_document(document, as_json)
+    return EXIT_PARTIAL if failed else EXIT_OK
+
+
+def _echo_document(document: Article, as_json: bool) -> None:
+    """One extracted document, as a JSON line or as text."""
+    if as_json:
+        click.echo(json.dumps(document_json(document), ensure_ascii=False))
+        return
+    click.echo(f"# {document.title or '(untitled)'}  [{document.kind}, {document.language or '?'}]")
+    if document.published:
+        click.echo(f"published {document.published.isoformat()}")
+    click.echo()
+    click.echo(document.text)
+    click.echo()
 
 
 def _story_json(db: Database, story: Story) -> dict[str, Any]:

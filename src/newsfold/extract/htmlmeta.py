@@ -53,6 +53,7 @@ class PageMeta:
     description: str | None = None
     article_body: str | None = None
     article_type: str | None = None
+    og_type: str | None = None
     based_on: str | None = None
     publisher: str | None = None
 
@@ -234,6 +235,8 @@ def read_meta(tree: LexborHTMLParser, url: str | None) -> PageMeta:
     page.description = meta.get("og:description") or meta.get("description")
     body = obj.get("articleBody") if obj else None
     page.article_body = body if isinstance(body, str) and body.strip() else None
+    page.article_type = ",".join(sorted(_types(obj))) if obj else None
+    page.og_type = meta.get("og:type", "").lower() or None
     page.based_on = (_string(obj.get("isBasedOn")) or _string(obj.get("isBasedOnUrl"))) if obj else None
     return page
 

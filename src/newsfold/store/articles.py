@@ -194,3 +194,14 @@ def get_article(conn: sqlite3.Connection, article_id: str) -> Article | None:
 def count_articles(conn: sqlite3.Connection) -> int:
     """How many articles are stored."""
     return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+
+def article_stamp(conn: sqlite3.Connection, article_id: str) -> tuple[object, ...] | None:
+    """What an article's page depends on in its own row (its text is its id; its place in its story, title, dates,
+    highlights); None if unknown."""
+    row = conn.execute(
+        "SELECT id, story_id, relation, copy_of, title, kind, language, published, updated, highlights, "
+        "machine_translated FROM articles WHERE id = ?",
+        (article_id,),
+    ).fetchone()
+    return tuple(row) if row is not None else None

@@ -76,7 +76,14 @@ def api_router(site: Site) -> APIRouter:
             """The JSON twin the story hook stored with the page, while its stamp holds."""
             return stored_page(site, conn, story_id, html=False)
 
-        return await site.respond(request, "json", build, language=target, stored=stored if target is None else None)
+        return await site.respond(
+            request,
+            "json",
+            build,
+            language=target,
+            stamp_of=lambda conn: queries.story_stamp(conn, story_id),
+            stored=stored if target is None else None,
+        )
 
     @router.get("/stories/{story_id}/differences", responses=_JSON)
     async def api_differences(request: Request, story_id: str, lang: Lang = None) -> Response:
@@ -113,6 +120,7 @@ def api_router(site: Site) -> APIRouter:
             request,
             "json",
             lambda conn: site.json(views.article_view(conn, site.translator, article_id, target)),
+            stamp_of=lambda conn: queries.article_stamp(conn, article_id),
             language=target,
         )
 

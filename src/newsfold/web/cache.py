@@ -1,4 +1,6 @@
-"""A small LRU cache of rendered responses, emptied whenever the database changes."""
+"""A small LRU cache of rendered responses, each valid for a stamp (the database's version or a page's own), and
+single-flight builds: after a change, one request rebuilds a page while the others wait for it (or are answered
+with the page as it was, where that is allowed)."""
 
 from __future__ import annotations
 
@@ -6,9 +8,12 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
+
+import anyio
 
 from newsfold.store.db import Database
 
@@ -66,6 +71,12 @@ class ResponseCache(Generic[T]):
             self.hits += 1
             return item[2]
 
+    def latest(self, key: Hashable) -> T | None:
+        """The value last cached for key, whatever its stamp (a page as it was before the latest change)."""
+        with self._lock:
+            item = self._items.get(key)
+            return item[2] if item is not None else None
+
     def put(self, key: Hashable, stamp: Hashable | None, value: T) -> None:
         """Remember value for key at this stamp."""
         if stamp is None:
@@ -75,3 +86,42 @@ class ResponseCache(Generic[T]):
             self._items.move_to_end(key)
             while len(self._items) > self.max_entries:
                 self._items.popitem(last=False)
+
+
+@dataclass(slots=True)
+class _Flight(Generic[T]):
+    """One build in progress: done once it finished; its value unless it failed."""
+
+    done: anyio.Event = field(default_factory=anyio.Event)
+    value: T | None = None
+
+
+class SingleFlight(Generic[T]):
+    """At most one build per key at a time (on one event loop): callers arriving meanwhile share its result."""
+
+    def __init__(self) -> None:
+        """No build in progress."""
+        self._flights: dict[Hashable, _Flight[T]] = {}
+        self.shared = 0
+
+    def running(self, key: Hashable) -> bool:
+        """Whether a build for key is in progress."""
+        return key in self._flights
+
+    async def run(self, key: Hashable, build: Callable[[], Awaitable[T]]) -> T:
+        """The result of the build in progress for key, else of build() (run now, shared with those who come while
+        it runs); when the build waited for failed, the caller builds for itself."""
+        flight = self._flights.get(key)
+        if flight is not None:
+            await flight.done.wait()
+            if flight.value is not None:
+                self.shared += 1
+                return flight.value
+            return await build()
+        flight = self._flights[key] = _Flight()
+        try:
+            flight.value = await build()
+            return flight.value
+        finally:
+            del self._flights[key]
+            flight.done.set()

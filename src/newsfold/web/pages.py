@@ -90,7 +90,9 @@ def pages_router(site: Site) -> APIRouter:
                 languages=site.offered_languages,
             )
 
-        return await site.respond(request, "html", build, language=target)
+        return await site.respond(
+            request, "html", build, stamp_of=lambda conn: queries.article_stamp(conn, article_id), language=target
+        )
 
     @router.get("/trending")
     async def trending_page(request: Request, limit: int = 30, cursor: str | None = None) -> Response:

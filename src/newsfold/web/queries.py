@@ -160,6 +160,15 @@ def story_stamp(conn: sqlite3.Connection, story_id: str) -> tuple[object, ...] |
     return tuple(row)
 
 
+def article_stamp(conn: sqlite3.Connection, article_id: str) -> tuple[object, ...] | None:
+    """What an article page depends on: the article's row and its story's (None: no such article)."""
+    own = articles_db.article_stamp(conn, article_id)
+    if own is None:
+        return None
+    story_id = own[1]
+    return (own, story_stamp(conn, str(story_id)) if story_id else None)
+
+
 def story_document(story: Story, members: Sequence[Article]) -> dict[str, Any]:
     """The story as `newsfold story ID --json` prints it."""
     return story_json(story, {a.id: a for a in members})

@@ -26,7 +26,7 @@ from newsfold.language.reader import ModelReader, ReaderTranslator
 from newsfold.model import Paragraph, Role
 from newsfold.store.calendar import utc
 from newsfold.store.db import Database
-from newsfold.web.cache import DataVersion, ResponseCache
+from newsfold.web.cache import DataVersion, ResponseCache, SingleFlight
 from newsfold.web.differences import segments_html
 from newsfold.web.reader import offered_languages, page_language, reader_context
 from newsfold.web.related import TermCounts
@@ -189,6 +189,7 @@ class Site:
         self.version = DataVersion(db)
         self.terms = TermCounts(db)
         self.cache: ResponseCache[Body] = ResponseCache(int(config["web.cache_entries"]))
+        self.flights: SingleFlight[tuple[Body, float, float]] = SingleFlight()
         self.templates = make_templates()
         languages = list(config["reader_languages"]) or ["en"]
         self.reader_languages: list[str] = [str(lang) for lang in languages]
@@ -235,6 +236,18 @@ class Site:
             body = build(conn)
         return body, time.perf_counter() - started
 
+    async def _build(
+        self, build: Callable[[sqlite3.Connection], Body], key: Hashable, stamp: Hashable | None
+    ) -> tuple[Body, float, float]:
+        """Build a page in a worker thread (at most `web.live_builds` at once) and cache it at stamp when it is a
+        page (200): the body, the seconds the build took and the seconds it waited for a slot."""
+        queued = time.perf_counter()
+        built, took = await anyio.to_thread.run_sync(self._run, build, limiter=self.builds())
+        waited = time.perf_counter() - queued - took
+        if built.status == 200:
+            self.cache.put(key, stamp, built)
+        return built, took, waited
+
     def stamp(self, stamp_of: StampOf | None) -> tuple[Hashable | None, float | None]:
         """What a cached page must match and how old it may be: the database's version, or the page's own stamp."""
         if stamp_of is None or not self.version.enabled:
@@ -259,7 +272,9 @@ class Site:
         The reader's language is part of the key: a page in another language is another page (HTML pages take it
         from a cookie too, so they vary on it). stored answers from a page rendered ahead (a few indexed reads, run
         on the event loop) or None. Builds run at most `web.live_builds` at a time; the others wait their turn, and
-        the wait is reported as Server-Timing "queue".
+        the wait is reported as Server-Timing "queue". One build per page and stamp at a time (single flight):
+        requests for a page being built share that build; for a page stamped with the database's version
+        (listings, feeds, search) they are answered at once with the page as cached before the commit, if any.
         """
         started = time.perf_counter()
         key = (kind, request.url.path, request.url.query, extra, language)
@@ -272,13 +287,11 @@ class Site:
             if body is not None:
                 self.cache.put(key, stamp, body)
         spent = time.perf_counter() - started
+        if body is None and stamp_of is None and self.flights.running((key, stamp)):
+            body = self.cache.latest(key)  # a listing rebuilt after a commit: as it was until the rebuild is done
         if body is None:
-            queued = time.perf_counter()
-            built, took = await anyio.to_thread.run_sync(self._run, build, limiter=self.builds())
-            waited = time.perf_counter() - queued - took
+            built, took, waited = await self.flights.run((key, stamp), lambda: self._build(build, key, stamp))
             spent += took
-            if built.status == 200:
-                self.cache.put(key, stamp, built)
             body = built
         response = body.response(request.headers.get("if-none-match"), "Cookie" if kind == "html" else None)
         # the handler's own work (stamp, cache, stored page or build), without the wait for a worker thread or the
