@@ -15,9 +15,10 @@ import click
 
 from newsfold.cli.common import EXIT_OK, EXIT_PARTIAL, db_option, error, get_config, open_db, progress
 from newsfold.cli.sources import allow_option
+from newsfold.config import Config
 from newsfold.engine import IngestReport, ingest
 from newsfold.enrich.timeline import at_precision
-from newsfold.errors import InputError, NotFoundError
+from newsfold.errors import GoneError, InputError, NotFoundError
 from newsfold.fold import Folder
 from newsfold.ingest.files import count_inputs, iter_inputs
 from newsfold.ingest.sourcefiles import NO_FETCHER
@@ -184,6 +185,8 @@ def story_command(ctx: click.Context, story_id: str, db_path: str | None, as_jso
             story = stories_db.get_story(conn, story_id)
         if story is None:
             raise NotFoundError(f"story {story_id}: no such story")
+        if not story.members:
+            raise GoneError(f"story {story_id}: removed (every article of it was taken down)")
         data = _story_json(db, story)
         if as_json:
             click.echo(json.dumps(data, ensure_ascii=False))
@@ -275,8 +278,9 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve_database(db: Database, host: str, port: int) -> int:
-    """Serve the site for db until interrupted; EXIT_PARTIAL, after one line, when host:port cannot be listened on."""
+def serve_database(db: Database, host: str, port: int, config: Config) -> int:
+    """Serve the site for db with the command's settings (its --config included) until interrupted; EXIT_PARTIAL,
+    after one line, when host:port cannot be listened on."""
     import uvicorn
 
     from newsfold.web.app import create_app
@@ -289,8 +293,8 @@ def serve_database(db: Database, host: str, port: int) -> int:
         return EXIT_PARTIAL
     click.echo(f"newsfold is serving http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     with sock:
-        config = uvicorn.Config(create_app(db), log_level="warning")
-        uvicorn.Server(config).run(sockets=[sock])
+        server = uvicorn.Config(create_app(db, config), log_level="warning")
+        uvicorn.Server(server).run(sockets=[sock])
     return EXIT_OK
 
 
@@ -304,7 +308,7 @@ def serve_command(ctx: click.Context, db_path: str | None, host: str | None, por
     config = get_config(ctx, db=db_path, **{"serve.host": host, "serve.port": port})
     db = Database(str(config.get_path("db")))
     try:
-        return serve_database(db, str(config["serve.host"]), int(config["serve.port"]))
+        return serve_database(db, str(config["serve.host"]), int(config["serve.port"]), config)
     finally:
         db.close()
 
@@ -327,7 +331,8 @@ def demo_command(ctx: click.Context, db_path: str | None, port: int, no_serve: b
             report = run_ingest(ctx, db, [str(sample)])
         click.echo(f"demo database: {db_path} ({report.new} documents)", err=True)
         if not no_serve:
-            return serve_database(db, "127.0.0.1", port)
+            config = get_config(ctx, **{"serve.host": "127.0.0.1", "serve.port": port})
+            return serve_database(db, "127.0.0.1", port, config)
     finally:
         db.close()
     return EXIT_OK
@@ -356,3 +361,33 @@ COMMANDS = [
     demo_command,
     config_command,
 ]
+
+
+@click.command("repair")
+@db_option
+@click.pass_context
+def repair_command(ctx: click.Context, db_path: str | None) -> int:
+    """Rebuild every derived part: fold state, story metadata, highlights, entities, timelines, stored pages."""
+    from newsfold.hooks import story_hooks
+    from newsfold.repair import repair
+
+    config = get_config(ctx, db=db_path)
+    db = Database(str(config.get_path("db")))
+    try:
+        with db.read() as conn:
+            total = stories_db.count_all(conn)
+        with progress("repairing", total) as advance:
+            report = repair(db, story_hooks(config), Folder.from_config(config), on_progress=advance)
+    finally:
+        db.close()
+    for failure in report.failures:
+        error(str(failure))
+    click.echo(
+        f"{report.orphans} orphaned rows removed, {report.folded} articles folded again, "
+        f"{report.stories} stories rebuilt, {len(report.failures)} failed",
+        err=True,
+    )
+    return EXIT_PARTIAL if report.failures else EXIT_OK
+
+
+COMMANDS.append(repair_command)

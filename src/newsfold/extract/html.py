@@ -124,9 +124,15 @@ class HtmlExtractor:
         outlets = {(meta.site_name or "").casefold(), (meta.publisher or "").casefold()}
         article.authors = [a for a in meta.authors if a.casefold() not in outlets]
         article.section = meta.section
-        article.canonical_url = meta.canonical_url
-        article.source = SourceRef(meta.site_name, raw.url or meta.canonical_url)
-        _provenance(article, meta, raw.url)
+        own = raw.url or meta.page_url
+        if meta.canonical_url and own and not same_site(meta.canonical_url, own):
+            # syndication: the canonical link names the original on another site; this page is a copy of it
+            # (_provenance), stored under its own URL, so it never takes the original's place or id
+            article.canonical_url = own
+        else:
+            article.canonical_url = meta.canonical_url
+        article.source = SourceRef(meta.site_name, raw.url or article.canonical_url)
+        _provenance(article, meta, own)
         body = [p for p in article.paragraphs if p.role == "body"]
         dateline = find_dateline(body[0].text) if body else None
         article.dateline = dateline.place if dateline else None

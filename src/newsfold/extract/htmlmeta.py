@@ -56,6 +56,7 @@ class PageMeta:
     og_type: str | None = None
     based_on: str | None = None
     publisher: str | None = None
+    page_url: str | None = None  # the page's own address as it states it (og:url), beside its canonical
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -227,6 +228,7 @@ def read_meta(tree: LexborHTMLParser, url: str | None) -> PageMeta:
     canonical = tree.css_first('link[rel="canonical"]')
     href = canonical.attributes.get("href") if canonical is not None else None
     page.canonical_url = urljoin(url or "", href) if href else (meta.get("og:url") or url)
+    page.page_url = urljoin(url or "", meta["og:url"]) if meta.get("og:url") else None
     html = tree.css_first("html")
     lang = (html.attributes.get("lang") if html is not None else None) or meta.get("og:locale")
     lang = lang or (_string(obj.get("inLanguage")) if obj else None)

@@ -25,6 +25,7 @@ from newsfold.fold.place import Decision, PlaceSettings, apply, decide
 from newsfold.fold.prepared import Prepared, prepare
 from newsfold.model import Article
 from newsfold.store import articles as articles_db
+from newsfold.store import integrity as integrity_db
 from newsfold.store import stories as stories_db
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ class Folder:
         self._index: FoldIndex | None = None
         self._cache: OrderedDict[int, Features] = OrderedDict()
         self._blas: ThreadpoolController | None = None
+        self._removals = 0  # the store's count of removals (takedowns) the index was loaded after
 
     @classmethod
     def from_config(cls, config: Config) -> Folder:
@@ -150,6 +152,10 @@ class Folder:
 
     def _fold(self, conn: sqlite3.Connection, articles: Sequence[Article], given: Mapping[str, Prepared]) -> set[str]:
         """fold() proper: link every new document, then place each in order and write the store."""
+        removals = integrity_db.generation(conn)
+        if removals != self._removals:
+            self.reset()  # articles were taken down since the index was loaded: it still holds them
+            self._removals = removals
         if self._index is not None and self._index.size:
             last = conn.execute(
                 "SELECT doc FROM fold_docs WHERE article_id = ?", (self._index.article_ids[-1],)

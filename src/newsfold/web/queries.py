@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
-from newsfold.errors import NotFoundError
+from newsfold.errors import GoneError, NotFoundError
 from newsfold.hooks import decorate_stories, decorate_story
 from newsfold.model import Article, Origin, Paragraph, SourceRef, Story
 from newsfold.serialize import story_json
@@ -142,6 +142,8 @@ def story_detail(conn: sqlite3.Connection, story_id: str) -> tuple[Story, list[A
     story = stories_db.get_story(conn, story_id)
     if story is None:
         raise NotFoundError(f"story {story_id}: no such story")
+    if not story.members:
+        raise GoneError(f"story {story_id}: removed (every article of it was taken down)")
     members = articles_db.get_articles(conn, [m.article_id for m in story.members])
     decorate_story(conn, story)
     return story, members
