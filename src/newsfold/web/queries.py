@@ -215,12 +215,14 @@ def related_ids(conn: sqlite3.Connection, story: Story, counts: TermCounts, limi
 
 
 def related_summaries(conn: sqlite3.Connection, chosen: Sequence[str]) -> list[dict[str, Any]]:
-    """The live ones of these stories, in this order, in the contract's story shape."""
+    """The live news stories among these (press releases are never suggested), in this order, as the contract shows."""
     if not chosen:
         return []
     marks = ",".join("?" * len(chosen))
     story_rows = conn.execute(
-        f"SELECT * FROM stories WHERE id IN ({marks}) AND merged_into IS NULL AND size > 0", list(chosen)
+        f"SELECT * FROM stories WHERE id IN ({marks}) AND merged_into IS NULL AND size > 0 "
+        f"AND {of_kind('stories.id', 'news')}",
+        list(chosen),
     ).fetchall()
     by_id = {row["id"]: row for row in story_rows}
     return story_summaries(conn, [by_id[i] for i in chosen if i in by_id])
