@@ -48,6 +48,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("translate.pivot", "en", "language to translate through when no model covers a pair directly"),
     Setting("serve.host", "127.0.0.1", "address the site listens on"),
     Setting("serve.port", 8000, "port the site listens on"),
+    Setting(
+        "serve.base_url",
+        "",
+        "public address of the site, for feed ids and links (empty: http://serve.host:serve.port); never the Host",
+    ),
     Setting("fetch.host_concurrency", 1, "requests at once to one host"),
     Setting("fetch.retries", 2, "retries of a request answered 429 or 5xx (Retry-After honoured)"),
     Setting("fetch.obey_robots", True, "obey robots.txt (cached per host)"),
@@ -67,6 +72,11 @@ SETTINGS: tuple[Setting, ...] = (
         "score (lead embedding cosine + shared names + time) from which two articles in one language report one event",
     ),
     Setting("fold.report_score_cross", 0.7, "the same score across languages (their embeddings agree less)"),
+    Setting(
+        "fold.pair_model",
+        "",
+        "pair-decision model file (JSON, benchmarks/train_pair_model.py writes one); empty: the shipped model",
+    ),
     Setting("fold.candidates", 12, "most candidates verified per new article (LSH and embedding each)"),
     Setting(
         "fold.embedder",

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from newsfold.errors import InputError
+from newsfold.errors import InputError, StoreError
 from newsfold.extract.dispatch import Extractor
 from newsfold.extract.furniture import FurnitureMemory
 from newsfold.extract_ahead import ExtractAhead, worker_count
@@ -16,9 +18,10 @@ from newsfold.fold.ahead import PrepareAhead
 from newsfold.fold.prepared import Prepared
 from newsfold.ingest.takedowns import drop_blocked
 from newsfold.language import LanguageStep
-from newsfold.model import Article, RawInput
-from newsfold.pipeline import RunReport, Step, batched, run
+from newsfold.model import Article, RawInput, input_key
+from newsfold.pipeline import Chain, RunReport, Step, batched, describe, failed_input
 from newsfold.store import articles as articles_db
+from newsfold.store import integrity as integrity_db
 from newsfold.store.db import Database
 
 log = logging.getLogger(__name__)
@@ -55,26 +58,57 @@ def default_steps() -> list[Step]:
     return [LanguageStep()]
 
 
+def where_from(raw: RawInput) -> str:
+    """Where an input was read from, as its identity names it: its URL (normalised for matching) or its absolute
+    path (a WARC record or feed entry without a URL: the archive's or feed's location)."""
+    from newsfold.ingest.takedowns import match_key
+
+    location = raw.url or raw.origin.location
+    if location.lower().startswith(("http://", "https://")):
+        return match_key(location) or location
+    return os.path.abspath(location)
+
+
+def read_input(extractor: Extractor, chain: Chain, item: RawInput) -> list[Article] | InputError:
+    """One input's documents, extracted and run through the steps, each with its input's key; or why it could not
+    be read (whatever extraction or a step raised: the one per-input boundary, in this process or a worker)."""
+    location = item.origin.location
+    try:
+        documents = chain(extractor(item))
+        where = where_from(item)
+    except InputError as exc:
+        return exc
+    except Exception as exc:  # the per-input boundary: one input's failure never ends the run
+        log.debug("%s: unexpected failure while extracting it", location, exc_info=True)
+        return failed_input(location, exc)
+    for document in documents:
+        document.input_key = input_key(where, document.origin.index, item.data)
+    return documents
+
+
 def extract_all(
-    inputs: Iterable[RawInput | InputError], report: IngestReport, extractor: Extractor | None = None
-) -> Iterable[Article]:
-    """Extract every input with one extractor, recording unreadable ones instead of stopping."""
+    inputs: Iterable[RawInput | InputError],
+    report: IngestReport,
+    extractor: Extractor | None = None,
+    steps: Sequence[Step] = (),
+) -> Iterator[Article]:
+    """Extract every input with one extractor and run the steps over its documents, recording an input that fails
+    (whatever it raises) as that input's failure instead of stopping; each document carries its input's key."""
     extractor = extractor or Extractor()
+    chain = Chain(steps, report.run)
     for item in inputs:
         if isinstance(item, InputError):
             report.failures.append(item)
             continue
         report.inputs += 1
         start = time.perf_counter()
-        try:
-            documents = extractor(item)
-        except InputError as exc:
-            report.failures.append(exc)
+        outcome = read_input(extractor, chain, item)
+        report.spent("extract", time.perf_counter() - start)
+        if isinstance(outcome, InputError):
+            report.failures.append(outcome)
             continue
-        finally:
-            report.spent("extract", time.perf_counter() - start)
-        report.documents += len(documents)
-        yield from documents
+        report.documents += len(outcome)
+        yield from outcome
 
 
 def extract_ahead(
@@ -112,6 +146,7 @@ def ingest(
     None, one where two cores or more are free; 0, in this process), with the same results.
     """
     report = IngestReport()
+    resume_hooks(db, story_hooks, report)
     memory = FurnitureMemory()
     with db.read() as conn:
         memory.load(conn)
@@ -120,8 +155,7 @@ def ingest(
         if workers:
             stream = extract_ahead(ahead, inputs, report)
         else:
-            extracted = extract_all(inputs, report, Extractor(memory))
-            stream = run(steps if steps is not None else default_steps(), extracted, report.run)
+            stream = extract_all(inputs, report, Extractor(memory), steps if steps is not None else default_steps())
         store_articles(
             db,
             stream,
@@ -159,24 +193,121 @@ def store_articles(
     workers = 0 if prepared is not None else prepare_workers
     with PrepareAhead(folder.embedder, workers) as ahead:
         for batch, ready in ahead.batches(batched(articles, batch_size)):
-            start = time.perf_counter()
-            with db.write() as conn:
-                if furniture is not None:
-                    furniture.save(conn)
-                allowed = drop_blocked(conn, batch)  # taken-down URLs and sources never come back
-                report.blocked += len(batch) - len(allowed)
-                new = articles_db.insert_articles(conn, allowed)
-                fold_start = time.perf_counter()
-                changed = folder.fold(conn, new, prepared if prepared is not None else ready) if new else set()
-                folding = time.perf_counter() - fold_start
-            report.spent("fold", folding)
-            report.spent("store", time.perf_counter() - start - folding)  # the commit included
-            report.new += len(new)
-            report.unchanged += len(allowed) - len(new)
+            given = prepared if prepared is not None else ready
+            try:
+                changed = _store_batch(db, batch, report, folder, furniture, given, bool(story_hooks))
+            except StoreError:
+                raise
+            except Exception as exc:  # one document broke the batch: store the others one by one, fail that one
+                log.info(
+                    "a batch of %d failed to fold (%s); storing its documents one by one", len(batch), describe(exc)
+                )
+                log.debug("the batch's failure", exc_info=exc)
+                changed = set()
+                for article in batch:
+                    try:
+                        changed |= _store_batch(db, [article], report, folder, furniture, given, bool(story_hooks))
+                    except StoreError:
+                        raise
+                    except Exception as one:  # the per-document boundary of storing and folding
+                        log.debug("%s: unexpected failure while folding it", article.origin.location, exc_info=True)
+                        report.failures.append(failed_input(article.origin.location, one))
             report.stories_changed += len(changed)
-            for hook in story_hooks:
-                start = time.perf_counter()
-                hook(db, changed)
-                report.spent(hook_stage(hook), time.perf_counter() - start)
+            run_hooks(db, story_hooks, changed, report)
             if on_progress:
                 on_progress(len(batch))
+
+
+def _store_batch(
+    db: Database,
+    batch: Sequence[Article],
+    report: IngestReport,
+    folder: Folder,
+    furniture: FurnitureMemory | None,
+    prepared: Mapping[str, Prepared],
+    pending: bool,
+) -> set[str]:
+    """Store and fold one batch in one transaction (the stories it changed marked pending when hooks follow);
+    return the ids of the stories it changed."""
+    start = time.perf_counter()
+    with db.write() as conn:
+        if furniture is not None:
+            furniture.save(conn)
+        allowed = drop_blocked(conn, batch)  # taken-down URLs and sources never come back
+        fresh = _not_read_before(conn, allowed)
+        new = articles_db.insert_articles(conn, fresh)
+        integrity_db.record_inputs(conn, {a.input_key: a.id for a in allowed if a.input_key})
+        fold_start = time.perf_counter()
+        changed = folder.fold(conn, new, prepared) if new else set()
+        folding = time.perf_counter() - fold_start
+        if pending and changed:
+            integrity_db.mark_pending(conn, changed)
+    report.spent("fold", folding)
+    report.spent("store", time.perf_counter() - start - folding)  # the commit included
+    report.blocked += len(batch) - len(allowed)
+    report.new += len(new)
+    report.unchanged += len(allowed) - len(new)
+    return changed
+
+
+def _not_read_before(conn: sqlite3.Connection, articles: Sequence[Article]) -> list[Article]:
+    """The articles whose input was not stored before (the same input read again is the same article, even when
+    what extraction learned since changes its text, hence its content id)."""
+    keys = [a.input_key for a in articles if a.input_key]
+    known = integrity_db.known_inputs(conn, keys) if keys else {}
+    return [a for a in articles if not a.input_key or a.input_key not in known]
+
+
+def _hook_name(hook: StoryHook) -> str:
+    """A story hook's name for reports."""
+    return getattr(hook, "__name__", None) or type(hook).__name__
+
+
+def run_hooks(db: Database, hooks: Sequence[StoryHook], changed: set[str], report: IngestReport) -> None:
+    """Run every story hook over the changed stories; a hook that fails is retried story by story, and a story
+    whose hook still fails is reported and stays pending (rerun on the next start); the rest are done."""
+    if not hooks or not changed:
+        return
+    failed: set[str] = set()
+    for hook in hooks:
+        start = time.perf_counter()
+        try:
+            hook(db, set(changed))
+        except StoreError:
+            raise
+        except Exception as exc:  # the per-batch boundary of a hook: retried story by story below
+            log.info(
+                "story hook %s failed on %d stories (%s); retrying one by one",
+                _hook_name(hook),
+                len(changed),
+                describe(exc),
+            )
+            log.debug("the hook's failure", exc_info=exc)
+            for story_id in sorted(changed):
+                try:
+                    hook(db, {story_id})
+                except StoreError:
+                    raise
+                except Exception as one:  # the per-story boundary: the story stays pending
+                    log.debug("story %s: hook %s failed", story_id, _hook_name(hook), exc_info=one)
+                    failed.add(story_id)
+                    report.failures.append(
+                        InputError(f"story {story_id}", f"{_hook_name(hook)} failed ({describe(one)})")
+                    )
+        finally:
+            report.spent(hook_stage(hook), time.perf_counter() - start)
+    with db.write() as conn:
+        integrity_db.clear_pending(conn, changed - failed)
+
+
+def resume_hooks(db: Database, hooks: Sequence[StoryHook], report: IngestReport | None = None) -> int:
+    """Rerun the story hooks of stories whose hooks did not finish last time (a kill between a batch's commit and
+    its hooks); return how many stories that was."""
+    if not hooks:
+        return 0
+    with db.read() as conn:
+        pending = integrity_db.pending_stories(conn)
+    if pending:
+        log.info("rerunning the story hooks of %d stories a previous run left unfinished", len(pending))
+        run_hooks(db, hooks, pending, report if report is not None else IngestReport())
+    return len(pending)

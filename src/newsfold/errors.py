@@ -31,3 +31,7 @@ class ConfigError(NewsfoldError):
 
 class NotFoundError(NewsfoldError):
     """A story, article or other item does not exist."""
+
+
+class GoneError(NotFoundError):
+    """An item that existed and was removed (a story whose every article was taken down): answered with 410."""

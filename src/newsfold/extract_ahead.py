@@ -22,7 +22,7 @@ from newsfold.extract.dispatch import Extractor
 from newsfold.extract.furniture import FurnitureMemory
 from newsfold.fold.ahead import default_workers, start_context, watch_owner
 from newsfold.model import Article, RawInput
-from newsfold.pipeline import RunReport, Step, StepStats, batched, run
+from newsfold.pipeline import Chain, RunReport, Step, StepStats, batched
 
 log = logging.getLogger(__name__)
 
@@ -63,18 +63,15 @@ def _extract_chunk(items: list[RawInput]) -> Chunk:
     """Extract and identify the languages of one chunk of inputs, in order."""
     if _Worker.extractor is None or _Worker.memory is None:  # the initializer always ran first
         raise RuntimeError("extraction worker started without an extractor")
+    from newsfold.engine import read_input
+
     chunk = Chunk()
     report = RunReport()
+    chain = Chain(_Worker.steps, report)
     for item in items:
         start = time.perf_counter()
-        try:
-            documents = _Worker.extractor(item)
-        except InputError as exc:
-            chunk.outcomes.append(exc)
-            continue
-        finally:
-            chunk.extract_seconds += time.perf_counter() - start
-        chunk.outcomes.append(list(run(_Worker.steps, documents, report)))
+        chunk.outcomes.append(read_input(_Worker.extractor, chain, item))  # whatever one input raises stays its own
+        chunk.extract_seconds += time.perf_counter() - start
     chunk.steps = report.steps
     chunk.furniture = _Worker.memory.take_pending()
     return chunk

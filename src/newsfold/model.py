@@ -118,6 +118,8 @@ class Article:
     events: list[Event] = field(default_factory=list)
     # set by extract: the site a copy was reached through, when it names another source (an aggregator)
     via: SourceRef | None = None
+    # set by ingest: the identity of the input it was read from (input_key), so reading it again changes nothing
+    input_key: str | None = None
 
     @property
     def text(self) -> str:
@@ -142,6 +144,16 @@ def article_id(url: str | None, title: str | None, text: str) -> str:
         digest.update(part.encode("utf-8"))
         digest.update(b"\x00")
     return digest.hexdigest()[:16]
+
+
+def input_key(where: str, index: int, data: bytes) -> str:
+    """The identity of one document of an input: where it was read from (URL or absolute path), its index within
+    it and a hash of the input's bytes; unlike Article.id, it does not change with what extraction learns later."""
+    digest = hashlib.sha256()
+    digest.update(where.encode("utf-8", errors="replace"))
+    digest.update(f"\x00{index}\x00".encode())
+    digest.update(hashlib.sha256(data).digest())
+    return digest.hexdigest()[:24]
 
 
 @dataclass(slots=True)

@@ -87,6 +87,49 @@ def _timed(step: Step, stats: StepStats, articles: Iterable[Article]) -> Iterato
         yield article
 
 
+def describe(exc: BaseException) -> str:
+    """An exception in a few words on one line: its type and the start of its message."""
+    detail = " ".join(str(exc).split())
+    if len(detail) > 200:
+        detail = detail[:200] + "..."
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+
+
+def failed_input(location: str, exc: Exception) -> InputError:
+    """An unexpected exception from reading one input, as that input's one-line failure (the caller logs its trace
+    at debug level: the user sees the one line)."""
+    return InputError(location, f"unreadable ({describe(exc)})")
+
+
+def contained(location: str, items: Iterable[T]) -> Iterator[T | InputError]:
+    """The items one input's reader yields; whatever it raises ends that input only, yielded as its failure."""
+    try:
+        yield from items
+    except InputError as exc:
+        yield exc
+    except Exception as exc:  # the per-input boundary: an input's failure never ends the run
+        log.debug("%s: unexpected failure while reading it", location, exc_info=True)
+        yield failed_input(location, exc)
+
+
+class Chain:
+    """Steps applied to one input's documents at a time (so a failure stays with its input), counted across calls."""
+
+    def __init__(self, steps: Iterable[Step], report: RunReport | None = None) -> None:
+        """Chain steps, adding their counts and times to report."""
+        self.steps = list(steps)
+        self.stats = [StepStats(step.name) for step in self.steps]
+        if report is not None:
+            report.steps.extend(self.stats)
+
+    def __call__(self, articles: Iterable[Article]) -> list[Article]:
+        """Run every step over these articles, to the end."""
+        stream: Iterable[Article] = articles
+        for step, stats in zip(self.steps, self.stats, strict=True):
+            stream = _timed(step, stats, stream)
+        return list(stream)
+
+
 def run(steps: Iterable[Step], articles: Iterable[Article], report: RunReport | None = None) -> Iterator[Article]:
     """Chain steps lazily over articles; fill report with per-step counts and times."""
     report = report if report is not None else RunReport()

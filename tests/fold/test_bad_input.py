@@ -11,6 +11,7 @@ from newsfold.store import stories as stories_db
 from newsfold.store.db import Database
 from tests.fold.conftest import fold_all
 from tests.fold.test_folding import PART_A, PART_B, T0, article
+from tests.fold.test_translations import FIXTURES
 
 
 def _story_sizes(db: Database) -> list[int]:
@@ -97,3 +98,38 @@ def test_a_story_growing_for_months_is_cut(db: Database) -> None:
     for story in stories:
         assert story.first_published and story.last_updated
         assert story.last_updated - story.first_published <= timedelta(days=30)
+
+
+def test_pages_of_random_words_do_not_look_alike(db: Database, folder: Folder) -> None:
+    """55 pages of distinct random words (text no model reads; language ids as a detector would guess them) do
+    not fold together: the encoder embeds such fragments all alike, so it must not embed them at all."""
+    rng = random.Random(5)
+
+    def words(count: int) -> str:
+        """Random lower-case letter strings."""
+        return " ".join(
+            "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 10))) for _ in range(count)
+        )
+
+    languages = ["en", "de", "nl", "fr", "it", "sv", "da"]
+    pages = [
+        article(f"r{i}", words(6).capitalize(), words(rng.randint(60, 200)) + ".", language=rng.choice(languages))
+        for i in range(55)
+    ]
+    fold_all(db, folder, pages)
+    assert max(_story_sizes(db)) <= 2
+
+
+def test_hundreds_of_translations_of_one_text_make_one_story_of_copies(db: Database, folder: Folder) -> None:
+    """300 undated versions of one article in three languages: one story, every member the original or a copy."""
+    texts = {lang: (FIXTURES / f"{lang}.txt").read_text(encoding="utf-8") for lang in ("en", "fr", "es")}
+    items = []
+    for i in range(300):
+        lang = ("en", "fr", "es")[i % 3]
+        title, body = texts[lang].split("\n\n", 1)
+        items.append(article(f"t{i}", title, body + f"\n\n{i}", language=lang, when=None))
+    fold_all(db, folder, items)
+    assert _story_sizes(db) == [300]
+    with db.read() as conn:
+        relations = dict(conn.execute("SELECT relation, count(*) FROM articles GROUP BY relation").fetchall())
+    assert relations.get("report", 0) == 0 and relations["original"] == 1

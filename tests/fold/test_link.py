@@ -15,6 +15,7 @@ from newsfold.fold import lsh
 from newsfold.fold.embed import HashingEmbedder
 from newsfold.fold.folder import Folder, FoldSettings
 from newsfold.fold.link import RECENT, LinkSettings, block_lead_cosines, lead_dots, neighbours
+from newsfold.fold.pairs import load_pair_model
 from newsfold.fold.verify import DAY
 from newsfold.store.db import Database
 from tests.executors.corpus import mixed_articles
@@ -140,7 +141,7 @@ def test_lead_neighbours_follow_the_definition(floor: float) -> None:
     vectors = (rng.integers(-2, 3, size=(n, 6)) * 40).astype(np.int8)
     times = np.where(rng.random(n) < 0.15, np.nan, np.sort(rng.random(n)) * 20 * DAY)
     groups = ["press_release" if g else "article" for g in rng.random(n) < 0.2]
-    settings = LinkSettings(7.0, 0.7, 0.8, 1.0, 0.7, floor, 5)
+    settings = LinkSettings(7.0, 0.7, 0.8, 1.0, 0.7, floor, 5, load_pair_model())
     docs = list(range(first, n))
     pool = np.arange(n, dtype=np.int64)
     found = neighbours(docs, vectors[first:], times[first:], groups[first:], pool, vectors, times, groups, settings)

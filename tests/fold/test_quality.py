@@ -48,3 +48,37 @@ def test_seeds_f1_is_perfect(embedder: UseEmbedder) -> None:
     found = bench.newsfold_clusters(labelled.articles, embedder)
     assert bench.pairwise(labelled.labels, found)[2] == 1.0
     assert bench.pairwise(labelled.labels, bench.minhash_clusters(labelled.articles))[1] == 0.0
+
+
+def test_translations_are_copies_of_one_another(embedder: UseEmbedder) -> None:
+    """news-similarity-dev translations among each other as distractors: the copy relation (joined through
+    copy_of) holds its floor, most grouped translations are labelled copy or original, and it beats tf-idf."""
+    data_dir("news-similarity-dev")
+    sim = pytest.importorskip("benchmarks.news_sim")
+    data = sim.translations_set()
+    run = bench.newsfold_fold(data.articles, embedder)
+    everything = [True] * len(data.articles)
+    groups = sim.copy_groups(run.ids, run.copies)
+    copy_f1 = sim.labelled_counts(data.labels, groups, everything).prf()[2]
+    labelled, grouped = sim.labelled_share(data, run, groups, everything)
+    tfidf = sim.labelled_counts(data.labels, bench.tfidf_clusters(data.articles), everything).prf()[2]
+    assert copy_f1 >= 0.85
+    assert labelled / grouped >= 0.85
+    assert copy_f1 > tfidf
+
+
+def test_rated_same_story_pairs_without_dates(embedder: UseEmbedder) -> None:
+    """news-similarity-dev rated pairs, no dates: same-story pair F1 holds its floor and beats tf-idf and MinHash."""
+    data_dir("news-similarity-dev")
+    sim = pytest.importorskip("benchmarks.news_sim")
+    data = sim.pairs_set()
+
+    def f1(labels: object) -> float:
+        """Same-story pair F1 over both halves of a clustering."""
+        decide = sim.together(labels)
+        total = sim.pair_counts(data, decide, 0).add(sim.pair_counts(data, decide, 1))
+        return float(total.prf()[2])
+
+    ours = f1(bench.newsfold_fold(data.articles, embedder).stories)
+    assert ours >= 0.60
+    assert ours > max(f1(bench.tfidf_clusters(data.articles)), f1(bench.minhash_clusters(data.articles)))

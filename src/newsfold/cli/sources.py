@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import threading
 from collections.abc import Callable
@@ -16,6 +15,7 @@ import click
 
 from newsfold.cli.common import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, db_option, error, get_config
 from newsfold.config import Config
+from newsfold.engine import resume_hooks
 from newsfold.errors import InputError
 from newsfold.ingest import opml, registry, takedowns
 from newsfold.ingest.collect import Collector
@@ -225,7 +225,7 @@ def _poller(config: Config, db: Database, allow: tuple[str, ...], stop: threadin
         Collector(fetcher, max_items=int(config["fetch.max_items"])),
         workers=int(config["fetch.workers"]),
         batch_size=int(config["ingest.batch_size"]),
-        story_hooks=story_hooks(),
+        story_hooks=story_hooks(config),
     )
 
 
@@ -333,10 +333,7 @@ def run_command(
     db = Database(str(config.get_path("db")))
     stop = threading.Event()
     poller = _poller(config, db, allow, stop)
-    config_path = (ctx.find_root().obj or {}).get("config_path")
-    if config_path:  # the site reads the same settings file (admin.token) as this command
-        os.environ["NEWSFOLD_CONFIG"] = str(config_path)
-    server = None if no_serve else _server(db, str(config["serve.host"]), int(config["serve.port"]))
+    server = None if no_serve else _server(db, config)
     with db.read() as conn:
         empty = not registry.list_sources(conn)
     if empty:
@@ -356,6 +353,7 @@ def run_command(
                 thread.start()
                 click.echo(f"newsfold is serving http://{server.config.host}:{server.config.port}/", err=True)
             click.echo("fetching sources on their intervals (SIGTERM or Ctrl-C to stop)", err=True)
+            resume_hooks(db, poller.story_hooks)  # stories a killed run left without their derived parts
             poller.loop(on_result=LiveReport(), idle=5.0)
     finally:
         stop.set()
@@ -368,13 +366,14 @@ def run_command(
     return EXIT_OK
 
 
-def _server(db: Database, host: str, port: int) -> Any:
-    """A uvicorn server for the site over db (run in a thread by `run`)."""
+def _server(db: Database, config: Config) -> Any:
+    """A uvicorn server for the site over db with the command's settings (run in a thread by `run`)."""
     import uvicorn
 
     from newsfold.web.app import create_app
 
-    return uvicorn.Server(uvicorn.Config(create_app(db), host=host, port=port, log_level="warning"))
+    host, port = str(config["serve.host"]), int(config["serve.port"])
+    return uvicorn.Server(uvicorn.Config(create_app(db, config), host=host, port=port, log_level="warning"))
 
 
 @click.command("takedown")
@@ -388,7 +387,7 @@ def takedown_command(
     ctx: click.Context, url: str | None, source_name: str | None, reason: str, show: bool, db_path: str | None
 ) -> int:
     """Remove a URL's or a source's items and block them from returning; each takedown is logged."""
-    _, db = _open(ctx, db_path)
+    config, db = _open(ctx, db_path)
     try:
         if show:
             with db.read() as conn:
@@ -403,6 +402,9 @@ def takedown_command(
                 done = takedowns.take_down_url(conn, url, reason)
             else:
                 done = takedowns.take_down_source(conn, str(source_name), reason)
+        from newsfold.hooks import finish_pending
+
+        finish_pending(db, config)  # the stories it changed: derived parts recomputed from what remains
     finally:
         db.close()
     click.echo(f"took down {done.target_kind} {done.target}: {done.removed} articles removed, blocked from returning")

@@ -26,6 +26,8 @@ PREPARED_SCHEMA = pa.schema(
         ("names", pa.list_(pa.string())),
         ("lead", pa.string()),
         ("language", pa.string()),
+        ("title_words", pa.list_(pa.string())),
+        ("sentences", pa.list_(pa.string())),
         ("keys", pa.list_(pa.uint64())),
         ("vector", pa.list_(pa.float32())),
     ]

@@ -17,7 +17,6 @@ from newsfold.fold.prepared import columns as prepared_columns
 from newsfold.fold.prepared import prepare
 from newsfold.ingest.files import iter_inputs
 from newsfold.model import Article
-from newsfold.pipeline import run
 from newsfold.store.articles import article_from_row, article_row
 
 # Columns of an extracted-document row: the store's article columns plus where it came from and its fate.
@@ -90,7 +89,7 @@ class ExtractTask:
         """The rows of one input, without furniture records."""
         report = IngestReport()
         inputs = iter_inputs([item.location], max_bytes=self.max_bytes)
-        for article in run(self.steps, extract_all(inputs, report, self.extractor)):
+        for article in extract_all(inputs, report, self.extractor, self.steps):
             yield kept_row(item.order, article)
         for failure in report.failures:
             yield skipped_row(item.order, failure.location, failure.reason)

@@ -5,11 +5,16 @@ from __future__ import annotations
 from newsfold.errors import InputError
 from newsfold.extract.furniture import FurnitureMemory
 from newsfold.extract.html import HtmlExtractor
+from newsfold.extract.kindmodel import KindEvidence, KindModel
 from newsfold.extract.text import TextExtractor
 from newsfold.ingest.decode import decode, looks_binary, looks_like_html
 from newsfold.language.identify import Identifier
+from newsfold.language.script import dominant_script, language_from_script
 from newsfold.model import Article, RawInput
 from newsfold.plausible import settle_dates
+
+# a document the model names with this probability is one language: its paragraphs in its script take it
+DOCUMENT_SURE = 0.9
 
 
 class QuickIdentify:
@@ -27,17 +32,29 @@ class QuickIdentify:
             return best[0][0]
         return self._identifier(text)
 
+    def sure(self, text: str) -> tuple[str, str] | None:
+        """A whole document's language and script, when the model gives it at least DOCUMENT_SURE and its script
+        agrees (else None: its paragraphs are then identified one by one)."""
+        best = self._identifier.candidates(text, k=1)
+        if not best or best[0][1] < DOCUMENT_SURE:
+            return None
+        language = best[0][0]
+        implied = language_from_script(text)
+        script = dominant_script(text)
+        return (language, script) if implied in (None, language) and script is not None else None
+
 
 class Extractor:
     """Extracts documents from raw inputs; create one and reuse it (its language model loads once)."""
 
-    def __init__(self, memory: FurnitureMemory | None = None) -> None:
-        """Load the language identifier; memory (when given) learns the lines that recur on a source's pages."""
+    def __init__(self, memory: FurnitureMemory | None = None, kinds: KindModel | None = None) -> None:
+        """Load the language identifier; memory (when given) learns the lines that recur on a source's pages;
+        kinds tells pages without an article (default: the packaged model)."""
         identify = Identifier()
         quick = QuickIdentify(identify)
         self.memory = memory
-        self._text = TextExtractor(identify, memory, quick)
-        self._html = HtmlExtractor(identify, self._text, quick)
+        self._text = TextExtractor(identify, memory, quick, quick.sure)
+        self._html = HtmlExtractor(identify, self._text, quick, kinds, quick.sure)
 
     def use_memory(self, memory: FurnitureMemory | None) -> None:
         """Learn and read recurring lines with memory from now on (None: none)."""
@@ -58,6 +75,10 @@ class Extractor:
         else:
             documents = self._text.extract(content, raw.origin, raw.url)
         return [settle_dates(document, raw.url) for document in documents]
+
+    def read_html(self, raw: RawInput) -> tuple[Article, KindEvidence | None]:
+        """An HTML page's document and the evidence its kind was decided on (for training and measuring kinds)."""
+        return self._html.read(decode(raw.data, raw.origin.location, raw.charset), raw)
 
 
 def extract(raw: RawInput, extractor: Extractor | None = None) -> list[Article]:

@@ -103,6 +103,8 @@ _HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 # teasers and link lists: pages that hold their story that way go to the cascade)
 _BLOCKS = "p, h2, h3, h4, h5, h6, blockquote, pre, figcaption"
 MIN_PARAGRAPH = 25
+# a link with this many characters of text is a headline (a teaser of another page)
+HEADLINE_CHARS = 40
 # how far up the tree a paragraph's text counts (bounds the work on pathologically deep pages)
 MAX_DEPTH = 40
 
@@ -114,6 +116,8 @@ class DomResult:
     paragraphs: list[Paragraph] = field(default_factory=list)
     container_chars: int = 0
     page_chars: int = 0
+    # links of a headline's length inside the container (a listing's container is made of them)
+    container_links: int = 0
 
     @property
     def body_chars(self) -> int:
@@ -306,4 +310,19 @@ def read_dom(tree: LexborHTMLParser) -> DomResult:
     if article is not None and article.tag == "article" and _text_len(article) < 1.6 * _text_len(container):
         scope = article
     _clean_container(scope)
-    return DomResult(paragraphs=_blocks(scope), container_chars=_text_len(scope), page_chars=page_chars)
+    return DomResult(
+        paragraphs=_blocks(scope),
+        container_chars=_text_len(scope),
+        page_chars=page_chars,
+        container_links=headline_links(scope),
+    )
+
+
+def headline_links(node: LexborNode) -> int:
+    """How many links under node carry a headline's worth of text."""
+    return sum(1 for a in node.css("a") if len(a.text(deep=True, strip=True) or "") >= HEADLINE_CHARS)
+
+
+def article_container(tree: LexborHTMLParser) -> LexborNode | None:
+    """The element the fast path would read the article from (the tree is left as it is)."""
+    return _best_container(tree.body) if tree.body is not None else None

@@ -10,14 +10,16 @@ import trafilatura
 from selectolax.lexbor import LexborHTMLParser
 
 from newsfold.extract.datelines import find_dateline
-from newsfold.extract.dom import DomResult, read_dom, visible_html
+from newsfold.extract.dom import HEADLINE_CHARS, DomResult, read_dom, visible_html
 from newsfold.extract.evaluate import tokens
 from newsfold.extract.htmlmeta import PageMeta, read_meta, same_site
-from newsfold.extract.kinds import classify_kind, press_release_signals
+from newsfold.extract.kindmodel import KindEvidence, KindModel, PageCounts, evidence
+from newsfold.extract.kinds import press_release_signals, release_or_article
+from newsfold.extract.lines import ends_sentence
 from newsfold.extract.markup import bound_markup
 from newsfold.extract.notices import FIRST_PUBLISHED, MACHINE_TRANSLATED, WIRE_CREDIT, first_published
 from newsfold.extract.split import Line
-from newsfold.extract.text import TextExtractor, label_languages
+from newsfold.extract.text import Sure, TextExtractor, label_languages
 from newsfold.model import Article, OriginalRef, Paragraph, RawInput, SourceRef
 
 log = logging.getLogger(__name__)
@@ -37,10 +39,6 @@ MAX_FALLBACK_CHARS = 3_000_000
 # markup beyond this is not parsed at all (a 20 MB page is cut, not choked on)
 MAX_MARKUP_CHARS = 8_000_000
 _TAG = re.compile(r"<[a-zA-Z/!]")
-# a page with this many links of headline length and fewer words (CJK: characters) is a listing, not an article
-HEADLINE_CHARS = 40
-LISTING_LINKS = 15
-LISTING_MAX_WORDS = 150
 # more opening than closing tags by this much means pathological nesting: container tags are then dropped
 MAX_UNCLOSED = 10_000
 _UNCLOSED_PRONE = re.compile(r"</?(?:div|span|section|font|b|i|u|em|strong|small|big|center|table|tr|td)\b[^>]*>", re.I)
@@ -49,21 +47,36 @@ _UNCLOSED_PRONE = re.compile(r"</?(?:div|span|section|font|b|i|u|em|strong|small
 class HtmlExtractor:
     """Extracts the article of an HTML page with its metadata and provenance."""
 
-    def __init__(self, identify: Identify, text: TextExtractor, quick: Identify | None = None) -> None:
-        """Use identify for documents' languages and quick (default: identify) for paragraphs', and the text
-        extractor for pages that are text inside a tag or two."""
+    def __init__(
+        self,
+        identify: Identify,
+        text: TextExtractor,
+        quick: Identify | None = None,
+        kinds: KindModel | None = None,
+        sure: Sure | None = None,
+    ) -> None:
+        """Use identify for documents' languages, sure for a document's language and script where the model is
+        sure of it (its paragraphs in that script then take it), quick (default: identify) for the other
+        paragraphs', the text extractor for pages that are text inside a tag or two, and kinds (default: the
+        packaged model) to tell pages without an article."""
         self._identify = identify
         self._quick = quick or identify
+        self._sure = sure
         self._text = text
+        self._kinds = kinds or KindModel.packaged()
 
     def extract(self, markup: str, raw: RawInput) -> list[Article]:
         """The page's article (or an 'other' document when it has none)."""
+        return [self.read(markup, raw)[0]]
+
+    def read(self, markup: str, raw: RawInput) -> tuple[Article, KindEvidence | None]:
+        """The page's document and the evidence its kind was decided on (None where it was read as plain text)."""
         if len(markup) > MAX_MARKUP_CHARS:
             log.warning("%s: markup cut to %d characters", raw.origin.location, MAX_MARKUP_CHARS)
             markup = markup[:MAX_MARKUP_CHARS]
         if len(_TAG.findall(markup[:20000])) < 3:
-            # "HTML" that is plain text with hardly a tag: read it as scraped text
-            return self._text.extract(markup, raw.origin, raw.url)
+            # "HTML" that is plain text with hardly a tag: read it as scraped text (its first document)
+            return self._text.extract(markup, raw.origin, raw.url)[0], None
         if markup.count("<") - 2 * markup.count("</") > MAX_UNCLOSED:
             # thousands of unclosed elements nest ever deeper: parsers slow down with the square of the depth
             log.warning("%s: deeply nested markup flattened", raw.origin.location)
@@ -75,15 +88,23 @@ class HtmlExtractor:
         paragraphs = found.paragraphs
         if self._suspicious(found, meta) and len(markup) <= MAX_FALLBACK_CHARS:
             fallback = _trafilatura(visible_html(markup), raw.url)
-            if sum(len(p.text) for p in fallback if p.role in ("body", "quote")) > FALLBACK_GAIN * found.body_chars:
+            if prose_chars(fallback) > FALLBACK_GAIN * prose_chars(found.paragraphs):
                 paragraphs = fallback
         if not paragraphs and meta.article_body:
             paragraphs = [Paragraph(p.strip()) for p in meta.article_body.split("\n") if p.strip()]
         article = self._article(raw, meta, paragraphs)
-        if len(tokens(article.text)) < LISTING_MAX_WORDS and _headline_links(tree) >= LISTING_LINKS:
-            # many headlines linking elsewhere and little text of its own: a section front or a search page
+        found_evidence = evidence(
+            article.paragraphs,
+            _page_counts(tree, found),
+            article_type=meta.article_type,
+            og_type=meta.og_type,
+            published=meta.published is not None,
+            dateline=article.dateline is not None,
+        )
+        if article.kind == "article" and not self._kinds.is_article(found_evidence):
+            # no text that reads as an article: a section front, a tag or search page, an index, an error page
             article.kind = "other"
-        return [article]
+        return article, found_evidence
 
     @staticmethod
     def _suspicious(found: DomResult, meta: PageMeta) -> bool:
@@ -105,30 +126,53 @@ class HtmlExtractor:
         outlets = {(meta.site_name or "").casefold(), (meta.publisher or "").casefold()}
         article.authors = [a for a in meta.authors if a.casefold() not in outlets]
         article.section = meta.section
-        article.canonical_url = meta.canonical_url
-        article.source = SourceRef(meta.site_name, raw.url or meta.canonical_url)
-        _provenance(article, meta, raw.url)
+        own = raw.url or meta.page_url
+        if meta.canonical_url and own and not same_site(meta.canonical_url, own):
+            # syndication: the canonical link names the original on another site; this page is a copy of it
+            # (_provenance), stored under its own URL, so it never takes the original's place or id
+            article.canonical_url = own
+        else:
+            article.canonical_url = meta.canonical_url
+        article.source = SourceRef(meta.site_name, raw.url or article.canonical_url)
+        _provenance(article, meta, own)
         body = [p for p in article.paragraphs if p.role == "body"]
         dateline = find_dateline(body[0].text) if body else None
         article.dateline = dateline.place if dateline else None
         signals = press_release_signals([Line(p.text) for p in article.paragraphs])
-        article.kind = classify_kind(article, signals, dateline)
+        article.kind = "other" if not article.text else release_or_article(signals, dateline)
         text = article.text
-        article.language = self._identify(text[:DOCUMENT_SAMPLE]) if text else meta.language
+        sure = self._sure(text[:DOCUMENT_SAMPLE]) if text and self._sure is not None else None
+        article.language = sure[0] if sure else self._identify(text[:DOCUMENT_SAMPLE]) if text else meta.language
         if article.language is None:
             article.language = meta.language
-        label_languages(article.paragraphs, self._quick)
+        label_languages(article.paragraphs, self._quick, sure)
         return article
 
 
-def _headline_links(tree: LexborHTMLParser) -> int:
-    """How many links on the page carry a headline's worth of text."""
-    return sum(1 for a in tree.css("a") if len(a.text(deep=True, strip=True) or "") >= HEADLINE_CHARS)
+def prose_chars(paragraphs: list[Paragraph]) -> int:
+    """Characters of body text in sentences (a list of headlines the cascade kept is not text gained)."""
+    return sum(len(p.text) for p in paragraphs if p.role in ("body", "quote") and ends_sentence(p.text))
+
+
+def _page_counts(tree: LexborHTMLParser, found: DomResult) -> PageCounts:
+    """Counts of the page's markup for its kind: characters of text and in links, headline links."""
+    link_chars = headlines = 0
+    for link in tree.css("a"):
+        chars = len(link.text(deep=True, strip=True) or "")
+        link_chars += chars
+        headlines += chars >= HEADLINE_CHARS
+    return PageCounts(
+        page_chars=found.page_chars,
+        link_chars=link_chars,
+        headline_links=headlines,
+        container_links=found.container_links,
+    )
 
 
 def _drop_title(paragraphs: list[Paragraph], title: str | None) -> list[Paragraph]:
-    """The paragraphs without a repeat of the title at their head."""
-    if title and paragraphs and paragraphs[0].text.strip() == title.strip():
+    """The paragraphs without a repeat of the title at their head (never all of them: a page whose one
+    paragraph repeats its title keeps it)."""
+    if title and len(paragraphs) > 1 and paragraphs[0].text.strip() == title.strip():
         return paragraphs[1:]
     return paragraphs
 

@@ -54,8 +54,10 @@ class PageMeta:
     description: str | None = None
     article_body: str | None = None
     article_type: str | None = None
+    og_type: str | None = None
     based_on: str | None = None
     publisher: str | None = None
+    page_url: str | None = None  # the page's own address as it states it (og:url), beside its canonical
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -229,6 +231,7 @@ def read_meta(tree: LexborHTMLParser, url: str | None) -> PageMeta:
     canonical = tree.css_first('link[rel="canonical"]')
     href = canonical.attributes.get("href") if canonical is not None else None
     page.canonical_url = (join_url(url, href) if href else None) or join_url(url, meta.get("og:url") or "") or url
+    page.page_url = join_url(url, meta["og:url"]) if meta.get("og:url") else None
     html = tree.css_first("html")
     lang = (html.attributes.get("lang") if html is not None else None) or meta.get("og:locale")
     lang = lang or (_string(obj.get("inLanguage")) if obj else None)
@@ -237,6 +240,8 @@ def read_meta(tree: LexborHTMLParser, url: str | None) -> PageMeta:
     page.description = meta.get("og:description") or meta.get("description")
     body = obj.get("articleBody") if obj else None
     page.article_body = body if isinstance(body, str) and body.strip() else None
+    page.article_type = ",".join(sorted(_types(obj))) if obj else None
+    page.og_type = meta.get("og:type", "").lower() or None
     page.based_on = (_string(obj.get("isBasedOn")) or _string(obj.get("isBasedOnUrl"))) if obj else None
     return page
 

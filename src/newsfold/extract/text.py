@@ -17,6 +17,7 @@ from newsfold.extract.lines import ends_sentence, furniture_rule, is_credit, is_
 from newsfold.extract.notices import WIRE_CREDIT, outlet_name, site_from_host
 from newsfold.extract.split import Line, split_documents, to_lines
 from newsfold.extract.textmeta import TextMeta, read_text_meta
+from newsfold.language.script import dominant_script
 from newsfold.model import Article, Origin, OriginalRef, Paragraph, Role, SourceRef
 from newsfold.urls import host_of
 
@@ -29,6 +30,8 @@ _BLOCK_TAG = re.compile(
 MIN_STRAY_TAGS = 3
 
 Identify = Callable[[str], str | None]
+# the language and script of a whole document, where the model is sure of it (else None)
+Sure = Callable[[str], tuple[str, str] | None]
 MIN_BODY_CHARS = 200
 PARAGRAPH_SAMPLE = 150
 # beyond these, a page is cut (bounds the time per page; a news page has a few hundred lines)
@@ -65,12 +68,18 @@ class TextExtractor:
     """Turns scraped text into documents; holds the classifier and language identifier it uses."""
 
     def __init__(
-        self, identify: Identify, memory: FurnitureMemory | None = None, quick: Identify | None = None
+        self,
+        identify: Identify,
+        memory: FurnitureMemory | None = None,
+        quick: Identify | None = None,
+        sure: Sure | None = None,
     ) -> None:
-        """Use identify for documents' languages and quick (default: identify) for paragraphs'; memory learns and
-        gives the lines that recur on a source's pages."""
+        """Use identify for documents' languages and quick (default: identify) for paragraphs' where sure (the
+        document's language and script when the model is sure of it) does not answer; memory learns and gives the
+        lines that recur on a source's pages."""
         self._identify = identify
         self._quick = quick or identify
+        self._sure = sure
         self._classifier = Classifier()
         self._memory = memory
 
@@ -130,7 +139,8 @@ class TextExtractor:
         blocks = [Block(line.text, verdicts[i]) for i, line in enumerate(lines)]
         # the longest lines say the document's language best (menus and notices may be in another)
         sample = " ".join(sorted((b.text for b in blocks if not b.furniture), key=len, reverse=True)[:12])[:3000]
-        language = self._identify(sample) if sample else None
+        document = self._sure(sample) if self._sure is not None and sample else None
+        language = document[0] if document else self._identify(sample) if sample else None
         self._classifier.classify(blocks, language)
         for block in blocks[: _HEADER_ZONE * 2]:
             # a paragraph opening with a dateline is the story's first paragraph, whatever its stopwords say
@@ -158,7 +168,7 @@ class TextExtractor:
         if article.kind == "press_release":
             clean_press_release(article, dateline)
         _wire_credit(article)
-        label_languages(article.paragraphs, self._quick)
+        label_languages(article.paragraphs, self._quick, document)
         if len(article.text) < MIN_BODY_CHARS and not article.title:
             article.kind = "other"
         return article
@@ -172,11 +182,19 @@ def strip_markup(content: str) -> str:
     return html.unescape(_ANY_TAG.sub("", content))
 
 
-def label_languages(paragraphs: Sequence[Paragraph], identify: Identify) -> None:
-    """Each paragraph's language, from its first PARAGRAPH_SAMPLE characters (too short ones stay unknown)."""
+def label_languages(
+    paragraphs: Sequence[Paragraph], identify: Identify, document: tuple[str, str] | None = None
+) -> None:
+    """Each paragraph's language. With document (its language and script, where the model was sure of the whole
+    text), a paragraph in the document's script takes its language without asking the model again; the others
+    (another script, or no sure document) are identified from their first PARAGRAPH_SAMPLE characters (too short
+    ones stay unknown)."""
     for paragraph in paragraphs:
-        if len(paragraph.text) >= MIN_IDENTIFY_CHARS:
-            paragraph.language = identify(paragraph.text[:PARAGRAPH_SAMPLE])
+        text = paragraph.text
+        if document is not None and dominant_script(text[:PARAGRAPH_SAMPLE]) == document[1]:
+            paragraph.language = document[0]
+        elif len(text) >= MIN_IDENTIFY_CHARS:
+            paragraph.language = identify(text[:PARAGRAPH_SAMPLE])
 
 
 def _headline_list(lines: Sequence[Line], i: int) -> bool:

@@ -34,6 +34,7 @@ from numpy.typing import NDArray
 
 from newsfold.fold import lsh
 from newsfold.fold.corpus import BLOCK, Corpus, read_features
+from newsfold.fold.embed import Embedder
 from newsfold.fold.folder import Folder, FoldSettings
 from newsfold.fold.index import DF_BUCKETS
 from newsfold.fold.link import Edge, LinkSettings, link_block, neighbour_pool, neighbours, term_counts
@@ -180,6 +181,7 @@ class VerifyTask:
     wanted_vectors: NDArray[np.int8]
     df: NDArray[np.int32]
     settings: LinkSettings
+    embedder: Embedder | None = None  # aligns the sentences of pairs in two languages (a worker loads its model)
 
 
 def run_verify(task: VerifyTask) -> list[list[Edge]]:
@@ -190,7 +192,8 @@ def run_verify(task: VerifyTask) -> list[list[Edge]]:
     known = {c: (found[c], v) for c, v in zip(task.wanted.tolist(), task.wanted_vectors, strict=True)}
     items = [found[doc] for doc in docs]
     df = task.df.copy()
-    return link_block(docs, items, task.vectors, task.candidates, known, df, task.start, task.settings)
+    embed = task.embedder.encode if task.embedder is not None else None
+    return link_block(docs, items, task.vectors, task.candidates, known, df, task.start, task.settings, embed)
 
 
 # --- the driver ---
@@ -223,9 +226,16 @@ class _Verification:
     """Verification tasks made block by block from the LSH candidates, each block's neighbours and term counts as
     they arrive (the df prefix advances as the blocks go); total holds the whole corpus's frequencies at the end."""
 
-    def __init__(self, corpus: Corpus, settings: LinkSettings, firsts: NDArray[np.int64], seconds: NDArray[np.int64]):
+    def __init__(
+        self,
+        corpus: Corpus,
+        settings: LinkSettings,
+        firsts: NDArray[np.int64],
+        seconds: NDArray[np.int64],
+        embedder: Embedder | None = None,
+    ):
         """Index the LSH pairs by document (CSR)."""
-        self.corpus, self.settings = corpus, settings
+        self.corpus, self.settings, self.embedder = corpus, settings, embedder
         order = np.argsort(firsts, kind="stable")
         self.lsh = seconds[order]
         self.ptr = np.searchsorted(firsts[order], np.arange(corpus.size + 1))
@@ -252,6 +262,7 @@ class _Verification:
                 corpus.vectors[wanted],
                 self.total.copy(),
                 self.settings,
+                self.embedder,
             )
             self.total += block_df
 
@@ -264,13 +275,14 @@ def link_corpus(
 ) -> tuple[Edges, NDArray[np.int32]]:
     """Folding's first phase over the whole corpus on the runner: the verified edges (document, candidate, copy,
     score; by document, then candidate) and the corpus's document frequencies."""
-    link_settings = Folder(settings).link_settings
+    folder = Folder(settings)
+    link_settings = folder.link_settings
     started = time.perf_counter()
     firsts, seconds = runner.band_candidates(corpus.keys, bucket_cap, settings.candidates)
     log.info("fold: band shuffle %.1f s, %d candidate pairs", time.perf_counter() - started, len(firsts))
     near = runner.imap(run_neighbours, _neighbour_tasks(corpus, link_settings, settings.window_days))
     counts = runner.imap(run_term_counts, ((str(corpus.path), s, e) for s, e in _blocks(corpus.size)))
-    verification = _Verification(corpus, link_settings, firsts, seconds)
+    verification = _Verification(corpus, link_settings, firsts, seconds, folder.embedder)
     a: list[int] = []
     b: list[int] = []
     copy: list[bool] = []

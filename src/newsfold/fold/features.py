@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsfold.fold import lsh
-from newsfold.fold.text import lead, names, normalise, shingles, term_counts, tokens
+from newsfold.fold.text import lead, names, normalise, sentences, shingles, term_counts, title_words, tokens
 from newsfold.fold.verify import Terms
 from newsfold.model import Article
 from newsfold.plausible import is_future
@@ -33,6 +33,9 @@ class Features:
     names: frozenset[str]
     lead: str
     language: str | None
+    title_words: frozenset[str] = frozenset()
+    sentences: tuple[str, ...] = ()
+    sentence_vectors: NDArray[np.int8] | None = None  # the sentences' embeddings, made when a pair needs them
 
 
 def timestamp(article: Article, now: datetime) -> float:
@@ -67,6 +70,8 @@ def features(article: Article, now: datetime) -> Features:
         names=frozenset(names(f"{article.title or ''}\n{body[:2000]}")),
         lead=lead(article),
         language=(article.language or "").split("-")[0] or None,
+        title_words=title_words(article.title),
+        sentences=sentences(body[:4000]),
     )
 
 

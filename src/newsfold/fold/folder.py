@@ -21,10 +21,12 @@ from newsfold.fold.embed import Embedder, make_embedder
 from newsfold.fold.features import Features, features
 from newsfold.fold.index import FoldIndex, hash_key, load_new, save_docs
 from newsfold.fold.link import Edge, LinkSettings, link_block, neighbour_pool, neighbours
+from newsfold.fold.pairs import PairModel, load_pair_model
 from newsfold.fold.place import Decision, PlaceSettings, apply, decide
 from newsfold.fold.prepared import Prepared, prepare
 from newsfold.model import Article
 from newsfold.store import articles as articles_db
+from newsfold.store import integrity as integrity_db
 from newsfold.store import stories as stories_db
 
 log = logging.getLogger(__name__)
@@ -40,6 +42,7 @@ class FoldSettings:
     copy_containment: float = 0.8
     report_score: float = 1.0
     report_score_cross: float = 0.7
+    pair_model: str = ""  # a pair-model JSON file (fold/pairs.py); empty: the shipped one
     centroid_floor: float = 0.45
     neighbour_floor: float = 0.35
     candidates: int = 12
@@ -54,6 +57,7 @@ class FoldSettings:
             copy_cosine=float(config["fold.copy_cosine"]),
             report_score=float(config["fold.report_score"]),
             report_score_cross=float(config["fold.report_score_cross"]),
+            pair_model=str(config["fold.pair_model"]),
             candidates=int(config["fold.candidates"]),
             embedder=str(config["fold.embedder"]),
         )
@@ -71,6 +75,8 @@ class Folder:
         self._index: FoldIndex | None = None
         self._cache: OrderedDict[int, Features] = OrderedDict()
         self._blas: ThreadpoolController | None = None
+        self._model: PairModel | None = None
+        self._removals = 0  # the store's count of removals (takedowns) the index was loaded after
 
     @classmethod
     def from_config(cls, config: Config) -> Folder:
@@ -81,6 +87,8 @@ class Folder:
     def link_settings(self) -> LinkSettings:
         """The settings linking uses."""
         s = self.settings
+        if self._model is None:
+            self._model = load_pair_model(s.pair_model)
         return LinkSettings(
             s.window_days,
             s.copy_cosine,
@@ -89,6 +97,7 @@ class Folder:
             s.report_score_cross,
             s.neighbour_floor,
             s.candidates,
+            self._model,
         )
 
     @property
@@ -150,6 +159,10 @@ class Folder:
 
     def _fold(self, conn: sqlite3.Connection, articles: Sequence[Article], given: Mapping[str, Prepared]) -> set[str]:
         """fold() proper: link every new document, then place each in order and write the store."""
+        removals = integrity_db.generation(conn)
+        if removals != self._removals:
+            self.reset()  # articles were taken down since the index was loaded: it still holds them
+            self._removals = removals
         if self._index is not None and self._index.size:
             last = conn.execute(
                 "SELECT doc FROM fold_docs WHERE article_id = ?", (self._index.article_ids[-1],)
@@ -233,8 +246,9 @@ class Folder:
             candidates.append(found)
         known = {cand: (self._features_of(conn, cand), index.vectors[cand]) for found in candidates for cand in found}
         settings = self.link_settings
+        vectors = index.vectors[docs[0] : end]
         edges = link_block(
-            docs, items, index.vectors[docs[0] : end], candidates, known, index.df, index.ndocs, settings
+            docs, items, vectors, candidates, known, index.df, index.ndocs, settings, self.embedder.encode
         )
         index.ndocs += len(docs)
         return edges

@@ -14,6 +14,7 @@ the fold order, not on how documents are cut into batches or blocks:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,11 +23,14 @@ from numpy.typing import NDArray
 
 from newsfold.fold.features import MIN_SHINGLES, Features
 from newsfold.fold.index import DF_BUCKETS
+from newsfold.fold.pairs import PAIR_FEATURES, Embed, PairModel, cross_language, pair_features
 from newsfold.fold.verify import DAY, containment, name_overlap, report_score, tfidf_cosines, time_factor
 from newsfold.model import Relation
 
 Edge = tuple[int, Relation, float]
+ALIGNED = PAIR_FEATURES.index("aligned")
 SHORT_TEXT = 60  # content words: below this, a text is short and the copy bar is lower
+MIN_LEAD = 20  # characters: a shorter lead (a bare "Photos") says too little to report anything
 RECENT = 5000  # an undated document's neighbours are looked for among this many previous documents
 SCALE = 127.0  # lead embeddings travel as int8 (unit vectors * 127)
 
@@ -42,6 +46,7 @@ class LinkSettings:
     report_score_cross: float
     neighbour_floor: float
     candidates: int
+    model: PairModel
 
 
 def lead_dots(query: NDArray[np.int8], pool: NDArray[np.int8]) -> NDArray[np.float64]:
@@ -143,11 +148,15 @@ def verify(
     ndocs: int,
     settings: LinkSettings,
     lead_cosines: Sequence[float] | None = None,
+    embed: Embed | None = None,
 ) -> list[Edge]:
-    """Score each candidate (number, features, lead vector): a copy edge, a report edge, or nothing.
+    """Decide each candidate (number, features, lead vector): a copy edge, a report edge, or nothing.
 
-    lead_cosines (one per candidate, as lead_dots gives them) spares computing them here (link_block computes a
-    block's in one product)."""
+    A copy: the same text (exact hash); in one language, the string evidence (tf-idf cosine or shingle
+    containment); in two languages, the learned copy model (fold/pairs.py) over sentences that were aligned. A
+    report: the evidence score (lead cosine, shared names, closeness in time) past its bar, or, when a date is
+    unknown (so closeness in time says nothing), the learned same-story model. lead_cosines (one per candidate, as
+    lead_dots gives them) spares computing them here; embed (the lead embedder) aligns sentences for the models."""
     edges: list[Edge] = []
     kept: list[tuple[int, Features, NDArray[np.int8], float]] = []
     rows: list[int] = []
@@ -167,7 +176,9 @@ def verify(
     else:
         leads = [lead_cosines[row] for row in rows]
     size, lead_words = len(item.shingles), len(item.lead.split())
-    for (cand, other, _, t), cosine, emb in zip(kept, cosines.tolist(), leads, strict=True):
+    undated_item = math.isnan(item.at)
+    read = bool(np.any(vector))
+    for (cand, other, other_vector, t), cosine, emb in zip(kept, cosines.tolist(), leads, strict=True):
         shortest = min(size, len(other.shingles))
         # a short text (a blurb) moves far with a few changed words; a long one at the same cosine is another
         # article of a series (measured on itn-dev and wikinews-copies)
@@ -178,11 +189,21 @@ def verify(
         ):
             edges.append((cand, "copy", cosine))
             continue
+        cross = cross_language(item, other)
+        undated = undated_item or math.isnan(other.at)
+        lead = emb if read and bool(np.any(other_vector)) else 0.0
+        if (cross or undated) and shortest >= MIN_SHINGLES:
+            p_same, p_copy, aligned = _learned(item, other, lead, cosine, settings, embed)
+            if cross and aligned and p_copy >= settings.model.copy.threshold:
+                edges.append((cand, "copy", p_copy))
+                continue
+            if undated and p_same >= settings.model.same.threshold and min(len(item.lead), len(other.lead)) >= MIN_LEAD:
+                edges.append((cand, "report", p_same))
+                continue
         if emb <= 0:
             continue
-        cross = item.language is not None and other.language is not None and item.language != other.language
         # in one language, two reports of one event name someone or something in common
-        substantial = min(len(item.lead), len(other.lead)) >= 20 and (
+        substantial = min(len(item.lead), len(other.lead)) >= MIN_LEAD and (
             cross or (min(lead_words, len(other.lead.split())) >= 4 and bool(item.names & other.names))
         )
         if not substantial:
@@ -191,6 +212,15 @@ def verify(
         if score >= (settings.report_score_cross if cross else settings.report_score):
             edges.append((cand, "report", score))
     return edges
+
+
+def _learned(
+    item: Features, other: Features, lead: float, tfidf: float, settings: LinkSettings, embed: Embed | None
+) -> tuple[float, float, bool]:
+    """The learned models' P(same story) and P(copy) of a pair, and whether its sentences were aligned."""
+    row = pair_features(item, other, lead, tfidf, settings.window_days, embed)
+    same, copy = settings.model.decide(row[None, :])
+    return float(same[0]), float(copy[0]), bool(row[ALIGNED] > 0)
 
 
 def link_block(
@@ -202,17 +232,19 @@ def link_block(
     df: NDArray[np.int32],
     ndocs: int,
     settings: LinkSettings,
+    embed: Embed | None = None,
 ) -> list[list[Edge]]:
     """Verify a block of consecutive documents against their candidates (features and vectors in known), counting
     each document's terms into df (which holds the frequencies of every document before the block) just before it
-    is verified; df is updated in place."""
+    is verified; df is updated in place. embed aligns the sentences of pairs in two languages (verify)."""
     out: list[list[Edge]] = []
     chosen = [[c for c in sorted(set(cands)) if c < docs[row]] for row, cands in enumerate(candidates)]
     cosines = block_lead_cosines(vectors, chosen, known)
     for row, (item, cands) in enumerate(zip(items, chosen, strict=True)):
         count_terms(df, item)
         ndocs += 1
-        out.append(verify(item, vectors[row], [(c, *known[c]) for c in cands], df, ndocs, settings, cosines[row]))
+        others = [(c, *known[c]) for c in cands]
+        out.append(verify(item, vectors[row], others, df, ndocs, settings, cosines[row], embed))
     return out
 
 

@@ -31,6 +31,8 @@ COLUMNS = (
     "names",
     "lead",
     "language",
+    "title_words",
+    "sentences",
     "keys",
     "vector",
 )
@@ -68,6 +70,8 @@ def to_row(item: Prepared) -> dict[str, Any]:
         "names": sorted(f.names),
         "lead": f.lead,
         "language": f.language,
+        "title_words": sorted(f.title_words),
+        "sentences": list(f.sentences),
         "keys": item.keys.tolist(),
         "vector": item.vector.tolist(),
     }
@@ -86,6 +90,8 @@ def features_from_row(row: dict[str, Any]) -> Features:
         names=frozenset(row["names"]),
         lead=row["lead"],
         language=row["language"],
+        title_words=frozenset(row["title_words"]),
+        sentences=tuple(row["sentences"]),
     )
 
 

@@ -131,6 +131,27 @@ def lead(article: Article, max_chars: int = 200) -> str:
     return ". ".join(parts)[:max_chars]
 
 
+def sentences(text: str, count: int = 6, max_chars: int = 240) -> tuple[str, ...]:
+    """The first count sentences of a text (each cut at max_chars), the units a translation keeps in order."""
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        for sentence in _SENTENCE_END.split(paragraph.strip()):
+            if len(sentence) >= 12:
+                out.append(sentence[:max_chars])
+                if len(out) == count:
+                    return tuple(out)
+    return tuple(out)
+
+
+def title_words(title: str | None) -> frozenset[str]:
+    """A title's words of three or more characters, case-folded (unspaced scripts as character bigrams)."""
+    return (
+        frozenset(w for w in tokens(title) if len(w) >= 3 or (len(w) == 2 and _UNSPACED.search(w)))
+        if title
+        else frozenset()
+    )
+
+
 def term_hash(term: str) -> int:
     """A stable bucket for a term (stable across processes, unlike hash())."""
     return zlib.crc32(term.encode("utf-8")) & (TERM_BUCKETS - 1)

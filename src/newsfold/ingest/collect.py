@@ -15,6 +15,7 @@ from newsfold.ingest.opml import Outline, looks_like_opml, read_opml
 from newsfold.ingest.registry import Source
 from newsfold.ingest.sitemaps import looks_like_sitemap, parse_sitemap
 from newsfold.model import Origin, RawInput
+from newsfold.pipeline import failed_input
 from newsfold.urls import join_url, try_url
 
 log = logging.getLogger(__name__)
@@ -109,6 +110,10 @@ class Collector:
         except InputError as exc:
             self._fail(out, exc)
             return out
+        except Exception as exc:  # the per-source boundary: a source's failure never ends a pass
+            log.debug("%s: unexpected failure while fetching it", source.url, exc_info=True)
+            out.error = failed_input(source.url, exc).reason
+            return out
         out.fetched += 1
         if response.not_modified:
             out.not_modified = True
@@ -123,9 +128,9 @@ class Collector:
             self._read_source(out, response, wanted)
         except InputError as exc:
             self._fail(out, exc)
-        except (ValueError, LookupError, UnicodeError) as exc:  # a source's bytes are untrusted: fail it, not the pass
-            log.warning("%s: unreadable source", source.url, exc_info=True)
-            out.error = f"unreadable source ({type(exc).__name__}: {exc})"
+        except Exception as exc:  # the per-source boundary: a source's bytes are untrusted, fail it, not the pass
+            log.debug("%s: unexpected failure while reading it", source.url, exc_info=True)
+            out.error = failed_input(source.url, exc).reason
         return out
 
     def _fail(self, out: Collected, exc: InputError) -> None:
@@ -219,6 +224,11 @@ class Collector:
             out.failures.append(exc)
             if exc.reason == ROBOTS_REFUSAL:
                 out.done_urls.append(url)
+            return
+        except Exception as exc:  # the per-page boundary: one page's failure never ends its source
+            log.debug("%s: unexpected failure while fetching it", url, exc_info=True)
+            out.failures.append(failed_input(url, exc))
+            out.done_urls.append(url)
             return
         out.fetched += 1
         if response.status != 200:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from newsfold.errors import InputError
 from newsfold.model import Origin, RawInput
+from newsfold.pipeline import contained
 
 if TYPE_CHECKING:
     from newsfold.ingest.fetch import Fetcher
@@ -134,7 +135,7 @@ def iter_inputs(
 
     for raw_path in paths:
         if is_url(raw_path):
-            yield from sourcefiles.url_inputs(raw_path, fetcher)
+            yield from contained(raw_path, sourcefiles.url_inputs(raw_path, fetcher))
             if on_done is not None:
                 on_done()
             continue
@@ -142,6 +143,7 @@ def iter_inputs(
             if isinstance(found, tuple):
                 yield InputError(*found)
             else:
-                yield from _one_file(found, max_bytes, fetcher)
+                # whatever one file's reader raises fails that file only
+                yield from contained(str(found), _one_file(found, max_bytes, fetcher))
             if on_done is not None:
                 on_done()

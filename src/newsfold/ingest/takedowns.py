@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
+from dataclasses import dataclass, field
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from newsfold.errors import InputError
+from newsfold.fold import provenance
 from newsfold.model import Article
+from newsfold.store import integrity as integrity_db
 from newsfold.store import stories as stories_db
 from newsfold.store.articles import now_iso
 
@@ -24,6 +26,7 @@ class Takedown:
     reason: str
     actor: str
     removed: int
+    stories: list[str] = field(default_factory=list)  # the stories it changed (their hooks are pending)
 
 
 def normalize_url(url: str) -> str:
@@ -40,24 +43,93 @@ def normalize_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), host, path, parts.query, ""))
 
 
-def _variants(url: str) -> list[str]:
-    """The spellings of one URL an article row may hold (as given, normalised, with and without a final /)."""
-    base = normalize_url(url)
-    out = {url.strip(), base}
-    if not urlsplit(base).query and not base.endswith("/"):
-        out.add(base + "/")
-    return sorted(out)
+# query parameters that track a reader and never name a different page
+TRACKING_PARAMETERS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "mkt_tok",
+        "_ga",
+        "_gl",
+        "_hsenc",
+        "_hsmi",
+        "ocid",
+        "cmpid",
+        "s_cid",
+        "ns_campaign",
+        "ns_mchannel",
+        "ns_source",
+        "ns_linkname",
+        "ns_fee",
+    }
+)
 
 
-def _remove_articles(conn: sqlite3.Connection, where: str, params: Sequence[object]) -> int:
-    """Delete the matching articles and refresh the stories they were in; return how many went."""
-    rows = conn.execute(f"SELECT id, story_id FROM articles WHERE {where}", params).fetchall()
-    stories = {r["story_id"] for r in rows if r["story_id"]}
-    for row in rows:
-        conn.execute("DELETE FROM articles WHERE id = ?", (row["id"],))
+def _tracking(name: str) -> bool:
+    """Whether a query parameter only tracks the reader (utm_*, click ids, mailing ids)."""
+    lowered = name.lower()
+    return lowered.startswith("utm_") or lowered in TRACKING_PARAMETERS
+
+
+def match_key(url: str | None) -> str | None:
+    """The one form in which two URLs of the same page agree, for matching (takedowns, inputs already read): no
+    scheme (http and https alike), host lower-cased without www. and default port, no final /, no fragment, tracking
+    parameters dropped and the rest sorted. None for what is not an http(s) URL."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower().rstrip(".")
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return None
+    host = host.removeprefix("www.")
+    if port and port not in (80, 443):
+        host = f"{host}:{port}"
+    query = "&".join(
+        sorted(pair for pair in parts.query.split("&") if pair and not _tracking(unquote_plus(pair.partition("=")[0])))
+    )
+    path = parts.path.rstrip("/") or "/"
+    return f"{host}{path}" + (f"?{query}" if query else "")
+
+
+def _host_pattern(key: str) -> str:
+    """A LIKE pattern that every stored spelling of a URL with this match key contains (its host)."""
+    host = key.split("/", 1)[0].split(":", 1)[0]
+    return "%" + host.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _articles_at(conn: sqlite3.Connection, key: str) -> list[str]:
+    """The ids of stored articles whose canonical, source or origin URL has this match key."""
+    pattern = _host_pattern(key)
+    rows = conn.execute(
+        "SELECT id, canonical_url, source_url, origin_location FROM articles WHERE canonical_url LIKE ? ESCAPE '\\' "
+        "OR source_url LIKE ? ESCAPE '\\' OR origin_location LIKE ? ESCAPE '\\'",
+        (pattern, pattern, pattern),
+    ).fetchall()
+    return [
+        r["id"] for r in rows if key in {match_key(r[c]) for c in ("canonical_url", "source_url", "origin_location")}
+    ]
+
+
+def _remove(conn: sqlite3.Connection, ids: Sequence[str]) -> set[str]:
+    """Delete these articles with every row derived from them; refresh their stories and mark them for their story
+    hooks (derived parts recomputed from what remains); return those stories."""
+    stories = integrity_db.remove_articles(conn, list(dict.fromkeys(ids)))
     for story_id in stories:
+        provenance.assign(conn, story_id)  # a copy of a removed original: the original is chosen again
         stories_db.refresh_story(conn, story_id)
-    return len(rows)
+    integrity_db.mark_pending(conn, stories)
+    return stories
 
 
 def _log(conn: sqlite3.Connection, kind: str, target: str, reason: str, actor: str) -> int:
@@ -78,19 +150,17 @@ def take_down_url(conn: sqlite3.Connection, url: str, reason: str = "", actor: s
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InputError(url, "a takedown needs an http or https URL")
     target = normalize_url(url)
+    key = match_key(url)
+    if key is None:
+        raise InputError(url, "a takedown needs an http or https URL")
     takedown_id = _log(conn, "url", target, reason, actor)
-    variants = _variants(url)
-    marks = ",".join("?" * len(variants))
-    removed = _remove_articles(
-        conn,
-        f"canonical_url IN ({marks}) OR source_url IN ({marks}) OR origin_location IN ({marks})",
-        variants * 3,
-    )
+    ids = _articles_at(conn, key)
+    stories = _remove(conn, ids)
     conn.execute(
         "INSERT OR REPLACE INTO blocklist (kind, value, takedown_id) VALUES ('url', ?, ?)", (target, takedown_id)
     )
-    conn.execute("UPDATE takedowns SET removed = ? WHERE id = ?", (removed, takedown_id))
-    return get_takedown(conn, takedown_id)
+    conn.execute("UPDATE takedowns SET removed = ? WHERE id = ?", (len(ids), takedown_id))
+    return get_takedown(conn, takedown_id, stories)
 
 
 def take_down_source(conn: sqlite3.Connection, name: str, reason: str = "", actor: str = "cli") -> Takedown:
@@ -99,28 +169,35 @@ def take_down_source(conn: sqlite3.Connection, name: str, reason: str = "", acto
     if not key:
         raise InputError("takedown", "a source takedown needs a source name")
     takedown_id = _log(conn, "source", key, reason, actor)
-    ids = [r[0] for r in conn.execute("SELECT id FROM sources WHERE name = ? COLLATE NOCASE OR url = ?", (key, key))]
-    removed = _remove_articles(conn, "source_name = ? COLLATE NOCASE", (key,))
-    for source_id in ids:
-        removed += _remove_articles(
-            conn,
-            "origin_location IN (SELECT url FROM source_items WHERE source_id = ?) "
-            "OR canonical_url IN (SELECT url FROM source_items WHERE source_id = ?)",
-            (source_id, source_id),
-        )
+    sources = [
+        r[0] for r in conn.execute("SELECT id FROM sources WHERE name = ? COLLATE NOCASE OR url = ?", (key, key))
+    ]
+    ids = [r[0] for r in conn.execute("SELECT id FROM articles WHERE source_name = ? COLLATE NOCASE", (key,))]
+    for source_id in sources:
+        ids += [
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM articles WHERE origin_location IN (SELECT url FROM source_items WHERE source_id = ?) "
+                "OR canonical_url IN (SELECT url FROM source_items WHERE source_id = ?)",
+                (source_id, source_id),
+            )
+        ]
         conn.execute("UPDATE sources SET blocked = 1 WHERE id = ?", (source_id,))
+    ids = list(dict.fromkeys(ids))
+    stories = _remove(conn, ids)
     conn.execute(
         "INSERT OR REPLACE INTO blocklist (kind, value, takedown_id) VALUES ('source', ?, ?)",
         (key.lower(), takedown_id),
     )
-    conn.execute("UPDATE takedowns SET removed = ? WHERE id = ?", (removed, takedown_id))
-    return get_takedown(conn, takedown_id)
+    conn.execute("UPDATE takedowns SET removed = ? WHERE id = ?", (len(ids), takedown_id))
+    return get_takedown(conn, takedown_id, stories)
 
 
-def get_takedown(conn: sqlite3.Connection, takedown_id: int) -> Takedown:
-    """One logged takedown."""
+def get_takedown(conn: sqlite3.Connection, takedown_id: int, stories: set[str] | None = None) -> Takedown:
+    """One logged takedown (with the stories it changed, when just made)."""
     row = conn.execute("SELECT * FROM takedowns WHERE id = ?", (takedown_id,)).fetchone()
-    return Takedown(**{key: row[key] for key in row.keys()})  # noqa: SIM118 (sqlite3.Row has no items())
+    fields = {key: row[key] for key in row.keys()}  # noqa: SIM118 (sqlite3.Row has no items())
+    return Takedown(**fields, stories=sorted(stories or ()))
 
 
 def list_takedowns(conn: sqlite3.Connection) -> list[Takedown]:
@@ -128,33 +205,40 @@ def list_takedowns(conn: sqlite3.Connection) -> list[Takedown]:
     return [get_takedown(conn, r[0]) for r in conn.execute("SELECT id FROM takedowns ORDER BY id")]
 
 
+def blocked_keys(conn: sqlite3.Connection) -> set[str]:
+    """The match keys of every URL on the block list."""
+    keys = (match_key(r[0]) for r in conn.execute("SELECT value FROM blocklist WHERE kind = 'url'"))
+    return {k for k in keys if k}
+
+
+def blocked_sources(conn: sqlite3.Connection) -> set[str]:
+    """The source names on the block list (lower-cased)."""
+    return {r[0] for r in conn.execute("SELECT value FROM blocklist WHERE kind = 'source'")}
+
+
 def url_blocked(conn: sqlite3.Connection, url: str | None) -> bool:
-    """Whether a URL is on the block list."""
-    try:
-        if not url or urlsplit(url).scheme not in ("http", "https"):
-            return False
-        target = normalize_url(url)
-    except ValueError:
-        return False
-    return conn.execute("SELECT 1 FROM blocklist WHERE kind = 'url' AND value = ?", (target,)).fetchone() is not None
+    """Whether a URL is on the block list (matched by match_key: scheme, www., tracking parameters ignored)."""
+    key = match_key(url)
+    return key is not None and key in blocked_keys(conn)
 
 
 def article_blocked(conn: sqlite3.Connection, article: Article) -> bool:
     """Whether an article's URL or source was taken down."""
+    return _blocked(article, blocked_keys(conn), blocked_sources(conn))
+
+
+def _blocked(article: Article, keys: set[str], sources: set[str]) -> bool:
+    """Whether an article's URLs or source name is among these blocked ones."""
     for url in (article.canonical_url, article.source.url, article.origin.location):
-        if url_blocked(conn, url):
+        if match_key(url) in keys:
             return True
-    name = article.source.name
-    return bool(
-        name
-        and conn.execute(
-            "SELECT 1 FROM blocklist WHERE kind = 'source' AND value = ?", (name.strip().lower(),)
-        ).fetchone()
-    )
+    name = (article.source.name or "").strip().lower()
+    return bool(name) and name in sources
 
 
 def drop_blocked(conn: sqlite3.Connection, articles: Sequence[Article]) -> list[Article]:
     """The articles not taken down (the engine's one check before storing)."""
     if conn.execute("SELECT 1 FROM blocklist LIMIT 1").fetchone() is None:
         return list(articles)
-    return [a for a in articles if not article_blocked(conn, a)]
+    keys, sources = blocked_keys(conn), blocked_sources(conn)
+    return [a for a in articles if not _blocked(a, keys, sources)]

@@ -9,6 +9,7 @@ of a gigabyte.
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
@@ -40,9 +41,12 @@ def _sample(text: str) -> str:
     return " ".join(text[: SAMPLE_CHARS * 2].split())[:SAMPLE_CHARS]
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def _letters(text: str) -> int:
     """How many letters text has."""
-    return sum(1 for char in text if char.isalpha())
+    return len(_LETTER.findall(text))
 
 
 class Identifier:
@@ -132,7 +136,12 @@ class LanguageStep:
             yield article
 
     def identify_article(self, article: Article) -> None:
-        """Fill in the languages of one article: the whole first, then each paragraph in its light."""
+        """Fill in the languages of one article: the whole first, then each paragraph in its light (nothing is
+        asked again of an article whose extraction named its language and every paragraph with letters)."""
+        if article.language is not None and all(
+            p.language is not None or _LETTER.search(p.text) is None for p in article.paragraphs
+        ):
+            return
         text = "\n".join(filter(None, [article.title or "", article.full_text]))
         whole = self._identify(text)
         script = dominant_script(text)

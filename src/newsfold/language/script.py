@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
+
+import regex
 
 # Scripts that one language (in news, practically) owns: enough to name the language from a few characters.
 SCRIPT_LANGUAGE: dict[str, str] = {
@@ -34,6 +37,19 @@ SCRIPT_LANGUAGE: dict[str, str] = {
 _NAMED = (*SCRIPT_LANGUAGE, "LATIN", "CYRILLIC", "ARABIC", "DEVANAGARI", "BENGALI")
 
 
+# Letters of each script by their Unicode Script property (the regex library: one pass per script present, in C);
+# tests/language/test_identify.py checks them against char_script on every character.
+_PROPERTY = {"HAN": "Han", "HANGUL": "Hangul", "ORIYA": "Oriya", "ETHIOPIC": "Ethiopic", "MYANMAR": "Myanmar"}
+_SCRIPT_PATTERNS = {
+    script: regex.compile(
+        rf"[\p{{Script={_PROPERTY.get(script, script.title())}}}&&\p{{Alphabetic}}&&\p{{L}}]", regex.V1
+    )
+    for script in ("LATIN", *(s for s in _NAMED if s != "LATIN"), "HAN")
+}
+# any letter outside ASCII and Latin: only then are the other scripts counted
+_OTHER_LETTER = re.compile("[^\x00-\u024f\u1e00-\u1eff\u2000-\u206f]")
+
+
 def char_script(char: str) -> str | None:
     """The script of one letter (LATIN, CYRILLIC, HAN, ...), or None for digits, punctuation and unknown ones."""
     if not char.isalpha():
@@ -46,12 +62,19 @@ def char_script(char: str) -> str | None:
 
 
 def scripts(text: str) -> Counter[str]:
-    """How many letters of text each script has."""
+    """How many letters of text each script has (a regular expression per script present, not a loop per
+    character: text that is all Latin costs two passes)."""
     counts: Counter[str] = Counter()
-    for char in text:
-        script = char_script(char)
-        if script:
-            counts[script] += 1
+    latin = len(_SCRIPT_PATTERNS["LATIN"].findall(text))
+    if latin:
+        counts["LATIN"] = latin
+    if _OTHER_LETTER.search(text) is None:
+        return counts
+    for script, pattern in _SCRIPT_PATTERNS.items():
+        if script != "LATIN":
+            found = len(pattern.findall(text))
+            if found:
+                counts[script] += found
     return counts
 
 

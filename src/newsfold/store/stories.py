@@ -106,6 +106,12 @@ def refresh_story(conn: sqlite3.Connection, story_id: str, original: SourceRef |
         f"SELECT {', '.join(STORY_SOURCE_COLUMNS)} FROM articles WHERE story_id = ?", (story_id,)
     ).fetchall()
     if not rows:
+        # no article left (all taken down): keep the row so its id answers "gone", but no trace of their text
+        conn.execute(
+            "UPDATE stories SET size = 0, sources = 0, title = '', languages = '[]', highlights = '[]', "
+            "original_name = NULL, original_url = NULL WHERE id = ? AND merged_into IS NULL",
+            (story_id,),
+        )
         conn.execute("UPDATE stories SET size = 0 WHERE id = ?", (story_id,))
         return
     fields = story_fields(rows, original)
@@ -267,3 +273,8 @@ def iter_latest_stories(conn: sqlite3.Connection, limit: int | None = None, page
 def count_stories(conn: sqlite3.Connection) -> int:
     """How many live stories there are."""
     return int(conn.execute("SELECT count(*) FROM stories WHERE merged_into IS NULL AND size > 0").fetchone()[0])
+
+
+def count_all(conn: sqlite3.Connection) -> int:
+    """How many stories are not merged into another (emptied ones included)."""
+    return int(conn.execute("SELECT count(*) FROM stories WHERE merged_into IS NULL").fetchone()[0])

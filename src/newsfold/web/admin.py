@@ -96,6 +96,9 @@ def admin_router(site: Site) -> APIRouter:
                     done = takedowns.take_down_source(conn, str(body.source), body.reason, actor=actor)
         except InputError as exc:
             raise HTTPException(status_code=400, detail=str(exc)) from exc
+        from newsfold.hooks import finish_pending
+
+        finish_pending(db, site.config)  # the stories it changed: derived parts recomputed from what remains
         return asdict(done)
 
     @router.get("/api/admin/takedowns")

@@ -1,4 +1,4 @@
-"""Errors of the site in one place: 400 and 404 (never a 500 for bad input), as HTML or as JSON."""
+"""Errors of the site in one place: 400, 404 and 410 (never a 500 for bad input), as HTML or as JSON."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from newsfold.errors import NewsfoldError, NotFoundError
+from newsfold.errors import GoneError, NewsfoldError, NotFoundError
 
 log = logging.getLogger(__name__)
 
 HtmlErrorRenderer = Callable[[Request, int, str], Response]
 
-_TITLES = {400: "Bad request", 401: "Unauthorized", 404: "Not found", 405: "Method not allowed"}
+_TITLES = {400: "Bad request", 401: "Unauthorized", 404: "Not found", 405: "Method not allowed", 410: "Gone"}
 
 
 class BadRequestError(NewsfoldError):
@@ -48,8 +48,8 @@ def install_error_handlers(app: FastAPI, render_html: HtmlErrorRenderer) -> None
         return respond(request, 400, str(exc))
 
     async def not_found(request: Request, exc: Exception) -> Response:
-        """An unknown item: 404."""
-        return respond(request, 404, str(exc))
+        """An unknown item: 404 (410 for one that was removed)."""
+        return respond(request, 410 if isinstance(exc, GoneError) else 404, str(exc))
 
     async def invalid(request: Request, exc: Exception) -> Response:
         """Parameters FastAPI could not convert: 400 naming each."""

@@ -43,7 +43,7 @@ def feeds_router(site: Site) -> APIRouter:
         request: Request, make: Callable[[sqlite3.Connection, str], Feed], fmt: str, target: str | None = None
     ) -> Response:
         """Build (or take from the cache) one feed."""
-        base = str(request.base_url).rstrip("/")
+        base = site.base_url  # the configured public address: a request's Host header never names the feed
         return await site.respond(request, "feed", lambda conn: body(make(conn, base), fmt), base, language=target)
 
     def translated(

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
-from newsfold.errors import NotFoundError
+from newsfold.errors import GoneError, NotFoundError
 from newsfold.hooks import decorate_stories, decorate_story
 from newsfold.model import Article, Origin, Paragraph, SourceRef, Story
 from newsfold.plausible import plausible
@@ -143,6 +143,8 @@ def story_detail(conn: sqlite3.Connection, story_id: str) -> tuple[Story, list[A
     story = stories_db.get_story(conn, story_id)
     if story is None:
         raise NotFoundError(f"story {story_id}: no such story")
+    if not story.members:
+        raise GoneError(f"story {story_id}: removed (every article of it was taken down)")
     members = articles_db.get_articles(conn, [m.article_id for m in story.members])
     decorate_story(conn, story)
     return story, members
@@ -214,12 +216,14 @@ def related_ids(conn: sqlite3.Connection, story: Story, counts: TermCounts, limi
 
 
 def related_summaries(conn: sqlite3.Connection, chosen: Sequence[str]) -> list[dict[str, Any]]:
-    """The live ones of these stories, in this order, in the contract's story shape."""
+    """The live news stories among these (press releases are never suggested), in this order, as the contract shows."""
     if not chosen:
         return []
     marks = ",".join("?" * len(chosen))
     story_rows = conn.execute(
-        f"SELECT * FROM stories WHERE id IN ({marks}) AND merged_into IS NULL AND size > 0", list(chosen)
+        f"SELECT * FROM stories WHERE id IN ({marks}) AND merged_into IS NULL AND size > 0 "
+        f"AND {of_kind('stories.id', 'news')}",
+        list(chosen),
     ).fetchall()
     by_id = {row["id"]: row for row in story_rows}
     return story_summaries(conn, [by_id[i] for i in chosen if i in by_id])

@@ -201,6 +201,16 @@ class Site:
         self._builds: anyio.CapacityLimiter | None = None
 
     @property
+    def base_url(self) -> str:
+        """The site's public address (serve.base_url, else http://serve.host:serve.port), without a final /."""
+        configured = str(self.config["serve.base_url"]).strip().rstrip("/")
+        if configured:
+            return configured
+        host = str(self.config["serve.host"])
+        host = f"[{host}]" if ":" in host and not host.startswith("[") else host
+        return f"http://{host}:{int(self.config['serve.port'])}"
+
+    @property
     def default_language(self) -> str:
         """The language a page is shown in without a choice (the first reader language)."""
         return self.reader_languages[0]

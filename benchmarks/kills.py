@@ -1,0 +1,186 @@
+"""Kill `newsfold ingest` with SIGKILL at random moments (after a batch's commit, before its story hooks, included),
+restart it each time, and compare the store with a clean run's: articles, stories, highlights, entities, events,
+stored pages, fold documents.
+
+    python benchmarks/kills.py --kills 20 --pages 40
+
+Prints one row per kill (where it landed, what the store held after it) and the comparison after the last restart.
+A run that finishes before its kill starts the next one from an empty store, so that every kill lands in a run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+
+from tests.store.snapshot import differences, news_pages, snapshot  # noqa: E402
+
+# the child: `newsfold ingest`, killing itself at the start of its Nth round of story hooks (just after a batch's
+# commit) when NEWSFOLD_TEST_KILL_AT_HOOKS=N is set
+CHILD = """
+import os, signal, sys
+import newsfold.engine as engine
+at = int(os.environ.get("NEWSFOLD_TEST_KILL_AT_HOOKS") or 0)
+if at:
+    real, calls = engine.run_hooks, [0]
+    def run_hooks(db, hooks, changed, report):
+        if changed:
+            calls[0] += 1
+            if calls[0] == at:
+                os.kill(os.getpid(), signal.SIGKILL)
+        return real(db, hooks, changed, report)
+    engine.run_hooks = run_hooks
+from newsfold.cli import main
+sys.argv = ["newsfold", *sys.argv[1:]]
+main()
+"""
+
+
+@dataclass
+class Kill:
+    """One killed run: how it was killed, after how long, and what it left."""
+
+    mode: str
+    seconds: float
+    killed: bool
+    articles: int
+    pending: int
+
+
+@dataclass
+class Campaign:
+    """A clean run, the killed runs, and how the final store differs from the clean one."""
+
+    clean_seconds: float
+    kills: list[Kill] = field(default_factory=list)
+    differences: dict[str, tuple[int, int]] = field(default_factory=dict)
+    clean: dict[str, Any] = field(default_factory=dict)
+    final_status: int = 0
+
+
+def _env(batch_size: int, kill_at: int = 0) -> dict[str, str]:
+    """The child's environment: this checkout's code, small batches (many commits), no config file."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + str(ROOT)}
+    env["NEWSFOLD_INGEST_BATCH_SIZE"] = str(batch_size)
+    env["NEWSFOLD_CONFIG"] = ""
+    env["NEWSFOLD_TEST_KILL_AT_HOOKS"] = str(kill_at)
+    return env
+
+
+def _start(folder: Path, db: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """Start one ingest of folder into db."""
+    return subprocess.Popen(
+        [sys.executable, "-c", CHILD, "ingest", str(folder), "--db", str(db)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def _counts(db: Path) -> tuple[int, int]:
+    """Articles and pending stories in a store (0, 0 when it does not exist yet)."""
+    if not db.exists():
+        return 0, 0
+    got = snapshot(str(db))
+    return len(got["articles"]), len(got["pending"])
+
+
+Plan = list[tuple[int, float | None]]  # per kill: the hook round to die at (0: none), or seconds after the start
+
+
+def random_plan(kills: int, seconds: float, seed: int = 1) -> Plan:
+    """Kills alternately at the first or second hook round of a run (just after a commit) and at a random moment."""
+    rng = random.Random(seed)
+    return [(rng.randint(1, 2), None) if i % 2 == 0 else (0, rng.uniform(0.2, seconds)) for i in range(kills)]
+
+
+def run_campaign(
+    folder: Path, work: Path, kills: int, seed: int = 1, batch_size: int = 2, plan: Plan | None = None
+) -> Campaign:
+    """Ingest folder cleanly, then kill runs over one store as planned (by default random_plan), restart once
+    more to the end, and compare."""
+    clean_db = work / "clean.db"
+    started = time.perf_counter()
+    clean = _start(folder, clean_db, _env(batch_size))
+    _, err = clean.communicate()
+    clean_seconds = time.perf_counter() - started
+    if clean.returncode != 0:
+        raise RuntimeError(f"the clean run failed ({clean.returncode}): {err.decode()[-2000:]}")
+    campaign = Campaign(clean_seconds, clean=snapshot(str(clean_db)))
+    db = work / "killed.db"
+    for at, delay in plan if plan is not None else random_plan(kills, clean_seconds, seed):
+        mode = f"after a commit, before hook round {at}" if at else "at a random moment"
+        began = time.perf_counter()
+        child = _start(folder, db, _env(batch_size, at))
+        try:
+            child.wait(timeout=delay if delay is not None else 600)
+        except subprocess.TimeoutExpired:
+            child.send_signal(signal.SIGKILL)
+            child.wait()
+        if child.stderr is not None:
+            child.stderr.close()
+        articles, pending = _counts(db)
+        killed = child.returncode == -signal.SIGKILL
+        campaign.kills.append(Kill(mode, time.perf_counter() - began, killed, articles, pending))
+        if not killed:  # the run finished first: start the next one from an empty store, so every kill lands
+            for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+                path.unlink(missing_ok=True)
+    final = _start(folder, db, _env(batch_size))
+    _, err = final.communicate()
+    campaign.final_status = final.returncode
+    campaign.differences = differences(snapshot(str(db)), campaign.clean)
+    return campaign
+
+
+def table(campaign: Campaign) -> str:
+    """The campaign as Markdown tables."""
+    lines = [
+        "| kill | how | after (s) | killed | articles stored | stories pending hooks |",
+        "|---|---|---|---|---|---|",
+    ]
+    for i, kill in enumerate(campaign.kills, 1):
+        lines.append(
+            f"| {i} | {kill.mode} | {kill.seconds:.1f} | {'yes' if kill.killed else 'no (finished)'} | "
+            f"{kill.articles} | {kill.pending} |"
+        )
+    lines += ["", "| part | clean run | after the kills and one last restart: missing | extra |", "|---|---|---|---|"]
+    for key, value in campaign.clean.items():
+        missing, extra = campaign.differences.get(key, (0, 0))
+        lines.append(f"| {key} | {len(value)} | {missing} | {extra} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Run a campaign and print its tables."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--kills", type=int, default=20)
+    parser.add_argument("--pages", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--batch-size", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="newsfold-kills-") as tmp:
+        work = Path(tmp)
+        pages = news_pages(work / "pages", args.pages)
+        campaign = run_campaign(work / "pages", work, args.kills, args.seed, args.batch_size)
+        load = os.getloadavg()[0]
+        seconds = campaign.clean_seconds
+        print(f"{len(pages)} files, batch size {args.batch_size}, clean run {seconds:.1f} s, load {load:.1f}")
+        print(table(campaign))
+        print(f"final restart exit status {campaign.final_status}")
+
+
+if __name__ == "__main__":
+    main()

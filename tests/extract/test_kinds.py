@@ -1,0 +1,93 @@
+"""Document kinds: a page whose main text reads as an article is an article, however many links surround it."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from newsfold.extract.dispatch import Extractor
+from newsfold.extract.evaluate import load_dev_pages, score
+from newsfold.extract.kindmodel import FEATURES, KindModel
+from newsfold.extract.kindset import build_kind_set
+from newsfold.model import Article, Origin, RawInput
+from tests.conftest import data_dir
+from tests.extract.test_html import page
+
+# measured (benchmarks/train_kinds.py, model fitted on one part, scored on the other): 12 of 1,276 articles hidden
+# (0.9%), 77 of 550 non-article pages shown; the shipped model on every fourth page of the set:
+MAX_HIDDEN_SHARE = 0.005
+MIN_OTHER_RECALL = 0.9
+MAX_REPLACED_RECALL = 0.3
+
+BRIEF = (
+    "BERLIN (dpa) -- The German government on Wednesday approved a plan to cut the red tape for new wind farms, "
+    "a step that the economy minister said would halve the time it takes to build one. Operators have complained "
+    "for years that permits take longer than the turbines themselves. The plan now goes to parliament, where the "
+    "coalition holds a majority, and could take effect before the summer."
+)
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    """One extractor for the module."""
+    return Extractor()
+
+
+def _html(extractor: Extractor, markup: str) -> list[Article]:
+    """Documents of one HTML page."""
+    raw = RawInput(Origin("page.html"), markup.encode(), media_type="text/html", url="https://news.example.org/x")
+    return extractor(raw)
+
+
+def test_one_paragraph_page_is_an_article(extractor: Extractor) -> None:
+    """A <title> and one short <p>: an article with that paragraph as its body."""
+    text = "A fire destroyed a barn near Ulm on Tuesday night, the police said. Nobody was hurt."
+    markup = f"<html><head><title>Fire destroys barn near Ulm</title></head><body><p>{text}</p></body></html>"
+    (article,) = _html(extractor, markup)
+    assert article.kind == "article"
+    assert article.text == text
+
+
+def test_a_paragraph_repeating_the_title_keeps_the_body(extractor: Extractor) -> None:
+    """The one paragraph that repeats the title is not dropped: the body never goes empty for it."""
+    title = "Council votes to expand the bus network to the northern districts by the autumn"
+    markup = f"<html><head><title>{title}</title></head><body><p>{title}</p></body></html>"
+    (article,) = _html(extractor, markup)
+    assert article.text == title
+
+
+def test_wire_brief_in_a_busy_page_is_an_article(extractor: Extractor) -> None:
+    """A 400-character brief in a page of menus, related boxes and two dozen headline links is an article."""
+    links = "".join(
+        f"<li><a href='/s/{i}'>Another headline about the region and its people, number {i}</a></li>" for i in range(24)
+    )
+    markup = page(f"<p>{BRIEF}</p>").replace("</main>", f"</main><aside><h2>Latest</h2><ul>{links}</ul></aside>")
+    (article,) = _html(extractor, markup)
+    assert article.kind == "article"
+    assert "wind farms" in article.text
+
+
+def test_packaged_model_fits_the_evidence() -> None:
+    """The shipped weights load and name the evidence the extractor computes."""
+    model = KindModel.packaged()
+    assert 0.5 <= model.threshold < 1.0
+    assert len(FEATURES) > 10
+
+
+def test_kind_set_confusion(extractor: Extractor) -> None:
+    """On every fourth page of the labelled kind set (built from the development pages), hardly any article is
+    hidden and most non-article pages are told apart."""
+    pages = build_kind_set(list(load_dev_pages(data_dir("extraction-dev"))))[::4]
+    counts: Counter[tuple[str, str]] = Counter()
+    for labelled in pages:
+        raw = RawInput(Origin(labelled.name), labelled.html.encode(), media_type="text/html", url=labelled.url)
+        (document,) = extractor(raw)
+        if labelled.replaced and score(document.text, labelled.replaced).recall > MAX_REPLACED_RECALL:
+            continue  # the page still holds the replaced article elsewhere: not a clean non-article page
+        counts[labelled.label, "other" if document.kind == "other" else "article"] += 1
+    articles = counts["article", "article"] + counts["article", "other"]
+    others = counts["other", "article"] + counts["other", "other"]
+    assert articles > 250 and others > 100
+    assert counts["article", "other"] <= MAX_HIDDEN_SHARE * articles, counts
+    assert counts["other", "other"] >= MIN_OTHER_RECALL * others, counts
