@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +10,7 @@ import pytest
 from newsfold.store.db import Database
 from newsfold.web.app import create_app
 from tests.conftest import ROOT
+from tests.web.serving import serve_app
 from tests.web.site_fixture import Fixture, site_config
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -33,31 +31,12 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    """A free TCP port on loopback."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(site_data: Fixture) -> Iterator[str]:
     """The site served by uvicorn on 127.0.0.1 in a thread, for the module's tests."""
-    import uvicorn
-
     db = Database(site_data.path)
-    port = free_port()
-    config = uvicorn.Config(create_app(db, site_config()), host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serve_app(create_app(db, site_config())) as base:
+        yield base
     db.close()
 
 

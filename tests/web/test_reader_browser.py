@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,8 +10,9 @@ import pytest
 from newsfold.store.db import Database
 from newsfold.web.app import create_app
 from tests.web.reader_fixture import MODEL, STORM_TITLE, ReaderData, build_reader_data, install_model, reader_config
+from tests.web.serving import serve_app
 from tests.web.site_fixture import Fixture
-from tests.web.test_browser import CHROMIUM, SHOTS, free_port
+from tests.web.test_browser import CHROMIUM, SHOTS
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,23 +23,13 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def served(site_data: Fixture, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, ReaderData]]:
     """The site with the tiny model, served by uvicorn on 127.0.0.1 in a thread."""
-    import uvicorn
 
     folder: Path = tmp_path_factory.mktemp("reader-browser")
     data = build_reader_data(site_data, folder)
     db = Database(data.path)
-    port = free_port()
     app = create_app(db, reader_config(install_model(folder)))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", data
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_app(app) as base:
+        yield base, data
     db.close()
 
 

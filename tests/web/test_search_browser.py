@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,8 +10,9 @@ import pytest
 
 from newsfold.store.db import Database
 from newsfold.web.app import create_app
+from tests.web.serving import serve_app
 from tests.web.site_fixture import add_story, article, site_config
-from tests.web.test_browser import CHROMIUM, SHOTS, free_port
+from tests.web.test_browser import CHROMIUM, SHOTS
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,8 +25,6 @@ WHEN = datetime(2024, 1, 2, 8, 0, tzinfo=UTC)
 @pytest.fixture(scope="module")
 def cjk_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
     """A site over a store with a Chinese and a Japanese story, served on 127.0.0.1; and the stories' ids."""
-    import uvicorn
-
     path = Path(tmp_path_factory.mktemp("cjk")) / "cjk.db"
     db = Database(path)
     with db.write() as conn:
@@ -36,18 +33,8 @@ def cjk_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
         )
         ja = article("宮崎駿の新作", "宮崎駿監督の新作アニメが公開された。", "朝日", "ja", WHEN)
         stories = {"zh": add_story(conn, [(zh, "original")]), "ja": add_story(conn, [(ja, "original")])}
-    port = free_port()
-    config = uvicorn.Config(create_app(db, site_config()), host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", stories
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serve_app(create_app(db, site_config())) as base:
+        yield base, stories
     db.close()
 
 

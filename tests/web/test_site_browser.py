@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
 
 from newsfold.store.db import Database
 from newsfold.web.app import create_app
+from tests.web.serving import serve_app
 from tests.web.site_fixture import NOW, Fixture, add_story, article, site_config
-from tests.web.test_browser import CHROMIUM, SHOTS, free_port, page, server
+from tests.web.test_browser import CHROMIUM, SHOTS, page, server
 
 pytestmark = [
     pytest.mark.browser,
@@ -41,27 +40,14 @@ def test_press_releases_are_apart_from_the_news(page: object, server: str, site_
 @pytest.fixture(scope="module")
 def foreign_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A site of twelve stories in German, Spanish and French (no model installed), served on 127.0.0.1."""
-    import uvicorn
-
     db = Database(tmp_path_factory.mktemp("foreign-browser") / "f.db")
     with db.write() as conn:
         for n in range(12):
             language = ("de", "es", "fr")[n % 3]
             item = article(f"Bericht {n} {language}", f"Text {n} {language}.", f"Outlet {n}", language, NOW)
             add_story(conn, [(item, "original")])
-    port = free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(create_app(db, site_config()), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serve_app(create_app(db, site_config())) as base:
+        yield base
     db.close()
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,8 +13,9 @@ from newsfold.store.db import Database
 from newsfold.web.app import create_app
 from tests.ingest.helpers import invoke
 from tests.ingest.test_takedowns_hold import SECRET, _page
+from tests.web.serving import serve_app
 from tests.web.site_fixture import site_config
-from tests.web.test_browser import CHROMIUM, free_port
+from tests.web.test_browser import CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,
@@ -28,8 +27,6 @@ TOKEN = "browser-test-token"
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
     """A store of one story (an original and a copy carrying SECRET), served on loopback: (base URL, story id)."""
-    import uvicorn
-
     original = tmp_path / "original.html"
     original.write_text(_page("Harbour reopens after storm", "https://a.example/news/7", "Outlet A"))
     copy = tmp_path / "copy.html"
@@ -39,18 +36,9 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
     db = Database(db_path)
     with db.read() as conn:
         story = str(conn.execute("SELECT story_id FROM articles LIMIT 1").fetchone()[0])
-    port = free_port()
     app = create_app(db, site_config(**{"admin.token": TOKEN}))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", story
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_app(app) as base:
+        yield base, story
     db.close()
 
 
