@@ -162,9 +162,12 @@ def parse_xml_feed(data: bytes, location: str) -> Feed:
     """An RSS/Atom/RDF feed from bytes; never fetches anything itself; reads what it can of a malformed one."""
     data = xml_bytes(data, location)
     problem = _check_xml(data, location)
-    parsed = feedparser.parse(
-        io.BytesIO(data), response_headers={"content-location": location}, resolve_relative_uris=True
-    )
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(data), response_headers={"content-location": location}, resolve_relative_uris=True
+        )
+    except ValueError as exc:  # feedparser's strict parser unpacks a namespaced name that holds a space
+        return Feed(title=None, entries=[], language=None, error=f"unreadable feed ({exc})")
     head = parsed.get("feed", {})
     feed = Feed(title=_clean(head.get("title")), entries=[], language=_clean(head.get("language")))
     feed.entries = [_xml_entry(item, location, feed) for item in parsed.entries]
