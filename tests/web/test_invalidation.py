@@ -4,39 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from newsfold.store.db import Database
-from newsfold.web.app import create_app
 from newsfold.web.site import Body, Site
-from tests.web.site_fixture import Client, Fixture, build, site_config
+from tests.web.site_fixture import Client, Fixture, build
 
 
 @pytest.fixture(scope="module")
 def site_data(tmp_path_factory: pytest.TempPathFactory) -> Fixture:
     """A fixture database of this module's own (its tests change stories and articles)."""
     return build(tmp_path_factory.mktemp("invalidation"))
-
-
-@pytest.fixture(scope="module")
-def site_db(site_data: Fixture) -> Iterator[Database]:
-    """This module's fixture database, opened."""
-    db = Database(site_data.path)
-    yield db
-    db.close()
-
-
-@pytest.fixture(scope="module")
-def client(site_db: Database) -> Iterator[Client]:
-    """An in-process client of the site over this module's database."""
-    app = create_app(site_db, site_config())
-    c = Client(app)
-    yield c
-    c.close()
-    app.state.site.close()
 
 
 def _site(client: Client) -> Site:
