@@ -119,6 +119,7 @@ class Campaign:
     kills: list[Kill] = field(default_factory=list)
     differences: dict[str, tuple[int, int]] = field(default_factory=dict)
     clean: dict[str, Any] = field(default_factory=dict)
+    final: dict[str, Any] = field(default_factory=dict)
     final_status: int = 0
 
 
@@ -192,7 +193,8 @@ def run_campaign(
     final = _start(folder, db, _env(batch_size))
     _, err = final.communicate()
     campaign.final_status = final.returncode
-    campaign.differences = differences(snapshot(str(db)), campaign.clean)
+    campaign.final = snapshot(str(db))
+    campaign.differences = differences(campaign.final, campaign.clean)
     return campaign
 
 
@@ -214,6 +216,20 @@ def table(campaign: Campaign) -> str:
     return "\n".join(lines)
 
 
+def differing_rows(campaign: Campaign, limit: int = 10) -> list[str]:
+    """The rows of each differing part that the final store lacks (-) or has beyond the clean one (+)."""
+    lines = []
+    for key in campaign.differences:
+        want, got = campaign.clean[key], campaign.final[key]
+        if isinstance(want, dict):
+            missing = sorted(str((k, v)) for k, v in want.items() if got.get(k) != v)
+            extra = sorted(str((k, v)) for k, v in got.items() if k not in want or want[k] != v)
+        else:
+            missing, extra = sorted(map(str, want - got)), sorted(map(str, got - want))
+        lines += [f"{key} - {row}" for row in missing[:limit]] + [f"{key} + {row}" for row in extra[:limit]]
+    return lines
+
+
 def main() -> None:
     """Run a campaign and print its tables."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -222,9 +238,10 @@ def main() -> None:
     parser.add_argument("--real", default="", help="PAGES,ARTICLES: extraction-dev pages and wikinews-en articles")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--batch-size", type=int, default=2)
+    parser.add_argument("--keep", type=Path, help="work in this (new) folder and keep it: pages, both stores")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="newsfold-kills-") as tmp:
-        work = Path(tmp)
+        work = args.keep or Path(tmp)
         if args.real:
             count, articles = (int(n) for n in args.real.split(","))
             pages = real_pages(work / "pages", count, articles)
@@ -236,6 +253,8 @@ def main() -> None:
         print(f"{len(pages)} files, batch size {args.batch_size}, clean run {seconds:.1f} s, load {load:.1f}")
         print(table(campaign))
         print(f"final restart exit status {campaign.final_status}")
+        for line in differing_rows(campaign):
+            print(line)
 
 
 if __name__ == "__main__":

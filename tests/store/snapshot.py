@@ -26,16 +26,18 @@ def snapshot(path: str) -> dict[str, Any]:
                 "stories": {story_id: frozenset(ids) for story_id, ids in members.items()},
                 "live stories": set(live),
                 "highlights": live,
-                "relations": set(conn.execute("SELECT id, relation, copy_of FROM articles").fetchall()),
-                "entities": set(
-                    conn.execute(
+                "relations": {tuple(r) for r in conn.execute("SELECT id, relation, copy_of FROM articles")},
+                "entities": {
+                    tuple(r)
+                    for r in conn.execute(
                         "SELECT e.name, e.kind, m.article_id, m.story_id, m.mentions FROM entity_mentions m "
                         "JOIN entities e ON e.id = m.entity_id"
-                    ).fetchall()
-                ),
-                "events": set(
-                    conn.execute("SELECT story_id, article_id, seq, date, text, in_timeline FROM events").fetchall()
-                ),
+                    )
+                },
+                "events": {
+                    tuple(r)
+                    for r in conn.execute("SELECT story_id, article_id, seq, date, text, in_timeline FROM events")
+                },
                 "pages": {
                     r[0]
                     for r in conn.execute(

@@ -40,15 +40,25 @@ def _register(conn: sqlite3.Connection, entity: Entity, entity_id: str) -> None:
         name = entity.name
     else:
         known = set(json.loads(row["aliases"])) | {row["name"]}
-        name = row["name"]
+        name = min(row["name"], entity.name, key=_name_rank)
     aliases = sorted((known | names) - {name})
-    conn.execute("UPDATE entities SET aliases = ? WHERE id = ?", (json.dumps(aliases, ensure_ascii=False), entity_id))
+    conn.execute(
+        "UPDATE entities SET name = ?, key = ?, aliases = ? WHERE id = ?",
+        (name, span_key(name), json.dumps(aliases, ensure_ascii=False), entity_id),
+    )
     for alias in names:
         if " " in alias.strip() or alias == entity.name or entity.kind == "place":
             conn.execute(
                 "INSERT OR IGNORE INTO entity_aliases (key, kind, entity_id, alias) VALUES (?, ?, ?, ?)",
                 (span_key(alias), entity.kind, entity_id, alias),
             )
+
+
+def _name_rank(name: str) -> tuple[int, int, str]:
+    """The order of a stored entity's names, best first: more words, then longer, then alphabetical; the name is
+    the best of the names its stories gave it, whichever story came first (a restarted ingest enriches stories in
+    another order than a clean run)."""
+    return (-len(name.split()), -len(name), name)
 
 
 def _recount(conn: sqlite3.Connection, entity_ids: Iterable[str]) -> None:
