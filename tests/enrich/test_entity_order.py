@@ -45,3 +45,25 @@ def _names(path: Path, order: list[str]) -> set[tuple[str, str]]:
 def test_the_stored_name_is_the_best_of_its_names_in_any_order(tmp_path: Path, order: list[str]) -> None:
     """Either order links both mentions to one entity, named by its fullest name."""
     assert _names(tmp_path / "t.db", order) == {("a1", "Princeton University"), ("a2", "Princeton University")}
+
+
+def test_two_entities_of_a_story_linked_to_one_add_up(tmp_path: Path) -> None:
+    """A story naming "Foo Bar" twice and "Foo Bar Baz" (alias "Foo Bar") three times in one article stores one
+    entity with five mentions (the second row overwrote the first before: three)."""
+    first = Entity(id="e1", name="Foo Bar", kind="organization", aliases=[], mentions=2)
+    second = Entity(id="e2", name="Foo Bar Baz", kind="organization", aliases=["Foo Bar"], mentions=3)
+    result = StoryEnrichment(
+        Highlights([], "en"),
+        entities=[first, second],
+        by_article=[
+            ArticleEntity(entity=first, article_id="a1", names=["Foo Bar"], mentions=2, sentences=["One."]),
+            ArticleEntity(entity=second, article_id="a1", names=["Foo Bar Baz"], mentions=3, sentences=["Two."]),
+        ],
+    )
+    db = Database(tmp_path / "t.db")
+    with db.write() as conn:
+        save_story(conn, "s1", ["a1"], result)
+    with db.read() as conn:
+        rows = conn.execute("SELECT entity_id, name, mentions, aliases, sentences FROM entity_mentions").fetchall()
+    db.close()
+    assert [tuple(r) for r in rows] == [("e1", "Foo Bar Baz", 5, '["Foo Bar", "Foo Bar Baz"]', '["One.", "Two."]')]

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from newsfold.enrich.story import StoryEnrichment
+from newsfold.enrich.story import ArticleEntity, StoryEnrichment
 from newsfold.enrich.text import span_key
 from newsfold.model import Entity, EntityKind, Event, Precision, Story
 
@@ -110,18 +110,18 @@ def save_story(conn: sqlite3.Connection, story_id: str, article_ids: Sequence[st
         entity_id = _link(conn, entity)
         _register(conn, entity, entity_id)
         entity.id = entity_id
-    for named in result.by_article:
+    for (entity_id, article_id), (name, names, mentions, sentences) in _mentions(result.by_article).items():
         conn.execute(
             "INSERT OR REPLACE INTO entity_mentions "
             "(entity_id, article_id, story_id, name, aliases, mentions, sentences) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
-                named.entity.id,
-                named.article_id,
+                entity_id,
+                article_id,
                 story_id,
-                named.entity.name,
-                json.dumps(named.names, ensure_ascii=False),
-                named.mentions,
-                json.dumps(named.sentences, ensure_ascii=False),
+                name,
+                json.dumps(names, ensure_ascii=False),
+                mentions,
+                json.dumps(sentences, ensure_ascii=False),
             ),
         )
     timeline = {id(e) for e in result.timeline}
@@ -145,6 +145,25 @@ def save_story(conn: sqlite3.Connection, story_id: str, article_ids: Sequence[st
             ),
         )
     _recount(conn, [e.id for e in result.entities])
+
+
+def _mentions(by_article: Sequence[ArticleEntity]) -> dict[tuple[str, str], tuple[str, list[str], int, list[str]]]:
+    """Per stored entity and article: its best name, the names used, how often, example sentences. Two of a
+    story's entities that link to one stored entity add up (before, the second overwrote the first's row)."""
+    out: dict[tuple[str, str], tuple[str, list[str], int, list[str]]] = {}
+    for named in by_article:
+        key = (named.entity.id, named.article_id)
+        if key not in out:
+            out[key] = (named.entity.name, list(named.names), named.mentions, list(named.sentences))
+            continue
+        name, names, mentions, sentences = out[key]
+        out[key] = (
+            min(name, named.entity.name, key=_name_rank),
+            list(dict.fromkeys([*names, *named.names])),
+            mentions + named.mentions,
+            list(dict.fromkeys([*sentences, *named.sentences]))[:5],
+        )
+    return out
 
 
 def story_entities(conn: sqlite3.Connection, story_id: str) -> list[Entity]:
