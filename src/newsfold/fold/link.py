@@ -200,8 +200,9 @@ def verify(
             if cross and aligned and p_copy >= settings.model.copy.threshold:
                 edges.append((cand, "copy", p_copy))
                 continue
-            if undated and p_same >= settings.model.same.threshold and min(len(item.lead), len(other.lead)) >= MIN_LEAD:
-                edges.append((cand, "report", p_same))
+            if undated:  # the model decides (the evidence score's closeness in time says nothing here)
+                if p_same >= settings.model.same.threshold and min(len(item.lead), len(other.lead)) >= MIN_LEAD:
+                    edges.append((cand, "report", p_same))
                 continue
         if emb <= 0:
             continue
