@@ -86,9 +86,7 @@ def test_a_takedown_takes_its_terms_out_of_the_frequencies(pages: Pages, runner:
     assert np.array_equal(after, want)
 
 
-def test_a_takedown_empties_the_translation_cache_of_its_texts(
-    pages: Pages, runner: CliRunner, tmp_path: Path
-) -> None:
+def test_a_takedown_empties_the_translation_cache_of_its_texts(pages: Pages, runner: CliRunner, tmp_path: Path) -> None:
     """The cached translations of the copy's own paragraph go; its title, which the original shares, and the other
     story's texts stay."""
     db_path = tmp_path / "t.db"
