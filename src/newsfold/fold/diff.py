@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from math import sqrt
 from typing import Literal
 
+from newsfold.text.sentences import alignment_sentences
+from newsfold.text.words import plain_words
+
 Status = Literal["same", "changed", "only_a", "only_b"]
 
-_SENTENCE = re.compile(r"(?<=[.!?…»”\"])\s+(?=[\"“«A-ZÀ-ÖØ-Þ0-9])")
-_WORD = re.compile(r"\w+", re.UNICODE)
 MAX_SENTENCES = 400  # alignment is quadratic: longer texts are compared on their first sentences only
 
 
@@ -26,17 +26,9 @@ class AlignedPair:
     status: Status
 
 
-def sentences(text: str) -> list[str]:
-    """Split text into sentences, paragraph by paragraph."""
-    out: list[str] = []
-    for paragraph in re.split(r"\n\s*\n", text):
-        out.extend(s.strip() for s in _SENTENCE.split(paragraph.strip()) if s.strip())
-    return out
-
-
 def _words(sentence: str) -> list[str]:
     """A sentence's words, case-folded (punctuation and quote marks dropped)."""
-    return [w.casefold() for w in _WORD.findall(sentence)]
+    return [w.casefold() for w in plain_words(sentence)]
 
 
 def cosine(a: Counter[str], b: Counter[str]) -> float:
@@ -53,7 +45,7 @@ def align(a_text: str, b_text: str, *, same: float = 0.999, match: float = 0.35)
     A pair is "same" when its words agree (case, punctuation and quote marks aside), else "changed"; unmatched
     sentences are "only_a" or "only_b".
     """
-    a_s, b_s = sentences(a_text)[:MAX_SENTENCES], sentences(b_text)[:MAX_SENTENCES]
+    a_s, b_s = alignment_sentences(a_text)[:MAX_SENTENCES], alignment_sentences(b_text)[:MAX_SENTENCES]
     a_w, b_w = [_words(s) for s in a_s], [_words(s) for s in b_s]
     a_v, b_v = [Counter(w) for w in a_w], [Counter(w) for w in b_w]
     n, m = len(a_s), len(b_s)
