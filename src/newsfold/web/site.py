@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import logging
 import sqlite3
 import time
 from collections.abc import Callable, Hashable
@@ -26,16 +28,23 @@ from newsfold.language.reader import ModelReader, ReaderTranslator
 from newsfold.model import Paragraph, Role
 from newsfold.store.calendar import utc
 from newsfold.store.db import Database
+from newsfold.store.removals import removal_mark
 from newsfold.web.cache import DataVersion, ResponseCache, SingleFlight
 from newsfold.web.differences import segments_html
 from newsfold.web.reader import offered_languages, page_language, reader_context
 from newsfold.web.related import TermCounts
 from newsfold.web.text import host_of, paragraphs_html, safe_url, snippet_html, text_html
 
+log = logging.getLogger(__name__)
+
 JSON_TYPE = "application/json"
 HTML_TYPE = "text/html; charset=utf-8"
 # how long a page with a stamp of its own (a story's row; the trends and outlets aggregates) may be served
 OWN_STAMP_MAX_AGE = 60.0
+# a page stamped with the database's version whose rebuild after a commit takes longer than this is answered as it
+# was cached before (if cached less than OWN_STAMP_MAX_AGE s ago), its rebuild going on for the next requests
+STALE_AFTER = 0.02
+READERS = 8  # threads reading stamps and stored pages at once (the event loop never waits on the database)
 StampOf = Callable[[sqlite3.Connection], Hashable | None]
 Stored = Callable[[sqlite3.Connection], "Body | None"]
 ROLES = ("body", "heading", "standfirst", "caption", "quote")
@@ -201,6 +210,8 @@ class Site:
         self.render_context = "|".join([templates_stamp(), models_stamp(translator), ",".join(self.reader_languages)])
         self.live_builds = max(1, int(config["web.live_builds"]))
         self._builds: anyio.CapacityLimiter | None = None
+        self._readers: anyio.CapacityLimiter | None = None
+        self._background: set[asyncio.Task[tuple[Body, float, float]]] = set()  # rebuilds nobody waits for
 
     @property
     def base_url(self) -> str:
@@ -222,6 +233,12 @@ class Site:
         if self._builds is None:
             self._builds = anyio.CapacityLimiter(self.live_builds)
         return self._builds
+
+    def readers(self) -> anyio.CapacityLimiter:
+        """The limiter of threads reading stamps and stored pages (made on first use, inside the event loop)."""
+        if self._readers is None:
+            self._readers = anyio.CapacityLimiter(READERS)
+        return self._readers
 
     def page_language(self, request: Request) -> str | None:
         """The language this page request is shown in (None: the original)."""
@@ -254,10 +271,17 @@ class Site:
         """Build a page in a worker thread (at most `web.live_builds` at once) and cache it at stamp when it is a
         page (200): the body, the seconds the build took and the seconds it waited for a slot."""
         queued = time.perf_counter()
-        built, took = await anyio.to_thread.run_sync(self._run, build, limiter=self.builds())
+        marks: list[int] = []
+
+        def marked(conn: sqlite3.Connection) -> Body:
+            """The page, noting the store's removal mark in the same read."""
+            marks.append(removal_mark(conn))
+            return build(conn)
+
+        built, took = await anyio.to_thread.run_sync(self._run, marked, limiter=self.builds())
         waited = time.perf_counter() - queued - took
         if built.status == 200:
-            self.cache.put(key, stamp, built)
+            self.cache.put(key, stamp, built, marks[0] if marks else None)
         return built, took, waited
 
     def stamp(self, stamp_of: StampOf | None) -> tuple[Hashable | None, float | None]:
@@ -282,29 +306,47 @@ class Site:
         Pages are stamped with the database's version (any commit renews them) unless stamp_of gives one of their
         own (a story page: its row), which lets them outlive commits elsewhere, for OWN_STAMP_MAX_AGE seconds at most.
         The reader's language is part of the key: a page in another language is another page (HTML pages take it
-        from a cookie too, so they vary on it). stored answers from a page rendered ahead (a few indexed reads, run
-        on the event loop) or None. Builds run at most `web.live_builds` at a time; the others wait their turn, and
-        the wait is reported as Server-Timing "queue". One build per page and stamp at a time (single flight):
-        requests for a page being built share that build; for a page stamped with the database's version
-        (listings, feeds, search) they are answered at once with the page as cached before the commit, if any.
+        from a cookie too, so they vary on it). stored answers from a page rendered ahead (a few indexed reads) or
+        None; stamps and stored pages are read in reader threads (at most READERS at once), never on the event loop.
+        Builds run at most `web.live_builds` at a time; the others wait their turn, and the wait is reported as
+        Server-Timing "queue". One build per page and stamp at a time (single flight): requests for a page being
+        built share that build; a page stamped with the database's version (listings, feeds, search) that was
+        cached less than OWN_STAMP_MAX_AGE s ago is answered as it was when its rebuild takes more than STALE_AFTER
+        s (the rebuild goes on and serves the next requests), so that readers do not wait for the writer's commits.
         """
         started = time.perf_counter()
         key = (kind, request.url.path, request.url.query, extra, language)
-        stamp, max_age = self.stamp(stamp_of)
-        body = self.cache.get(key, stamp, max_age)
-        waited = 0.0
-        if body is None and stored is not None:
-            with self.db.read() as conn:
-                body = stored(conn)
-            if body is not None:
-                self.cache.put(key, stamp, body)
+        if stamp_of is None and stored is None:
+            stamp, max_age = self.stamp(None)
+            body = self.cache.get(key, stamp, max_age)
+        else:  # reads of the store: in a thread, so that no request waits on another one's reading
+            stamp, max_age, body = await anyio.to_thread.run_sync(
+                self._lookup, key, stamp_of, stored, limiter=self.readers()
+            )
         spent = time.perf_counter() - started
-        if body is None and stamp_of is None and self.flights.running((key, stamp)):
-            body = self.cache.latest(key)  # a listing rebuilt after a commit: as it was until the rebuild is done
+        waited = 0.0
         if body is None:
-            built, took, waited = await self.flights.run((key, stamp), lambda: self._build(build, key, stamp))
-            spent += took
-            body = built
+            flight = self.flights.run((key, stamp), lambda: self._build(build, key, stamp))
+            previous = self.cache.latest_marked(key, OWN_STAMP_MAX_AGE) if stamp_of is None else None
+            if previous is None:
+                built, took, waited = await flight
+                spent += took
+                body = built
+            else:
+                # a listing after a commit: rebuilt once (single flight); answered as it was while that takes long
+                task = asyncio.ensure_future(flight)
+                done, _ = await asyncio.wait({task}, timeout=STALE_AFTER)
+                if not done:
+                    self._background.add(task)
+                    task.add_done_callback(self._finished)
+                    # as it was, unless something was taken down since (a removed article is never shown again)
+                    mark = await anyio.to_thread.run_sync(self._mark, limiter=self.readers())
+                    if mark == previous[1]:
+                        body = previous[0]
+                if body is None:
+                    built, took, waited = await asyncio.shield(task)
+                    spent += took
+                    body = built
         response = body.response(request.headers.get("if-none-match"), "Cookie" if kind == "html" else None)
         # the handler's own work (stamp, cache, stored page or build), without the wait for a worker thread or the
         # event loop; then the wait for a build slot when there was one
@@ -313,6 +355,35 @@ class Site:
             timing += f", queue;dur={waited * 1000:.3f}"
         response.headers["server-timing"] = timing
         return response
+
+    def _lookup(
+        self, key: Hashable, stamp_of: StampOf | None, stored: Stored | None
+    ) -> tuple[Hashable | None, float | None, Body | None]:
+        """A page's stamp and age limit, and its body: cached at that stamp, else stored (cached now), else None."""
+        stamp, max_age = self.stamp(stamp_of)
+        body = self.cache.get(key, stamp, max_age)
+        if body is None and stored is not None:
+            with self.db.read() as conn:
+                body = stored(conn)
+            if body is not None:
+                self.cache.put(key, stamp, body)
+        return stamp, max_age, body
+
+    async def settle(self) -> None:
+        """Wait until the rebuilds nobody waited for are done."""
+        while self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)
+
+    def _mark(self) -> int:
+        """The store's removal mark now."""
+        with self.db.read() as conn:
+            return removal_mark(conn)
+
+    def _finished(self, task: asyncio.Task[tuple[Body, float, float]]) -> None:
+        """Forget a rebuild nobody waited for (its failure, already the rebuild's own, is not raised again)."""
+        self._background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.debug("a page's rebuild failed", exc_info=task.exception())
 
     def close(self) -> None:
         """Release what the site holds (not the database, which its owner closes)."""
