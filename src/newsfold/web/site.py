@@ -41,10 +41,6 @@ JSON_TYPE = "application/json"
 HTML_TYPE = "text/html; charset=utf-8"
 # how long a page with a stamp of its own (a story's row; the trends and outlets aggregates) may be served
 OWN_STAMP_MAX_AGE = 60.0
-# a page stamped with the database's version whose rebuild after a commit takes longer than this is answered as it
-# was cached before (if cached less than OWN_STAMP_MAX_AGE s ago), its rebuild going on for the next requests
-STALE_AFTER = 0.02
-READERS = 8  # threads reading stamps and stored pages at once (the event loop never waits on the database)
 StampOf = Callable[[sqlite3.Connection], Hashable | None]
 Stored = Callable[[sqlite3.Connection], "Body | None"]
 ROLES = ("body", "heading", "standfirst", "caption", "quote")
@@ -210,8 +206,8 @@ class Site:
         self.render_context = "|".join([templates_stamp(), models_stamp(translator), ",".join(self.reader_languages)])
         self.live_builds = max(1, int(config["web.live_builds"]))
         self._builds: anyio.CapacityLimiter | None = None
-        self._readers: anyio.CapacityLimiter | None = None
         self._background: set[asyncio.Task[tuple[Body, float, float]]] = set()  # rebuilds nobody waits for
+        self._serving = 0  # requests waiting for a build now
 
     @property
     def base_url(self) -> str:
@@ -233,12 +229,6 @@ class Site:
         if self._builds is None:
             self._builds = anyio.CapacityLimiter(self.live_builds)
         return self._builds
-
-    def readers(self) -> anyio.CapacityLimiter:
-        """The limiter of threads reading stamps and stored pages (made on first use, inside the event loop)."""
-        if self._readers is None:
-            self._readers = anyio.CapacityLimiter(READERS)
-        return self._readers
 
     def page_language(self, request: Request) -> str | None:
         """The language this page request is shown in (None: the original)."""
@@ -306,47 +296,46 @@ class Site:
         Pages are stamped with the database's version (any commit renews them) unless stamp_of gives one of their
         own (a story page: its row), which lets them outlive commits elsewhere, for OWN_STAMP_MAX_AGE seconds at most.
         The reader's language is part of the key: a page in another language is another page (HTML pages take it
-        from a cookie too, so they vary on it). stored answers from a page rendered ahead (a few indexed reads) or
-        None; stamps and stored pages are read in reader threads (at most READERS at once), never on the event loop.
-        Builds run at most `web.live_builds` at a time; the others wait their turn, and the wait is reported as
-        Server-Timing "queue". One build per page and stamp at a time (single flight): requests for a page being
-        built share that build; a page stamped with the database's version (listings, feeds, search) that was
-        cached less than OWN_STAMP_MAX_AGE s ago is answered as it was when its rebuild takes more than STALE_AFTER
-        s (the rebuild goes on and serves the next requests), so that readers do not wait for the writer's commits.
+        from a cookie too, so they vary on it). stored answers from a page rendered ahead (a few indexed reads, run
+        on the event loop: a hand-off to a thread costs more under the GIL than the read) or None. Builds run at
+        most `web.live_builds` at a time; the others wait their turn, and the wait is reported as Server-Timing
+        "queue". One build per page and stamp at a time (single flight): requests for a page being built share that
+        build. A page stamped with the database's version (listings, feeds, search) cached less than
+        OWN_STAMP_MAX_AGE s ago is answered as it was after a commit while other requests wait for builds (a busy
+        site: readers never queue behind the writer's commits), and rebuilt once in the background for the next
+        requests; never after a takedown (what it removed is not shown again). A request alone waits for the build.
         """
         started = time.perf_counter()
         key = (kind, request.url.path, request.url.query, extra, language)
-        if stamp_of is None and stored is None:
-            stamp, max_age = self.stamp(None)
-            body = self.cache.get(key, stamp, max_age)
-        else:  # reads of the store: in a thread, so that no request waits on another one's reading
-            stamp, max_age, body = await anyio.to_thread.run_sync(
-                self._lookup, key, stamp_of, stored, limiter=self.readers()
-            )
-        spent = time.perf_counter() - started
+        stamp, max_age = self.stamp(stamp_of)
+        body = self.cache.get(key, stamp, max_age)
         waited = 0.0
+        if body is None and stored is not None:
+            with self.db.read() as conn:
+                body = stored(conn)
+            if body is not None:
+                self.cache.put(key, stamp, body)
+        previous = None
+        if body is None and stamp_of is None:
+            previous = self.cache.latest_marked(key, OWN_STAMP_MAX_AGE)
+            if previous is not None and previous[1] != self._mark():
+                previous = None  # something was taken down since: never shown again
+        spent = time.perf_counter() - started
+        if body is None and previous is not None and self._serving > 0:
+            # other requests are being answered: this one gets the page as it was, rebuilt meanwhile (once)
+            body = previous[0]
+            if not self.flights.running((key, stamp)):
+                task = asyncio.ensure_future(self.flights.run((key, stamp), lambda: self._build(build, key, stamp)))
+                self._background.add(task)
+                task.add_done_callback(self._finished)
         if body is None:
-            flight = self.flights.run((key, stamp), lambda: self._build(build, key, stamp))
-            previous = self.cache.latest_marked(key, OWN_STAMP_MAX_AGE) if stamp_of is None else None
-            if previous is None:
-                built, took, waited = await flight
-                spent += took
-                body = built
-            else:
-                # a listing after a commit: rebuilt once (single flight); answered as it was while that takes long
-                task = asyncio.ensure_future(flight)
-                done, _ = await asyncio.wait({task}, timeout=STALE_AFTER)
-                if not done:
-                    self._background.add(task)
-                    task.add_done_callback(self._finished)
-                    # as it was, unless something was taken down since (a removed article is never shown again)
-                    mark = await anyio.to_thread.run_sync(self._mark, limiter=self.readers())
-                    if mark == previous[1]:
-                        body = previous[0]
-                if body is None:
-                    built, took, waited = await asyncio.shield(task)
-                    spent += took
-                    body = built
+            self._serving += 1
+            try:
+                built, took, waited = await self.flights.run((key, stamp), lambda: self._build(build, key, stamp))
+            finally:
+                self._serving -= 1
+            spent += took
+            body = built
         response = body.response(request.headers.get("if-none-match"), "Cookie" if kind == "html" else None)
         # the handler's own work (stamp, cache, stored page or build), without the wait for a worker thread or the
         # event loop; then the wait for a build slot when there was one
@@ -355,19 +344,6 @@ class Site:
             timing += f", queue;dur={waited * 1000:.3f}"
         response.headers["server-timing"] = timing
         return response
-
-    def _lookup(
-        self, key: Hashable, stamp_of: StampOf | None, stored: Stored | None
-    ) -> tuple[Hashable | None, float | None, Body | None]:
-        """A page's stamp and age limit, and its body: cached at that stamp, else stored (cached now), else None."""
-        stamp, max_age = self.stamp(stamp_of)
-        body = self.cache.get(key, stamp, max_age)
-        if body is None and stored is not None:
-            with self.db.read() as conn:
-                body = stored(conn)
-            if body is not None:
-                self.cache.put(key, stamp, body)
-        return stamp, max_age, body
 
     async def settle(self) -> None:
         """Wait until the rebuilds nobody waited for are done."""
