@@ -27,23 +27,27 @@ _RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "noembed",
 _CLOSE_SEARCH = 32
 _TAG_PARTS = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)([^>]*)>")
 _RAW_OPEN = re.compile(r"<(" + "|".join(sorted(_RAW_TEXT)) + r")(?![a-zA-Z0-9:-])([^>]*)>", re.IGNORECASE)
+# every tag longer than LONG_TAG (and a few shorter ones): those the exact pass would cap
+_CAPPED = re.compile(rf"<([a-zA-Z][a-zA-Z0-9:-]*+)[^>]{{{LONG_TAG - 2},}}>")
 _TAG_START = re.compile(r"</?[a-zA-Z]")
 _RAW_END = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in _RAW_TEXT}
 
 
 def _cap_attributes(tag: str, name: str) -> str:
-    """A long tag with only its first MAX_ATTRIBUTES attributes."""
+    """A long tag with only its first MAX_ATTRIBUTES attributes (one holding no more is left as it is)."""
     start = 1 + len(name)
     end = len(tag) - 1
     kept: list[str] = []
     position = start
-    while len(kept) < MAX_ATTRIBUTES:
+    while len(kept) <= MAX_ATTRIBUTES:
         match = _ATTRIBUTE.match(tag, position, end)
         if match is None or match.end() == position:
             break
         kept.append(match.group(0))
         position = match.end()
-    return f"<{name}{''.join(kept)}>"
+    if len(kept) <= MAX_ATTRIBUTES:
+        return tag
+    return f"<{name}{''.join(kept[:MAX_ATTRIBUTES])}>"
 
 
 def _walk(tags: list[tuple[str, str, str]], stack: list[str]) -> bool:
@@ -67,10 +71,11 @@ def _walk(tags: list[tuple[str, str, str]], stack: list[str]) -> bool:
     return True
 
 
-def _within_bounds(markup: str) -> bool:
+def _within_bounds(markup: str, long_tags: bool) -> bool:
     """Whether the bounding pass would leave the markup as it is: the same walk, over the stretches between
-    raw-text elements, their tags found by one regular expression in C and nothing built. Where a tag could run
-    into a raw-text element's start tag, it says no (the exact pass decides)."""
+    raw-text elements, their tags found by one regular expression in C and nothing built; with long tags, none
+    of those in the stretches holds more attributes than the cap. Where a tag could run into a raw-text element's
+    start tag, it says no (the exact pass decides)."""
     stack: list[str] = []
     position = 0
     while True:
@@ -81,6 +86,8 @@ def _within_bounds(markup: str) -> bool:
         if raw is not None and _TAG_START.search(stretch, stretch.rfind(">") + 1):
             return False
         if not _walk(_TAG_PARTS.findall(stretch), stack):
+            return False
+        if long_tags and any(_cap_attributes(m.group(0), m.group(1)) != m.group(0) for m in _CAPPED.finditer(stretch)):
             return False
         if raw is None:
             return True
@@ -95,7 +102,7 @@ def _within_bounds(markup: str) -> bool:
 def bound_markup(markup: str) -> str:
     """The markup with tags nested deeper than MAX_NESTING removed and long tags' attributes capped (linear)."""
     long_tags = _LONG_TAG.search(markup) is not None
-    if not long_tags and (markup.count("<") <= MAX_NESTING or _within_bounds(markup)):
+    if (markup.count("<") <= MAX_NESTING and not long_tags) or _within_bounds(markup, long_tags):
         return markup
     out: list[str] = []
     stack: list[str] = []
