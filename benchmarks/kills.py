@@ -2,7 +2,8 @@
 restart it each time, and compare the store with a clean run's: articles, stories, highlights, entities, events,
 stored pages, fold documents.
 
-    python benchmarks/kills.py --kills 20 --pages 40
+    python benchmarks/kills.py --kills 20 --pages 40                     # generated pages (few stories)
+    python benchmarks/kills.py --kills 20 --real 60,60                   # real pages: extraction-dev, wikinews-en
 
 Prints one row per kill (where it landed, what the store held after it) and the comparison after the last restart.
 A run that finishes before its kill starts the next one from an empty store, so that every kill lands in a run.
@@ -11,6 +12,8 @@ A run that finishes before its kill starts the next one from an empty store, so 
 from __future__ import annotations
 
 import argparse
+import csv
+import gzip
 import os
 import random
 import signal
@@ -19,10 +22,12 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
@@ -47,6 +52,52 @@ from newsfold.cli import main
 sys.argv = ["newsfold", *sys.argv[1:]]
 main()
 """
+
+
+def real_pages(folder: Path, pages: int, articles: int, data: Path = DATA) -> list[Path]:
+    """A corpus of real news: pages of extraction-dev (saved pages of ~40 countries, many languages, one per
+    outlet and day in turn) and wikinews-en articles written as saved pages, every third with an edited copy on
+    another site and every tenth with an exact copy (so stories have several members); deterministic.
+
+    Raises FileNotFoundError when the development data is absent."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out: list[Path] = []
+    saved = sorted((data / "extraction-dev").glob("*/*.html.gz"))
+    if not saved:
+        raise FileNotFoundError(f"no pages under {data / 'extraction-dev'}")
+    step = max(1, len(saved) // max(1, pages))
+    for path in saved[::step][:pages]:
+        target = folder / f"x_{path.parent.name}_{path.name[: -len('.gz')]}"
+        target.write_bytes(gzip.decompress(path.read_bytes()))
+        out.append(target)
+    csv.field_size_limit(1 << 28)
+    rows: list[dict[str, str]] = []
+    for name in ("wikinews_2019.csv", "wikinews_2020.csv"):
+        with (data / "wikinews-en" / name).open(newline="", encoding="utf-8") as handle:
+            rows += [r for r in csv.DictReader(handle) if r["text"].strip()]
+    for i, row in enumerate(rows[:articles]):
+        out.append(_wikinews_page(folder / f"w{i:03d}.html", row, "https://en.wikinews.example", row["text"]))
+        if i % 3 == 0:
+            edited = row["text"].replace(" the ", " the the ", 2) + "\nThis article was republished from Wikinews."
+            out.append(_wikinews_page(folder / f"w{i:03d}_mirror.html", row, "https://mirror.example", edited))
+        if i % 10 == 0:
+            out.append(_wikinews_page(folder / f"w{i:03d}_scraper.html", row, "https://scraper.example", row["text"]))
+    return out
+
+
+def _wikinews_page(path: Path, row: dict[str, str], site: str, text: str) -> Path:
+    """One wikinews-en row as a saved news page of site (its own URL, title, date and paragraphs)."""
+    slug = row["url"].rsplit("/", 1)[-1]
+    body = "".join(f"<p>{escape(p.strip())}</p>" for p in text.split("\n") if p.strip())
+    title = escape(row["title"])
+    path.write_text(
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        f'<meta property="og:url" content="{site}/wiki/{escape(slug)}">'
+        f'<meta property="article:published_time" content="{row["date"]}T12:00:00Z"></head>'
+        f"<body><article><h1>{title}</h1>{body}</article></body></html>",
+        encoding="utf-8",
+    )
+    return path
 
 
 @dataclass
@@ -167,13 +218,18 @@ def main() -> None:
     """Run a campaign and print its tables."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kills", type=int, default=20)
-    parser.add_argument("--pages", type=int, default=40)
+    parser.add_argument("--pages", type=int, default=40, help="generated pages (without --real)")
+    parser.add_argument("--real", default="", help="PAGES,ARTICLES: extraction-dev pages and wikinews-en articles")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--batch-size", type=int, default=2)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="newsfold-kills-") as tmp:
         work = Path(tmp)
-        pages = news_pages(work / "pages", args.pages)
+        if args.real:
+            count, articles = (int(n) for n in args.real.split(","))
+            pages = real_pages(work / "pages", count, articles)
+        else:
+            pages = news_pages(work / "pages", args.pages)
         campaign = run_campaign(work / "pages", work, args.kills, args.seed, args.batch_size)
         load = os.getloadavg()[0]
         seconds = campaign.clean_seconds

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import zlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -334,6 +334,22 @@ def _swap(score: Callable[[float, int], float], half: int, threshold: float) -> 
     return score(threshold, half)
 
 
+BIG_STORY = 10  # members: a story this large in these sets (groups of 2-7) is a catch-all in the making
+
+
+def story_sizes(runs: dict[int, Placed]) -> str:
+    """The chaining statistic of newsfold's runs (model fit on half 0 / half 1): how many stories, the largest
+    story's size, and the share of texts in stories of BIG_STORY or more members."""
+    cells = []
+    for half in (0, 1):
+        sizes = sorted(Counter(runs[half].stories).values())
+        big = sum(n for n in sizes if n >= BIG_STORY) / max(1, len(runs[half].stories))
+        cells.append(
+            f"{len(sizes)} stories, largest {sizes[-1] if sizes else 0}, {big:.1%} of texts in stories of {BIG_STORY}+"
+        )
+    return "newsfold story sizes (model of half 0 / half 1): " + " / ".join(cells)
+
+
 def _newsfold_runs(articles: list[Article], fold: FoldRun, trained: bool) -> dict[int, Placed]:
     """A newsfold run per trained half (both the shipped model when nothing is trained per half)."""
     if not trained:
@@ -392,6 +408,7 @@ def pair_table(
                 cells.append(_fmt(total.prf()))
             rate = f"{runs[0].docs_per_s:,.0f}" if system == "newsfold" else "-"
             print(f"| {mode} | {system} | {' | '.join(cells)} | {rate} |")
+    print(story_sizes(runs))
 
 
 def _kept_counts(labels: Sequence[str], keep: Sequence[bool], sims: NDArray[np.float64], t: float) -> Counts:
@@ -474,6 +491,7 @@ def translation_table(
         ]
         for name, total in rows:
             print(f"| {mode} | {name} | {_fmt(total.prf())} | - | {_fmt(total.prf())} | - |")
+    print(story_sizes(runs))
 
 
 def cluster_table(
@@ -514,4 +532,5 @@ def cluster_table(
             print(f"| {mode} | {system} | {_fmt(total.prf())} | {b3:.3f} | {rate} |")
             if system == "newsfold" and mode == "held-out":
                 out = {"f1": total.prf()[2], "bcubed": b3}
+    print(story_sizes(runs))
     return out

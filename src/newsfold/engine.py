@@ -8,6 +8,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
 
 from newsfold.errors import InputError, StoreError
 from newsfold.extract.dispatch import Extractor
@@ -27,6 +28,19 @@ from newsfold.store.db import Database
 log = logging.getLogger(__name__)
 
 StoryHook = Callable[[Database, set[str]], None]
+
+
+@runtime_checkable
+class AheadHook(Protocol):
+    """A story hook with work to do on each document in the extraction worker, ahead of its stories' turn."""
+
+    def work_ahead(self, db: Database) -> Callable[[list[Article]], object] | None:
+        """The work (picklable, run in the worker on each chunk's documents), or None for none."""
+        ...
+
+    def take_ahead(self, found: Any) -> None:
+        """Receive what the work made of one chunk (in this process, before its documents are stored)."""
+        ...
 
 
 @dataclass(slots=True)
@@ -125,6 +139,8 @@ def extract_ahead(
             yield from outcome
     finally:
         report.spent("extract", ahead.extract_seconds)
+        report.spent("ahead", ahead.work_seconds)  # the story hooks' work done in the worker
+        report.spent("wait", ahead.waited)  # this process idle, waiting for the worker
         report.run.steps.extend(ahead.steps.values())
 
 
@@ -143,7 +159,8 @@ def ingest(
     """Ingest inputs into db; every batch is one transaction, so a killed run loses nothing written.
 
     With the default steps, extraction and language identification run in a worker process (extract_workers:
-    None, one where two cores or more are free; 0, in this process), with the same results.
+    None, one where two cores or more are free; 0, in this process), with the same results; so does the work ahead
+    of story hooks that have some (AheadHook: the enricher's recognition).
     """
     report = IngestReport()
     resume_hooks(db, story_hooks, report)
@@ -151,7 +168,12 @@ def ingest(
     with db.read() as conn:
         memory.load(conn)
     workers = worker_count(extract_workers) if steps is None else 0
-    with ExtractAhead(memory) as ahead:
+    works: list[tuple[Callable[[list[Article]], object], Callable[[Any], None]]] = []
+    for hook in story_hooks if workers else ():
+        candidate: object = hook
+        if isinstance(candidate, AheadHook) and (work := candidate.work_ahead(db)) is not None:
+            works.append((work, candidate.take_ahead))
+    with ExtractAhead(memory, works) as ahead:
         if workers:
             stream = extract_ahead(ahead, inputs, report)
         else:

@@ -8,14 +8,16 @@ next transaction. The writer (this process) stores, folds and runs the story hoo
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from types import TracebackType
+from typing import Any
 
 from newsfold.errors import InputError
 from newsfold.extract.dispatch import Extractor
@@ -26,8 +28,15 @@ from newsfold.pipeline import Chain, RunReport, Step, StepStats, batched
 
 log = logging.getLogger(__name__)
 
+AheadWork = Callable[[list[Article]], object]  # a story hook's work on each chunk's documents, in the worker
+
 CHUNK = 8  # inputs sent to the worker at a time
-AHEAD = 4  # chunks in flight at most (bounds the memory held by documents not yet stored)
+# chunks in flight at most: enough to keep the worker busy while the writer folds a batch and runs its story hooks
+# (it pulls a whole batch of inputs at a time), and a bound on the memory held by documents not yet stored
+AHEAD = 32
+# the story hooks' work is done in the worker only while it is this many chunks ahead of the writer: when it is the
+# slower of the two (the writer waits for its chunks), the hooks do that work in the writer instead
+LEAD = 8
 
 
 @dataclass(slots=True)
@@ -39,6 +48,9 @@ class Chunk:
     extract_seconds: float = 0.0
     steps: list[StepStats] = field(default_factory=list)
     furniture: list[tuple[str, str, frozenset[str]]] = field(default_factory=list)
+    ahead: list[object] = field(default_factory=list)
+    work_seconds: float = 0.0
+    number: int = 0
 
 
 class _Worker:
@@ -47,25 +59,33 @@ class _Worker:
     extractor: Extractor | None = None
     memory: FurnitureMemory | None = None
     steps: tuple[Step, ...] = ()
+    works: tuple[AheadWork, ...] = ()
+    collected: ctypes.c_longlong | None = None
 
 
-def _init_worker(memory: FurnitureMemory, owner: int) -> None:
-    """Build this worker's extractor over memory and its language step; end with the owning process."""
+def _init_worker(
+    memory: FurnitureMemory, owner: int, works: tuple[AheadWork, ...] = (), collected: ctypes.c_longlong | None = None
+) -> None:
+    """Build this worker's extractor over memory and its language step, keep the story hooks' work ahead (and the
+    shared number of the last chunk the writer collected); end with the owning process."""
     from newsfold.engine import default_steps
 
+    _Worker.works = works
+    _Worker.collected = collected
     _Worker.memory = memory
     _Worker.extractor = Extractor(memory)
     _Worker.steps = tuple(default_steps())
     watch_owner(owner)
 
 
-def _extract_chunk(items: list[RawInput]) -> Chunk:
-    """Extract and identify the languages of one chunk of inputs, in order."""
+def _extract_chunk(items: list[RawInput], number: int = 0) -> Chunk:
+    """Extract and identify the languages of one chunk of inputs, in order; do the story hooks' work ahead on their
+    documents while this chunk (its number) is at least LEAD chunks ahead of the last one the writer collected."""
     if _Worker.extractor is None or _Worker.memory is None:  # the initializer always ran first
         raise RuntimeError("extraction worker started without an extractor")
     from newsfold.engine import read_input
 
-    chunk = Chunk()
+    chunk = Chunk(number=number)
     report = RunReport()
     chain = Chain(_Worker.steps, report)
     for item in items:
@@ -74,7 +94,22 @@ def _extract_chunk(items: list[RawInput]) -> Chunk:
         chunk.extract_seconds += time.perf_counter() - start
     chunk.steps = report.steps
     chunk.furniture = _Worker.memory.take_pending()
+    documents = [d for outcome in chunk.outcomes if not isinstance(outcome, InputError) for d in outcome]
+    start = time.perf_counter()
+    collected = _Worker.collected.value if _Worker.collected is not None else number
+    chunk.ahead = [_work(ahead, documents) for ahead in _Worker.works] if number - collected >= LEAD else []
+    chunk.work_seconds = time.perf_counter() - start
     return chunk
+
+
+def _work(work: AheadWork, documents: list[Article]) -> object:
+    """What one story hook's work ahead makes of a chunk's documents; None when it fails (an optimisation only: the
+    hook then does that work itself, in the writer, where a failure is reported as the story's)."""
+    try:
+        return work(documents)
+    except Exception:  # the boundary of work done ahead: never the ingest's failure, done again by the writer
+        log.debug("work ahead %r failed on a chunk of %d documents", work, len(documents), exc_info=True)
+        return None
 
 
 def worker_count(workers: int | None) -> int:
@@ -87,10 +122,22 @@ def worker_count(workers: int | None) -> int:
 class ExtractAhead:
     """Extracts an ingest's inputs in one worker process, a few chunks ahead of the caller."""
 
-    def __init__(self, memory: FurnitureMemory) -> None:
-        """Extract with a copy of memory in the worker; pages it observes are queued into memory for saving."""
+    def __init__(
+        self,
+        memory: FurnitureMemory,
+        works: Sequence[tuple[AheadWork, Callable[[Any], None]]] = (),
+    ) -> None:
+        """Extract with a copy of memory in the worker; pages it observes are queued into memory for saving. Each
+        (work, receive) pair: work runs in the worker on every chunk's documents, receive gets what it made here
+        (before the chunk's documents are handed out)."""
         self.memory = memory
+        self.works = tuple(works)
+        self.chunks = 0  # sent to the worker
+        self.chunks_with_work = 0  # of them, those the worker did the hooks' work for
+        self._collected: ctypes.c_longlong | None = None  # the number of the last chunk collected, shared
         self.extract_seconds = 0.0
+        self.work_seconds = 0.0  # the hooks' work ahead, in the worker
+        self.waited = 0.0  # seconds this process waited for the worker's chunks
         self.steps: dict[str, StepStats] = {}
         self._pool: ProcessPoolExecutor | None = None
 
@@ -105,13 +152,19 @@ class ExtractAhead:
             self._pool = None
 
     def _submit(self, items: list[RawInput]) -> Future[Chunk]:
-        """Send a chunk to the worker (started on first use)."""
+        """Send a chunk to the worker (started on first use), numbered."""
         if self._pool is None:
             log.info("extracting in a worker process")
+            context = start_context()
+            self._collected = context.RawValue(ctypes.c_longlong, 0) if self.works else None
             self._pool = ProcessPoolExecutor(
-                1, mp_context=start_context(), initializer=_init_worker, initargs=(self.memory, os.getpid())
+                1,
+                mp_context=context,
+                initializer=_init_worker,
+                initargs=(self.memory, os.getpid(), tuple(work for work, _ in self.works), self._collected),
             )
-        return self._pool.submit(_extract_chunk, items)
+        self.chunks += 1
+        return self._pool.submit(_extract_chunk, items, self.chunks)
 
     def outcomes(self, inputs: Iterable[RawInput | InputError]) -> Iterator[tuple[bool, list[Article] | InputError]]:
         """Per input, in order: whether it was read, and its documents or its error (the furniture the worker
@@ -128,8 +181,17 @@ class ExtractAhead:
         self, items: list[RawInput | InputError], future: Future[Chunk]
     ) -> Iterator[tuple[bool, list[Article] | InputError]]:
         """A chunk's outcomes beside its inputs (a worker's error raised here), its furniture queued first."""
+        start = time.perf_counter()
         chunk = future.result()
+        self.waited += time.perf_counter() - start
+        self.work_seconds += chunk.work_seconds
+        self.chunks_with_work += int(bool(chunk.ahead))
+        if self._collected is not None:
+            self._collected.value = chunk.number
         self.memory.add_pending(chunk.furniture)
+        for (_, receive), made in zip(self.works, chunk.ahead, strict=False):
+            if made is not None:
+                receive(made)
         self.extract_seconds += chunk.extract_seconds
         for stats in chunk.steps:
             self.steps.setdefault(stats.name, StepStats(stats.name))

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from newsfold.engine import IngestReport, StoryHook, run_hooks
 from newsfold.errors import InputError
 from newsfold.fold import Folder, provenance
+from newsfold.fold.forget import recount
 from newsfold.store import articles as articles_db
 from newsfold.store import integrity as integrity_db
 from newsfold.store import stories as stories_db
@@ -43,6 +44,9 @@ def repair(
         report.orphans = integrity_db.remove_orphans(conn)
         integrity_db.mark_pending(conn, integrity_db.story_ids(conn))
     _fold_unfolded(db, folder or Folder(), report)
+    with db.write() as conn:  # folding's frequencies counted again: removed or refolded articles leave them
+        recount(conn)
+        integrity_db.bump_generation(conn)
     with db.read() as conn:
         todo = sorted(integrity_db.pending_stories(conn))
     for start in range(0, len(todo), CHUNK):

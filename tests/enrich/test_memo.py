@@ -10,6 +10,7 @@ from newsfold.enrich.entities import EntityResolver
 from newsfold.enrich.gazetteer import DEMONYM_SUFFIXES, Gazetteer, demonym_keys
 from newsfold.enrich.recognize import Mention, RuleRecognizer
 from newsfold.enrich.story import StoryEnricher, StoryEnrichment
+from newsfold.enrich.text import Sentence
 from newsfold.model import Article, Origin, Paragraph
 from tests.enrich.seeds import seed_article, seed_limited
 
@@ -22,10 +23,10 @@ class CountingRecognizer(RuleRecognizer):
         super().__init__()
         self.read: list[str] = []
 
-    def mentions(self, article: Article, gazetteer: Gazetteer) -> list[Mention]:
-        """Count, then recognise."""
+    def reading(self, article: Article) -> tuple[list[Sentence], set[str]]:
+        """Count, then read the article's sentences (what recognising any of them starts with)."""
         self.read.append(article.id)
-        return super().mentions(article, gazetteer)
+        return super().reading(article)
 
 
 def report(n: int, text: str) -> Article:

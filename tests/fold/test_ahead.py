@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -80,12 +80,31 @@ def test_preparing_ahead_gives_the_same_stories(tmp_path: object) -> None:
 
 
 def test_a_single_batch_starts_no_pool() -> None:
-    """One batch is left to the folder (no process is started for it); an empty stream yields nothing."""
+    """One batch is prepared in this process (no process is started for it); an empty stream yields nothing."""
     ahead = PrepareAhead(HashingEmbedder(), workers=1)
     assert list(ahead.batches([])) == []
     batch = _articles(5)
-    assert list(ahead.batches([batch])) == [(batch, {})]
+    [(out, ready)] = list(ahead.batches([batch]))
+    assert out == batch and list(ready) == [a.id for a in batch]
     assert ahead._pool is None
+
+
+def test_the_first_batch_comes_before_the_second_is_read() -> None:
+    """The first batch is handed out (prepared) before the stream is asked for a second: the writer folds it while
+    the next inputs are still being extracted."""
+    read: list[int] = []
+
+    def stream() -> Iterator[list[Article]]:
+        """Batches, noting each one read."""
+        for n in range(3):
+            read.append(n)
+            yield _articles(4)
+
+    with PrepareAhead(HashingEmbedder(), workers=1) as ahead:
+        batches = ahead.batches(stream())
+        first, ready = next(batches)
+        assert read == [0] and list(ready) == [a.id for a in first]
+        assert len(list(batches)) == 2
 
 
 class _FailingEmbedder(HashingEmbedder):
@@ -177,6 +196,7 @@ from newsfold.fold.ahead import PrepareAhead
 from newsfold.fold.embed import HashingEmbedder
 ahead = PrepareAhead(HashingEmbedder(), workers=1)
 batches = ahead.batches([_articles(4), _articles(4), _articles(4)])
+next(batches)
 next(batches)
 print(" ".join(str(pid) for pid in ahead._pool._processes), flush=True)
 time.sleep(60)

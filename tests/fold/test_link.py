@@ -110,19 +110,19 @@ def neighbours_by_definition(
     docs: list[int], vectors: np.ndarray, times: np.ndarray, groups: list[str], settings: LinkSettings
 ) -> list[list[int]]:
     """The lead-neighbour definition, pair by pair: earlier documents of the document's group, lead cosine over
-    the floor, within the window (among the RECENT previous when either is undated); when more than `candidates`,
-    the best cosines, newest first among ties, in that order."""
+    the floor, within the window (when either is undated: over the undated floor, among the RECENT previous); when
+    more than `candidates`, the best cosines, newest first among ties, in that order."""
     out = []
     for doc in docs:
         found = []
         for other in range(doc):
             cosine = float(lead_dots(vectors[doc][None, :], vectors[other][None, :])[0, 0])
-            if cosine < settings.neighbour_floor or groups[other] != groups[doc]:
+            if groups[other] != groups[doc]:
                 continue
             if np.isnan(times[doc]) or np.isnan(times[other]):
-                if doc - other > RECENT:
+                if doc - other > RECENT or cosine < settings.undated_floor:
                     continue
-            elif abs(times[doc] - times[other]) > settings.window_days * DAY:
+            elif cosine < settings.neighbour_floor or abs(times[doc] - times[other]) > settings.window_days * DAY:
                 continue
             found.append((-cosine, -other))
         if len(found) > settings.candidates:
@@ -141,7 +141,7 @@ def test_lead_neighbours_follow_the_definition(floor: float) -> None:
     vectors = (rng.integers(-2, 3, size=(n, 6)) * 40).astype(np.int8)
     times = np.where(rng.random(n) < 0.15, np.nan, np.sort(rng.random(n)) * 20 * DAY)
     groups = ["press_release" if g else "article" for g in rng.random(n) < 0.2]
-    settings = LinkSettings(7.0, 0.7, 0.8, 1.0, 0.7, floor, 5, load_pair_model())
+    settings = LinkSettings(7.0, 0.7, 0.8, 1.0, 0.7, floor, 5, load_pair_model(), floor * 2)
     docs = list(range(first, n))
     pool = np.arange(n, dtype=np.int64)
     found = neighbours(docs, vectors[first:], times[first:], groups[first:], pool, vectors, times, groups, settings)

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from newsfold.errors import ConfigError
-from newsfold.fold.pairs import PAIR_FEATURES, alignment, load_pair_model
+from newsfold.fold.embed import HashingEmbedder
+from newsfold.fold.features import Features, features
+from newsfold.fold.pairs import PAIR_FEATURES, alignment, load_pair_model, pair_features, text_cosine
+from newsfold.model import Article, Origin, Paragraph
 
 
 def test_the_shipped_model_loads_with_probabilities_and_thresholds() -> None:
@@ -23,13 +28,14 @@ def test_the_shipped_model_loads_with_probabilities_and_thresholds() -> None:
 
 
 def test_more_evidence_makes_a_copy_more_likely() -> None:
-    """Aligned sentences in two languages with agreeing names and numbers beat the same pair without them."""
+    """Aligned sentences in two languages with agreeing names, numbers and whole texts beat the same pair without
+    them."""
     model = load_pair_model()
     base = dict.fromkeys(PAIR_FEATURES, 0.0)
     base.update(lead_cosine=0.9, leads_read=1.0, cross_language=1.0, lead_cross=0.9, min_words=4.0, size_ratio=0.9)
-    strong = {**base, "aligned": 1.0, "align_share": 1.0, "align_mean": 0.85, "body_cosine": 0.95}
+    strong = {**base, "aligned": 1.0, "align_share": 1.0, "align_mean": 0.85, "body_cosine": 0.95, "text_cosine": 0.9}
     strong.update(name_overlap=0.8, number_overlap=1.0, shared_numbers=1.8)
-    weak = {**base, "aligned": 1.0, "align_share": 0.1, "align_mean": 0.35, "body_cosine": 0.5}
+    weak = {**base, "aligned": 1.0, "align_share": 0.1, "align_mean": 0.35, "body_cosine": 0.5, "text_cosine": 0.5}
     rows = np.array([[strong[f] for f in PAIR_FEATURES], [weak[f] for f in PAIR_FEATURES]])
     _, copy = model.decide(rows)
     assert copy[0] >= model.copy.threshold > copy[1]
@@ -60,3 +66,33 @@ def test_alignment_counts_sentences_matched_in_order() -> None:
     reverse, _, _ = alignment(a, a[::-1].copy())
     assert reverse <= 0.5
     assert alignment(a, np.zeros((0, 16), dtype=np.int8)) == (0.0, 0.0, 0.0)
+
+
+def _features(title: str, body: str) -> Features:
+    """An undated article's folding features."""
+    article = Article(origin=Origin("test:x"), title=title, paragraphs=[Paragraph(body)], language="en")
+    return features(article, datetime.now(UTC))
+
+
+def test_the_text_vector_compares_lead_and_first_sentences_once() -> None:
+    """text_cosine embeds a text's lead and first sentences as one text, once per text: the same text scores 1,
+    another text less, and the encoder sees each text one time."""
+    embedder = HashingEmbedder()
+    calls: list[int] = []
+
+    def embed(texts: Sequence[str]) -> np.ndarray:
+        """The hashing embedder, counting texts."""
+        calls.append(len(texts))
+        return embedder.encode(texts)
+
+    body = "The council voted on Tuesday to close the harbour. Fishermen protested outside. The mayor resigned."
+    a, b = _features("Harbour closed", body), _features("Harbour closed", body)
+    c = _features("Election results", "Voters chose a new parliament on Sunday. Turnout was low in the north.")
+    assert text_cosine(a, b, embed) > 0.99
+    assert text_cosine(a, c, embed) < 0.9
+    assert a.text_vector is not None and sum(calls) == 3
+    row = pair_features(a, c, 0.5, 0.1, 7.0, embed)
+    assert (
+        row[PAIR_FEATURES.index("text_cosine")] == text_cosine(a, c, embed) and calls.count(1) == 3
+    )  # sentences: 3, 2
+    assert pair_features(a, c, 0.0, 0.1, 7.0, embed)[PAIR_FEATURES.index("text_cosine")] == 0.0

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
 
 from newsfold.enrich.text import span_key
-from newsfold.model import EntityKind
+from newsfold.model import Article, EntityKind
 
 # Common short forms CLDR does not list as territories.
 EXTRA_PLACES = ("America", "Britain", "Great Britain", "Holland", "Korea", "Europe", "Middle East")
@@ -66,6 +66,20 @@ class Gazetteer:
         for name in EXTRA_PLACES:
             gazetteer.add(name, "place")
         return gazetteer
+
+    def copy(self) -> Gazetteer:
+        """A gazetteer knowing what this one knows, to learn more on its own (the memory of name keys, a pure
+        function's answers, is shared)."""
+        return replace(
+            self,
+            kinds=dict(self.kinds),
+            codes=dict(self.codes),
+            english=dict(self.english),
+            languages=set(self.languages),
+            places=set(self.places),
+            demonyms=set(self.demonyms),
+            lookups=None,
+        )
 
     def add_language(self, code: str | None) -> None:
         """Add CLDR's country and region names in one language (once), each tied to its English name."""
@@ -136,7 +150,7 @@ class Gazetteer:
         for row in conn.execute(
             "SELECT DISTINCT dateline FROM articles WHERE dateline IS NOT NULL ORDER BY seq DESC LIMIT ?", (limit,)
         ):
-            self.add(str(row[0]).split(",")[0].split("/")[0].strip().title(), "place")
+            self.add(dateline_place(str(row[0])), "place")
         for row in conn.execute(
             "SELECT DISTINCT source_name FROM articles WHERE source_name IS NOT NULL ORDER BY seq DESC LIMIT ?",
             (limit,),
@@ -148,3 +162,19 @@ class Gazetteer:
             for author in json.loads(row[0]):
                 if " " in author:
                     self.add(author, "person")
+
+    def learn_article(self, article: Article) -> None:
+        """Add what one article tells as learn() reads it from the store: its dateline's place, its outlet's name,
+        its authors' names."""
+        if article.dateline is not None:
+            self.add(dateline_place(article.dateline), "place")
+        if article.source.name is not None:
+            self.add(article.source.name, "organization")
+        for author in article.authors:
+            if " " in author:
+                self.add(author, "person")
+
+
+def dateline_place(dateline: str) -> str:
+    """The place a dateline names ("BAGHDAD, Iraq" -> "Baghdad")."""
+    return dateline.split(",", maxsplit=1)[0].split("/", maxsplit=1)[0].strip().title()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -35,6 +35,29 @@ def _normalise(counts: Mapping[str, float]) -> Vector:
     """A sparse vector scaled to unit length."""
     norm = math.sqrt(sum(v * v for v in counts.values()))
     return {t: v / norm for t, v in counts.items()} if norm else {}
+
+
+def _postings(vectors: Sequence[Vector]) -> dict[str, list[int]]:
+    """For each word, the sentences (by index) whose vector holds it."""
+    postings: dict[str, list[int]] = defaultdict(list)
+    for j, vector in enumerate(vectors):
+        for term in vector:
+            postings[term].append(j)
+    return postings
+
+
+def _backing(
+    i: int, every: Sequence[Sentence], vectors: Sequence[Vector], sharing: Mapping[str, list[int]]
+) -> set[str]:
+    """The other articles with a sentence of cosine >= 0.3 to sentence i (only sentences sharing a word with it can
+    have one: the rest are 0; an article already found is not looked at again)."""
+    own = every[i].article_id
+    backed: set[str] = set()
+    for j in {j for term in vectors[i] for j in sharing[term]}:
+        other = every[j].article_id
+        if other != own and other not in backed and _cosine(vectors[i], vectors[j]) >= 0.3:
+            backed.add(other)
+    return backed
 
 
 def main_language(articles: Sequence[Article]) -> str | None:
@@ -99,6 +122,7 @@ class HighlightSelector:
         chosen_language = {a.id for a in articles if a.language == language or language is None}
         candidates = [i for i, s in enumerate(every) if s.article_id in chosen_language and _candidate(s)]
         sources = len({s.article_id for s in every})
+        sharing = _postings(vectors)
         scores: dict[int, float] = {}
         for i in candidates:
             sentence = every[i]
@@ -106,12 +130,7 @@ class HighlightSelector:
             position = 1.0 - sentence.index / max(1, lengths[sentence.article_id])
             support = 0.0
             if sources > 1:
-                backed = {
-                    every[j].article_id
-                    for j in range(len(every))
-                    if every[j].article_id != sentence.article_id and _cosine(vectors[i], vectors[j]) >= 0.3
-                }
-                support = len(backed) / (sources - 1)
+                support = len(_backing(i, every, vectors, sharing)) / (sources - 1)
             w_centrality, w_position, w_support, w_title = self.weights
             topical = _cosine(vectors[i], title)
             score = w_centrality * centrality + w_position * position + w_support * support + w_title * topical

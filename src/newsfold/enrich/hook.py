@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from newsfold.config import Config
 from newsfold.enrich import store as enrich_db
+from newsfold.enrich.ahead import RecognizeAhead
 from newsfold.enrich.gazetteer import Gazetteer
 from newsfold.enrich.highlights import HighlightSelector
+from newsfold.enrich.memo import Found
+from newsfold.enrich.recognize import RuleRecognizer
 from newsfold.enrich.story import StoryEnricher, make_recognizer
 from newsfold.model import Article
 from newsfold.store import articles as articles_db
@@ -25,6 +29,15 @@ class EnrichHook:
     def __init__(self, enricher: StoryEnricher | None = None) -> None:
         """Use enricher, or the model-free default."""
         self.enricher = enricher or StoryEnricher()
+        self._countries: Gazetteer | None = None  # CLDR's places, built once: each batch learns the store on a copy
+
+    def gazetteer(self, db: Database) -> Gazetteer:
+        """A gazetteer of CLDR's places and what the store knows now (Gazetteer.default() and learn())."""
+        self._countries = self._countries or Gazetteer.default()
+        gazetteer = self._countries.copy()
+        with db.read() as conn:
+            gazetteer.learn(conn)
+        return gazetteer
 
     @classmethod
     def from_config(cls, config: Config | None) -> EnrichHook:
@@ -35,15 +48,26 @@ class EnrichHook:
         count = max(3, int(config["enrich.highlights"]))
         return cls(StoryEnricher(recognizer=recognizer, highlights=HighlightSelector(count=count)))
 
+    def work_ahead(self, db: Database) -> RecognizeAhead | None:
+        """What the extraction worker can do ahead for this hook: recognise each document with a copy of the rule
+        recogniser and a gazetteer as the store's is now (None with another recogniser: it stays here)."""
+        recognizer = self.enricher.recognizer
+        if not isinstance(recognizer, RuleRecognizer):
+            return None
+        return RecognizeAhead(recognizer, self.gazetteer(db), self.enricher.timeline)
+
+    def take_ahead(self, found: Sequence[Found]) -> None:
+        """Keep what the worker found (used where it still holds: enrich.memo)."""
+        self.enricher.memo.keep(found)
+
     def __call__(self, db: Database, changed: set[str]) -> None:
         """Enrich every changed story once (read together, saved in one write); clear stories that were merged away
         or emptied."""
         if not changed:
             return
-        gazetteer = Gazetteer.default()
+        gazetteer = self.gazetteer(db)
         found: list[tuple[str, list[str], list[Article]]] = []
         with db.read() as conn:
-            gazetteer.learn(conn)
             for story_id in sorted(changed):
                 row = conn.execute("SELECT merged_into, size FROM stories WHERE id = ?", (story_id,)).fetchone()
                 story = stories_db.get_story(conn, story_id) if row and row[0] is None and row[1] else None

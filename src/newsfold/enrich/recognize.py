@@ -66,6 +66,9 @@ NORP = words_of(
     islamist islamists latino"""
 )
 NUMBER_WORDS = words_of("""one two three four five six seven eight nine ten eleven twelve""")
+_JOINING = CONNECTORS | {"and", "&"}  # what joins two capitalised runs into one name when "of" is in it
+_POSSESSIVE = ("'s", "’s")
+_INITIALS = re.compile(r"(?:\w\.)+")
 
 
 @dataclass(slots=True)
@@ -81,9 +84,14 @@ class Mention:
     initial: bool = False
 
 
+def _common(word: str, lowercase: set[str]) -> bool:
+    """Whether a lower-cased word is a common one: a stopword, a number word or written in lower case elsewhere."""
+    return word in STOPWORDS or word in NUMBER_WORDS or word in lowercase
+
+
 def _clean(token: str) -> str:
     """A token without a trailing full stop (kept for initials like U.S.) and possessive."""
-    if token.endswith(".") and not re.fullmatch(r"(?:\w\.)+", token) and token[:-1].lower() not in TITLES:
+    if token.endswith(".") and not _INITIALS.fullmatch(token) and token[:-1].lower() not in TITLES:
         token = token[:-1]
     for suffix in ("'s", "’s"):
         if token.endswith(suffix):
@@ -103,7 +111,7 @@ def _capitalised(token: str) -> bool:
     for particle in PARTICLES:
         if lower.startswith(particle) and len(bare) > len(particle):
             return bare[len(particle)].isupper()
-    parts = [p for p in re.split(r"[-]", bare) if p]
+    parts = [p for p in bare.split("-") if p]
     return bool(parts) and all(p[0].isupper() for p in parts)
 
 
@@ -141,6 +149,7 @@ class RuleRecognizer:
         """Know the month and weekday names of these languages (never names of entities)."""
         self.calendar: set[str] = set()
         self._calendars: set[str] = set()
+        self.calendar_reads: list[tuple[str, bool]] | None = None  # noted while a memo records what it read
         for code in ("en", *languages):
             self.add_language(code)
 
@@ -162,24 +171,44 @@ class RuleRecognizer:
         """The languages whose month and weekday names it knows (they decide which words are calendar words)."""
         return frozenset(self._calendars)
 
+    def is_calendar(self, word: str) -> bool:
+        """Whether a lower-case word is a month or weekday name of a language it knows (noted in calendar_reads
+        while they are recorded: the only way recognition reads the calendar)."""
+        answer = word in self.calendar
+        if self.calendar_reads is not None:
+            self.calendar_reads.append((word, answer))
+        return answer
+
+    def calendar_answers(self, reads: Iterable[tuple[str, bool]]) -> bool:
+        """Whether the calendar gives every one of these recorded reads the same answer now."""
+        calendar = self.calendar
+        return all((word in calendar) == answer for word, answer in reads)
+
     def mentions(self, article: Article, gazetteer: Gazetteer) -> list[Mention]:
         """Every mention of a name in the article's body."""
         self.add_language(article.language)
+        sentences, lowercase = self.reading(article)
+        return [m for sentence in sentences for m in self.sentence_mentions(sentence, lowercase, gazetteer)]
+
+    @staticmethod
+    def reading(article: Article) -> tuple[list[Sentence], set[str]]:
+        """An article's sentences and the words it writes in lower case (what recognising each sentence reads of
+        the rest of the article)."""
         sentences = article_sentences(article)
-        lowercase = {w for s in sentences for w in re.findall(r"\b[a-z]\w+", s.text)}
-        out: list[Mention] = []
-        for sentence in sentences:
-            if is_boilerplate(sentence.text):
-                continue
-            tokens = list(_TOKEN.finditer(sentence.text))
-            found = [
-                placed
-                for start, end in self._spans(sentence.text, tokens)
-                for placed in self._span_mentions(sentence, tokens, (start, end), lowercase, gazetteer)
-            ]
-            _share_list_votes(sentence.text, found)
-            out.extend(mention for _, _, mention in found)
-        return out
+        return sentences, {w for s in sentences for w in re.findall(r"\b[a-z]\w+", s.text)}
+
+    def sentence_mentions(self, sentence: Sentence, lowercase: set[str], gazetteer: Gazetteer) -> list[Mention]:
+        """Every mention of a name in one sentence of an article (lowercase: the article's lower-case words)."""
+        if is_boilerplate(sentence.text):
+            return []
+        tokens = list(_TOKEN.finditer(sentence.text))
+        found = [
+            placed
+            for start, end in self._spans(sentence.text, tokens)
+            for placed in self._span_mentions(sentence, tokens, (start, end), lowercase, gazetteer)
+        ]
+        _share_list_votes(sentence.text, found)
+        return [mention for _, _, mention in found]
 
     def _spans(self, text: str, tokens: list[re.Match[str]]) -> list[tuple[int, int]]:
         """Runs of capitalised tokens (with connectors such as 'of' inside), as token index ranges."""
@@ -191,7 +220,7 @@ class RuleRecognizer:
                 continue
             j = i + 1
             while j < len(tokens) and self._continues(text, tokens, i, j):
-                j += 2 if tokens[j][0].lower() in CONNECTORS | {"and", "&"} else 1
+                j += 2 if tokens[j][0].lower() in _JOINING else 1
                 if tokens[j - 1][0].isdigit():
                     break
             spans.append((i, j))
@@ -201,16 +230,16 @@ class RuleRecognizer:
     def _continues(self, text: str, tokens: list[re.Match[str]], i: int, j: int) -> bool:
         """Whether token j extends the span that began at token i."""
         gap = text[tokens[j - 1].end() : tokens[j].start()]
-        if gap.strip() or re.search(r"['’]s$", tokens[j - 1][0]):
+        if gap.strip() or tokens[j - 1][0].endswith(_POSSESSIVE):
             return False
         word, previous = tokens[j][0], tokens[j - 1][0]
         if (_is_acronym(word) or _is_acronym(previous)) and not (word.isupper() and previous.isupper()):
             return False
         if _capitalised(word):
             return True
-        if word.isdigit() and len(word) <= 3 and j - i == 1 and previous.lower() not in self.calendar:
+        if word.isdigit() and len(word) <= 3 and j - i == 1 and not self.is_calendar(previous.lower()):
             return True
-        joins = CONNECTORS | ({"and", "&"} if any(t[0] == "of" for t in tokens[i:j]) else set())
+        joins = _JOINING if any(t[0] == "of" for t in tokens[i:j]) else CONNECTORS
         return (
             word.lower() in joins
             and j + 1 < len(tokens)
@@ -233,7 +262,12 @@ class RuleRecognizer:
         votes: Counter[str] = Counter()
         prefix = text[: tokens[start].start()].strip(" \"'“‘«(-–—")
         opening = not prefix or prefix[-1] in ".:;!?"
-        common = bool(words) and not words[0].isupper() and words[0].lower() in STOPWORDS | NUMBER_WORDS | lowercase
+        first = words[0].lower() if words else ""
+        common = (
+            bool(words)
+            and not words[0].isupper()
+            and (first in STOPWORDS or first in NUMBER_WORDS or first in lowercase)
+        )
         known_rest = len(words) >= 2 and gazetteer.kind_of(" ".join(words[1:])) and not gazetteer.kind_of(words[0])
         if opening and (common or known_rest):
             words, start = words[1:], start + 1
@@ -251,14 +285,14 @@ class RuleRecognizer:
             votes["person"] += 3
         while words and words[0].lower() in CONNECTORS:
             words, start = words[1:], start + 1
-        if not words or all(not w.isupper() and w.lower() in STOPWORDS | self.calendar for w in words):
+        if not words or all(not w.isupper() and (w.lower() in STOPWORDS or self.is_calendar(w.lower())) for w in words):
             return
         name = " ".join(words)
         if len(name) < 2 or name.lower() in NORP:
             return
         if _shouted(words) and not gazetteer.kind_of(name.title()):
             return
-        possessive = bool(re.search(r"['’]s$", tokens[end - 1][0]))
+        possessive = tokens[end - 1][0].endswith(_POSSESSIVE)
         before = [_clean(t[0]).lower() for t in tokens[max(0, start - 3) : start]]
         after = [_clean(t[0]).lower() for t in tokens[end : end + 8]]
         gap_after = text[tokens[end - 1].end() : tokens[end].start()] if end < len(tokens) else ""

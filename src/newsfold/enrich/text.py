@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from newsfold.model import Article
 
@@ -106,6 +107,9 @@ def fold_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+_APOSTROPHES = re.compile(r"['’`ʼʻ\-]")
+_REPEATED = re.compile(r"(.)\1+")
+_SPACES = re.compile(r"\s+")
 _ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|an|ar|as|ash|at|az|ul)[-‐ ](?=\w)", re.IGNORECASE)
 _TRANSLIT = (
     ("ou", "u"),
@@ -127,14 +131,16 @@ _TRANSLIT = (
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(word: str) -> str:
-    """One word's transliteration-aware key: Soudani/Sudani/al-Sudani -> sudani, Akasha/Akashat -> akasha."""
-    word = fold_accents(word).lower().strip(".'’-")
+    """One word's transliteration-aware key: Soudani/Sudani/al-Sudani -> sudani, Akasha/Akashat -> akasha (a pure
+    function of the word: the answers for the last 65,536 words are remembered)."""
+    word = (word if word.isascii() else fold_accents(word)).lower().strip(".'’-")
     word = _ARTICLE_PREFIX.sub("", word)
-    word = re.sub(r"['’`ʼʻ\-]", "", word)
+    word = _APOSTROPHES.sub("", word)
     for old, new in _TRANSLIT:
         word = word.replace(old, new)
-    word = re.sub(r"(.)\1+", r"\1", word)
+    word = _REPEATED.sub(r"\1", word)
     if len(word) >= 5 and word.endswith(("at", "ah")):
         word = word[:-1]
     if len(word) >= 5 and word.endswith("h"):
@@ -144,15 +150,18 @@ def name_key(word: str) -> str:
 
 def span_key(name: str) -> str:
     """A whole name's key: each word's key, joined by spaces (leading 'the' dropped)."""
-    parts = [name_key(w) for w in re.split(r"\s+", name.strip()) if w]
+    parts = [name_key(w) for w in _SPACES.split(name.strip()) if w]
     if parts and parts[0] == "the":
         parts = parts[1:]
     return " ".join(p for p in parts if p)
 
 
+_VOWELS = str.maketrans("", "", "aeiou ")
+
+
 def consonants(key: str) -> str:
-    """A key without its vowels: Mohammed/Muhammad -> mhmd."""
-    return re.sub(r"[aeiou ]", "", key)
+    """A key without its vowels (and spaces): Mohammed/Muhammad -> mhmd."""
+    return key.translate(_VOWELS)
 
 
 def jaro_winkler(a: str, b: str) -> float:
@@ -190,6 +199,7 @@ def similar_names(a: str, b: str) -> bool:
         return True
     if not a or not b:
         return False
-    if consonants(a) == consonants(b) and len(consonants(a)) >= 3 and jaro_winkler(a, b) >= 0.75:
+    shared = consonants(a)
+    if shared == consonants(b) and len(shared) >= 3 and jaro_winkler(a, b) >= 0.75:
         return True
     return min(len(a), len(b)) >= 6 and jaro_winkler(a, b) >= 0.94

@@ -91,9 +91,9 @@ def start_context() -> multiprocessing.context.BaseContext:
 class PrepareAhead:
     """A small process pool that prepares the next batches of articles while the caller folds the current one.
 
-    batches() yields each batch with its prepared inputs (by article id). A run of a single batch never starts
-    a pool (it is prepared by the folder, in this process); the pool starts when a second batch exists and is
-    shut down on close().
+    batches() yields each batch with its prepared inputs (by article id). The first batch is prepared in this
+    process, so a run of a single batch never starts a pool; the pool starts when a second batch exists and is shut
+    down on close().
     """
 
     def __init__(self, embedder: Embedder, workers: int | None = None) -> None:
@@ -131,21 +131,25 @@ class PrepareAhead:
     def batches(self, batches: Iterable[list[Article]]) -> Iterator[tuple[list[Article], dict[str, Prepared]]]:
         """Each batch with its prepared inputs, in order, while later batches are prepared meanwhile.
 
-        The first batch is yielded unprepared (empty mapping) when it is the only one or no pool is wanted. When
-        the workers fall behind, this process prepares the latest batch they have not started (work sharing:
-        the pool never makes a run slower than preparing everything here).
+        The first batch is prepared in this process (the pool starts with the second: a run of one batch starts
+        none); with no pool wanted, every batch is yielded unprepared (empty mapping). When the workers fall behind,
+        this process prepares the latest batch they have not started (work sharing: the pool never makes a run
+        slower than preparing everything here).
         """
         stream = iter(batches)
         first = next(stream, None)
         if first is None:
             return
-        second = next(stream, None)
-        if second is None or self.workers == 0:
-            yield first, {}
-            if second is not None:
-                yield from ((batch, {}) for batch in _chain(second, stream))
+        if self.workers == 0:
+            yield from ((batch, {}) for batch in _chain(first, stream))
             return
-        pending: deque[_Pending] = deque([_Pending(first, self._submit(first)), _Pending(second, self._submit(second))])
+        # the first batch is prepared here and handed out at once: the caller folds it while the next ones are read
+        # (waiting for a second batch first would keep the writer idle while its inputs are extracted)
+        yield first, {p.features.article_id: p for p in prepare(first, self.embedder, datetime.now(UTC))}
+        second = next(stream, None)
+        if second is None:
+            return
+        pending: deque[_Pending] = deque([_Pending(second, self._submit(second))])
         for batch in stream:
             while len(pending) > self.workers + 2:
                 yield self._collect(pending)

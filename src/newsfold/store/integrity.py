@@ -82,6 +82,66 @@ def remove_articles(conn: sqlite3.Connection, article_ids: Sequence[str]) -> set
     return stories
 
 
+def fold_state(conn: sqlite3.Connection) -> dict[str, bytes]:
+    """Folding's stored state rows (document frequencies and count), by key."""
+    return {str(key): bytes(value) for key, value in conn.execute("SELECT key, value FROM fold_state")}
+
+
+def folded_among(conn: sqlite3.Connection, article_ids: Sequence[str]) -> list[str]:
+    """Those of these articles that are stored and have a fold document (folding counted their terms)."""
+    out: list[str] = []
+    for chunk in _chunks(list(dict.fromkeys(article_ids))):
+        marks = ",".join("?" * len(chunk))
+        out += [
+            r[0]
+            for r in conn.execute(
+                f"SELECT d.article_id FROM fold_docs d JOIN articles a ON a.id = d.article_id "
+                f"WHERE d.article_id IN ({marks}) ORDER BY d.doc",
+                chunk,
+            )
+        ]
+    return out
+
+
+def folded_articles(conn: sqlite3.Connection) -> list[str]:
+    """Every stored article with a fold document, in folding order."""
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT d.article_id FROM fold_docs d JOIN articles a ON a.id = d.article_id ORDER BY d.doc"
+        )
+    ]
+
+
+def event_texts(conn: sqlite3.Connection, article_ids: Sequence[str]) -> list[str]:
+    """The texts of the events read from these articles."""
+    out: list[str] = []
+    for chunk in _chunks(list(article_ids)):
+        marks = ",".join("?" * len(chunk))
+        out += [r[0] for r in conn.execute(f"SELECT text FROM events WHERE article_id IN ({marks})", chunk) if r[0]]
+    return out
+
+
+def story_members(conn: sqlite3.Connection, story_ids: Iterable[str]) -> list[str]:
+    """The ids of the articles of these stories."""
+    out: list[str] = []
+    for chunk in _chunks(sorted(set(story_ids))):
+        marks = ",".join("?" * len(chunk))
+        out += [r[0] for r in conn.execute(f"SELECT id FROM articles WHERE story_id IN ({marks})", chunk)]
+    return out
+
+
+def forget_translations(conn: sqlite3.Connection, text_hashes: Iterable[str]) -> int:
+    """Delete the cached machine translations of these texts (by the cache's text hash), for every model and
+    target language; return how many rows went."""
+    removed = 0
+    for chunk in _chunks(sorted(set(text_hashes))):
+        marks = ",".join("?" * len(chunk))
+        cursor = conn.execute(f"DELETE FROM translations WHERE text_hash IN ({marks})", chunk)
+        removed += max(cursor.rowcount, 0)
+    return removed
+
+
 def forget_entities(conn: sqlite3.Connection, entity_ids: Iterable[str]) -> None:
     """Drop the entities no article names any more (their aliases go with them)."""
     for entity_id in set(entity_ids):

@@ -181,8 +181,10 @@ def make_templates() -> Environment:
 class Site:
     """What every route shares; read work runs in worker threads, cached per database version."""
 
-    def __init__(self, db: Database, config: Config, translator: ReaderTranslator) -> None:
-        """Serve db with these settings and this translator."""
+    def __init__(
+        self, db: Database, config: Config, translator: ReaderTranslator, templates: Environment | None = None
+    ) -> None:
+        """Serve db with these settings and this translator (rendering with templates, else a fresh environment)."""
         self.db = db
         self.config = config
         self.translator = translator
@@ -190,7 +192,7 @@ class Site:
         self.terms = TermCounts(db)
         self.cache: ResponseCache[Body] = ResponseCache(int(config["web.cache_entries"]))
         self.flights: SingleFlight[tuple[Body, float, float]] = SingleFlight()
-        self.templates = make_templates()
+        self.templates = templates or make_templates()
         languages = list(config["reader_languages"]) or ["en"]
         self.reader_languages: list[str] = [str(lang) for lang in languages]
         # what the header's "Read in" menu offers: the reader languages an installed model translates into

@@ -13,6 +13,8 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
+from jinja2 import Environment
+
 from newsfold.config import Config
 from newsfold.hooks import decorate_story
 from newsfold.language.eager import current_config
@@ -24,7 +26,7 @@ from newsfold.store.db import Database
 from newsfold.web import precomputed, queries, views
 from newsfold.web.differences import Comparison, comparison_json
 from newsfold.web.reader import ORIGINAL
-from newsfold.web.site import HTML_TYPE, JSON_TYPE, Body, Site
+from newsfold.web.site import HTML_TYPE, JSON_TYPE, Body, Site, make_templates
 
 log = logging.getLogger(__name__)
 
@@ -99,19 +101,28 @@ class StoryPagesHook:
     def __init__(self, config: Config | None = None) -> None:
         """Render with config (else the running command's configuration, read on first use)."""
         self._config = config
+        self._templates: Environment | None = None  # compiled once, for every batch this hook renders
 
     def __call__(self, db: Database, changed: set[str]) -> None:
         """Build each changed story's page on a read connection, then store them in one write."""
         if not changed:
             return
         self._config = self._config or current_config()
-        refresh(db, sorted(changed), config=self._config)
+        self._templates = self._templates or make_templates()
+        refresh(db, sorted(changed), config=self._config, templates=self._templates)
 
 
-def refresh(db: Database, story_ids: Sequence[str], batch: int = 200, config: Config | None = None) -> int:
-    """Build and store the pages of these stories (clearing dead ones); how many were stored."""
+def refresh(
+    db: Database,
+    story_ids: Sequence[str],
+    batch: int = 200,
+    config: Config | None = None,
+    templates: Environment | None = None,
+) -> int:
+    """Build and store the pages of these stories (clearing dead ones), with templates when given (else compiled
+    anew); how many were stored."""
     config = config or current_config()
-    site = Site(db, config, reader_translator(db, config))
+    site = Site(db, config, reader_translator(db, config), templates)
     stored = 0
     try:
         for start in range(0, len(story_ids), batch):
