@@ -18,12 +18,13 @@ PARTS = (
 
 
 def test_shortcut_never_passes_what_the_exact_pass_changes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """On random markup at a nesting cap of 6 and 4 attributes a long tag, every input the shortcut passes comes out of the exact pass unchanged,
-    and the shortcut passes most of those."""
+    """On random markup at a nesting cap of 6 and 4 attributes a long tag, every input the shortcut passes comes out
+    of the exact pass unchanged, and the shortcut passes most of those."""
     shortcut = markup._within_bounds
     monkeypatch.setattr(markup, "MAX_NESTING", 6)
     monkeypatch.setattr(markup, "MAX_ATTRIBUTES", 4)
-    monkeypatch.setattr(markup, "_within_bounds", lambda text, long_tags: False)  # bound_markup now always runs the exact pass
+    # bound_markup now always runs the exact pass
+    monkeypatch.setattr(markup, "_within_bounds", lambda text, long_tags: False)
     rng = random.Random(16)
     passed = unchanged = 0
     for _ in range(20_000):

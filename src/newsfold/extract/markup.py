@@ -53,8 +53,8 @@ def _cap_attributes(tag: str, name: str) -> str:
 def _walk(tags: list[tuple[str, str, str]], stack: list[str]) -> bool:
     """The bounding pass's walk of the open elements over tags holding no raw-text element: whether it stays
     under MAX_NESTING."""
-    for closing, name, rest in tags:
-        name = name.lower()
+    for closing, tag_name, rest in tags:
+        name = tag_name.lower()
         if closing:
             for depth in range(len(stack) - 1, max(-1, len(stack) - 1 - _CLOSE_SEARCH), -1):
                 if stack[depth] == name:
