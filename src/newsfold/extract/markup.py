@@ -25,7 +25,8 @@ _IMPLIED_END = frozenset({"p", "li", "dt", "dd", "option", "tr", "td", "th", "rt
 _RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "noembed", "noframes", "plaintext"})
 # how far down the open elements a closing tag looks for its element
 _CLOSE_SEARCH = 32
-_TAG_PARTS = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)([^>]*)>")
+# a tag's parts for the walk: closing slash, name, the rest
+_TAG_PARTS = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*+)([^>]*+)>")
 _RAW_OPEN = re.compile(r"<(" + "|".join(sorted(_RAW_TEXT)) + r")(?![a-zA-Z0-9:-])([^>]*)>", re.IGNORECASE)
 # every tag longer than LONG_TAG (and a few shorter ones): those the exact pass would cap
 _CAPPED = re.compile(rf"<([a-zA-Z][a-zA-Z0-9:-]*+)[^>]{{{LONG_TAG - 2},}}>")
@@ -53,19 +54,23 @@ def _cap_attributes(tag: str, name: str) -> str:
 def _walk(tags: list[tuple[str, str, str]], stack: list[str]) -> bool:
     """The bounding pass's walk of the open elements over tags holding no raw-text element: whether it stays
     under MAX_NESTING."""
+    limit, void, implied = MAX_NESTING, _VOID, _IMPLIED_END
     for closing, tag_name, rest in tags:
-        name = tag_name.lower()
+        name = tag_name if tag_name.islower() else tag_name.lower()
         if closing:
-            for depth in range(len(stack) - 1, max(-1, len(stack) - 1 - _CLOSE_SEARCH), -1):
+            if stack and stack[-1] == name:
+                stack.pop()
+                continue
+            for depth in range(len(stack) - 2, max(-1, len(stack) - 1 - _CLOSE_SEARCH), -1):
                 if stack[depth] == name:
                     del stack[depth:]
                     break
-        elif name in _VOID or rest.endswith("/"):
+        elif name in void or rest.endswith("/"):
             continue
         else:
-            if name in _IMPLIED_END and stack and stack[-1] == name:
+            if stack and stack[-1] == name and name in implied:
                 stack.pop()
-            if len(stack) >= MAX_NESTING:
+            if len(stack) >= limit:
                 return False
             stack.append(name)
     return True
