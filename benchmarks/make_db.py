@@ -1,6 +1,6 @@
 """Generate a large newsfold database (default 100,000 articles) for the web benchmark.
 
-Run: PYTHONPATH=src python benchmarks/make_db.py [--articles 100000] [--out benchmarks/out/web-100k.db]
+Run: PYTHONPATH=src python benchmarks/make_db.py [--articles 100000] [--out benchmarks/out/web-100k.db] [--pages N]
 
 Articles are synthetic but shaped like the real thing: ~60 outlets in 10 languages, stories of 1-12 articles
 (copies share most sentences, reports their own), publication times over the last 60 days (so Latest, Trends 24h
@@ -8,7 +8,8 @@ and the day pages all have content), texts of 8-25 sentences from a 6,000-word v
 Rows are written through the store modules (articles.insert_articles, stories.*) in big transactions; then each
 story's page is built and stored as ingest's story hook stores it (web/story_page.py, `newsfold refresh-pages`):
 its differences, related stories and their cards, and the page rendered ahead (HTML for the default reader language
-of the default settings, as `benchmarks/web.py` serves it, and the JSON twin).
+of the default settings, as `benchmarks/web.py` serves it, and the JSON twin); with --pages N only for the N most
+recently updated stories (the others' pages are then built on request). It prints the seconds of each phase.
 """
 
 from __future__ import annotations
@@ -167,6 +168,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "web-100k.db")
+    parser.add_argument(
+        "--pages", type=int, default=None, help="render ahead only the pages of the N latest stories (default: all)"
+    )
     args = parser.parse_args()
     if args.out.exists():
         print(f"{args.out}: exists; remove it first", file=sys.stderr)
@@ -175,15 +179,29 @@ def main() -> int:
     started = time.perf_counter()
     db = Database(args.out)
     articles, stories = generate(db, args.articles)
+    written = time.perf_counter()
     with db.write() as conn:
         conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')")
         conn.execute("ANALYZE")
+    indexed = time.perf_counter()
     # what ingest's story hook stores for each changed story: its page parts and the page rendered ahead
     with db.read() as conn:
-        live = [row[0] for row in conn.execute("SELECT id FROM stories WHERE merged_into IS NULL AND size > 0")]
-    print(f"{refresh(db, live)} story pages stored", file=sys.stderr)
+        live = [
+            row[0]
+            for row in conn.execute(
+                "SELECT id FROM stories WHERE merged_into IS NULL AND size > 0 ORDER BY last_updated DESC"
+            )
+        ]
+    pages = refresh(db, live[: args.pages] if args.pages is not None else live)
+    print(f"{pages} story pages stored", file=sys.stderr)
     db.close()
-    print(f"{args.out}: {articles} articles in {stories} stories, {time.perf_counter() - started:.0f} s")
+    done = time.perf_counter()
+    print(f"{args.out}: {articles} articles in {stories} stories, {done - started:.0f} s")
+    print(
+        f"rows {written - started:.1f} s ({(written - started) / articles * 1e6:.0f} us/article), fts optimize and "
+        f"analyze {indexed - written:.1f} s, {pages} pages ahead {done - indexed:.1f} s "
+        f"({(done - indexed) / max(1, pages) * 1e3:.1f} ms/page)"
+    )
     return 0
 
 

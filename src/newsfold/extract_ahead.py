@@ -61,17 +61,23 @@ class _Worker:
     steps: tuple[Step, ...] = ()
     works: tuple[AheadWork, ...] = ()
     collected: ctypes.c_longlong | None = None
+    lead = LEAD
 
 
 def _init_worker(
-    memory: FurnitureMemory, owner: int, works: tuple[AheadWork, ...] = (), collected: ctypes.c_longlong | None = None
+    memory: FurnitureMemory,
+    owner: int,
+    works: tuple[AheadWork, ...] = (),
+    collected: ctypes.c_longlong | None = None,
+    lead: int = LEAD,
 ) -> None:
-    """Build this worker's extractor over memory and its language step, keep the story hooks' work ahead (and the
-    shared number of the last chunk the writer collected); end with the owning process."""
+    """Build this worker's extractor over memory and its language step, keep the story hooks' work ahead (with the
+    shared number of the last chunk the writer collected and the lead it needs); end with the owning process."""
     from newsfold.engine import default_steps
 
     _Worker.works = works
     _Worker.collected = collected
+    _Worker.lead = lead
     _Worker.memory = memory
     _Worker.extractor = Extractor(memory)
     _Worker.steps = tuple(default_steps())
@@ -80,7 +86,7 @@ def _init_worker(
 
 def _extract_chunk(items: list[RawInput], number: int = 0) -> Chunk:
     """Extract and identify the languages of one chunk of inputs, in order; do the story hooks' work ahead on their
-    documents while this chunk (its number) is at least LEAD chunks ahead of the last one the writer collected."""
+    documents while this chunk (its number) is at least the lead ahead of the last one the writer collected."""
     if _Worker.extractor is None or _Worker.memory is None:  # the initializer always ran first
         raise RuntimeError("extraction worker started without an extractor")
     from newsfold.engine import read_input
@@ -97,7 +103,7 @@ def _extract_chunk(items: list[RawInput], number: int = 0) -> Chunk:
     documents = [d for outcome in chunk.outcomes if not isinstance(outcome, InputError) for d in outcome]
     start = time.perf_counter()
     collected = _Worker.collected.value if _Worker.collected is not None else number
-    chunk.ahead = [_work(ahead, documents) for ahead in _Worker.works] if number - collected >= LEAD else []
+    chunk.ahead = [_work(ahead, documents) for ahead in _Worker.works] if number - collected >= _Worker.lead else []
     chunk.work_seconds = time.perf_counter() - start
     return chunk
 
@@ -161,7 +167,7 @@ class ExtractAhead:
                 1,
                 mp_context=context,
                 initializer=_init_worker,
-                initargs=(self.memory, os.getpid(), tuple(work for work, _ in self.works), self._collected),
+                initargs=(self.memory, os.getpid(), tuple(work for work, _ in self.works), self._collected, LEAD),
             )
         self.chunks += 1
         return self._pool.submit(_extract_chunk, items, self.chunks)

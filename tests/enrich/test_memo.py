@@ -6,11 +6,13 @@ import dataclasses
 from collections import Counter
 from datetime import UTC, datetime
 
+from newsfold.enrich.ahead import RecognizeAhead
 from newsfold.enrich.entities import EntityResolver
 from newsfold.enrich.gazetteer import DEMONYM_SUFFIXES, Gazetteer, demonym_keys
 from newsfold.enrich.recognize import Mention, RuleRecognizer
 from newsfold.enrich.story import StoryEnricher, StoryEnrichment
 from newsfold.enrich.text import Sentence
+from newsfold.enrich.timeline import TimelineExtractor
 from newsfold.model import Article, Origin, Paragraph
 from tests.enrich.seeds import seed_article, seed_limited
 
@@ -140,3 +142,41 @@ def test_story_places_still_make_demonyms() -> None:
     ]
     names = [e.name for e in EntityResolver(Gazetteer.default()).resolve(mentions)]
     assert names == ["Zorbania"]
+
+
+def test_what_a_worker_found_is_used_where_it_holds() -> None:
+    worker = RecognizeAhead(RuleRecognizer(), Gazetteer.default(), TimelineExtractor())
+    found = worker(REPORTS)
+    assert [f.article_id for f in found] == [a.id for a in REPORTS]
+    recognizer = CountingRecognizer()
+    enricher = StoryEnricher(recognizer=recognizer)
+    enricher.memo.keep(found)
+    result = enricher.enrich(REPORTS, Gazetteer.default())
+    assert recognizer.read == [] and enricher.memo.hits == 3
+    assert summary(result) == summary(fresh(REPORTS, Gazetteer.default()))
+    learned = Gazetteer.default()
+    learned.add("Erbil", "organization")  # an answer of one sentence of REPORTS[0] changed meanwhile
+    writer = StoryEnricher(recognizer=CountingRecognizer())
+    writer.memo.keep(found)
+    result = writer.enrich(REPORTS, learned)
+    assert (writer.memo.hits, writer.memo.partial, writer.memo.misses) == (2, 1, 0)
+    again = Gazetteer.default()
+    again.add("Erbil", "organization")
+    assert summary(result) == summary(fresh(REPORTS, again))
+
+
+def test_the_calendar_words_read_decide_not_the_languages_known() -> None:
+    widely = RuleRecognizer(("de", "fr", "es"))  # a process that has seen German, French and Spanish pages
+    found = RecognizeAhead(widely, Gazetteer.default(), TimelineExtractor())(REPORTS)
+    enricher = StoryEnricher(recognizer=CountingRecognizer())  # knows English only
+    enricher.memo.keep(found)
+    result = enricher.enrich(REPORTS, Gazetteer.default())
+    assert enricher.memo.hits == 3, "no sentence asked about a word whose answer differs between the two"
+    assert summary(result) == summary(fresh(REPORTS, Gazetteer.default()))
+    dated = report(9, "Officials met in Erbil. Mai 12 delegates came, Sudani said.")
+    german = RecognizeAhead(RuleRecognizer(("de",)), Gazetteer.default(), TimelineExtractor())([dated])
+    english = StoryEnricher(recognizer=CountingRecognizer())
+    english.memo.keep(german)
+    result = english.enrich([dated], Gazetteer.default())
+    assert english.memo.partial == 1, "a calendar word read ('mai') answers otherwise here: its sentence is read again"
+    assert summary(result) == summary(fresh([dated], Gazetteer.default()))

@@ -5,7 +5,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from pytest import MonkeyPatch
+
+from newsfold import extract_ahead
 from newsfold.engine import IngestReport, ingest
+from newsfold.enrich.hook import EnrichHook
 from newsfold.errors import InputError
 from newsfold.model import Origin, RawInput
 from newsfold.store.db import Database
@@ -92,3 +96,33 @@ def test_extracting_in_a_worker_stores_the_same_rows(tmp_path: Path) -> None:
     assert later and PROMO not in str(later[0][5])  # learned as furniture, in the worker as here
     assert [s.name for s in ahead.run.steps] == [s.name for s in here.run.steps]
     assert ahead.run.steps[0].seen == here.run.steps[0].seen == 28
+
+
+def _entity_rows(path: Path) -> list[tuple[object, ...]]:
+    """What enrichment stored, comparable: entities with their counts and the articles naming them."""
+    conn = sqlite3.connect(path)
+    try:
+        entities = conn.execute("SELECT id, name, kind, mentions, stories FROM entities").fetchall()
+        mentions = conn.execute("SELECT * FROM entity_mentions").fetchall()
+        return sorted([*entities, *mentions], key=repr)
+    finally:
+        conn.close()
+
+
+def test_recognising_ahead_in_the_worker_stores_the_same_entities(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    monkeypatch.setattr(extract_ahead, "LEAD", 0)  # every chunk recognised ahead, however close the writer is
+    stored = {}
+    for workers in (0, 1):
+        hook = EnrichHook()
+        db = Database(str(tmp_path / f"{workers}.db"))
+        try:
+            ingest(db, _inputs(), batch_size=4, extract_workers=workers, prepare_workers=0, story_hooks=[hook])
+        finally:
+            db.close()
+        stored[workers] = _entity_rows(tmp_path / f"{workers}.db")
+        memo = hook.enricher.memo
+        if workers:
+            assert memo.misses == 0, "every article's mentions as the worker found them (or some sentences again)"
+        else:
+            assert memo.misses == 28, "each article recognised once, here"
+    assert stored[0] and stored[0] == stored[1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -113,3 +114,46 @@ def test_a_story_page_is_built_once_for_many_waiting_requests(
     url = f"/stories/{site_data.wire_stories[8]}?lang=original"
     pages = _together(client, [url] * 10)
     assert len(builds) == 1 and len({r.content for r in pages}) == 1
+
+
+def _slow_builds(site: Site, monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """Make every page build take at least this long."""
+    real: Callable[[Callable[[sqlite3.Connection], Body]], tuple[Body, float]] = site._run
+
+    def slow(build: Callable[[sqlite3.Connection], Body]) -> tuple[Body, float]:
+        time.sleep(seconds)
+        return real(build)
+
+    monkeypatch.setattr(site, "_run", slow)
+
+
+def test_a_listing_is_answered_as_it_was_while_other_requests_wait_for_builds(
+    client: Client, site_db: Database, site_data: Fixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = _site(client)
+    first, second = "/api/stories?limit=150", "/api/stories?limit=140"
+    before = {url: client.get(url).content for url in (first, second)}
+    with site_db.write() as conn:
+        conn.execute("UPDATE stories SET title = 'Stale, retitled' WHERE id = ?", (site_data.wire_stories[3],))
+    _slow_builds(site, monkeypatch, 0.3)
+    builds = _counting(site, monkeypatch)
+    answers = [r.content for r in _together(client, [first, second])]
+    assert b"Stale, retitled" in answers[0], "a request alone waits for the rebuild"
+    assert answers[1] == before[second], "while it waits, another listing is answered as it was (no queueing)"
+    client._loop.run_until_complete(site.settle())
+    assert len(builds) == 2, "and rebuilt once meanwhile"
+    assert "Stale, retitled" in client.get(second).text
+
+
+def test_a_listing_is_not_answered_as_it_was_after_a_takedown(
+    client: Client, site_db: Database, site_data: Fixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = _site(client)
+    url = "/api/stories?limit=120"
+    assert client.get(url).status_code == 200
+    with site_db.write() as conn:
+        conn.execute("UPDATE stories SET title = 'Taken, retitled' WHERE id = ?", (site_data.wire_stories[4],))
+        conn.execute("INSERT INTO takedowns (at, target_kind, target) VALUES ('2026-12-02', 'url', 'https://x.test/')")
+    _slow_builds(site, monkeypatch, 0.2)
+    answers = _together(client, [url] * 4)
+    assert all("Taken, retitled" in r.text for r in answers), "what a takedown removed is never shown again"

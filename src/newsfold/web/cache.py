@@ -53,7 +53,7 @@ class ResponseCache(Generic[T]):
     def __init__(self, max_entries: int = 4096) -> None:
         """An empty cache of at most max_entries values."""
         self.max_entries = max_entries
-        self._items: OrderedDict[Hashable, tuple[Hashable, float, T]] = OrderedDict()
+        self._items: OrderedDict[Hashable, tuple[Hashable, float, T, Hashable]] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -71,18 +71,26 @@ class ResponseCache(Generic[T]):
             self.hits += 1
             return item[2]
 
-    def latest(self, key: Hashable) -> T | None:
-        """The value last cached for key, whatever its stamp (a page as it was before the latest change)."""
+    def latest(self, key: Hashable, max_age: float | None = None) -> T | None:
+        """The value last cached for key, whatever its stamp (a page as it was before the latest change), if cached
+        less than max_age seconds ago (any age without one)."""
+        found = self.latest_marked(key, max_age)
+        return found[0] if found is not None else None
+
+    def latest_marked(self, key: Hashable, max_age: float | None = None) -> tuple[T, Hashable] | None:
+        """As latest(), with the mark it was cached with."""
         with self._lock:
             item = self._items.get(key)
-            return item[2] if item is not None else None
+            if item is None or (max_age is not None and time.monotonic() - item[1] > max_age):
+                return None
+            return item[2], item[3]
 
-    def put(self, key: Hashable, stamp: Hashable | None, value: T) -> None:
-        """Remember value for key at this stamp."""
+    def put(self, key: Hashable, stamp: Hashable | None, value: T, mark: Hashable = None) -> None:
+        """Remember value for key at this stamp (with a mark of what it was made from, for latest_marked)."""
         if stamp is None:
             return
         with self._lock:
-            self._items[key] = (stamp, time.monotonic(), value)
+            self._items[key] = (stamp, time.monotonic(), value, mark)
             self._items.move_to_end(key)
             while len(self._items) > self.max_entries:
                 self._items.popitem(last=False)

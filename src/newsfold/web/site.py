@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import logging
 import sqlite3
 import time
 from collections.abc import Callable, Hashable
@@ -26,11 +28,14 @@ from newsfold.language.reader import ModelReader, ReaderTranslator
 from newsfold.model import Paragraph, Role
 from newsfold.store.calendar import utc
 from newsfold.store.db import Database
+from newsfold.store.removals import removal_mark
 from newsfold.web.cache import DataVersion, ResponseCache, SingleFlight
 from newsfold.web.differences import segments_html
 from newsfold.web.reader import offered_languages, page_language, reader_context
 from newsfold.web.related import TermCounts
 from newsfold.web.text import host_of, paragraphs_html, safe_url, snippet_html, text_html
+
+log = logging.getLogger(__name__)
 
 JSON_TYPE = "application/json"
 HTML_TYPE = "text/html; charset=utf-8"
@@ -201,6 +206,8 @@ class Site:
         self.render_context = "|".join([templates_stamp(), models_stamp(translator), ",".join(self.reader_languages)])
         self.live_builds = max(1, int(config["web.live_builds"]))
         self._builds: anyio.CapacityLimiter | None = None
+        self._background: set[asyncio.Task[tuple[Body, float, float]]] = set()  # rebuilds nobody waits for
+        self._serving = 0  # requests waiting for a build now
 
     @property
     def base_url(self) -> str:
@@ -254,10 +261,17 @@ class Site:
         """Build a page in a worker thread (at most `web.live_builds` at once) and cache it at stamp when it is a
         page (200): the body, the seconds the build took and the seconds it waited for a slot."""
         queued = time.perf_counter()
-        built, took = await anyio.to_thread.run_sync(self._run, build, limiter=self.builds())
+        marks: list[int] = []
+
+        def marked(conn: sqlite3.Connection) -> Body:
+            """The page, noting the store's removal mark in the same read."""
+            marks.append(removal_mark(conn))
+            return build(conn)
+
+        built, took = await anyio.to_thread.run_sync(self._run, marked, limiter=self.builds())
         waited = time.perf_counter() - queued - took
         if built.status == 200:
-            self.cache.put(key, stamp, built)
+            self.cache.put(key, stamp, built, marks[0] if marks else None)
         return built, took, waited
 
     def stamp(self, stamp_of: StampOf | None) -> tuple[Hashable | None, float | None]:
@@ -283,10 +297,13 @@ class Site:
         own (a story page: its row), which lets them outlive commits elsewhere, for OWN_STAMP_MAX_AGE seconds at most.
         The reader's language is part of the key: a page in another language is another page (HTML pages take it
         from a cookie too, so they vary on it). stored answers from a page rendered ahead (a few indexed reads, run
-        on the event loop) or None. Builds run at most `web.live_builds` at a time; the others wait their turn, and
-        the wait is reported as Server-Timing "queue". One build per page and stamp at a time (single flight):
-        requests for a page being built share that build; for a page stamped with the database's version
-        (listings, feeds, search) they are answered at once with the page as cached before the commit, if any.
+        on the event loop: a hand-off to a thread costs more under the GIL than the read) or None. Builds run at
+        most `web.live_builds` at a time; the others wait their turn, and the wait is reported as Server-Timing
+        "queue". One build per page and stamp at a time (single flight): requests for a page being built share that
+        build. A page stamped with the database's version (listings, feeds, search) cached less than
+        OWN_STAMP_MAX_AGE s ago is answered as it was after a commit while other requests wait for builds (a busy
+        site: readers never queue behind the writer's commits), and rebuilt once in the background for the next
+        requests; never after a takedown (what it removed is not shown again). A request alone waits for the build.
         """
         started = time.perf_counter()
         key = (kind, request.url.path, request.url.query, extra, language)
@@ -298,11 +315,25 @@ class Site:
                 body = stored(conn)
             if body is not None:
                 self.cache.put(key, stamp, body)
+        previous = None
+        if body is None and stamp_of is None:
+            previous = self.cache.latest_marked(key, OWN_STAMP_MAX_AGE)
+            if previous is not None and previous[1] != self._mark():
+                previous = None  # something was taken down since: never shown again
         spent = time.perf_counter() - started
-        if body is None and stamp_of is None and self.flights.running((key, stamp)):
-            body = self.cache.latest(key)  # a listing rebuilt after a commit: as it was until the rebuild is done
+        if body is None and previous is not None and self._serving > 0:
+            # other requests are being answered: this one gets the page as it was, rebuilt meanwhile (once)
+            body = previous[0]
+            if not self.flights.running((key, stamp)):
+                task = asyncio.ensure_future(self.flights.run((key, stamp), lambda: self._build(build, key, stamp)))
+                self._background.add(task)
+                task.add_done_callback(self._finished)
         if body is None:
-            built, took, waited = await self.flights.run((key, stamp), lambda: self._build(build, key, stamp))
+            self._serving += 1
+            try:
+                built, took, waited = await self.flights.run((key, stamp), lambda: self._build(build, key, stamp))
+            finally:
+                self._serving -= 1
             spent += took
             body = built
         response = body.response(request.headers.get("if-none-match"), "Cookie" if kind == "html" else None)
@@ -313,6 +344,22 @@ class Site:
             timing += f", queue;dur={waited * 1000:.3f}"
         response.headers["server-timing"] = timing
         return response
+
+    async def settle(self) -> None:
+        """Wait until the rebuilds nobody waited for are done."""
+        while self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)
+
+    def _mark(self) -> int:
+        """The store's removal mark now."""
+        with self.db.read() as conn:
+            return removal_mark(conn)
+
+    def _finished(self, task: asyncio.Task[tuple[Body, float, float]]) -> None:
+        """Forget a rebuild nobody waited for (its failure, already the rebuild's own, is not raised again)."""
+        self._background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.debug("a page's rebuild failed", exc_info=task.exception())
 
     def close(self) -> None:
         """Release what the site holds (not the database, which its owner closes)."""

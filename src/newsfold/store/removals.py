@@ -1,0 +1,10 @@
+"""A mark of what was removed from the store: pages built before it changed may show what is gone."""
+
+from __future__ import annotations
+
+import sqlite3
+
+
+def removal_mark(conn: sqlite3.Connection) -> int:
+    """The latest takedown's number (0: none yet); it grows with every takedown."""
+    return int(conn.execute("SELECT coalesce(max(id), 0) FROM takedowns").fetchone()[0])
