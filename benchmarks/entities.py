@@ -24,8 +24,11 @@ from newsfold.enrich.evaluate import (  # noqa: E402
     score_entities,
 )
 from newsfold.enrich.gazetteer import Gazetteer  # noqa: E402
-from newsfold.enrich.recognize import RuleRecognizer, load_spacy  # noqa: E402
-from newsfold.enrich.story import Recognizer  # noqa: E402
+from newsfold.enrich.recognize import (  # noqa: E402
+    Recognizer,
+    RuleRecognizer,
+    load_spacy,
+)
 
 DATA = ROOT.parent / "shared" / "data" / "extraction-dev"
 LABELS = ROOT / "tests" / "fixtures" / "entities_labels.json"

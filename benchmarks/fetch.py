@@ -138,7 +138,7 @@ def bench_end_to_end(base: str, feeds: int, workers: int, tmp: Path) -> tuple[in
         allowed_networks=("127.0.0.1/32",), host_delay=0.0, host_concurrency=workers, obey_robots=False
     )
     with Fetcher(settings) as fetcher:
-        poller = SourcePoller(db, Collector(fetcher, max_items=1000), workers=workers, batch_size=64)
+        poller = SourcePoller(db, Collector(fetcher, max_items=1000), ingest=ingest, workers=workers, batch_size=64)
         start = time.perf_counter()
         results = poller.run_pass()
         seconds = time.perf_counter() - start

@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT / "src"))
 
-from newsfold.language.models import ModelInfo, ModelStore  # noqa: E402
-from newsfold.language.split import split_paragraphs, split_sentences  # noqa: E402
+from newsfold.language.modelinfo import ModelInfo  # noqa: E402
+from newsfold.language.models import ModelStore  # noqa: E402
 from newsfold.language.translate import (  # noqa: E402
     CTranslate2Translator,
     TranslateSettings,
@@ -34,6 +34,7 @@ from newsfold.language.translate import (  # noqa: E402
     decoding_limit,
     input_limit,
 )
+from newsfold.text.sentences import split_paragraphs, split_sentences  # noqa: E402
 
 TINY = ROOT / "tests" / "fixtures" / "tiny-marian-xx-en"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -18,16 +17,14 @@ from newsfold.fold import Folder
 from newsfold.fold.ahead import PrepareAhead
 from newsfold.fold.prepared import Prepared
 from newsfold.ingest.takedowns import drop_blocked
-from newsfold.language import LanguageStep
-from newsfold.model import Article, RawInput, input_key
-from newsfold.pipeline import Chain, RunReport, Step, batched, describe, failed_input
+from newsfold.model import Article, RawInput
+from newsfold.pipeline import Chain, RunReport, Step, StoryHook, batched, describe, failed_input
+from newsfold.reading import default_steps, read_input
 from newsfold.store import articles as articles_db
 from newsfold.store import integrity as integrity_db
 from newsfold.store.db import Database
 
 log = logging.getLogger(__name__)
-
-StoryHook = Callable[[Database, set[str]], None]
 
 
 @runtime_checkable
@@ -65,39 +62,6 @@ class IngestReport:
 def hook_stage(hook: StoryHook) -> str:
     """The stage name a story hook's time is counted under (its `stage` attribute, else its type's name)."""
     return str(getattr(hook, "stage", type(hook).__name__))
-
-
-def default_steps() -> list[Step]:
-    """The steps between extraction and folding, each a fresh instance."""
-    return [LanguageStep()]
-
-
-def where_from(raw: RawInput) -> str:
-    """Where an input was read from, as its identity names it: its URL (normalised for matching) or its absolute
-    path (a WARC record or feed entry without a URL: the archive's or feed's location)."""
-    from newsfold.ingest.takedowns import match_key
-
-    location = raw.url or raw.origin.location
-    if location.lower().startswith(("http://", "https://")):
-        return match_key(location) or location
-    return os.path.abspath(location)
-
-
-def read_input(extractor: Extractor, chain: Chain, item: RawInput) -> list[Article] | InputError:
-    """One input's documents, extracted and run through the steps, each with its input's key; or why it could not
-    be read (whatever extraction or a step raised: the one per-input boundary, in this process or a worker)."""
-    location = item.origin.location
-    try:
-        documents = chain(extractor(item))
-        where = where_from(item)
-    except InputError as exc:
-        return exc
-    except Exception as exc:  # the per-input boundary: one input's failure never ends the run
-        log.debug("%s: unexpected failure while extracting it", location, exc_info=True)
-        return failed_input(location, exc)
-    for document in documents:
-        document.input_key = input_key(where, document.origin.index, item.data)
-    return documents
 
 
 def extract_all(

@@ -25,6 +25,7 @@ from newsfold.extract.furniture import FurnitureMemory
 from newsfold.fold.ahead import default_workers, start_context, watch_owner
 from newsfold.model import Article, RawInput
 from newsfold.pipeline import Chain, RunReport, Step, StepStats, batched
+from newsfold.reading import default_steps, read_input
 
 log = logging.getLogger(__name__)
 
@@ -73,8 +74,6 @@ def _init_worker(
 ) -> None:
     """Build this worker's extractor over memory and its language step, keep the story hooks' work ahead (with the
     shared number of the last chunk the writer collected and the lead it needs); end with the owning process."""
-    from newsfold.engine import default_steps
-
     _Worker.works = works
     _Worker.collected = collected
     _Worker.lead = lead
@@ -89,8 +88,6 @@ def _extract_chunk(items: list[RawInput], number: int = 0) -> Chunk:
     documents while this chunk (its number) is at least the lead ahead of the last one the writer collected."""
     if _Worker.extractor is None or _Worker.memory is None:  # the initializer always ran first
         raise RuntimeError("extraction worker started without an extractor")
-    from newsfold.engine import read_input
-
     chunk = Chunk(number=number)
     report = RunReport()
     chain = Chain(_Worker.steps, report)

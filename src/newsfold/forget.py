@@ -7,13 +7,13 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from newsfold.enrich.text import split_sentences as enrich_sentences
 from newsfold.fold.forget import uncount
 from newsfold.language.cache import text_hash
-from newsfold.language.split import split_paragraphs, split_sentences
 from newsfold.model import Article
 from newsfold.store import articles as articles_db
 from newsfold.store import integrity as integrity_db
+from newsfold.text.sentences import split_english_sentences as enrich_sentences
+from newsfold.text.sentences import split_paragraphs, split_sentences
 
 
 @dataclass(slots=True)

@@ -1,25 +1,29 @@
-"""Extension points between folding and the later stages: what runs when stories change."""
+"""The composition root of the story hooks: what runs when stories change, chosen here once for every command.
+
+It sits above every stage and the site (it names the site's stored pages), and below only the command line; the
+engine, the scheduler and the site receive the hooks it makes and import nothing of it.
+"""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
 
 from newsfold.config import Config
-from newsfold.engine import IngestReport, StoryHook, resume_hooks
+from newsfold.engine import IngestReport, resume_hooks
 from newsfold.enrich.hook import EnrichHook
-from newsfold.enrich.store import decorate, decorate_many
+from newsfold.enrich.store import decorate
+from newsfold.language.eager import EagerTranslation
 from newsfold.model import Story
+from newsfold.pipeline import StoryHook
 from newsfold.store.db import Database
+from newsfold.web.story_page import StoryPagesHook
 
 
 def story_hooks(config: Config | None = None) -> list[StoryHook]:
-    """Functions run after each ingest batch with the ids of the stories it changed."""
-    from newsfold.language.eager import EagerTranslation
-    from newsfold.web.story_page import StoryPagesHook
-
+    """Functions run after each ingest batch with the ids of the stories it changed (with no config given, each
+    reads the settings from the usual places on first use)."""
     # enrichment first: eager translation then covers the highlights it has just chosen
-    return [EnrichHook.from_config(config), EagerTranslation(), StoryPagesHook(config)]
+    return [EnrichHook.from_config(config), EagerTranslation(config), StoryPagesHook(config)]
 
 
 def finish_pending(db: Database, config: Config | None = None, report: IngestReport | None = None) -> int:
@@ -30,8 +34,3 @@ def finish_pending(db: Database, config: Config | None = None, report: IngestRep
 def decorate_story(conn: sqlite3.Connection, story: Story) -> Story:
     """Fill a story's derived parts (highlights, entities, timeline) from the store."""
     return decorate(conn, story)
-
-
-def decorate_stories(conn: sqlite3.Connection, stories: Sequence[Story]) -> None:
-    """Fill many stories' derived parts as decorate_story does, in a few batched queries."""
-    decorate_many(conn, stories)

@@ -1,4 +1,4 @@
-"""The Step protocol and the in-process runner that batches, counts, times and captures errors."""
+"""The Step and StoryHook protocols and the in-process runner that batches, counts, times and captures errors."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 
 from newsfold.errors import InputError
 from newsfold.model import Article
+
+if TYPE_CHECKING:
+    from newsfold.store.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +27,15 @@ class Step(Protocol):
 
     def __call__(self, articles: Iterable[Article]) -> Iterator[Article]:
         """Process a stream of articles."""
+        ...
+
+
+class StoryHook(Protocol):
+    """What runs after a batch is stored, with the ids of the stories it changed (enrichment, eager translation,
+    stored pages); the hooks are chosen in one place, the command line's composition root (newsfold.hooks)."""
+
+    def __call__(self, db: Database, story_ids: set[str], /) -> None:
+        """Bring the derived parts of these stories up to date."""
         ...
 
 

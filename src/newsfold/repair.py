@@ -7,10 +7,11 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from newsfold.engine import IngestReport, StoryHook, run_hooks
+from newsfold.engine import IngestReport, run_hooks
 from newsfold.errors import InputError
 from newsfold.fold import Folder, provenance
 from newsfold.fold.forget import recount
+from newsfold.pipeline import StoryHook
 from newsfold.store import articles as articles_db
 from newsfold.store import integrity as integrity_db
 from newsfold.store import stories as stories_db

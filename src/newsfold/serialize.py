@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from newsfold.enrich.text import split_sentences
 from newsfold.model import Article, Entity, Event, Story
 from newsfold.store.articles import iso
 from newsfold.store.kinds import story_kind
 from newsfold.store.stories import opening_words
+from newsfold.text.sentences import split_english_sentences
 
 
 def source_json(article: Article) -> dict[str, str | None]:
@@ -78,7 +78,7 @@ def derived_title(article: Article, articles: Mapping[str, Article]) -> dict[str
     for paragraph in article.paragraphs:
         if paragraph.role != "body" or not paragraph.text.strip():
             continue
-        sentence = split_sentences(paragraph.text.strip())[0].strip()
+        sentence = split_english_sentences(paragraph.text.strip())[0].strip()
         return {"text": opening_words(sentence), "from": "first_sentence"}
     return None
 

@@ -118,6 +118,17 @@ def parse_url(text: str, location: str | None = None) -> Url:
     )
 
 
+def fetchable_url(text: str, location: str | None = None) -> Url:
+    """A URL newsfold may fetch or keep as a source: absolute http(s) with a host and no credentials; else
+    InputError (the one check the fetcher and the source registry share)."""
+    url = parse_url(text, location)
+    if not url.is_web:
+        raise InputError(location or text, "only http or https URLs are fetched")
+    if url.username or url.password:
+        raise InputError(location or text, "URLs with credentials are not fetched")
+    return url
+
+
 def try_url(text: str | None) -> Url | None:
     """A URL's parts, or None when it is missing or malformed."""
     if not text:

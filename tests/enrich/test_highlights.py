@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from newsfold.enrich.highlights import HighlightSelector, _cosine, for_reader, main_language
+from newsfold.enrich.highlights import HighlightSelector, _cosine, for_reader
 from newsfold.enrich.text import article_sentences
+from newsfold.language.majority import main_language
 from newsfold.language.reader import OriginalOnly
 from newsfold.model import Article, Origin, Paragraph
 from tests.enrich.seeds import seed_article, seed_limited

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from newsfold.enrich.text import name_key, similar_names, span_key, split_sentences
+from newsfold.enrich.text import name_key, similar_names, span_key
+from newsfold.text.sentences import split_english_sentences
 
 
 def test_sentences_keep_abbreviations_and_initials() -> None:
@@ -10,7 +11,7 @@ def test_sentences_keep_abbreviations_and_initials() -> None:
         "U.S. officials say Gen. Pat Ryder spoke. Sen. Chris Murphy (D-Conn.) said so in an interview. "
         "The U.S. Central Command agreed! Was it planned? Yes."
     )
-    assert split_sentences(text) == [
+    assert split_english_sentences(text) == [
         "U.S. officials say Gen. Pat Ryder spoke.",
         "Sen. Chris Murphy (D-Conn.) said so in an interview.",
         "The U.S. Central Command agreed!",
@@ -20,7 +21,7 @@ def test_sentences_keep_abbreviations_and_initials() -> None:
 
 
 def test_sentences_after_quotes() -> None:
-    assert split_sentences("“It’s all planned,” he said. “They want a scene.”") == [
+    assert split_english_sentences("“It’s all planned,” he said. “They want a scene.”") == [
         "“It’s all planned,” he said.",
         "“They want a scene.”",
     ]

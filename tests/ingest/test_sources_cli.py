@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 
+from newsfold.engine import ingest
 from newsfold.ingest import registry
 from newsfold.ingest.collect import Collector
 from newsfold.ingest.scheduler import SourcePoller
@@ -128,7 +129,7 @@ def test_redirect_to_private_range_refused_in_a_pass(tmp_path: Path, server: HTT
     with db.write() as conn:
         registry.add_source(conn, server.url_for("/feed2.xml"), name="Mixed")
     with make_fetcher() as fetcher:
-        results = SourcePoller(db, Collector(fetcher)).run_pass()
+        results = SourcePoller(db, Collector(fetcher), ingest=ingest).run_pass()
     assert results[0].new == 1
     assert any("refused" in f.reason and "169.254.169.254" in f.reason for f in results[0].failures)
 
@@ -138,7 +139,7 @@ def test_unreachable_source_reported_once(db: Database) -> None:
     with db.write() as conn:
         registry.add_source(conn, "http://127.0.0.1:9/feed", name="Offline")
     with make_fetcher(obey_robots=False) as fetcher:
-        poller = SourcePoller(db, Collector(fetcher))
+        poller = SourcePoller(db, Collector(fetcher), ingest=ingest)
         first = poller.run_pass()
         with db.read() as conn:
             sources = registry.list_sources(conn)
@@ -230,7 +231,7 @@ def test_sitemap_index_source(server: HTTPServer, db: Database) -> None:
     with db.write() as conn:
         registry.add_source(conn, server.url_for("/index.xml"), name="Indexed")
     with make_fetcher() as fetcher:
-        results = SourcePoller(db, Collector(fetcher, max_items=2)).run_pass()
+        results = SourcePoller(db, Collector(fetcher, max_items=2), ingest=ingest).run_pass()
     assert results[0].error is None and results[0].new == 2
     with db.read() as conn:
         titles = sorted(r[0] for r in conn.execute("SELECT title FROM articles"))
@@ -248,7 +249,7 @@ def test_home_page_source_finds_its_feed(server: HTTPServer, db: Database) -> No
     with db.write() as conn:
         registry.add_source(conn, server.url_for("/"), name="Home")
     with make_fetcher() as fetcher:
-        results = SourcePoller(db, Collector(fetcher)).run_pass()
+        results = SourcePoller(db, Collector(fetcher), ingest=ingest).run_pass()
     assert results[0].error is None and results[0].new == 2
     assert any(r.path == "/feed.xml" and r.query_string == b"x=1&y=2" for r, _ in server.log)
 
@@ -265,7 +266,7 @@ def test_malformed_links_are_failures_not_crashes(server: HTTPServer, db: Databa
     with db.write() as conn:
         registry.add_source(conn, server.url_for("/broken.xml"), name="Broken")
     with make_fetcher() as fetcher:
-        results = SourcePoller(db, Collector(fetcher)).run_pass()
+        results = SourcePoller(db, Collector(fetcher), ingest=ingest).run_pass()
     assert results[0].error is None and results[0].new == 1
     malformed = [f.location for f in results[0].failures if f.reason.startswith("malformed URL")]
     assert malformed == ["http://example.org:99999/x"]

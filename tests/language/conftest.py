@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from newsfold.language.models import ModelInfo, ModelStore
+from newsfold.language.modelinfo import ModelInfo
+from newsfold.language.models import ModelStore
 
 TINY = Path(__file__).resolve().parent.parent / "fixtures" / "tiny-marian-xx-en"
 TINY_NLLB = TINY.parent / "tiny-nllb"

@@ -8,7 +8,8 @@ import pytest
 
 from newsfold.config import load_config
 from newsfold.language.cache import CachedTranslator, text_hash
-from newsfold.language.models import ModelInfo, ModelStore
+from newsfold.language.modelinfo import ModelInfo
+from newsfold.language.models import ModelStore
 from newsfold.language.reader import ModelReader, OriginalOnly, reader_translator
 from newsfold.language.translate import CTranslate2Translator, TranslateSettings
 from newsfold.store.db import Database

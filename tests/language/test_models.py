@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from newsfold.language.errors import ModelError
-from newsfold.language.models import MANIFEST, ModelInfo, ModelStore, download_help
+from newsfold.language.modelinfo import ModelInfo
+from newsfold.language.models import MANIFEST, ModelStore, download_help
 from tests.language.conftest import TINY, make_argos_package
 
 

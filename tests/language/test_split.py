@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from newsfold.language.split import chunk_pieces, split_paragraphs, split_sentences
+from newsfold.language.split import chunk_pieces
+from newsfold.text.sentences import split_paragraphs, split_sentences
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,8 @@ import dataclasses
 import pytest
 
 from newsfold.language.errors import ModelError, TranslationError
-from newsfold.language.models import ModelInfo, ModelStore
+from newsfold.language.modelinfo import ModelInfo
+from newsfold.language.models import ModelStore
 from newsfold.language.translate import (
     CTranslate2Translator,
     IdentityTranslator,

@@ -9,6 +9,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
+from newsfold.hooks import story_hooks
 from newsfold.store.db import Database
 from newsfold.web.app import create_app
 from tests.ingest.helpers import invoke
@@ -36,7 +37,8 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
     db = Database(db_path)
     with db.read() as conn:
         story = str(conn.execute("SELECT story_id FROM articles LIMIT 1").fetchone()[0])
-    app = create_app(db, site_config(**{"admin.token": TOKEN}))
+    config = site_config(**{"admin.token": TOKEN})
+    app = create_app(db, config, lambda: story_hooks(config))
     with serve_app(app) as base:
         yield base, story
     db.close()

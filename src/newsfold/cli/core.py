@@ -283,6 +283,7 @@ def serve_database(db: Database, host: str, port: int, config: Config) -> int:
     after one line, when host:port cannot be listened on."""
     import uvicorn
 
+    from newsfold.hooks import story_hooks
     from newsfold.web.app import create_app
 
     try:
@@ -293,7 +294,7 @@ def serve_database(db: Database, host: str, port: int, config: Config) -> int:
         return EXIT_PARTIAL
     click.echo(f"newsfold is serving http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     with sock:
-        server = uvicorn.Config(create_app(db, config), log_level="warning")
+        server = uvicorn.Config(create_app(db, config, lambda: story_hooks(config)), log_level="warning")
         uvicorn.Server(server).run(sockets=[sock])
     return EXIT_OK
 

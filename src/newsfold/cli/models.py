@@ -15,7 +15,8 @@ from newsfold.ingest.files import read_file
 from newsfold.language import LanguageStep
 from newsfold.language.errors import ModelError, TranslationError
 from newsfold.language.hub import HubClient, download_install, lookup, manual_steps
-from newsfold.language.models import ModelInfo, ModelStore, download_help
+from newsfold.language.modelinfo import ModelInfo
+from newsfold.language.models import ModelStore, download_help
 from newsfold.language.reader import ModelReader
 from newsfold.language.translate import TranslateSettings
 from newsfold.store.db import Database

@@ -15,7 +15,7 @@ import click
 
 from newsfold.cli.common import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, db_option, error, get_config
 from newsfold.config import Config
-from newsfold.engine import resume_hooks
+from newsfold.engine import ingest, resume_hooks
 from newsfold.errors import InputError
 from newsfold.ingest import opml, registry, takedowns
 from newsfold.ingest.collect import Collector
@@ -223,6 +223,7 @@ def _poller(config: Config, db: Database, allow: tuple[str, ...], stop: threadin
     return SourcePoller(
         db,
         Collector(fetcher, max_items=int(config["fetch.max_items"])),
+        ingest=ingest,
         workers=int(config["fetch.workers"]),
         batch_size=int(config["ingest.batch_size"]),
         story_hooks=story_hooks(config),
@@ -370,10 +371,13 @@ def _server(db: Database, config: Config) -> Any:
     """A uvicorn server for the site over db with the command's settings (run in a thread by `run`)."""
     import uvicorn
 
+    from newsfold.hooks import story_hooks
     from newsfold.web.app import create_app
 
     host, port = str(config["serve.host"]), int(config["serve.port"])
-    return uvicorn.Server(uvicorn.Config(create_app(db, config), host=host, port=port, log_level="warning"))
+    return uvicorn.Server(
+        uvicorn.Config(create_app(db, config, lambda: story_hooks(config)), host=host, port=port, log_level="warning")
+    )
 
 
 @click.command("takedown")

@@ -14,8 +14,7 @@ from typing import Any
 
 from newsfold.enrich.entities import EntityResolver
 from newsfold.enrich.gazetteer import Gazetteer
-from newsfold.enrich.recognize import Mention
-from newsfold.enrich.story import Recognizer
+from newsfold.enrich.recognize import Mention, Recognizer
 from newsfold.enrich.text import span_key
 from newsfold.model import Article, Entity, Origin, Paragraph
 

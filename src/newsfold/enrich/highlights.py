@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from newsfold.enrich.text import Sentence, article_sentences, content_words
+from newsfold.language.majority import main_language
 from newsfold.language.reader import ReaderTranslator, Rendering
 from newsfold.model import Article
 
@@ -58,26 +59,6 @@ def _backing(
         if other != own and other not in backed and _cosine(vectors[i], vectors[j]) >= 0.3:
             backed.add(other)
     return backed
-
-
-def main_language(articles: Sequence[Article]) -> str | None:
-    """The language most of the story's articles are in (the first article's on a tie)."""
-    return most_common_language([a.language for a in articles])
-
-
-def most_common_language(languages: Sequence[str | None]) -> str | None:
-    """The most frequent of the languages given in rank order (the first one's on a tie); None when none is known."""
-    counts = Counter(language for language in languages if language)
-    if not counts:
-        return None
-    top = max(counts.values())
-    return next(language for language in languages if language and counts[language] == top)
-
-
-def highlights_language(members: Sequence[tuple[str | None, str]], max_articles: int = 12) -> str | None:
-    """The language a story's highlights were chosen in, from its (language, kind) members in rank order."""
-    body = [language for language, kind in members if kind != "other"][:max_articles]
-    return most_common_language(body)
 
 
 def _candidate(sentence: Sentence) -> bool:

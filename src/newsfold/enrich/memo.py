@@ -14,15 +14,12 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from newsfold.enrich.gazetteer import Gazetteer
-from newsfold.enrich.recognize import Mention, RuleRecognizer
+from newsfold.enrich.recognize import Mention, Recognizer, RuleRecognizer
 from newsfold.enrich.timeline import TimelineExtractor
 from newsfold.model import Article, EntityKind, Event
-
-if TYPE_CHECKING:
-    from newsfold.enrich.story import Recognizer
 
 MAX_ARTICLES = 10_000
 V = TypeVar("V")

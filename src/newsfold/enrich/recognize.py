@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from babel import Locale, UnknownLocaleError
 
@@ -138,6 +138,16 @@ def _shouted(words: list[str]) -> bool:
     if len(letters) < 2 or not all(w.isupper() for w in letters):
         return False
     return len(letters) >= 4 or any(w.lower() in STOPWORDS for w in letters)
+
+
+class Recognizer(Protocol):
+    """Finds the mentions of names in an article."""
+
+    name: str
+
+    def mentions(self, article: Article, gazetteer: Gazetteer) -> list[Mention]:
+        """Every mention of a name in the article's body."""
+        ...
 
 
 class RuleRecognizer:

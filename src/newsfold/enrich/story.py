@@ -5,25 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from newsfold.enrich.entities import EntityResolver
 from newsfold.enrich.gazetteer import Gazetteer
 from newsfold.enrich.highlights import Highlights, HighlightSelector
 from newsfold.enrich.memo import ArticleMemo
-from newsfold.enrich.recognize import Mention, RuleRecognizer, load_spacy
+from newsfold.enrich.recognize import Mention, Recognizer, RuleRecognizer, load_spacy
 from newsfold.enrich.timeline import TimelineExtractor, merge_timeline
 from newsfold.model import Article, Entity, Event
-
-
-class Recognizer(Protocol):
-    """Finds the mentions of names in an article."""
-
-    name: str
-
-    def mentions(self, article: Article, gazetteer: Gazetteer) -> list[Mention]:
-        """Every mention of a name in the article's body."""
-        ...
 
 
 @dataclass(slots=True)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from newsfold.model import Article
+from newsfold.text.sentences import split_english_sentences
+from newsfold.text.words import written_words
 
 
 def words_of(text: str) -> frozenset[str]:
@@ -15,14 +17,6 @@ def words_of(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-# Abbreviations whose full stop does not end a sentence (titles, months, initials are handled apart).
-ABBREVIATIONS = words_of(
-    """mr mrs ms dr prof sen rep gen maj col lt capt adm sgt gov pres st jr sr inc ltd co corp no vs etc jan feb
-    mar apr jun jul aug sep sept oct nov dec mt ft approx dept est fig univ"""
-)
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+")
-_WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
-_INITIALS = re.compile(r"(?:\b\w\.)+$", re.UNICODE)
 STOPWORDS = words_of(
     """a an the and or but if then so of in on at to for from by with about as into over after before under between
     through during without within against among than that this these those it its is are was were be been being
@@ -44,49 +38,25 @@ class Sentence:
     paragraph: int
 
 
-def split_sentences(paragraph: str) -> list[str]:
-    """Split one paragraph into sentences, keeping abbreviations and initials (U.S., Gen., J.) inside."""
-    out: list[str] = []
-    start = 0
-    for match in _BOUNDARY.finditer(paragraph):
-        end = match.end()
-        head = paragraph[start : match.start() + 1]
-        rest = paragraph[end:]
-        if not rest or not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"'“‘«("):
-            continue
-        last = head.rsplit(None, 1)[-1] if head.strip() else ""
-        bare = last.rstrip(".").lstrip("(\"'“‘").lower()
-        if head.endswith(".") and (bare in ABBREVIATIONS or (_INITIALS.search(last) and len(bare) <= 4)):
-            continue
-        piece = paragraph[start:end].strip()
-        if piece:
-            out.append(piece)
-        start = end
-    tail = paragraph[start:].strip()
-    if tail:
-        out.append(tail)
-    return out
-
-
 def article_sentences(article: Article, *, roles: tuple[str, ...] = ("body", "quote")) -> list[Sentence]:
     """The sentences of an article's body paragraphs, in order."""
     out: list[Sentence] = []
     article_id = article.id
     for number, paragraph in enumerate(p for p in article.paragraphs if p.role in roles):
-        for text in split_sentences(paragraph.text):
+        for text in split_english_sentences(paragraph.text):
             out.append(Sentence(text=text, article_id=article_id, index=len(out), paragraph=number))
     return out
 
 
 def words(text: str) -> list[str]:
     """The word tokens of a text, as written."""
-    return _WORD.findall(text)
+    return written_words(text)
 
 
 def content_words(text: str) -> list[str]:
     """Lower-cased word tokens without stopwords or numbers-only tokens, lightly stemmed."""
     out = []
-    for word in _WORD.findall(text.lower()):
+    for word in written_words(text.lower()):
         if word in STOPWORDS or len(word) < 2:
             continue
         out.append(stem(word))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from newsfold.engine import IngestReport, default_steps, extract_all
+from newsfold.engine import IngestReport, extract_all
 from newsfold.extract.dispatch import Extractor
 from newsfold.extract.furniture import FurnitureLog, FurnitureMemory
 from newsfold.fold.embed import make_embedder
@@ -17,6 +17,7 @@ from newsfold.fold.prepared import columns as prepared_columns
 from newsfold.fold.prepared import prepare
 from newsfold.ingest.files import iter_inputs
 from newsfold.model import Article
+from newsfold.reading import default_steps
 from newsfold.store.articles import article_from_row, article_row
 
 # Columns of an extracted-document row: the store's article columns plus where it came from and its fate.

@@ -30,7 +30,7 @@ import httpx
 from newsfold.config import Config
 from newsfold.errors import InputError
 from newsfold.ingest.addresses import AddressPolicy
-from newsfold.urls import join_url, parse_url
+from newsfold.urls import fetchable_url, join_url, parse_url
 
 log = logging.getLogger(__name__)
 
@@ -397,14 +397,6 @@ class Fetcher:
         """Close on exit."""
         self.close()
 
-    def _check_url(self, url: str) -> None:
-        """Only well-formed absolute http(s) URLs with a host (read by the one URL parser)."""
-        parts = parse_url(url)
-        if not parts.is_web:
-            raise InputError(url, "only http and https URLs are fetched")
-        if parts.username or parts.password:
-            raise InputError(url, "URLs with credentials are not fetched")
-
     def _robots_for(self, url: str) -> tuple[RobotFileParser | None, str | None]:
         """The host's robots.txt rules, cached per host: (rules or None for allow-all, a problem that forbids all).
 
@@ -480,7 +472,7 @@ class Fetcher:
         while True:
             if self.stop.is_set():
                 raise InputError(start_url, "fetching stopped")
-            self._check_url(url)
+            fetchable_url(url)
             if check_robots:
                 self.check_robots(url)
             response = self._once(url, headers, sink)

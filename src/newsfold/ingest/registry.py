@@ -10,7 +10,7 @@ from typing import Literal, cast
 
 from newsfold.errors import InputError, NotFoundError
 from newsfold.store.articles import iso, now_iso, parse_iso
-from newsfold.urls import host_of, parse_url
+from newsfold.urls import fetchable_url, host_of
 
 SourceKind = Literal["auto", "feed", "sitemap", "page"]
 SOURCE_KINDS: tuple[SourceKind, ...] = ("auto", "feed", "sitemap", "page")
@@ -74,11 +74,8 @@ def _from_row(row: sqlite3.Row) -> Source:
 
 
 def check_source_url(url: str) -> str:
-    """A source URL as stored: absolute http(s) with a host, or InputError."""
-    url = url.strip()
-    if not parse_url(url).is_web:
-        raise InputError(url, "a source must be an http or https URL")
-    return url
+    """A source URL as stored: one the fetcher may fetch (urls.fetchable_url), stripped; or InputError."""
+    return fetchable_url(url).text
 
 
 def default_name(url: str) -> str:

@@ -8,18 +8,54 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Protocol
 from urllib.parse import urlsplit
 
-from newsfold.engine import StoryHook, default_steps, ingest
 from newsfold.errors import InputError
 from newsfold.ingest import registry, takedowns
 from newsfold.ingest.collect import Collected, Collector
 from newsfold.ingest.registry import Source
-from newsfold.model import Article, SourceRef
-from newsfold.pipeline import Step
+from newsfold.model import Article, RawInput, SourceRef
+from newsfold.pipeline import Step, StoryHook
+from newsfold.reading import default_steps
 from newsfold.store.db import Database
 
 log = logging.getLogger(__name__)
+
+
+class Ingested(Protocol):
+    """What storing one source's pages did (engine.IngestReport)."""
+
+    @property
+    def new(self) -> int:
+        """Documents stored for the first time."""
+        ...
+
+    @property
+    def unchanged(self) -> int:
+        """Documents already stored as they are."""
+        ...
+
+    @property
+    def failures(self) -> list[InputError]:
+        """Inputs that could not be read."""
+        ...
+
+
+class Ingest(Protocol):
+    """The ingest flow the poller stores each source's pages with (engine.ingest, given by the command line)."""
+
+    def __call__(
+        self,
+        db: Database,
+        inputs: Iterable[RawInput | InputError],
+        *,
+        steps: Sequence[Step] | None = ...,
+        batch_size: int = ...,
+        story_hooks: Sequence[StoryHook] = ...,
+    ) -> Ingested:
+        """Store and fold inputs, one transaction per batch."""
+        ...
 
 
 @dataclass(slots=True)
@@ -83,13 +119,16 @@ class SourcePoller:
         db: Database,
         collector: Collector,
         *,
+        ingest: Ingest,
         workers: int = 4,
         batch_size: int = 64,
         story_hooks: Sequence[StoryHook] = (),
         steps: Sequence[Step] | None = None,
     ) -> None:
-        """Poll sources of db with collector; the steps (made once, so models load once) run on every page."""
+        """Poll sources of db with collector, storing pages with ingest; the steps (made once, so models load once)
+        run on every page."""
         self.db = db
+        self.ingest = ingest
         self.collector = collector
         self.workers = max(1, workers)
         self.batch_size = batch_size
@@ -147,7 +186,7 @@ class SourcePoller:
         )
         self.defaults.source = source
         if collected.inputs:
-            report = ingest(
+            report = self.ingest(
                 self.db,
                 collected.inputs,
                 steps=self.steps,

@@ -11,11 +11,9 @@ import json
 import logging
 from collections import defaultdict
 
-import click
-
 from newsfold.config import Config, load_config
-from newsfold.enrich.highlights import highlights_language
 from newsfold.language.errors import ModelError, TranslationError
+from newsfold.language.majority import highlights_language
 from newsfold.language.models import ModelStore
 from newsfold.language.reader import ModelReader
 from newsfold.language.translate import TranslateSettings
@@ -24,20 +22,13 @@ from newsfold.store.db import Database
 log = logging.getLogger(__name__)
 
 
-def current_config() -> Config:
-    """The configuration of the running command (its --config), else the default lookup."""
-    ctx = click.get_current_context(silent=True)
-    path = (ctx.find_root().obj or {}).get("config_path") if ctx is not None else None
-    return load_config(path)
-
-
 class EagerTranslation:
     """A story hook `(db, story_ids) -> None` translating titles and highlights into the reader languages."""
 
     stage = "translate"
 
     def __init__(self, config: Config | None = None) -> None:
-        """Use config (else the running command's configuration, read on first use)."""
+        """Use config (else the settings from the usual places, read on first use)."""
         self._config = config
         self._reader: ModelReader | None = None
         self._reader_db: Database | None = None
@@ -58,7 +49,7 @@ class EagerTranslation:
         """Translate the titles and highlights of the articles in the given stories (and cache them)."""
         if not story_ids:
             return
-        config = self._config or current_config()
+        config = self._config or load_config()
         self._config = config
         reader = self._reader_for(db, config)
         if reader is None:

@@ -25,7 +25,8 @@ from newsfold.config import Config
 from newsfold.errors import InputError
 from newsfold.ingest.fetch import Fetcher, FetchSettings
 from newsfold.language.errors import ModelError
-from newsfold.language.models import ModelInfo, ModelStore
+from newsfold.language.modelinfo import ModelInfo
+from newsfold.language.models import ModelStore
 
 log = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from typing import Protocol
 from newsfold.config import Config
 from newsfold.language.cache import CachedTranslator
 from newsfold.language.errors import ModelError, TranslationError
-from newsfold.language.models import ModelInfo, ModelStore
-from newsfold.language.split import split_paragraphs
+from newsfold.language.modelinfo import ModelInfo
+from newsfold.language.models import ModelStore
 from newsfold.language.translate import (
     CTranslate2Translator,
     IdentityTranslator,
@@ -21,6 +21,7 @@ from newsfold.language.translate import (
     Translator,
 )
 from newsfold.store.db import Database
+from newsfold.text.sentences import split_paragraphs
 
 log = logging.getLogger(__name__)
 

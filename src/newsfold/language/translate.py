@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from newsfold.config import Config
 from newsfold.language.errors import ModelError, TranslationError
-from newsfold.language.models import FLORES, ModelInfo
-from newsfold.language.split import chunk_pieces, split_paragraphs, split_sentences
+from newsfold.language.modelinfo import FLORES, ModelInfo
+from newsfold.language.split import chunk_pieces
+from newsfold.text.sentences import split_paragraphs, split_sentences
 
 if TYPE_CHECKING:
     import ctranslate2

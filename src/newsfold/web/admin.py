@@ -5,6 +5,7 @@
 
 import hmac
 import sqlite3
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from typing import Annotated, Any
 
@@ -13,8 +14,10 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
+from newsfold.engine import resume_hooks
 from newsfold.errors import InputError
 from newsfold.ingest import registry, takedowns
+from newsfold.pipeline import StoryHook
 from newsfold.web.site import Body, Site
 
 
@@ -45,8 +48,9 @@ def _source_json(source: registry.Source) -> dict[str, Any]:
     }
 
 
-def admin_router(site: Site) -> APIRouter:
-    """Routes for the sources page, its JSON twin, and the admin takedown endpoint (bearer token)."""
+def admin_router(site: Site, story_hooks: Callable[[], Sequence[StoryHook]] | None = None) -> APIRouter:
+    """Routes for the sources page, its JSON twin, and the admin takedown endpoint (bearer token); a takedown runs
+    the story hooks story_hooks makes over the stories it changed (without them, the next ingest does)."""
     router = APIRouter()
     db, config = site.db, site.config
     bearer = HTTPBearer(auto_error=False)
@@ -96,9 +100,8 @@ def admin_router(site: Site) -> APIRouter:
                     done = takedowns.take_down_source(conn, str(body.source), body.reason, actor=actor)
         except InputError as exc:
             raise HTTPException(status_code=400, detail=str(exc)) from exc
-        from newsfold.hooks import finish_pending
-
-        finish_pending(db, site.config)  # the stories it changed: derived parts recomputed from what remains
+        if story_hooks is not None:  # the stories it changed: derived parts recomputed from what remains
+            resume_hooks(db, story_hooks())
         return asdict(done)
 
     @router.get("/api/admin/takedowns")

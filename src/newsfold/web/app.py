@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 
@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from newsfold.config import Config, load_config
 from newsfold.language.reader import reader_translator
+from newsfold.pipeline import StoryHook
 from newsfold.store.db import Database
 from newsfold.web.admin import admin_router
 from newsfold.web.api import api_router
@@ -28,8 +29,11 @@ from newsfold.web.site import Site
 log = logging.getLogger(__name__)
 
 
-def create_app(db: Database, config: Config | None = None) -> FastAPI:
-    """Build the site over one database (settings from the usual places when none are given)."""
+def create_app(
+    db: Database, config: Config | None = None, story_hooks: Callable[[], Sequence[StoryHook]] | None = None
+) -> FastAPI:
+    """Build the site over one database (settings from the usual places when none are given); an admin takedown
+    runs the story hooks story_hooks makes (the command line gives newsfold.hooks.story_hooks)."""
     config = config or load_config()
     site = Site(db, config, reader_translator(db, config))
 
@@ -63,7 +67,7 @@ def create_app(db: Database, config: Config | None = None) -> FastAPI:
     app.include_router(feeds_router(site))
     # Routers of other stages go here, one line each (entities from enrichment, admin from sources).
     app.include_router(entities_router(site))
-    app.include_router(admin_router(site))
+    app.include_router(admin_router(site, story_hooks))
     app.include_router(pages_router(site))
 
     return app

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
+from newsfold.enrich.store import decorate, decorate_many
 from newsfold.errors import GoneError, NotFoundError
-from newsfold.hooks import decorate_stories, decorate_story
 from newsfold.model import Article, Origin, Paragraph, SourceRef, Story
 from newsfold.plausible import plausible
 from newsfold.serialize import story_json
@@ -93,7 +93,7 @@ def story_summaries(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> li
             member_rows[row["story_id"]].append(row)
     for story in stories:
         story.members = stories_db.member_list(member_rows[story.id])
-    decorate_stories(conn, stories)
+    decorate_many(conn, stories)
     out = []
     for story in stories:
         data = story_json(story, found)
@@ -146,7 +146,7 @@ def story_detail(conn: sqlite3.Connection, story_id: str) -> tuple[Story, list[A
     if not story.members:
         raise GoneError(f"story {story_id}: removed (every article of it was taken down)")
     members = articles_db.get_articles(conn, [m.article_id for m in story.members])
-    decorate_story(conn, story)
+    decorate(conn, story)
     return story, members
 
 

@@ -15,9 +15,8 @@ from typing import Any
 
 from jinja2 import Environment
 
-from newsfold.config import Config
-from newsfold.hooks import decorate_story
-from newsfold.language.eager import current_config
+from newsfold.config import Config, load_config
+from newsfold.enrich.store import decorate
 from newsfold.language.reader import reader_translator
 from newsfold.model import Article, Story
 from newsfold.store import articles as articles_db
@@ -99,7 +98,7 @@ class StoryPagesHook:
     stage = "pages"
 
     def __init__(self, config: Config | None = None) -> None:
-        """Render with config (else the running command's configuration, read on first use)."""
+        """Render with config (else the settings from the usual places, read on first use)."""
         self._config = config
         self._templates: Environment | None = None  # compiled once, for every batch this hook renders
 
@@ -107,7 +106,7 @@ class StoryPagesHook:
         """Build each changed story's page on a read connection, then store them in one write."""
         if not changed:
             return
-        self._config = self._config or current_config()
+        self._config = self._config or load_config()
         self._templates = self._templates or make_templates()
         refresh(db, sorted(changed), config=self._config, templates=self._templates)
 
@@ -121,7 +120,7 @@ def refresh(
 ) -> int:
     """Build and store the pages of these stories (clearing dead ones), with templates when given (else compiled
     anew); how many were stored."""
-    config = config or current_config()
+    config = config or load_config()
     site = Site(db, config, reader_translator(db, config), templates)
     stored = 0
     try:
@@ -134,7 +133,7 @@ def refresh(
                         built.append((story_id, [], None))
                         continue
                     members = articles_db.get_articles(conn, [m.article_id for m in story.members])
-                    decorate_story(conn, story)
+                    decorate(conn, story)
                     built.append((story_id, members, build_ahead(site, conn, story, members)))
             with db.write() as conn:
                 for story_id, members, page in built:

@@ -17,7 +17,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
-from newsfold.enrich.highlights import highlights_language
+from newsfold.language.majority import highlights_language
 from newsfold.language.reader import ReaderTranslator, Rendering
 
 SUFFIX = "_translated"

@@ -1,0 +1,1 @@
+"""Text helpers every stage shares, below all of them: sentences, words, abbreviations."""
