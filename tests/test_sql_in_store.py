@@ -22,7 +22,6 @@ SQL = re.compile(
 STILL_TO_MOVE: dict[str, int] = {
     "batch_output.py": 5,
     "cli/batch.py": 1,
-    "cli/pages.py": 2,
     "enrich/gazetteer.py": 4,
     "enrich/hook.py": 1,
     "enrich/store.py": 34,
@@ -33,7 +32,6 @@ STILL_TO_MOVE: dict[str, int] = {
     "ingest/registry.py": 14,
     "ingest/takedowns.py": 17,
     "language/cache.py": 2,
-    "language/eager.py": 2,
     "web/precomputed.py": 7,
     "web/queries.py": 16,
     "web/related.py": 3,

@@ -125,6 +125,28 @@ def test_fallback_on_pages_without_paragraph_tags(extractor: Extractor) -> None:
     assert "northern districts" in article.text and "timetables" in article.text
 
 
+def test_story_in_divs_is_read_without_the_cascade(extractor: Extractor, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text standing in divs and line breaks, between menus and a widget repeated under every paragraph, is read by
+    the loose fast path: paragraph by paragraph, the widget left out, trafilatura's cascade never run."""
+    from newsfold.extract import html
+
+    def no_cascade(markup: str, url: str | None) -> list[object]:
+        """The cascade must not run."""
+        raise AssertionError("cascade ran")
+
+    monkeypatch.setattr(html, "_trafilatura", no_cascade)
+    widget = "<div class='react'>Reactions are open to registered members only.</div>"
+    body = "".join(
+        f"<div class='t'>{p[:90]}<br><a href='/x'>{p[90:110]}</a>{p[110:]}{widget}</div>" for p in PARAGRAPHS
+    )
+    menu = "<ul>" + "".join(f"<li><a href='/{i}'>Section number {i}</a></li>" for i in range(8)) + "</ul>"
+    markup = f"<html><head><title>Buses</title></head><body>{menu}<div id='story'>{body}</div></body></html>"
+    (article,) = _html(extractor, markup)
+    assert article.kind == "article"
+    assert [p.text for p in article.paragraphs][:2] == [PARAGRAPHS[0][:90].strip(), PARAGRAPHS[0][90:].strip()]
+    assert "timetables" in article.text and "Reactions" not in article.text and "Section number" not in article.text
+
+
 def test_page_without_article_is_other(extractor: Extractor) -> None:
     """A menu page is an 'other' document."""
     markup = "<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav><p>Page not found.</p></body></html>"

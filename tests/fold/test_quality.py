@@ -62,8 +62,8 @@ def test_translations_are_copies_of_one_another(embedder: UseEmbedder) -> None:
     copy_f1 = sim.labelled_counts(data.labels, groups, everything).prf()[2]
     labelled, grouped = sim.labelled_share(data, run, groups, everything)
     tfidf = sim.labelled_counts(data.labels, bench.tfidf_clusters(data.articles), everything).prf()[2]
-    assert copy_f1 >= 0.87  # held-out 0.894, the shipped model 0.907
-    assert labelled / grouped >= 0.85
+    assert copy_f1 >= 0.93  # held-out 0.967 (benchmarks/fold.py --halves-only), the shipped model 0.994
+    assert labelled / grouped >= 0.90  # held-out 0.925, the shipped model 0.921
     assert copy_f1 > tfidf
 
 
@@ -80,5 +80,5 @@ def test_rated_same_story_pairs_without_dates(embedder: UseEmbedder) -> None:
         return float(total.prf()[2])
 
     ours = f1(bench.newsfold_fold(data.articles, embedder).stories)
-    assert ours >= 0.68  # held-out 0.702 (benchmarks/fold.py --halves-only), the shipped model 0.779
+    assert ours >= 0.68  # held-out 0.703 (benchmarks/fold.py --halves-only), the shipped model 0.816
     assert ours > max(f1(bench.tfidf_clusters(data.articles)), f1(bench.minhash_clusters(data.articles)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from newsfold.cli.common import EXIT_OK, db_option, get_config, open_db
+from newsfold.store import pages as pages_db
 from newsfold.web.story_page import refresh
 
 
@@ -17,10 +18,7 @@ def refresh_pages_command(ctx: click.Context, db_path: str | None, everything: b
     db = open_db(ctx, db_path)
     try:
         with db.read() as conn:
-            sql = "SELECT id FROM stories WHERE merged_into IS NULL AND size > 0"
-            if not everything:
-                sql += " AND id NOT IN (SELECT story_id FROM story_pages WHERE html IS NOT NULL)"
-            ids = [row[0] for row in conn.execute(sql + " ORDER BY id")]
+            ids = pages_db.stories_to_render(conn, everything)
         stored = refresh(db, ids, config=get_config(ctx))
     finally:
         db.close()

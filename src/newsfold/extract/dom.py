@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -102,6 +103,14 @@ _HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 # text blocks read from the container (text sitting directly in divs and list items is, on news pages, mostly
 # teasers and link lists: pages that hold their story that way go to the cascade)
 _BLOCKS = "p, h2, h3, h4, h5, h6, blockquote, pre, figcaption"
+# the loose reading (only where the strict one finds next to nothing) also takes text standing in these elements
+_LOOSE_TAGS = frozenset({"div", "section", "td", "li", "article", "main", "font", "center"})
+_LOOSE_BLOCKS = _BLOCKS + ", " + ", ".join(sorted(_LOOSE_TAGS))
+# elements whose text runs on inside a loose element's own text (anything else ends a piece of it)
+_INLINE_TAGS = frozenset(
+    {"a", "b", "i", "em", "strong", "span", "font", "sup", "sub", "small", "u", "mark", "time", "abbr", "cite", "q",
+     "s", "del", "ins", "code", "bdi", "bdo", "wbr", "-comment"}
+)  # fmt: skip
 MIN_PARAGRAPH = 25
 # a link with this many characters of text is a headline (a teaser of another page)
 HEADLINE_CHARS = 40
@@ -204,12 +213,43 @@ def _near_furniture(node: LexborNode, depth: int = 3) -> bool:
     return False
 
 
-def _best_container(body: LexborNode) -> LexborNode | None:
+def _own_pieces(node: LexborNode) -> list[str]:
+    """The text standing in an element itself (its text and inline elements'), in pieces ended by line breaks and
+    block children."""
+    pieces: list[str] = []
+    run: list[str] = []
+    for child in node.iter(include_text=True):
+        tag = child.tag
+        if tag == "-text" or tag in _INLINE_TAGS:
+            if tag != "-comment":
+                run.append(child.text(deep=True, separator=" ") or "")
+            continue
+        pieces.append(" ".join("".join(run).split()))
+        run = []
+    pieces.append(" ".join("".join(run).split()))
+    return [piece for piece in pieces if len(piece) >= MIN_PARAGRAPH]
+
+
+def _candidates(body: LexborNode, loose: bool) -> list[tuple[LexborNode, str]]:
+    """The paragraphs that vote for a container: each <p>, and in the loose reading each element's own text."""
+    if not loose:
+        return [(para, _text(para)) for para in body.css("p")]
+    out: list[tuple[LexborNode, str]] = []
+    for node in body.css(_LOOSE_BLOCKS):
+        if node.tag in _LOOSE_TAGS:
+            pieces = _own_pieces(node)
+            if pieces:
+                out.append((node, " ".join(pieces)))
+        elif node.tag == "p":
+            out.append((node, _text(node)))
+    return out
+
+
+def _best_container(body: LexborNode, loose: bool = False) -> LexborNode | None:
     """The element that holds most paragraph text and least other text (menus, teasers, link lists)."""
     inside: dict[int, float] = {}
     nodes: dict[int, LexborNode] = {}
-    for para in body.css("p"):
-        text = _text(para)
+    for para, text in _candidates(body, loose):
         if len(text) < MIN_PARAGRAPH or _near_furniture(para):
             continue
         if _link_chars(para) > 0.5 * len(text):
@@ -260,26 +300,33 @@ def _inside_link(node: LexborNode, container: LexborNode) -> bool:
     return False
 
 
-def _blocks(container: LexborNode) -> list[Paragraph]:
-    """The container's text blocks in document order, with roles; link lists and tiny fragments left out."""
+def _blocks(container: LexborNode, loose: bool = False) -> list[Paragraph]:
+    """The container's text blocks in document order, with roles; link lists and tiny fragments left out (in the
+    loose reading, also the text standing in divs, sections, cells and list items)."""
     out: list[Paragraph] = []
     seen: set[int] = set()
     standfirst_seen = False
-    for node in container.css(_BLOCKS):
+    nodes = container.css(_LOOSE_BLOCKS) if loose else container.css(_BLOCKS)
+    if loose:
+        nodes = [container, *nodes] if container.tag in _LOOSE_TAGS else nodes
+    for node in nodes:
         if node.mem_id in seen:
             continue
         tag = node.tag
         if tag in ("blockquote", "figcaption"):
-            for inner in node.css(_BLOCKS):
+            for inner in node.css(_LOOSE_BLOCKS if loose else _BLOCKS):
                 seen.add(inner.mem_id)
-        text = _text(node)
-        if not text:
+        texts = _own_pieces(node) if loose and tag in _LOOSE_TAGS else [_text(node)]
+        if not any(texts) or _link_chars(node) > 0.5 * sum(map(len, texts)) or _inside_link(node, container):
             continue
-        if _link_chars(node) > 0.5 * len(text) or _inside_link(node, container):
-            continue
-        role = _role(node, standfirst_seen)
-        standfirst_seen = standfirst_seen or role == "standfirst" or (role == "body" and len(text) > 80)
-        out.append(Paragraph(text, role))
+        for text in texts:
+            role = _role(node, standfirst_seen)
+            standfirst_seen = standfirst_seen or role == "standfirst" or (role == "body" and len(text) > 80)
+            out.append(Paragraph(text, role))
+    if loose:
+        # a text that stands more than once in a loosely read container is a widget's (reactions, follow, dates)
+        counts = Counter(p.text for p in out)
+        out = [p for p in out if counts[p.text] == 1]
     while out and out[-1].role == "heading":
         out.pop()
     return out
@@ -292,14 +339,15 @@ def visible_html(markup: str) -> str:
     return tree.html or ""
 
 
-def read_dom(tree: LexborHTMLParser) -> DomResult:
-    """The article's blocks found by the fast path (the tree is cleaned in place)."""
+def read_dom(tree: LexborHTMLParser, loose: bool = False) -> DomResult:
+    """The article's blocks found by the fast path (the tree is cleaned in place); loose: text standing in divs,
+    sections, cells and list items counts too (for pages that hold their story that way)."""
     _drop_invisible(tree)
     body = tree.body
     if body is None:
         return DomResult()
     page_chars = _text_len(body)
-    container = _best_container(body)
+    container = _best_container(body, loose)
     if container is None:
         return DomResult(page_chars=page_chars)
     # the standfirst often sits just before the text container, in the same article element
@@ -311,7 +359,7 @@ def read_dom(tree: LexborHTMLParser) -> DomResult:
         scope = article
     _clean_container(scope)
     return DomResult(
-        paragraphs=_blocks(scope),
+        paragraphs=_blocks(scope, loose),
         container_chars=_text_len(scope),
         page_chars=page_chars,
         container_links=headline_links(scope),

@@ -86,10 +86,19 @@ class HtmlExtractor:
         meta = read_meta(tree, raw.url)
         found = read_dom(tree)
         paragraphs = found.paragraphs
-        if self._suspicious(found, meta) and len(markup) <= MAX_FALLBACK_CHARS:
-            fallback = _trafilatura(visible_html(markup), raw.url)
-            if prose_chars(fallback) > FALLBACK_GAIN * prose_chars(found.paragraphs):
-                paragraphs = fallback
+        if self._suspicious(found, meta):
+            # next to nothing in <p>: the story may stand in divs, cells or list items (read loosely); only where
+            # that reading looks wrong too does trafilatura's cascade run
+            loose_tree = LexborHTMLParser(markup)
+            loose = read_dom(loose_tree, loose=True)
+            if not self._suspicious(loose, meta) and prose_chars(loose.paragraphs) > FALLBACK_GAIN * prose_chars(
+                found.paragraphs
+            ):
+                tree, found, paragraphs = loose_tree, loose, loose.paragraphs
+            elif len(markup) <= MAX_FALLBACK_CHARS:
+                fallback = _trafilatura(visible_html(markup), raw.url)
+                if prose_chars(fallback) > FALLBACK_GAIN * prose_chars(found.paragraphs):
+                    paragraphs = fallback
         if not paragraphs and meta.article_body:
             paragraphs = [Paragraph(p.strip()) for p in meta.article_body.split("\n") if p.strip()]
         article = self._article(raw, meta, paragraphs)

@@ -121,13 +121,14 @@ class KindModel:
             raise KindModelError(f"kind model: features {weights.get('features')} do not match {FEATURES}")
         self._init = float(weights["init"])
         self._rate = float(weights["learning_rate"])
-        self._trees = [
+        # plain lists: a tree is walked node by node, and a list's item is read many times faster than an array's
+        self._trees: list[tuple[list[int], list[float], list[int], list[int], list[float]]] = [
             (
-                np.asarray(t["feature"], dtype=np.int64),
-                np.asarray(t["threshold"], dtype=np.float64),
-                np.asarray(t["left"], dtype=np.int64),
-                np.asarray(t["right"], dtype=np.int64),
-                np.asarray(t["value"], dtype=np.float64),
+                [int(f) for f in t["feature"]],
+                [float(x) for x in t["threshold"]],
+                [int(n) for n in t["left"]],
+                [int(n) for n in t["right"]],
+                [float(v) for v in t["value"]],
             )
             for t in weights["trees"]
         ]
@@ -149,11 +150,12 @@ class KindModel:
     def other_probability_of(self, vector: np.ndarray) -> float:
         """other_probability of an evidence vector."""
         z = self._init
+        values = [float(x) for x in vector]
         for feature, threshold, left, right, value in self._trees:
             node = 0
             while left[node] >= 0:
-                node = int(left[node] if vector[feature[node]] <= threshold[node] else right[node])
-            z += self._rate * float(value[node])
+                node = left[node] if values[feature[node]] <= threshold[node] else right[node]
+            z += self._rate * value[node]
         return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
 
     def is_article(self, found: KindEvidence) -> bool:

@@ -10,14 +10,21 @@ from newsfold.extract.notices import normalise_url
 from newsfold.extract.split import Line
 from newsfold.model import Article, Kind, SourceRef
 
-# press-release markers, as one pattern of named alternatives: the text is scanned once, not once per marker
-_SIGNALS = re.compile(
-    r"(?P<source>\bSOURCE:\s)"
-    r"|(?P<contact>\b(?:MEDIA\s+)?CONTACTS?:|\bMedia [Cc]ontacts?:|\bPress [Cc]ontacts?:|\bContact [Ii]nformation:)"
-    r"|(?P<about>(?:^|\.\s+)About [A-Z][\w.&-]+(?:\s[A-Z][\w.&-]+){0,4}\s*(?:\n|:|$))"
-    r"|(?P<version>(?i:View (?:source|original) version on|view original content|press release))"
-    r"|(?P<fields>(?i:Company Name:|Phone(?: Number)?:|Email:\s))"
-    r"|(?P<statements>(?i:forward-looking statements))"
+# press-release markers, each behind the plain words it cannot match without (looked up in the lowered text, so
+# that a text holding none of them costs a few substring tests, not a scan with every pattern)
+_SIGNALS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
+    (("source:",), re.compile(r"\bSOURCE:\s")),
+    (
+        ("contact",),
+        re.compile(r"\b(?:MEDIA\s+)?CONTACTS?:|\bMedia [Cc]ontacts?:|\bPress [Cc]ontacts?:|\bContact [Ii]nformation:"),
+    ),
+    (("about ",), re.compile(r"(?:^|\.\s+)About [A-Z][\w.&-]+(?:\s[A-Z][\w.&-]+){0,4}\s*(?:\n|:|$)")),
+    (
+        ("version on", "view original content", "press release"),
+        re.compile(r"(?i:View (?:source|original) version on|view original content|press release)"),
+    ),
+    (("company name:", "phone", "email:"), re.compile(r"(?i:Company Name:|Phone(?: Number)?:|Email:\s)")),
+    (("forward-looking statements",), re.compile(r"(?i:forward-looking statements)")),
 )
 _TAIL = re.compile(
     r"\s*(?:\b(?:MEDIA\s+)?CONTACTS?:|\bMedia [Cc]ontacts?:|\bPress [Cc]ontacts?:|\bSOURCE:\s|View source version on)"
@@ -29,7 +36,10 @@ _SOURCE_VERSION = re.compile(r"View (?:source|original) version on\s*[\w.]+\s*:?
 def press_release_signals(lines: Sequence[Line]) -> int:
     """How many press-release markers the text holds (contact blocks, SOURCE:, About <company>, ...)."""
     text = "\n".join(line.text for line in lines)
-    return len({match.lastgroup for match in _SIGNALS.finditer(text)})
+    lowered = text.lower()
+    return sum(
+        1 for words, pattern in _SIGNALS if any(word in lowered for word in words) and pattern.search(text) is not None
+    )
 
 
 def classify_kind(article: Article, signals: int, dateline: Dateline | None) -> Kind:

@@ -25,27 +25,89 @@ _IMPLIED_END = frozenset({"p", "li", "dt", "dd", "option", "tr", "td", "th", "rt
 _RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "noembed", "noframes", "plaintext"})
 # how far down the open elements a closing tag looks for its element
 _CLOSE_SEARCH = 32
+# a tag's parts for the walk: closing slash, name, the rest
+_TAG_PARTS = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*+)([^>]*+)>")
+_RAW_OPEN = re.compile(r"<(" + "|".join(sorted(_RAW_TEXT)) + r")(?![a-zA-Z0-9:-])([^>]*)>", re.IGNORECASE)
+# every tag longer than LONG_TAG (and a few shorter ones): those the exact pass would cap
+_CAPPED = re.compile(rf"<([a-zA-Z][a-zA-Z0-9:-]*+)[^>]{{{LONG_TAG - 2},}}>")
+_TAG_START = re.compile(r"</?[a-zA-Z]")
+_RAW_END = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in _RAW_TEXT}
 
 
 def _cap_attributes(tag: str, name: str) -> str:
-    """A long tag with only its first MAX_ATTRIBUTES attributes."""
+    """A long tag with only its first MAX_ATTRIBUTES attributes (one holding no more is left as it is)."""
     start = 1 + len(name)
     end = len(tag) - 1
     kept: list[str] = []
     position = start
-    while len(kept) < MAX_ATTRIBUTES:
+    while len(kept) <= MAX_ATTRIBUTES:
         match = _ATTRIBUTE.match(tag, position, end)
         if match is None or match.end() == position:
             break
         kept.append(match.group(0))
         position = match.end()
-    return f"<{name}{''.join(kept)}>"
+    if len(kept) <= MAX_ATTRIBUTES:
+        return tag
+    return f"<{name}{''.join(kept[:MAX_ATTRIBUTES])}>"
+
+
+def _walk(tags: list[tuple[str, str, str]], stack: list[str]) -> bool:
+    """The bounding pass's walk of the open elements over tags holding no raw-text element: whether it stays
+    under MAX_NESTING."""
+    limit, void, implied = MAX_NESTING, _VOID, _IMPLIED_END
+    for closing, tag_name, rest in tags:
+        name = tag_name if tag_name.islower() else tag_name.lower()
+        if closing:
+            if stack and stack[-1] == name:
+                stack.pop()
+                continue
+            for depth in range(len(stack) - 2, max(-1, len(stack) - 1 - _CLOSE_SEARCH), -1):
+                if stack[depth] == name:
+                    del stack[depth:]
+                    break
+        elif name in void or rest.endswith("/"):
+            continue
+        else:
+            if stack and stack[-1] == name and name in implied:
+                stack.pop()
+            if len(stack) >= limit:
+                return False
+            stack.append(name)
+    return True
+
+
+def _within_bounds(markup: str, long_tags: bool) -> bool:
+    """Whether the bounding pass would leave the markup as it is: the same walk, over the stretches between
+    raw-text elements, their tags found by one regular expression in C and nothing built; with long tags, none
+    of those in the stretches holds more attributes than the cap. Where a tag could run into a raw-text element's
+    start tag, it says no (the exact pass decides)."""
+    stack: list[str] = []
+    position = 0
+    while True:
+        raw = _RAW_OPEN.search(markup, position)
+        while raw is not None and raw.group(2).endswith("/"):  # a self-closed one is a plain tag
+            raw = _RAW_OPEN.search(markup, raw.end())
+        stretch = markup[position : raw.start() if raw else len(markup)]
+        if raw is not None and _TAG_START.search(stretch, stretch.rfind(">") + 1):
+            return False
+        if not _walk(_TAG_PARTS.findall(stretch), stack):
+            return False
+        if long_tags and any(_cap_attributes(m.group(0), m.group(1)) != m.group(0) for m in _CAPPED.finditer(stretch)):
+            return False
+        if raw is None:
+            return True
+        if len(stack) >= MAX_NESTING:
+            return False
+        end = _RAW_END[raw.group(1).lower()].search(markup, raw.end())
+        if end is None:
+            return True
+        position = end.end()
 
 
 def bound_markup(markup: str) -> str:
     """The markup with tags nested deeper than MAX_NESTING removed and long tags' attributes capped (linear)."""
     long_tags = _LONG_TAG.search(markup) is not None
-    if markup.count("<") <= MAX_NESTING and not long_tags:
+    if (markup.count("<") <= MAX_NESTING and not long_tags) or _within_bounds(markup, long_tags):
         return markup
     out: list[str] = []
     stack: list[str] = []

@@ -93,7 +93,10 @@ def neighbours(
         return out
     sims = lead_dots(query, pool_vectors)
     # the pairs over the floor first (few), then the other conditions on those pairs only
-    rows, cols = np.nonzero(sims >= min(settings.neighbour_floor, settings.undated_floor))
+    # the undated floor only where an undated pair can be (a lower floor lets many more pairs through to the filters)
+    undated_pairs = bool(np.isnan(times).any() or np.isnan(pool_times).any())
+    floor = min(settings.neighbour_floor, settings.undated_floor) if undated_pairs else settings.neighbour_floor
+    rows, cols = np.nonzero(sims >= floor)
     codes: dict[str, int] = {}
     pool_codes = np.fromiter((codes.setdefault(g, len(codes)) for g in pool_groups), dtype=np.int64, count=len(pool))
     row_codes = np.fromiter((codes.setdefault(g, len(codes)) for g in groups), dtype=np.int64, count=len(docs))

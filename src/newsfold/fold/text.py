@@ -15,7 +15,10 @@ from newsfold.model import Article
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NAME = re.compile(r"(?<![\w.])(?:[A-ZÀ-ÖØ-ÞĀ-ſА-ЯΑ-Ω][\w'’-]+)(?:\s+[A-ZÀ-ÖØ-ÞĀ-ſА-ЯΑ-Ω][\w'’-]+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
+# a sentence ends at . ! ? before a space, and at a CJK full stop with or without one (one look-behind per position:
+# an alternation of two look-behinds made splitting ~1.8x slower)
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])(?:\s+|(?<=[。！？]))")
+LEAD_SENTENCE = 40  # characters: a shorter first sentence ("Gov.", "41% of Pa.") takes the next one into the lead
 # scripts written without spaces between words: a run of them is cut into character bigrams
 _UNSPACED = re.compile(r"[\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 TERM_BUCKETS = 1 << 20
@@ -127,7 +130,14 @@ def lead(article: Article, max_chars: int = 200) -> str:
     body = article.text.strip()
     parts = [article.title.strip()] if article.title else []
     if body:
-        parts.append(_SENTENCE_END.split(body[: max_chars * 2], maxsplit=1)[0])
+        first = ""
+        for sentence in _SENTENCE_END.split(body[: max_chars * 2]):
+            if not sentence:
+                continue
+            first = f"{first} {sentence}" if first else sentence
+            if len(first) >= LEAD_SENTENCE:
+                break
+        parts.append(first)
     return ". ".join(parts)[:max_chars]
 
 

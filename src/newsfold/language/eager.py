@@ -7,7 +7,6 @@ texts wait until a reader opens them. With no model installed the hook returns a
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import defaultdict
 
@@ -17,6 +16,7 @@ from newsfold.language.majority import highlights_language
 from newsfold.language.models import ModelStore
 from newsfold.language.reader import ModelReader
 from newsfold.language.translate import TranslateSettings
+from newsfold.store import story_texts
 from newsfold.store.db import Database
 
 log = logging.getLogger(__name__)
@@ -72,29 +72,20 @@ class EagerTranslation:
 
 def _texts_by_language(db: Database, story_ids: set[str]) -> dict[str, set[str]]:
     """The titles and highlights of the stories' articles, and the stories' own highlights, by language."""
-    ids = sorted(story_ids)
     texts: dict[str, set[str]] = defaultdict(set)
-    members: dict[str, list[tuple[str | None, str]]] = defaultdict(list)
     with db.read() as conn:
-        for start in range(0, len(ids), 400):
-            part = ids[start : start + 400]
-            marks = ",".join("?" * len(part))
-            rows = conn.execute(
-                f"SELECT story_id, title, language, highlights, kind FROM articles WHERE story_id IN ({marks}) "
-                "ORDER BY story_id, CASE relation WHEN 'original' THEN 0 WHEN 'copy' THEN 1 ELSE 2 END, "
-                "coalesce(published, '~')",
-                part,
-            )
-            for story_id, title, language, highlights, kind in rows:
-                members[story_id].append((language, kind))
-                if not language:
+        for members, own in story_texts.member_texts(conn, sorted(story_ids)):
+            ranked: dict[str, list[tuple[str | None, str]]] = defaultdict(list)
+            for member in members:
+                ranked[member.story_id].append((member.language, member.kind))
+                if not member.language:
                     continue
-                if title:
-                    texts[language].add(title)
-                texts[language].update(h for h in json.loads(highlights or "[]") if isinstance(h, str) and h)
+                if member.title:
+                    texts[member.language].add(member.title)
+                texts[member.language].update(member.highlights)
             # the story's own highlights, in the language they were chosen in (as the site works it out)
-            for story_id, highlights in conn.execute(f"SELECT id, highlights FROM stories WHERE id IN ({marks})", part):
-                language = highlights_language(members.get(story_id, []))
+            for story_id, highlights in own.items():
+                language = highlights_language(ranked.get(story_id, []))
                 if language:
-                    texts[language].update(h for h in json.loads(highlights or "[]") if isinstance(h, str) and h)
+                    texts[language].update(highlights)
     return texts

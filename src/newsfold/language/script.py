@@ -37,12 +37,13 @@ SCRIPT_LANGUAGE: dict[str, str] = {
 _NAMED = (*SCRIPT_LANGUAGE, "LATIN", "CYRILLIC", "ARABIC", "DEVANAGARI", "BENGALI")
 
 
-# Letters of each script by their Unicode Script property (the regex library: one pass per script present, in C);
+# Runs of letters of each script by their Unicode Script property (the regex library: one pass per script present,
+# in C; runs, not letters, so that a word is one match);
 # tests/language/test_identify.py checks them against char_script on every character.
 _PROPERTY = {"HAN": "Han", "HANGUL": "Hangul", "ORIYA": "Oriya", "ETHIOPIC": "Ethiopic", "MYANMAR": "Myanmar"}
 _SCRIPT_PATTERNS = {
     script: regex.compile(
-        rf"[\p{{Script={_PROPERTY.get(script, script.title())}}}&&\p{{Alphabetic}}&&\p{{L}}]", regex.V1
+        rf"[\p{{Script={_PROPERTY.get(script, script.title())}}}&&\p{{Alphabetic}}&&\p{{L}}]+", regex.V1
     )
     for script in ("LATIN", *(s for s in _NAMED if s != "LATIN"), "HAN")
 }
@@ -65,14 +66,14 @@ def scripts(text: str) -> Counter[str]:
     """How many letters of text each script has (a regular expression per script present, not a loop per
     character: text that is all Latin costs two passes)."""
     counts: Counter[str] = Counter()
-    latin = len(_SCRIPT_PATTERNS["LATIN"].findall(text))
+    latin = sum(map(len, _SCRIPT_PATTERNS["LATIN"].findall(text)))
     if latin:
         counts["LATIN"] = latin
     if _OTHER_LETTER.search(text) is None:
         return counts
     for script, pattern in _SCRIPT_PATTERNS.items():
         if script != "LATIN":
-            found = len(pattern.findall(text))
+            found = sum(map(len, pattern.findall(text)))
             if found:
                 counts[script] += found
     return counts
