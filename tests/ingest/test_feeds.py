@@ -137,3 +137,10 @@ def test_json_feed_with_values_of_the_wrong_kind() -> None:
     entry = feed.entries[0]
     assert feed.title is None and entry.url == "http://h.example/a" and entry.title is None
     assert entry.content_html is None and entry.published is None
+
+
+def test_an_end_tag_the_loose_parser_never_opened_is_an_unreadable_feed() -> None:
+    """feedparser's loose parser raised KeyError on a `</link>` whose entry it had not opened (found by fuzz.py)."""
+    feed = parse_feed(b"<channel<item<link</item</link<", "a.rss")
+    assert feed.entries == []
+    assert feed.error is not None and feed.error.startswith("unreadable feed")

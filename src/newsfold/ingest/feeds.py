@@ -168,6 +168,8 @@ def parse_xml_feed(data: bytes, location: str) -> Feed:
         )
     except ValueError as exc:  # feedparser's strict parser unpacks a namespaced name that holds a space
         return Feed(title=None, entries=[], language=None, error=f"unreadable feed ({exc})")
+    except (KeyError, IndexError) as exc:  # its loose parser closes an element it never opened (`</link>` alone)
+        return Feed(title=None, entries=[], language=None, error=f"unreadable feed (mismatched {exc} element)")
     head = parsed.get("feed", {})
     feed = Feed(title=_clean(head.get("title")), entries=[], language=_clean(head.get("language")))
     feed.entries = [_xml_entry(item, location, feed) for item in parsed.entries]
