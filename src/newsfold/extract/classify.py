@@ -94,10 +94,12 @@ class Classifier:
             return "neargood"
         return "bad"
 
-    def classify(self, blocks: Sequence[Block], language: str | None) -> None:
-        """Set every block's class: context-free first, then short and near-good blocks by their neighbours."""
+    def classify(self, blocks: Sequence[Block], language: str | None) -> list[Klass]:
+        """Set every block's class: context-free first, then short and near-good blocks by their neighbours;
+        returns the context-free classes."""
         for block in blocks:
             block.klass = self.initial(block, language)
+        initial = [block.klass for block in blocks]
         _promote_runs(blocks)
         first = [("edge" if b.furniture == NEUTRAL else b.klass) for b in blocks]
         before, after = _neighbours(first, -1, True), _neighbours(first, 1, True)
@@ -126,6 +128,7 @@ class Classifier:
             for block, klass in zip(blocks, second, strict=True):
                 if klass == "neargood":
                     block.klass = "good"
+        return initial
 
 
 def _punctuation_density(text: str, language: str | None) -> float:

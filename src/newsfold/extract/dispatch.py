@@ -6,6 +6,7 @@ from newsfold.errors import InputError
 from newsfold.extract.furniture import FurnitureMemory
 from newsfold.extract.html import HtmlExtractor
 from newsfold.extract.kindmodel import KindEvidence, KindModel
+from newsfold.extract.linemodel import LineModel
 from newsfold.extract.text import TextExtractor
 from newsfold.ingest.decode import decode, looks_binary, looks_like_html
 from newsfold.language.identify import Identifier
@@ -47,13 +48,17 @@ class QuickIdentify:
 class Extractor:
     """Extracts documents from raw inputs; create one and reuse it (its language model loads once)."""
 
-    def __init__(self, memory: FurnitureMemory | None = None, kinds: KindModel | None = None) -> None:
+    def __init__(
+        self, memory: FurnitureMemory | None = None, kinds: KindModel | None = None, lines: LineModel | None = None
+    ) -> None:
         """Load the language identifier; memory (when given) learns the lines that recur on a source's pages;
-        kinds tells pages without an article (default: the packaged model)."""
+        kinds tells pages without an article, lines the article's lines in scraped text (default: the packaged
+        models)."""
         identify = Identifier()
         quick = QuickIdentify(identify)
         self.memory = memory
-        self._text = TextExtractor(identify, memory, quick, quick.sure)
+        self.text = TextExtractor(identify, memory, quick, quick.sure, lines or LineModel.packaged())
+        self._text = self.text
         self._html = HtmlExtractor(identify, self._text, quick, kinds, quick.sure)
 
     def use_memory(self, memory: FurnitureMemory | None) -> None:

@@ -8,11 +8,14 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from newsfold.extract.classify import NEUTRAL, Block, Classifier
 from newsfold.extract.datelines import find_dateline
 from newsfold.extract.dates import parse_date
 from newsfold.extract.furniture import FurnitureMemory
 from newsfold.extract.kinds import classify_kind, clean_press_release, press_release_signals
+from newsfold.extract.linemodel import LineModel, line_features
 from newsfold.extract.lines import ends_sentence, furniture_rule, is_credit, is_list_header, title_like
 from newsfold.extract.notices import WIRE_CREDIT, outlet_name, site_from_host
 from newsfold.extract.split import Line, split_documents, to_lines
@@ -57,6 +60,8 @@ class Layout:
     body_start: int | None = None
     body_end: int | None = None
     captions: set[int] = field(default_factory=set)
+    # the lines the line model keeps (None: the rules decide)
+    kept: set[int] | None = None
 
 
 def line_key(text: str) -> str:
@@ -73,6 +78,7 @@ class TextExtractor:
         memory: FurnitureMemory | None = None,
         quick: Identify | None = None,
         sure: Sure | None = None,
+        line_model: LineModel | None = None,
     ) -> None:
         """Use identify for documents' languages and quick (default: identify) for paragraphs' where sure (the
         document's language and script when the model is sure of it) does not answer; memory learns and gives the
@@ -82,6 +88,9 @@ class TextExtractor:
         self._sure = sure
         self._classifier = Classifier()
         self._memory = memory
+        self._line_model = line_model
+        # when a list: every document's lines and line evidence are appended to it (for training the line model)
+        self.evidence_log: list[tuple[list[Line], np.ndarray]] | None = None
 
     def extract(self, content: str, origin: Origin, url: str | None = None) -> list[Article]:
         """Every document in one page of scraped text."""
@@ -100,6 +109,10 @@ class TextExtractor:
     def use_memory(self, memory: FurnitureMemory | None) -> None:
         """Learn and read recurring lines with memory from now on (None: none)."""
         self._memory = memory
+
+    def use_line_model(self, model: LineModel | None) -> None:
+        """Decide the article's lines with model from now on (None: by the rules alone)."""
+        self._line_model = model
 
     def _furniture(
         self, lines: Sequence[Line], meta: TextMeta, source: str | None, keys: Sequence[str]
@@ -141,13 +154,15 @@ class TextExtractor:
         sample = " ".join(sorted((b.text for b in blocks if not b.furniture), key=len, reverse=True)[:12])[:3000]
         document = self._sure(sample) if self._sure is not None and sample else None
         language = document[0] if document else self._identify(sample) if sample else None
-        self._classifier.classify(blocks, language)
+        initial = self._classifier.classify(blocks, language)
         for block in blocks[: _HEADER_ZONE * 2]:
             # a paragraph opening with a dateline is the story's first paragraph, whatever its stopwords say
             if not block.furniture and len(block.text) >= 80 and find_dateline(block.text) is not None:
                 block.klass = "good"
                 break
         layout = _layout(lines, blocks, meta, site_line)
+        if self._line_model is not None or self.evidence_log is not None:
+            layout = self._learned_layout(lines, blocks, meta, site_line, keys, initial, language, layout)
         paragraphs = _paragraphs(lines, blocks, layout)
         article = Article(origin=origin, title=lines[layout.title].text if layout.title is not None else None)
         article.paragraphs = paragraphs
@@ -172,6 +187,42 @@ class TextExtractor:
         if len(article.text) < MIN_BODY_CHARS and not article.title:
             article.kind = "other"
         return article
+
+    def _learned_layout(
+        self,
+        lines: list[Line],
+        blocks: list[Block],
+        meta: TextMeta,
+        site_line: int | None,
+        keys: Sequence[str],
+        initial: Sequence[str],
+        language: str | None,
+        layout: Layout,
+    ) -> Layout:
+        """The layout from the line model's verdicts: a line is good where the model says so (furniture stays
+        bad), and the body region is found again among the good lines."""
+        evidence = line_features(
+            [line.text for line in lines],
+            [line.bullet for line in lines],
+            [b.furniture for b in blocks],
+            initial,
+            [b.klass for b in blocks],
+            [self._classifier.stopword_density(line.text, language) for line in lines],
+            keys,
+        )
+        if self.evidence_log is not None:
+            self.evidence_log.append((lines, evidence))
+        if self._line_model is None:
+            return layout
+        probability = self._line_model.probabilities(evidence)
+        threshold = self._line_model.threshold
+        kept = [i for i, p in enumerate(probability) if p >= threshold and not blocks[i].furniture]
+        if not kept:
+            # nothing the model knows as an article's (a document unlike any it learned from): the rules decide
+            return layout
+        for i in kept:
+            blocks[i].klass = "good"
+        return _kept_layout(lines, blocks, meta, site_line, kept, layout.captions)
 
 
 def strip_markup(content: str) -> str:
@@ -245,6 +296,34 @@ def _layout(lines: Sequence[Line], blocks: Sequence[Block], meta: TextMeta, site
     layout.title = _title(lines, blocks, meta, start, site)
     if layout.title is None and site is not None and start - site <= _HEADER_ZONE:
         # a short first line with no other title after it is the title, not the site's name
+        layout.title, layout.site = site, None
+    return layout
+
+
+def _kept_layout(
+    lines: Sequence[Line],
+    blocks: Sequence[Block],
+    meta: TextMeta,
+    site: int | None,
+    kept: list[int],
+    captions: set[int],
+) -> Layout:
+    """The layout of the lines the line model keeps: the body from the first kept line (or a dateline paragraph
+    among the first kept ones) to the last one; kept lines above the body are its standfirst and headings."""
+    layout = Layout(site=site, captions=captions, kept=set(kept))
+    body = [i for i in kept if i not in captions]
+    if not body:
+        layout.title = _title(lines, blocks, meta, len(lines), site)
+        return layout
+    start = next((i for i in body if not _crosshead(lines[i].text)), body[0])
+    for i in body[: body.index(start) + 4]:
+        if find_dateline(lines[i].text) is not None:
+            start = i
+            break
+    layout.body_start = start
+    layout.body_end = body[-1]
+    layout.title = _title(lines, blocks, meta, body[0], site)
+    if layout.title is None and site is not None and body[0] - site <= _HEADER_ZONE:
         layout.title, layout.site = site, None
     return layout
 
@@ -329,7 +408,17 @@ def _paragraphs(lines: Sequence[Line], blocks: Sequence[Block], layout: Layout) 
         if block.furniture or i in (layout.title, layout.site):
             continue
         role: Role | None
-        if i in layout.captions:
+        if layout.kept is not None:
+            if i not in layout.kept:
+                continue
+            if i in layout.captions:
+                role = "caption"
+            elif i < start:
+                role = "standfirst" if first_lead and ends_sentence(line.text) else "heading"
+                first_lead = first_lead and role != "standfirst"
+            else:
+                role = "heading" if _crosshead(line.text) else "body"
+        elif i in layout.captions:
             role = "caption"
         elif i < start:
             if (layout.title is not None and i < layout.title) or start - i > PRE_BODY_REACH:
