@@ -8,9 +8,10 @@ trafilatura.extract with its defaults, with fast=True, and newsfold on the same 
 prints the scores per page set (language by the page's <html lang>, country, short pages under 1,500 characters of
 expected body, long pages), empty bodies and the share of pages on which newsfold ran trafilatura's cascade. It then
 turns each page into a scraped-text dump (all visible text, one block a line, as scrapers save it) and scores
-newsfold's plain-text cleaner on it. Last, the document kinds on the labelled kind set (newsfold.extract.kindset):
-the shipped model's confusion matrix, and the held-out ones of benchmarks/train_kinds.py (fitted on one part of
-the publishers, scored on the other).
+newsfold's plain-text cleaner on it, with its line model (newsfold.extract.linemodel, trained by
+benchmarks/train_lines.py, which reports it held out by publisher parts) and with the rules alone. Last, the
+document kinds on the labelled kind set (newsfold.extract.kindset): the shipped model's confusion matrix, and the
+held-out ones of benchmarks/train_kinds.py (fitted on one part of the publishers, scored on the other).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import trafilatura
 from newsfold.extract import html as html_extractor
 from newsfold.extract.dispatch import Extractor
 from newsfold.extract.evaluate import DevPage, Score, load_dev_pages, mean_score, score, scored_text, text_dump
+from newsfold.extract.linemodel import LineModel
 from newsfold.model import Origin, Paragraph, RawInput
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -184,11 +186,14 @@ def main(argv: list[str] | None = None) -> int:
     tallies, cascades = run_html(pages, extractor)
     print_html(tallies, len(pages), cascades)
     text, text_speed, text_pages = run_newsfold_text(pages, extractor)
-    print(
-        f"\n| extractor | input | pages | precision | recall | F1 | pages/s |\n|{'---|' * 7}\n"
-        f"| newsfold | scraped text | {text_pages} | {text.precision:.3f} | {text.recall:.3f} | {text.f1:.3f} "
-        f"| {text_speed:.1f} |"
-    )
+    model = LineModel.packaged()
+    extractor.text.use_line_model(None)
+    rules, rules_speed, _ = run_newsfold_text(pages, extractor)
+    extractor.text.use_line_model(model)
+    print(f"\n| extractor | input | pages | precision | recall | F1 | pages/s |\n|{'---|' * 7}")
+    for name, result, speed in (("newsfold", text, text_speed), ("newsfold, rules alone", rules, rules_speed)):
+        print(f"| {name} | scraped text | {text_pages} | {result.precision:.3f} | {result.recall:.3f} | "
+              f"{result.f1:.3f} | {speed:.1f} |")  # fmt: skip
     if not args.no_kinds:
         print_kinds(pages)
     return 0

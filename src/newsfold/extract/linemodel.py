@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from newsfold.errors import NewsfoldError
-from newsfold.extract.lines import ends_sentence, is_list_header, title_like
+from newsfold.extract.lines import ends_sentence, is_list_header
 
 MODEL_FILE = "lines.json"
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -49,6 +49,14 @@ FEATURES = (
     *(f"{name}_window{w}" for w in WINDOWS for name in _WINDOWED),
     *_DOCUMENT,
 )
+
+
+def _title_shape(text: str, words: int) -> bool:
+    """True for a line shaped like a title or a crosshead (a few words, not ending a sentence with a full stop or
+    a comma; a quoted sentence's closing quote is not a headline's end); furniture is told by its own evidence."""
+    if not 3 <= words <= 30 or len(text) > 250:
+        return False
+    return not text.rstrip("\"'”’»)").endswith((".", "…", ",", ";"))
 
 
 class LineModelError(NewsfoldError):
@@ -87,7 +95,7 @@ def line_features(
             stopwords[i],
             1.0 if ends_sentence(text) else 0.0,
             min(len(_PUNCTUATION.findall(text)) / max(len(text), 1) * 10, 1.0),
-            sum(c.isdigit() for c in text) / max(len(text), 1),
+            sum(map(str.isdigit, text)) / max(len(text), 1),
             sum(1 for w in words if w[:1].isupper()) / len(words) if words else 0.0,
             math.log1p(len(_SENTENCE_END.findall(text))),
             1.0 if rule is not None and rule != _NEUTRAL else 0.0,
@@ -95,8 +103,7 @@ def line_features(
             1.0 if final[i] == "good" else 0.0,
             _KLASS_CODE.get(initial[i], 0.0),
             1.0 if bullets[i] else 0.0,
-            # a quoted sentence is not a title: its closing quote is not the end of a headline
-            1.0 if title_like(text.rstrip("\"'”’»)")) else 0.0,
+            1.0 if _title_shape(text, len(words)) else 0.0,
             1.0 if is_list_header(text) else 0.0,
             1.0 if repeats[keys[i]] > 1 else 0.0,
             1.0 if _SEPARATOR.search(text) else 0.0,
@@ -179,14 +186,18 @@ class LineModel:
         def padded(key: str, fill: float, dtype: type) -> np.ndarray:
             return np.array([[*t[key], *[fill] * (size - len(t[key]))] for t in trees] or [[fill]], dtype=dtype)
 
-        self._feature = np.maximum(padded("feature", 0, np.int64), 0)
-        self._threshold = padded("threshold", 0.0, np.float64)
-        self._left = padded("left", -1, np.int64)
-        self._right = padded("right", -1, np.int64)
-        self._value = padded("value", 0.0, np.float64)
+        # flat: node k of tree t is entry t * size + k; children point at flat entries, a leaf at itself
+        offsets = (np.arange(max(len(trees), 1)) * size)[:, None]
+        left, right = padded("left", -1, np.int64), padded("right", -1, np.int64)
+        leaf = left < 0
+        self._feature = np.maximum(padded("feature", 0, np.int64), 0).ravel()
+        self._threshold = padded("threshold", 0.0, np.float64).ravel()
+        self._left = (np.where(leaf, np.arange(size)[None, :], left) + offsets).ravel()
+        self._right = (np.where(leaf, np.arange(size)[None, :], right) + offsets).ravel()
+        self._value = padded("value", 0.0, np.float64).ravel()
+        self._roots = offsets
         self._count = len(trees)
         self.threshold = float(weights.get("threshold", 0.5))
-        self.smoothing = weights.get("smoothing", {})
 
     @classmethod
     def packaged(cls) -> LineModel:
@@ -202,15 +213,13 @@ class LineModel:
         n = x.shape[0]
         if n == 0 or self._count == 0:
             return np.full(n, 1.0 / (1.0 + math.exp(-self._init)))
-        trees = np.arange(self._count)[:, None]
-        node = np.zeros((self._count, n), dtype=np.int64)
+        node = np.repeat(self._roots, n, axis=1)
+        columns = np.ascontiguousarray(x.T)
         rows = np.arange(n)[None, :]
         for _ in range(self._depth):
-            left = self._left[trees, node]
-            feature = self._feature[trees, node]
-            go_left = x[rows, feature] <= self._threshold[trees, node]
-            node = np.where(left < 0, node, np.where(go_left, left, self._right[trees, node]))
-        z = self._init + self._rate * self._value[trees, node].sum(axis=0)
+            go_left = columns[self._feature[node], rows] <= self._threshold[node]
+            node = np.where(go_left, self._left[node], self._right[node])
+        z = self._init + self._rate * self._value[node].sum(axis=0)
         probability: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
         return probability
 
