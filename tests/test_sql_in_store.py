@@ -24,7 +24,6 @@ STILL_TO_MOVE: dict[str, int] = {
     "cli/batch.py": 1,
     "enrich/gazetteer.py": 4,
     "enrich/hook.py": 1,
-    "enrich/store.py": 34,
     "extract/furniture.py": 5,
     "fold/folder.py": 2,
     "fold/index.py": 9,
