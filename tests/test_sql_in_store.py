@@ -29,7 +29,6 @@ STILL_TO_MOVE: dict[str, int] = {
     "fold/index.py": 9,
     "fold/provenance.py": 2,
     "ingest/registry.py": 14,
-    "ingest/takedowns.py": 17,
     "web/precomputed.py": 7,
     "web/queries.py": 16,
     "web/related.py": 3,

@@ -21,6 +21,7 @@ from newsfold.ingest import opml, registry, takedowns
 from newsfold.ingest.collect import Collector
 from newsfold.ingest.fetch import Fetcher, FetchSettings
 from newsfold.ingest.scheduler import SourcePoller, SourceResult
+from newsfold.store import takedowns as takedowns_db
 from newsfold.store.db import Database
 
 KIND_CHOICE = click.Choice(list(registry.SOURCE_KINDS))
@@ -395,7 +396,7 @@ def takedown_command(
     try:
         if show:
             with db.read() as conn:
-                for t in takedowns.list_takedowns(conn):
+                for t in takedowns_db.list_takedowns(conn):
                     click.echo(f"{t.at}  {t.target_kind} {t.target}  removed {t.removed}  by {t.actor}: {t.reason}")
             return EXIT_OK
         if bool(url) == bool(source_name):

@@ -18,6 +18,7 @@ from newsfold.engine import resume_hooks
 from newsfold.errors import InputError
 from newsfold.ingest import registry, takedowns
 from newsfold.pipeline import StoryHook
+from newsfold.store import takedowns as takedowns_db
 from newsfold.web.site import Body, Site
 
 
@@ -108,6 +109,6 @@ def admin_router(site: Site, story_hooks: Callable[[], Sequence[StoryHook]] | No
     def list_takedowns(actor: Annotated[str, Depends(require_admin)]) -> dict[str, Any]:
         """The takedown log."""
         with db.read() as conn:
-            return {"takedowns": [asdict(t) for t in takedowns.list_takedowns(conn)]}
+            return {"takedowns": [asdict(t) for t in takedowns_db.list_takedowns(conn)]}
 
     return router
