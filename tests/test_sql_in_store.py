@@ -28,7 +28,6 @@ STILL_TO_MOVE: dict[str, int] = {
     "fold/folder.py": 2,
     "fold/index.py": 9,
     "fold/provenance.py": 2,
-    "ingest/registry.py": 14,
     "web/precomputed.py": 7,
     "web/queries.py": 16,
     "web/related.py": 3,
