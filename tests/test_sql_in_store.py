@@ -31,7 +31,6 @@ STILL_TO_MOVE: dict[str, int] = {
     "web/precomputed.py": 7,
     "web/queries.py": 16,
     "web/related.py": 3,
-    "web/translated.py": 1,
 }
 
 
