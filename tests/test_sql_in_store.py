@@ -30,7 +30,6 @@ STILL_TO_MOVE: dict[str, int] = {
     "fold/provenance.py": 2,
     "web/precomputed.py": 7,
     "web/queries.py": 16,
-    "web/related.py": 3,
 }
 
 

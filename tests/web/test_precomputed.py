@@ -13,10 +13,10 @@ from newsfold.hooks import story_hooks
 from newsfold.store import articles as articles_db
 from newsfold.store import stories as stories_db
 from newsfold.store.db import Database
+from newsfold.store.term_counts import TermCounts
 from newsfold.web import queries, views
 from newsfold.web.differences import comparison_json, comparisons
 from newsfold.web.precomputed import load
-from newsfold.web.related import TermCounts
 from newsfold.web.story_page import StoryPagesHook, refresh
 from tests.web.site_fixture import add_story, article
 

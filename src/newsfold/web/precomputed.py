@@ -22,9 +22,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsfold.model import Article, Story
+from newsfold.store.term_counts import TermCounts
 from newsfold.web.differences import Comparison, Row, Segment, comparisons
 from newsfold.web.queries import related_ids
-from newsfold.web.related import TermCounts
 
 log = logging.getLogger(__name__)
 

@@ -20,9 +20,10 @@ from newsfold.store import stories as stories_db
 from newsfold.store.articles import parse_iso
 from newsfold.store.enrichment import add_enrichment, add_enrichments
 from newsfold.store.kinds import of_kind
+from newsfold.store.term_counts import TermCounts
 from newsfold.web.cursor import decode_cursor, encode_cursor, next_offset
 from newsfold.web.errors import BadRequestError
-from newsfold.web.related import TermCounts, related_query
+from newsfold.web.related import related_query
 
 _LIGHT_COLUMNS = (
     "id, story_id, title, kind, language, published, source_name, source_url, canonical_url, highlights, relation, "

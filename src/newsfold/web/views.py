@@ -14,10 +14,10 @@ from newsfold.store import articles as articles_db
 from newsfold.store import calendar
 from newsfold.store import languages as languages_db
 from newsfold.store.articles import iso
+from newsfold.store.term_counts import TermCounts
 from newsfold.web import precomputed, queries
 from newsfold.web.cursor import offset_from
 from newsfold.web.differences import Comparison, comparison_json, comparisons
-from newsfold.web.related import TermCounts
 from newsfold.web.translated import (
     PageTranslation,
     article_titles,
