@@ -13,6 +13,7 @@ from newsfold.serialize import derived_title, document_json
 from newsfold.store import articles as articles_db
 from newsfold.store import calendar
 from newsfold.store import languages as languages_db
+from newsfold.store import pages as pages_db
 from newsfold.store.articles import iso
 from newsfold.store.term_counts import TermCounts
 from newsfold.web import precomputed, queries
@@ -51,7 +52,7 @@ def story_view(
 ) -> tuple[dict[str, Any], list[Article], list[Comparison]]:
     """A story in the contract shape, its full members and the comparisons between its copies."""
     story, members = queries.story_detail(conn, story_id)
-    stored = precomputed.load(conn, story.id, members)
+    stored = pages_db.stored_parts(conn, story.id, members)
     found = precomputed.comparisons_from(stored.comparisons, members) if stored is not None else None
     page = story_page_view(story, members, related_cards(conn, story, stored, counts))
     return page, members, comparisons(members) if found is None else found
@@ -70,7 +71,7 @@ def story_page_view(story: Story, members: list[Article], related: list[dict[str
 
 
 def related_cards(
-    conn: sqlite3.Connection, story: Story, stored: precomputed.StoredPage | None, counts: TermCounts
+    conn: sqlite3.Connection, story: Story, stored: pages_db.StoredPage | None, counts: TermCounts
 ) -> list[dict[str, Any]]:
     """The related stories' cards: stored ones while current, else summaries of the stored ids, else searched now."""
     if stored is None:
@@ -83,13 +84,13 @@ def related_cards(
 def related_view(conn: sqlite3.Connection, story_id: str, counts: TermCounts) -> dict[str, Any]:
     """A story's related stories (stored when current) and its timeline of articles, without its differences."""
     story, members = queries.story_detail(conn, story_id)
-    stored = precomputed.load(conn, story.id, members)
+    stored = pages_db.stored_parts(conn, story.id, members)
     return {"story_id": story.id, "related": related_cards(conn, story, stored, counts), "timeline": timeline(members)}
 
 
 def story_comparisons(conn: sqlite3.Connection, story: Story, members: list[Article]) -> list[Comparison]:
     """The comparisons between a story's copies: the stored ones when still current, else computed now."""
-    stored = precomputed.load(conn, story.id, members)
+    stored = pages_db.stored_parts(conn, story.id, members)
     found = precomputed.comparisons_from(stored.comparisons, members) if stored is not None else None
     return comparisons(members) if found is None else found
 
