@@ -17,10 +17,10 @@ import pytest
 
 from newsfold.config import Config
 from newsfold.enrich.hook import EnrichHook
-from newsfold.enrich.store import decorate, decorate_many
 from newsfold.store import articles as articles_db
 from newsfold.store import stories as stories_db
 from newsfold.store.db import Database
+from newsfold.store.enrichment import add_enrichment, add_enrichments
 from newsfold.web.app import create_app
 from newsfold.web.precomputed import load, load_rendered
 from newsfold.web.reader import COOKIE
@@ -275,7 +275,7 @@ def test_live_builds_are_bounded(flood: tuple[Database, str, str]) -> None:
     assert any("queue;dur=" in r.headers["server-timing"] for r in responses)
 
 
-def test_decorate_many_equals_decorate(tmp_path: Path) -> None:
+def test_add_enrichments_equals_add_enrichment(tmp_path: Path) -> None:
     db, story_id, related_id = make_db(tmp_path / "enriched.db")
     try:
         EnrichHook()(db, {story_id, related_id})
@@ -283,8 +283,8 @@ def test_decorate_many_equals_decorate(tmp_path: Path) -> None:
             one = [stories_db.get_story(conn, i) for i in (story_id, related_id)]
             many = [stories_db.get_story(conn, i) for i in (story_id, related_id)]
             assert all(s is not None for s in one + many)
-            singles = [decorate(conn, s) for s in one if s is not None]
-            decorate_many(conn, [s for s in many if s is not None])
+            singles = [add_enrichment(conn, s) for s in one if s is not None]
+            add_enrichments(conn, [s for s in many if s is not None])
         assert singles == many
         assert any(s.entities for s in singles) and any(s.highlights for s in singles)
     finally:

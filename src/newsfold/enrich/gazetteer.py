@@ -10,8 +10,8 @@ from functools import cache
 
 from babel import Locale, UnknownLocaleError
 
-from newsfold.enrich.text import span_key
 from newsfold.model import Article, EntityKind
+from newsfold.text.names import span_key
 
 # Common short forms CLDR does not list as territories.
 EXTRA_PLACES = ("America", "Britain", "Great Britain", "Holland", "Korea", "Europe", "Middle East")
@@ -95,7 +95,7 @@ class Gazetteer:
                 self.codes.setdefault(territory, name)
 
     def key(self, name: str) -> str:
-        """A name's key (enrich.text.span_key), remembered: the same names are looked up again and again."""
+        """A name's key (text.names.span_key), remembered: the same names are looked up again and again."""
         key = self._keys.get(name)
         if key is None:
             if len(self._keys) >= MAX_KEYS:

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
-from newsfold.enrich.store import decorate, decorate_many
 from newsfold.errors import GoneError, NotFoundError
 from newsfold.model import Article, Origin, Paragraph, SourceRef, Story
 from newsfold.plausible import plausible
@@ -19,6 +18,7 @@ from newsfold.store import calendar
 from newsfold.store import search as search_db
 from newsfold.store import stories as stories_db
 from newsfold.store.articles import parse_iso
+from newsfold.store.enrichment import add_enrichment, add_enrichments
 from newsfold.store.kinds import of_kind
 from newsfold.web.cursor import decode_cursor, encode_cursor, next_offset
 from newsfold.web.errors import BadRequestError
@@ -93,7 +93,7 @@ def story_summaries(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> li
             member_rows[row["story_id"]].append(row)
     for story in stories:
         story.members = stories_db.member_list(member_rows[story.id])
-    decorate_many(conn, stories)
+    add_enrichments(conn, stories)
     out = []
     for story in stories:
         data = story_json(story, found)
@@ -146,7 +146,7 @@ def story_detail(conn: sqlite3.Connection, story_id: str) -> tuple[Story, list[A
     if not story.members:
         raise GoneError(f"story {story_id}: removed (every article of it was taken down)")
     members = articles_db.get_articles(conn, [m.article_id for m in story.members])
-    decorate(conn, story)
+    add_enrichment(conn, story)
     return story, members
 
 

@@ -16,12 +16,12 @@ from typing import Any
 from jinja2 import Environment
 
 from newsfold.config import Config, load_config
-from newsfold.enrich.store import decorate
 from newsfold.language.reader import reader_translator
 from newsfold.model import Article, Story
 from newsfold.store import articles as articles_db
 from newsfold.store import stories as stories_db
 from newsfold.store.db import Database
+from newsfold.store.enrichment import add_enrichment
 from newsfold.web import precomputed, queries, views
 from newsfold.web.differences import Comparison, comparison_json
 from newsfold.web.reader import ORIGINAL
@@ -133,7 +133,7 @@ def refresh(
                         built.append((story_id, [], None))
                         continue
                     members = articles_db.get_articles(conn, [m.article_id for m in story.members])
-                    decorate(conn, story)
+                    add_enrichment(conn, story)
                     built.append((story_id, members, build_ahead(site, conn, story, members)))
             with db.write() as conn:
                 for story_id, members, page in built:
