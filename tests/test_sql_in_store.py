@@ -28,7 +28,6 @@ STILL_TO_MOVE: dict[str, int] = {
     "fold/folder.py": 2,
     "fold/index.py": 9,
     "fold/provenance.py": 2,
-    "web/queries.py": 16,
 }
 
 
