@@ -22,8 +22,6 @@ SQL = re.compile(
 STILL_TO_MOVE: dict[str, int] = {
     "batch_output.py": 5,
     "cli/batch.py": 1,
-    "enrich/gazetteer.py": 4,
-    "enrich/hook.py": 1,
     "extract/furniture.py": 5,
     "fold/folder.py": 2,
     "fold/index.py": 9,

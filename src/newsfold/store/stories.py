@@ -292,3 +292,11 @@ def story_stamp(conn: sqlite3.Connection, story_id: str) -> tuple[object, ...] |
         (live,),
     ).fetchone()
     return tuple(row)
+
+
+def story_if_live(conn: sqlite3.Connection, story_id: str) -> Story | None:
+    """The story with exactly this id (merges not followed) if it is live and has members; else None."""
+    row = conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
+    if row is None or row["merged_into"] is not None or not row["size"]:
+        return None
+    return story_from_row(conn, row)
