@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from newsfold.enrich.highlights import Highlights
-from newsfold.enrich.store import save_story
 from newsfold.enrich.story import ArticleEntity, StoryEnrichment
 from newsfold.model import Entity
 from newsfold.store.db import Database
+from newsfold.store.enrichment import save_story_enrichment
 
 
 def _story(entity_id: str, name: str, aliases: list[str], article: str) -> StoryEnrichment:
@@ -32,7 +32,7 @@ def _names(path: Path, order: list[str]) -> set[tuple[str, str]]:
     with db.write() as conn:
         for story_id in order:
             articles, result = stories[story_id]
-            save_story(conn, story_id, articles, result)
+            save_story_enrichment(conn, story_id, articles, result)
     with db.read() as conn:
         rows = conn.execute(
             "SELECT m.article_id, e.name FROM entity_mentions m JOIN entities e ON e.id = m.entity_id"
@@ -62,7 +62,7 @@ def test_two_entities_of_a_story_linked_to_one_add_up(tmp_path: Path) -> None:
     )
     db = Database(tmp_path / "t.db")
     with db.write() as conn:
-        save_story(conn, "s1", ["a1"], result)
+        save_story_enrichment(conn, "s1", ["a1"], result)
     with db.read() as conn:
         rows = conn.execute("SELECT entity_id, name, mentions, aliases, sentences FROM entity_mentions").fetchall()
     db.close()

@@ -11,8 +11,9 @@ from typing import cast
 
 from newsfold.enrich.gazetteer import Gazetteer, demonym_keys
 from newsfold.enrich.recognize import CONNECTORS, NORP, Mention
-from newsfold.enrich.text import similar_names, span_key
+from newsfold.enrich.text import similar_names
 from newsfold.model import Entity, EntityKind
+from newsfold.text.names import span_key
 
 MAX_SENTENCES = 5
 
