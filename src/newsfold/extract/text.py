@@ -49,6 +49,8 @@ MAX_GAP = 3
 MAX_JOIN_GAP = 16
 MIN_JOIN_CHARS = 150
 _HEADER_ZONE = 12
+# documents shorter than this are decided by the rules: the line model learned from pages of 14 lines and more
+MIN_MODEL_LINES = 12
 
 
 @dataclass(slots=True)
@@ -212,7 +214,7 @@ class TextExtractor:
         )
         if self.evidence_log is not None:
             self.evidence_log.append((lines, evidence))
-        if self._line_model is None:
+        if self._line_model is None or len(lines) < MIN_MODEL_LINES:
             return layout
         probability = self._line_model.probabilities(evidence)
         threshold = self._line_model.threshold
