@@ -22,17 +22,10 @@ SQL = re.compile(
 STILL_TO_MOVE: dict[str, int] = {
     "batch_output.py": 5,
     "cli/batch.py": 1,
-    "enrich/gazetteer.py": 4,
-    "enrich/hook.py": 1,
     "extract/furniture.py": 5,
     "fold/folder.py": 2,
     "fold/index.py": 9,
     "fold/provenance.py": 2,
-    "web/precomputed.py": 7,
-    "web/queries.py": 16,
-    "web/related.py": 3,
-    "web/translated.py": 1,
-    "web/views.py": 3,
 }
 
 

@@ -21,8 +21,8 @@ from newsfold.store import articles as articles_db
 from newsfold.store import stories as stories_db
 from newsfold.store.db import Database
 from newsfold.store.enrichment import add_enrichment, add_enrichments
+from newsfold.store.pages import rendered_page, stored_parts
 from newsfold.web.app import create_app
-from newsfold.web.precomputed import load, load_rendered
 from newsfold.web.reader import COOKIE
 from newsfold.web.site import Site
 from newsfold.web.story_page import live_story_page, refresh, story_document, story_reader
@@ -66,7 +66,7 @@ def test_stored_page_equals_a_live_build_and_is_served(flood: tuple[Database, st
     client, site = site_client(db)
     try:
         with db.read() as conn:
-            rendered = load_rendered(conn, story_id, "en", site.render_context)
+            rendered = rendered_page(conn, story_id, "en", site.render_context)
             assert rendered is not None
             document = story_document(site, conn, story_id).content
         assert rendered.html == live(site, db, story_id)  # same bytes: no per-request bit in a plain request
@@ -123,12 +123,12 @@ def test_stored_page_goes_stale_when_a_member_is_added(flood: tuple[Database, st
     client, site = site_client(db)
     try:
         with db.read() as conn:
-            assert load_rendered(conn, story_id, "en", site.render_context) is None
+            assert rendered_page(conn, story_id, "en", site.render_context) is None
         page = client.get(f"/stories/{story_id}")
         assert page.status_code == 200 and MARK not in page.content and b"Delta" in page.content
         refresh(db, [story_id], config=site_config())  # what the story hook does after the batch
         with db.read() as conn:
-            rendered = load_rendered(conn, story_id, "en", site.render_context)
+            rendered = rendered_page(conn, story_id, "en", site.render_context)
         assert rendered is not None and b"Delta" in rendered.html
         assert rendered.html == live(site, db, story_id)
     finally:
@@ -146,7 +146,7 @@ def test_stored_page_goes_stale_when_a_relation_changes(flood: tuple[Database, s
     client, site = site_client(db)
     try:
         with db.read() as conn:
-            assert load_rendered(conn, story_id, "en", site.render_context) is None
+            assert rendered_page(conn, story_id, "en", site.render_context) is None
     finally:
         client.close()
         site.close()
@@ -160,11 +160,11 @@ def test_stored_page_goes_stale_when_a_related_story_changes(flood: tuple[Databa
     client, site = site_client(db)
     try:
         with db.read() as conn:
-            assert load_rendered(conn, story_id, "en", site.render_context) is None
+            assert rendered_page(conn, story_id, "en", site.render_context) is None
             story = stories_db.get_story(conn, story_id)
             assert story is not None
             members = articles_db.get_articles(conn, [m.article_id for m in story.members])
-            stored = load(conn, story_id, members)
+            stored = stored_parts(conn, story_id, members)
         # the related ids still hold (the members did not change), their stored cards do not
         assert stored is not None and stored.related == [related_id] and stored.related_cards is None
         page = client.get(f"/stories/{story_id}")
@@ -179,11 +179,11 @@ def test_stored_page_goes_stale_when_language_or_rendering_context_changes(flood
     client, site = site_client(db)
     try:
         with db.read() as conn:
-            assert load_rendered(conn, story_id, "en", site.render_context) is not None
-            assert load_rendered(conn, story_id, "de", site.render_context) is None
+            assert rendered_page(conn, story_id, "en", site.render_context) is not None
+            assert rendered_page(conn, story_id, "de", site.render_context) is None
             other_models = site.render_context.replace("|none|", "|tiny-de-en|")
             assert other_models != site.render_context
-            assert load_rendered(conn, story_id, "en", other_models) is None
+            assert rendered_page(conn, story_id, "en", other_models) is None
     finally:
         client.close()
         site.close()

@@ -69,8 +69,7 @@ class EnrichHook:
         found: list[tuple[str, list[str], list[Article]]] = []
         with db.read() as conn:
             for story_id in sorted(changed):
-                row = conn.execute("SELECT merged_into, size FROM stories WHERE id = ?", (story_id,)).fetchone()
-                story = stories_db.get_story(conn, story_id) if row and row[0] is None and row[1] else None
+                story = stories_db.story_if_live(conn, story_id)
                 ids = [m.article_id for m in story.members] if story else []
                 found.append((story_id, ids, articles_db.get_articles(conn, ids) if story else []))
         results = [

@@ -6,7 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, cast
+from typing import NamedTuple, Protocol, cast
 
 from newsfold.model import Entity, EntityKind, Event, Precision, Story
 from newsfold.text.names import span_key
@@ -480,3 +480,53 @@ def entities_named(conn: sqlite3.Connection, name: str) -> list[str]:
         (name, key, key, name, name),
     ).fetchall()
     return [str(row[0]) for row in rows]
+
+
+class KnownEntity(NamedTuple):
+    """A stored entity's name, kind and other spellings, as a gazetteer learns it."""
+
+    name: str
+    kind: EntityKind
+    aliases: list[str]
+
+
+def entities_in_several_stories(conn: sqlite3.Connection, limit: int) -> list[KnownEntity]:
+    """The (up to limit) stored entities named in at least two stories, most stories first."""
+    return [
+        KnownEntity(row["name"], cast(EntityKind, row["kind"]), json.loads(row["aliases"]))
+        for row in conn.execute(
+            "SELECT e.name, e.kind, e.aliases FROM entities e WHERE e.stories >= 2 ORDER BY e.stories DESC LIMIT ?",
+            (limit,),
+        )
+    ]
+
+
+def recent_datelines(conn: sqlite3.Connection, limit: int) -> list[str]:
+    """The (up to limit) distinct datelines of the stored articles, latest stored first."""
+    return [
+        str(row[0])
+        for row in conn.execute(
+            "SELECT DISTINCT dateline FROM articles WHERE dateline IS NOT NULL ORDER BY seq DESC LIMIT ?", (limit,)
+        )
+    ]
+
+
+def recent_outlet_names(conn: sqlite3.Connection, limit: int) -> list[str]:
+    """The (up to limit) distinct outlet names of the stored articles, latest stored first."""
+    return [
+        str(row[0])
+        for row in conn.execute(
+            "SELECT DISTINCT source_name FROM articles WHERE source_name IS NOT NULL ORDER BY seq DESC LIMIT ?",
+            (limit,),
+        )
+    ]
+
+
+def recent_authors(conn: sqlite3.Connection, limit: int) -> list[list[str]]:
+    """The author lists of the (up to limit) latest stored articles that name any."""
+    return [
+        json.loads(row[0])
+        for row in conn.execute(
+            "SELECT authors FROM articles WHERE authors != '[]' ORDER BY seq DESC LIMIT ?", (limit,)
+        )
+    ]
