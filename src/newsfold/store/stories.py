@@ -300,3 +300,8 @@ def story_if_live(conn: sqlite3.Connection, story_id: str) -> Story | None:
     if row is None or row["merged_into"] is not None or not row["size"]:
         return None
     return story_from_row(conn, row)
+
+
+def live_story_ids(conn: sqlite3.Connection) -> list[str]:
+    """The ids of every live story with members (not merged away, not emptied), in no set order."""
+    return [row[0] for row in conn.execute("SELECT id FROM stories WHERE merged_into IS NULL AND size > 0")]
