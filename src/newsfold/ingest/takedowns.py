@@ -11,6 +11,7 @@ from newsfold.fold import provenance
 from newsfold.forget import forget
 from newsfold.model import Article
 from newsfold.store import integrity as integrity_db
+from newsfold.store import sources as sources_db
 from newsfold.store import stories as stories_db
 from newsfold.store import takedowns as takedowns_db
 from newsfold.store.takedowns import Takedown
@@ -142,11 +143,11 @@ def take_down_source(conn: sqlite3.Connection, name: str, reason: str = "", acto
     if not key:
         raise InputError("takedown", "a source takedown needs a source name")
     takedown_id = takedowns_db.log_takedown(conn, "source", key, reason, actor)
-    sources = takedowns_db.registered_source_ids(conn, key)
+    sources = sources_db.source_ids_named_or_at(conn, key)
     ids = takedowns_db.articles_of_source_name(conn, key)
     for source_id in sources:
         ids += takedowns_db.articles_fetched_through(conn, source_id)
-        takedowns_db.block_registered_source(conn, source_id)
+        sources_db.block_source(conn, source_id)
     ids = list(dict.fromkeys(ids))
     stories = _remove(conn, ids)
     takedowns_db.block(conn, "source", key.lower(), takedown_id)

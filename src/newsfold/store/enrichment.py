@@ -148,7 +148,9 @@ def _register(conn: sqlite3.Connection, entity: Entity, entity_id: str) -> None:
         "UPDATE entities SET name = ?, key = ?, aliases = ? WHERE id = ?",
         (name, span_key(name), json.dumps(aliases, ensure_ascii=False), entity_id),
     )
-    for alias in names:
+    # in the names' rank order: the first spelling of a key is the one kept, and a set's order changes with the
+    # process's hash seed (two runs stored "AYTAÇ KARA" and "Aytaç Kara")
+    for alias in sorted(names, key=_name_rank):
         if " " in alias.strip() or alias == entity.name or entity.kind == "place":
             conn.execute(
                 "INSERT OR IGNORE INTO entity_aliases (key, kind, entity_id, alias) VALUES (?, ?, ?, ?)",

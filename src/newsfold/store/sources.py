@@ -88,6 +88,16 @@ def sources_named(conn: sqlite3.Connection, name: str) -> list[Source]:
     return [_from_row(r) for r in conn.execute("SELECT * FROM sources WHERE name = ? COLLATE NOCASE", (name,))]
 
 
+def source_ids_named_or_at(conn: sqlite3.Connection, key: str) -> list[int]:
+    """The ids of the sources called key (case aside) or registered at URL key."""
+    return [r[0] for r in conn.execute("SELECT id FROM sources WHERE name = ? COLLATE NOCASE OR url = ?", (key, key))]
+
+
+def block_source(conn: sqlite3.Connection, source_id: int) -> None:
+    """Mark a source blocked (taken down: it is fetched no more)."""
+    conn.execute("UPDATE sources SET blocked = 1 WHERE id = ?", (source_id,))
+
+
 def insert_source(
     conn: sqlite3.Connection,
     url: str,

@@ -55,11 +55,6 @@ def articles_of_source_name(conn: sqlite3.Connection, name: str) -> list[str]:
     return [r[0] for r in conn.execute("SELECT id FROM articles WHERE source_name = ? COLLATE NOCASE", (name,))]
 
 
-def registered_source_ids(conn: sqlite3.Connection, key: str) -> list[int]:
-    """The ids of the registered sources called key (case aside) or at URL key."""
-    return [r[0] for r in conn.execute("SELECT id FROM sources WHERE name = ? COLLATE NOCASE OR url = ?", (key, key))]
-
-
 def articles_fetched_through(conn: sqlite3.Connection, source_id: int) -> list[str]:
     """The ids of stored articles at a URL a registered source led to."""
     return [
@@ -70,11 +65,6 @@ def articles_fetched_through(conn: sqlite3.Connection, source_id: int) -> list[s
             (source_id, source_id),
         )
     ]
-
-
-def block_registered_source(conn: sqlite3.Connection, source_id: int) -> None:
-    """Mark a registered source blocked (it is fetched no more)."""
-    conn.execute("UPDATE sources SET blocked = 1 WHERE id = ?", (source_id,))
 
 
 def log_takedown(conn: sqlite3.Connection, kind: TakedownKind, target: str, reason: str, actor: str) -> int:
