@@ -114,7 +114,7 @@ def test_a_broken_model_file_is_refused_in_one_line(tmp_path: Path, change: str)
 
 
 def test_a_logistic_model_file_still_loads(tmp_path: Path) -> None:
-    """train_pair_model.py --logistic's file (kind logistic, or no kind as before the trees) loads."""
+    """A logistic file (kind logistic, or no kind as before the trees) loads."""
     old = {key: value for key, value in _logistic_spec().items() if key != "kind"}
     path = tmp_path / "model.json"
     path.write_text(json.dumps({"features": list(PAIR_FEATURES), "same": _logistic_spec(), "copy": old}), "utf-8")
