@@ -16,8 +16,9 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -29,6 +30,8 @@ from newsfold.executors.tasks import ARTICLE_COLUMNS, INT_COLUMNS
 from newsfold.fold.corpus import Corpus, read_column
 from newsfold.fold.distributed import FoldResult
 from newsfold.fold.outcome import STORY_COLUMNS
+from newsfold.store import bulk as bulk_db
+from newsfold.store.bulk import BulkTable
 from newsfold.store.db import Database
 
 log = logging.getLogger(__name__)
@@ -150,16 +153,13 @@ def write_fold_result(folder: Path, corpus: Corpus, result: FoldResult, stamp: s
 
 def dump_fold_result(conn: sqlite3.Connection, folder: Path) -> None:
     """folded/'s members, stories and edges read from a store the incremental folder wrote."""
-    for name, schema, sql in (
-        (
-            "members",
-            MEMBERS_SCHEMA,
-            "SELECT id, story_id, relation, copy_of, score, ingested FROM articles ORDER BY seq",
-        ),
-        ("stories", STORIES_SCHEMA, f"SELECT {', '.join(STORIES_SCHEMA.names)} FROM stories ORDER BY id"),
-        ("edges", EDGES_SCHEMA, "SELECT a, b, relation, score FROM fold_edges ORDER BY a, b"),
-    ):
-        rows = conn.execute(sql).fetchall()
+    reads: tuple[tuple[str, pa.Schema, Callable[[], list[tuple[Any, ...]]]], ...] = (
+        ("members", MEMBERS_SCHEMA, lambda: bulk_db.fold_members(conn)),
+        ("stories", STORIES_SCHEMA, lambda: bulk_db.story_table(conn, STORIES_SCHEMA.names)),
+        ("edges", EDGES_SCHEMA, lambda: bulk_db.fold_edges(conn)),
+    )
+    for name, schema, read in reads:
+        rows = read()
         columns = {column: [row[i] for row in rows] for i, column in enumerate(schema.names)}
         _write(folder / f"{name}.parquet", pa.table(columns, schema=schema))
 
@@ -187,14 +187,13 @@ def write_export(out: Path, kept: pa.Table, members: pa.Table, stories: pa.Table
     _write(out / "stories.parquet", live.sort_by("id"))
 
 
-def _insert(db: Database, table: str, file: Path, columns: Sequence[str]) -> int:
+def _insert(db: Database, table: BulkTable, file: Path, columns: Sequence[str]) -> int:
     """Rows of a Parquet file into a store table, a transaction per ROWS rows; how many."""
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     count = 0
     for batch in pq.ParquetFile(file).iter_batches(batch_size=ROWS, columns=list(columns)):
         values = [batch.column(c).to_pylist() for c in columns]
         with db.write() as conn:
-            conn.executemany(sql, zip(*values, strict=True))
+            bulk_db.insert_rows(conn, table, columns, zip(*values, strict=True))
         count += batch.num_rows
     return count
 
@@ -215,10 +214,7 @@ def load_store(out: Path, path: Path) -> None:
         )
         df = np.load(folded / "df.npy")
         with db.write() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO fold_state (key, value) VALUES ('df', ?), ('ndocs', ?)",
-                (df.astype(np.int32).tobytes(), str(docs).encode()),
-            )
+            bulk_db.set_fold_frequencies(conn, df.astype(np.int32).tobytes(), docs)
         log.info("store %s loaded: %d articles, %d fold documents", path, articles, docs)
     finally:
         db.close()

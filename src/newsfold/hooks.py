@@ -11,11 +11,11 @@ import sqlite3
 from newsfold.config import Config
 from newsfold.engine import IngestReport, resume_hooks
 from newsfold.enrich.hook import EnrichHook
-from newsfold.enrich.store import decorate
 from newsfold.language.eager import EagerTranslation
 from newsfold.model import Story
 from newsfold.pipeline import StoryHook
 from newsfold.store.db import Database
+from newsfold.store.enrichment import add_enrichment
 from newsfold.web.story_page import StoryPagesHook
 
 
@@ -33,4 +33,4 @@ def finish_pending(db: Database, config: Config | None = None, report: IngestRep
 
 def decorate_story(conn: sqlite3.Connection, story: Story) -> Story:
     """Fill a story's derived parts (highlights, entities, timeline) from the store."""
-    return decorate(conn, story)
+    return add_enrichment(conn, story)

@@ -13,12 +13,12 @@ from fastapi import FastAPI
 
 from newsfold.cli import cli
 from newsfold.enrich.hook import EnrichHook
-from newsfold.enrich.store import article_entities, article_events, entity_page
 from newsfold.hooks import decorate_story, story_hooks
 from newsfold.model import Article, Origin, Paragraph
 from newsfold.store import articles as articles_db
 from newsfold.store import stories as stories_db
 from newsfold.store.db import Database
+from newsfold.store.enrichment import article_entities, article_events, entity_page
 from newsfold.web.app import create_app
 from tests.enrich.seeds import PUBLISHED, seed_article, seed_limited
 
@@ -114,7 +114,7 @@ def test_hook_is_idempotent_and_entities_link_across_stories(db: Database) -> No
         sudani = next(e for e in seed.entities if e.name == "Mohammed Shia al-Sudani")
         assert sudani.id in {e.id for e in other.entities}
         page = entity_page(conn, sudani.id)
-    assert page is not None and [s["id"] for s in page.stories] == ["seed", "later"]
+    assert page is not None and [s.id for s in page.stories] == ["seed", "later"]
 
 
 def test_merged_story_loses_its_enrichment(db: Database) -> None:

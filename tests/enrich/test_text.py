@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from newsfold.enrich.text import name_key, similar_names, span_key
+from newsfold.enrich.text import similar_names
+from newsfold.text.names import name_key, span_key
 from newsfold.text.sentences import split_english_sentences
 
 

@@ -11,8 +11,9 @@ from newsfold.extract.evaluate import DevPage, load_dev_pages, mean_score, score
 from newsfold.model import Origin, Paragraph, RawInput
 from tests.conftest import data_dir
 
-# measured on every second page: HTML F1 0.957, precision 0.956; scraped text F1 0.87 (docs/extraction.md)
-HTML_F1_FLOOR = 0.95
+# measured on every second page: HTML F1 0.961 (0.958 with the hand-set container rule the learned choice replaced),
+# precision 0.960; scraped text F1 0.87 (docs/extraction.md)
+HTML_F1_FLOOR = 0.959
 HTML_PRECISION_FLOOR = 0.95
 TEXT_F1_FLOOR = 0.86
 # a dump missing half of the expected words was rendered by scripts: no cleaner can find the article in it

@@ -14,10 +14,10 @@ from newsfold.executors.tasks import ExtractTask, InputItem
 from newsfold.fold import Folder
 from newsfold.ingest.collect import Collected, Collector
 from newsfold.ingest.files import iter_inputs
-from newsfold.ingest.registry import Source
 from newsfold.model import Article
 from newsfold.store import integrity as integrity_db
 from newsfold.store.db import Database
+from newsfold.store.sources import Source
 from tests.ingest.helpers import article_html, invoke
 
 SURROGATE_FEED = (

@@ -16,6 +16,7 @@ from pytest_httpserver import HTTPServer
 from newsfold.ingest import registry
 from newsfold.ingest.addresses import AddressPolicy
 from newsfold.ingest.files import count_inputs, iter_inputs
+from newsfold.store import sources as sources_db
 from newsfold.store.db import Database
 from tests.ingest.helpers import article_html, invoke
 from tests.ingest.test_sources_cli import FAST, config_file, serve_gazette
@@ -64,7 +65,7 @@ def test_a_source_refused_by_a_changed_policy_is_due_again(
     assert listed["health"] == "ok" and listed["failures"] == 0
     database = Database(db)
     with database.read() as conn:
-        assert registry.list_sources(conn)[0].failed_policy is None
+        assert sources_db.list_sources(conn)[0].failed_policy is None
     database.close()
 
 
@@ -72,11 +73,11 @@ def test_a_source_that_failed_otherwise_waits_out_its_backoff(db: Database) -> N
     with db.write() as conn:
         source, _ = registry.add_source(conn, "https://example.org/feed")
         registry.record_failure(conn, source, "HTTP 503")
-        assert registry.due_sources(conn, policy="another") == []
+        assert sources_db.due_sources(conn, policy="another") == []
         registry.record_failure(conn, registry.get_source(conn, "1"), "refused: ...", policy="before")
-        assert registry.due_sources(conn) == []
-        assert registry.due_sources(conn, policy="before") == []
-        assert [s.id for s in registry.due_sources(conn, policy="after")] == [source.id]
+        assert sources_db.due_sources(conn) == []
+        assert sources_db.due_sources(conn, policy="before") == []
+        assert [s.id for s in sources_db.due_sources(conn, policy="after")] == [source.id]
 
 
 @pytest.mark.parametrize("media_type", ["application/octet-stream", "text/x-opml", "text/plain"])

@@ -13,6 +13,7 @@ from newsfold.engine import ingest
 from newsfold.ingest import registry
 from newsfold.ingest.collect import Collector
 from newsfold.ingest.scheduler import SourcePoller
+from newsfold.store import sources as sources_db
 from newsfold.store.db import Database
 from tests.ingest.conftest import make_fetcher
 from tests.ingest.helpers import article_html, invoke, paragraphs, rss
@@ -142,14 +143,14 @@ def test_unreachable_source_reported_once(db: Database) -> None:
         poller = SourcePoller(db, Collector(fetcher), ingest=ingest)
         first = poller.run_pass()
         with db.read() as conn:
-            sources = registry.list_sources(conn)
+            sources = sources_db.list_sources(conn)
         second = poller.run_pass(sources)
     assert first[0].error and first[0].first_failure
     assert second[0].error and not second[0].first_failure
     with db.read() as conn:
-        source = registry.list_sources(conn)[0]
+        source = sources_db.list_sources(conn)[0]
         assert source.failures == 2
-        assert not registry.due_sources(conn)  # backed off: not due again right away
+        assert not sources_db.due_sources(conn)  # backed off: not due again right away
 
 
 def test_ingest_url_and_local_feed(tmp_path: Path, runner: CliRunner, server: HTTPServer) -> None:
@@ -193,7 +194,7 @@ def test_run_reports_each_unreachable_source_once(capsys: pytest.CaptureFixture[
     from newsfold.ingest.scheduler import SourceResult
 
     report = LiveReport()
-    down = registry.Source(id=1, url="https://down.example/feed", name="Down")
+    down = sources_db.Source(id=1, url="https://down.example/feed", name="Down")
     for failures in (0, 1, 2):
         down.failures = failures
         report(SourceResult(source=down, error="cannot resolve down.example"))

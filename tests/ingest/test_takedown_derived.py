@@ -17,6 +17,7 @@ from newsfold.fold.index import DF_BUCKETS, stored_df
 from newsfold.language import cache
 from newsfold.store import integrity as integrity_db
 from newsfold.store.db import Database
+from newsfold.store.translations import keep_translations
 from tests.ingest.helpers import article_html, invoke
 
 SECRET = "Quentin Zarkovsky, the harbour master of Velmora, said the quokka exports would resume on Tuesday."
@@ -95,8 +96,8 @@ def test_a_takedown_empties_the_translation_cache_of_its_texts(pages: Pages, run
     other_text = "Glacier melt record"
     with db.write() as conn:
         for text in (SECRET, TITLE, other_text):
-            cache.store(conn, [(cache.text_hash(text), f"[de] {text}")], "opus-mt-en-de", "en", "de")
-            cache.store(conn, [(cache.text_hash(text), f"[fr] {text}")], "opus-mt-en-fr", "en", "fr")
+            keep_translations(conn, [(cache.text_hash(text), f"[de] {text}")], "opus-mt-en-de", "en", "de")
+            keep_translations(conn, [(cache.text_hash(text), f"[fr] {text}")], "opus-mt-en-fr", "en", "fr")
     invoke(runner, ["takedown", "https://b.example/copy/7", "--db", str(db_path)])
     with db.read() as conn:
         rows = conn.execute("SELECT text_hash, target FROM translations").fetchall()

@@ -14,6 +14,7 @@ from newsfold.config import Config, load_config
 from newsfold.ingest import registry, takedowns
 from newsfold.ingest.takedowns import normalize_url
 from newsfold.language.reader import OriginalOnly
+from newsfold.store import sources as sources_db
 from newsfold.store.db import Database
 from newsfold.web.admin import admin_router
 from newsfold.web.site import Site
@@ -99,7 +100,7 @@ def test_takedown_source_removes_and_stops_fetching(tmp_path: Path, db: Database
     """A source takedown removes the items it brought, blocks its name, and stops it being fetched."""
     with db.write() as conn:
         source, _ = registry.add_source(conn, "https://feeds.c.example/rss", name="C Daily")
-        registry.mark_seen(conn, source.id, ["https://c.example/1"])
+        sources_db.mark_seen(conn, source.id, ["https://c.example/1"])
         conn.execute(
             "INSERT INTO articles (id, kind, text, paragraphs, origin_location, ingested, source_name) "
             "VALUES ('x1', 'article', 't', '[]', 'https://c.example/1', 'now', NULL), "
@@ -111,8 +112,8 @@ def test_takedown_source_removes_and_stops_fetching(tmp_path: Path, db: Database
     assert done.removed == 2
     with db.read() as conn:
         assert [r[0] for r in conn.execute("SELECT id FROM articles")] == ["x3"]
-        assert registry.list_sources(conn)[0].blocked
-        assert registry.due_sources(conn) == []
+        assert sources_db.list_sources(conn)[0].blocked
+        assert sources_db.due_sources(conn) == []
 
 
 def test_normalize_url() -> None:

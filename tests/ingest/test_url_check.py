@@ -7,6 +7,7 @@ import pytest
 from newsfold.errors import InputError
 from newsfold.ingest import registry
 from newsfold.ingest.fetch import Fetcher
+from newsfold.store import sources as sources_db
 from newsfold.store.db import Database
 from newsfold.urls import fetchable_url
 
@@ -31,7 +32,7 @@ def test_a_source_is_refused_as_the_fetcher_refuses_it(db: Database, fetcher: Fe
     with db.write() as conn, pytest.raises(InputError, match=reason):
         registry.add_source(conn, url)
     with db.read() as conn:
-        assert registry.list_sources(conn) == []
+        assert sources_db.list_sources(conn) == []
 
 
 def test_a_plain_web_url_is_accepted_and_stored_stripped(db: Database) -> None:

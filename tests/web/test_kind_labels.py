@@ -92,8 +92,8 @@ def test_story_pages_label_only_the_press_release(seed_client: Client) -> None:
 
 def test_related_stories_never_suggest_a_press_release(tmp_path: Path) -> None:
     from newsfold.model import Article, Origin, Paragraph, SourceRef
+    from newsfold.store.term_counts import TermCounts
     from newsfold.web import queries
-    from newsfold.web.related import TermCounts
     from tests.web.site_fixture import add_story, article
 
     db = Database(tmp_path / "r.db")

@@ -13,10 +13,10 @@ from newsfold.hooks import story_hooks
 from newsfold.store import articles as articles_db
 from newsfold.store import stories as stories_db
 from newsfold.store.db import Database
+from newsfold.store.pages import stored_parts
+from newsfold.store.term_counts import TermCounts
 from newsfold.web import queries, views
 from newsfold.web.differences import comparison_json, comparisons
-from newsfold.web.precomputed import load
-from newsfold.web.related import TermCounts
 from newsfold.web.story_page import StoryPagesHook, refresh
 from tests.web.site_fixture import add_story, article
 
@@ -64,7 +64,7 @@ def test_hook_stores_what_the_page_would_compute(tmp_path: Path) -> None:
         StoryPagesHook()(db, {flood, related})
         with db.read() as conn:
             story, members = queries.story_detail(conn, flood)
-            stored = load(conn, flood, members)
+            stored = stored_parts(conn, flood, members)
             terms = TermCounts(db)
             try:
                 expected_related = queries.related_ids(conn, story, terms)
@@ -108,13 +108,13 @@ def test_stored_parts_follow_story_changes(tmp_path: Path) -> None:
             stories_db.refresh_story(conn, flood)
         with db.read() as conn:
             _, members = queries.story_detail(conn, flood)
-            assert load(conn, flood, members) is None  # stale: the members changed
+            assert stored_parts(conn, flood, members) is None  # stale: the members changed
         fresh = differences(db, flood)  # computed on the fly meanwhile
         assert len(fresh) == 2 and {c["b"] for c in fresh} >= {later.id}
         StoryPagesHook()(db, {flood})
         with db.read() as conn:
             _, members = queries.story_detail(conn, flood)
-            stored = load(conn, flood, members)
+            stored = stored_parts(conn, flood, members)
         assert stored is not None and len(stored.comparisons) == 2
         assert differences(db, flood) == fresh
         with db.write() as conn:

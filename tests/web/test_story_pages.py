@@ -17,12 +17,12 @@ import pytest
 
 from newsfold.config import Config
 from newsfold.enrich.hook import EnrichHook
-from newsfold.enrich.store import decorate, decorate_many
 from newsfold.store import articles as articles_db
 from newsfold.store import stories as stories_db
 from newsfold.store.db import Database
+from newsfold.store.enrichment import add_enrichment, add_enrichments
+from newsfold.store.pages import rendered_page, stored_parts
 from newsfold.web.app import create_app
-from newsfold.web.precomputed import load, load_rendered
 from newsfold.web.reader import COOKIE
 from newsfold.web.site import Site
 from newsfold.web.story_page import live_story_page, refresh, story_document, story_reader
@@ -66,7 +66,7 @@ def test_stored_page_equals_a_live_build_and_is_served(flood: tuple[Database, st
     client, site = site_client(db)
     try:
         with db.read() as conn:
-            rendered = load_rendered(conn, story_id, "en", site.render_context)
+            rendered = rendered_page(conn, story_id, "en", site.render_context)
             assert rendered is not None
             document = story_document(site, conn, story_id).content
         assert rendered.html == live(site, db, story_id)  # same bytes: no per-request bit in a plain request
@@ -123,12 +123,12 @@ def test_stored_page_goes_stale_when_a_member_is_added(flood: tuple[Database, st
     client, site = site_client(db)
     try:
         with db.read() as conn:
-            assert load_rendered(conn, story_id, "en", site.render_context) is None
+            assert rendered_page(conn, story_id, "en", site.render_context) is None
         page = client.get(f"/stories/{story_id}")
         assert page.status_code == 200 and MARK not in page.content and b"Delta" in page.content
         refresh(db, [story_id], config=site_config())  # what the story hook does after the batch
         with db.read() as conn:
-            rendered = load_rendered(conn, story_id, "en", site.render_context)
+            rendered = rendered_page(conn, story_id, "en", site.render_context)
         assert rendered is not None and b"Delta" in rendered.html
         assert rendered.html == live(site, db, story_id)
     finally:
@@ -146,7 +146,7 @@ def test_stored_page_goes_stale_when_a_relation_changes(flood: tuple[Database, s
     client, site = site_client(db)
     try:
         with db.read() as conn:
-            assert load_rendered(conn, story_id, "en", site.render_context) is None
+            assert rendered_page(conn, story_id, "en", site.render_context) is None
     finally:
         client.close()
         site.close()
@@ -160,11 +160,11 @@ def test_stored_page_goes_stale_when_a_related_story_changes(flood: tuple[Databa
     client, site = site_client(db)
     try:
         with db.read() as conn:
-            assert load_rendered(conn, story_id, "en", site.render_context) is None
+            assert rendered_page(conn, story_id, "en", site.render_context) is None
             story = stories_db.get_story(conn, story_id)
             assert story is not None
             members = articles_db.get_articles(conn, [m.article_id for m in story.members])
-            stored = load(conn, story_id, members)
+            stored = stored_parts(conn, story_id, members)
         # the related ids still hold (the members did not change), their stored cards do not
         assert stored is not None and stored.related == [related_id] and stored.related_cards is None
         page = client.get(f"/stories/{story_id}")
@@ -179,11 +179,11 @@ def test_stored_page_goes_stale_when_language_or_rendering_context_changes(flood
     client, site = site_client(db)
     try:
         with db.read() as conn:
-            assert load_rendered(conn, story_id, "en", site.render_context) is not None
-            assert load_rendered(conn, story_id, "de", site.render_context) is None
+            assert rendered_page(conn, story_id, "en", site.render_context) is not None
+            assert rendered_page(conn, story_id, "de", site.render_context) is None
             other_models = site.render_context.replace("|none|", "|tiny-de-en|")
             assert other_models != site.render_context
-            assert load_rendered(conn, story_id, "en", other_models) is None
+            assert rendered_page(conn, story_id, "en", other_models) is None
     finally:
         client.close()
         site.close()
@@ -275,7 +275,7 @@ def test_live_builds_are_bounded(flood: tuple[Database, str, str]) -> None:
     assert any("queue;dur=" in r.headers["server-timing"] for r in responses)
 
 
-def test_decorate_many_equals_decorate(tmp_path: Path) -> None:
+def test_add_enrichments_equals_add_enrichment(tmp_path: Path) -> None:
     db, story_id, related_id = make_db(tmp_path / "enriched.db")
     try:
         EnrichHook()(db, {story_id, related_id})
@@ -283,8 +283,8 @@ def test_decorate_many_equals_decorate(tmp_path: Path) -> None:
             one = [stories_db.get_story(conn, i) for i in (story_id, related_id)]
             many = [stories_db.get_story(conn, i) for i in (story_id, related_id)]
             assert all(s is not None for s in one + many)
-            singles = [decorate(conn, s) for s in one if s is not None]
-            decorate_many(conn, [s for s in many if s is not None])
+            singles = [add_enrichment(conn, s) for s in one if s is not None]
+            add_enrichments(conn, [s for s in many if s is not None])
         assert singles == many
         assert any(s.entities for s in singles) and any(s.highlights for s in singles)
     finally:

@@ -10,6 +10,7 @@ from newsfold.cli.common import EXIT_OK, EXIT_PARTIAL, error, get_config
 from newsfold.config import Config
 from newsfold.errors import NewsfoldError
 from newsfold.fold.folder import FoldSettings
+from newsfold.store import stories as stories_db
 from newsfold.store.db import Database
 
 HOOK_CHUNK = 500  # stories per round of story hooks when loading a store
@@ -82,7 +83,7 @@ def _run_story_hooks(db_path: Path, config: Config) -> int:
     db = Database(db_path)
     try:
         with db.read() as conn:
-            ids = [row[0] for row in conn.execute("SELECT id FROM stories WHERE merged_into IS NULL AND size > 0")]
+            ids = stories_db.live_story_ids(conn)
         hooks = story_hooks(config)
         for start in range(0, len(ids), HOOK_CHUNK):
             chunk = set(ids[start : start + HOOK_CHUNK])

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 
 import click
 
 from newsfold.cli.common import EXIT_OK, db_option, open_db
-from newsfold.enrich.store import entities_named, entity_page
 from newsfold.errors import NotFoundError
 from newsfold.serialize import entity_json
+from newsfold.store.enrichment import entities_named, entity_page
 
 
 @click.command("entity")
@@ -36,13 +37,13 @@ def entity_command(ctx: click.Context, entity_id: str, db_path: str | None, as_j
         click.echo(f"{len(others)} other entities are called so too: {', '.join(others)}", err=True)
     if as_json:
         data = {**entity_json(page.entity), "first_seen": page.first_seen, "last_seen": page.last_seen}
-        click.echo(json.dumps({**data, "stories": page.stories}, ensure_ascii=False))
+        click.echo(json.dumps({**data, "stories": [asdict(s) for s in page.stories]}, ensure_ascii=False))
         return EXIT_OK
     entity = page.entity
     click.echo(f"{entity.name}  [{entity.kind}, {entity.mentions} mentions]")
     if entity.aliases:
         click.echo(f"also written: {', '.join(entity.aliases)}")
     for story in page.stories:
-        when = (story["first_published"] or story["last_updated"] or "")[:10]
-        click.echo(f"  {when:<10}  {story['id']}  ({story['mentions']})  {story['title']}")
+        when = (story.first_published or story.last_updated or "")[:10]
+        click.echo(f"  {when:<10}  {story.id}  ({story.mentions})  {story.title}")
     return EXIT_OK

@@ -21,9 +21,11 @@ from newsfold.ingest import opml, registry, takedowns
 from newsfold.ingest.collect import Collector
 from newsfold.ingest.fetch import Fetcher, FetchSettings
 from newsfold.ingest.scheduler import SourcePoller, SourceResult
+from newsfold.store import sources as sources_db
+from newsfold.store import takedowns as takedowns_db
 from newsfold.store.db import Database
 
-KIND_CHOICE = click.Choice(list(registry.SOURCE_KINDS))
+KIND_CHOICE = click.Choice(list(sources_db.SOURCE_KINDS))
 
 
 def allow_option(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -54,7 +56,7 @@ def import_outlines(db: Database, outlines: list[opml.Outline], interval: int) -
     added = existing = 0
     with db.write() as conn:
         for outline in outlines:
-            kind: registry.SourceKind = outline.kind if outline.kind in ("feed", "sitemap", "page") else "auto"  # type: ignore[assignment]
+            kind: sources_db.SourceKind = outline.kind if outline.kind in ("feed", "sitemap", "page") else "auto"  # type: ignore[assignment]
             _, new = registry.add_source(
                 conn,
                 outline.url,
@@ -89,7 +91,7 @@ def add_command(
     name: str | None,
     language: str | None,
     category: str | None,
-    kind: registry.SourceKind,
+    kind: sources_db.SourceKind,
     interval: int | None,
     db_path: str | None,
 ) -> int:
@@ -121,7 +123,7 @@ def list_command(ctx: click.Context, db_path: str | None, as_json: bool) -> int:
     _, db = _open(ctx, db_path)
     try:
         with db.read() as conn:
-            sources = registry.list_sources(conn)
+            sources = sources_db.list_sources(conn)
     finally:
         db.close()
     for s in sources:
@@ -202,7 +204,7 @@ def export_command(ctx: click.Context, db_path: str | None, output: str | None) 
     _, db = _open(ctx, db_path)
     try:
         with db.read() as conn:
-            sources = registry.list_sources(conn)
+            sources = sources_db.list_sources(conn)
     finally:
         db.close()
     data = opml.write_opml(
@@ -253,9 +255,9 @@ def fetch_command(ctx: click.Context, db_path: str | None, allow: tuple[str, ...
     try:
         with db.read() as conn:
             if everything:
-                sources = registry.list_sources(conn)
+                sources = sources_db.list_sources(conn)
             else:
-                sources = registry.due_sources(conn, policy=poller.collector.fetcher.policy_stamp)
+                sources = sources_db.due_sources(conn, policy=poller.collector.fetcher.policy_stamp)
         sources = [s for s in sources if not s.blocked]
         if not sources:
             click.echo("no source is due", err=True)
@@ -336,7 +338,7 @@ def run_command(
     poller = _poller(config, db, allow, stop)
     server = None if no_serve else _server(db, config)
     with db.read() as conn:
-        empty = not registry.list_sources(conn)
+        empty = not sources_db.list_sources(conn)
     if empty:
         added, _ = import_outlines(db, default_outlines(), int(config["fetch.interval"]))
         click.echo(f"no sources yet: added the {added} default sources (see `newsfold sources list`)", err=True)
@@ -395,7 +397,7 @@ def takedown_command(
     try:
         if show:
             with db.read() as conn:
-                for t in takedowns.list_takedowns(conn):
+                for t in takedowns_db.list_takedowns(conn):
                     click.echo(f"{t.at}  {t.target_kind} {t.target}  removed {t.removed}  by {t.actor}: {t.reason}")
             return EXIT_OK
         if bool(url) == bool(source_name):

@@ -11,8 +11,9 @@ from typing import cast
 
 from newsfold.enrich.gazetteer import Gazetteer, demonym_keys
 from newsfold.enrich.recognize import CONNECTORS, NORP, Mention
-from newsfold.enrich.text import similar_names, span_key
+from newsfold.enrich.text import similar_names
 from newsfold.model import Entity, EntityKind
+from newsfold.text.names import span_key
 
 MAX_SENTENCES = 5
 
@@ -123,13 +124,12 @@ def _without_mistranslated_places(
     for entity, mentions in kept:
         if entity.kind == "place":
             key = gazetteer.key(entity.name)
-            spellings = (entity.name, *entity.aliases)
-            placed = any(
+            # the sentences are searched only for a place that shares a key with a person's surname (rare)
+            if (key in surnames or key + "i" in surnames) and not any(
                 re.search(_PLACE_PREPOSITION + re.escape(spelling) + r"\b", mention.sentence)
                 for mention in mentions
-                for spelling in spellings
-            )
-            if (key in surnames or key + "i" in surnames) and not placed:
+                for spelling in (entity.name, *entity.aliases)
+            ):
                 continue
         out.append((entity, mentions))
     return out

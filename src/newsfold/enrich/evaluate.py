@@ -15,8 +15,8 @@ from typing import Any
 from newsfold.enrich.entities import EntityResolver
 from newsfold.enrich.gazetteer import Gazetteer
 from newsfold.enrich.recognize import Mention, Recognizer
-from newsfold.enrich.text import span_key
 from newsfold.model import Article, Entity, Origin, Paragraph
+from newsfold.text.names import span_key
 
 _TOKENS = re.compile(r"[a-z0-9]+")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -10,8 +9,9 @@ from functools import cache
 
 from babel import Locale, UnknownLocaleError
 
-from newsfold.enrich.text import span_key
 from newsfold.model import Article, EntityKind
+from newsfold.store import enrichment as enrichment_db
+from newsfold.text.names import span_key
 
 # Common short forms CLDR does not list as territories.
 EXTRA_PLACES = ("America", "Britain", "Great Britain", "Holland", "Korea", "Europe", "Middle East")
@@ -95,7 +95,7 @@ class Gazetteer:
                 self.codes.setdefault(territory, name)
 
     def key(self, name: str) -> str:
-        """A name's key (enrich.text.span_key), remembered: the same names are looked up again and again."""
+        """A name's key (text.names.span_key), remembered: the same names are looked up again and again."""
         key = self._keys.get(name)
         if key is None:
             if len(self._keys) >= MAX_KEYS:
@@ -138,28 +138,18 @@ class Gazetteer:
 
     def learn(self, conn: sqlite3.Connection, limit: int = 20000) -> None:
         """Add what the store knows: entities seen in several stories, datelines, authors and outlets."""
-        for row in conn.execute(
-            "SELECT e.name, e.kind, e.aliases FROM entities e WHERE e.stories >= 2 ORDER BY e.stories DESC LIMIT ?",
-            (limit,),
-        ):
-            if row["kind"] in KINDS and row["kind"] != "other":
-                self.add(row["name"], row["kind"])
-                for alias in json.loads(row["aliases"]):
+        for known in enrichment_db.entities_in_several_stories(conn, limit):
+            if known.kind in KINDS and known.kind != "other":
+                self.add(known.name, known.kind)
+                for alias in known.aliases:
                     if " " in alias:
-                        self.add(alias, row["kind"])
-        for row in conn.execute(
-            "SELECT DISTINCT dateline FROM articles WHERE dateline IS NOT NULL ORDER BY seq DESC LIMIT ?", (limit,)
-        ):
-            self.add(dateline_place(str(row[0])), "place")
-        for row in conn.execute(
-            "SELECT DISTINCT source_name FROM articles WHERE source_name IS NOT NULL ORDER BY seq DESC LIMIT ?",
-            (limit,),
-        ):
-            self.add(str(row[0]), "organization")
-        for row in conn.execute(
-            "SELECT authors FROM articles WHERE authors != '[]' ORDER BY seq DESC LIMIT ?", (limit,)
-        ):
-            for author in json.loads(row[0]):
+                        self.add(alias, known.kind)
+        for dateline in enrichment_db.recent_datelines(conn, limit):
+            self.add(dateline_place(dateline), "place")
+        for outlet in enrichment_db.recent_outlet_names(conn, limit):
+            self.add(outlet, "organization")
+        for authors in enrichment_db.recent_authors(conn, limit):
+            for author in authors:
                 if " " in author:
                     self.add(author, "person")
 

@@ -6,7 +6,6 @@ import logging
 from collections.abc import Sequence
 
 from newsfold.config import Config
-from newsfold.enrich import store as enrich_db
 from newsfold.enrich.ahead import RecognizeAhead
 from newsfold.enrich.gazetteer import Gazetteer
 from newsfold.enrich.highlights import HighlightSelector
@@ -15,6 +14,7 @@ from newsfold.enrich.recognize import RuleRecognizer
 from newsfold.enrich.story import StoryEnricher, make_recognizer
 from newsfold.model import Article
 from newsfold.store import articles as articles_db
+from newsfold.store import enrichment as enrichment_db
 from newsfold.store import stories as stories_db
 from newsfold.store.db import Database
 
@@ -69,8 +69,7 @@ class EnrichHook:
         found: list[tuple[str, list[str], list[Article]]] = []
         with db.read() as conn:
             for story_id in sorted(changed):
-                row = conn.execute("SELECT merged_into, size FROM stories WHERE id = ?", (story_id,)).fetchone()
-                story = stories_db.get_story(conn, story_id) if row and row[0] is None and row[1] else None
+                story = stories_db.story_if_live(conn, story_id)
                 ids = [m.article_id for m in story.members] if story else []
                 found.append((story_id, ids, articles_db.get_articles(conn, ids) if story else []))
         results = [
@@ -80,7 +79,7 @@ class EnrichHook:
         with db.write() as conn:
             for story_id, ids, result in results:
                 if result is None:
-                    enrich_db.clear_story(conn, story_id)
+                    enrichment_db.clear_story_enrichment(conn, story_id)
                     continue
-                enrich_db.save_story(conn, story_id, ids, result)
+                enrichment_db.save_story_enrichment(conn, story_id, ids, result)
                 log.debug("enriched %s: %d entities, %d events", story_id, len(result.entities), len(result.timeline))

@@ -47,6 +47,7 @@ _NAMED = re.compile(
     r"earlier this month|next month|last year|this year|earlier this year|next year)\b",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _SEASON = re.compile(r"\b(spring|summer|fall|autumn|winter)\s+(?:of\s+)?((?:19|20)\d{2})\b", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d,.$€£-])\b((?:19|20)\d{2})\b(?![\d%]|[.,]\d|-\d)")
@@ -137,6 +138,10 @@ class DateResolver:
 
     def _absolute(self, sentence: str, published: date, future: bool, found: list[DateMatch]) -> None:
         """Dates written out: ISO, month and day, day and month, month and year, seasons, months, years."""
+        if _DIGIT.search(sentence) is None:
+            # every pattern here but the month alone needs a digit: most sentences have none
+            self._months_alone(sentence, published, future, found)
+            return
         for m in _ISO.finditer(sentence):
             day = _safe_date(int(m[1]), int(m[2]), int(m[3]))
             if day:
@@ -153,6 +158,12 @@ class DateResolver:
         for m in _SEASON.finditer(sentence):
             month = SEASONS[m[1].lower()]
             self._add(found, m, _safe_date(int(m[2]), month, 1), "month", 0.6)
+        self._months_alone(sentence, published, future, found)
+        for m in _YEAR.finditer(sentence):
+            self._add(found, m, year_start(int(m[1])), "year", 0.9)
+
+    def _months_alone(self, sentence: str, published: date, future: bool, found: list[DateMatch]) -> None:
+        """A month named without its day or year ("in March"), its year inferred from the publication date."""
         for m in self._month_only.finditer(sentence):
             name = m[1]
             if name[0].islower() and name.lower() in AMBIGUOUS:
@@ -162,8 +173,6 @@ class DateResolver:
             day = _safe_date(year, month, 1) if year is not None else None
             if day is not None:
                 found.append(DateMatch(m.start(1), m.end(), day, "month", 0.8, m[0]))
-        for m in _YEAR.finditer(sentence):
-            self._add(found, m, year_start(int(m[1])), "year", 0.9)
 
     @staticmethod
     def _add(

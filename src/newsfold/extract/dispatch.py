@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from newsfold.errors import InputError
+from newsfold.extract.containers import ContainerModel
 from newsfold.extract.furniture import FurnitureMemory
 from newsfold.extract.html import HtmlExtractor
 from newsfold.extract.kindmodel import KindEvidence, KindModel
@@ -47,14 +48,20 @@ class QuickIdentify:
 class Extractor:
     """Extracts documents from raw inputs; create one and reuse it (its language model loads once)."""
 
-    def __init__(self, memory: FurnitureMemory | None = None, kinds: KindModel | None = None) -> None:
+    def __init__(
+        self,
+        memory: FurnitureMemory | None = None,
+        kinds: KindModel | None = None,
+        containers: ContainerModel | None = None,
+    ) -> None:
         """Load the language identifier; memory (when given) learns the lines that recur on a source's pages;
-        kinds tells pages without an article (default: the packaged model)."""
+        kinds tells pages without an article, containers chooses the element that holds it (default: the packaged
+        models)."""
         identify = Identifier()
         quick = QuickIdentify(identify)
         self.memory = memory
         self._text = TextExtractor(identify, memory, quick, quick.sure)
-        self._html = HtmlExtractor(identify, self._text, quick, kinds, quick.sure)
+        self._html = HtmlExtractor(identify, self._text, quick, kinds, quick.sure, containers)
 
     def use_memory(self, memory: FurnitureMemory | None) -> None:
         """Learn and read recurring lines with memory from now on (None: none)."""

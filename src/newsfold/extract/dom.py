@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from newsfold.extract.containers import Candidate, ContainerModel, rule_score
 from newsfold.model import Paragraph, Role
 
 # elements that never hold article text
@@ -245,32 +246,75 @@ def _candidates(body: LexborNode, loose: bool) -> list[tuple[LexborNode, str]]:
     return out
 
 
-def _best_container(body: LexborNode, loose: bool = False) -> LexborNode | None:
-    """The element that holds most paragraph text and least other text (menus, teasers, link lists)."""
+def container_candidates(body: LexborNode, loose: bool = False) -> tuple[list[LexborNode], list[Candidate], int]:
+    """The elements that may hold the article (each holding at least 0.3 times the most paragraph text any element
+    holds), what each shows, and how many paragraphs voted."""
     inside: dict[int, float] = {}
+    counts: dict[int, int] = {}
     nodes: dict[int, LexborNode] = {}
+    up: dict[int, int] = {}  # each element's parent, by mem_id, as the paragraphs' walks met them
+    voting = 0
     for para, text in _candidates(body, loose):
         if len(text) < MIN_PARAGRAPH or _near_furniture(para):
             continue
         if _link_chars(para) > 0.5 * len(text):
             continue
+        voting += 1
         parent = para.parent
+        below_key = 0
         for _ in range(MAX_DEPTH):
             if parent is None or parent.tag == "html":
                 break
             key = parent.mem_id
+            if below_key:
+                up[below_key] = key
             nodes[key] = parent
             inside[key] = inside.get(key, 0.0) + len(text)
+            counts[key] = counts.get(key, 0) + 1
+            below_key = key
             parent = parent.parent
     if not inside:
-        return None
+        return [], [], 0
     best = max(inside.values())
-    scored: dict[int, float] = {}
-    for key, chars in inside.items():
-        if chars >= 0.3 * best:
-            other = _text_len(nodes[key]) - chars
-            scored[key] = chars - 0.7 * max(other, 0.0)
-    return nodes[max(scored, key=lambda k: scored[k])]
+    keys = [key for key, chars in inside.items() if chars >= 0.3 * best]
+    chosen = set(keys)
+    above = dict.fromkeys(keys, 0)
+    below = dict.fromkeys(keys, 0)
+    for key in keys:
+        parent_key = up.get(key)
+        while parent_key is not None:
+            if parent_key in chosen:
+                above[key] += 1
+                below[parent_key] += 1
+            parent_key = up.get(parent_key)
+    found: list[Candidate] = []
+    for key in keys:
+        node = nodes[key]
+        parts = [_name_parts(name) for name in _attrs(node).split()]
+        found.append(
+            Candidate(
+                inside=inside[key],
+                text=float(_text_len(node)),
+                paragraphs=counts[key],
+                tag=node.tag or "",
+                keep_name=any(part & _KEEP_WORDS for part in parts),
+                noise_name=any(part & _NOISE_WORDS for part in parts),
+                below=below[key],
+                above=above[key],
+            )
+        )
+    return [nodes[key] for key in keys], found, voting
+
+
+def _best_container(body: LexborNode, loose: bool = False, model: ContainerModel | None = None) -> LexborNode | None:
+    """The element that holds the article: the model's choice among the candidates (without one, the one of most
+    paragraph text and least other text: menus, teasers, link lists)."""
+    nodes, candidates, voting = container_candidates(body, loose)
+    if not nodes:
+        return None
+    if model is not None:
+        return nodes[model.choose(candidates, _text_len(body), voting)]
+    return nodes[max(range(len(nodes)), key=lambda i: rule_score(candidates[i]))]
 
 
 def _role(node: LexborNode, standfirst_seen: bool) -> Role:
@@ -339,24 +383,19 @@ def visible_html(markup: str) -> str:
     return tree.html or ""
 
 
-def read_dom(tree: LexborHTMLParser, loose: bool = False) -> DomResult:
+def read_dom(tree: LexborHTMLParser, loose: bool = False, model: ContainerModel | None = None) -> DomResult:
     """The article's blocks found by the fast path (the tree is cleaned in place); loose: text standing in divs,
-    sections, cells and list items counts too (for pages that hold their story that way)."""
+    sections, cells and list items counts too (for pages that hold their story that way); model: what chooses the
+    container (default: the hand-set rule)."""
     _drop_invisible(tree)
     body = tree.body
     if body is None:
         return DomResult()
     page_chars = _text_len(body)
-    container = _best_container(body, loose)
+    container = _best_container(body, loose, model)
     if container is None:
         return DomResult(page_chars=page_chars)
-    # the standfirst often sits just before the text container, in the same article element
-    scope = container
-    article = container.parent
-    while article is not None and article.tag not in ("article", "main", "body"):
-        article = article.parent
-    if article is not None and article.tag == "article" and _text_len(article) < 1.6 * _text_len(container):
-        scope = article
+    scope = article_scope(container)
     _clean_container(scope)
     return DomResult(
         paragraphs=_blocks(scope, loose),
@@ -366,11 +405,24 @@ def read_dom(tree: LexborHTMLParser, loose: bool = False) -> DomResult:
     )
 
 
+def article_scope(container: LexborNode) -> LexborNode:
+    """What is read for a container: the container, or the article element around it when that holds little more
+    (the standfirst often sits just before the text container, in the same article element)."""
+    scope = container
+    article = container.parent
+    while article is not None and article.tag not in ("article", "main", "body"):
+        article = article.parent
+    if article is not None and article.tag == "article" and _text_len(article) < 1.6 * _text_len(container):
+        scope = article
+    return scope
+
+
 def headline_links(node: LexborNode) -> int:
     """How many links under node carry a headline's worth of text."""
     return sum(1 for a in node.css("a") if len(a.text(deep=True, strip=True) or "") >= HEADLINE_CHARS)
 
 
 def article_container(tree: LexborHTMLParser) -> LexborNode | None:
-    """The element the fast path would read the article from (the tree is left as it is)."""
+    """The element the hand-set rule would read the article from (the tree is left as it is): the kind set's pages
+    (extract/kindset.py) are made with it, so that the kind model's data stay as they were."""
     return _best_container(tree.body) if tree.body is not None else None

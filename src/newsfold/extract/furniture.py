@@ -8,6 +8,8 @@ import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
+from newsfold.store import furniture as furniture_db
+
 # a line is furniture once it was seen on this many pages of a source, and on this share of them
 MIN_PAGES = 3
 MIN_SHARE = 0.4
@@ -63,30 +65,16 @@ class FurnitureMemory:
 
     def load(self, conn: sqlite3.Connection) -> None:
         """Read what the store has learned so far."""
-        for source, pages in conn.execute("SELECT source, pages FROM furniture_sources"):
+        for source, pages in furniture_db.source_page_counts(conn).items():
             self._pages[source] = pages
-        for source, key, pages in conn.execute("SELECT source, line_key, pages FROM furniture_lines"):
+        for source, key, pages in furniture_db.line_page_counts(conn):
             self._lines[source][key] = pages
 
     def save(self, conn: sqlite3.Connection) -> None:
         """Add the pages observed since the last save to the store (inside the caller's write transaction);
         a page the store has already counted is skipped."""
         for digest, source, keys in self._pending:
-            cursor = conn.execute(
-                "INSERT OR IGNORE INTO furniture_pages (digest, source) VALUES (?, ?)", (digest, source)
-            )
-            if cursor.rowcount != 1:
-                continue
-            conn.execute(
-                "INSERT INTO furniture_sources (source, pages) VALUES (?, 1) "
-                "ON CONFLICT(source) DO UPDATE SET pages = pages + 1",
-                (source,),
-            )
-            conn.executemany(
-                "INSERT INTO furniture_lines (source, line_key, pages) VALUES (?, ?, 1) "
-                "ON CONFLICT(source, line_key) DO UPDATE SET pages = pages + 1",
-                [(source, key) for key in sorted(keys)],
-            )
+            furniture_db.count_page(conn, digest, source, keys)
         self._pending.clear()
 
     def pending(self) -> list[tuple[str, str, frozenset[str]]]:

@@ -12,10 +12,10 @@ from newsfold.errors import InputError
 from newsfold.ingest.feeds import FeedEntry, looks_like_feed, parse_feed
 from newsfold.ingest.fetch import ROBOTS_REFUSAL, Fetcher, PolicyError, Response
 from newsfold.ingest.opml import Outline, looks_like_opml, read_opml
-from newsfold.ingest.registry import Source
 from newsfold.ingest.sitemaps import looks_like_sitemap, parse_sitemap
 from newsfold.model import Origin, RawInput
 from newsfold.pipeline import failed_input
+from newsfold.store.sources import Source
 from newsfold.urls import join_url, try_url
 
 log = logging.getLogger(__name__)

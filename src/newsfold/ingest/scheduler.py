@@ -14,11 +14,12 @@ from urllib.parse import urlsplit
 from newsfold.errors import InputError
 from newsfold.ingest import registry, takedowns
 from newsfold.ingest.collect import Collected, Collector
-from newsfold.ingest.registry import Source
 from newsfold.model import Article, RawInput, SourceRef
 from newsfold.pipeline import Step, StoryHook
 from newsfold.reading import default_steps
+from newsfold.store import sources as sources_db
 from newsfold.store.db import Database
+from newsfold.store.sources import Source
 
 log = logging.getLogger(__name__)
 
@@ -144,12 +145,12 @@ class SourcePoller:
     def wanted(self, urls: Sequence[str]) -> list[str]:
         """URLs not fetched before and not taken down (read in the worker's own connection)."""
         with self.db.read() as conn:
-            return [u for u in registry.unseen_urls(conn, urls) if not takedowns.url_blocked(conn, u)]
+            return [u for u in sources_db.unseen_urls(conn, urls) if not takedowns.url_blocked(conn, u)]
 
     def due(self, now: datetime | None = None) -> list[Source]:
         """The sources due now."""
         with self.db.read() as conn:
-            return registry.due_sources(conn, now, self.collector.fetcher.policy_stamp)
+            return sources_db.due_sources(conn, now, self.collector.fetcher.policy_stamp)
 
     def run_pass(
         self, sources: Sequence[Source] | None = None, on_result: Callable[[SourceResult], None] | None = None
@@ -199,8 +200,8 @@ class SourcePoller:
         collected.inputs.clear()
         result.failed = len(result.failures)
         with self.db.write() as conn:
-            registry.mark_seen(conn, source.id, collected.input_urls)
-            registry.mark_seen(conn, source.id, collected.done_urls, status="failed")
+            sources_db.mark_seen(conn, source.id, collected.input_urls)
+            sources_db.mark_seen(conn, source.id, collected.done_urls, status="failed")
             if collected.error is not None and self.stop.is_set():
                 result.error = collected.error  # interrupted by shutdown: not the source's fault
             elif collected.error is not None:
@@ -221,7 +222,7 @@ class SourcePoller:
     def seconds_to_next(self, limit: float) -> float:
         """Seconds until the next source is due, at most limit."""
         with self.db.read() as conn:
-            when = registry.next_due(conn)
+            when = sources_db.next_due(conn)
         if when is None:
             return limit
         return max(0.0, min(limit, (when - datetime.now(UTC)).total_seconds()))

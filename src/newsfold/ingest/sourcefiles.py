@@ -9,9 +9,10 @@ from newsfold.ingest.collect import Collected, Collector
 from newsfold.ingest.feeds import looks_like_feed, parse_feed
 from newsfold.ingest.fetch import Fetcher
 from newsfold.ingest.opml import looks_like_opml, read_opml
-from newsfold.ingest.registry import Source, default_name
+from newsfold.ingest.registry import default_name
 from newsfold.ingest.sitemaps import looks_like_sitemap, parse_sitemap
 from newsfold.model import RawInput
+from newsfold.store.sources import Source
 
 NO_FETCHER = "fetching is not available here"
 

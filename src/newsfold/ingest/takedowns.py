@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from newsfold.errors import InputError
@@ -12,22 +11,10 @@ from newsfold.fold import provenance
 from newsfold.forget import forget
 from newsfold.model import Article
 from newsfold.store import integrity as integrity_db
+from newsfold.store import sources as sources_db
 from newsfold.store import stories as stories_db
-from newsfold.store.articles import now_iso
-
-
-@dataclass(slots=True)
-class Takedown:
-    """One logged takedown."""
-
-    id: int
-    at: str
-    target_kind: str
-    target: str
-    reason: str
-    actor: str
-    removed: int
-    stories: list[str] = field(default_factory=list)  # the stories it changed (their hooks are pending)
+from newsfold.store import takedowns as takedowns_db
+from newsfold.store.takedowns import Takedown
 
 
 def normalize_url(url: str) -> str:
@@ -103,22 +90,17 @@ def match_key(url: str | None) -> str | None:
     return f"{host}{path}" + (f"?{query}" if query else "")
 
 
-def _host_pattern(key: str) -> str:
-    """A LIKE pattern that every stored spelling of a URL with this match key contains (its host)."""
-    host = key.split("/", 1)[0].split(":", 1)[0]
-    return "%" + host.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+def _host(key: str) -> str:
+    """The host of a match key (which every stored spelling of a URL with this key contains)."""
+    return key.split("/", 1)[0].split(":", 1)[0]
 
 
 def _articles_at(conn: sqlite3.Connection, key: str) -> list[str]:
     """The ids of stored articles whose canonical, source or origin URL has this match key."""
-    pattern = _host_pattern(key)
-    rows = conn.execute(
-        "SELECT id, canonical_url, source_url, origin_location FROM articles WHERE canonical_url LIKE ? ESCAPE '\\' "
-        "OR source_url LIKE ? ESCAPE '\\' OR origin_location LIKE ? ESCAPE '\\'",
-        (pattern, pattern, pattern),
-    ).fetchall()
     return [
-        r["id"] for r in rows if key in {match_key(r[c]) for c in ("canonical_url", "source_url", "origin_location")}
+        found.id
+        for found in takedowns_db.articles_at_host(conn, _host(key))
+        if key in {match_key(url) for url in (found.canonical_url, found.source_url, found.origin_location)}
     ]
 
 
@@ -135,15 +117,6 @@ def _remove(conn: sqlite3.Connection, ids: Sequence[str]) -> set[str]:
     return stories
 
 
-def _log(conn: sqlite3.Connection, kind: str, target: str, reason: str, actor: str) -> int:
-    """Write a takedown to the log; return its id."""
-    cursor = conn.execute(
-        "INSERT INTO takedowns (at, target_kind, target, reason, actor) VALUES (?, ?, ?, ?, ?)",
-        (now_iso(), kind, target, reason, actor),
-    )
-    return int(cursor.lastrowid or 0)
-
-
 def take_down_url(conn: sqlite3.Connection, url: str, reason: str = "", actor: str = "cli") -> Takedown:
     """Remove every article from url and block it; logged."""
     try:
@@ -156,14 +129,12 @@ def take_down_url(conn: sqlite3.Connection, url: str, reason: str = "", actor: s
     key = match_key(url)
     if key is None:
         raise InputError(url, "a takedown needs an http or https URL")
-    takedown_id = _log(conn, "url", target, reason, actor)
+    takedown_id = takedowns_db.log_takedown(conn, "url", target, reason, actor)
     ids = _articles_at(conn, key)
     stories = _remove(conn, ids)
-    conn.execute(
-        "INSERT OR REPLACE INTO blocklist (kind, value, takedown_id) VALUES ('url', ?, ?)", (target, takedown_id)
-    )
-    conn.execute("UPDATE takedowns SET removed = ? WHERE id = ?", (len(ids), takedown_id))
-    return get_takedown(conn, takedown_id, stories)
+    takedowns_db.block(conn, "url", target, takedown_id)
+    takedowns_db.record_removed(conn, takedown_id, len(ids))
+    return takedowns_db.get_takedown(conn, takedown_id, stories)
 
 
 def take_down_source(conn: sqlite3.Connection, name: str, reason: str = "", actor: str = "cli") -> Takedown:
@@ -171,52 +142,23 @@ def take_down_source(conn: sqlite3.Connection, name: str, reason: str = "", acto
     key = name.strip()
     if not key:
         raise InputError("takedown", "a source takedown needs a source name")
-    takedown_id = _log(conn, "source", key, reason, actor)
-    sources = [
-        r[0] for r in conn.execute("SELECT id FROM sources WHERE name = ? COLLATE NOCASE OR url = ?", (key, key))
-    ]
-    ids = [r[0] for r in conn.execute("SELECT id FROM articles WHERE source_name = ? COLLATE NOCASE", (key,))]
+    takedown_id = takedowns_db.log_takedown(conn, "source", key, reason, actor)
+    sources = sources_db.source_ids_named_or_at(conn, key)
+    ids = takedowns_db.articles_of_source_name(conn, key)
     for source_id in sources:
-        ids += [
-            r[0]
-            for r in conn.execute(
-                "SELECT id FROM articles WHERE origin_location IN (SELECT url FROM source_items WHERE source_id = ?) "
-                "OR canonical_url IN (SELECT url FROM source_items WHERE source_id = ?)",
-                (source_id, source_id),
-            )
-        ]
-        conn.execute("UPDATE sources SET blocked = 1 WHERE id = ?", (source_id,))
+        ids += takedowns_db.articles_fetched_through(conn, source_id)
+        sources_db.block_source(conn, source_id)
     ids = list(dict.fromkeys(ids))
     stories = _remove(conn, ids)
-    conn.execute(
-        "INSERT OR REPLACE INTO blocklist (kind, value, takedown_id) VALUES ('source', ?, ?)",
-        (key.lower(), takedown_id),
-    )
-    conn.execute("UPDATE takedowns SET removed = ? WHERE id = ?", (len(ids), takedown_id))
-    return get_takedown(conn, takedown_id, stories)
-
-
-def get_takedown(conn: sqlite3.Connection, takedown_id: int, stories: set[str] | None = None) -> Takedown:
-    """One logged takedown (with the stories it changed, when just made)."""
-    row = conn.execute("SELECT * FROM takedowns WHERE id = ?", (takedown_id,)).fetchone()
-    fields = {key: row[key] for key in row.keys()}  # noqa: SIM118 (sqlite3.Row has no items())
-    return Takedown(**fields, stories=sorted(stories or ()))
-
-
-def list_takedowns(conn: sqlite3.Connection) -> list[Takedown]:
-    """The takedown log, oldest first."""
-    return [get_takedown(conn, r[0]) for r in conn.execute("SELECT id FROM takedowns ORDER BY id")]
+    takedowns_db.block(conn, "source", key.lower(), takedown_id)
+    takedowns_db.record_removed(conn, takedown_id, len(ids))
+    return takedowns_db.get_takedown(conn, takedown_id, stories)
 
 
 def blocked_keys(conn: sqlite3.Connection) -> set[str]:
     """The match keys of every URL on the block list."""
-    keys = (match_key(r[0]) for r in conn.execute("SELECT value FROM blocklist WHERE kind = 'url'"))
+    keys = (match_key(url) for url in takedowns_db.blocked_urls(conn))
     return {k for k in keys if k}
-
-
-def blocked_sources(conn: sqlite3.Connection) -> set[str]:
-    """The source names on the block list (lower-cased)."""
-    return {r[0] for r in conn.execute("SELECT value FROM blocklist WHERE kind = 'source'")}
 
 
 def url_blocked(conn: sqlite3.Connection, url: str | None) -> bool:
@@ -227,7 +169,7 @@ def url_blocked(conn: sqlite3.Connection, url: str | None) -> bool:
 
 def article_blocked(conn: sqlite3.Connection, article: Article) -> bool:
     """Whether an article's URL or source was taken down."""
-    return _blocked(article, blocked_keys(conn), blocked_sources(conn))
+    return _blocked(article, blocked_keys(conn), takedowns_db.blocked_source_names(conn))
 
 
 def _blocked(article: Article, keys: set[str], sources: set[str]) -> bool:
@@ -241,7 +183,7 @@ def _blocked(article: Article, keys: set[str], sources: set[str]) -> bool:
 
 def drop_blocked(conn: sqlite3.Connection, articles: Sequence[Article]) -> list[Article]:
     """The articles not taken down (the engine's one check before storing)."""
-    if conn.execute("SELECT 1 FROM blocklist LIMIT 1").fetchone() is None:
+    if not takedowns_db.anything_blocked(conn):
         return list(articles)
-    keys, sources = blocked_keys(conn), blocked_sources(conn)
+    keys, sources = blocked_keys(conn), takedowns_db.blocked_source_names(conn)
     return [a for a in articles if not _blocked(a, keys, sources)]

@@ -278,3 +278,30 @@ def count_stories(conn: sqlite3.Connection) -> int:
 def count_all(conn: sqlite3.Connection) -> int:
     """How many stories are not merged into another (emptied ones included)."""
     return int(conn.execute("SELECT count(*) FROM stories WHERE merged_into IS NULL").fetchone()[0])
+
+
+def story_stamp(conn: sqlite3.Connection, story_id: str) -> tuple[object, ...] | None:
+    """What a story's page depends on in its own row (members, times, title, highlights), merges followed; None if
+    unknown."""
+    live = resolve_story_id(conn, story_id)
+    if live is None:
+        return None
+    row = conn.execute(
+        "SELECT id, size, sources, last_updated, first_published, title, highlights, languages, original_url "
+        "FROM stories WHERE id = ?",
+        (live,),
+    ).fetchone()
+    return tuple(row)
+
+
+def story_if_live(conn: sqlite3.Connection, story_id: str) -> Story | None:
+    """The story with exactly this id (merges not followed) if it is live and has members; else None."""
+    row = conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
+    if row is None or row["merged_into"] is not None or not row["size"]:
+        return None
+    return story_from_row(conn, row)
+
+
+def live_story_ids(conn: sqlite3.Connection) -> list[str]:
+    """The ids of every live story with members (not merged away, not emptied), in no set order."""
+    return [row[0] for row in conn.execute("SELECT id FROM stories WHERE merged_into IS NULL AND size > 0")]

@@ -16,8 +16,10 @@ from pydantic import BaseModel
 
 from newsfold.engine import resume_hooks
 from newsfold.errors import InputError
-from newsfold.ingest import registry, takedowns
+from newsfold.ingest import takedowns
 from newsfold.pipeline import StoryHook
+from newsfold.store import sources as sources_db
+from newsfold.store import takedowns as takedowns_db
 from newsfold.web.site import Body, Site
 
 
@@ -29,7 +31,7 @@ class TakedownRequest(BaseModel):
     reason: str = ""
 
 
-def _source_json(source: registry.Source) -> dict[str, Any]:
+def _source_json(source: sources_db.Source) -> dict[str, Any]:
     """A source and its health as JSON (conditional-GET state left out)."""
     return {
         "id": source.id,
@@ -58,7 +60,7 @@ def admin_router(site: Site, story_hooks: Callable[[], Sequence[StoryHook]] | No
     def sources() -> list[dict[str, Any]]:
         """Every source as JSON."""
         with db.read() as conn:
-            return [_source_json(s) for s in registry.list_sources(conn)]
+            return [_source_json(s) for s in sources_db.list_sources(conn)]
 
     def require_admin(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> str:
         """The admin's name when the bearer token matches admin.token; 404 when admin is off, else 401."""
@@ -77,7 +79,7 @@ def admin_router(site: Site, story_hooks: Callable[[], Sequence[StoryHook]] | No
 
         def build(conn: sqlite3.Connection) -> Body:
             """Build the response from the store."""
-            found = [_source_json(s) for s in registry.list_sources(conn)]
+            found = [_source_json(s) for s in sources_db.list_sources(conn)]
             return site.render_page(request, "feeds.html", target, page="feeds", sources=found)
 
         return await site.respond(request, "html", build, language=target)
@@ -108,6 +110,6 @@ def admin_router(site: Site, story_hooks: Callable[[], Sequence[StoryHook]] | No
     def list_takedowns(actor: Annotated[str, Depends(require_admin)]) -> dict[str, Any]:
         """The takedown log."""
         with db.read() as conn:
-            return {"takedowns": [asdict(t) for t in takedowns.list_takedowns(conn)]}
+            return {"takedowns": [asdict(t) for t in takedowns_db.list_takedowns(conn)]}
 
     return router

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import asdict
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from newsfold.enrich.store import entity_index, entity_page
 from newsfold.errors import NotFoundError
 from newsfold.serialize import entity_json
+from newsfold.store.enrichment import entity_index, entity_page
 from newsfold.web import views
 from newsfold.web.cursor import next_offset, offset_from
 from newsfold.web.errors import BadRequestError
@@ -29,7 +30,7 @@ def page_json(conn: sqlite3.Connection, entity_id: str) -> dict[str, Any]:
         **entity_json(page.entity),
         "first_seen": page.first_seen,
         "last_seen": page.last_seen,
-        "stories": page.stories,
+        "stories": [asdict(story) for story in page.stories],
     }
 
 
@@ -42,7 +43,13 @@ def index_json(
     """The entity index: entities by the number of stories naming them, or those a name search finds."""
     offset = offset_from(cursor)
     found, total = entity_index(conn, q, kind, limit, offset)
-    return {"query": q, "kind": kind, "total": total, "entities": found, "next": next_offset(offset, limit, len(found))}
+    return {
+        "query": q,
+        "kind": kind,
+        "total": total,
+        "entities": [asdict(entry) for entry in found],
+        "next": next_offset(offset, limit, len(found)),
+    }
 
 
 def _index_params(q: str | None, kind: str | None, limit: int) -> tuple[str | None, str | None]:

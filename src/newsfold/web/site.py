@@ -29,10 +29,10 @@ from newsfold.model import Paragraph, Role
 from newsfold.store.calendar import utc
 from newsfold.store.db import Database
 from newsfold.store.removals import removal_mark
+from newsfold.store.term_counts import TermCounts
 from newsfold.web.cache import DataVersion, ResponseCache, SingleFlight
 from newsfold.web.differences import segments_html
 from newsfold.web.reader import offered_languages, page_language, reader_context
-from newsfold.web.related import TermCounts
 from newsfold.web.text import host_of, paragraphs_html, safe_url, snippet_html, text_html
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """The story page, built the same way live (on a request) and ahead (by the story hook, stored in story_pages).
 
 A story's page is rendered when its story changes, for the site's default reader language, with its JSON twin;
-a request for it is answered from the stored page while its stamp holds (precomputed.load_rendered), and built live
+a request for it is answered from the stored page while its stamp holds (store.pages.rendered_page), and built live
 otherwise (another language, a stale or absent row).
 """
 
@@ -16,12 +16,13 @@ from typing import Any
 from jinja2 import Environment
 
 from newsfold.config import Config, load_config
-from newsfold.enrich.store import decorate
 from newsfold.language.reader import reader_translator
 from newsfold.model import Article, Story
 from newsfold.store import articles as articles_db
+from newsfold.store import pages as pages_db
 from newsfold.store import stories as stories_db
 from newsfold.store.db import Database
+from newsfold.store.enrichment import add_enrichment
 from newsfold.web import precomputed, queries, views
 from newsfold.web.differences import Comparison, comparison_json
 from newsfold.web.reader import ORIGINAL
@@ -67,7 +68,7 @@ def story_document(site: Site, conn: sqlite3.Connection, story_id: str) -> Body:
 
 def stored_page(site: Site, conn: sqlite3.Connection, story_id: str, html: bool) -> Body | None:
     """The story page (html) or its JSON twin rendered ahead for the default reader language, if still current."""
-    rendered = precomputed.load_rendered(conn, story_id, site.default_language, site.render_context)
+    rendered = pages_db.rendered_page(conn, story_id, site.default_language, site.render_context)
     if rendered is None:
         return None
     return Body(rendered.html, HTML_TYPE) if html else Body(rendered.document, JSON_TYPE)
@@ -75,21 +76,21 @@ def stored_page(site: Site, conn: sqlite3.Connection, story_id: str, html: bool)
 
 def build_ahead(
     site: Site, conn: sqlite3.Connection, story: Story, members: list[Article]
-) -> tuple[precomputed.StoredPage, precomputed.Rendered]:
+) -> tuple[pages_db.StoredPage, pages_db.Rendered]:
     """A story's parts, related cards and rendered page (default reader language) and JSON twin, built now."""
     parts = precomputed.compute(conn, story, members, site.terms)
     # the cards as stored (JSON), and a copy of them for this page (the reader-language pass adds to it)
     cards = json.dumps(queries.related_summaries(conn, parts.related), ensure_ascii=False)
-    stamp = precomputed.page_stamp(conn, story.id, parts.related, site.render_context) or ""
-    parts = precomputed.StoredPage(
-        parts.comparisons, parts.related, json.loads(cards), precomputed.related_stamp(conn, parts.related)
+    stamp = pages_db.page_stamp(conn, story.id, parts.related, site.render_context) or ""
+    parts = pages_db.StoredPage(
+        parts.comparisons, parts.related, json.loads(cards), pages_db.related_stamp(conn, parts.related)
     )
     document = site.json(queries.story_document(story, members)).content
     found = precomputed.comparisons_from(parts.comparisons, members) or []
     data = views.story_page_view(story, members, json.loads(cards))
     target = site.default_language
     body = render_story(site, conn, data, members, found, target, story_reader(site, story.id, target))
-    return parts, precomputed.Rendered(target, body.content, document, stamp)
+    return parts, pages_db.Rendered(target, body.content, document, stamp)
 
 
 class StoryPagesHook:
@@ -125,7 +126,7 @@ def refresh(
     stored = 0
     try:
         for start in range(0, len(story_ids), batch):
-            built: list[tuple[str, list[Article], tuple[precomputed.StoredPage, precomputed.Rendered] | None]] = []
+            built: list[tuple[str, list[Article], tuple[pages_db.StoredPage, pages_db.Rendered] | None]] = []
             with db.read() as conn:
                 for story_id in story_ids[start : start + batch]:
                     story = stories_db.get_story(conn, story_id)
@@ -133,14 +134,14 @@ def refresh(
                         built.append((story_id, [], None))
                         continue
                     members = articles_db.get_articles(conn, [m.article_id for m in story.members])
-                    decorate(conn, story)
+                    add_enrichment(conn, story)
                     built.append((story_id, members, build_ahead(site, conn, story, members)))
             with db.write() as conn:
                 for story_id, members, page in built:
                     if page is None:
-                        precomputed.clear(conn, story_id)
+                        pages_db.clear_story_page(conn, story_id)
                     else:
-                        precomputed.save(conn, story_id, members, page[0], page[1])
+                        pages_db.save_story_page(conn, story_id, members, page[0], page[1])
                         stored += 1
             log.debug("story pages: %d of %d stored", stored, len(story_ids))
     finally:

@@ -8,7 +8,6 @@ Texts are rendered in one batch per source language, through the translation cac
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
@@ -19,6 +18,7 @@ from babel import Locale, UnknownLocaleError
 
 from newsfold.language.majority import highlights_language
 from newsfold.language.reader import ReaderTranslator, Rendering
+from newsfold.store import languages as languages_db
 
 SUFFIX = "_translated"
 
@@ -165,12 +165,7 @@ def publisher_languages(conn: sqlite3.Connection, stories: Sequence[dict[str, An
     """For stories showing their publishers' highlights, the language of the member they come from."""
     wanted = [s for s in stories if s.get("publisher_highlights")]
     ids = [a["id"] for s in wanted for a in s.get("articles") or []]
-    found: dict[str, tuple[str | None, list[str]]] = {}
-    for start in range(0, len(ids), 400):
-        part = ids[start : start + 400]
-        marks = ",".join("?" * len(part))
-        for row in conn.execute(f"SELECT id, language, highlights FROM articles WHERE id IN ({marks})", part):
-            found[row[0]] = (row[1], json.loads(row[2] or "[]"))
+    found = languages_db.articles_language_and_highlights(conn, ids)
     out: dict[str, str | None] = {}
     for story in wanted:
         shown = story["publisher_highlights"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import calendar as pycalendar
-import json
 import sqlite3
 from datetime import UTC, date, datetime
 from typing import Any
@@ -13,11 +12,13 @@ from newsfold.model import Article, Story
 from newsfold.serialize import derived_title, document_json
 from newsfold.store import articles as articles_db
 from newsfold.store import calendar
+from newsfold.store import languages as languages_db
+from newsfold.store import pages as pages_db
 from newsfold.store.articles import iso
+from newsfold.store.term_counts import TermCounts
 from newsfold.web import precomputed, queries
 from newsfold.web.cursor import offset_from
 from newsfold.web.differences import Comparison, comparison_json, comparisons
-from newsfold.web.related import TermCounts
 from newsfold.web.translated import (
     PageTranslation,
     article_titles,
@@ -51,7 +52,7 @@ def story_view(
 ) -> tuple[dict[str, Any], list[Article], list[Comparison]]:
     """A story in the contract shape, its full members and the comparisons between its copies."""
     story, members = queries.story_detail(conn, story_id)
-    stored = precomputed.load(conn, story.id, members)
+    stored = pages_db.stored_parts(conn, story.id, members)
     found = precomputed.comparisons_from(stored.comparisons, members) if stored is not None else None
     page = story_page_view(story, members, related_cards(conn, story, stored, counts))
     return page, members, comparisons(members) if found is None else found
@@ -70,7 +71,7 @@ def story_page_view(story: Story, members: list[Article], related: list[dict[str
 
 
 def related_cards(
-    conn: sqlite3.Connection, story: Story, stored: precomputed.StoredPage | None, counts: TermCounts
+    conn: sqlite3.Connection, story: Story, stored: pages_db.StoredPage | None, counts: TermCounts
 ) -> list[dict[str, Any]]:
     """The related stories' cards: stored ones while current, else summaries of the stored ids, else searched now."""
     if stored is None:
@@ -83,13 +84,13 @@ def related_cards(
 def related_view(conn: sqlite3.Connection, story_id: str, counts: TermCounts) -> dict[str, Any]:
     """A story's related stories (stored when current) and its timeline of articles, without its differences."""
     story, members = queries.story_detail(conn, story_id)
-    stored = precomputed.load(conn, story.id, members)
+    stored = pages_db.stored_parts(conn, story.id, members)
     return {"story_id": story.id, "related": related_cards(conn, story, stored, counts), "timeline": timeline(members)}
 
 
 def story_comparisons(conn: sqlite3.Connection, story: Story, members: list[Article]) -> list[Comparison]:
     """The comparisons between a story's copies: the stored ones when still current, else computed now."""
-    stored = precomputed.load(conn, story.id, members)
+    stored = pages_db.stored_parts(conn, story.id, members)
     found = precomputed.comparisons_from(stored.comparisons, members) if stored is not None else None
     return comparisons(members) if found is None else found
 
@@ -215,7 +216,7 @@ def in_language(
         article_titles(page, data["items"])
     elif kind == "entity":
         languages = story_title_languages(conn, data["stories"])
-        sentences = sentence_languages(conn, data["id"])
+        sentences = languages_db.entity_sentence_languages(conn, data["id"])
         for story in data["stories"]:
             page.title(story, "title", languages.get(story["id"]))
             for index, sentence in enumerate(story.get("sentences") or []):
@@ -226,36 +227,12 @@ def in_language(
 
 def article_languages(conn: sqlite3.Connection, found: list[dict[str, Any]]) -> dict[str, str | None]:
     """The language of each article the comparisons compare."""
-    ids = sorted({c[side] for c in found for side in ("a", "b")})
-    if not ids:
-        return {}
-    marks = ",".join("?" * len(ids))
-    return dict(conn.execute(f"SELECT id, language FROM articles WHERE id IN ({marks})", ids).fetchall())
-
-
-def sentence_languages(conn: sqlite3.Connection, entity_id: str) -> dict[tuple[str, str], str | None]:
-    """The language of each sentence naming an entity, by story: the language of the article it was found in."""
-    found: dict[tuple[str, str], str | None] = {}
-    for row in conn.execute(
-        "SELECT m.story_id, m.sentences, a.language FROM entity_mentions m JOIN articles a ON a.id = m.article_id "
-        "WHERE m.entity_id = ?",
-        (entity_id,),
-    ):
-        for sentence in json.loads(row[1]):
-            found.setdefault((row[0], sentence), row[2])
-    return found
+    return languages_db.article_languages(conn, sorted({c[side] for c in found for side in ("a", "b")}))
 
 
 def story_title_languages(conn: sqlite3.Connection, stories: list[dict[str, Any]]) -> dict[str, str | None]:
     """The language of each listed story's title (the language of a member bearing it)."""
-    found: dict[str, str | None] = {}
-    for story in stories:
-        row = conn.execute(
-            "SELECT language FROM articles WHERE story_id = ? AND title = ? AND language IS NOT NULL LIMIT 1",
-            (story["id"], story["title"]),
-        ).fetchone()
-        found[story["id"]] = row[0] if row else None
-    return found
+    return {story["id"]: languages_db.title_language(conn, story["id"], story["title"]) for story in stories}
 
 
 def trending_view(conn: sqlite3.Connection, limit: int, cursor: str | None) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Enrichment in the store: story highlights, entities linked across stories, mentions and timelines."""
+"""Enrichment in the store: story highlights, entities linked across stories, their mentions, and timelines."""
 
 from __future__ import annotations
 
@@ -6,11 +6,113 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import NamedTuple, Protocol, cast
 
-from newsfold.enrich.story import ArticleEntity, StoryEnrichment
-from newsfold.enrich.text import span_key
 from newsfold.model import Entity, EntityKind, Event, Precision, Story
+from newsfold.text.names import span_key
+
+
+class NamedInArticle(Protocol):
+    """An entity as one article names it (enrich.story.ArticleEntity): with which names, how often, where."""
+
+    @property
+    def entity(self) -> Entity:
+        """The story's entity (its id becomes the stored one when saved)."""
+        ...
+
+    @property
+    def article_id(self) -> str:
+        """The article naming it."""
+        ...
+
+    @property
+    def names(self) -> Sequence[str]:
+        """The names the article uses for it."""
+        ...
+
+    @property
+    def mentions(self) -> int:
+        """How often the article names it."""
+        ...
+
+    @property
+    def sentences(self) -> Sequence[str]:
+        """Example sentences naming it."""
+        ...
+
+
+class HighlightSentences(Protocol):
+    """A story's highlights (enrich.highlights.Highlights) as stored: their sentences."""
+
+    @property
+    def sentences(self) -> Sequence[str]:
+        """The highlight sentences, best first."""
+        ...
+
+
+class StoryEnrichmentRecord(Protocol):
+    """What the enrich stage derived for one story (enrich.story.StoryEnrichment), as the store keeps it."""
+
+    @property
+    def highlights(self) -> HighlightSentences:
+        """The story's highlights."""
+        ...
+
+    @property
+    def entities(self) -> Sequence[Entity]:
+        """The story's entities."""
+        ...
+
+    @property
+    def by_article(self) -> Sequence[NamedInArticle]:
+        """Each entity as each article names it."""
+        ...
+
+    @property
+    def events(self) -> Sequence[Event]:
+        """Every dated event found in the story's articles."""
+        ...
+
+    @property
+    def timeline(self) -> Sequence[Event]:
+        """The events merged into the story's timeline (a subset of events)."""
+        ...
+
+
+@dataclass(slots=True, frozen=True)
+class EntityStory:
+    """A live story naming an entity, as its entity page lists it."""
+
+    id: str
+    title: str
+    first_published: str | None
+    last_updated: str | None
+    mentions: int
+    sentences: list[str]
+
+
+@dataclass(slots=True)
+class EntityPage:
+    """An entity with the stories that name it, oldest first."""
+
+    entity: Entity
+    stories: list[EntityStory] = field(default_factory=list)
+    first_seen: str | None = None
+    last_seen: str | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class EntityEntry:
+    """One entity of the entity index: its names, counts and first and last dates."""
+
+    id: str
+    name: str
+    kind: str
+    aliases: list[str]
+    mentions: int
+    stories: int
+    first_seen: str | None
+    last_seen: str | None
 
 
 def _link(conn: sqlite3.Connection, entity: Entity) -> str:
@@ -46,7 +148,9 @@ def _register(conn: sqlite3.Connection, entity: Entity, entity_id: str) -> None:
         "UPDATE entities SET name = ?, key = ?, aliases = ? WHERE id = ?",
         (name, span_key(name), json.dumps(aliases, ensure_ascii=False), entity_id),
     )
-    for alias in names:
+    # in the names' rank order: the first spelling of a key is the one kept, and a set's order changes with the
+    # process's hash seed (two runs stored "AYTAÇ KARA" and "Aytaç Kara")
+    for alias in sorted(names, key=_name_rank):
         if " " in alias.strip() or alias == entity.name or entity.kind == "place":
             conn.execute(
                 "INSERT OR IGNORE INTO entity_aliases (key, kind, entity_id, alias) VALUES (?, ?, ?, ?)",
@@ -79,7 +183,7 @@ def _recount(conn: sqlite3.Connection, entity_ids: Iterable[str]) -> None:
         )
 
 
-def clear_story(conn: sqlite3.Connection, story_id: str, article_ids: Sequence[str] = ()) -> None:
+def clear_story_enrichment(conn: sqlite3.Connection, story_id: str, article_ids: Sequence[str] = ()) -> None:
     """Remove a story's (and its articles') enrichment, e.g. when it was merged into another."""
     old = [r[0] for r in conn.execute("SELECT DISTINCT entity_id FROM entity_mentions WHERE story_id = ?", (story_id,))]
     conn.execute("DELETE FROM entity_mentions WHERE story_id = ?", (story_id,))
@@ -99,12 +203,14 @@ def clear_story(conn: sqlite3.Connection, story_id: str, article_ids: Sequence[s
     _recount(conn, old)
 
 
-def save_story(conn: sqlite3.Connection, story_id: str, article_ids: Sequence[str], result: StoryEnrichment) -> None:
+def save_story_enrichment(
+    conn: sqlite3.Connection, story_id: str, article_ids: Sequence[str], result: StoryEnrichmentRecord
+) -> None:
     """Replace a story's enrichment with result; entity ids in result become the stored (cross-story) ids."""
-    clear_story(conn, story_id, article_ids)
+    clear_story_enrichment(conn, story_id, article_ids)
     conn.execute(
         "UPDATE stories SET highlights = ? WHERE id = ?",
-        (json.dumps(result.highlights.sentences, ensure_ascii=False), story_id),
+        (json.dumps(list(result.highlights.sentences), ensure_ascii=False), story_id),
     )
     for entity in result.entities:
         entity_id = _link(conn, entity)
@@ -147,7 +253,7 @@ def save_story(conn: sqlite3.Connection, story_id: str, article_ids: Sequence[st
     _recount(conn, [e.id for e in result.entities])
 
 
-def _mentions(by_article: Sequence[ArticleEntity]) -> dict[tuple[str, str], tuple[str, list[str], int, list[str]]]:
+def _mentions(by_article: Sequence[NamedInArticle]) -> dict[tuple[str, str], tuple[str, list[str], int, list[str]]]:
     """Per stored entity and article: its best name, the names used, how often, example sentences. Two of a
     story's entities that link to one stored entity add up (before, the second overwrote the first's row)."""
     out: dict[tuple[str, str], tuple[str, list[str], int, list[str]]] = {}
@@ -245,8 +351,8 @@ def article_events(conn: sqlite3.Connection, article_id: str) -> list[Event]:
     ]
 
 
-def decorate(conn: sqlite3.Connection, story: Story) -> Story:
-    """Fill a story's highlights, entities and timeline from the store."""
+def add_enrichment(conn: sqlite3.Connection, story: Story) -> Story:
+    """Fill a story's highlights, entities and timeline from the store; return it."""
     row = conn.execute("SELECT highlights FROM stories WHERE id = ?", (story.id,)).fetchone()
     if row is not None:
         story.highlights = json.loads(row[0])
@@ -255,8 +361,8 @@ def decorate(conn: sqlite3.Connection, story: Story) -> Story:
     return story
 
 
-def decorate_many(conn: sqlite3.Connection, stories: Sequence[Story], chunk: int = 400) -> None:
-    """Fill many stories' highlights, entities and timelines as decorate does, in three queries per chunk."""
+def add_enrichments(conn: sqlite3.Connection, stories: Sequence[Story], chunk: int = 400) -> None:
+    """Fill many stories' highlights, entities and timelines as add_enrichment does, in three queries per chunk."""
     for start in range(0, len(stories), chunk):
         part = stories[start : start + chunk]
         ids = [s.id for s in part]
@@ -280,16 +386,6 @@ def decorate_many(conn: sqlite3.Connection, stories: Sequence[Story], chunk: int
                 story.highlights = json.loads(highlights[story.id])
             story.entities = _merged_entities(mentions[story.id])
             story.timeline = events[story.id]
-
-
-@dataclass(slots=True)
-class EntityPage:
-    """An entity with the stories that name it, oldest first."""
-
-    entity: Entity
-    stories: list[dict[str, Any]] = field(default_factory=list)
-    first_seen: str | None = None
-    last_seen: str | None = None
 
 
 def entity_page(conn: sqlite3.Connection, entity_id: str, limit: int = 200) -> EntityPage | None:
@@ -317,14 +413,14 @@ def entity_page(conn: sqlite3.Connection, entity_id: str, limit: int = 200) -> E
         for chunk in json.loads(story["sentences"]):
             sentences.extend(s for s in json.loads(chunk) if s not in sentences)
         page.stories.append(
-            {
-                "id": story["id"],
-                "title": story["title"],
-                "first_published": story["first_published"],
-                "last_updated": story["last_updated"],
-                "mentions": story["mentions"],
-                "sentences": sentences[:3],
-            }
+            EntityStory(
+                id=story["id"],
+                title=story["title"],
+                first_published=story["first_published"],
+                last_updated=story["last_updated"],
+                mentions=story["mentions"],
+                sentences=sentences[:3],
+            )
         )
     return page
 
@@ -337,7 +433,7 @@ def _like(text: str) -> str:
 
 def entity_index(
     conn: sqlite3.Connection, query: str | None, kind: str | None, limit: int, offset: int
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[EntityEntry], int]:
     """Entities named in live stories, most stories first; with query, those whose name, a spelling or its
     transliteration key contains it (Sudani finds al-Sudani and Soudani). The page of them and how many match."""
     where = ["e.stories > 0"]
@@ -360,16 +456,16 @@ def entity_index(
         [*params, query or "", limit, offset],
     ).fetchall()
     found = [
-        {
-            "id": row["id"],
-            "name": row["name"],
-            "kind": row["kind"],
-            "aliases": json.loads(row["aliases"]),
-            "mentions": row["mentions"],
-            "stories": row["stories"],
-            "first_seen": row["first_seen"],
-            "last_seen": row["last_seen"],
-        }
+        EntityEntry(
+            id=row["id"],
+            name=row["name"],
+            kind=row["kind"],
+            aliases=json.loads(row["aliases"]),
+            mentions=row["mentions"],
+            stories=row["stories"],
+            first_seen=row["first_seen"],
+            last_seen=row["last_seen"],
+        )
         for row in rows
     ]
     return found, total
@@ -386,3 +482,53 @@ def entities_named(conn: sqlite3.Connection, name: str) -> list[str]:
         (name, key, key, name, name),
     ).fetchall()
     return [str(row[0]) for row in rows]
+
+
+class KnownEntity(NamedTuple):
+    """A stored entity's name, kind and other spellings, as a gazetteer learns it."""
+
+    name: str
+    kind: EntityKind
+    aliases: list[str]
+
+
+def entities_in_several_stories(conn: sqlite3.Connection, limit: int) -> list[KnownEntity]:
+    """The (up to limit) stored entities named in at least two stories, most stories first."""
+    return [
+        KnownEntity(row["name"], cast(EntityKind, row["kind"]), json.loads(row["aliases"]))
+        for row in conn.execute(
+            "SELECT e.name, e.kind, e.aliases FROM entities e WHERE e.stories >= 2 ORDER BY e.stories DESC LIMIT ?",
+            (limit,),
+        )
+    ]
+
+
+def recent_datelines(conn: sqlite3.Connection, limit: int) -> list[str]:
+    """The (up to limit) distinct datelines of the stored articles, latest stored first."""
+    return [
+        str(row[0])
+        for row in conn.execute(
+            "SELECT DISTINCT dateline FROM articles WHERE dateline IS NOT NULL ORDER BY seq DESC LIMIT ?", (limit,)
+        )
+    ]
+
+
+def recent_outlet_names(conn: sqlite3.Connection, limit: int) -> list[str]:
+    """The (up to limit) distinct outlet names of the stored articles, latest stored first."""
+    return [
+        str(row[0])
+        for row in conn.execute(
+            "SELECT DISTINCT source_name FROM articles WHERE source_name IS NOT NULL ORDER BY seq DESC LIMIT ?",
+            (limit,),
+        )
+    ]
+
+
+def recent_authors(conn: sqlite3.Connection, limit: int) -> list[list[str]]:
+    """The author lists of the (up to limit) latest stored articles that name any."""
+    return [
+        json.loads(row[0])
+        for row in conn.execute(
+            "SELECT authors FROM articles WHERE authors != '[]' ORDER BY seq DESC LIMIT ?", (limit,)
+        )
+    ]
