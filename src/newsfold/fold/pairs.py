@@ -1,6 +1,7 @@
-"""The learned pair decision: what a candidate pair looks like (PAIR_FEATURES) and two calibrated logistic models
-over it, "same story" and "copy", shipped as a small JSON file (newsfold/data/pair_model.json, written by
-benchmarks/train_pair_model.py from the labelled development sets) and evaluated here with numpy.
+"""The learned pair decision: what a candidate pair looks like (PAIR_FEATURES) and two models over it, "same story"
+and "copy", shipped as a small JSON file (newsfold/data/pair_model.json, written by benchmarks/train_pair_model.py
+from the labelled development sets) and evaluated here with numpy: gradient-boosted trees (scikit-learn's
+HistGradientBoostingClassifier, its trees dumped node by node) or calibrated logistic regressions.
 
 A pair's features are the evidence folding already computes (lead and whole-text cosines, shingle containment and
 overlap, shared names and numbers, time) plus the title's words, whether both dates are known (a missing date is
@@ -224,11 +225,55 @@ class Logistic:
 
 
 @dataclass(slots=True, frozen=True)
+class Trees:
+    """A binary gradient-boosted ensemble (scikit-learn's HistGradientBoostingClassifier) with its decision
+    threshold: every tree's nodes in flat arrays, each tree's root at roots[t]; a leaf points at itself (feature 0,
+    threshold +inf), so walking depth levels from the roots ends every row at its leaf in every tree."""
+
+    roots: NDArray[np.int64]
+    feature: NDArray[np.int64]
+    split: NDArray[np.float64]
+    missing_left: NDArray[np.bool_]
+    children: NDArray[np.int64]
+    value: NDArray[np.float64]
+    depth: int
+    baseline: float
+    threshold: float
+
+    def raw(self, rows: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The ensemble's raw prediction (log-odds) of each row: all trees walked at once, level by level (a node's
+        children at children[2 * node] and [2 * node + 1]); a missing value (NaN) goes the way scikit-learn sends
+        it."""
+        rows = np.ascontiguousarray(rows, dtype=np.float64)
+        flat = rows.ravel()
+        start = (np.arange(len(rows)) * rows.shape[1])[:, None]
+        node = np.broadcast_to(self.roots, (len(rows), len(self.roots)))
+        missing = bool(np.isnan(flat).any())
+        for _ in range(self.depth):
+            x = flat[start + self.feature[node]]
+            if missing:
+                right = ~np.where(np.isnan(x), self.missing_left[node], x <= self.split[node])
+            else:
+                right = x > self.split[node]
+            node = self.children[2 * node + right]
+        out: NDArray[np.float64] = self.value[node].sum(axis=1) + self.baseline
+        return out
+
+    def probability(self, rows: NDArray[np.float64]) -> NDArray[np.float64]:
+        """P(positive) of each row of features."""
+        out: NDArray[np.float64] = 1.0 / (1.0 + np.exp(-np.clip(self.raw(rows), -50.0, 50.0)))
+        return out
+
+
+Model = Logistic | Trees
+
+
+@dataclass(slots=True, frozen=True)
 class PairModel:
     """The two pair models: same story (copy or report) and copy."""
 
-    same: Logistic
-    copy: Logistic
+    same: Model
+    copy: Model
 
     def decide(self, rows: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """P(same story) and P(copy) of each candidate pair."""
@@ -252,6 +297,99 @@ def _logistic(spec: dict[str, object], size: int, where: str) -> Logistic:
     return model
 
 
+def _tree_arrays(
+    tree: object, size: int
+) -> tuple[list[int], list[float], list[bool], list[int], list[int], list[float]]:
+    """One dumped tree's nodes (feature, threshold, missing_left, left, right, value), checked: as many of each, a
+    leaf's children -1, an inner node's feature one of size and its children later nodes of the tree."""
+    if not isinstance(tree, dict):
+        raise TypeError("a tree is not an object")
+    feature = [int(v) for v in tree["feature"]]
+    split = [float(v) for v in tree["threshold"]]
+    missing = str(tree["missing_left"])
+    left, right = [int(v) for v in tree["left"]], [int(v) for v in tree["right"]]
+    value = [float(v) for v in tree["value"]]
+    count = len(feature)
+    if not count or not (len(split) == len(missing) == len(left) == len(right) == len(value) == count):
+        raise ValueError("a tree's node lists differ in length or are empty")
+    if set(missing) - {"0", "1"}:
+        raise ValueError("missing_left is not a string of 0 and 1")
+    for i in range(count):
+        if left[i] == right[i] == -1:
+            continue
+        if not (0 <= feature[i] < size and i < left[i] < count and i < right[i] < count):
+            raise ValueError(f"node {i} has a feature or child out of range")
+        if not math.isfinite(split[i]):
+            raise ValueError(f"node {i} has a threshold that is not a finite number")
+    if not all(math.isfinite(v) for v in value):
+        raise ValueError("a leaf value is not a finite number")
+    return feature, split, [c == "1" for c in missing], left, right, value
+
+
+def _trees(spec: dict[str, object], size: int, where: str) -> Trees:
+    """One gradient-boosted model of a pair-model file."""
+    feature: list[int] = []
+    split: list[float] = []
+    missing: list[bool] = []
+    left: list[int] = []
+    right: list[int] = []
+    value: list[float] = []
+    roots: list[int] = []
+    depth = 0
+    try:
+        trees = spec["trees"]
+        if not isinstance(trees, list) or not trees:
+            raise ValueError("no trees")
+        for tree in trees:
+            f, t, m, lo, hi, v = _tree_arrays(tree, size)
+            start = len(feature)
+            levels = [0] * len(f)
+            for i in range(len(f)):
+                leaf = lo[i] == hi[i] == -1
+                if leaf:
+                    lo[i] = hi[i] = i
+                    f[i], t[i], m[i] = 0, math.inf, True
+                else:
+                    levels[lo[i]] = levels[hi[i]] = levels[i] + 1
+            depth = max(depth, *levels)
+            roots.append(start)
+            feature += f
+            split += t
+            missing += m
+            left += [start + c for c in lo]
+            right += [start + c for c in hi]
+            value += v
+        baseline, threshold = float(spec["baseline"]), float(spec["threshold"])  # type: ignore[arg-type]
+        if not (math.isfinite(baseline) and 0.0 <= threshold <= 1.0):
+            raise ValueError("the baseline or threshold is out of range")
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(f"pair model {where}: {exc}") from exc
+    return Trees(
+        np.asarray(roots, dtype=np.int64),
+        np.asarray(feature, dtype=np.int64),
+        np.asarray(split, dtype=np.float64),
+        np.asarray(missing, dtype=np.bool_),
+        np.column_stack([np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64)]).ravel(),
+        np.asarray(value, dtype=np.float64),
+        depth,
+        baseline,
+        threshold,
+    )
+
+
+def parse_model(spec: object, size: int, where: str) -> Model:
+    """One model of a pair-model file: gradient-boosted trees (kind "trees") or logistic (kind absent or
+    "logistic")."""
+    if not isinstance(spec, dict):
+        raise ConfigError(f"pair model {where}: not an object")
+    kind = spec.get("kind", "logistic")
+    if kind == "trees":
+        return _trees(spec, size, where)
+    if kind == "logistic":
+        return _logistic(spec, size, where)
+    raise ConfigError(f"pair model {where}: unknown kind {kind!r}")
+
+
 def load_pair_model(path: str = "") -> PairModel:
     """The pair model of a JSON file (empty: the one shipped with newsfold)."""
     source = Path(path) if path else Path(str(importlib.resources.files("newsfold") / "data" / "pair_model.json"))
@@ -259,7 +397,8 @@ def load_pair_model(path: str = "") -> PairModel:
         spec = json.loads(source.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ConfigError(f"pair model {source}: {exc}") from exc
-    if spec.get("features") != list(PAIR_FEATURES):
+    if not isinstance(spec, dict) or spec.get("features") != list(PAIR_FEATURES):
         raise ConfigError(f"pair model {source}: its features are not this version's {len(PAIR_FEATURES)}")
     size = len(PAIR_FEATURES)
-    return PairModel(_logistic(spec["same"], size, f"{source} same"), _logistic(spec["copy"], size, f"{source} copy"))
+    same, copy = spec.get("same"), spec.get("copy")
+    return PairModel(parse_model(same, size, f"{source} same"), parse_model(copy, size, f"{source} copy"))
