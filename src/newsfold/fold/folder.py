@@ -26,6 +26,7 @@ from newsfold.fold.place import Decision, PlaceSettings, apply, decide
 from newsfold.fold.prepared import Prepared, prepare
 from newsfold.model import Article
 from newsfold.store import articles as articles_db
+from newsfold.store import fold_state as fold_db
 from newsfold.store import integrity as integrity_db
 from newsfold.store import stories as stories_db
 
@@ -166,12 +167,12 @@ class Folder:
         if removals != self._removals:
             self.reset()  # articles were taken down since the index was loaded: it still holds them
             self._removals = removals
-        if self._index is not None and self._index.size:
-            last = conn.execute(
-                "SELECT doc FROM fold_docs WHERE article_id = ?", (self._index.article_ids[-1],)
-            ).fetchone()
-            if last is None:
-                self.reset()  # a batch this folder folded was rolled back after fold() returned
+        if (
+            self._index is not None
+            and self._index.size
+            and fold_db.fold_doc_number(conn, self._index.article_ids[-1]) is None
+        ):
+            self.reset()  # a batch this folder folded was rolled back after fold() returned
         index = self.index
         load_new(conn, index)
         ids = [a.id for a in articles]  # Article.id hashes the whole text: once per article here
@@ -195,8 +196,8 @@ class Folder:
         changed: set[str] = set()
         for doc, article, article_id, own in zip(docs, articles, ids, edges, strict=True):
             article.story_id = self._place(conn, doc, article_id, article.title, own, changed)
-        conn.executemany(
-            "INSERT OR REPLACE INTO fold_edges (a, b, relation, score) VALUES (?, ?, ?, ?)",
+        fold_db.save_fold_edges(
+            conn,
             [
                 (index.article_ids[doc], index.article_ids[cand], rel, score)
                 for doc, own in zip(docs, edges, strict=True)

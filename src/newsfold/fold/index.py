@@ -13,6 +13,8 @@ from numpy.typing import NDArray
 
 from newsfold.fold import lsh
 from newsfold.model import KINDS
+from newsfold.store import fold_state as fold_db
+from newsfold.store import integrity as integrity_db
 
 log = logging.getLogger(__name__)
 
@@ -205,40 +207,35 @@ def save_docs(
     keys: NDArray[np.uint64],
 ) -> None:
     """Write new documents' features and the current frequencies to the store."""
-    # the store numbers its rows itself: an index position is not a row number (a rolled-back batch leaves a gap)
-    conn.executemany(
-        "INSERT OR REPLACE INTO fold_docs (article_id, grp, at, text_hash, bands, embedding) VALUES (?, ?, ?, ?, ?, ?)",
+    index.loaded_doc = fold_db.save_fold_docs(
+        conn,
         [
-            (
-                index.article_ids[doc],
-                index.groups[doc],
-                None if math.isnan(index.times[doc]) else float(index.times[doc]),
-                text_hash,
-                keys[row].tobytes(),
-                index.vectors[doc].tobytes(),
+            fold_db.FoldDoc(
+                article_id=index.article_ids[doc],
+                group=index.groups[doc],
+                at=None if math.isnan(index.times[doc]) else float(index.times[doc]),
+                text_hash=text_hash,
+                bands=keys[row].tobytes(),
+                embedding=index.vectors[doc].tobytes(),
             )
             for row, (doc, text_hash) in enumerate(zip(docs, hashes, strict=True))
         ],
     )
-    index.loaded_doc = int(conn.execute("SELECT max(doc) FROM fold_docs").fetchone()[0])
     save_df(conn, index)
 
 
 def save_df(conn: sqlite3.Connection, index: FoldIndex) -> None:
     """Write the index's document frequencies: as the change since what the store holds, or whole (see DF_DELTAS)."""
-    count, last = conn.execute(
-        "SELECT count(*), max(key) FROM fold_state WHERE key >= 'df+' AND key < 'df,'"
-    ).fetchone()
-    conn.execute("INSERT OR REPLACE INTO fold_state (key, value) VALUES ('ndocs', ?)", (str(index.ndocs).encode(),))
+    count, last = fold_db.df_changes(conn)
+    fold_db.set_fold_ndocs(conn, index.ndocs)
     if index.df_stored is None or count >= DF_DELTAS:
-        conn.execute("DELETE FROM fold_state WHERE key >= 'df+' AND key < 'df,'")
-        conn.execute("INSERT OR REPLACE INTO fold_state (key, value) VALUES ('df', ?)", (index.df.tobytes(),))
+        fold_db.replace_fold_df(conn, index.df.tobytes())
     else:
         changed = np.flatnonzero(index.df != index.df_stored).astype(np.int32)
         if len(changed):
-            number = int(last[3:]) + 1 if last else 0
+            number = last + 1 if last is not None else 0
             change = np.concatenate([changed, index.df[changed] - index.df_stored[changed]]).astype(np.int32)
-            conn.execute("INSERT INTO fold_state (key, value) VALUES (?, ?)", (f"df+{number:010d}", change.tobytes()))
+            fold_db.add_fold_df_change(conn, number, change.tobytes())
     index.df_stored = index.df.copy()
 
 
@@ -256,35 +253,31 @@ def stored_df(state: dict[str, bytes]) -> NDArray[np.int32] | None:
 
 def load_new(conn: sqlite3.Connection, index: FoldIndex) -> int:
     """Bring the index up to date with documents other processes folded since it was loaded; return how many."""
-    rows = conn.execute(
-        "SELECT d.doc, d.article_id, d.grp, d.at, d.text_hash, d.bands, d.embedding, a.story_id "
-        "FROM fold_docs d JOIN articles a ON a.id = d.article_id WHERE d.doc > ? ORDER BY d.doc",
-        (index.loaded_doc,),
-    ).fetchall()
+    rows = fold_db.fold_docs_after(conn, index.loaded_doc)
     if not rows:
         return 0
-    keys = np.stack([np.frombuffer(r["bands"], dtype=np.uint64) for r in rows])
+    keys = np.stack([np.frombuffer(r.bands, dtype=np.uint64) for r in rows])
     vectors = np.zeros((len(rows), index.dim), dtype=np.float32)
     for i, row in enumerate(rows):
-        stored = np.frombuffer(row["embedding"] or b"", dtype=np.int8)
+        stored = np.frombuffer(row.embedding or b"", dtype=np.int8)
         if len(stored) == index.dim:
             vectors[i] = stored.astype(np.float32) / SCALE
     docs = index.add(
-        [r["article_id"] for r in rows],
-        [r["grp"] for r in rows],
-        [math.nan if r["at"] is None else r["at"] for r in rows],
-        [r["text_hash"] for r in rows],
+        [r.article_id for r in rows],
+        [r.group for r in rows],
+        [math.nan if r.at is None else r.at for r in rows],
+        [r.text_hash for r in rows],
         keys,
         vectors,
     )
     for doc, row in zip(docs, rows, strict=True):
-        if row["story_id"]:
-            index.place(doc, row["story_id"])
-    state = dict(conn.execute("SELECT key, value FROM fold_state").fetchall())
+        if row.story_id:
+            index.place(doc, row.story_id)
+    state = integrity_db.fold_state(conn)
     df = stored_df(state)
     if df is not None:
         index.df, index.df_stored = df, df.copy()
         index.ndocs = int(state["ndocs"].decode())
-    index.loaded_doc = int(rows[-1]["doc"])
+    index.loaded_doc = rows[-1].doc
     log.info("fold index: loaded %d documents from the store", len(docs))
     return len(docs)

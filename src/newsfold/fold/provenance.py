@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from newsfold.model import Relation
+from newsfold.store import fold_state as fold_db
 from newsfold.store import stories as stories_db
 from newsfold.store.stories import RowLike
 
@@ -118,20 +119,10 @@ def story_placements(rows: Iterable[RowLike], edges: Sequence[tuple[str, str]]) 
 
 def assign(conn: sqlite3.Connection, story_id: str) -> None:
     """Recompute and store the relation and copy_of of every member of a story."""
-    rows = conn.execute(
-        f"SELECT {', '.join(MEMBER_COLUMNS)}, relation, copy_of, score FROM articles WHERE story_id = ?", (story_id,)
-    ).fetchall()
+    rows = fold_db.story_member_rows(conn, story_id, (*MEMBER_COLUMNS, "relation", "copy_of", "score"))
     if not rows:
         return
-    ids = [row["id"] for row in rows]
-    edges: list[tuple[str, str]] = []
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        edges += [
-            (row[0], row[1])
-            for row in conn.execute(f"SELECT a, b FROM fold_edges WHERE relation = 'copy' AND a IN ({marks})", chunk)
-        ]
+    edges = fold_db.copy_edges_from(conn, [row["id"] for row in rows])
     current = {row["id"]: row for row in rows}
     for member_id, place in story_placements(rows, edges).items():
         row = current[member_id]
