@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from newsfold.extract import dom  # noqa: E402
-from newsfold.extract.containers import FEATURES, Candidate, ContainerModel, candidate_rows, rule_score  # noqa: E402
+from newsfold.extract.containers import FEATURES, ContainerModel, HandSetRule, candidate_rows, rule_score  # noqa: E402
 from newsfold.extract.dispatch import Extractor  # noqa: E402
 from newsfold.extract.evaluate import DevPage, load_dev_pages, score, scored_text  # noqa: E402
 from newsfold.extract.markup import bound_markup  # noqa: E402
@@ -138,17 +138,6 @@ def report(pages: list[PageCandidates]) -> None:
         )
 
 
-class RuleChoice(ContainerModel):
-    """The hand-set rule the model replaced, as a container model (for the end-to-end comparison)."""
-
-    def __init__(self) -> None:
-        """Nothing to load."""
-
-    def choose(self, candidates: list[Candidate], page_chars: int, voting_paragraphs: int) -> int:
-        """The candidate of most paragraph text less 0.7 times the other text."""
-        return max(range(len(candidates)), key=lambda i: rule_score(candidates[i]))
-
-
 def end_to_end(dev: list[DevPage], pages: list[PageCandidates]) -> None:
     """newsfold's whole HTML extraction (loose reading and cascade included) of each half's pages, with the rule and
     with the model fit on the other half: mean token F1."""
@@ -158,7 +147,7 @@ def end_to_end(dev: list[DevPage], pages: list[PageCandidates]) -> None:
         test = [page for page in dev if half_of(page) == half]
         held = ContainerModel(fit([p for p in pages if p.half != half]))
         figures = []
-        for chooser in (RuleChoice(), held):
+        for chooser in (HandSetRule(), held):
             extractor = Extractor(containers=chooser)
             f1 = []
             for page in test:

@@ -27,6 +27,7 @@ from newsfold.extract.dispatch import Extractor
 from newsfold.extract.evaluate import load_dev_pages, score
 from newsfold.extract.kindmodel import FEATURES, KindModel
 from newsfold.extract.kindset import KindPage, build_kind_set
+from newsfold.extract.trees import gradient_boosting_weights
 from newsfold.model import Origin, RawInput
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,27 +79,7 @@ def fit(rows: Sequence[Measured]) -> dict[str, Any]:
     model = GradientBoostingClassifier(
         n_estimators=TREES, max_depth=DEPTH, learning_rate=RATE, subsample=0.8, random_state=16
     ).fit(x, y, sample_weight=weight)
-    trees = []
-    for estimator in model.estimators_[:, 0]:
-        tree = estimator.tree_
-        trees.append(
-            {
-                "feature": [int(v) for v in tree.feature],
-                "threshold": [round(float(v), 6) for v in tree.threshold],
-                "left": [int(v) for v in tree.children_left],
-                "right": [int(v) for v in tree.children_right],
-                "value": [round(float(v), 6) for v in tree.value[:, 0, 0]],
-            }
-        )
-    raw = float(model.decision_function(x[:1])[0])
-    init = raw - RATE * sum(float(e.predict(x[:1])[0]) for e in model.estimators_[:, 0])
-    return {
-        "features": list(FEATURES),
-        "init": round(init, 6),
-        "learning_rate": RATE,
-        "trees": trees,
-        "threshold": THRESHOLD,
-    }
+    return {"features": list(FEATURES), **gradient_boosting_weights(model, x, RATE), "threshold": THRESHOLD}
 
 
 def predict(weights: dict[str, Any], rows: Sequence[Measured]) -> list[str]:

@@ -29,6 +29,7 @@ from newsfold.extract.dispatch import Extractor
 from newsfold.extract.evaluate import DevPage, Score, load_dev_pages, mean_score, score, scored_text, text_dump, tokens
 from newsfold.extract.kindset import part_of, publisher
 from newsfold.extract.linemodel import FEATURES, LineModel
+from newsfold.extract.trees import gradient_boosting_weights
 from newsfold.model import Origin, RawInput
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,22 +136,7 @@ def fit(rows: Sequence[Lines]) -> dict[str, Any]:
     model = GradientBoostingClassifier(
         n_estimators=TREES, max_depth=DEPTH, learning_rate=RATE, subsample=0.8, random_state=16
     ).fit(x, y)
-    trees = []
-    for estimator in model.estimators_[:, 0]:
-        tree = estimator.tree_
-        trees.append(
-            {
-                "feature": [int(v) for v in tree.feature],
-                "threshold": [round(float(v), 6) for v in tree.threshold],
-                "left": [int(v) for v in tree.children_left],
-                "right": [int(v) for v in tree.children_right],
-                "value": [round(float(v), 6) for v in tree.value[:, 0, 0]],
-            }
-        )
-    raw = float(model.decision_function(x[:1])[0])
-    init = raw - RATE * sum(float(e.predict(x[:1])[0]) for e in model.estimators_[:, 0])
-    return {"features": list(FEATURES), "init": round(init, 6), "learning_rate": RATE, "trees": trees,
-            "threshold": THRESHOLD}  # fmt: skip
+    return {"features": list(FEATURES), **gradient_boosting_weights(model, x, RATE), "threshold": THRESHOLD}
 
 
 def page_scores(extractor: Extractor, pages: Sequence[Dump], model: LineModel | None) -> list[Score]:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from newsfold.extract.containers import FEATURES, Candidate, ContainerModel, ContainerModelError, rule_score
+from newsfold.extract.containers import FEATURES, Candidate, ContainerModel, ContainerModelError, HandSetRule
 from newsfold.extract.dispatch import Extractor
 from newsfold.model import Origin, RawInput
 
@@ -46,17 +46,6 @@ def _page() -> bytes:
     ).encode()
 
 
-class _Rule(ContainerModel):
-    """The hand-set rule, as a container model."""
-
-    def __init__(self) -> None:
-        """Nothing to load."""
-
-    def choose(self, candidates: list[Candidate], page_chars: int, voting_paragraphs: int) -> int:
-        """The candidate of most paragraph text less 0.7 times the other text."""
-        return max(range(len(candidates)), key=lambda i: rule_score(candidates[i]))
-
-
 def _body(extractor: Extractor) -> str:
     """The page's extracted text."""
     raw = RawInput(Origin("split.html"), _page(), media_type="text/html", url="https://news.example/a")
@@ -71,7 +60,7 @@ def test_a_story_split_over_two_blocks_is_read_whole() -> None:
 
 def test_the_hand_set_rule_cut_it_short() -> None:
     """The rule the model replaced read only one block of the same page (what the model is there to fix)."""
-    text = _body(Extractor(containers=_Rule()))
+    text = _body(Extractor(containers=HandSetRule()))
     assert not all(s in text for s in SENTENCES)
 
 

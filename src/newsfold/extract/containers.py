@@ -135,3 +135,14 @@ class ContainerModel:
     def choose(self, candidates: list[Candidate], page_chars: int, voting_paragraphs: int) -> int:
         """The index of the candidate most likely to hold the article."""
         return int(np.argmax(self.scores(candidate_rows(candidates, page_chars, voting_paragraphs))))
+
+
+class HandSetRule(ContainerModel):
+    """The hand-set rule the model replaced, as a container model (to compare the two in the same run)."""
+
+    def __init__(self) -> None:
+        """Nothing to load."""
+
+    def choose(self, candidates: list[Candidate], page_chars: int, voting_paragraphs: int) -> int:
+        """The candidate of most paragraph text less 0.7 times the other text."""
+        return max(range(len(candidates)), key=lambda i: rule_score(candidates[i]))

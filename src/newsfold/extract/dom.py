@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from newsfold.extract.containers import Candidate, ContainerModel, rule_score
+from newsfold.extract.containers import Candidate, ContainerModel, HandSetRule
 from newsfold.model import Paragraph, Role
 
 # elements that never hold article text
@@ -306,15 +306,19 @@ def container_candidates(body: LexborNode, loose: bool = False) -> tuple[list[Le
     return [nodes[key] for key in keys], found, voting
 
 
-def _best_container(body: LexborNode, loose: bool = False, model: ContainerModel | None = None) -> LexborNode | None:
+def _best_container(
+    body: LexborNode, loose: bool = False, model: ContainerModel | None = None, page_chars: int | None = None
+) -> LexborNode | None:
     """The element that holds the article: the model's choice among the candidates (without one, the one of most
-    paragraph text and least other text: menus, teasers, link lists)."""
+    paragraph text and least other text: menus, teasers, link lists); page_chars: the body's text length, when
+    known."""
     nodes, candidates, voting = container_candidates(body, loose)
     if not nodes:
         return None
-    if model is not None:
-        return nodes[model.choose(candidates, _text_len(body), voting)]
-    return nodes[max(range(len(nodes)), key=lambda i: rule_score(candidates[i]))]
+    if model is None:
+        return nodes[HandSetRule().choose(candidates, 0, voting)]
+    chars = _text_len(body) if page_chars is None else page_chars
+    return nodes[model.choose(candidates, chars, voting)]
 
 
 def _role(node: LexborNode, standfirst_seen: bool) -> Role:
@@ -392,7 +396,7 @@ def read_dom(tree: LexborHTMLParser, loose: bool = False, model: ContainerModel 
     if body is None:
         return DomResult()
     page_chars = _text_len(body)
-    container = _best_container(body, loose, model)
+    container = _best_container(body, loose, model, page_chars)
     if container is None:
         return DomResult(page_chars=page_chars)
     scope = article_scope(container)

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from newsfold.errors import NewsfoldError
+from newsfold.extract.trees import BoostedTrees
 from newsfold.model import Paragraph
 
 # a paragraph of prose: at least this long (CJK characters count double) and ending a sentence
@@ -119,19 +120,10 @@ class KindModel:
         """Take the weights written by benchmarks/train_kinds.py."""
         if tuple(weights.get("features", ())) != FEATURES:
             raise KindModelError(f"kind model: features {weights.get('features')} do not match {FEATURES}")
-        self._init = float(weights["init"])
-        self._rate = float(weights["learning_rate"])
-        # plain lists: a tree is walked node by node, and a list's item is read many times faster than an array's
-        self._trees: list[tuple[list[int], list[float], list[int], list[int], list[float]]] = [
-            (
-                [int(f) for f in t["feature"]],
-                [float(x) for x in t["threshold"]],
-                [int(n) for n in t["left"]],
-                [int(n) for n in t["right"]],
-                [float(v) for v in t["value"]],
-            )
-            for t in weights["trees"]
-        ]
+        try:
+            self._trees = BoostedTrees(weights)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise KindModelError(f"kind model: {exc!r}") from exc
         self.threshold = float(weights.get("threshold", 0.5))
 
     @classmethod
@@ -149,14 +141,7 @@ class KindModel:
 
     def other_probability_of(self, vector: np.ndarray) -> float:
         """other_probability of an evidence vector."""
-        z = self._init
-        values = [float(x) for x in vector]
-        for feature, threshold, left, right, value in self._trees:
-            node = 0
-            while left[node] >= 0:
-                node = left[node] if values[feature[node]] <= threshold[node] else right[node]
-            z += self._rate * value[node]
-        return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+        return float(self._trees.probabilities(np.asarray(vector, dtype=np.float64)[None, :])[0])
 
     def is_article(self, found: KindEvidence) -> bool:
         """True when the page's main text reads as an article."""

@@ -17,6 +17,7 @@ import numpy as np
 
 from newsfold.errors import NewsfoldError
 from newsfold.extract.lines import ends_sentence, is_list_header
+from newsfold.extract.trees import BoostedTrees
 
 MODEL_FILE = "lines.json"
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -176,27 +177,10 @@ class LineModel:
         """Take the weights written by benchmarks/train_lines.py."""
         if tuple(weights.get("features", ())) != FEATURES:
             raise LineModelError(f"line model: features {weights.get('features')} do not match {FEATURES}")
-        self._init = float(weights["init"])
-        self._rate = float(weights["learning_rate"])
-        trees = weights["trees"]
-        self._depth = max((_depth(t["left"], t["right"]) for t in trees), default=0)
-        # every tree padded to one node count: one array per field, trees by rows
-        size = max((len(t["feature"]) for t in trees), default=1)
-
-        def padded(key: str, fill: float, dtype: type) -> np.ndarray:
-            return np.array([[*t[key], *[fill] * (size - len(t[key]))] for t in trees] or [[fill]], dtype=dtype)
-
-        # flat: node k of tree t is entry t * size + k; children point at flat entries, a leaf at itself
-        offsets = (np.arange(max(len(trees), 1)) * size)[:, None]
-        left, right = padded("left", -1, np.int64), padded("right", -1, np.int64)
-        leaf = left < 0
-        self._feature = np.maximum(padded("feature", 0, np.int64), 0).ravel()
-        self._threshold = padded("threshold", 0.0, np.float64).ravel()
-        self._left = (np.where(leaf, np.arange(size)[None, :], left) + offsets).ravel()
-        self._right = (np.where(leaf, np.arange(size)[None, :], right) + offsets).ravel()
-        self._value = padded("value", 0.0, np.float64).ravel()
-        self._roots = offsets
-        self._count = len(trees)
+        try:
+            self._trees = BoostedTrees(weights)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise LineModelError(f"line model: {exc!r}") from exc
         self.threshold = float(weights.get("threshold", 0.5))
 
     @classmethod
@@ -210,28 +194,4 @@ class LineModel:
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         """For every row of evidence (line_features), the probability that the line is the article's."""
-        n = x.shape[0]
-        if n == 0 or self._count == 0:
-            return np.full(n, 1.0 / (1.0 + math.exp(-self._init)))
-        node = np.repeat(self._roots, n, axis=1)
-        columns = np.ascontiguousarray(x.T)
-        rows = np.arange(n)[None, :]
-        for _ in range(self._depth):
-            go_left = columns[self._feature[node], rows] <= self._threshold[node]
-            node = np.where(go_left, self._left[node], self._right[node])
-        z = self._init + self._rate * self._value[node].sum(axis=0)
-        probability: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
-        return probability
-
-
-def _depth(left: Sequence[int], right: Sequence[int]) -> int:
-    """The depth of a tree given by its children arrays."""
-    best = 0
-    stack = [(0, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if left[node] < 0:
-            best = max(best, depth)
-            continue
-        stack.extend([(left[node], depth + 1), (right[node], depth + 1)])
-    return best
+        return self._trees.probabilities(x)
