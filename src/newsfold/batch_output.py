@@ -30,7 +30,7 @@ from newsfold.fold.corpus import Corpus, read_column
 from newsfold.fold.distributed import FoldResult
 from newsfold.fold.outcome import STORY_COLUMNS
 from newsfold.store import bulk as bulk_db
-from newsfold.store.base import Connection
+from newsfold.store.base import Backend, Connection
 from newsfold.store.bulk import BulkTable
 from newsfold.store.db import Database
 
@@ -187,7 +187,7 @@ def write_export(out: Path, kept: pa.Table, members: pa.Table, stories: pa.Table
     _write(out / "stories.parquet", live.sort_by("id"))
 
 
-def _insert(db: Database, table: BulkTable, file: Path, columns: Sequence[str]) -> int:
+def _insert(db: Backend, table: BulkTable, file: Path, columns: Sequence[str]) -> int:
     """Rows of a Parquet file into a store table, a transaction per ROWS rows; how many."""
     count = 0
     for batch in pq.ParquetFile(file).iter_batches(batch_size=ROWS, columns=list(columns)):

@@ -27,7 +27,7 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("db", "newsfold.db", "path of the SQLite database"),
+    Setting("db", "newsfold.db", "the database: a SQLite file path, or a postgresql:// URL"),
     Setting("reader_languages", ["en"], "languages readers want titles and highlights translated into"),
     Setting("ingest.max_bytes", 20 * 1024 * 1024, "largest single input file read, in bytes"),
     Setting("ingest.batch_size", 64, "documents written to the store per transaction"),
@@ -105,6 +105,13 @@ class Config:
     def get_path(self, name: str) -> Path:
         """A setting's value as a path, with ~ expanded."""
         return Path(str(self.values[name])).expanduser()
+
+    def database(self) -> str:
+        """The database setting: a postgresql:// URL as given, else a SQLite path with ~ expanded."""
+        value = str(self.values["db"])
+        if value.lower().startswith(("postgresql://", "postgres://")):
+            return value
+        return str(Path(value).expanduser())
 
 
 def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

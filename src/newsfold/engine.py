@@ -21,8 +21,7 @@ from newsfold.pipeline import Chain, RunReport, Step, StoryHook, batched, descri
 from newsfold.reading import default_steps, read_input
 from newsfold.store import articles as articles_db
 from newsfold.store import integrity as integrity_db
-from newsfold.store.base import Connection
-from newsfold.store.db import Database
+from newsfold.store.base import Backend, Connection
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +30,7 @@ log = logging.getLogger(__name__)
 class AheadHook(Protocol):
     """A story hook with work to do on each document in the extraction worker, ahead of its stories' turn."""
 
-    def work_ahead(self, db: Database) -> Callable[[list[Article]], object] | None:
+    def work_ahead(self, db: Backend) -> Callable[[list[Article]], object] | None:
         """The work (picklable, run in the worker on each chunk's documents), or None for none."""
         ...
 
@@ -109,7 +108,7 @@ def extract_ahead(
 
 
 def ingest(
-    db: Database,
+    db: Backend,
     inputs: Iterable[RawInput | InputError],
     *,
     steps: Sequence[Step] | None = None,
@@ -157,7 +156,7 @@ def ingest(
 
 
 def store_articles(
-    db: Database,
+    db: Backend,
     articles: Iterable[Article],
     report: IngestReport,
     *,
@@ -205,7 +204,7 @@ def store_articles(
 
 
 def _store_batch(
-    db: Database,
+    db: Backend,
     batch: Sequence[Article],
     report: IngestReport,
     folder: Folder,
@@ -249,7 +248,7 @@ def _hook_name(hook: StoryHook) -> str:
     return getattr(hook, "__name__", None) or type(hook).__name__
 
 
-def run_hooks(db: Database, hooks: Sequence[StoryHook], changed: set[str], report: IngestReport) -> None:
+def run_hooks(db: Backend, hooks: Sequence[StoryHook], changed: set[str], report: IngestReport) -> None:
     """Run every story hook over the changed stories; a hook that fails is retried story by story, and a story
     whose hook still fails is reported and stays pending (rerun on the next start); the rest are done."""
     if not hooks or not changed:
@@ -286,7 +285,7 @@ def run_hooks(db: Database, hooks: Sequence[StoryHook], changed: set[str], repor
         integrity_db.clear_pending(conn, changed - failed)
 
 
-def resume_hooks(db: Database, hooks: Sequence[StoryHook], report: IngestReport | None = None) -> int:
+def resume_hooks(db: Backend, hooks: Sequence[StoryHook], report: IngestReport | None = None) -> int:
     """Rerun the story hooks of stories whose hooks did not finish last time (a kill between a batch's commit and
     its hooks); return how many stories that was."""
     if not hooks:

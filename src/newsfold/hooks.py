@@ -12,8 +12,7 @@ from newsfold.enrich.hook import EnrichHook
 from newsfold.language.eager import EagerTranslation
 from newsfold.model import Story
 from newsfold.pipeline import StoryHook
-from newsfold.store.base import Connection
-from newsfold.store.db import Database
+from newsfold.store.base import Backend, Connection
 from newsfold.store.enrichment import add_enrichment
 from newsfold.web.story_page import StoryPagesHook
 
@@ -25,7 +24,7 @@ def story_hooks(config: Config | None = None) -> list[StoryHook]:
     return [EnrichHook.from_config(config), EagerTranslation(config), StoryPagesHook(config)]
 
 
-def finish_pending(db: Database, config: Config | None = None, report: IngestReport | None = None) -> int:
+def finish_pending(db: Backend, config: Config | None = None, report: IngestReport | None = None) -> int:
     """Run the story hooks of every story left pending (after a takedown, or by a run that was killed); how many."""
     return resume_hooks(db, story_hooks(config), report)
 

@@ -12,7 +12,7 @@ from newsfold.errors import InputError
 from newsfold.model import Article
 
 if TYPE_CHECKING:
-    from newsfold.store.db import Database
+    from newsfold.store.base import Backend
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ class StoryHook(Protocol):
     """What runs after a batch is stored, with the ids of the stories it changed (enrichment, eager translation,
     stored pages); the hooks are chosen in one place, the command line's composition root (newsfold.hooks)."""
 
-    def __call__(self, db: Database, story_ids: set[str], /) -> None:
+    def __call__(self, db: Backend, story_ids: set[str], /) -> None:
         """Bring the derived parts of these stories up to date."""
         ...
 

@@ -15,7 +15,7 @@ from newsfold.pipeline import StoryHook
 from newsfold.store import articles as articles_db
 from newsfold.store import integrity as integrity_db
 from newsfold.store import stories as stories_db
-from newsfold.store.db import Database
+from newsfold.store.base import Backend
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ class RepairReport:
 
 
 def repair(
-    db: Database,
+    db: Backend,
     hooks: Sequence[StoryHook],
     folder: Folder | None = None,
     on_progress: Callable[[int], None] | None = None,
@@ -68,7 +68,7 @@ def repair(
     return report
 
 
-def _fold_unfolded(db: Database, folder: Folder, report: RepairReport) -> None:
+def _fold_unfolded(db: Backend, folder: Folder, report: RepairReport) -> None:
     """Fold the stored articles that are in no story or have no fold document (their story's hooks pending)."""
     with db.read() as conn:
         ids = integrity_db.unfolded_articles(conn)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,9 @@ from newsfold.store import articles as articles_db
 from newsfold.store import search as search_db
 from newsfold.store import stories as stories_db
 from newsfold.store.db import Database
+from tests.postgres_server import integrity_errors
+
+pytestmark = pytest.mark.both_backends
 
 
 def make_article(text: str, title: str = "A title", url: str | None = None) -> Article:
@@ -116,7 +118,7 @@ def test_story_merge_keeps_old_ids_working(db: Database) -> None:
 
 
 def test_schema_rejects_unknown_kind(db: Database) -> None:
-    with pytest.raises(sqlite3.IntegrityError), db.write() as conn:
+    with pytest.raises(integrity_errors()), db.write() as conn:
         conn.execute(
             "INSERT INTO articles (id, kind, text, paragraphs, origin_location, ingested) "
             "VALUES ('x', 'poem', '', '[]', 'here', 'now')"

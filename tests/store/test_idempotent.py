@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from newsfold.engine import ingest
 from newsfold.model import Origin, RawInput
 from newsfold.store.db import Database
 from tests.extract.test_furniture import _page, _raw
+
+pytestmark = pytest.mark.both_backends
 
 
 def _count(db: Database) -> int:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from newsfold.model import Article, Origin, Paragraph, SourceRef
 from newsfold.store import articles as articles_db
 from newsfold.store.db import Database
+
+pytestmark = pytest.mark.both_backends
 
 
 def _article(i: int) -> Article:

@@ -8,6 +8,8 @@ import pytest
 
 from tests.conftest import data_dir
 
+pytestmark = pytest.mark.both_backends
+
 bench = pytest.importorskip("benchmarks.search")
 
 LANGUAGES = {"zh", "th", "ko", "ne", "ta", "en", "ru", "ar", "fa"}

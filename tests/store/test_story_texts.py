@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
 from newsfold.model import Article, Origin, Paragraph, SourceRef
 from newsfold.store import articles as articles_db
 from newsfold.store import pages as pages_db
 from newsfold.store import stories as stories_db
 from newsfold.store import story_texts
 from newsfold.store.db import Database
+
+pytestmark = pytest.mark.both_backends
 
 
 def _article(title: str, language: str, url: str) -> Article:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from newsfold.store.db import Database
 from newsfold.store.translations import cached_translations, keep_translations
+
+pytestmark = pytest.mark.both_backends
 
 
 def test_translations_are_found_by_hash_model_and_target(db: Database) -> None:

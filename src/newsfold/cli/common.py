@@ -14,7 +14,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from newsfold.config import Config, load_config
 from newsfold.errors import NewsfoldError
-from newsfold.store.db import Database
+from newsfold.store.backends import open_database
+from newsfold.store.base import Backend
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -34,10 +35,10 @@ def get_config(ctx: click.Context, **overrides: Any) -> Config:
     return load_config(obj.get("config_path"), overrides)
 
 
-def open_db(ctx: click.Context, db_path: str | None) -> Database:
+def open_db(ctx: click.Context, db_path: str | None) -> Backend:
     """Open the database chosen by --db, $NEWSFOLD_DB or the configuration."""
     config = get_config(ctx, db=db_path)
-    return Database(str(config.get_path("db")))
+    return open_database(config.database())
 
 
 def error(message: str) -> None:

@@ -26,8 +26,8 @@ from newsfold.serialize import document_json, story_json
 from newsfold.store import articles as articles_db
 from newsfold.store import search as search_db
 from newsfold.store import stories as stories_db
-from newsfold.store.base import Connection
-from newsfold.store.db import Database
+from newsfold.store.backends import open_database
+from newsfold.store.base import Backend, Connection
 
 
 def report_ingest(report: IngestReport) -> int:
@@ -44,7 +44,7 @@ def report_ingest(report: IngestReport) -> int:
     return EXIT_PARTIAL if report.failures else EXIT_OK
 
 
-def run_ingest(ctx: click.Context, db: Database, paths: Iterable[str], allow: Iterable[str] = ()) -> IngestReport:
+def run_ingest(ctx: click.Context, db: Backend, paths: Iterable[str], allow: Iterable[str] = ()) -> IngestReport:
     """Ingest paths into db with a progress bar on terminals (one step per file or URL it reads)."""
     from newsfold.hooks import story_hooks
     from newsfold.ingest.fetch import Fetcher, FetchSettings
@@ -120,7 +120,7 @@ def _echo_document(document: Article, as_json: bool) -> None:
     click.echo()
 
 
-def _story_json(db: Database, story: Story) -> dict[str, Any]:
+def _story_json(db: Backend, story: Story) -> dict[str, Any]:
     """A story and its members' details as the contract's JSON."""
     with db.read() as conn:
         return _story_json_in(conn, story)
@@ -278,7 +278,7 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve_database(db: Database, host: str, port: int, config: Config) -> int:
+def serve_database(db: Backend, host: str, port: int, config: Config) -> int:
     """Serve the site for db with the command's settings (its --config included) until interrupted; EXIT_PARTIAL,
     after one line, when host:port cannot be listened on."""
     import uvicorn
@@ -307,7 +307,7 @@ def serve_database(db: Database, host: str, port: int, config: Config) -> int:
 def serve_command(ctx: click.Context, db_path: str | None, host: str | None, port: int | None) -> int:
     """Serve the reader's site, JSON API and feeds."""
     config = get_config(ctx, db=db_path, **{"serve.host": host, "serve.port": port})
-    db = Database(str(config.get_path("db")))
+    db = open_database(config.database())
     try:
         return serve_database(db, str(config["serve.host"]), int(config["serve.port"]), config)
     finally:
@@ -326,7 +326,7 @@ def demo_command(ctx: click.Context, db_path: str | None, port: int, no_serve: b
     elif Path(db_path).exists():
         error(f"{db_path}: the demo wants a fresh database; remove it or pick another path")
         return EXIT_PARTIAL
-    db = Database(db_path)
+    db = open_database(db_path)
     try:
         with resources.as_file(resources.files("newsfold") / "data" / "sample") as sample:
             report = run_ingest(ctx, db, [str(sample)])
@@ -373,7 +373,7 @@ def repair_command(ctx: click.Context, db_path: str | None) -> int:
     from newsfold.repair import repair
 
     config = get_config(ctx, db=db_path)
-    db = Database(str(config.get_path("db")))
+    db = open_database(config.database())
     try:
         with db.read() as conn:
             total = stories_db.count_all(conn)

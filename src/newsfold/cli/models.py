@@ -19,6 +19,7 @@ from newsfold.language.modelinfo import ModelInfo
 from newsfold.language.models import ModelStore, download_help
 from newsfold.language.reader import ModelReader
 from newsfold.language.translate import TranslateSettings
+from newsfold.store.backends import is_database_url, open_database
 from newsfold.store.db import Database
 
 
@@ -129,10 +130,10 @@ def translate_command(
     """Translate the documents of one file (title and text) with the installed models; prints them."""
     config = get_config(ctx, db=db_path)
     documents = list(LanguageStep()(extract(read_file(Path(path)))))
-    db_file = config.get_path("db")
+    location = config.database()
     # the cache lives in the database named by --db/$NEWSFOLD_DB/the settings; none is created just for it
-    use_cache = not no_cache and (db_path is not None or db_file.exists())
-    db = Database(str(db_file) if use_cache else ":memory:")
+    use_cache = not no_cache and (db_path is not None or is_database_url(location) or Path(location).exists())
+    db = open_database(location) if use_cache else Database(":memory:")
     try:
         reader = ModelReader(db, ModelStore(config.get_path("models.dir")), TranslateSettings.from_config(config))
         status = EXIT_OK

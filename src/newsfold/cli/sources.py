@@ -23,7 +23,8 @@ from newsfold.ingest.fetch import Fetcher, FetchSettings
 from newsfold.ingest.scheduler import SourcePoller, SourceResult
 from newsfold.store import sources as sources_db
 from newsfold.store import takedowns as takedowns_db
-from newsfold.store.db import Database
+from newsfold.store.backends import open_database
+from newsfold.store.base import Backend
 
 KIND_CHOICE = click.Choice(list(sources_db.SOURCE_KINDS))
 
@@ -39,10 +40,10 @@ def allow_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     )(fn)
 
 
-def _open(ctx: click.Context, db_path: str | None) -> tuple[Config, Database]:
+def _open(ctx: click.Context, db_path: str | None) -> tuple[Config, Backend]:
     """The configuration and the database for this invocation."""
     config = get_config(ctx, db=db_path)
-    return config, Database(str(config.get_path("db")))
+    return config, open_database(config.database())
 
 
 def default_outlines() -> list[opml.Outline]:
@@ -51,7 +52,7 @@ def default_outlines() -> list[opml.Outline]:
     return opml.parse_opml(data, "newsfold/data/sources.opml")
 
 
-def import_outlines(db: Database, outlines: list[opml.Outline], interval: int) -> tuple[int, int]:
+def import_outlines(db: Backend, outlines: list[opml.Outline], interval: int) -> tuple[int, int]:
     """Register outlines as sources; return (added, already there)."""
     added = existing = 0
     with db.write() as conn:
@@ -217,7 +218,7 @@ def export_command(ctx: click.Context, db_path: str | None, output: str | None) 
     return EXIT_OK
 
 
-def _poller(config: Config, db: Database, allow: tuple[str, ...], stop: threading.Event) -> SourcePoller:
+def _poller(config: Config, db: Backend, allow: tuple[str, ...], stop: threading.Event) -> SourcePoller:
     """A poller over db with a fetcher built from the configuration."""
     from newsfold.hooks import story_hooks
 
@@ -333,7 +334,7 @@ def run_command(
 ) -> int:
     """Fetch every source on its interval, fold, and serve the site, until SIGTERM or Ctrl-C."""
     config = get_config(ctx, db=db_path, **{"serve.host": host, "serve.port": port})
-    db = Database(str(config.get_path("db")))
+    db = open_database(config.database())
     stop = threading.Event()
     poller = _poller(config, db, allow, stop)
     server = None if no_serve else _server(db, config)
@@ -369,7 +370,7 @@ def run_command(
     return EXIT_OK
 
 
-def _server(db: Database, config: Config) -> Any:
+def _server(db: Backend, config: Config) -> Any:
     """A uvicorn server for the site over db with the command's settings (run in a thread by `run`)."""
     import uvicorn
 

@@ -16,7 +16,7 @@ from newsfold.model import Article
 from newsfold.store import articles as articles_db
 from newsfold.store import enrichment as enrichment_db
 from newsfold.store import stories as stories_db
-from newsfold.store.db import Database
+from newsfold.store.base import Backend
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ class EnrichHook:
         self.enricher = enricher or StoryEnricher()
         self._countries: Gazetteer | None = None  # CLDR's places, built once: each batch learns the store on a copy
 
-    def gazetteer(self, db: Database) -> Gazetteer:
+    def gazetteer(self, db: Backend) -> Gazetteer:
         """A gazetteer of CLDR's places and what the store knows now (Gazetteer.default() and learn())."""
         self._countries = self._countries or Gazetteer.default()
         gazetteer = self._countries.copy()
@@ -48,7 +48,7 @@ class EnrichHook:
         count = max(3, int(config["enrich.highlights"]))
         return cls(StoryEnricher(recognizer=recognizer, highlights=HighlightSelector(count=count)))
 
-    def work_ahead(self, db: Database) -> RecognizeAhead | None:
+    def work_ahead(self, db: Backend) -> RecognizeAhead | None:
         """What the extraction worker can do ahead for this hook: recognise each document with a copy of the rule
         recogniser and a gazetteer as the store's is now (None with another recogniser: it stays here)."""
         recognizer = self.enricher.recognizer
@@ -60,7 +60,7 @@ class EnrichHook:
         """Keep what the worker found (used where it still holds: enrich.memo)."""
         self.enricher.memo.keep(found)
 
-    def __call__(self, db: Database, changed: set[str]) -> None:
+    def __call__(self, db: Backend, changed: set[str]) -> None:
         """Enrich every changed story once (read together, saved in one write); clear stories that were merged away
         or emptied."""
         if not changed:

@@ -18,7 +18,7 @@ from newsfold.model import Article, RawInput, SourceRef
 from newsfold.pipeline import Step, StoryHook
 from newsfold.reading import default_steps
 from newsfold.store import sources as sources_db
-from newsfold.store.db import Database
+from newsfold.store.base import Backend
 from newsfold.store.sources import Source
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ class Ingest(Protocol):
 
     def __call__(
         self,
-        db: Database,
+        db: Backend,
         inputs: Iterable[RawInput | InputError],
         *,
         steps: Sequence[Step] | None = ...,
@@ -117,7 +117,7 @@ class SourcePoller:
 
     def __init__(
         self,
-        db: Database,
+        db: Backend,
         collector: Collector,
         *,
         ingest: Ingest,

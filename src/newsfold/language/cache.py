@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from newsfold.errors import StoreError
 from newsfold.language.translate import Translator
-from newsfold.store.db import Database
+from newsfold.store.base import Backend
 from newsfold.store.translations import cached_translations, keep_translations
 
 log = logging.getLogger(__name__)
@@ -23,7 +23,7 @@ def text_hash(text: str) -> str:
 class CachedTranslator:
     """A translator whose results are kept in the store, so nothing is translated twice."""
 
-    def __init__(self, inner: Translator, db: Database) -> None:
+    def __init__(self, inner: Translator, db: Backend) -> None:
         """Wrap inner with the cache in db."""
         self.inner = inner
         self.db = db

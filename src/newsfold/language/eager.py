@@ -17,7 +17,7 @@ from newsfold.language.models import ModelStore
 from newsfold.language.reader import ModelReader
 from newsfold.language.translate import TranslateSettings
 from newsfold.store import story_texts
-from newsfold.store.db import Database
+from newsfold.store.base import Backend
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +31,10 @@ class EagerTranslation:
         """Use config (else the settings from the usual places, read on first use)."""
         self._config = config
         self._reader: ModelReader | None = None
-        self._reader_db: Database | None = None
+        self._reader_db: Backend | None = None
         self.translated = 0
 
-    def _reader_for(self, db: Database, config: Config) -> ModelReader | None:
+    def _reader_for(self, db: Backend, config: Config) -> ModelReader | None:
         """A model reader over db, kept between batches; None when no model is installed."""
         if self._reader is None or self._reader_db is not db:
             models = ModelStore(config.get_path("models.dir"))
@@ -45,7 +45,7 @@ class EagerTranslation:
             self._reader_db = db
         return self._reader
 
-    def __call__(self, db: Database, story_ids: set[str]) -> None:
+    def __call__(self, db: Backend, story_ids: set[str]) -> None:
         """Translate the titles and highlights of the articles in the given stories (and cache them)."""
         if not story_ids:
             return
@@ -70,7 +70,7 @@ class EagerTranslation:
                 self.translated += len(texts)
 
 
-def _texts_by_language(db: Database, story_ids: set[str]) -> dict[str, set[str]]:
+def _texts_by_language(db: Backend, story_ids: set[str]) -> dict[str, set[str]]:
     """The titles and highlights of the stories' articles, and the stories' own highlights, by language."""
     texts: dict[str, set[str]] = defaultdict(set)
     with db.read() as conn:

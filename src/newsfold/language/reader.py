@@ -20,7 +20,7 @@ from newsfold.language.translate import (
     TranslateSettings,
     Translator,
 )
-from newsfold.store.db import Database
+from newsfold.store.base import Backend
 from newsfold.text.sentences import split_paragraphs
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ class ModelReader:
 
     def __init__(
         self,
-        db: Database,
+        db: Backend,
         models: ModelStore,
         settings: TranslateSettings | None = None,
         pivot: str | None = "en",
@@ -172,7 +172,7 @@ class ModelReader:
         ]
 
 
-def reader_translator(db: Database, config: Config) -> ReaderTranslator:
+def reader_translator(db: Backend, config: Config) -> ReaderTranslator:
     """The translator the site and CLI use: model-backed where models are installed, else originals only.
 
     Make one per application, not per request: a model reader keeps its loaded models, which take seconds to load.

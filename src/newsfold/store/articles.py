@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any, cast, get_args
 
 from newsfold.model import Article, Kind, Origin, OriginalRef, Paragraph, Relation, Role, SourceRef
 from newsfold.store.base import Connection, Row
@@ -137,20 +137,40 @@ def insert_articles(conn: Connection, articles: Iterable[Article]) -> list[Artic
         rows.setdefault(row["id"], (article, row))
     stored = _stored_ids(conn, list(rows))
     todo = [(article, row) for article_id, (article, row) in rows.items() if article_id not in stored]
+    if conn.dialect == "postgresql":
+        # a CHECK that fails aborts PostgreSQL's whole transaction (SQLite's OR IGNORE skips the row): the rows the
+        # schema's CHECKs refuse are left out before the insert
+        todo = [(article, row) for article, row in todo if _passes_checks(row)]
     if not todo:
         return []
     stamp = now_iso()
     for _, row in todo:
         row["ingested"] = stamp
     columns = list(todo[0][1])
+    values = f"({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"
+    # SQLite's OR IGNORE also skips a row that breaks a CHECK; PostgreSQL skips only a duplicate id
+    insert = (
+        f"INSERT OR IGNORE INTO articles {values}"
+        if conn.dialect == "sqlite"
+        else (f"INSERT INTO articles {values} ON CONFLICT DO NOTHING")
+    )
     cursor = conn.executemany(
-        f"INSERT OR IGNORE INTO articles ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})",
+        insert,
         [row for _, row in todo],
     )
     if cursor.rowcount == len(todo):
         return [article for article, _ in todo]
     inserted = _stored_ids(conn, [row["id"] for _, row in todo])  # a row broke a constraint and was skipped
     return [article for article, row in todo if row["id"] in inserted]
+
+
+_KINDS = frozenset(get_args(Kind))
+_RELATIONS = frozenset((None, *get_args(Relation)))
+
+
+def _passes_checks(row: dict[str, Any]) -> bool:
+    """Whether an article row passes the articles table's CHECK constraints (kind and relation)."""
+    return row["kind"] in _KINDS and row["relation"] in _RELATIONS
 
 
 def _stored_ids(conn: Connection, ids: Sequence[str]) -> set[str]:

@@ -4,6 +4,7 @@ protocol the pipeline, CLI and web use."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -75,6 +76,42 @@ class Connection(Protocol):
 
     def rollback(self) -> None:
         """Roll the open transaction back."""
+        ...
+
+
+class Backend(Protocol):
+    """A database (SQLite file or PostgreSQL URL): one writer transaction at a time, a reading connection per thread."""
+
+    @property
+    def path(self) -> str:
+        """Where the database is, for messages (a file path, ':memory:', or a URL without its password)."""
+        ...
+
+    @property
+    def dialect(self) -> Dialect:
+        """The SQL dialect its connections speak."""
+        ...
+
+    @property
+    def readonly(self) -> bool:
+        """Whether it was opened for reading only."""
+        ...
+
+    @property
+    def applied_migrations(self) -> list[str]:
+        """Names of the migrations applied to it."""
+        ...
+
+    def write(self) -> AbstractContextManager[Connection]:
+        """A write transaction: committed on success, rolled back on error; nested uses join the outer one."""
+        ...
+
+    def read(self) -> AbstractContextManager[Connection]:
+        """A connection for reading that sees the last committed state."""
+        ...
+
+    def close(self) -> None:
+        """Close every connection it opened."""
         ...
 
 

@@ -38,5 +38,7 @@ def insert_rows(conn: Connection, table: BulkTable, columns: Sequence[str], rows
 def set_fold_frequencies(conn: Connection, df: bytes, ndocs: int) -> None:
     """Store the fold's document frequencies (int32 bytes) and its document count, replacing what was there."""
     conn.execute(
-        "INSERT OR REPLACE INTO fold_state (key, value) VALUES ('df', ?), ('ndocs', ?)", (df, str(ndocs).encode())
+        "INSERT INTO fold_state (key, value) VALUES ('df', ?), ('ndocs', ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (df, str(ndocs).encode()),
     )

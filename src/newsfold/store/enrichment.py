@@ -153,7 +153,7 @@ def _register(conn: Connection, entity: Entity, entity_id: str) -> None:
     for alias in sorted(names, key=_name_rank):
         if " " in alias.strip() or alias == entity.name or entity.kind == "place":
             conn.execute(
-                "INSERT OR IGNORE INTO entity_aliases (key, kind, entity_id, alias) VALUES (?, ?, ?, ?)",
+                "INSERT INTO entity_aliases (key, kind, entity_id, alias) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (span_key(alias), entity.kind, entity_id, alias),
             )
 
@@ -218,8 +218,10 @@ def save_story_enrichment(
         entity.id = entity_id
     for (entity_id, article_id), (name, names, mentions, sentences) in _mentions(result.by_article).items():
         conn.execute(
-            "INSERT OR REPLACE INTO entity_mentions "
-            "(entity_id, article_id, story_id, name, aliases, mentions, sentences) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO entity_mentions "
+            "(entity_id, article_id, story_id, name, aliases, mentions, sentences) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (entity_id, article_id) DO UPDATE SET story_id = excluded.story_id, name = excluded.name, "
+            "aliases = excluded.aliases, mentions = excluded.mentions, sentences = excluded.sentences",
             (
                 entity_id,
                 article_id,
@@ -236,8 +238,11 @@ def save_story_enrichment(
         seq = seqs.get(event.article_id, 0)
         seqs[event.article_id] = seq + 1
         conn.execute(
-            "INSERT OR REPLACE INTO events (story_id, article_id, seq, date, precision, text, confidence, expression, "
-            "in_timeline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO events (story_id, article_id, seq, date, precision, text, confidence, expression, "
+            "in_timeline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (article_id, seq) DO UPDATE SET story_id = excluded.story_id, date = excluded.date, "
+            "precision = excluded.precision, text = excluded.text, confidence = excluded.confidence, "
+            "expression = excluded.expression, in_timeline = excluded.in_timeline",
             (
                 story_id,
                 event.article_id,

@@ -35,10 +35,19 @@ class StoredFoldDoc(FoldDoc):
 def save_fold_docs(conn: Connection, docs: Iterable[FoldDoc]) -> int:
     """Write fold documents (replacing an article's earlier one); return the highest document number stored."""
     # the store numbers its rows itself: an index position is not a row number (a rolled-back batch leaves a gap)
-    conn.executemany(
-        "INSERT OR REPLACE INTO fold_docs (article_id, grp, at, text_hash, bands, embedding) VALUES (?, ?, ?, ?, ?, ?)",
-        [(d.article_id, d.group, d.at, d.text_hash, d.bands, d.embedding) for d in docs],
-    )
+    # a replaced document takes a new number (after every other), so readers of fold_docs_after see it again
+    rows = [(d.article_id, d.group, d.at, d.text_hash, d.bands, d.embedding) for d in docs]
+    if conn.dialect == "sqlite":
+        conn.executemany(
+            "INSERT OR REPLACE INTO fold_docs (article_id, grp, at, text_hash, bands, embedding) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+    else:
+        conn.executemany("DELETE FROM fold_docs WHERE article_id = ?", [row[:1] for row in rows])
+        conn.executemany(
+            "INSERT INTO fold_docs (article_id, grp, at, text_hash, bands, embedding) VALUES (?, ?, ?, ?, ?, ?)", rows
+        )
     return int(conn.execute("SELECT max(doc) FROM fold_docs").fetchone()[0])
 
 
@@ -72,7 +81,11 @@ def fold_doc_number(conn: Connection, article_id: str) -> int | None:
 
 def save_fold_edges(conn: Connection, edges: Iterable[tuple[str, str, str, float]]) -> None:
     """Write verified edges (a, b, relation, score), replacing those between the same articles."""
-    conn.executemany("INSERT OR REPLACE INTO fold_edges (a, b, relation, score) VALUES (?, ?, ?, ?)", list(edges))
+    conn.executemany(
+        "INSERT INTO fold_edges (a, b, relation, score) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (a, b) DO UPDATE SET relation = excluded.relation, score = excluded.score",
+        list(edges),
+    )
 
 
 def copy_edges_from(conn: Connection, article_ids: Sequence[str]) -> list[tuple[str, str]]:
@@ -103,13 +116,20 @@ def df_changes(conn: Connection) -> tuple[int, int | None]:
 
 def set_fold_ndocs(conn: Connection, ndocs: int) -> None:
     """Store the number of documents the frequencies count."""
-    conn.execute("INSERT OR REPLACE INTO fold_state (key, value) VALUES ('ndocs', ?)", (str(ndocs).encode(),))
+    conn.execute(
+        "INSERT INTO fold_state (key, value) VALUES ('ndocs', ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (str(ndocs).encode(),),
+    )
 
 
 def replace_fold_df(conn: Connection, df: bytes) -> None:
     """Store the whole document-frequency table (int32 bytes), dropping the changes kept after the last one."""
     conn.execute("DELETE FROM fold_state WHERE key >= 'df+' AND key < 'df,'")
-    conn.execute("INSERT OR REPLACE INTO fold_state (key, value) VALUES ('df', ?)", (df,))
+    conn.execute(
+        "INSERT INTO fold_state (key, value) VALUES ('df', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (df,),
+    )
 
 
 def add_fold_df_change(conn: Connection, number: int, change: bytes) -> None:

@@ -22,17 +22,19 @@ def line_page_counts(conn: Connection) -> list[tuple[str, str, int]]:
 
 def count_page(conn: Connection, digest: str, source: str, keys: Iterable[str]) -> bool:
     """Count one page of a source (known by its digest) with its line keys; False when it was counted before."""
-    cursor = conn.execute("INSERT OR IGNORE INTO furniture_pages (digest, source) VALUES (?, ?)", (digest, source))
+    cursor = conn.execute(
+        "INSERT INTO furniture_pages (digest, source) VALUES (?, ?) ON CONFLICT DO NOTHING", (digest, source)
+    )
     if cursor.rowcount != 1:
         return False
     conn.execute(
         "INSERT INTO furniture_sources (source, pages) VALUES (?, 1) "
-        "ON CONFLICT(source) DO UPDATE SET pages = pages + 1",
+        "ON CONFLICT(source) DO UPDATE SET pages = furniture_sources.pages + 1",
         (source,),
     )
     conn.executemany(
         "INSERT INTO furniture_lines (source, line_key, pages) VALUES (?, ?, 1) "
-        "ON CONFLICT(source, line_key) DO UPDATE SET pages = pages + 1",
+        "ON CONFLICT(source, line_key) DO UPDATE SET pages = furniture_lines.pages + 1",
         [(source, key) for key in sorted(keys)],
     )
     return True

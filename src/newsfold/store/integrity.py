@@ -29,7 +29,8 @@ def mark_pending(conn: Connection, story_ids: Iterable[str]) -> None:
     """Record that these stories' hooks have yet to run (in the transaction that changed them)."""
     stamp = now_iso()
     conn.executemany(
-        "INSERT OR IGNORE INTO pending_hooks (story_id, since) VALUES (?, ?)", [(s, stamp) for s in story_ids]
+        "INSERT INTO pending_hooks (story_id, since) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        [(s, stamp) for s in story_ids],
     )
 
 
@@ -54,7 +55,9 @@ def known_inputs(conn: Connection, keys: Sequence[str]) -> dict[str, str]:
 
 def record_inputs(conn: Connection, keys: Mapping[str, str]) -> None:
     """Remember which article each input key was stored as (first one kept)."""
-    conn.executemany("INSERT OR IGNORE INTO input_keys (key, article_id) VALUES (?, ?)", list(keys.items()))
+    conn.executemany(
+        "INSERT INTO input_keys (key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING", list(keys.items())
+    )
 
 
 def remove_articles(conn: Connection, article_ids: Sequence[str]) -> set[str]:
@@ -153,7 +156,11 @@ def bump_generation(conn: Connection) -> None:
     """Tell every folder holding an index in memory that stored documents went away (it reloads)."""
     row = conn.execute("SELECT value FROM fold_state WHERE key = 'removed'").fetchone()
     number = int(bytes(row[0]).decode()) + 1 if row else 1
-    conn.execute("INSERT OR REPLACE INTO fold_state (key, value) VALUES ('removed', ?)", (str(number).encode(),))
+    conn.execute(
+        "INSERT INTO fold_state (key, value) VALUES ('removed', ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (str(number).encode(),),
+    )
 
 
 def generation(conn: Connection) -> int:

@@ -134,14 +134,20 @@ def latest_stories(
     return _stories(conn, rows), last
 
 
-def related_story_ids(conn: Connection, match: str, story_id: str, limit: int) -> list[str]:
-    """The stories other than story_id whose articles' titles best match an FTS5 query, best first (60 hits read)."""
-    seqs = [
-        r[0]
-        for r in conn.execute(
-            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT 60", (match,)
+def related_story_ids(conn: Connection, terms: Sequence[str], story_id: str, limit: int) -> list[str]:
+    """The stories other than story_id whose articles' titles hold the most of these words, best first (60 hits
+    read)."""
+    if conn.dialect == "sqlite":
+        match = "{title} : (" + " OR ".join('"' + t.replace('"', '""') + '"' for t in terms) + ")"
+        sql = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT 60"
+    else:
+        # any of the words in the title (weight A), ranked as the title weighs
+        match = " | ".join("'" + t.replace("'", "''").replace("\\", "\\\\") + "':A" for t in terms)
+        sql = (
+            "SELECT a.seq FROM articles a, to_tsquery('newsfold', ?) q WHERE a.search @@ q "
+            "ORDER BY ts_rank(a.search, q) DESC, a.seq LIMIT 60"
         )
-    ]
+    seqs = [r[0] for r in conn.execute(sql, (match,))]
     if not seqs:
         return []
     marks = ",".join("?" * len(seqs))

@@ -111,8 +111,12 @@ def save_story_page(
     """Store a story's page parts, its related stories' cards and its rendered page (replacing what was there)."""
     cards = page.related_cards
     conn.execute(
-        "INSERT OR REPLACE INTO story_pages (story_id, stamp, comparisons, related, computed_at, related_cards, "
-        "related_stamp, page_stamp, language, html, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO story_pages (story_id, stamp, comparisons, related, computed_at, related_cards, "
+        "related_stamp, page_stamp, language, html, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (story_id) DO UPDATE SET stamp = excluded.stamp, comparisons = excluded.comparisons, "
+        "related = excluded.related, computed_at = excluded.computed_at, related_cards = excluded.related_cards, "
+        "related_stamp = excluded.related_stamp, page_stamp = excluded.page_stamp, language = excluded.language, "
+        "html = excluded.html, document = excluded.document",
         (
             story_id,
             members_stamp(members),

@@ -61,6 +61,17 @@ def search_pattern() -> str:
     return "*[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in SPACELESS_RANGES) + "]*"
 
 
+def search_regex() -> str:
+    """The regular expression that matches text with a character of such a script (as PostgreSQL's migration
+    stores it, in its escapes)."""
+
+    def escaped(point: int) -> str:
+        """One code point as a PostgreSQL regular expression escape."""
+        return f"\\u{point:04x}" if point <= 0xFFFF else f"\\U{point:08x}"
+
+    return "[" + "".join(f"{escaped(low)}-{escaped(high)}" for low, high in SPACELESS_RANGES) + "]"
+
+
 def _word_char(char: str) -> bool:
     """Whether the word index keeps char inside a word: letters, numbers, marks, private use (as unicode61 does)."""
     category = unicodedata.category(char)

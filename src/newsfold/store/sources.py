@@ -85,12 +85,12 @@ def source_at(conn: Connection, url: str) -> Source | None:
 
 def sources_named(conn: Connection, name: str) -> list[Source]:
     """The sources called name (case aside)."""
-    return [_from_row(r) for r in conn.execute("SELECT * FROM sources WHERE name = ? COLLATE NOCASE", (name,))]
+    return [_from_row(r) for r in conn.execute("SELECT * FROM sources WHERE lower(name) = lower(?)", (name,))]
 
 
 def source_ids_named_or_at(conn: Connection, key: str) -> list[int]:
     """The ids of the sources called key (case aside) or registered at URL key."""
-    return [r[0] for r in conn.execute("SELECT id FROM sources WHERE name = ? COLLATE NOCASE OR url = ?", (key, key))]
+    return [r[0] for r in conn.execute("SELECT id FROM sources WHERE lower(name) = lower(?) OR url = ?", (key, key))]
 
 
 def block_source(conn: Connection, source_id: int) -> None:
@@ -140,7 +140,7 @@ def delete_source(conn: Connection, source_id: int) -> None:
 
 def list_sources(conn: Connection) -> list[Source]:
     """Every registered source, by name."""
-    return [_from_row(r) for r in conn.execute("SELECT * FROM sources ORDER BY name COLLATE NOCASE, id")]
+    return [_from_row(r) for r in conn.execute("SELECT * FROM sources ORDER BY lower(name), id")]
 
 
 def due_sources(conn: Connection, now: datetime | None = None, policy: str | None = None) -> list[Source]:
@@ -215,6 +215,6 @@ def mark_seen(conn: Connection, source_id: int | None, urls: Iterable[str], stat
     """Remember that these URLs were fetched (or failed for good) for a source."""
     stamp = now_iso()
     conn.executemany(
-        "INSERT OR IGNORE INTO source_items (url, source_id, first_seen, status) VALUES (?, ?, ?, ?)",
+        "INSERT INTO source_items (url, source_id, first_seen, status) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
         [(url, source_id, stamp, status) for url in urls],
     )

@@ -8,14 +8,13 @@ from newsfold.model import Article, Story
 from newsfold.store import articles as articles_db
 from newsfold.store import search as search_db
 from newsfold.store import stories as stories_db
-from newsfold.store.base import SearchHit
-from newsfold.store.db import Database
+from newsfold.store.base import Backend, SearchHit
 
 
 class SqliteStore:
     """The default store, over one SQLite database."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Backend) -> None:
         """Serve reads and writes from db."""
         self.db = db
 

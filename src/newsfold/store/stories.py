@@ -57,7 +57,9 @@ class StoryFields:
 
 def create_story(conn: Connection, story_id: str, title: str) -> None:
     """Create an empty story row (metadata is filled by refresh_story)."""
-    conn.execute("INSERT OR IGNORE INTO stories (id, title, created) VALUES (?, ?, ?)", (story_id, title, now_iso()))
+    conn.execute(
+        "INSERT INTO stories (id, title, created) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", (story_id, title, now_iso())
+    )
 
 
 def set_member(

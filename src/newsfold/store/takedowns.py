@@ -52,7 +52,7 @@ def articles_at_host(conn: Connection, host: str) -> list[ArticleUrls]:
 
 def articles_of_source_name(conn: Connection, name: str) -> list[str]:
     """The ids of stored articles whose source is called name (case aside)."""
-    return [r[0] for r in conn.execute("SELECT id FROM articles WHERE source_name = ? COLLATE NOCASE", (name,))]
+    return [r[0] for r in conn.execute("SELECT id FROM articles WHERE lower(source_name) = lower(?)", (name,))]
 
 
 def articles_fetched_through(conn: Connection, source_id: int) -> list[str]:
@@ -84,7 +84,9 @@ def record_removed(conn: Connection, takedown_id: int, removed: int) -> None:
 def block(conn: Connection, kind: TakedownKind, value: str, takedown_id: int) -> None:
     """Put a URL (normalised) or a source name (lower-cased) on the block list, by the takedown that blocked it."""
     conn.execute(
-        "INSERT OR REPLACE INTO blocklist (kind, value, takedown_id) VALUES (?, ?, ?)", (kind, value, takedown_id)
+        "INSERT INTO blocklist (kind, value, takedown_id) VALUES (?, ?, ?) "
+        "ON CONFLICT (kind, value) DO UPDATE SET takedown_id = excluded.takedown_id",
+        (kind, value, takedown_id),
     )
 
 

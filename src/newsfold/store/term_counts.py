@@ -6,7 +6,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from newsfold.store.db import Database
+from newsfold.store.base import Backend
 
 # words whose counts are remembered at most (the memory is cleared when full)
 MAX_KNOWN = 200_000
@@ -15,14 +15,15 @@ MAX_KNOWN = 200_000
 class TermCounts:
     """How many documents hold each indexed word (fts5vocab), on a read-only connection of its own."""
 
-    def __init__(self, db: Database) -> None:
-        """Open the counting connection; in-memory databases get none (words are then ranked by length)."""
+    def __init__(self, db: Backend) -> None:
+        """Open the counting connection; in-memory and PostgreSQL databases get none (words are then ranked by
+        length)."""
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
         # document counts change slowly and only rank words against each other: kept until the index grows 10%
         self._known: dict[str, int] = {}
         self._known_at = 0
-        if db.path != ":memory:":
+        if db.dialect == "sqlite" and db.path != ":memory:":
             uri = f"file:{Path(db.path).resolve().as_posix()}?mode=ro"
             self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
             self._conn.execute("CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, 'articles_fts', 'row')")

@@ -30,7 +30,8 @@ def keep_translations(conn: Connection, items: Sequence[tuple[str, str]], model:
     """Remember (text hash, translation) pairs made by model from source into target (replacing older ones)."""
     created = now_iso()
     conn.executemany(
-        "INSERT OR REPLACE INTO translations (text_hash, model, target, source, translation, created) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO translations (text_hash, model, target, source, translation, created) VALUES (?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (text_hash, model, target) DO UPDATE SET source = excluded.source, "
+        "translation = excluded.translation, created = excluded.created",
         [(key, model, target, source, translation, created) for key, translation in items],
     )

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from newsfold.config import Config, load_config
 from newsfold.language.reader import reader_translator
 from newsfold.pipeline import StoryHook
-from newsfold.store.db import Database
+from newsfold.store.base import Backend
 from newsfold.web.admin import admin_router
 from newsfold.web.api import api_router
 from newsfold.web.docs import install_docs
@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 
 def create_app(
-    db: Database, config: Config | None = None, story_hooks: Callable[[], Sequence[StoryHook]] | None = None
+    db: Backend, config: Config | None = None, story_hooks: Callable[[], Sequence[StoryHook]] | None = None
 ) -> FastAPI:
     """Build the site over one database (settings from the usual places when none are given); an admin takedown
     runs the story hooks story_hooks makes (the command line gives newsfold.hooks.story_hooks)."""

@@ -15,7 +15,7 @@ from typing import Generic, TypeVar
 
 import anyio
 
-from newsfold.store.db import Database
+from newsfold.store.base import Backend
 
 T = TypeVar("T")
 
@@ -23,9 +23,10 @@ T = TypeVar("T")
 class DataVersion:
     """The database's change counter (PRAGMA data_version) on a connection of its own: it moves on every commit."""
 
-    def __init__(self, db: Database) -> None:
-        """Watch db's file; in-memory databases have no file to watch, so nothing is cached for them."""
-        self.enabled = db.path != ":memory:"
+    def __init__(self, db: Backend) -> None:
+        """Watch db's file; in-memory databases have no file to watch, so nothing is cached for them (nor for
+        PostgreSQL, which has no such counter: every response is built afresh)."""
+        self.enabled = db.dialect == "sqlite" and db.path != ":memory:"
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
         if self.enabled:

@@ -22,7 +22,7 @@ from newsfold.store.listings import ListedArticle, ListedKind, StoryPosition
 from newsfold.store.term_counts import TermCounts
 from newsfold.web.cursor import decode_cursor, encode_cursor, next_offset
 from newsfold.web.errors import BadRequestError
-from newsfold.web.related import related_query
+from newsfold.web.related import related_terms
 
 TRENDS_SPAN = timedelta(hours=24)
 
@@ -134,10 +134,10 @@ def related(conn: Connection, story: Story, counts: TermCounts, limit: int = 5) 
 
 def related_ids(conn: Connection, story: Story, counts: TermCounts, limit: int = 5) -> list[str]:
     """The ids of the related stories, best first (the full-text search behind "You may like")."""
-    match = related_query(story.title, counts)
-    if match is None:
+    terms = related_terms(story.title, counts)
+    if not terms:
         return []
-    return listings_db.related_story_ids(conn, match, story.id, limit)
+    return listings_db.related_story_ids(conn, terms, story.id, limit)
 
 
 def related_summaries(conn: Connection, chosen: Sequence[str]) -> list[dict[str, Any]]:

@@ -22,15 +22,12 @@ def fts_terms(title: str) -> list[str]:
     return sorted(set(_WORD.findall(plain)), key=len, reverse=True)
 
 
-def related_query(title: str, counts: TermCounts) -> str | None:
-    """An FTS5 query for titles sharing any of this title's rarest words (that some other article holds)."""
+def related_terms(title: str, counts: TermCounts) -> list[str]:
+    """This title's rarest words (that some other article holds): titles sharing any of them are related."""
     terms = fts_terms(title)
     most = max(MIN_CEILING, int(counts.total() * MAX_SHARE))
     documents = counts.documents(terms)
     if documents:
         usable = [t for t in terms if 2 <= documents.get(t, 0) <= most]
         terms = sorted(usable, key=lambda t: (documents[t], -len(t), t))
-    chosen = terms[:MAX_TERMS]
-    if not chosen:
-        return None
-    return "{title} : (" + " OR ".join('"' + t.replace('"', '""') + '"' for t in chosen) + ")"
+    return terms[:MAX_TERMS]

@@ -25,9 +25,8 @@ from newsfold.config import Config
 from newsfold.enrich.timeline import at_precision
 from newsfold.language.reader import ModelReader, ReaderTranslator
 from newsfold.model import Paragraph, Role
-from newsfold.store.base import Connection
+from newsfold.store.base import Backend, Connection
 from newsfold.store.calendar import utc
-from newsfold.store.db import Database
 from newsfold.store.removals import removal_mark
 from newsfold.store.term_counts import TermCounts
 from newsfold.web.cache import DataVersion, ResponseCache, SingleFlight
@@ -187,7 +186,7 @@ class Site:
     """What every route shares; read work runs in worker threads, cached per database version."""
 
     def __init__(
-        self, db: Database, config: Config, translator: ReaderTranslator, templates: Environment | None = None
+        self, db: Backend, config: Config, translator: ReaderTranslator, templates: Environment | None = None
     ) -> None:
         """Serve db with these settings and this translator (rendering with templates, else a fresh environment)."""
         self.db = db

@@ -20,8 +20,7 @@ from newsfold.model import Article, Story
 from newsfold.store import articles as articles_db
 from newsfold.store import pages as pages_db
 from newsfold.store import stories as stories_db
-from newsfold.store.base import Connection
-from newsfold.store.db import Database
+from newsfold.store.base import Backend, Connection
 from newsfold.store.enrichment import add_enrichment
 from newsfold.web import precomputed, queries, views
 from newsfold.web.differences import Comparison, comparison_json
@@ -101,7 +100,7 @@ class StoryPagesHook:
         self._config = config
         self._templates: Environment | None = None  # compiled once, for every batch this hook renders
 
-    def __call__(self, db: Database, changed: set[str]) -> None:
+    def __call__(self, db: Backend, changed: set[str]) -> None:
         """Build each changed story's page on a read connection, then store them in one write."""
         if not changed:
             return
@@ -111,7 +110,7 @@ class StoryPagesHook:
 
 
 def refresh(
-    db: Database,
+    db: Backend,
     story_ids: Sequence[str],
     batch: int = 200,
     config: Config | None = None,
