@@ -50,7 +50,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Run tests asking for a backend on both when marked both_backends, else on the default one."""
     if "backend" in metafunc.fixturenames:
         both = metafunc.definition.get_closest_marker("both_backends") is not None
-        metafunc.parametrize("backend", BACKENDS if both else (default_backend(),), indirect=True, scope="function")
+        metafunc.parametrize("backend", BACKENDS if both else (default_backend(),), indirect=True, scope="session")
 
 
 @pytest.fixture(scope="session")
@@ -66,9 +66,9 @@ def postgres_server() -> Iterator[PostgresServer]:
     server.stop()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def backend(request: pytest.FixtureRequest) -> str:
-    """The backend this test runs on (sqlite or postgresql)."""
+    """The backend this test runs on (sqlite or postgresql); session-wide, so fixtures of any scope can use it."""
     name = str(request.param)
     if name == "postgresql":
         request.getfixturevalue("postgres_server")

@@ -41,6 +41,30 @@ def binaries() -> Path | None:
     return found[-1] if found else None
 
 
+def copy_database(location: str, folder: Path) -> str:
+    """A copy of a test database (a SQLite file, copied into folder; or a database on the test server, cloned)."""
+    if not location.startswith("postgresql://"):
+        import sqlite3
+
+        target_path = folder / "copy.db"
+        source = sqlite3.connect(location)
+        target = sqlite3.connect(target_path)
+        source.backup(target)
+        source.close()
+        target.close()
+        return str(target_path)
+    import psycopg
+
+    name = location.split("@/", 1)[1].split("?", 1)[0]
+    copy = f"c{os.getpid()}_{next(_COPIES)}"
+    with psycopg.connect(location.replace(f"@/{name}?", "@/postgres?"), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {copy} TEMPLATE {name} STRATEGY file_copy")  # type: ignore[arg-type]
+    return location.replace(f"@/{name}?", f"@/{copy}?")
+
+
+_COPIES = itertools.count()
+
+
 class PostgresServer:
     """One local PostgreSQL server in a temporary folder, reachable on its unix socket only."""
 

@@ -11,6 +11,7 @@ from newsfold.model import Article, Origin, Paragraph, SourceRef
 from newsfold.store import articles as articles_db
 from newsfold.store import search as search_db
 from newsfold.store import stories as stories_db
+from newsfold.store.base import Backend
 from newsfold.store.db import Database
 from tests.postgres_server import integrity_errors
 
@@ -52,7 +53,7 @@ def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
         Database(tmp_path / "nope" / "x.db")
 
 
-def test_insert_is_idempotent(db: Database) -> None:
+def test_insert_is_idempotent(db: Backend) -> None:
     article = make_article("Some body text.")
     with db.write() as conn:
         assert len(articles_db.insert_articles(conn, [article, article])) == 1
@@ -64,7 +65,7 @@ def test_insert_is_idempotent(db: Database) -> None:
     assert stored is not None and stored.text == "Some body text." and stored.id == article.id
 
 
-def test_write_rolls_back_on_error(db: Database) -> None:
+def test_write_rolls_back_on_error(db: Backend) -> None:
     with pytest.raises(RuntimeError), db.write() as conn:
         articles_db.insert_articles(conn, [make_article("Lost on rollback.")])
         raise RuntimeError("boom")
@@ -72,7 +73,7 @@ def test_write_rolls_back_on_error(db: Database) -> None:
         assert articles_db.count_articles(conn) == 0
 
 
-def test_readers_see_committed_state_only(db: Database) -> None:
+def test_readers_see_committed_state_only(db: Backend) -> None:
     with db.write() as conn:
         articles_db.insert_articles(conn, [make_article("First.")])
         with db.read() as reader:
@@ -90,7 +91,7 @@ def test_memory_database_shares_between_connections() -> None:
     mem.close()
 
 
-def test_search_finds_words_and_survives_fts_syntax(db: Database) -> None:
+def test_search_finds_words_and_survives_fts_syntax(db: Backend) -> None:
     with db.write() as conn:
         articles_db.insert_articles(conn, [make_article("Militias gathered in Karbala.", title="Funerals")])
     with db.read() as conn:
@@ -100,7 +101,7 @@ def test_search_finds_words_and_survives_fts_syntax(db: Database) -> None:
         assert search_db.search(conn, "") == []
 
 
-def test_story_merge_keeps_old_ids_working(db: Database) -> None:
+def test_story_merge_keeps_old_ids_working(db: Backend) -> None:
     a, b = make_article("One."), make_article("Two.", title="Other")
     with db.write() as conn:
         articles_db.insert_articles(conn, [a, b])
@@ -117,7 +118,7 @@ def test_story_merge_keeps_old_ids_working(db: Database) -> None:
         assert stories_db.count_stories(conn) == 1
 
 
-def test_schema_rejects_unknown_kind(db: Database) -> None:
+def test_schema_rejects_unknown_kind(db: Backend) -> None:
     with pytest.raises(integrity_errors()), db.write() as conn:
         conn.execute(
             "INSERT INTO articles (id, kind, text, paragraphs, origin_location, ingested) "

@@ -6,19 +6,19 @@ import pytest
 
 from newsfold.engine import ingest
 from newsfold.model import Origin, RawInput
-from newsfold.store.db import Database
+from newsfold.store.base import Backend
 from tests.extract.test_furniture import _page, _raw
 
 pytestmark = pytest.mark.both_backends
 
 
-def _count(db: Database) -> int:
+def _count(db: Backend) -> int:
     """Articles stored."""
     with db.read() as conn:
         return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 
 
-def test_ingesting_the_same_inputs_twice_stores_nothing_new(db: Database) -> None:
+def test_ingesting_the_same_inputs_twice_stores_nothing_new(db: Backend) -> None:
     """The first pass learns a promo line as furniture only after a few pages; the second pass would extract the
     first pages without it (another text, another content id): they are still the same inputs, nothing new."""
     first = ingest(db, [_raw(n) for n in range(6)], prepare_workers=0)
@@ -31,7 +31,7 @@ def test_ingesting_the_same_inputs_twice_stores_nothing_new(db: Database) -> Non
     assert _count(db) == 6
 
 
-def test_changed_bytes_at_the_same_place_are_a_new_input(db: Database) -> None:
+def test_changed_bytes_at_the_same_place_are_a_new_input(db: Backend) -> None:
     """A file edited in place (other bytes) is read again: its new text is stored beside the old."""
     ingest(db, [_raw(0)], prepare_workers=0)
     edited = RawInput(Origin("page0.txt"), _page(1), media_type="text/plain", url="https://stadtblatt.example/0")

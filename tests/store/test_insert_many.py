@@ -6,7 +6,7 @@ import pytest
 
 from newsfold.model import Article, Origin, Paragraph, SourceRef
 from newsfold.store import articles as articles_db
-from newsfold.store.db import Database
+from newsfold.store.base import Backend
 
 pytestmark = pytest.mark.both_backends
 
@@ -18,7 +18,7 @@ def _article(i: int) -> Article:
     )
 
 
-def test_a_batch_returns_only_new_articles_in_order(db: Database) -> None:
+def test_a_batch_returns_only_new_articles_in_order(db: Backend) -> None:
     """Stored ones and repeats within the batch are left out; the rest come back in input order."""
     first = [_article(i) for i in range(5)]
     with db.write() as conn:
@@ -34,7 +34,7 @@ def test_a_batch_returns_only_new_articles_in_order(db: Database) -> None:
         assert [a.title for a in articles_db.get_articles(conn, [a.id for a in first])] == [a.title for a in first]
 
 
-def test_a_row_that_breaks_a_constraint_is_skipped(db: Database) -> None:
+def test_a_row_that_breaks_a_constraint_is_skipped(db: Backend) -> None:
     """A row the store refuses (here an unknown kind) is skipped and not reported as new; the others go in."""
     good, bad = _article(1), _article(2)
     bad.kind = "bogus"  # type: ignore[assignment]

@@ -10,7 +10,7 @@ import pytest
 from newsfold.model import Article, Origin, Paragraph, SourceRef
 from newsfold.store import articles as articles_db
 from newsfold.store import search as search_db
-from newsfold.store.base import Connection
+from newsfold.store.base import Backend, Connection
 from newsfold.store.db import Database, _migrations, _split_sql
 from newsfold.store.scripts import is_spaceless, query_words, search_pattern, search_regex
 
@@ -42,7 +42,7 @@ def titles(conn: sqlite3.Connection, query: str, **filters: str) -> list[str | N
 
 
 @pytest.fixture
-def filled(db: Database) -> Database:
+def filled(db: Backend) -> Backend:
     """A store with articles in Chinese, Japanese, Thai, Nepali and English."""
     with db.write() as conn:
         articles_db.insert_articles(
@@ -72,12 +72,12 @@ def filled(db: Database) -> Database:
         ("संयुक्त अधिराज्य", "सुनक"),
     ],
 )
-def test_words_inside_runs_are_found(filled: Database, query: str, title: str) -> None:
+def test_words_inside_runs_are_found(filled: Backend, query: str, title: str) -> None:
     with filled.read() as conn:
         assert titles(conn, query) == [title]
 
 
-def test_snippets_mark_every_word_of_the_query(filled: Database) -> None:
+def test_snippets_mark_every_word_of_the_query(filled: Backend) -> None:
     with filled.read() as conn:
         (long_hit,) = search_db.search(conn, "直升机 爆炸案")
         assert "[[直升机]]" in long_hit.snippet and "[[爆炸案]]" in long_hit.snippet
@@ -87,7 +87,7 @@ def test_snippets_mark_every_word_of_the_query(filled: Database) -> None:
         assert "[[警方]]" in mixed.snippet and "[[直升机]]" in mixed.snippet
 
 
-def test_every_word_is_required_and_filters_still_apply(filled: Database) -> None:
+def test_every_word_is_required_and_filters_still_apply(filled: Backend) -> None:
     with filled.read() as conn:
         assert titles(conn, "直升机 宮崎") == []
         assert titles(conn, "宮崎 karbala") == []
@@ -105,14 +105,14 @@ def test_words_keep_their_vowel_signs() -> None:
     assert query_words("كَتَبَ, is_it") == ["كَتَبَ", "is", "it"]
 
 
-def test_a_vowelled_word_is_not_its_scattered_consonants(db: Database) -> None:
+def test_a_vowelled_word_is_not_its_scattered_consonants(db: Backend) -> None:
     with db.write() as conn:
         articles_db.insert_articles(conn, [make("كَتَبَ الولد", "one", "ar"), make("ك ت ب", "letters", "ar")])
     with db.read() as conn:
         assert titles(conn, "كَتَبَ") == ["one"]
 
 
-def test_a_writer_that_leaves_the_flag_unset_is_indexed_too(db: Database) -> None:
+def test_a_writer_that_leaves_the_flag_unset_is_indexed_too(db: Backend) -> None:
     with db.write() as conn:
         row = {k: v for k, v in articles_db.article_row(make(JA, "raw", "ja")).items() if k != "spaceless"}
         row["ingested"] = "2024-01-01T00:00:00Z"
@@ -128,7 +128,7 @@ def integrity_check(conn: Connection) -> None:
         conn.execute("INSERT INTO articles_trgm (articles_trgm) VALUES ('integrity-check')")
 
 
-def test_the_index_follows_updates_and_deletes(filled: Database) -> None:
+def test_the_index_follows_updates_and_deletes(filled: Backend) -> None:
     with filled.write() as conn:
         conn.execute("UPDATE articles SET text = 'Plain English now.', title = 'Changed' WHERE language = 'zh'")
         integrity_check(conn)
@@ -143,7 +143,7 @@ def test_the_index_follows_updates_and_deletes(filled: Database) -> None:
         assert titles(conn, "宮崎") == []
 
 
-def test_the_stored_pattern_is_the_scripts_module_s(db: Database) -> None:
+def test_the_stored_pattern_is_the_scripts_module_s(db: Backend) -> None:
     with db.read() as conn:
         expected = search_pattern() if conn.dialect == "sqlite" else search_regex()
         assert conn.execute("SELECT pattern FROM search_scripts").fetchone()[0] == expected

@@ -9,7 +9,7 @@ from newsfold.store import articles as articles_db
 from newsfold.store import pages as pages_db
 from newsfold.store import stories as stories_db
 from newsfold.store import story_texts
-from newsfold.store.db import Database
+from newsfold.store.base import Backend
 
 pytestmark = pytest.mark.both_backends
 
@@ -25,7 +25,7 @@ def _article(title: str, language: str, url: str) -> Article:
     )
 
 
-def test_members_in_rank_order_with_their_highlights_and_the_storys_own(db: Database) -> None:
+def test_members_in_rank_order_with_their_highlights_and_the_storys_own(db: Backend) -> None:
     """Original, then copies, then reports; highlights read from their JSON, non-strings and empty ones dropped."""
     report = _article("Ein Bericht", "de", "https://a.example/1")
     original = _article("The original", "en", "https://b.example/2")

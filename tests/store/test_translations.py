@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from newsfold.store.db import Database
+from newsfold.store.base import Backend
 from newsfold.store.translations import cached_translations, keep_translations
 
 pytestmark = pytest.mark.both_backends
 
 
-def test_translations_are_found_by_hash_model_and_target(db: Database) -> None:
+def test_translations_are_found_by_hash_model_and_target(db: Backend) -> None:
     """Only the model and target asked for answer; a hash asked twice is one key; a second keep replaces."""
     with db.write() as conn:
         keep_translations(conn, [("h1", "Hallo"), ("h2", "Welt")], "opus-mt-en-de", "en", "de")

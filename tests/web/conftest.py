@@ -6,27 +6,30 @@ from collections.abc import Iterator
 
 import pytest
 
-from newsfold.store.db import Database
+from newsfold.store.backends import open_database
+from newsfold.store.base import Backend
 from newsfold.web.app import create_app
+from tests.conftest import new_location
 from tests.web.site_fixture import Client, Fixture, build, site_config
 
 
 @pytest.fixture(scope="session")
-def site_data(tmp_path_factory: pytest.TempPathFactory) -> Fixture:
-    """The fixture database, built once."""
-    return build(tmp_path_factory.mktemp("site"))
+def site_data(request: pytest.FixtureRequest, backend: str, tmp_path_factory: pytest.TempPathFactory) -> Fixture:
+    """The fixture database, built once per backend."""
+    folder = tmp_path_factory.mktemp("site")
+    return build(folder, new_location(request, backend, folder))
 
 
 @pytest.fixture(scope="module")
-def site_db(site_data: Fixture) -> Iterator[Database]:
+def site_db(site_data: Fixture) -> Iterator[Backend]:
     """The fixture database, opened."""
-    db = Database(site_data.path)
+    db = open_database(site_data.path)
     yield db
     db.close()
 
 
 @pytest.fixture(scope="module")
-def client(site_db: Database) -> Iterator[Client]:
+def client(site_db: Backend) -> Iterator[Client]:
     """An in-process client of the site over the fixture database."""
     app = create_app(site_db, site_config())
     c = Client(app)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,8 +13,10 @@ from newsfold.config import Config
 from newsfold.enrich.hook import EnrichHook
 from newsfold.language.cache import text_hash
 from newsfold.language.models import ModelStore
-from newsfold.store.db import Database
+from newsfold.store.backends import open_database
+from newsfold.store.base import Backend
 from newsfold.web.app import create_app
+from tests.postgres_server import copy_database
 from tests.web.site_fixture import NOW, Client, Fixture, add_story, article, site_config
 
 TINY = Path(__file__).resolve().parent.parent / "fixtures" / "tiny-marian-xx-en"
@@ -38,7 +39,7 @@ STORM_TEXT = (
 class ReaderData:
     """The copied database and what the tests look for in it."""
 
-    path: Path
+    path: str  # a SQLite file or a PostgreSQL URL
     storm_story: str
     storm_article: str
     ferry_story: str
@@ -49,13 +50,8 @@ class ReaderData:
 
 def build_reader_data(site: Fixture, folder: Path) -> ReaderData:
     """Copy the web fixture database into folder and add two German stories (one with its own highlights)."""
-    path = folder / "reader.db"
-    source = sqlite3.connect(site.path)
-    target = sqlite3.connect(path)
-    source.backup(target)
-    source.close()
-    target.close()
-    db = Database(path)
+    path = copy_database(site.path, folder)
+    db = open_database(path)
     storm = article(STORM_TITLE, STORM_TEXT, "Nord Kurier", "de", NOW - timedelta(hours=1), "https://nord.example/s")
     report = article(
         "Tormenta en la costa de Hamburgo",
@@ -98,7 +94,7 @@ def reader_config(models: Path) -> Config:
 
 
 @contextmanager
-def reader_site(db: Database, models: Path) -> Iterator[Client]:
+def reader_site(db: Backend, models: Path) -> Iterator[Client]:
     """A client of the site on db with this models folder (reader_config), closed with its site afterwards."""
     app = create_app(db, reader_config(models))
     client = Client(app)
@@ -109,7 +105,7 @@ def reader_site(db: Database, models: Path) -> Iterator[Client]:
         app.state.site.close()
 
 
-def cached_translation(db: Database, text: str) -> str | None:
+def cached_translation(db: Backend, text: str) -> str | None:
     """The translation of text into English the store's cache holds (what the model made of it), or None."""
     with db.read() as conn:
         row = conn.execute(

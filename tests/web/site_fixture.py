@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -18,7 +17,8 @@ from newsfold.ingest.files import iter_inputs
 from newsfold.model import Article, Origin, OriginalRef, Paragraph, Relation, SourceRef
 from newsfold.store import articles as articles_db
 from newsfold.store import stories as stories_db
-from newsfold.store.db import Database
+from newsfold.store.backends import open_database
+from newsfold.store.base import Connection
 from tests.conftest import SEED_ARTICLE, SEED_LIMITED
 
 HOSTILE_HTML = """<!doctype html><html><head>
@@ -46,7 +46,7 @@ OLD_DAY = datetime(2023, 5, 17, 9, 30, tzinfo=UTC)
 class Fixture:
     """What the tests need to know about the fixture database."""
 
-    path: Path
+    path: str  # a SQLite file or a PostgreSQL URL
     seed_story: str
     seed_articles: list[str]
     quake_story: str
@@ -77,7 +77,7 @@ def article(
     )
 
 
-def add_story(conn: sqlite3.Connection, items: Sequence[tuple[Article, Relation]]) -> str:
+def add_story(conn: Connection, items: Sequence[tuple[Article, Relation]]) -> str:
     """Store articles as one story (the first one's id), with the given relations."""
     articles_db.insert_articles(conn, [a for a, _ in items])
     story_id = items[0][0].id
@@ -89,7 +89,7 @@ def add_story(conn: sqlite3.Connection, items: Sequence[tuple[Article, Relation]
     return story_id
 
 
-def fold_together(conn: sqlite3.Connection, ids: Sequence[str]) -> str:
+def fold_together(conn: Connection, ids: Sequence[str]) -> str:
     """Put articles into one story as copies of one outside original (what folding must make of the seeds)."""
     rows = [conn.execute("SELECT story_id FROM articles WHERE id = ?", (i,)).fetchone()[0] for i in ids]
     keep = rows[0]
@@ -100,7 +100,7 @@ def fold_together(conn: sqlite3.Connection, ids: Sequence[str]) -> str:
     return str(keep)
 
 
-def seed_article_id(conn: sqlite3.Connection, seed: Path) -> str:
+def seed_article_id(conn: Connection, seed: Path) -> str:
     """The id of the news article extracted from a seed file (the longest article about Karbala)."""
     rows = conn.execute(
         "SELECT id FROM articles WHERE origin_location = ? AND kind = 'article' AND text LIKE '%Karbala%' "
@@ -111,12 +111,12 @@ def seed_article_id(conn: sqlite3.Connection, seed: Path) -> str:
     return str(rows[0][0])
 
 
-def build(folder: Path) -> Fixture:
-    """Build the fixture database in folder."""
-    path = folder / "site.db"
+def build(folder: Path, location: str | None = None) -> Fixture:
+    """Build the fixture database at location (a SQLite path or a PostgreSQL URL; site.db in folder by default)."""
+    path = location or str(folder / "site.db")
     hostile = folder / "hostile.html"
     hostile.write_text(HOSTILE_HTML, encoding="utf-8")
-    db = Database(path)
+    db = open_database(path)
     ingest(db, iter_inputs([str(SEED_ARTICLE), str(SEED_LIMITED), str(hostile)]))
     with db.write() as conn:
         seeds = [seed_article_id(conn, SEED_ARTICLE), seed_article_id(conn, SEED_LIMITED)]

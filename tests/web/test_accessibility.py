@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from importlib import resources
 
+import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from tests.web.site_fixture import Client, Fixture
 from tests.web.test_routes import twins
+
+pytestmark = pytest.mark.both_backends
 
 
 def test_landmarks_headings_and_labels(client: Client, site_data: Fixture) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsfold.store.db import Database
+from newsfold.store.backends import open_database
 from newsfold.web.app import create_app
 from tests.conftest import ROOT
 from tests.web.serving import serve_app
@@ -34,7 +34,7 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def server(site_data: Fixture) -> Iterator[str]:
     """The site served by uvicorn on 127.0.0.1 in a thread, for the module's tests."""
-    db = Database(site_data.path)
+    db = open_database(site_data.path)
     with serve_app(create_app(db, site_config())) as base:
         yield base
     db.close()

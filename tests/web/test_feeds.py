@@ -9,6 +9,8 @@ import pytest
 
 from tests.web.site_fixture import OLD_DAY, Client, Fixture
 
+pytestmark = pytest.mark.both_backends
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 

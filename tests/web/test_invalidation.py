@@ -10,9 +10,11 @@ from typing import Any
 
 import pytest
 
-from newsfold.store.db import Database
+from newsfold.store.base import Backend
 from newsfold.web.site import Body, Site
 from tests.web.site_fixture import Client, Fixture, build
+
+pytestmark = pytest.mark.both_backends
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +31,7 @@ def _site(client: Client) -> Site:
 
 
 def test_an_article_page_outlives_commits_to_other_stories(
-    client: Client, site_db: Database, site_data: Fixture
+    client: Client, site_db: Backend, site_data: Fixture
 ) -> None:
     site = _site(client)
     quake, seed = site_data.quake_articles[0], site_data.seed_articles[0]
@@ -51,7 +53,7 @@ def test_an_article_page_outlives_commits_to_other_stories(
 
 
 def test_a_story_document_outlives_commits_to_other_stories(
-    client: Client, site_db: Database, site_data: Fixture
+    client: Client, site_db: Backend, site_data: Fixture
 ) -> None:
     site = _site(client)
     url = f"/api/stories/{site_data.quake_story}"
@@ -89,7 +91,7 @@ def _together(client: Client, urls: list[str]) -> list[Any]:
 
 
 def test_a_listing_is_rebuilt_once_for_many_waiting_requests(
-    client: Client, site_db: Database, site_data: Fixture, monkeypatch: pytest.MonkeyPatch
+    client: Client, site_db: Backend, site_data: Fixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     site = _site(client)
     builds = _counting(site, monkeypatch)
@@ -128,7 +130,7 @@ def _slow_builds(site: Site, monkeypatch: pytest.MonkeyPatch, seconds: float) ->
 
 
 def test_a_listing_is_answered_as_it_was_while_other_requests_wait_for_builds(
-    client: Client, site_db: Database, site_data: Fixture, monkeypatch: pytest.MonkeyPatch
+    client: Client, site_db: Backend, site_data: Fixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     site = _site(client)
     first, second = "/api/stories?limit=150", "/api/stories?limit=140"
@@ -146,7 +148,7 @@ def test_a_listing_is_answered_as_it_was_while_other_requests_wait_for_builds(
 
 
 def test_a_listing_is_not_answered_as_it_was_after_a_takedown(
-    client: Client, site_db: Database, site_data: Fixture, monkeypatch: pytest.MonkeyPatch
+    client: Client, site_db: Backend, site_data: Fixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     site = _site(client)
     url = "/api/stories?limit=120"

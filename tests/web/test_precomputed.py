@@ -12,6 +12,7 @@ from newsfold.cli import cli
 from newsfold.hooks import story_hooks
 from newsfold.store import articles as articles_db
 from newsfold.store import stories as stories_db
+from newsfold.store.base import Backend
 from newsfold.store.db import Database
 from newsfold.store.pages import stored_parts
 from newsfold.store.term_counts import TermCounts
@@ -50,7 +51,7 @@ def make_db(path: Path) -> tuple[Database, str, str]:
     return db, flood, related
 
 
-def differences(db: Database, story_id: str) -> list[dict[str, object]]:
+def differences(db: Backend, story_id: str) -> list[dict[str, object]]:
     """The differences view's comparisons of a story."""
     with db.read() as conn:
         return list(views.differences_view(conn, story_id)["comparisons"])

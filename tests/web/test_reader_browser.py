@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsfold.store.db import Database
+from newsfold.store.backends import open_database
 from newsfold.web.app import create_app
 from tests.web.reader_fixture import MODEL, STORM_TITLE, ReaderData, build_reader_data, install_model, reader_config
 from tests.web.serving import serve_app
@@ -26,7 +26,7 @@ def served(site_data: Fixture, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
     folder: Path = tmp_path_factory.mktemp("reader-browser")
     data = build_reader_data(site_data, folder)
-    db = Database(data.path)
+    db = open_database(data.path)
     app = create_app(db, reader_config(install_model(folder)))
     with serve_app(app) as base:
         yield base, data

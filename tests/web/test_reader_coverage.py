@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from newsfold.store.db import Database
+from newsfold.store.backends import open_database
+from newsfold.store.base import Backend
 from newsfold.web.feeds import XML_LANG
 from newsfold.web.reader import COOKIE
 from tests.web.reader_fixture import (
@@ -25,6 +26,8 @@ from tests.web.reader_fixture import (
     reader_site,
 )
 from tests.web.site_fixture import NOW, Client, Fixture, add_story, article
+
+pytestmark = pytest.mark.both_backends
 
 EVENT_TEXT = "Am 3. März erreichte der Sturm die Küste bei Hamburg."
 SENTENCE = "Die Stadt Hamburg meldete am Abend schwere Schäden am Hafen."
@@ -44,7 +47,7 @@ def data(site_data: Fixture, tmp_path_factory: pytest.TempPathFactory) -> tuple[
     """The reader data plus a dated event, an entity sentence and a German story with a differing copy."""
     folder = tmp_path_factory.mktemp("coverage")
     reader = build_reader_data(site_data, folder)
-    db = Database(reader.path)
+    db = open_database(reader.path)
     try:
         with db.write() as conn:
             conn.execute(
@@ -70,22 +73,22 @@ def data(site_data: Fixture, tmp_path_factory: pytest.TempPathFactory) -> tuple[
 
 
 @pytest.fixture(scope="module")
-def reader_db(data: tuple[ReaderData, str, str]) -> Iterator[Database]:
+def reader_db(data: tuple[ReaderData, str, str]) -> Iterator[Backend]:
     """The database, opened."""
-    db = Database(data[0].path)
+    db = open_database(data[0].path)
     yield db
     db.close()
 
 
 @pytest.fixture(scope="module")
-def mt(reader_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
+def mt(reader_db: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
     """The site with the tiny German -> English model."""
     with reader_site(reader_db, install_model(tmp_path_factory.mktemp("models"))) as client:
         yield client
 
 
 @pytest.fixture(scope="module")
-def plain(reader_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
+def plain(reader_db: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
     """The site without any model."""
     with reader_site(reader_db, tmp_path_factory.mktemp("none") / "models") as client:
         yield client
@@ -96,7 +99,7 @@ def english() -> dict[str, str]:
     return {"cookie": f"{COOKIE}=en"}
 
 
-def check(value: dict[str, Any] | None, original: str, db: Database) -> str:
+def check(value: dict[str, Any] | None, original: str, db: Backend) -> str:
     """A translation filed beside a field: the model's cached output, marked; its text."""
     assert value is not None, f"no translation of {original!r}"
     assert value["machine_translated"] is True and value["model"] == MODEL and value["source_language"] == "de"
@@ -106,7 +109,7 @@ def check(value: dict[str, Any] | None, original: str, db: Database) -> str:
 
 
 def test_timeline_events_in_the_reader_language(
-    mt: Client, plain: Client, data: tuple[ReaderData, str, str], reader_db: Database
+    mt: Client, plain: Client, data: tuple[ReaderData, str, str], reader_db: Backend
 ) -> None:
     reader = data[0]
     story = mt.get(f"/api/stories/{reader.storm_story}?lang=en").json()
@@ -121,7 +124,7 @@ def test_timeline_events_in_the_reader_language(
 
 
 def test_entity_sentences_in_the_reader_language(
-    mt: Client, plain: Client, data: tuple[ReaderData, str, str], reader_db: Database
+    mt: Client, plain: Client, data: tuple[ReaderData, str, str], reader_db: Backend
 ) -> None:
     reader, _, entity = data
     page = mt.get(f"/api/entities/{entity}?lang=en").json()
@@ -152,7 +155,7 @@ def test_search_snippets_in_the_reader_language(mt: Client, data: tuple[ReaderDa
 
 
 def test_differing_rows_of_the_copies_in_the_reader_language(
-    mt: Client, data: tuple[ReaderData, str, str], reader_db: Database
+    mt: Client, data: tuple[ReaderData, str, str], reader_db: Backend
 ) -> None:
     _, rail, _ = data
     differences = mt.get(f"/api/stories/{rail}/differences?lang=en").json()
@@ -175,7 +178,7 @@ def test_differing_rows_of_the_copies_in_the_reader_language(
 
 
 def test_feeds_take_a_reader_language(
-    mt: Client, plain: Client, data: tuple[ReaderData, str, str], reader_db: Database
+    mt: Client, plain: Client, data: tuple[ReaderData, str, str], reader_db: Backend
 ) -> None:
     reader = data[0]
     title = cached_translation(reader_db, STORM_TITLE) or check(

@@ -10,7 +10,8 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from newsfold.language.eager import EagerTranslation
-from newsfold.store.db import Database
+from newsfold.store.backends import open_database
+from newsfold.store.base import Backend
 from newsfold.web.app import create_app
 from newsfold.web.docs import operations
 from newsfold.web.reader import COOKIE, local_path
@@ -30,6 +31,8 @@ from tests.web.reader_fixture import (
 )
 from tests.web.site_fixture import Client, Fixture
 
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.fixture(scope="module")
 def data(site_data: Fixture, tmp_path_factory: pytest.TempPathFactory) -> ReaderData:
@@ -44,22 +47,22 @@ def models(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def reader_db(data: ReaderData) -> Iterator[Database]:
+def reader_db(data: ReaderData) -> Iterator[Backend]:
     """The copied database, opened."""
-    db = Database(data.path)
+    db = open_database(data.path)
     yield db
     db.close()
 
 
 @pytest.fixture(scope="module")
-def mt(reader_db: Database, models: Path) -> Iterator[Client]:
+def mt(reader_db: Backend, models: Path) -> Iterator[Client]:
     """The site with the model installed."""
     with reader_site(reader_db, models) as client:
         yield client
 
 
 @pytest.fixture(scope="module")
-def plain(reader_db: Database, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
+def plain(reader_db: Backend, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
     """The site with no model installed."""
     with reader_site(reader_db, tmp_path_factory.mktemp("none") / "models") as client:
         yield client
@@ -75,7 +78,7 @@ def marked(node: Any) -> list[Any]:
     return list(node.css(".mt"))
 
 
-def assert_translated(value: dict[str, Any] | None, original: str, db: Database) -> None:
+def assert_translated(value: dict[str, Any] | None, original: str, db: Backend) -> None:
     """A translated field: the model's output (as cached), in English, marked, naming the model."""
     assert value is not None, f"no translation of {original!r}"
     assert value["machine_translated"] is True and value["language"] == "en" and value["model"] == MODEL
@@ -83,7 +86,7 @@ def assert_translated(value: dict[str, Any] | None, original: str, db: Database)
     assert value["text"] == cached_translation(db, original) and value["text"] != original
 
 
-def test_json_twin_adds_translations_beside_the_originals(mt: Client, data: ReaderData, reader_db: Database) -> None:
+def test_json_twin_adds_translations_beside_the_originals(mt: Client, data: ReaderData, reader_db: Backend) -> None:
     plain_page = mt.get("/api/stories?limit=100", headers=cookie("en")).json()
     storm = next(s for s in plain_page["stories"] if s["id"] == data.storm_story)
     assert "title_translated" not in storm and "reader" not in plain_page  # JSON: ?lang= only, never the cookie
@@ -103,7 +106,7 @@ def test_json_twin_adds_translations_beside_the_originals(mt: Client, data: Read
     assert "reader" not in original and all("title_translated" not in s for s in original["stories"])
 
 
-def test_story_document_and_article_json(mt: Client, data: ReaderData, reader_db: Database) -> None:
+def test_story_document_and_article_json(mt: Client, data: ReaderData, reader_db: Backend) -> None:
     story = mt.get(f"/api/stories/{data.storm_story}?lang=en").json()
     assert story["title"] == STORM_TITLE
     assert_translated(story["title_translated"], STORM_TITLE, reader_db)
@@ -125,7 +128,7 @@ def test_story_document_and_article_json(mt: Client, data: ReaderData, reader_db
 
 
 def test_pages_show_titles_and_highlights_in_the_reader_language(
-    mt: Client, data: ReaderData, reader_db: Database
+    mt: Client, data: ReaderData, reader_db: Backend
 ) -> None:
     mt.get("/api/stories?lang=en")  # renders (and caches) the titles if nothing did yet
     title = cached_translation(reader_db, STORM_TITLE)
@@ -159,7 +162,7 @@ def test_pages_show_titles_and_highlights_in_the_reader_language(
         assert title not in again and STORM_TITLE in again, path
 
 
-def test_entity_page_titles(mt: Client, data: ReaderData, reader_db: Database) -> None:
+def test_entity_page_titles(mt: Client, data: ReaderData, reader_db: Backend) -> None:
     story = mt.get(f"/api/stories/{data.storm_story}").json()
     if not story["entities"]:
         pytest.skip("the rule recogniser found no entity in the German story")
@@ -185,7 +188,7 @@ def test_article_page_is_translated_marked_and_links_the_original(mt: Client, da
     assert original.css_first("h1").text() == FERRY_TITLE and not marked(original)
 
 
-def test_cookie_form_and_cache_keyed_on_language(mt: Client, data: ReaderData, reader_db: Database) -> None:
+def test_cookie_form_and_cache_keyed_on_language(mt: Client, data: ReaderData, reader_db: Backend) -> None:
     header = HTMLParser(mt.get("/search?q=Nordseeküste&lang=en").text).css_first("form.reader-language")
     assert header is not None and header.attributes["method"] == "post"
     assert header.attributes["action"] == "/language?next=%2Fsearch%3Fq%3DNordseek%25C3%25BCste"
@@ -231,7 +234,7 @@ def test_without_a_model_the_original_and_a_note(plain: Client, data: ReaderData
 
 
 def test_eager_translation_fills_the_cache_with_the_story_highlights(
-    reader_db: Database, models: Path, data: ReaderData
+    reader_db: Backend, models: Path, data: ReaderData
 ) -> None:
     hook = EagerTranslation(reader_config(models))
     hook(reader_db, {data.storm_story, data.ferry_story})
@@ -255,7 +258,7 @@ def test_docs_served_locally_under_the_strict_policy(mt: Client, monkeypatch: py
 
 
 def test_docs_without_swagger_ui_list_the_api(
-    reader_db: Database, models: Path, monkeypatch: pytest.MonkeyPatch
+    reader_db: Backend, models: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("newsfold.web.docs.swagger_assets", lambda: None)
     app = create_app(reader_db, reader_config(models))

@@ -12,9 +12,12 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from newsfold.cli import cli
 from newsfold.store import stories as stories_db
+from newsfold.store.base import Backend
 from newsfold.store.db import Database
 from newsfold.web.cursor import MAX_LIMIT
 from tests.web.site_fixture import NOW, OLD_DAY, Client, Fixture
+
+pytestmark = pytest.mark.both_backends
 
 
 def html(response: object) -> HTMLParser:
@@ -70,7 +73,7 @@ def test_latest_lists_stories_with_sources_languages_and_times(client: Client, s
     assert doc.css_first("a[rel=next]") is not None
 
 
-def test_latest_cursor_walks_every_story_once(client: Client, site_db: Database) -> None:
+def test_latest_cursor_walks_every_story_once(client: Client, site_db: Backend) -> None:
     seen: list[str] = []
     for listing in ("/api/stories", "/api/press"):  # the news and the press releases, apart: every story once
         url: str | None = f"{listing}?limit=7"
@@ -191,7 +194,7 @@ def test_search_highlights_and_filters(client: Client, site_data: Fixture) -> No
     assert client.get("/api/search?q=harbour%20tariffs&limit=5").json()["next"] is not None
 
 
-def test_cache_follows_the_database(client: Client, site_db: Database, site_data: Fixture) -> None:
+def test_cache_follows_the_database(client: Client, site_db: Backend, site_data: Fixture) -> None:
     before = client.get("/api/stories?limit=200").json()
     again = client.get("/api/stories?limit=200").json()
     assert before == again
@@ -307,7 +310,7 @@ def test_an_in_memory_database_is_served_uncached() -> None:
 
 
 def test_story_pages_outlive_commits_elsewhere_but_not_their_own(
-    client: Client, site_db: Database, site_data: Fixture
+    client: Client, site_db: Backend, site_data: Fixture
 ) -> None:
     from newsfold.web.site import Site
 

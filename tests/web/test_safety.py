@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from newsfold.web.text import safe_url, snippet_html, text_html
 from tests.web.site_fixture import Client, Fixture
+
+pytestmark = pytest.mark.both_backends
 
 
 def hostile_pages(data: Fixture) -> list[str]:

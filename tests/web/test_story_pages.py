@@ -19,6 +19,7 @@ from newsfold.config import Config
 from newsfold.enrich.hook import EnrichHook
 from newsfold.store import articles as articles_db
 from newsfold.store import stories as stories_db
+from newsfold.store.base import Backend
 from newsfold.store.db import Database
 from newsfold.store.enrichment import add_enrichment, add_enrichments
 from newsfold.store.pages import rendered_page, stored_parts
@@ -41,13 +42,13 @@ def flood(tmp_path: Path) -> Iterator[tuple[Database, str, str]]:
     db.close()
 
 
-def site_client(db: Database, config: Config | None = None) -> tuple[Client, Site]:
+def site_client(db: Backend, config: Config | None = None) -> tuple[Client, Site]:
     """A fresh site (empty response cache) over db."""
     app = create_app(db, config or site_config())
     return Client(app), app.state.site
 
 
-def mark_stored(db: Database, story_id: str) -> None:
+def mark_stored(db: Backend, story_id: str) -> None:
     """Put a marker into the stored HTML (its stamp untouched), so a test sees whether a response came from it."""
     with db.write() as conn:
         row = conn.execute("SELECT html FROM story_pages WHERE story_id = ?", (story_id,)).fetchone()
@@ -55,7 +56,7 @@ def mark_stored(db: Database, story_id: str) -> None:
         conn.execute("UPDATE story_pages SET html = ? WHERE story_id = ?", (zlib.compress(html), story_id))
 
 
-def live(site: Site, db: Database, story_id: str, target: str | None = "en") -> bytes:
+def live(site: Site, db: Backend, story_id: str, target: str | None = "en") -> bytes:
     """The story page built live now, as a request without parameters would get it."""
     with db.read() as conn:
         return live_story_page(site, conn, story_id, target, story_reader(site, story_id, target)).content

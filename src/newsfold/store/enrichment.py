@@ -9,6 +9,7 @@ from typing import NamedTuple, Protocol, cast
 
 from newsfold.model import Entity, EntityKind, Event, Precision, Story
 from newsfold.store.base import Connection, Row
+from newsfold.store.dialects import json_array_agg, json_elements
 from newsfold.text.names import span_key
 
 
@@ -408,7 +409,8 @@ def entity_page(conn: Connection, entity_id: str, limit: int = 200) -> EntityPag
     page = EntityPage(entity=entity, first_seen=row["first_seen"], last_seen=row["last_seen"])
     rows = conn.execute(
         "SELECT s.id, s.title, s.first_published, s.last_updated, sum(m.mentions) AS mentions, "
-        "json_group_array(m.sentences) AS sentences FROM entity_mentions m JOIN stories s ON s.id = m.story_id "
+        f"{json_array_agg(conn, 'm.sentences')} AS sentences "
+        "FROM entity_mentions m JOIN stories s ON s.id = m.story_id "
         "WHERE m.entity_id = ? AND s.merged_into IS NULL GROUP BY s.id "
         "ORDER BY coalesce(s.first_published, s.last_updated, ''), s.id LIMIT ?",
         (entity_id, limit),
@@ -482,7 +484,7 @@ def entities_named(conn: Connection, name: str) -> list[str]:
     rows = conn.execute(
         "SELECT e.id FROM entities e WHERE e.stories > 0 AND (lower(e.name) = lower(?) OR e.key = ? "
         "OR EXISTS (SELECT 1 FROM entity_aliases a WHERE a.entity_id = e.id AND a.key = ?) "
-        "OR EXISTS (SELECT 1 FROM json_each(e.aliases) j WHERE lower(j.value) = lower(?))) "
+        f"OR EXISTS (SELECT 1 FROM {json_elements(conn, 'e.aliases', 'j')} WHERE lower(j.value) = lower(?))) "
         "ORDER BY (lower(e.name) = lower(?)) DESC, e.stories DESC, e.mentions DESC, e.id",
         (name, key, key, name, name),
     ).fetchall()
@@ -508,25 +510,26 @@ def entities_in_several_stories(conn: Connection, limit: int) -> list[KnownEntit
     ]
 
 
+def _recent_distinct(conn: Connection, column: str, limit: int) -> list[str]:
+    """The (up to limit) distinct values of an articles column, latest stored first."""
+    if conn.dialect == "sqlite":
+        sql = f"SELECT DISTINCT {column} FROM articles WHERE {column} IS NOT NULL ORDER BY seq DESC LIMIT ?"
+    else:
+        # PostgreSQL orders DISTINCT rows only by what they select: each value by its latest row
+        sql = (
+            f"SELECT {column} FROM articles WHERE {column} IS NOT NULL GROUP BY {column} ORDER BY max(seq) DESC LIMIT ?"
+        )
+    return [str(row[0]) for row in conn.execute(sql, (limit,))]
+
+
 def recent_datelines(conn: Connection, limit: int) -> list[str]:
     """The (up to limit) distinct datelines of the stored articles, latest stored first."""
-    return [
-        str(row[0])
-        for row in conn.execute(
-            "SELECT DISTINCT dateline FROM articles WHERE dateline IS NOT NULL ORDER BY seq DESC LIMIT ?", (limit,)
-        )
-    ]
+    return _recent_distinct(conn, "dateline", limit)
 
 
 def recent_outlet_names(conn: Connection, limit: int) -> list[str]:
     """The (up to limit) distinct outlet names of the stored articles, latest stored first."""
-    return [
-        str(row[0])
-        for row in conn.execute(
-            "SELECT DISTINCT source_name FROM articles WHERE source_name IS NOT NULL ORDER BY seq DESC LIMIT ?",
-            (limit,),
-        )
-    ]
+    return _recent_distinct(conn, "source_name", limit)
 
 
 def recent_authors(conn: Connection, limit: int) -> list[list[str]]:

@@ -193,7 +193,7 @@ def story_activity(conn: Connection, start: datetime, end: datetime) -> list[Sto
         "count(DISTINCT coalesce(a.source_name, a.source_url, a.id)) AS s, count(DISTINCT a.language) AS l, "
         "max(julianday(a.published)) AS latest, st.first_published AS first FROM articles a "
         f"JOIN stories st ON st.id = a.story_id WHERE {calendar.in_range('a.published')} AND a.kind = 'article' "
-        "AND st.merged_into IS NULL AND st.size > 0 GROUP BY a.story_id",
+        "AND st.merged_into IS NULL AND st.size > 0 GROUP BY a.story_id, st.first_published",
         calendar.range_params(start, end),
     ).fetchall()
     return [StoryActivity(*row) for row in rows]

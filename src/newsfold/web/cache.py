@@ -11,7 +11,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar, runtime_checkable
 
 import anyio
 
@@ -20,21 +20,35 @@ from newsfold.store.base import Backend
 T = TypeVar("T")
 
 
+@runtime_checkable
+class CountsChanges(Protocol):
+    """A database that keeps a change counter of its own (PostgreSQL's backend)."""
+
+    def data_version(self) -> int:
+        """The counter now."""
+        ...
+
+
 class DataVersion:
-    """The database's change counter (PRAGMA data_version) on a connection of its own: it moves on every commit."""
+    """The database's change counter (SQLite: PRAGMA data_version on a connection of its own; PostgreSQL: the
+    counter every write transaction moves): it moves on every commit."""
 
     def __init__(self, db: Backend) -> None:
-        """Watch db's file; in-memory databases have no file to watch, so nothing is cached for them (nor for
-        PostgreSQL, which has no such counter: every response is built afresh)."""
-        self.enabled = db.dialect == "sqlite" and db.path != ":memory:"
+        """Watch db; in-memory databases have no file to watch, so nothing is cached for them."""
+        self.enabled = db.path != ":memory:"
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
-        if self.enabled:
+        self._counter: Callable[[], int] | None = None
+        if self.enabled and isinstance(db, CountsChanges):
+            self._counter = db.data_version
+        elif self.enabled:
             uri = f"file:{Path(db.path).resolve().as_posix()}?mode=ro"
             self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
 
     def current(self) -> int | None:
         """The counter now (None: caching is off for this database)."""
+        if self._counter is not None:
+            return self._counter()
         if self._conn is None:
             return None
         with self._lock:

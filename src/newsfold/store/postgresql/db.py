@@ -223,6 +223,11 @@ class PostgresDatabase:
                 conn.rollback()
                 raise StoreError(f"{self.path}: migration {name} failed ({exc})") from exc
 
+    def data_version(self) -> int:
+        """The change counter: it moves on every committed write, from any process."""
+        with self.read() as conn:
+            return int(conn.execute("SELECT n FROM data_version").fetchone()[0])
+
     @property
     def applied_migrations(self) -> list[str]:
         """Names of the migrations this database has had applied."""
@@ -243,6 +248,7 @@ class PostgresDatabase:
             self._depth += 1
             try:
                 yield conn
+                conn.execute("UPDATE data_version SET n = n + 1")
             except BaseException:
                 self._writer.rollback()
                 raise
