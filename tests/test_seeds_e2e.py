@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from newsfold.cli import cli
@@ -71,8 +71,9 @@ def test_seed_001_is_one_machine_translated_article() -> None:
         assert furniture not in body, furniture
 
 
-def test_seeds_fold_into_one_story_of_two_copies(tmp_path: Path) -> None:
-    db = str(tmp_path / "seeds.db")
+@pytest.mark.both_backends
+def test_seeds_fold_into_one_story_of_two_copies(db_location: str) -> None:
+    db = db_location
     run(["ingest", str(SEED_ARTICLE), str(SEED_LIMITED), "--db", db])
     stories = [json.loads(line) for line in run(["stories", "--json", "--db", db]).splitlines()]
     assert len(stories) == 2

@@ -54,8 +54,9 @@ def test_extract_json_has_the_contract_shape() -> None:
     assert docs[0]["language"] == "en"
 
 
-def test_ingest_twice_changes_nothing(tmp_path: Path) -> None:
-    db = tmp_path / "t.db"
+@pytest.mark.both_backends
+def test_ingest_twice_changes_nothing(db_location: str) -> None:
+    db = db_location
     assert run(["ingest", str(SEED_ARTICLE), str(SEED_LIMITED), "--db", str(db)])[0] == 0
     before = run(["stories", "--json", "--db", str(db)])[1]
     status, _, err = run(["ingest", str(SEED_ARTICLE.parent), "--db", str(db)])
@@ -64,8 +65,9 @@ def test_ingest_twice_changes_nothing(tmp_path: Path) -> None:
     assert run(["stories", "--json", "--db", str(db)])[1] == before
 
 
-def test_stories_story_and_search(tmp_path: Path) -> None:
-    db = tmp_path / "t.db"
+@pytest.mark.both_backends
+def test_stories_story_and_search(db_location: str) -> None:
+    db = db_location
     run(["ingest", str(SEED_ARTICLE), str(SEED_LIMITED), "--db", str(db)])
     stories = [json.loads(line) for line in run(["stories", "--json", "--db", str(db)])[1].splitlines()]
     assert stories
@@ -128,8 +130,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_serve_answers_on_loopback(tmp_path: Path) -> None:
-    db = tmp_path / "s.db"
+@pytest.mark.both_backends
+def test_serve_answers_on_loopback(db_location: str) -> None:
+    db = db_location
     run(["ingest", str(SEED_ARTICLE), str(SEED_LIMITED), "--db", str(db)])
     port = free_port()
     proc = subprocess.Popen(

@@ -129,9 +129,10 @@ def search(
     return _spaceless_search(conn, spaced, spaceless, where, params, limit, offset)
 
 
-# ts_headline's options: the snippet of SQLite's snippet(): one fragment of about _SNIPPET_TOKENS words
+# ts_headline's options: about as many words as SQLite's snippet() shows, in up to two fragments (so a match written
+# otherwise, "KARBALA" and "Karbala", is likelier to show both)
 _HEADLINE = (
-    f"StartSel=[[, StopSel=]], MaxFragments=1, MaxWords={_SNIPPET_TOKENS}, MinWords={_SNIPPET_TOKENS // 2}, "
+    f"StartSel=[[, StopSel=]], MaxFragments=2, MaxWords={_SNIPPET_TOKENS // 2}, MinWords={_SNIPPET_TOKENS // 4}, "
     "FragmentDelimiter=' … '"
 )
 
