@@ -47,6 +47,18 @@ browser_deps() {
   fi
 }
 
+postgres_deps() {
+  if compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+    return
+  fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "dev.sh: installing Debian's postgresql for the PostgreSQL tests" >&2
+    apt-get update -qq && apt-get install -y -qq postgresql >/dev/null || echo "dev.sh: postgresql not installed" >&2
+  else
+    echo "dev.sh: PostgreSQL is not installed: the PostgreSQL tests will be skipped" >&2
+  fi
+}
+
 case "${1:-}" in
   demo)
     install
@@ -55,6 +67,7 @@ case "${1:-}" in
   test)
     install
     browser_deps
+    postgres_deps
     "$VENV/bin/ruff" check src tests benchmarks
     "$VENV/bin/ruff" format --check src tests benchmarks
     "$VENV/bin/mypy"

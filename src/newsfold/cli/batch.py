@@ -11,6 +11,7 @@ from newsfold.config import Config
 from newsfold.errors import NewsfoldError
 from newsfold.fold.folder import FoldSettings
 from newsfold.store import stories as stories_db
+from newsfold.store.backends import is_database_url
 from newsfold.store.db import Database
 
 HOOK_CHUNK = 500  # stories per round of story hooks when loading a store
@@ -42,6 +43,8 @@ def batch_command(
         raise NewsfoldError(f"batch needs pyarrow: pip install 'newsfold[ray]' ({exc.name} is missing)") from exc
     if ray_address and local_cpus:
         raise click.UsageError("use either --ray ADDRESS or --local N")
+    if db_path and is_database_url(db_path):
+        raise click.UsageError("--db: batch loads into a new SQLite file; fill a PostgreSQL store with ingest")
     config = get_config(ctx)
     executor: Executor
     if ray_address or local_cpus:

@@ -23,8 +23,10 @@ EXIT_OK, EXIT_ERROR, EXIT_PARTIAL = 0, 1, 2
 
 
 def db_option(fn: F) -> F:
-    """Add --db PATH (else $NEWSFOLD_DB, else ./newsfold.db, or the configuration's db)."""
-    return click.option("--db", "db_path", type=click.Path(dir_okay=False), help="SQLite database file.")(fn)
+    """Add --db PATH_OR_URL (else $NEWSFOLD_DB, else ./newsfold.db, or the configuration's db)."""
+    return click.option(
+        "--db", "db_path", type=click.Path(dir_okay=False), help="SQLite database file, or a postgresql:// URL."
+    )(fn)
 
 
 def get_config(ctx: click.Context, **overrides: Any) -> Config:

@@ -7,6 +7,7 @@ from pathlib import Path
 from newsfold.errors import StoreError
 from newsfold.store.base import Backend
 from newsfold.store.db import Database
+from newsfold.store.postgresql.sql import without_password
 
 _URL_SCHEMES = ("postgresql://", "postgres://")
 
@@ -24,6 +25,7 @@ def open_database(location: str | Path, *, readonly: bool = False) -> Backend:
         from newsfold.store.postgresql.db import PostgresDatabase
     except ImportError as exc:
         raise StoreError(
-            f"{location}: PostgreSQL needs the postgres extra (pip install 'newsfold[postgres]'): {exc}"
+            f"{without_password(str(location))}: PostgreSQL needs the postgres extra "
+            f"(pip install 'newsfold[postgres]'): {exc}"
         ) from exc
     return PostgresDatabase(str(location), readonly=readonly)

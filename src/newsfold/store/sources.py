@@ -151,7 +151,7 @@ def due_sources(conn: Connection, now: datetime | None = None, policy: str | Non
     stamp = iso(now or datetime.now(UTC))
     rows = conn.execute(
         "SELECT * FROM sources WHERE blocked = 0 AND (next_fetch IS NULL OR next_fetch <= ? "
-        "OR (? IS NOT NULL AND failed_policy IS NOT NULL AND failed_policy != ?)) "
+        "OR (CAST(? AS TEXT) IS NOT NULL AND failed_policy IS NOT NULL AND failed_policy != ?)) "
         "ORDER BY next_fetch IS NOT NULL, next_fetch, id",
         (stamp, policy, policy),
     )

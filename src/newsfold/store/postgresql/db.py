@@ -21,7 +21,7 @@ from psycopg.types.numeric import FloatLoader
 
 from newsfold.errors import StoreError
 from newsfold.store.base import Connection, Cursor, Dialect, Params
-from newsfold.store.postgresql.sql import to_psycopg
+from newsfold.store.postgresql.sql import to_psycopg, without_password
 
 log = logging.getLogger(__name__)
 
@@ -146,17 +146,6 @@ def _migrations() -> list[tuple[str, str]]:
     return sorted(items)
 
 
-def _shown(url: str) -> str:
-    """The URL without its password, for messages."""
-    try:
-        info = psycopg.conninfo.conninfo_to_dict(url)
-    except psycopg.ProgrammingError:
-        return "postgresql database"
-    info.pop("password", None)
-    host = info.get("host") or "localhost"
-    return f"postgresql://{info.get('user') or ''}@{host}/{info.get('dbname') or ''}"
-
-
 class PostgresDatabase:
     """A PostgreSQL database at a URL: migrated on open; one writer connection; a reader per thread."""
 
@@ -165,7 +154,7 @@ class PostgresDatabase:
     def __init__(self, url: str, *, readonly: bool = False) -> None:
         """Connect to (and migrate, unless readonly) the database at url (postgresql://...)."""
         self.url = url
-        self.path = _shown(url)
+        self.path = without_password(url)  # the URL itself where it holds no password: tools reopen it
         self.readonly = readonly
         self._translated: dict[str, str] = {}
         self._write_lock = threading.RLock()

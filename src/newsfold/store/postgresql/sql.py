@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 # a string literal, a quoted identifier, a comment, a cast (::), a placeholder, or a percent sign
 _TOKEN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|::|\?|:([A-Za-z_][A-Za-z0-9_]*)|%")
@@ -26,3 +27,18 @@ def to_psycopg(sql: str) -> str:
         return token
 
     return _TOKEN.sub(replace, sql)
+
+
+def without_password(url: str) -> str:
+    """A database URL with its password (in the user part or the query) blanked, for messages."""
+    parts = urlsplit(url)
+    if parts.password is not None:
+        user, host = parts.netloc.rsplit("@", 1)
+        parts = parts._replace(netloc=f"{user.split(':', 1)[0]}:***@{host}")
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if any(key == "password" for key, _ in query):
+        hidden = [(key, "***" if key == "password" else value) for key, value in query]
+        parts = parts._replace(query=urlencode(hidden, safe="/*"))
+    # by hand: urlunsplit drops the empty host of postgresql:///db
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{parts.scheme}://{parts.netloc}{parts.path}{query}"
