@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from newsfold.errors import InputError
-from newsfold.fold import provenance
+from newsfold.fold.link import provenance
 from newsfold.forget import forget
 from newsfold.model import Article
 from newsfold.store import integrity as integrity_db
