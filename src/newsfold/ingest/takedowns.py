@@ -167,11 +167,6 @@ def url_blocked(conn: sqlite3.Connection, url: str | None) -> bool:
     return key is not None and key in blocked_keys(conn)
 
 
-def article_blocked(conn: sqlite3.Connection, article: Article) -> bool:
-    """Whether an article's URL or source was taken down."""
-    return _blocked(article, blocked_keys(conn), takedowns_db.blocked_source_names(conn))
-
-
 def _blocked(article: Article, keys: set[str], sources: set[str]) -> bool:
     """Whether an article's URLs or source name is among these blocked ones."""
     for url in (article.canonical_url, article.source.url, article.origin.location):

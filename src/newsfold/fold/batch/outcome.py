@@ -72,7 +72,7 @@ class Outcome:
 
 
 def place_component(comp: Component, settings: PlaceSettings) -> Outcome:
-    """Place a component's documents in order (place.decide and place.apply, as place.place_all does), noting
+    """Place a component's documents in order (place.decide and place.apply, as the folder does), noting
     each absorbed story's members at its last refresh; then what the store would hold."""
     index = FoldIndex.standalone(comp.ids, comp.groups, comp.times, comp.vectors)
     marks: dict[str, int] = {}  # stories changed in the current batch -> their member count before it

@@ -224,7 +224,7 @@ class HashingEmbedder:
         for row, text in enumerate(texts):
             words = tokens(text)
             h = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.int64, count=len(words))
-            h &= TERM_BUCKETS - 1  # the bucket term_hash gives
+            h &= TERM_BUCKETS - 1  # the bucket term_counts gives
             np.add.at(out[row], h % self.dim, np.where((h >> 12) & 1, 1.0, -1.0).astype(np.float32))
         return _normalised(out)
 

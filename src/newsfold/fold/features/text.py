@@ -165,13 +165,8 @@ def title_words(title: str | None) -> frozenset[str]:
     )
 
 
-def term_hash(term: str) -> int:
-    """A stable bucket for a term (stable across processes, unlike hash())."""
-    return zlib.crc32(term.encode("utf-8")) & (TERM_BUCKETS - 1)
-
-
 def term_counts(words: list[str]) -> Terms:
-    """Bag of hashed terms of a token list: sorted term buckets and their counts."""
+    """Bag of hashed terms of a token list: sorted term buckets (crc32, stable across processes) and their counts."""
     counted = Counter(words)
     buckets = np.fromiter(
         (zlib.crc32(word.encode("utf-8")) for word in counted), dtype=np.int64, count=len(counted)

@@ -94,15 +94,3 @@ def apply(index: FoldIndex, doc: int, decision: Decision) -> None:
     for old in decision.absorbed:
         index.merge(decision.story, old)
     index.place(doc, decision.story)
-
-
-def place_all(
-    index: FoldIndex, docs: Sequence[int], edges: Sequence[Sequence[Edge]], settings: PlaceSettings
-) -> list[Decision]:
-    """Decide and apply, document by document in order (one connected component, or a whole fold)."""
-    out = []
-    for doc, own in zip(docs, edges, strict=True):
-        decision = decide(index, doc, own, settings)
-        apply(index, doc, decision)
-        out.append(decision)
-    return out
