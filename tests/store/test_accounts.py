@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from newsfold.errors import InputError
 from newsfold.store import accounts as accounts_db
-from newsfold.store.db import Database
+from newsfold.store.base import Backend
+from tests.postgres_server import integrity_errors
+
+pytestmark = pytest.mark.both_backends
 
 NOW = "2026-12-03T08:00:00Z"
 
 
-def test_users_added_found_listed_and_removed(db: Database) -> None:
+def test_users_added_found_listed_and_removed(db: Backend) -> None:
     with db.write() as conn:
         alice = accounts_db.add_user(conn, "alice", "hash-a", admin=True, now=NOW)
         bob = accounts_db.add_user(conn, "bob@example.org", None, now=NOW)
@@ -37,14 +38,14 @@ def test_users_added_found_listed_and_removed(db: Database) -> None:
 
 
 @pytest.mark.parametrize("name", ["", " alice", "al ice", "_x", "-x", "a" * 65, "x\n", "a/b", "<b>"])
-def test_invalid_names_refused_and_nothing_stored(db: Database, name: str) -> None:
+def test_invalid_names_refused_and_nothing_stored(db: Backend, name: str) -> None:
     with db.write() as conn, pytest.raises(InputError, match="a name is 1 to 64"):
         accounts_db.add_user(conn, name, "h", now=NOW)
     with db.read() as conn:
         assert accounts_db.list_users(conn) == []
 
 
-def test_a_taken_name_refused_whatever_its_case(db: Database) -> None:
+def test_a_taken_name_refused_whatever_its_case(db: Backend) -> None:
     with db.write() as conn:
         accounts_db.add_user(conn, "Alice", "h", now=NOW)
     for name in ("Alice", "alice", "ALICE"):
@@ -54,7 +55,7 @@ def test_a_taken_name_refused_whatever_its_case(db: Database) -> None:
         assert [u.name for u in accounts_db.list_users(conn)] == ["Alice"]
 
 
-def test_tokens_found_by_kind_and_digest_until_they_expire(db: Database) -> None:
+def test_tokens_found_by_kind_and_digest_until_they_expire(db: Backend) -> None:
     with db.write() as conn:
         user = accounts_db.add_user(conn, "alice", "h", now=NOW)
         accounts_db.add_token(conn, user.id, "web", "d1", now=NOW, expires="2026-12-03T09:00:00Z")
@@ -75,7 +76,7 @@ def test_tokens_found_by_kind_and_digest_until_they_expire(db: Database) -> None
         assert accounts_db.remove_tokens(conn, user.id) == 1
 
 
-def test_tokens_go_with_their_user_and_unknown_kinds_are_refused(db: Database) -> None:
+def test_tokens_go_with_their_user_and_unknown_kinds_are_refused(db: Backend) -> None:
     with db.write() as conn:
         user = accounts_db.add_user(conn, "alice", "h", now=NOW)
         accounts_db.add_token(conn, user.id, "web", "d1", now=NOW, expires=None)
@@ -89,12 +90,12 @@ def test_tokens_go_with_their_user_and_unknown_kinds_are_refused(db: Database) -
         assert conn.execute("SELECT count(*) FROM user_tokens").fetchone()[0] == 0
 
 
-def test_the_schema_itself_refuses_bad_rows(db: Database) -> None:
+def test_the_schema_itself_refuses_bad_rows(db: Backend) -> None:
     with db.write() as conn:
         user = accounts_db.add_user(conn, "alice", "h", now=NOW)
-    with pytest.raises(sqlite3.IntegrityError), db.write() as conn:
+    with pytest.raises(integrity_errors()), db.write() as conn:
         conn.execute("INSERT INTO user_tokens VALUES ('x', ?, 'api', ?, NULL)", (user.id, NOW))
-    with pytest.raises(sqlite3.IntegrityError), db.write() as conn:
+    with pytest.raises(integrity_errors()), db.write() as conn:
         conn.execute("INSERT INTO user_tokens VALUES ('x', 12345, 'web', ?, NULL)", (NOW,))
-    with pytest.raises(sqlite3.IntegrityError), db.write() as conn:
+    with pytest.raises(integrity_errors()), db.write() as conn:
         conn.execute("INSERT INTO users (name, created) VALUES ('alice', ?)", (NOW,))
