@@ -40,5 +40,5 @@ def without_password(url: str) -> str:
         hidden = [(key, "***" if key == "password" else value) for key, value in query]
         parts = parts._replace(query=urlencode(hidden, safe="/*"))
     # by hand: urlunsplit drops the empty host of postgresql:///db
-    query = f"?{parts.query}" if parts.query else ""
-    return f"{parts.scheme}://{parts.netloc}{parts.path}{query}"
+    tail = f"?{parts.query}" if parts.query else ""
+    return f"{parts.scheme}://{parts.netloc}{parts.path}{tail}"
