@@ -13,10 +13,12 @@ from newsfold.accounts.passwords import verify_password
 from newsfold.cli import cli
 from newsfold.cli.common import run_main
 from newsfold.store import accounts as accounts_db
-from newsfold.store.db import Database
+from newsfold.store.backends import open_database
+
+pytestmark = pytest.mark.both_backends
 
 
-def users(db: Path, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
+def users(db: str | Path, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
     """Run `newsfold users ARGS --db DB` as main() does: status, stdout, stderr."""
     runner = CliRunner()
     result = runner.invoke(
@@ -25,15 +27,15 @@ def users(db: Path, *args: str, stdin: str | None = None) -> tuple[int, str, str
     return int(result.return_value or 0), result.stdout, result.stderr
 
 
-def main_status(db: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
+def main_status(db: str | Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
     """Run the CLI through run_main (errors as one line), with args."""
     monkeypatch.setattr("sys.argv", ["newsfold", "users", *args, "--db", str(db)])
     return run_main(cli)
 
 
-def stored(db: Path) -> list[accounts_db.User]:
+def stored(db: str | Path) -> list[accounts_db.User]:
     """The users in the database."""
-    database = Database(db)
+    database = open_database(db)
     try:
         with database.read() as conn:
             return accounts_db.list_users(conn)
@@ -41,9 +43,9 @@ def stored(db: Path) -> list[accounts_db.User]:
         database.close()
 
 
-def stored_hash(db: Path, name: str) -> str | None:
+def stored_hash(db: str | Path, name: str) -> str | None:
     """A user's stored password hash."""
-    database = Database(db)
+    database = open_database(db)
     try:
         with database.read() as conn:
             user = accounts_db.user_by_name(conn, name)
@@ -53,8 +55,8 @@ def stored_hash(db: Path, name: str) -> str | None:
         database.close()
 
 
-def test_add_list_and_remove(tmp_path: Path) -> None:
-    db = tmp_path / "n.db"
+def test_add_list_and_remove(db_location: str) -> None:
+    db = db_location
     status, out, _ = users(db, "add", "alice", "--admin", "--password-stdin", stdin="secret password\n")
     assert status == 0 and out.startswith("added admin 1: alice")
     status, out, _ = users(db, "add", "bob", stdin="another secret\nanother secret\n")  # prompted twice
@@ -72,16 +74,16 @@ def test_add_list_and_remove(tmp_path: Path) -> None:
     assert [u.name for u in stored(db)] == ["alice"]
 
 
-def test_list_with_no_users_says_the_site_is_open(tmp_path: Path) -> None:
-    status, out, _ = users(tmp_path / "n.db", "list")
+def test_list_with_no_users_says_the_site_is_open(db_location: str) -> None:
+    status, out, _ = users(db_location, "list")
     assert status == 0 and "no users: the site is open to anyone" in out
-    assert users(tmp_path / "n.db", "list", "--json")[1] == ""
+    assert users(db_location, "list", "--json")[1] == ""
 
 
-def test_password_changed_and_sessions_ended(tmp_path: Path) -> None:
-    db = tmp_path / "n.db"
+def test_password_changed_and_sessions_ended(db_location: str) -> None:
+    db = db_location
     users(db, "add", "alice", "--password-stdin", stdin="secret password\n")
-    database = Database(db)
+    database = open_database(db)
     with database.write() as conn:
         accounts_db.add_token(conn, 1, "web", "digest", now="2026-01-01T00:00:00Z", expires=None)
     database.close()
@@ -105,14 +107,14 @@ def test_password_changed_and_sessions_ended(tmp_path: Path) -> None:
     ],
 )
 def test_bad_input_is_one_line_and_changes_nothing(
-    tmp_path: Path,
+    db_location: str,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     args: list[str],
     stdin: str | None,
     message: str,
 ) -> None:
-    db = tmp_path / "n.db"
+    db = db_location
     users(db, "add", "alice", "--password-stdin", stdin="secret password\n")
     before = stored(db), stored_hash(db, "alice")
     capsys.readouterr()
@@ -124,8 +126,8 @@ def test_bad_input_is_one_line_and_changes_nothing(
     assert (stored(db), stored_hash(db, "alice")) == before
 
 
-def test_mismatched_prompts_are_asked_again(tmp_path: Path) -> None:
-    db = tmp_path / "n.db"
+def test_mismatched_prompts_are_asked_again(db_location: str) -> None:
+    db = db_location
     status, out, _ = users(db, "add", "dora", stdin="first secret\nother secret\nfirst secret\nfirst secret\n")
     assert status == 0 and "added user 1: dora" in out
     assert verify_password(stored_hash(db, "dora"), "first secret")
