@@ -37,8 +37,8 @@ from newsfold.fold.features.prepared import Prepared, from_row
 from newsfold.fold.incremental.folder import Folder, FoldSettings
 from newsfold.ingest.files import expand_paths
 from newsfold.model import Article
-from newsfold.store.articles import now_iso
 from newsfold.store.db import Database
+from newsfold.text.dates import now_iso
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from newsfold.language.errors import ModelError
 from newsfold.language.modelinfo import FLORES, ModelInfo
 from newsfold.language.translate import CTranslate2Translator, TranslateSettings
-from newsfold.store.articles import now_iso
+from newsfold.text.dates import now_iso
 
 log = logging.getLogger(__name__)
 

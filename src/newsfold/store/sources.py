@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal, cast
 
-from newsfold.store.articles import iso, now_iso, parse_iso
 from newsfold.store.base import Connection, Row
+from newsfold.text.dates import iso, now_iso, parse_iso
 
 SourceKind = Literal["auto", "feed", "sitemap", "page"]
 SOURCE_KINDS: tuple[SourceKind, ...] = ("auto", "feed", "sitemap", "page")

@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from newsfold.model import Member, Relation, SourceRef, Story
-from newsfold.store.articles import now_iso, parse_iso
 from newsfold.store.base import Connection, Row
+from newsfold.text.dates import now_iso, parse_iso
 
 # the longest title made from an article's first sentence
 DERIVED_TITLE_CHARS = 120

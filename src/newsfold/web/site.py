@@ -26,10 +26,10 @@ from newsfold.enrich.timeline import at_precision
 from newsfold.language.reader import ModelReader, ReaderTranslator
 from newsfold.model import Paragraph, Role
 from newsfold.store.base import Connection
-from newsfold.store.calendar import utc
 from newsfold.store.db import Database
 from newsfold.store.removals import removal_mark
 from newsfold.store.term_counts import TermCounts
+from newsfold.text.dates import utc
 from newsfold.web.cache import DataVersion, ResponseCache, SingleFlight
 from newsfold.web.differences import segments_html
 from newsfold.web.reader import offered_languages, page_language, reader_context
