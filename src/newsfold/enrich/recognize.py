@@ -14,6 +14,7 @@ from babel import Locale, UnknownLocaleError
 from newsfold.enrich.gazetteer import Gazetteer
 from newsfold.enrich.text import STOPWORDS, Sentence, article_sentences, words_of
 from newsfold.model import Article, EntityKind
+from newsfold.text.words import plain_words
 
 log = logging.getLogger(__name__)
 
@@ -390,7 +391,7 @@ def _apposition_votes(votes: Counter[str], rest: str) -> None:
     apposition = re.match(r",\s+(?:a|an|the|its|his|her|one of the)\s+([^,.;]{1,60})", rest)
     if not apposition:
         return
-    nouns = {w.lower().rstrip("s") for w in re.findall(r"\w+", apposition[1])[:6]}
+    nouns = {w.lower().rstrip("s") for w in plain_words(apposition[1])[:6]}
     if nouns & {r.rstrip("s") for r in PERSON_ROLES}:
         votes["person"] += 2
     elif nouns & {r.rstrip("s") for r in ORG_ROLES}:

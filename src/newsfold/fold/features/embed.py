@@ -17,7 +17,8 @@ from numpy.typing import NDArray
 
 from newsfold.errors import ConfigError
 from newsfold.fold.features.encoder import UseEncoder
-from newsfold.fold.features.text import TERM_BUCKETS, tokens
+from newsfold.fold.features.text import TERM_BUCKETS
+from newsfold.text.words import folded_words
 
 log = logging.getLogger(__name__)
 
@@ -222,7 +223,7 @@ class HashingEmbedder:
         """Embed texts: each word adds +-1 to one coordinate chosen by its hash."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
-            words = tokens(text)
+            words = folded_words(text)
             h = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.int64, count=len(words))
             h &= TERM_BUCKETS - 1  # the bucket term_counts gives
             np.add.at(out[row], h % self.dim, np.where((h >> 12) & 1, 1.0, -1.0).astype(np.float32))
