@@ -73,7 +73,7 @@ def _fingerprint(items: Sequence[InputItem]) -> str:
 class BatchJob:
     """One batch over a fixed list of inputs into an output folder, stage by stage."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913  inputs, output folder and executor, then keyword-only settings
         self,
         paths: Sequence[str],
         out: Path,

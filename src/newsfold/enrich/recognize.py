@@ -347,7 +347,7 @@ def _share_list_votes(text: str, found: list[tuple[int, int, Mention]]) -> None:
                 mention.votes["place"] += 2
 
 
-def _context_votes(votes: Counter[str], ctx: Context) -> None:
+def _context_votes(votes: Counter[str], ctx: Context) -> None:  # noqa: PLR0912  one branch per context rule that votes, in the order they are weighed
     """Add kind votes from the words around a span and its own head words."""
     lower = [w.lower() for w in ctx.words]
     before, after = ctx.before, ctx.after
@@ -452,7 +452,7 @@ class SpacyRecognizer:
 def load_spacy(model: str) -> SpacyRecognizer | None:
     """A recogniser over an installed spaCy pipeline, or None when spaCy or the pipeline is not installed."""
     try:
-        import spacy
+        import spacy  # noqa: PLC0415  spaCy is the optional [nlp] extra
     except ImportError:
         log.info("spaCy is not installed (pip install 'newsfold[nlp]'); using the rule-based recogniser")
         return None

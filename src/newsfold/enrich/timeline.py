@@ -183,7 +183,7 @@ class DateResolver:
         if day is not None:
             found.append(DateMatch(m.start(), m.end(), day, precision, confidence, m[0]))
 
-    def _add_day(
+    def _add_day(  # noqa: PLR0913  a matched day's parts and the publication it is read against
         self,
         found: list[DateMatch],
         m: re.Match[str],

@@ -69,7 +69,7 @@ def _weight(text: str) -> int:
     return len(text) * (2 if _CJK.search(text[:40]) else 1)
 
 
-def line_features(
+def line_features(  # noqa: PLR0912, PLR0913  one feature column per line signal, in FEATURES order
     texts: Sequence[str],
     bullets: Sequence[bool],
     furniture: Sequence[str | None],

@@ -164,7 +164,7 @@ class ModelStore:
         models.sort(key=lambda m: (m.kind == "nllb", m.name))
         return models[0] if models else None
 
-    def install(
+    def install(  # noqa: PLR0913  the install's keyword-only options
         self,
         path: Path,
         *,

@@ -60,7 +60,7 @@ def create_story(conn: Connection, story_id: str, title: str) -> None:
     conn.execute("INSERT OR IGNORE INTO stories (id, title, created) VALUES (?, ?, ?)", (story_id, title, now_iso()))
 
 
-def set_member(
+def set_member(  # noqa: PLR0913  one parameter per column of the row it writes
     conn: Connection,
     article_id: str,
     story_id: str,

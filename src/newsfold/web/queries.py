@@ -237,7 +237,7 @@ def source(conn: Connection, name: str, limit: int, cursor: str | None) -> Listi
     return Listing([article_summary(a) for a in found], next_cursor, extra)
 
 
-def search(
+def search(  # noqa: PLR0913  the search filters, one per query parameter (one typed filter value is web/'s rework)
     conn: Connection,
     query: str,
     *,

@@ -281,7 +281,7 @@ class Site:
         with self.db.read() as conn:
             return stamp_of(conn), OWN_STAMP_MAX_AGE
 
-    async def respond(
+    async def respond(  # noqa: PLR0913  one response path for every page: what it builds, and how it is cached and translated
         self,
         request: Request,
         kind: str,

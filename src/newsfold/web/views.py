@@ -177,7 +177,7 @@ def article_view(conn: Connection, translator: ReaderTranslator, article_id: str
     return data
 
 
-def in_language(
+def in_language(  # noqa: PLR0912  dispatch on the page kind (one typed page value per kind is web/'s rework)
     conn: Connection, kind: str, data: dict[str, Any], translator: ReaderTranslator, target: str | None
 ) -> dict[str, Any]:
     """A page's value with its titles and highlights also in the reader's language (and a "reader" summary)."""
@@ -297,7 +297,7 @@ def source_view(conn: Connection, name: str, limit: int, cursor: str | None) -> 
     return {**listing.extra, "items": listing.items, "next": listing.next}
 
 
-def search_view(
+def search_view(  # noqa: PLR0913  the search filters, one per query parameter (one typed filter value is web/'s rework)
     conn: Connection,
     q: str,
     limit: int,

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
+import sentencepiece
 from numpy.typing import NDArray
 
 from newsfold.errors import ConfigError
@@ -89,8 +90,6 @@ class UseTokenizer:
 
     def __init__(self, model: Path, max_pieces: int = 0) -> None:
         """Load the model file; max_pieces > 0 keeps only a text's first max_pieces pieces (before BOS and EOS)."""
-        import sentencepiece
-
         self._sp = sentencepiece.SentencePieceProcessor(model_file=str(model))
         self._unk, self._bos, self._eos = self._sp.unk_id(), self._sp.bos_id(), self._sp.eos_id()
         self.max_pieces = max_pieces
@@ -185,7 +184,7 @@ class SentenceTransformerEmbedder:
     def __init__(self, model: str) -> None:
         """Load the model from a local path or the local cache (no download unless the user installed it)."""
         try:
-            from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
+            from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]  # noqa: PLC0415  sentence-transformers (torch) is optional, named by the user
         except ImportError as exc:
             raise ConfigError(f"fold.embedder {model!r}: the sentence-transformers package is not installed") from exc
         self.name = model
