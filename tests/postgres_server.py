@@ -11,21 +11,20 @@ import itertools
 import os
 import pwd
 import shutil
+import sqlite3
 import subprocess
 import tempfile
 from pathlib import Path
+
+import psycopg
+
+from newsfold.store.postgresql.db import PostgresDatabase
 
 BIN_GLOB = "/usr/lib/postgresql/*/bin"
 
 
 def integrity_errors() -> tuple[type[Exception], ...]:
     """The exceptions a broken constraint raises, on either backend."""
-    import sqlite3
-
-    try:
-        import psycopg
-    except ImportError:
-        return (sqlite3.IntegrityError,)
     return (sqlite3.IntegrityError, psycopg.IntegrityError)
 
 
@@ -44,8 +43,6 @@ def binaries() -> Path | None:
 def copy_database(location: str, folder: Path) -> str:
     """A copy of a test database (a SQLite file, copied into folder; or a database on the test server, cloned)."""
     if not location.startswith("postgresql://"):
-        import sqlite3
-
         target_path = folder / "copy.db"
         source = sqlite3.connect(location)
         target = sqlite3.connect(target_path)
@@ -53,8 +50,6 @@ def copy_database(location: str, folder: Path) -> str:
         source.close()
         target.close()
         return str(target_path)
-    import psycopg
-
     name = location.split("@/", 1)[1].split("?", 1)[0]
     copy = f"c{os.getpid()}_{next(_COPIES)}"
     with psycopg.connect(location.replace(f"@/{name}?", "@/postgres?"), autocommit=True) as conn:
@@ -103,16 +98,12 @@ class PostgresServer:
 
     def _admin(self, statement: str) -> None:
         """Run one statement on the maintenance database."""
-        import psycopg
-
         with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
             conn.execute(statement)  # type: ignore[arg-type]
 
     def fresh(self) -> str:
         """A new, migrated, empty database's URL."""
         if not self._template_ready:
-            from newsfold.store.postgresql.db import PostgresDatabase
-
             self._admin(f"CREATE DATABASE {TEMPLATE}")
             PostgresDatabase(self.url(TEMPLATE)).close()
             self._template_ready = True

@@ -107,7 +107,7 @@ def extract_ahead(
         report.run.steps.extend(ahead.steps.values())
 
 
-def ingest(
+def ingest(  # noqa: PLR0913  the ingest flow's keyword-only options (the one pipeline of issue 20 replaces them with its steps)
     db: Backend,
     inputs: Iterable[RawInput | InputError],
     *,
@@ -155,7 +155,7 @@ def ingest(
     return report
 
 
-def store_articles(
+def store_articles(  # noqa: PLR0913  the ingest flow's keyword-only options (the one pipeline of issue 20 replaces them with its steps)
     db: Backend,
     articles: Iterable[Article],
     report: IngestReport,
@@ -203,7 +203,7 @@ def store_articles(
                 on_progress(len(batch))
 
 
-def _store_batch(
+def _store_batch(  # noqa: PLR0913  one batch's transaction: what it stores, folds and counts into
     db: Backend,
     batch: Sequence[Article],
     report: IngestReport,

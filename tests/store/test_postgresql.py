@@ -12,6 +12,7 @@ from newsfold.store.backends import is_database_url, open_database, without_pass
 from newsfold.store.base import Backend
 from newsfold.store.db import Database
 from newsfold.store.db import _migrations as sqlite_migrations
+from newsfold.store.postgresql.db import _migrations as pg_migrations
 from newsfold.store.postgresql.sql import to_psycopg
 from tests.postgres_server import PostgresServer
 
@@ -28,8 +29,6 @@ def test_placeholders_are_translated_outside_quotes() -> None:
 
 def test_every_sqlite_migration_has_its_postgresql_twin() -> None:
     """The same names on both: a database records the same versions whichever backend it is on."""
-    from newsfold.store.postgresql.db import _migrations as pg_migrations
-
     assert [name for name, _ in pg_migrations()] == [name for name, _ in sqlite_migrations()]
 
 

@@ -22,7 +22,7 @@ def open_database(location: str | Path, *, readonly: bool = False) -> Backend:
     if not is_database_url(location):
         return Database(location, readonly=readonly)
     try:
-        from newsfold.store.postgresql.db import PostgresDatabase
+        from newsfold.store.postgresql.db import PostgresDatabase  # noqa: PLC0415  psycopg is the optional postgres extra
     except ImportError as exc:
         raise StoreError(
             f"{without_password(str(location))}: PostgreSQL needs the postgres extra "

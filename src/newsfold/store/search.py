@@ -97,7 +97,7 @@ def _hit(row: Row, snippet: str) -> SearchHit:
 _COLUMNS = "a.id, a.story_id, a.title, a.language, a.source_name, a.published"
 
 
-def search(
+def search(  # noqa: PLR0913  the search filters, one per query parameter (one typed filter value is web/'s rework)
     conn: Connection,
     query: str,
     *,
@@ -142,7 +142,7 @@ def _pg_words(words: list[str]) -> tuple[str, list[object]]:
     return " && ".join(["phraseto_tsquery('newsfold', ?)"] * len(words)), list(words)
 
 
-def _pg_search(
+def _pg_search(  # noqa: PLR0913  the query built so far and its paging
     conn: Connection,
     spaced: list[str],
     spaceless: list[str],
@@ -181,7 +181,7 @@ def _pg_search(
     return [_hit(row, window(row["text"], spaceless + spaced)) for row in rows]
 
 
-def _spaceless_search(
+def _spaceless_search(  # noqa: PLR0913  the query built so far and its paging
     conn: Connection,
     spaced: list[str],
     spaceless: list[str],
