@@ -6,6 +6,8 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
+from newsfold.store import reader_state
+
 # the tables a batch loads a new store's rows into
 BulkTable = Literal["articles", "stories", "fold_edges", "fold_docs"]
 
@@ -34,6 +36,8 @@ def insert_rows(
     """Insert rows of these columns into a table (loading a new store)."""
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     conn.executemany(sql, rows)
+    if table == "stories":
+        reader_state.add_missing_items(conn)
 
 
 def set_fold_frequencies(conn: sqlite3.Connection, df: bytes, ndocs: int) -> None:

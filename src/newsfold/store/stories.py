@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from newsfold.model import Member, Relation, SourceRef, Story
+from newsfold.store import reader_state
 from newsfold.store.articles import now_iso, parse_iso
 
 # the longest title made from an article's first sentence
@@ -58,6 +59,7 @@ class StoryFields:
 def create_story(conn: sqlite3.Connection, story_id: str, title: str) -> None:
     """Create an empty story row (metadata is filled by refresh_story)."""
     conn.execute("INSERT OR IGNORE INTO stories (id, title, created) VALUES (?, ?, ?)", (story_id, title, now_iso()))
+    reader_state.add_item(conn, story_id)
 
 
 def set_member(
@@ -83,6 +85,7 @@ def merge_stories(conn: sqlite3.Connection, keep: str, absorbed: Sequence[str]) 
         conn.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (keep, old))
         conn.execute("UPDATE stories SET merged_into = ?, size = 0 WHERE id = ?", (keep, old))
         conn.execute("UPDATE stories SET merged_into = ? WHERE merged_into = ?", (keep, old))
+        reader_state.merge_state(conn, keep, old)
 
 
 def resolve_story_id(conn: sqlite3.Connection, story_id: str) -> str | None:
@@ -122,6 +125,7 @@ def refresh_story(conn: sqlite3.Connection, story_id: str, original: SourceRef |
         "sources = ?, original_name = ?, original_url = ? WHERE id = ?",
         (*astuple(fields), story_id),
     )
+    reader_state.story_grew(conn, story_id, fields.sources)
 
 
 def _opening_title(conn: sqlite3.Connection, story_id: str) -> str | None:
