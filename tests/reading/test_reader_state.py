@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-
-import pytest
 
 from newsfold.store import reader_state, streams
 from newsfold.store import stories as stories_db
 from newsfold.store import subscriptions as subs_db
-from newsfold.store.db import Database
 from newsfold.store.streams import StreamQuery
-from tests.reading.world import World, add_member, add_story, build_world, page
-
-
-@pytest.fixture
-def world() -> Iterator[World]:
-    """A fresh world in memory."""
-    db = Database(":memory:")
-    yield build_world(db)
-    db.close()
+from tests.reading.world import World, add_member, add_story, page
 
 
 def listed(world: World, user: str, **query: object) -> list[str]:

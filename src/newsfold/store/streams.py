@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -118,12 +118,36 @@ def stream(conn: sqlite3.Connection, query: StreamQuery) -> list[StreamItem]:
         where.extend(_filters_sql(conn, query.user_id, params))
     join = "JOIN" if query.scope == "saved" or query.saved_only else "LEFT JOIN"
     sql = (
-        f"SELECT ri.id AS item, s.id, s.title, s.languages, s.first_published, s.last_updated, ri.created, "
-        f"s.sources, {read_sql()} AS is_read, st.saved_at, st.hidden_at FROM reader_items ri "
-        "JOIN stories s ON s.id = ri.story_id "
-        f"{join} reader_state st ON st.user_id = :user AND st.story_id = s.id "
+        f"{_SELECT} {join} reader_state st ON st.user_id = :user AND st.story_id = s.id "
         f"WHERE {' AND '.join(where)} ORDER BY ri.id {'ASC' if query.oldest_first else 'DESC'} LIMIT :limit"
     )
+    return _items(conn.execute(sql, params))
+
+
+def items_of(conn: sqlite3.Connection, user_id: int, story_ids: Sequence[str]) -> list[StreamItem]:
+    """Live stories as items of a user's streams (with the user's state), newest first."""
+    renew = 1 if reader_state.unread_on_new_sources(conn, user_id) else 0
+    out: list[StreamItem] = []
+    for chunk in chunks(story_ids):
+        marks, params = in_list("s", chunk)
+        params.update({"user": user_id, "renew": renew})
+        sql = (
+            f"{_SELECT} LEFT JOIN reader_state st ON st.user_id = :user AND st.story_id = s.id "
+            f"WHERE s.id IN ({marks}) AND s.merged_into IS NULL AND s.size > 0"
+        )
+        out.extend(_items(conn.execute(sql, params)))
+    return sorted(out, key=lambda i: -i.item)
+
+
+_SELECT = (
+    "SELECT ri.id AS item, s.id, s.title, s.languages, s.first_published, s.last_updated, ri.created, "
+    f"s.sources, {read_sql()} AS is_read, st.saved_at, st.hidden_at FROM reader_items ri "
+    "JOIN stories s ON s.id = ri.story_id"
+)
+
+
+def _items(rows: Iterable[sqlite3.Row]) -> list[StreamItem]:
+    """Stream items from their rows (_SELECT's columns)."""
     return [
         StreamItem(
             item=int(r["item"]),
@@ -138,7 +162,7 @@ def stream(conn: sqlite3.Connection, query: StreamQuery) -> list[StreamItem]:
             saved=r["saved_at"],
             hidden=r["hidden_at"],
         )
-        for r in conn.execute(sql, params)
+        for r in rows
     ]
 
 
