@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from newsfold.fold.corpus import Corpus, read_column
 from newsfold.fold.distributed import FoldResult
 from newsfold.fold.outcome import STORY_COLUMNS
 from newsfold.store import bulk as bulk_db
+from newsfold.store.base import Connection
 from newsfold.store.bulk import BulkTable
 from newsfold.store.db import Database
 
@@ -151,7 +151,7 @@ def write_fold_result(folder: Path, corpus: Corpus, result: FoldResult, stamp: s
     np.save(folder / "df.npy", result.df)
 
 
-def dump_fold_result(conn: sqlite3.Connection, folder: Path) -> None:
+def dump_fold_result(conn: Connection, folder: Path) -> None:
     """folded/'s members, stories and edges read from a store the incremental folder wrote."""
     reads: tuple[tuple[str, pa.Schema, Callable[[], list[tuple[Any, ...]]]], ...] = (
         ("members", MEMBERS_SCHEMA, lambda: bulk_db.fold_members(conn)),

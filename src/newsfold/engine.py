@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from newsfold.pipeline import Chain, RunReport, Step, StoryHook, batched, descri
 from newsfold.reading import default_steps, read_input
 from newsfold.store import articles as articles_db
 from newsfold.store import integrity as integrity_db
+from newsfold.store.base import Connection
 from newsfold.store.db import Database
 
 log = logging.getLogger(__name__)
@@ -236,7 +236,7 @@ def _store_batch(
     return changed
 
 
-def _not_read_before(conn: sqlite3.Connection, articles: Sequence[Article]) -> list[Article]:
+def _not_read_before(conn: Connection, articles: Sequence[Article]) -> list[Article]:
     """The articles whose input was not stored before (the same input read again is the same article, even when
     what extraction learned since changes its text, hence its content id)."""
     keys = [a.input_key for a in articles if a.input_key]

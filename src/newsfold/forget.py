@@ -3,7 +3,6 @@ document frequencies and the machine translations of its texts in the translatio
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -12,6 +11,7 @@ from newsfold.language.cache import text_hash
 from newsfold.model import Article
 from newsfold.store import articles as articles_db
 from newsfold.store import integrity as integrity_db
+from newsfold.store.base import Connection
 from newsfold.text.sentences import split_english_sentences as enrich_sentences
 from newsfold.text.sentences import split_paragraphs, split_sentences
 
@@ -24,7 +24,7 @@ class Forgotten:
     translations: int = 0
 
 
-def forget(conn: sqlite3.Connection, article_ids: Sequence[str]) -> Forgotten:
+def forget(conn: Connection, article_ids: Sequence[str]) -> Forgotten:
     """Before these stored articles are deleted: take their terms out of the document frequencies and delete the
     cached translations of their texts, except texts the other members of their stories still hold (a copy's
     paragraphs stay translated while the original is stored)."""

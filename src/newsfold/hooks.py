@@ -6,14 +6,13 @@ engine, the scheduler and the site receive the hooks it makes and import nothing
 
 from __future__ import annotations
 
-import sqlite3
-
 from newsfold.config import Config
 from newsfold.engine import IngestReport, resume_hooks
 from newsfold.enrich.hook import EnrichHook
 from newsfold.language.eager import EagerTranslation
 from newsfold.model import Story
 from newsfold.pipeline import StoryHook
+from newsfold.store.base import Connection
 from newsfold.store.db import Database
 from newsfold.store.enrichment import add_enrichment
 from newsfold.web.story_page import StoryPagesHook
@@ -31,6 +30,6 @@ def finish_pending(db: Database, config: Config | None = None, report: IngestRep
     return resume_hooks(db, story_hooks(config), report)
 
 
-def decorate_story(conn: sqlite3.Connection, story: Story) -> Story:
+def decorate_story(conn: Connection, story: Story) -> Story:
     """Fill a story's derived parts (highlights, entities, timeline) from the store."""
     return add_enrichment(conn, story)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import socket
-import sqlite3
 import tempfile
 from collections.abc import Iterable
 from importlib import resources
@@ -27,6 +26,7 @@ from newsfold.serialize import document_json, story_json
 from newsfold.store import articles as articles_db
 from newsfold.store import search as search_db
 from newsfold.store import stories as stories_db
+from newsfold.store.base import Connection
 from newsfold.store.db import Database
 
 
@@ -126,7 +126,7 @@ def _story_json(db: Database, story: Story) -> dict[str, Any]:
         return _story_json_in(conn, story)
 
 
-def _story_json_in(conn: sqlite3.Connection, story: Story) -> dict[str, Any]:
+def _story_json_in(conn: Connection, story: Story) -> dict[str, Any]:
     """A story and its members' details as the contract's JSON, read on an open connection."""
     from newsfold.hooks import decorate_story
 

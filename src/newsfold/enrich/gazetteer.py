@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -11,6 +10,7 @@ from babel import Locale, UnknownLocaleError
 
 from newsfold.model import Article, EntityKind
 from newsfold.store import enrichment as enrichment_db
+from newsfold.store.base import Connection
 from newsfold.text.names import span_key
 
 # Common short forms CLDR does not list as territories.
@@ -136,7 +136,7 @@ class Gazetteer:
                 return name
         return None
 
-    def learn(self, conn: sqlite3.Connection, limit: int = 20000) -> None:
+    def learn(self, conn: Connection, limit: int = 20000) -> None:
         """Add what the store knows: entities seen in several stories, datelines, authors and outlets."""
         for known in enrichment_db.entities_in_several_stories(conn, limit):
             if known.kind in KINDS and known.kind != "other":

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 from newsfold.store import furniture as furniture_db
+from newsfold.store.base import Connection
 
 # a line is furniture once it was seen on this many pages of a source, and on this share of them
 MIN_PAGES = 3
@@ -63,14 +63,14 @@ class FurnitureMemory:
         floor = max(self.min_pages, self.min_share * self._pages[source])
         return frozenset(key for key, count in self._lines[source].items() if count >= floor)
 
-    def load(self, conn: sqlite3.Connection) -> None:
+    def load(self, conn: Connection) -> None:
         """Read what the store has learned so far."""
         for source, pages in furniture_db.source_page_counts(conn).items():
             self._pages[source] = pages
         for source, key, pages in furniture_db.line_page_counts(conn):
             self._lines[source][key] = pages
 
-    def save(self, conn: sqlite3.Connection) -> None:
+    def save(self, conn: Connection) -> None:
         """Add the pages observed since the last save to the store (inside the caller's write transaction);
         a page the store has already counted is skipped."""
         for digest, source, keys in self._pending:

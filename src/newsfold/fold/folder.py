@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from newsfold.store import articles as articles_db
 from newsfold.store import fold_state as fold_db
 from newsfold.store import integrity as integrity_db
 from newsfold.store import stories as stories_db
+from newsfold.store.base import Connection
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ class Folder:
 
     def fold(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         articles: Sequence[Article],
         prepared: Mapping[str, Prepared] | None = None,
     ) -> set[str]:
@@ -161,7 +161,7 @@ class Folder:
         made = {p.features.article_id: p for p in prepare(missing, self.embedder, datetime.now(UTC))}
         return [given[i] if i in given else made[i] for i in ids]
 
-    def _fold(self, conn: sqlite3.Connection, articles: Sequence[Article], given: Mapping[str, Prepared]) -> set[str]:
+    def _fold(self, conn: Connection, articles: Sequence[Article], given: Mapping[str, Prepared]) -> set[str]:
         """fold() proper: link every new document, then place each in order and write the store."""
         removals = integrity_db.generation(conn)
         if removals != self._removals:
@@ -220,7 +220,7 @@ class Folder:
 
     def link(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         docs: Sequence[int],
         items: Sequence[Features],
         lsh_hits: Sequence[Sequence[tuple[int, int]]],
@@ -268,7 +268,7 @@ class Folder:
         while len(self._cache) > 20000:
             self._cache.popitem(last=False)
 
-    def _features_of(self, conn: sqlite3.Connection, doc: int) -> Features:
+    def _features_of(self, conn: Connection, doc: int) -> Features:
         """A candidate's features: from the cache, else recomputed from the stored article."""
         item = self._cache.get(doc)
         if item is None:
@@ -282,7 +282,7 @@ class Folder:
 
     def _place(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         doc: int,
         article_id: str,
         title: str | None,

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -14,11 +13,12 @@ from newsfold.fold.index import DF_BUCKETS, FoldIndex, save_df, stored_df
 from newsfold.fold.link import count_terms
 from newsfold.store import articles as articles_db
 from newsfold.store import integrity as integrity_db
+from newsfold.store.base import Connection
 
 CHUNK = 500  # articles read at a time when counting
 
 
-def uncount(conn: sqlite3.Connection, article_ids: Sequence[str]) -> int:
+def uncount(conn: Connection, article_ids: Sequence[str]) -> int:
     """Take the terms of the folded ones among these stored articles out of the stored document frequencies (and
     them out of the document count), before they are deleted; return how many were taken out."""
     state = integrity_db.fold_state(conn)
@@ -32,7 +32,7 @@ def uncount(conn: sqlite3.Connection, article_ids: Sequence[str]) -> int:
     return len(folded)
 
 
-def recount(conn: sqlite3.Connection) -> int:
+def recount(conn: Connection) -> int:
     """Count the document frequencies again from every folded stored article (what `repair` rebuilds); return the
     number of documents counted."""
     folded = integrity_db.folded_articles(conn)
@@ -40,7 +40,7 @@ def recount(conn: sqlite3.Connection) -> int:
     return len(folded)
 
 
-def _term_counts(conn: sqlite3.Connection, article_ids: Sequence[str]) -> np.ndarray:
+def _term_counts(conn: Connection, article_ids: Sequence[str]) -> np.ndarray:
     """The document frequencies of these stored articles alone (folding's terms, each bucket once an article)."""
     df = np.zeros(DF_BUCKETS, dtype=np.int32)
     now = datetime.now(UTC)
@@ -50,7 +50,7 @@ def _term_counts(conn: sqlite3.Connection, article_ids: Sequence[str]) -> np.nda
     return df
 
 
-def _write(conn: sqlite3.Connection, df: np.ndarray, ndocs: int, stored: np.ndarray | None) -> None:
+def _write(conn: Connection, df: np.ndarray, ndocs: int, stored: np.ndarray | None) -> None:
     """Store frequencies and a document count (as a change from stored, or whole when stored is None)."""
     index = FoldIndex(dim=0, df=df, ndocs=ndocs, df_stored=stored)
     save_df(conn, index)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import math
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -15,6 +14,7 @@ from newsfold.fold import lsh
 from newsfold.model import KINDS
 from newsfold.store import fold_state as fold_db
 from newsfold.store import integrity as integrity_db
+from newsfold.store.base import Connection
 
 log = logging.getLogger(__name__)
 
@@ -200,7 +200,7 @@ class FoldIndex:
 
 
 def save_docs(
-    conn: sqlite3.Connection,
+    conn: Connection,
     index: FoldIndex,
     docs: Sequence[int],
     hashes: Sequence[str | None],
@@ -224,7 +224,7 @@ def save_docs(
     save_df(conn, index)
 
 
-def save_df(conn: sqlite3.Connection, index: FoldIndex) -> None:
+def save_df(conn: Connection, index: FoldIndex) -> None:
     """Write the index's document frequencies: as the change since what the store holds, or whole (see DF_DELTAS)."""
     count, last = fold_db.df_changes(conn)
     fold_db.set_fold_ndocs(conn, index.ndocs)
@@ -251,7 +251,7 @@ def stored_df(state: dict[str, bytes]) -> NDArray[np.int32] | None:
     return df
 
 
-def load_new(conn: sqlite3.Connection, index: FoldIndex) -> int:
+def load_new(conn: Connection, index: FoldIndex) -> int:
     """Bring the index up to date with documents other processes folded since it was loaded; return how many."""
     rows = fold_db.fold_docs_after(conn, index.loaded_doc)
     if not rows:

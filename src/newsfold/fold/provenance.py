@@ -8,7 +8,6 @@ call it.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from dataclasses import dataclass
 from newsfold.model import Relation
 from newsfold.store import fold_state as fold_db
 from newsfold.store import stories as stories_db
+from newsfold.store.base import Connection
 from newsfold.store.stories import RowLike
 
 MEMBER_COLUMNS = ("id", "source_url", "canonical_url", "original", "machine_translated", "published")
@@ -117,7 +117,7 @@ def story_placements(rows: Iterable[RowLike], edges: Sequence[tuple[str, str]]) 
     return placements(members, list(edges))
 
 
-def assign(conn: sqlite3.Connection, story_id: str) -> None:
+def assign(conn: Connection, story_id: str) -> None:
     """Recompute and store the relation and copy_of of every member of a story."""
     rows = fold_db.story_member_rows(conn, story_id, (*MEMBER_COLUMNS, "relation", "copy_of", "score"))
     if not rows:

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 from newsfold.errors import InputError, NotFoundError
 from newsfold.store import sources as sources_db
+from newsfold.store.base import Connection
 from newsfold.store.sources import Source, SourceKind
 from newsfold.urls import fetchable_url, host_of
 
@@ -24,7 +24,7 @@ def default_name(url: str) -> str:
 
 
 def add_source(
-    conn: sqlite3.Connection,
+    conn: Connection,
     url: str,
     *,
     name: str | None = None,
@@ -47,7 +47,7 @@ def add_source(
     return get_source(conn, str(source_id)), True
 
 
-def get_source(conn: sqlite3.Connection, key: str) -> Source:
+def get_source(conn: Connection, key: str) -> Source:
     """A source by id, URL or name (case-insensitive); NotFoundError when none matches."""
     source = None
     if key.isdigit():
@@ -64,7 +64,7 @@ def get_source(conn: sqlite3.Connection, key: str) -> Source:
     return source
 
 
-def remove_source(conn: sqlite3.Connection, key: str) -> Source:
+def remove_source(conn: Connection, key: str) -> Source:
     """Unregister a source (its articles stay); return what was removed."""
     source = get_source(conn, key)
     sources_db.delete_source(conn, source.id)
@@ -77,7 +77,7 @@ def backoff_seconds(interval: int, failures: int) -> int:
 
 
 def record_success(
-    conn: sqlite3.Connection,
+    conn: Connection,
     source: Source,
     *,
     etag: str | None,
@@ -99,7 +99,7 @@ def record_success(
 
 
 def record_failure(
-    conn: sqlite3.Connection,
+    conn: Connection,
     source: Source,
     reason: str,
     now: datetime | None = None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
@@ -14,6 +13,7 @@ from newsfold.store import integrity as integrity_db
 from newsfold.store import sources as sources_db
 from newsfold.store import stories as stories_db
 from newsfold.store import takedowns as takedowns_db
+from newsfold.store.base import Connection
 from newsfold.store.takedowns import Takedown
 
 
@@ -95,7 +95,7 @@ def _host(key: str) -> str:
     return key.split("/", 1)[0].split(":", 1)[0]
 
 
-def _articles_at(conn: sqlite3.Connection, key: str) -> list[str]:
+def _articles_at(conn: Connection, key: str) -> list[str]:
     """The ids of stored articles whose canonical, source or origin URL has this match key."""
     return [
         found.id
@@ -104,7 +104,7 @@ def _articles_at(conn: sqlite3.Connection, key: str) -> list[str]:
     ]
 
 
-def _remove(conn: sqlite3.Connection, ids: Sequence[str]) -> set[str]:
+def _remove(conn: Connection, ids: Sequence[str]) -> set[str]:
     """Delete these articles with every row derived from them; refresh their stories and mark them for their story
     hooks (derived parts recomputed from what remains); return those stories."""
     ids = list(dict.fromkeys(ids))
@@ -117,7 +117,7 @@ def _remove(conn: sqlite3.Connection, ids: Sequence[str]) -> set[str]:
     return stories
 
 
-def take_down_url(conn: sqlite3.Connection, url: str, reason: str = "", actor: str = "cli") -> Takedown:
+def take_down_url(conn: Connection, url: str, reason: str = "", actor: str = "cli") -> Takedown:
     """Remove every article from url and block it; logged."""
     try:
         parts = urlsplit(url.strip())
@@ -137,7 +137,7 @@ def take_down_url(conn: sqlite3.Connection, url: str, reason: str = "", actor: s
     return takedowns_db.get_takedown(conn, takedown_id, stories)
 
 
-def take_down_source(conn: sqlite3.Connection, name: str, reason: str = "", actor: str = "cli") -> Takedown:
+def take_down_source(conn: Connection, name: str, reason: str = "", actor: str = "cli") -> Takedown:
     """Remove every article of a source (by name, or fetched through the registered source) and block it."""
     key = name.strip()
     if not key:
@@ -155,19 +155,19 @@ def take_down_source(conn: sqlite3.Connection, name: str, reason: str = "", acto
     return takedowns_db.get_takedown(conn, takedown_id, stories)
 
 
-def blocked_keys(conn: sqlite3.Connection) -> set[str]:
+def blocked_keys(conn: Connection) -> set[str]:
     """The match keys of every URL on the block list."""
     keys = (match_key(url) for url in takedowns_db.blocked_urls(conn))
     return {k for k in keys if k}
 
 
-def url_blocked(conn: sqlite3.Connection, url: str | None) -> bool:
+def url_blocked(conn: Connection, url: str | None) -> bool:
     """Whether a URL is on the block list (matched by match_key: scheme, www., tracking parameters ignored)."""
     key = match_key(url)
     return key is not None and key in blocked_keys(conn)
 
 
-def article_blocked(conn: sqlite3.Connection, article: Article) -> bool:
+def article_blocked(conn: Connection, article: Article) -> bool:
     """Whether an article's URL or source was taken down."""
     return _blocked(article, blocked_keys(conn), takedowns_db.blocked_source_names(conn))
 
@@ -181,7 +181,7 @@ def _blocked(article: Article, keys: set[str], sources: set[str]) -> bool:
     return bool(name) and name in sources
 
 
-def drop_blocked(conn: sqlite3.Connection, articles: Sequence[Article]) -> list[Article]:
+def drop_blocked(conn: Connection, articles: Sequence[Article]) -> list[Article]:
     """The articles not taken down (the engine's one check before storing)."""
     if not takedowns_db.anything_blocked(conn):
         return list(articles)

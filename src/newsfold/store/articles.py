@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, cast
 
 from newsfold.model import Article, Kind, Origin, OriginalRef, Paragraph, Relation, Role, SourceRef
+from newsfold.store.base import Connection, Row
 from newsfold.store.scripts import has_spaceless
 
 
@@ -96,7 +96,7 @@ def article_row(article: Article) -> dict[str, Any]:
     }
 
 
-def article_from_row(row: sqlite3.Row) -> Article:
+def article_from_row(row: Row) -> Article:
     """Rebuild an Article from its row."""
     paragraphs = [
         Paragraph(text=p["text"], role=cast(Role, p["role"]), language=p.get("language"))
@@ -126,7 +126,7 @@ def article_from_row(row: sqlite3.Row) -> Article:
     )
 
 
-def insert_articles(conn: sqlite3.Connection, articles: Iterable[Article]) -> list[Article]:
+def insert_articles(conn: Connection, articles: Iterable[Article]) -> list[Article]:
     """Insert the articles not already stored; return those that were new (ingest is idempotent).
 
     One query finds the stored ids and one statement inserts the rest (a statement per row cost ~50 us each).
@@ -153,7 +153,7 @@ def insert_articles(conn: sqlite3.Connection, articles: Iterable[Article]) -> li
     return [article for article, row in todo if row["id"] in inserted]
 
 
-def _stored_ids(conn: sqlite3.Connection, ids: Sequence[str]) -> set[str]:
+def _stored_ids(conn: Connection, ids: Sequence[str]) -> set[str]:
     """Which of these article ids are stored."""
     found: set[str] = set()
     for start in range(0, len(ids), 500):
@@ -163,7 +163,7 @@ def _stored_ids(conn: sqlite3.Connection, ids: Sequence[str]) -> set[str]:
     return found
 
 
-def get_articles(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Article]:
+def get_articles(conn: Connection, ids: Sequence[str]) -> list[Article]:
     """The stored articles with these ids, in the order given (unknown ids left out)."""
     found: dict[str, Article] = {}
     for start in range(0, len(ids), 500):
@@ -174,7 +174,7 @@ def get_articles(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Article]:
     return [found[i] for i in ids if i in found]
 
 
-def placements(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, tuple[Relation | None, str | None]]:
+def placements(conn: Connection, ids: Sequence[str]) -> dict[str, tuple[Relation | None, str | None]]:
     """The relation and copy_of of stored articles by id (folding reads these, not whole articles)."""
     found: dict[str, tuple[Relation | None, str | None]] = {}
     for start in range(0, len(ids), 500):
@@ -185,18 +185,18 @@ def placements(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, tuple[
     return found
 
 
-def get_article(conn: sqlite3.Connection, article_id: str) -> Article | None:
+def get_article(conn: Connection, article_id: str) -> Article | None:
     """One stored article, or None."""
     row = conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
     return article_from_row(row) if row else None
 
 
-def count_articles(conn: sqlite3.Connection) -> int:
+def count_articles(conn: Connection) -> int:
     """How many articles are stored."""
     return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 
 
-def article_stamp(conn: sqlite3.Connection, article_id: str) -> tuple[object, ...] | None:
+def article_stamp(conn: Connection, article_id: str) -> tuple[object, ...] | None:
     """What an article's page depends on in its own row (its text is its id; its place in its story, title, dates,
     highlights); None if unknown."""
     row = conn.execute(

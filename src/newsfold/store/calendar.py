@@ -7,11 +7,11 @@ the index on `published` answers) and then compares the instants (SQLite's julia
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from newsfold.store.articles import parse_iso
+from newsfold.store.base import Connection
 
 # the widest UTC offset in use (UTC+14, Kiribati; UTC-12 is narrower), and a little more
 SLACK = timedelta(hours=15)
@@ -34,14 +34,12 @@ def text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def newest_published(conn: sqlite3.Connection, until: datetime, kind: str | None = None) -> datetime | None:
+def newest_published(conn: Connection, until: datetime, kind: str | None = None) -> datetime | None:
     """The latest publication instant at or before until (UTC), offsets taken into account."""
     return _nearest(conn, until, before=True, inclusive=True, kind=kind)
 
 
-def _nearest(
-    conn: sqlite3.Connection, bound: datetime, before: bool, inclusive: bool, kind: str | None
-) -> datetime | None:
+def _nearest(conn: Connection, bound: datetime, before: bool, inclusive: bool, kind: str | None) -> datetime | None:
     """The publication instant nearest to bound on one side of it: the newest candidates by text, then exactly."""
     kind_sql = "" if kind is None else " AND kind = ?"
     kinds = [] if kind is None else [kind]
@@ -104,7 +102,7 @@ class Day:
     articles: int
 
 
-def days(conn: sqlite3.Connection) -> list[Day]:
+def days(conn: Connection) -> list[Day]:
     """Every UTC day on which a news article was published, newest first, with its story and article counts."""
     rows = conn.execute(
         "SELECT date(published) AS d, count(DISTINCT story_id) AS s, count(*) AS n FROM articles "
@@ -114,7 +112,7 @@ def days(conn: sqlite3.Connection) -> list[Day]:
     return [Day(row["d"], row["s"], row["n"]) for row in rows]
 
 
-def neighbour_days(conn: sqlite3.Connection, day: date) -> tuple[str | None, str | None]:
+def neighbour_days(conn: Connection, day: date) -> tuple[str | None, str | None]:
     """The nearest earlier and later UTC days with a news article published, or None."""
     start, end = day_range(day)
     earlier = _nearest(conn, start, before=True, inclusive=False, kind="article")

@@ -6,12 +6,14 @@ import itertools
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Final
 
 from newsfold.errors import StoreError
+from newsfold.store.base import Connection, Cursor, Dialect, Params
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +27,34 @@ def _migrations() -> list[tuple[str, str]]:
         (entry.name, entry.read_text(encoding="utf-8")) for entry in folder.iterdir() if entry.name.endswith(".sql")
     ]
     return sorted(items)
+
+
+class SqliteConnection:
+    """A sqlite3 connection seen through the store's Connection protocol (dialect 'sqlite')."""
+
+    __slots__ = ("raw",)
+
+    dialect: Final[Dialect] = "sqlite"
+
+    def __init__(self, raw: sqlite3.Connection) -> None:
+        """Wrap raw (opened by Database, rows as sqlite3.Row)."""
+        self.raw = raw
+
+    def execute(self, sql: str, params: Params = (), /) -> Cursor:
+        """Run one statement."""
+        return self.raw.execute(sql, params)
+
+    def executemany(self, sql: str, params: Iterable[Params], /) -> Cursor:
+        """Run one statement once per parameter set."""
+        return self.raw.executemany(sql, params)
+
+    def commit(self) -> None:
+        """Commit the open transaction."""
+        self.raw.commit()
+
+    def rollback(self) -> None:
+        """Roll the open transaction back."""
+        self.raw.rollback()
 
 
 class Database:
@@ -107,8 +137,10 @@ class Database:
         with self.read() as conn:
             return [row[0] for row in conn.execute("SELECT name FROM schema_migrations ORDER BY name")]
 
+    dialect: Final[Dialect] = "sqlite"
+
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
+    def write(self) -> Iterator[Connection]:
         """A write transaction on the one writer connection: committed on success, rolled back on error."""
         if self._writer is None:
             raise StoreError(f"{self.path}: opened read-only")
@@ -116,18 +148,18 @@ class Database:
             conn = self._writer
             if conn.in_transaction:
                 # nested use inside an open write: join the outer transaction
-                yield conn
+                yield SqliteConnection(conn)
                 return
             conn.execute("BEGIN IMMEDIATE")
             try:
-                yield conn
+                yield SqliteConnection(conn)
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
 
     @contextmanager
-    def read(self) -> Iterator[sqlite3.Connection]:
+    def read(self) -> Iterator[Connection]:
         """A connection for reading, one per thread; sees the last committed state."""
         conn = getattr(self._local, "conn", None)
         if conn is None:
@@ -135,7 +167,7 @@ class Database:
             if self.path != ":memory:":
                 conn.execute("PRAGMA query_only=ON")
             self._local.conn = conn
-        yield conn
+        yield SqliteConnection(conn)
 
     def close(self) -> None:
         """Close every connection this database opened."""

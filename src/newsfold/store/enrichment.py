@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol, cast
 
 from newsfold.model import Entity, EntityKind, Event, Precision, Story
+from newsfold.store.base import Connection, Row
 from newsfold.text.names import span_key
 
 
@@ -115,7 +115,7 @@ class EntityEntry:
     last_seen: str | None
 
 
-def _link(conn: sqlite3.Connection, entity: Entity) -> str:
+def _link(conn: Connection, entity: Entity) -> str:
     """The id of the stored entity this one is (same kind, same full name or multi-word alias), else its own."""
     # one-word aliases are ambiguous for people (surnames) but not for places (Irak = Iraq)
     keys = [span_key(entity.name)] + [span_key(a) for a in entity.aliases if " " in a.strip() or entity.kind == "place"]
@@ -129,7 +129,7 @@ def _link(conn: sqlite3.Connection, entity: Entity) -> str:
     return entity.id
 
 
-def _register(conn: sqlite3.Connection, entity: Entity, entity_id: str) -> None:
+def _register(conn: Connection, entity: Entity, entity_id: str) -> None:
     """Create or update the stored entity and its alias keys."""
     row = conn.execute("SELECT name, aliases FROM entities WHERE id = ?", (entity_id,)).fetchone()
     names = {entity.name, *entity.aliases}
@@ -165,7 +165,7 @@ def _name_rank(name: str) -> tuple[int, int, str]:
     return (-len(name.split()), -len(name), name)
 
 
-def _recount(conn: sqlite3.Connection, entity_ids: Iterable[str]) -> None:
+def _recount(conn: Connection, entity_ids: Iterable[str]) -> None:
     """Refresh the counts and first/last dates of entities; remove those no story names any more."""
     for entity_id in set(entity_ids):
         row = conn.execute(
@@ -183,7 +183,7 @@ def _recount(conn: sqlite3.Connection, entity_ids: Iterable[str]) -> None:
         )
 
 
-def clear_story_enrichment(conn: sqlite3.Connection, story_id: str, article_ids: Sequence[str] = ()) -> None:
+def clear_story_enrichment(conn: Connection, story_id: str, article_ids: Sequence[str] = ()) -> None:
     """Remove a story's (and its articles') enrichment, e.g. when it was merged into another."""
     old = [r[0] for r in conn.execute("SELECT DISTINCT entity_id FROM entity_mentions WHERE story_id = ?", (story_id,))]
     conn.execute("DELETE FROM entity_mentions WHERE story_id = ?", (story_id,))
@@ -204,7 +204,7 @@ def clear_story_enrichment(conn: sqlite3.Connection, story_id: str, article_ids:
 
 
 def save_story_enrichment(
-    conn: sqlite3.Connection, story_id: str, article_ids: Sequence[str], result: StoryEnrichmentRecord
+    conn: Connection, story_id: str, article_ids: Sequence[str], result: StoryEnrichmentRecord
 ) -> None:
     """Replace a story's enrichment with result; entity ids in result become the stored (cross-story) ids."""
     clear_story_enrichment(conn, story_id, article_ids)
@@ -272,7 +272,7 @@ def _mentions(by_article: Sequence[NamedInArticle]) -> dict[tuple[str, str], tup
     return out
 
 
-def story_entities(conn: sqlite3.Connection, story_id: str) -> list[Entity]:
+def story_entities(conn: Connection, story_id: str) -> list[Entity]:
     """A story's entities: stored name and kind, the names this story uses, its mention count."""
     rows = conn.execute(
         "SELECT e.id, e.name, e.kind, m.aliases, m.mentions, m.sentences FROM entity_mentions m "
@@ -282,7 +282,7 @@ def story_entities(conn: sqlite3.Connection, story_id: str) -> list[Entity]:
     return _merged_entities(rows)
 
 
-def _merged_entities(rows: Sequence[sqlite3.Row]) -> list[Entity]:
+def _merged_entities(rows: Sequence[Row]) -> list[Entity]:
     """One story's entity mention rows merged per entity, most mentioned first."""
     merged: dict[str, Entity] = {}
     for row in rows:
@@ -302,7 +302,7 @@ def _merged_entities(rows: Sequence[sqlite3.Row]) -> list[Entity]:
     return out
 
 
-def _event(row: sqlite3.Row) -> Event:
+def _event(row: Row) -> Event:
     """An Event from its row in the events table."""
     return Event(
         date=row["date"],
@@ -314,7 +314,7 @@ def _event(row: sqlite3.Row) -> Event:
     )
 
 
-def story_timeline(conn: sqlite3.Connection, story_id: str) -> list[Event]:
+def story_timeline(conn: Connection, story_id: str) -> list[Event]:
     """A story's merged timeline, by date."""
     return [
         _event(row)
@@ -324,7 +324,7 @@ def story_timeline(conn: sqlite3.Connection, story_id: str) -> list[Event]:
     ]
 
 
-def article_entities(conn: sqlite3.Connection, article_id: str) -> list[Entity]:
+def article_entities(conn: Connection, article_id: str) -> list[Entity]:
     """The entities one article names: its own spellings, count and sentences."""
     rows = conn.execute(
         "SELECT e.id, e.name, e.kind, m.aliases, m.mentions, m.sentences FROM entity_mentions m "
@@ -344,14 +344,14 @@ def article_entities(conn: sqlite3.Connection, article_id: str) -> list[Entity]:
     ]
 
 
-def article_events(conn: sqlite3.Connection, article_id: str) -> list[Event]:
+def article_events(conn: Connection, article_id: str) -> list[Event]:
     """Every dated event found in one article, in text order (merged into the timeline or not)."""
     return [
         _event(row) for row in conn.execute("SELECT * FROM events WHERE article_id = ? ORDER BY seq", (article_id,))
     ]
 
 
-def add_enrichment(conn: sqlite3.Connection, story: Story) -> Story:
+def add_enrichment(conn: Connection, story: Story) -> Story:
     """Fill a story's highlights, entities and timeline from the store; return it."""
     row = conn.execute("SELECT highlights FROM stories WHERE id = ?", (story.id,)).fetchone()
     if row is not None:
@@ -361,14 +361,14 @@ def add_enrichment(conn: sqlite3.Connection, story: Story) -> Story:
     return story
 
 
-def add_enrichments(conn: sqlite3.Connection, stories: Sequence[Story], chunk: int = 400) -> None:
+def add_enrichments(conn: Connection, stories: Sequence[Story], chunk: int = 400) -> None:
     """Fill many stories' highlights, entities and timelines as add_enrichment does, in three queries per chunk."""
     for start in range(0, len(stories), chunk):
         part = stories[start : start + chunk]
         ids = [s.id for s in part]
         marks = ",".join("?" * len(ids))
         highlights = dict(conn.execute(f"SELECT id, highlights FROM stories WHERE id IN ({marks})", ids).fetchall())
-        mentions: dict[str, list[sqlite3.Row]] = {i: [] for i in ids}
+        mentions: dict[str, list[Row]] = {i: [] for i in ids}
         for row in conn.execute(
             "SELECT m.story_id, e.id, e.name, e.kind, m.aliases, m.mentions, m.sentences FROM entity_mentions m "
             f"JOIN entities e ON e.id = m.entity_id WHERE m.story_id IN ({marks})",
@@ -388,7 +388,7 @@ def add_enrichments(conn: sqlite3.Connection, stories: Sequence[Story], chunk: i
             story.timeline = events[story.id]
 
 
-def entity_page(conn: sqlite3.Connection, entity_id: str, limit: int = 200) -> EntityPage | None:
+def entity_page(conn: Connection, entity_id: str, limit: int = 200) -> EntityPage | None:
     """The entity page's content, or None for an unknown id."""
     row = conn.execute("SELECT * FROM entities WHERE id = ?", (entity_id,)).fetchone()
     if row is None:
@@ -432,7 +432,7 @@ def _like(text: str) -> str:
 
 
 def entity_index(
-    conn: sqlite3.Connection, query: str | None, kind: str | None, limit: int, offset: int
+    conn: Connection, query: str | None, kind: str | None, limit: int, offset: int
 ) -> tuple[list[EntityEntry], int]:
     """Entities named in live stories, most stories first; with query, those whose name, a spelling or its
     transliteration key contains it (Sudani finds al-Sudani and Soudani). The page of them and how many match."""
@@ -471,7 +471,7 @@ def entity_index(
     return found, total
 
 
-def entities_named(conn: sqlite3.Connection, name: str) -> list[str]:
+def entities_named(conn: Connection, name: str) -> list[str]:
     """The ids of the entities called name, or spelled so (case and transliteration aside), most stories first."""
     key = span_key(name)
     rows = conn.execute(
@@ -492,7 +492,7 @@ class KnownEntity(NamedTuple):
     aliases: list[str]
 
 
-def entities_in_several_stories(conn: sqlite3.Connection, limit: int) -> list[KnownEntity]:
+def entities_in_several_stories(conn: Connection, limit: int) -> list[KnownEntity]:
     """The (up to limit) stored entities named in at least two stories, most stories first."""
     return [
         KnownEntity(row["name"], cast(EntityKind, row["kind"]), json.loads(row["aliases"]))
@@ -503,7 +503,7 @@ def entities_in_several_stories(conn: sqlite3.Connection, limit: int) -> list[Kn
     ]
 
 
-def recent_datelines(conn: sqlite3.Connection, limit: int) -> list[str]:
+def recent_datelines(conn: Connection, limit: int) -> list[str]:
     """The (up to limit) distinct datelines of the stored articles, latest stored first."""
     return [
         str(row[0])
@@ -513,7 +513,7 @@ def recent_datelines(conn: sqlite3.Connection, limit: int) -> list[str]:
     ]
 
 
-def recent_outlet_names(conn: sqlite3.Connection, limit: int) -> list[str]:
+def recent_outlet_names(conn: Connection, limit: int) -> list[str]:
     """The (up to limit) distinct outlet names of the stored articles, latest stored first."""
     return [
         str(row[0])
@@ -524,7 +524,7 @@ def recent_outlet_names(conn: sqlite3.Connection, limit: int) -> list[str]:
     ]
 
 
-def recent_authors(conn: sqlite3.Connection, limit: int) -> list[list[str]]:
+def recent_authors(conn: Connection, limit: int) -> list[list[str]]:
     """The author lists of the (up to limit) latest stored articles that name any."""
     return [
         json.loads(row[0])

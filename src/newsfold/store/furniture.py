@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 
+from newsfold.store.base import Connection
 
-def source_page_counts(conn: sqlite3.Connection) -> dict[str, int]:
+
+def source_page_counts(conn: Connection) -> dict[str, int]:
     """How many pages were counted per source."""
     return dict(conn.execute("SELECT source, pages FROM furniture_sources").fetchall())
 
 
-def line_page_counts(conn: sqlite3.Connection) -> list[tuple[str, str, int]]:
+def line_page_counts(conn: Connection) -> list[tuple[str, str, int]]:
     """On how many counted pages each line (by its key) appeared, per source: (source, line key, pages)."""
     return [
         (source, key, pages)
@@ -19,7 +20,7 @@ def line_page_counts(conn: sqlite3.Connection) -> list[tuple[str, str, int]]:
     ]
 
 
-def count_page(conn: sqlite3.Connection, digest: str, source: str, keys: Iterable[str]) -> bool:
+def count_page(conn: Connection, digest: str, source: str, keys: Iterable[str]) -> bool:
     """Count one page of a source (known by its digest) with its line keys; False when it was counted before."""
     cursor = conn.execute("INSERT OR IGNORE INTO furniture_pages (digest, source) VALUES (?, ?)", (digest, source))
     if cursor.rowcount != 1:

@@ -3,10 +3,10 @@ with every row derived from it."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 
 from newsfold.store.articles import now_iso
+from newsfold.store.base import Connection
 
 # tables holding one row (or more) per article, by the column naming the article
 _BY_ARTICLE = (
@@ -25,7 +25,7 @@ def _chunks(items: Sequence[str], size: int = 500) -> Iterable[list[str]]:
         yield list(items[start : start + size])
 
 
-def mark_pending(conn: sqlite3.Connection, story_ids: Iterable[str]) -> None:
+def mark_pending(conn: Connection, story_ids: Iterable[str]) -> None:
     """Record that these stories' hooks have yet to run (in the transaction that changed them)."""
     stamp = now_iso()
     conn.executemany(
@@ -33,17 +33,17 @@ def mark_pending(conn: sqlite3.Connection, story_ids: Iterable[str]) -> None:
     )
 
 
-def clear_pending(conn: sqlite3.Connection, story_ids: Iterable[str]) -> None:
+def clear_pending(conn: Connection, story_ids: Iterable[str]) -> None:
     """Record that these stories' hooks have all run."""
     conn.executemany("DELETE FROM pending_hooks WHERE story_id = ?", [(s,) for s in story_ids])
 
 
-def pending_stories(conn: sqlite3.Connection) -> set[str]:
+def pending_stories(conn: Connection) -> set[str]:
     """The stories whose hooks did not finish."""
     return {row[0] for row in conn.execute("SELECT story_id FROM pending_hooks")}
 
 
-def known_inputs(conn: sqlite3.Connection, keys: Sequence[str]) -> dict[str, str]:
+def known_inputs(conn: Connection, keys: Sequence[str]) -> dict[str, str]:
     """The article ids already stored from these input keys, by key."""
     found: dict[str, str] = {}
     for chunk in _chunks(keys):
@@ -52,12 +52,12 @@ def known_inputs(conn: sqlite3.Connection, keys: Sequence[str]) -> dict[str, str
     return found
 
 
-def record_inputs(conn: sqlite3.Connection, keys: Mapping[str, str]) -> None:
+def record_inputs(conn: Connection, keys: Mapping[str, str]) -> None:
     """Remember which article each input key was stored as (first one kept)."""
     conn.executemany("INSERT OR IGNORE INTO input_keys (key, article_id) VALUES (?, ?)", list(keys.items()))
 
 
-def remove_articles(conn: sqlite3.Connection, article_ids: Sequence[str]) -> set[str]:
+def remove_articles(conn: Connection, article_ids: Sequence[str]) -> set[str]:
     """Delete articles and every row derived from them (fold documents and edges, mentions, events, input keys,
     their full-text entries); return the stories they were in (whose derived parts must be recomputed)."""
     stories: set[str] = set()
@@ -82,12 +82,12 @@ def remove_articles(conn: sqlite3.Connection, article_ids: Sequence[str]) -> set
     return stories
 
 
-def fold_state(conn: sqlite3.Connection) -> dict[str, bytes]:
+def fold_state(conn: Connection) -> dict[str, bytes]:
     """Folding's stored state rows (document frequencies and count), by key."""
     return {str(key): bytes(value) for key, value in conn.execute("SELECT key, value FROM fold_state")}
 
 
-def folded_among(conn: sqlite3.Connection, article_ids: Sequence[str]) -> list[str]:
+def folded_among(conn: Connection, article_ids: Sequence[str]) -> list[str]:
     """Those of these articles that are stored and have a fold document (folding counted their terms)."""
     out: list[str] = []
     for chunk in _chunks(list(dict.fromkeys(article_ids))):
@@ -103,7 +103,7 @@ def folded_among(conn: sqlite3.Connection, article_ids: Sequence[str]) -> list[s
     return out
 
 
-def folded_articles(conn: sqlite3.Connection) -> list[str]:
+def folded_articles(conn: Connection) -> list[str]:
     """Every stored article with a fold document, in folding order."""
     return [
         r[0]
@@ -113,7 +113,7 @@ def folded_articles(conn: sqlite3.Connection) -> list[str]:
     ]
 
 
-def event_texts(conn: sqlite3.Connection, article_ids: Sequence[str]) -> list[str]:
+def event_texts(conn: Connection, article_ids: Sequence[str]) -> list[str]:
     """The texts of the events read from these articles."""
     out: list[str] = []
     for chunk in _chunks(list(article_ids)):
@@ -122,7 +122,7 @@ def event_texts(conn: sqlite3.Connection, article_ids: Sequence[str]) -> list[st
     return out
 
 
-def story_members(conn: sqlite3.Connection, story_ids: Iterable[str]) -> list[str]:
+def story_members(conn: Connection, story_ids: Iterable[str]) -> list[str]:
     """The ids of the articles of these stories."""
     out: list[str] = []
     for chunk in _chunks(sorted(set(story_ids))):
@@ -131,7 +131,7 @@ def story_members(conn: sqlite3.Connection, story_ids: Iterable[str]) -> list[st
     return out
 
 
-def forget_translations(conn: sqlite3.Connection, text_hashes: Iterable[str]) -> int:
+def forget_translations(conn: Connection, text_hashes: Iterable[str]) -> int:
     """Delete the cached machine translations of these texts (by the cache's text hash), for every model and
     target language; return how many rows went."""
     removed = 0
@@ -142,27 +142,27 @@ def forget_translations(conn: sqlite3.Connection, text_hashes: Iterable[str]) ->
     return removed
 
 
-def forget_entities(conn: sqlite3.Connection, entity_ids: Iterable[str]) -> None:
+def forget_entities(conn: Connection, entity_ids: Iterable[str]) -> None:
     """Drop the entities no article names any more (their aliases go with them)."""
     for entity_id in set(entity_ids):
         if conn.execute("SELECT 1 FROM entity_mentions WHERE entity_id = ? LIMIT 1", (entity_id,)).fetchone() is None:
             conn.execute("DELETE FROM entities WHERE id = ?", (entity_id,))
 
 
-def bump_generation(conn: sqlite3.Connection) -> None:
+def bump_generation(conn: Connection) -> None:
     """Tell every folder holding an index in memory that stored documents went away (it reloads)."""
     row = conn.execute("SELECT value FROM fold_state WHERE key = 'removed'").fetchone()
     number = int(bytes(row[0]).decode()) + 1 if row else 1
     conn.execute("INSERT OR REPLACE INTO fold_state (key, value) VALUES ('removed', ?)", (str(number).encode(),))
 
 
-def generation(conn: sqlite3.Connection) -> int:
+def generation(conn: Connection) -> int:
     """How many removals the store has seen (0: none)."""
     row = conn.execute("SELECT value FROM fold_state WHERE key = 'removed'").fetchone()
     return int(bytes(row[0]).decode()) if row else 0
 
 
-def orphans(conn: sqlite3.Connection) -> dict[str, int]:
+def orphans(conn: Connection) -> dict[str, int]:
     """Rows derived from articles that are no longer stored, by table (what `repair` removes)."""
     out: dict[str, int] = {}
     for table, column in _BY_ARTICLE:
@@ -173,7 +173,7 @@ def orphans(conn: sqlite3.Connection) -> dict[str, int]:
     return out
 
 
-def remove_orphans(conn: sqlite3.Connection) -> int:
+def remove_orphans(conn: Connection) -> int:
     """Delete the rows derived from articles that are no longer stored; how many went."""
     removed = 0
     for table, column in _BY_ARTICLE:
@@ -184,7 +184,7 @@ def remove_orphans(conn: sqlite3.Connection) -> int:
     return removed
 
 
-def unfolded_articles(conn: sqlite3.Connection) -> list[str]:
+def unfolded_articles(conn: Connection) -> list[str]:
     """Stored articles in no story (or with no fold document), oldest first."""
     return [
         r[0]
@@ -195,7 +195,7 @@ def unfolded_articles(conn: sqlite3.Connection) -> list[str]:
     ]
 
 
-def detach_articles(conn: sqlite3.Connection, article_ids: Sequence[str]) -> set[str]:
+def detach_articles(conn: Connection, article_ids: Sequence[str]) -> set[str]:
     """Take articles out of their stories and drop their fold rows (to fold them again); return those stories."""
     stories: set[str] = set()
     for chunk in _chunks(article_ids):
@@ -214,6 +214,6 @@ def detach_articles(conn: sqlite3.Connection, article_ids: Sequence[str]) -> set
     return stories
 
 
-def story_ids(conn: sqlite3.Connection) -> list[str]:
+def story_ids(conn: Connection) -> list[str]:
     """Every story that is not merged into another (empty ones included: their derived rows must be cleared)."""
     return [r[0] for r in conn.execute("SELECT id FROM stories WHERE merged_into IS NULL ORDER BY id")]

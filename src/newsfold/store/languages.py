@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from typing import NamedTuple
+
+from newsfold.store.base import Connection
 
 CHUNK = 400  # ids per query (under SQLite's bound-parameter limit)
 
@@ -17,7 +18,7 @@ class LanguageAndHighlights(NamedTuple):
     highlights: list[str]
 
 
-def article_languages(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, str | None]:
+def article_languages(conn: Connection, ids: Sequence[str]) -> dict[str, str | None]:
     """The language of each of these articles, by id (unknown ids left out)."""
     if not ids:
         return {}
@@ -25,7 +26,7 @@ def article_languages(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str,
     return dict(conn.execute(f"SELECT id, language FROM articles WHERE id IN ({marks})", list(ids)).fetchall())
 
 
-def articles_language_and_highlights(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, LanguageAndHighlights]:
+def articles_language_and_highlights(conn: Connection, ids: Sequence[str]) -> dict[str, LanguageAndHighlights]:
     """The language and publisher's highlights of each of these articles, by id (unknown ids left out)."""
     found: dict[str, LanguageAndHighlights] = {}
     for start in range(0, len(ids), CHUNK):
@@ -36,7 +37,7 @@ def articles_language_and_highlights(conn: sqlite3.Connection, ids: Sequence[str
     return found
 
 
-def title_language(conn: sqlite3.Connection, story_id: str, title: str | None) -> str | None:
+def title_language(conn: Connection, story_id: str, title: str | None) -> str | None:
     """The language of a story's member bearing this title (None: none does, or none with a known language)."""
     row = conn.execute(
         "SELECT language FROM articles WHERE story_id = ? AND title = ? AND language IS NOT NULL LIMIT 1",
@@ -45,7 +46,7 @@ def title_language(conn: sqlite3.Connection, story_id: str, title: str | None) -
     return row[0] if row else None
 
 
-def entity_sentence_languages(conn: sqlite3.Connection, entity_id: str) -> dict[tuple[str, str], str | None]:
+def entity_sentence_languages(conn: Connection, entity_id: str) -> dict[tuple[str, str], str | None]:
     """The language of each sentence naming an entity, by (story, sentence): that of the article it was found in."""
     found: dict[tuple[str, str], str | None] = {}
     for row in conn.execute(

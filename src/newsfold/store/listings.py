@@ -4,7 +4,6 @@ values without their texts."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +13,7 @@ from newsfold.model import Article, Origin, Paragraph, SourceRef, Story
 from newsfold.store import calendar
 from newsfold.store import stories as stories_db
 from newsfold.store.articles import parse_iso
+from newsfold.store.base import Connection, Row
 from newsfold.store.kinds import of_kind
 
 ListedKind = Literal["news", "press_release"]
@@ -69,7 +69,7 @@ class Outlet(NamedTuple):
     latest: str | None
 
 
-def light_article(row: sqlite3.Row) -> Article:
+def light_article(row: Row) -> Article:
     """An Article with only what listings show (no text), from a row of _LIGHT_COLUMNS."""
     return Article(
         origin=Origin(location=""),
@@ -89,17 +89,17 @@ def light_article(row: sqlite3.Row) -> Article:
     )
 
 
-def _stories(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[Story]:
+def _stories(conn: Connection, rows: Sequence[Row]) -> list[Story]:
     """Stories from rows of the stories table, without their members."""
     return [stories_db.story_from_row(conn, row, with_members=False) for row in rows]
 
 
-def listed_members(conn: sqlite3.Connection, stories: Sequence[Story]) -> dict[str, Article]:
+def listed_members(conn: Connection, stories: Sequence[Story]) -> dict[str, Article]:
     """Fill the stories' members (in relation order) and return their articles as listings show them, by id; one
     query for all the stories (no query per story)."""
     ids = [s.id for s in stories]
     found: dict[str, Article] = {}
-    member_rows: dict[str, list[sqlite3.Row]] = {i: [] for i in ids}
+    member_rows: dict[str, list[Row]] = {i: [] for i in ids}
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         marks = ",".join("?" * len(chunk))
@@ -113,12 +113,12 @@ def listed_members(conn: sqlite3.Connection, stories: Sequence[Story]) -> dict[s
 
 
 def latest_stories(
-    conn: sqlite3.Connection, kind: ListedKind, limit: int, after: StoryPosition | None = None
+    conn: Connection, kind: ListedKind, limit: int, after: StoryPosition | None = None
 ) -> tuple[list[Story], StoryPosition | None]:
     """Live stories of a kind by last update (newest first), then the undated ones by id, after a position; and the
     position of the last one listed (None when none is)."""
     base = f"SELECT * FROM stories WHERE merged_into IS NULL AND size > 0 AND {of_kind('stories.id', kind)}"
-    rows: list[sqlite3.Row] = []
+    rows: list[Row] = []
     if after is None or after.last_updated is not None:
         sql, params = base + " AND last_updated IS NOT NULL", []
         if after is not None:
@@ -134,7 +134,7 @@ def latest_stories(
     return _stories(conn, rows), last
 
 
-def related_story_ids(conn: sqlite3.Connection, match: str, story_id: str, limit: int) -> list[str]:
+def related_story_ids(conn: Connection, match: str, story_id: str, limit: int) -> list[str]:
     """The stories other than story_id whose articles' titles best match an FTS5 query, best first (60 hits read)."""
     seqs = [
         r[0]
@@ -156,7 +156,7 @@ def related_story_ids(conn: sqlite3.Connection, match: str, story_id: str, limit
     return chosen
 
 
-def live_news_stories(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Story]:
+def live_news_stories(conn: Connection, ids: Sequence[str]) -> list[Story]:
     """The live news stories among these (press releases left out), in the order given."""
     if not ids:
         return []
@@ -170,9 +170,9 @@ def live_news_stories(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Stor
     return _stories(conn, [by_id[i] for i in ids if i in by_id])
 
 
-def stories_by_id(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Story]:
+def stories_by_id(conn: Connection, ids: Sequence[str]) -> list[Story]:
     """The stories with these ids (merged or not), in the order given (unknown ids left out)."""
-    by_id: dict[str, sqlite3.Row] = {}
+    by_id: dict[str, Row] = {}
     if ids:
         marks = ",".join("?" * len(ids))
         for row in conn.execute(f"SELECT * FROM stories WHERE id IN ({marks})", list(ids)):
@@ -180,7 +180,7 @@ def stories_by_id(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Story]:
     return _stories(conn, [by_id[i] for i in ids if i in by_id])
 
 
-def story_activity(conn: sqlite3.Connection, start: datetime, end: datetime) -> list[StoryActivity]:
+def story_activity(conn: Connection, start: datetime, end: datetime) -> list[StoryActivity]:
     """Each live story with a news article published in [start, end): its articles, outlets and languages then."""
     rows = conn.execute(
         "SELECT a.story_id AS story_id, count(*) AS n, "
@@ -193,9 +193,7 @@ def story_activity(conn: sqlite3.Connection, start: datetime, end: datetime) -> 
     return [StoryActivity(*row) for row in rows]
 
 
-def stories_published_between(
-    conn: sqlite3.Connection, start: datetime, end: datetime, limit: int, offset: int
-) -> list[Story]:
+def stories_published_between(conn: Connection, start: datetime, end: datetime, limit: int, offset: int) -> list[Story]:
     """Live stories with a news article published in [start, end), latest update first."""
     rows = conn.execute(
         "SELECT s.* FROM stories s WHERE s.id IN (SELECT story_id FROM articles WHERE kind = 'article' AND "
@@ -206,7 +204,7 @@ def stories_published_between(
     return _stories(conn, rows)
 
 
-def outlets(conn: sqlite3.Connection) -> list[Outlet]:
+def outlets(conn: Connection) -> list[Outlet]:
     """Every named outlet with its number of articles and its latest publication time, most articles first."""
     rows = conn.execute(
         "SELECT source_name AS name, count(*) AS n, max(published) AS latest FROM articles "
@@ -215,7 +213,7 @@ def outlets(conn: sqlite3.Connection) -> list[Outlet]:
     return [Outlet(*row) for row in rows]
 
 
-def outlet_counts(conn: sqlite3.Connection, name: str) -> tuple[int, int]:
+def outlet_counts(conn: Connection, name: str) -> tuple[int, int]:
     """How many articles an outlet has, and in how many stories."""
     row = conn.execute(
         "SELECT count(*) AS n, count(DISTINCT story_id) AS stories FROM articles WHERE source_name = ?", (name,)
@@ -223,7 +221,7 @@ def outlet_counts(conn: sqlite3.Connection, name: str) -> tuple[int, int]:
     return int(row["n"]), int(row["stories"])
 
 
-def outlet_languages(conn: sqlite3.Connection, name: str) -> list[str]:
+def outlet_languages(conn: Connection, name: str) -> list[str]:
     """The languages of an outlet's articles, most articles first."""
     return [
         r[0]
@@ -236,7 +234,7 @@ def outlet_languages(conn: sqlite3.Connection, name: str) -> list[str]:
 
 
 def outlet_articles(
-    conn: sqlite3.Connection, name: str, limit: int, after: tuple[str, str] | None = None
+    conn: Connection, name: str, limit: int, after: tuple[str, str] | None = None
 ) -> list[ListedArticle]:
     """An outlet's articles, newest first (undated last); after=(published or '', id) continues the listing."""
     sql = f"SELECT {_LIGHT_COLUMNS} FROM articles WHERE source_name = ?"
@@ -262,12 +260,12 @@ def outlet_articles(
     ]
 
 
-def languages_present(conn: sqlite3.Connection) -> list[str]:
+def languages_present(conn: Connection) -> list[str]:
     """The languages of the stored articles, sorted."""
     return sorted(r[0] for r in conn.execute("SELECT DISTINCT language FROM articles WHERE language IS NOT NULL"))
 
 
-def outlet_names(conn: sqlite3.Connection, limit: int = 500) -> list[str]:
+def outlet_names(conn: Connection, limit: int = 500) -> list[str]:
     """The names of (up to limit) outlets, sorted."""
     return sorted(
         r[0]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsfold.model import Article
+from newsfold.store.base import Connection
 
 _RELATED_COLUMNS = (
     "id, title, languages, first_published, last_updated, original_name, original_url, highlights, size, sources, "
@@ -50,7 +50,7 @@ def members_stamp(members: Sequence[Article]) -> str:
     return _digest([f"{a.id}|{a.relation or ''}|{a.copy_of or ''}" for a in members])
 
 
-def related_stamp(conn: sqlite3.Connection, story_ids: Sequence[str]) -> str:
+def related_stamp(conn: Connection, story_ids: Sequence[str]) -> str:
     """What the related stories' cards depend on: those stories' rows as they are now (merged or gone included)."""
     if not story_ids:
         return _digest([])
@@ -60,7 +60,7 @@ def related_stamp(conn: sqlite3.Connection, story_ids: Sequence[str]) -> str:
     return _digest([found.get(i, f"{i}|gone") for i in story_ids])
 
 
-def page_stamp(conn: sqlite3.Connection, story_id: str, related: Sequence[str], context: str) -> str | None:
+def page_stamp(conn: Connection, story_id: str, related: Sequence[str], context: str) -> str | None:
     """What a rendered story page depends on, read now; None when the story is gone or merged away.
 
     The story's row (title, times, highlights, counts), its members (ids, relations, originals), the related
@@ -76,7 +76,7 @@ def page_stamp(conn: sqlite3.Connection, story_id: str, related: Sequence[str], 
     return _digest(parts)
 
 
-def stored_parts(conn: sqlite3.Connection, story_id: str, members: Sequence[Article]) -> StoredPage | None:
+def stored_parts(conn: Connection, story_id: str, members: Sequence[Article]) -> StoredPage | None:
     """The stored parts of a story when they were computed from these members, else None (cards only if current)."""
     row = conn.execute(
         "SELECT stamp, comparisons, related, related_cards, related_stamp FROM story_pages WHERE story_id = ?",
@@ -89,7 +89,7 @@ def stored_parts(conn: sqlite3.Connection, story_id: str, members: Sequence[Arti
     return StoredPage(json.loads(row[1]), related, cards, row[4] if cards is not None else "")
 
 
-def rendered_page(conn: sqlite3.Connection, story_id: str, language: str, context: str) -> Rendered | None:
+def rendered_page(conn: Connection, story_id: str, language: str, context: str) -> Rendered | None:
     """The page rendered ahead for this story and reader language, when its stamp still holds; else None."""
     row = conn.execute(
         "SELECT page_stamp, language, html, document, related FROM story_pages WHERE story_id = ?", (story_id,)
@@ -102,7 +102,7 @@ def rendered_page(conn: sqlite3.Connection, story_id: str, language: str, contex
 
 
 def save_story_page(
-    conn: sqlite3.Connection,
+    conn: Connection,
     story_id: str,
     members: Sequence[Article],
     page: StoredPage,
@@ -129,12 +129,12 @@ def save_story_page(
     )
 
 
-def clear_story_page(conn: sqlite3.Connection, story_id: str) -> None:
+def clear_story_page(conn: Connection, story_id: str) -> None:
     """Forget a story's stored parts (merged away or emptied)."""
     conn.execute("DELETE FROM story_pages WHERE story_id = ?", (story_id,))
 
 
-def stories_to_render(conn: sqlite3.Connection, everything: bool = False) -> list[str]:
+def stories_to_render(conn: Connection, everything: bool = False) -> list[str]:
     """The live stories with members, by id: all of them, or (by default) those without a stored rendered page."""
     sql = "SELECT id FROM stories WHERE merged_into IS NULL AND size > 0"
     if not everything:

@@ -9,10 +9,11 @@ is unread again.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from newsfold.store.base import Connection
 
 # a story's members by the source (source_items) whose page they were read from; {story} and {source} are SQL
 STORY_FROM_SOURCE = (
@@ -60,7 +61,7 @@ class StoryState:
 # --- item numbers -------------------------------------------------------------------------------------------------
 
 
-def add_item(conn: sqlite3.Connection, story_id: str, created: datetime | None = None) -> None:
+def add_item(conn: Connection, story_id: str, created: datetime | None = None) -> None:
     """Give a new story its item number (nothing when it has one)."""
     conn.execute(
         "INSERT INTO reader_items (story_id, created) VALUES (:story, :created) ON CONFLICT (story_id) DO NOTHING",
@@ -68,7 +69,7 @@ def add_item(conn: sqlite3.Connection, story_id: str, created: datetime | None =
     )
 
 
-def add_missing_items(conn: sqlite3.Connection) -> int:
+def add_missing_items(conn: Connection) -> int:
     """Number every story that has none yet (a store loaded in bulk), in creation order; return how many."""
     cursor = conn.execute(
         "INSERT INTO reader_items (story_id, created, sources) SELECT s.id, s.created, s.sources FROM stories s "
@@ -77,7 +78,7 @@ def add_missing_items(conn: sqlite3.Connection) -> int:
     return max(0, cursor.rowcount)
 
 
-def story_grew(conn: sqlite3.Connection, story_id: str, sources: int, now: datetime | None = None) -> None:
+def story_grew(conn: Connection, story_id: str, sources: int, now: datetime | None = None) -> None:
     """Record a story's source count, and the time when it grew (gained a source)."""
     conn.execute(
         "UPDATE reader_items SET grown = CASE WHEN :sources > sources THEN :now ELSE grown END, sources = :sources "
@@ -86,13 +87,13 @@ def story_grew(conn: sqlite3.Connection, story_id: str, sources: int, now: datet
     )
 
 
-def item_story(conn: sqlite3.Connection, item: int) -> str | None:
+def item_story(conn: Connection, item: int) -> str | None:
     """The story (as numbered; maybe merged since) of an item number, or None."""
     row = conn.execute("SELECT story_id FROM reader_items WHERE id = :item", {"item": item}).fetchone()
     return str(row[0]) if row is not None else None
 
 
-def story_items(conn: sqlite3.Connection, story_ids: Sequence[str]) -> dict[str, int]:
+def story_items(conn: Connection, story_ids: Sequence[str]) -> dict[str, int]:
     """The item numbers of stories, by story id (stories without one left out)."""
     out: dict[str, int] = {}
     for chunk in chunks(story_ids):
@@ -105,7 +106,7 @@ def story_items(conn: sqlite3.Connection, story_ids: Sequence[str]) -> dict[str,
 # --- merges --------------------------------------------------------------------------------------------------------
 
 
-def merge_state(conn: sqlite3.Connection, keep: str, old: str) -> None:
+def merge_state(conn: Connection, keep: str, old: str) -> None:
     """Move every user's state on a story merged away onto the live one (the live story's own marks win; saved and
     hidden kept from either)."""
     params = {"keep": keep, "old": old}
@@ -130,7 +131,7 @@ def merge_state(conn: sqlite3.Connection, keep: str, old: str) -> None:
 # --- marks ---------------------------------------------------------------------------------------------------------
 
 
-def set_read(conn: sqlite3.Connection, user_id: int, story_ids: Iterable[str], read: bool, now: datetime) -> None:
+def set_read(conn: Connection, user_id: int, story_ids: Iterable[str], read: bool, now: datetime) -> None:
     """Mark live stories read (or unread) for a user."""
     conn.executemany(
         "INSERT INTO reader_state (user_id, story_id, read, read_at) VALUES (:user, :story, :read, :at) "
@@ -139,17 +140,17 @@ def set_read(conn: sqlite3.Connection, user_id: int, story_ids: Iterable[str], r
     )
 
 
-def set_saved(conn: sqlite3.Connection, user_id: int, story_ids: Iterable[str], saved: bool, now: datetime) -> None:
+def set_saved(conn: Connection, user_id: int, story_ids: Iterable[str], saved: bool, now: datetime) -> None:
     """Save (star) or unsave live stories for a user."""
     _set_time(conn, "saved_at", user_id, story_ids, stamp(now) if saved else None)
 
 
-def set_hidden(conn: sqlite3.Connection, user_id: int, story_ids: Iterable[str], hidden: bool, now: datetime) -> None:
+def set_hidden(conn: Connection, user_id: int, story_ids: Iterable[str], hidden: bool, now: datetime) -> None:
     """Hide or show again live stories for a user."""
     _set_time(conn, "hidden_at", user_id, story_ids, stamp(now) if hidden else None)
 
 
-def _set_time(conn: sqlite3.Connection, column: str, user_id: int, story_ids: Iterable[str], value: str | None) -> None:
+def _set_time(conn: Connection, column: str, user_id: int, story_ids: Iterable[str], value: str | None) -> None:
     """Set one time column of a user's state rows (column is one of this module's names, never input)."""
     assert column in ("saved_at", "hidden_at")
     conn.executemany(
@@ -160,7 +161,7 @@ def _set_time(conn: sqlite3.Connection, column: str, user_id: int, story_ids: It
 
 
 def mark_all_read(
-    conn: sqlite3.Connection, user_id: int, up_to: datetime, source_ids: Sequence[int] | None, now: datetime
+    conn: Connection, user_id: int, up_to: datetime, source_ids: Sequence[int] | None, now: datetime
 ) -> None:
     """Every story created up to a time is read for a user: from every source (None) or from these sources.
 
@@ -186,7 +187,7 @@ def mark_all_read(
         )
 
 
-def states(conn: sqlite3.Connection, user_id: int, story_ids: Sequence[str]) -> dict[str, StoryState]:
+def states(conn: Connection, user_id: int, story_ids: Sequence[str]) -> dict[str, StoryState]:
     """A user's state on live stories, by story id (every id given that has an item number)."""
     out: dict[str, StoryState] = {}
     renew = 1 if unread_on_new_sources(conn, user_id) else 0
@@ -208,7 +209,7 @@ def states(conn: sqlite3.Connection, user_id: int, story_ids: Sequence[str]) -> 
 # --- preferences ---------------------------------------------------------------------------------------------------
 
 
-def unread_on_new_sources(conn: sqlite3.Connection, user_id: int) -> bool:
+def unread_on_new_sources(conn: Connection, user_id: int) -> bool:
     """Whether a user wants a read story that gains a source unread again (off unless they chose it)."""
     row = conn.execute(
         "SELECT unread_on_new_sources FROM reader_prefs WHERE user_id = :user", {"user": user_id}
@@ -216,7 +217,7 @@ def unread_on_new_sources(conn: sqlite3.Connection, user_id: int) -> bool:
     return bool(row[0]) if row is not None else False
 
 
-def set_unread_on_new_sources(conn: sqlite3.Connection, user_id: int, value: bool) -> None:
+def set_unread_on_new_sources(conn: Connection, user_id: int, value: bool) -> None:
     """Choose whether a read story that gains a source becomes unread again."""
     conn.execute(
         "INSERT INTO reader_prefs (user_id, unread_on_new_sources) VALUES (:user, :value) "

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
+from newsfold.store.base import Connection
 
 
-def removal_mark(conn: sqlite3.Connection) -> int:
+def removal_mark(conn: Connection) -> int:
     """The latest takedown's number (0: none yet); it grows with every takedown."""
     return int(conn.execute("SELECT coalesce(max(id), 0) FROM takedowns").fetchone()[0])

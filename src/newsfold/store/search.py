@@ -9,29 +9,14 @@ query is required; snippets wrap each match in [[ and ]].
 from __future__ import annotations
 
 import re
-import sqlite3
-from dataclasses import dataclass
 
+from newsfold.store.base import Connection, Row, SearchHit
 from newsfold.store.scripts import is_spaceless, query_words
 
 _SNIPPET_TOKENS = 24
 _TRIGRAM_SNIPPET_TOKENS = 48
 _WINDOW = 40
 _MARKED = re.compile(r"\[\[.*?\]\]", re.DOTALL)
-
-
-@dataclass(slots=True)
-class SearchHit:
-    """One article that matched, with a snippet whose matches are wrapped in [[ and ]]."""
-
-    article_id: str
-    story_id: str | None
-    title: str | None
-    snippet: str
-    language: str | None
-    source_name: str | None
-    published: str | None
-    rank: float
 
 
 def _quoted(words: list[str]) -> str:
@@ -95,7 +80,7 @@ def window(text: str, words: list[str]) -> str:
     return mark(piece, words)
 
 
-def _hit(row: sqlite3.Row, snippet: str) -> SearchHit:
+def _hit(row: Row, snippet: str) -> SearchHit:
     """A search hit from a result row and its snippet."""
     return SearchHit(
         article_id=row["id"],
@@ -113,7 +98,7 @@ _COLUMNS = "a.id, a.story_id, a.title, a.language, a.source_name, a.published"
 
 
 def search(
-    conn: sqlite3.Connection,
+    conn: Connection,
     query: str,
     *,
     limit: int = 20,
@@ -143,7 +128,7 @@ def search(
 
 
 def _spaceless_search(
-    conn: sqlite3.Connection,
+    conn: Connection,
     spaced: list[str],
     spaceless: list[str],
     where: str,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal, cast
 
 from newsfold.store.articles import iso, now_iso, parse_iso
+from newsfold.store.base import Connection, Row
 
 SourceKind = Literal["auto", "feed", "sitemap", "page"]
 SOURCE_KINDS: tuple[SourceKind, ...] = ("auto", "feed", "sitemap", "page")
@@ -47,7 +47,7 @@ class Source:
         return "ok" if self.last_success else "new"
 
 
-def _from_row(row: sqlite3.Row) -> Source:
+def _from_row(row: Row) -> Source:
     """A Source from its row."""
     return Source(
         id=row["id"],
@@ -71,35 +71,35 @@ def _from_row(row: sqlite3.Row) -> Source:
     )
 
 
-def source_by_id(conn: sqlite3.Connection, source_id: int) -> Source | None:
+def source_by_id(conn: Connection, source_id: int) -> Source | None:
     """The source with this id, or None."""
     row = conn.execute("SELECT * FROM sources WHERE id = ?", (source_id,)).fetchone()
     return _from_row(row) if row is not None else None
 
 
-def source_at(conn: sqlite3.Connection, url: str) -> Source | None:
+def source_at(conn: Connection, url: str) -> Source | None:
     """The source registered at this URL, or None."""
     row = conn.execute("SELECT * FROM sources WHERE url = ?", (url,)).fetchone()
     return _from_row(row) if row is not None else None
 
 
-def sources_named(conn: sqlite3.Connection, name: str) -> list[Source]:
+def sources_named(conn: Connection, name: str) -> list[Source]:
     """The sources called name (case aside)."""
     return [_from_row(r) for r in conn.execute("SELECT * FROM sources WHERE name = ? COLLATE NOCASE", (name,))]
 
 
-def source_ids_named_or_at(conn: sqlite3.Connection, key: str) -> list[int]:
+def source_ids_named_or_at(conn: Connection, key: str) -> list[int]:
     """The ids of the sources called key (case aside) or registered at URL key."""
     return [r[0] for r in conn.execute("SELECT id FROM sources WHERE name = ? COLLATE NOCASE OR url = ?", (key, key))]
 
 
-def block_source(conn: sqlite3.Connection, source_id: int) -> None:
+def block_source(conn: Connection, source_id: int) -> None:
     """Mark a source blocked (taken down: it is fetched no more)."""
     conn.execute("UPDATE sources SET blocked = 1 WHERE id = ?", (source_id,))
 
 
 def insert_source(
-    conn: sqlite3.Connection,
+    conn: Connection,
     url: str,
     name: str,
     kind: SourceKind,
@@ -108,15 +108,16 @@ def insert_source(
     interval: int,
 ) -> int:
     """Register a new source (added now); return its id."""
-    cursor = conn.execute(
-        "INSERT INTO sources (url, name, kind, language, category, interval, added) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    row = conn.execute(
+        "INSERT INTO sources (url, name, kind, language, category, interval, added) VALUES (?, ?, ?, ?, ?, ?, ?) "
+        "RETURNING id",
         (url, name, kind, language, category, interval, now_iso()),
-    )
-    return int(cursor.lastrowid or 0)
+    ).fetchone()
+    return int(row[0])
 
 
 def update_source_settings(
-    conn: sqlite3.Connection,
+    conn: Connection,
     source_id: int,
     *,
     name: str | None,
@@ -132,17 +133,17 @@ def update_source_settings(
     )
 
 
-def delete_source(conn: sqlite3.Connection, source_id: int) -> None:
+def delete_source(conn: Connection, source_id: int) -> None:
     """Unregister a source (its articles and the pages it led to stay)."""
     conn.execute("DELETE FROM sources WHERE id = ?", (source_id,))
 
 
-def list_sources(conn: sqlite3.Connection) -> list[Source]:
+def list_sources(conn: Connection) -> list[Source]:
     """Every registered source, by name."""
     return [_from_row(r) for r in conn.execute("SELECT * FROM sources ORDER BY name COLLATE NOCASE, id")]
 
 
-def due_sources(conn: sqlite3.Connection, now: datetime | None = None, policy: str | None = None) -> list[Source]:
+def due_sources(conn: Connection, now: datetime | None = None, policy: str | None = None) -> list[Source]:
     """Sources whose next fetch time has come (never-fetched first), blocked ones left out.
 
     With the fetcher's policy stamp, a source refused under another policy (one the user has changed since) is due.
@@ -157,7 +158,7 @@ def due_sources(conn: sqlite3.Connection, now: datetime | None = None, policy: s
     return [_from_row(r) for r in rows]
 
 
-def next_due(conn: sqlite3.Connection) -> datetime | None:
+def next_due(conn: Connection) -> datetime | None:
     """When the next source falls due, or None when no source is registered."""
     row = conn.execute("SELECT min(coalesce(next_fetch, '')) FROM sources WHERE blocked = 0").fetchone()
     if row is None or row[0] is None:
@@ -166,7 +167,7 @@ def next_due(conn: sqlite3.Connection) -> datetime | None:
 
 
 def record_fetched(
-    conn: sqlite3.Connection,
+    conn: Connection,
     source_id: int,
     *,
     etag: str | None,
@@ -184,7 +185,7 @@ def record_fetched(
 
 
 def record_failed(
-    conn: sqlite3.Connection,
+    conn: Connection,
     source_id: int,
     *,
     reason: str,
@@ -201,7 +202,7 @@ def record_failed(
     )
 
 
-def unseen_urls(conn: sqlite3.Connection, urls: Iterable[str]) -> list[str]:
+def unseen_urls(conn: Connection, urls: Iterable[str]) -> list[str]:
     """The URLs no source has led to yet, in the order given, without repeats."""
     out: list[str] = []
     for url in dict.fromkeys(urls):
@@ -210,7 +211,7 @@ def unseen_urls(conn: sqlite3.Connection, urls: Iterable[str]) -> list[str]:
     return out
 
 
-def mark_seen(conn: sqlite3.Connection, source_id: int | None, urls: Iterable[str], status: str = "ok") -> None:
+def mark_seen(conn: Connection, source_id: int | None, urls: Iterable[str], status: str = "ok") -> None:
     """Remember that these URLs were fetched (or failed for good) for a source."""
     stamp = now_iso()
     conn.executemany(

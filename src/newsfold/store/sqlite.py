@@ -8,8 +8,8 @@ from newsfold.model import Article, Story
 from newsfold.store import articles as articles_db
 from newsfold.store import search as search_db
 from newsfold.store import stories as stories_db
+from newsfold.store.base import SearchHit
 from newsfold.store.db import Database
-from newsfold.store.search import SearchHit
 
 
 class SqliteStore:

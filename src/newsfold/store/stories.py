@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import astuple, dataclass, replace
@@ -14,6 +13,7 @@ from typing import Any, Protocol
 from newsfold.model import Member, Relation, SourceRef, Story
 from newsfold.store import reader_state
 from newsfold.store.articles import now_iso, parse_iso
+from newsfold.store.base import Connection, Row
 
 # the longest title made from an article's first sentence
 DERIVED_TITLE_CHARS = 120
@@ -35,7 +35,7 @@ STORY_SOURCE_COLUMNS = (
 
 
 class RowLike(Protocol):
-    """An article row read by column name: a sqlite3.Row or a dict."""
+    """An article row read by column name: a Row or a dict."""
 
     def __getitem__(self, key: str, /) -> Any:
         """The value of a column."""
@@ -56,14 +56,14 @@ class StoryFields:
     original_url: str | None
 
 
-def create_story(conn: sqlite3.Connection, story_id: str, title: str) -> None:
+def create_story(conn: Connection, story_id: str, title: str) -> None:
     """Create an empty story row (metadata is filled by refresh_story)."""
     conn.execute("INSERT OR IGNORE INTO stories (id, title, created) VALUES (?, ?, ?)", (story_id, title, now_iso()))
     reader_state.add_item(conn, story_id)
 
 
 def set_member(
-    conn: sqlite3.Connection,
+    conn: Connection,
     article_id: str,
     story_id: str,
     relation: Relation,
@@ -77,7 +77,7 @@ def set_member(
     )
 
 
-def merge_stories(conn: sqlite3.Connection, keep: str, absorbed: Sequence[str]) -> None:
+def merge_stories(conn: Connection, keep: str, absorbed: Sequence[str]) -> None:
     """Move every member of the absorbed stories into keep; their ids then lead to keep."""
     for old in absorbed:
         if old == keep:
@@ -88,7 +88,7 @@ def merge_stories(conn: sqlite3.Connection, keep: str, absorbed: Sequence[str]) 
         reader_state.merge_state(conn, keep, old)
 
 
-def resolve_story_id(conn: sqlite3.Connection, story_id: str) -> str | None:
+def resolve_story_id(conn: Connection, story_id: str) -> str | None:
     """Follow merges from a (possibly old) story id to the live one, or None if unknown."""
     seen: set[str] = set()
     current = story_id
@@ -103,7 +103,7 @@ def resolve_story_id(conn: sqlite3.Connection, story_id: str) -> str | None:
     return None
 
 
-def refresh_story(conn: sqlite3.Connection, story_id: str, original: SourceRef | None = None) -> None:
+def refresh_story(conn: Connection, story_id: str, original: SourceRef | None = None) -> None:
     """Recompute a story's title, languages, times, size and original from its members."""
     rows = conn.execute(
         f"SELECT {', '.join(STORY_SOURCE_COLUMNS)} FROM articles WHERE story_id = ?", (story_id,)
@@ -128,7 +128,7 @@ def refresh_story(conn: sqlite3.Connection, story_id: str, original: SourceRef |
     reader_state.story_grew(conn, story_id, fields.sources)
 
 
-def _opening_title(conn: sqlite3.Connection, story_id: str) -> str | None:
+def _opening_title(conn: Connection, story_id: str) -> str | None:
     """For a story none of whose members has a title: the opening words of its earliest member's text."""
     row = conn.execute(
         "SELECT substr(text, 1, 600) FROM articles WHERE story_id = ? AND length(text) > 0 "
@@ -198,7 +198,7 @@ def _cited_original(rows: Sequence[RowLike]) -> SourceRef | None:
     return SourceRef(name=name, url=url)
 
 
-def story_from_row(conn: sqlite3.Connection, row: sqlite3.Row, with_members: bool = True) -> Story:
+def story_from_row(conn: Connection, row: Row, with_members: bool = True) -> Story:
     """Build a Story (with its members in relation order) from its row."""
     original = None
     if row["original_name"] or row["original_url"]:
@@ -220,7 +220,7 @@ def story_from_row(conn: sqlite3.Connection, row: sqlite3.Row, with_members: boo
     return story
 
 
-def member_list(rows: Sequence[sqlite3.Row]) -> list[Member]:
+def member_list(rows: Sequence[Row]) -> list[Member]:
     """A story's members in relation order from its article rows (id, relation, copy_of, score, published)."""
     ordered = sorted(
         rows, key=lambda r: (_RELATION_ORDER.get(r["relation"] or "report", 3), r["published"] or "~", r["id"])
@@ -231,7 +231,7 @@ def member_list(rows: Sequence[sqlite3.Row]) -> list[Member]:
     ]
 
 
-def get_story(conn: sqlite3.Connection, story_id: str) -> Story | None:
+def get_story(conn: Connection, story_id: str) -> Story | None:
     """A live story by its id or by the id of a story merged into it."""
     live = resolve_story_id(conn, story_id)
     if live is None:
@@ -240,7 +240,7 @@ def get_story(conn: sqlite3.Connection, story_id: str) -> Story | None:
     return story_from_row(conn, row)
 
 
-def latest_stories(conn: sqlite3.Connection, limit: int = 50, before: tuple[str, str] | None = None) -> list[Story]:
+def latest_stories(conn: Connection, limit: int = 50, before: tuple[str, str] | None = None) -> list[Story]:
     """Live stories by last update, newest first; before=(last_updated, id) continues a listing."""
     sql = "SELECT * FROM stories WHERE merged_into IS NULL AND size > 0"
     params: list[object] = []
@@ -252,7 +252,7 @@ def latest_stories(conn: sqlite3.Connection, limit: int = 50, before: tuple[str,
     return [story_from_row(conn, row) for row in conn.execute(sql, params)]
 
 
-def iter_latest_stories(conn: sqlite3.Connection, limit: int | None = None, page: int = 500) -> Iterator[Story]:
+def iter_latest_stories(conn: Connection, limit: int | None = None, page: int = 500) -> Iterator[Story]:
     """Live stories by last update, newest first, read a page at a time: all of them, or the first limit."""
     before: tuple[str, str] | None = None
     left = limit
@@ -274,17 +274,17 @@ def iter_latest_stories(conn: sqlite3.Connection, limit: int | None = None, page
             left -= len(rows)
 
 
-def count_stories(conn: sqlite3.Connection) -> int:
+def count_stories(conn: Connection) -> int:
     """How many live stories there are."""
     return int(conn.execute("SELECT count(*) FROM stories WHERE merged_into IS NULL AND size > 0").fetchone()[0])
 
 
-def count_all(conn: sqlite3.Connection) -> int:
+def count_all(conn: Connection) -> int:
     """How many stories are not merged into another (emptied ones included)."""
     return int(conn.execute("SELECT count(*) FROM stories WHERE merged_into IS NULL").fetchone()[0])
 
 
-def story_stamp(conn: sqlite3.Connection, story_id: str) -> tuple[object, ...] | None:
+def story_stamp(conn: Connection, story_id: str) -> tuple[object, ...] | None:
     """What a story's page depends on in its own row (members, times, title, highlights), merges followed; None if
     unknown."""
     live = resolve_story_id(conn, story_id)
@@ -298,7 +298,7 @@ def story_stamp(conn: sqlite3.Connection, story_id: str) -> tuple[object, ...] |
     return tuple(row)
 
 
-def story_if_live(conn: sqlite3.Connection, story_id: str) -> Story | None:
+def story_if_live(conn: Connection, story_id: str) -> Story | None:
     """The story with exactly this id (merges not followed) if it is live and has members; else None."""
     row = conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
     if row is None or row["merged_into"] is not None or not row["size"]:
@@ -306,6 +306,6 @@ def story_if_live(conn: sqlite3.Connection, story_id: str) -> Story | None:
     return story_from_row(conn, row)
 
 
-def live_story_ids(conn: sqlite3.Connection) -> list[str]:
+def live_story_ids(conn: Connection) -> list[str]:
     """The ids of every live story with members (not merged away, not emptied), in no set order."""
     return [row[0] for row in conn.execute("SELECT id FROM stories WHERE merged_into IS NULL AND size > 0")]

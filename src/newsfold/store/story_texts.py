@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+
+from newsfold.store.base import Connection
 
 CHUNK = 400  # ids per query (under SQLite's bound-parameter limit)
 
@@ -34,7 +35,7 @@ def _chunks(ids: Sequence[str]) -> Iterator[list[str]]:
 
 
 def member_texts(
-    conn: sqlite3.Connection, story_ids: Sequence[str]
+    conn: Connection, story_ids: Sequence[str]
 ) -> Iterator[tuple[list[MemberTexts], dict[str, list[str]]]]:
     """For each part of the stories: their members in rank order (original, copies, reports; earliest first) and
     each story's own highlights."""

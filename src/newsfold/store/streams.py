@@ -4,13 +4,13 @@ from. Walked by item number (newest or oldest first), so a page costs the storie
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
 from newsfold.store import reader_state
+from newsfold.store.base import Connection, Row
 from newsfold.store.reader_state import STORY_FROM_SOURCE, chunks, in_list, read_sql, stamp
 from newsfold.store.subscriptions import filters
 
@@ -62,7 +62,7 @@ class StreamItem:
     hidden: str | None
 
 
-def _filters_sql(conn: sqlite3.Connection, user_id: int, params: dict[str, Any]) -> list[str]:
+def _filters_sql(conn: Connection, user_id: int, params: dict[str, Any]) -> list[str]:
     """The user's filters as SQL conditions on the story s (their values added to params)."""
     chosen = filters(conn, user_id)
     out: list[str] = []
@@ -78,7 +78,7 @@ def _filters_sql(conn: sqlite3.Connection, user_id: int, params: dict[str, Any])
     return out
 
 
-def stream(conn: sqlite3.Connection, query: StreamQuery) -> list[StreamItem]:
+def stream(conn: Connection, query: StreamQuery) -> list[StreamItem]:
     """One page of a user's stream."""
     params: dict[str, Any] = {
         "user": query.user_id,
@@ -124,7 +124,7 @@ def stream(conn: sqlite3.Connection, query: StreamQuery) -> list[StreamItem]:
     return _items(conn.execute(sql, params))
 
 
-def items_of(conn: sqlite3.Connection, user_id: int, story_ids: Sequence[str]) -> list[StreamItem]:
+def items_of(conn: Connection, user_id: int, story_ids: Sequence[str]) -> list[StreamItem]:
     """Live stories as items of a user's streams (with the user's state), newest first."""
     renew = 1 if reader_state.unread_on_new_sources(conn, user_id) else 0
     out: list[StreamItem] = []
@@ -146,7 +146,7 @@ _SELECT = (
 )
 
 
-def _items(rows: Iterable[sqlite3.Row]) -> list[StreamItem]:
+def _items(rows: Iterable[Row]) -> list[StreamItem]:
     """Stream items from their rows (_SELECT's columns)."""
     return [
         StreamItem(
@@ -166,7 +166,7 @@ def _items(rows: Iterable[sqlite3.Row]) -> list[StreamItem]:
     ]
 
 
-def unread_counts(conn: sqlite3.Connection, user_id: int, cap: int = 1000) -> dict[int, int]:
+def unread_counts(conn: Connection, user_id: int, cap: int = 1000) -> dict[int, int]:
     """How many unread stories each of a user's subscribed sources has (each counted up to cap), by source id."""
     renew = 1 if reader_state.unread_on_new_sources(conn, user_id) else 0
     sources = [
@@ -186,7 +186,7 @@ def unread_counts(conn: sqlite3.Connection, user_id: int, cap: int = 1000) -> di
     return out
 
 
-def story_sources(conn: sqlite3.Connection, story_ids: Sequence[str]) -> dict[str, list[int]]:
+def story_sources(conn: Connection, story_ids: Sequence[str]) -> dict[str, list[int]]:
     """The registered sources each story's members were read from, by story id (lowest source id first)."""
     out: dict[str, list[int]] = {}
     for chunk in chunks(story_ids):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, cast
 
+from newsfold.store.base import Connection, Row
 from newsfold.store.reader_state import stamp
 
 FilterField = Literal["keyword", "language", "kind"]
@@ -38,7 +38,7 @@ class Filter:
     value: str
 
 
-def _subscription(row: sqlite3.Row) -> Subscription:
+def _subscription(row: Row) -> Subscription:
     """A Subscription from its joined row."""
     return Subscription(
         source_id=int(row["source_id"]),
@@ -56,7 +56,7 @@ _SELECT = (
 )
 
 
-def subscriptions(conn: sqlite3.Connection, user_id: int) -> list[Subscription]:
+def subscriptions(conn: Connection, user_id: int) -> list[Subscription]:
     """A user's subscriptions, by category then title."""
     rows = conn.execute(
         f"{_SELECT} ORDER BY coalesce(r.category, ''), lower(coalesce(r.title, s.name)), r.source_id",
@@ -65,14 +65,14 @@ def subscriptions(conn: sqlite3.Connection, user_id: int) -> list[Subscription]:
     return [_subscription(r) for r in rows]
 
 
-def subscription(conn: sqlite3.Connection, user_id: int, source_id: int) -> Subscription | None:
+def subscription(conn: Connection, user_id: int, source_id: int) -> Subscription | None:
     """A user's subscription to one source, or None."""
     row = conn.execute(f"{_SELECT} AND r.source_id = :source", {"user": user_id, "source": source_id}).fetchone()
     return _subscription(row) if row is not None else None
 
 
 def subscribe(
-    conn: sqlite3.Connection,
+    conn: Connection,
     user_id: int,
     source_id: int,
     now: datetime,
@@ -92,7 +92,7 @@ def subscribe(
     return not known
 
 
-def unsubscribe(conn: sqlite3.Connection, user_id: int, source_id: int) -> bool:
+def unsubscribe(conn: Connection, user_id: int, source_id: int) -> bool:
     """Stop following a source; return whether the user followed it."""
     cursor = conn.execute(
         "DELETE FROM reader_subscriptions WHERE user_id = :user AND source_id = :source",
@@ -101,7 +101,7 @@ def unsubscribe(conn: sqlite3.Connection, user_id: int, source_id: int) -> bool:
     return cursor.rowcount > 0
 
 
-def set_title(conn: sqlite3.Connection, user_id: int, source_id: int, title: str | None) -> None:
+def set_title(conn: Connection, user_id: int, source_id: int, title: str | None) -> None:
     """Rename a subscription for its user (None: the source's own name again)."""
     conn.execute(
         "UPDATE reader_subscriptions SET title = :title WHERE user_id = :user AND source_id = :source",
@@ -109,7 +109,7 @@ def set_title(conn: sqlite3.Connection, user_id: int, source_id: int, title: str
     )
 
 
-def set_category(conn: sqlite3.Connection, user_id: int, source_id: int, category: str | None) -> None:
+def set_category(conn: Connection, user_id: int, source_id: int, category: str | None) -> None:
     """File a subscription under a category (None: none)."""
     conn.execute(
         "UPDATE reader_subscriptions SET category = :category WHERE user_id = :user AND source_id = :source",
@@ -117,7 +117,7 @@ def set_category(conn: sqlite3.Connection, user_id: int, source_id: int, categor
     )
 
 
-def rename_category(conn: sqlite3.Connection, user_id: int, old: str, new: str | None) -> int:
+def rename_category(conn: Connection, user_id: int, old: str, new: str | None) -> int:
     """Rename (or, with None, remove) one of a user's categories; return the subscriptions changed."""
     cursor = conn.execute(
         "UPDATE reader_subscriptions SET category = :new WHERE user_id = :user AND category = :old",
@@ -126,7 +126,7 @@ def rename_category(conn: sqlite3.Connection, user_id: int, old: str, new: str |
     return max(0, cursor.rowcount)
 
 
-def categories(conn: sqlite3.Connection, user_id: int) -> list[str]:
+def categories(conn: Connection, user_id: int) -> list[str]:
     """A user's categories, sorted."""
     rows = conn.execute(
         "SELECT DISTINCT category FROM reader_subscriptions WHERE user_id = :user AND category IS NOT NULL "
@@ -136,7 +136,7 @@ def categories(conn: sqlite3.Connection, user_id: int) -> list[str]:
     return [r[0] for r in rows]
 
 
-def category_sources(conn: sqlite3.Connection, user_id: int, category: str) -> list[int]:
+def category_sources(conn: Connection, user_id: int, category: str) -> list[int]:
     """The sources a user files under a category."""
     rows = conn.execute(
         "SELECT source_id FROM reader_subscriptions WHERE user_id = :user AND category = :category",
@@ -145,7 +145,7 @@ def category_sources(conn: sqlite3.Connection, user_id: int, category: str) -> l
     return [int(r[0]) for r in rows]
 
 
-def filters(conn: sqlite3.Connection, user_id: int) -> list[Filter]:
+def filters(conn: Connection, user_id: int) -> list[Filter]:
     """A user's filters, by field and value."""
     rows = conn.execute(
         "SELECT field, value FROM reader_filters WHERE user_id = :user ORDER BY field, value", {"user": user_id}
@@ -153,7 +153,7 @@ def filters(conn: sqlite3.Connection, user_id: int) -> list[Filter]:
     return [Filter(field=cast(FilterField, r[0]), value=r[1]) for r in rows]
 
 
-def add_filter(conn: sqlite3.Connection, user_id: int, field: FilterField, value: str) -> None:
+def add_filter(conn: Connection, user_id: int, field: FilterField, value: str) -> None:
     """Add a filter (nothing when the user has it)."""
     conn.execute(
         "INSERT INTO reader_filters (user_id, field, value) VALUES (:user, :field, :value) "
@@ -162,7 +162,7 @@ def add_filter(conn: sqlite3.Connection, user_id: int, field: FilterField, value
     )
 
 
-def remove_filter(conn: sqlite3.Connection, user_id: int, field: FilterField, value: str) -> bool:
+def remove_filter(conn: Connection, user_id: int, field: FilterField, value: str) -> bool:
     """Remove a filter; return whether the user had it."""
     cursor = conn.execute(
         "DELETE FROM reader_filters WHERE user_id = :user AND field = :field AND value = :value",

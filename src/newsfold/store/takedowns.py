@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 from newsfold.store.articles import now_iso
+from newsfold.store.base import Connection
 
 TakedownKind = Literal["url", "source"]
 
@@ -39,7 +39,7 @@ def _escaped_like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def articles_at_host(conn: sqlite3.Connection, host: str) -> list[ArticleUrls]:
+def articles_at_host(conn: Connection, host: str) -> list[ArticleUrls]:
     """The stored articles whose canonical, source or origin URL contains host (a superset to match URLs in)."""
     pattern = _escaped_like(host)
     rows = conn.execute(
@@ -50,12 +50,12 @@ def articles_at_host(conn: sqlite3.Connection, host: str) -> list[ArticleUrls]:
     return [ArticleUrls(*row) for row in rows]
 
 
-def articles_of_source_name(conn: sqlite3.Connection, name: str) -> list[str]:
+def articles_of_source_name(conn: Connection, name: str) -> list[str]:
     """The ids of stored articles whose source is called name (case aside)."""
     return [r[0] for r in conn.execute("SELECT id FROM articles WHERE source_name = ? COLLATE NOCASE", (name,))]
 
 
-def articles_fetched_through(conn: sqlite3.Connection, source_id: int) -> list[str]:
+def articles_fetched_through(conn: Connection, source_id: int) -> list[str]:
     """The ids of stored articles at a URL a registered source led to."""
     return [
         r[0]
@@ -67,49 +67,49 @@ def articles_fetched_through(conn: sqlite3.Connection, source_id: int) -> list[s
     ]
 
 
-def log_takedown(conn: sqlite3.Connection, kind: TakedownKind, target: str, reason: str, actor: str) -> int:
+def log_takedown(conn: Connection, kind: TakedownKind, target: str, reason: str, actor: str) -> int:
     """Write a takedown to the log (now, nothing removed yet); return its id."""
-    cursor = conn.execute(
-        "INSERT INTO takedowns (at, target_kind, target, reason, actor) VALUES (?, ?, ?, ?, ?)",
+    row = conn.execute(
+        "INSERT INTO takedowns (at, target_kind, target, reason, actor) VALUES (?, ?, ?, ?, ?) RETURNING id",
         (now_iso(), kind, target, reason, actor),
-    )
-    return int(cursor.lastrowid or 0)
+    ).fetchone()
+    return int(row[0])
 
 
-def record_removed(conn: sqlite3.Connection, takedown_id: int, removed: int) -> None:
+def record_removed(conn: Connection, takedown_id: int, removed: int) -> None:
     """Record how many articles a logged takedown removed."""
     conn.execute("UPDATE takedowns SET removed = ? WHERE id = ?", (removed, takedown_id))
 
 
-def block(conn: sqlite3.Connection, kind: TakedownKind, value: str, takedown_id: int) -> None:
+def block(conn: Connection, kind: TakedownKind, value: str, takedown_id: int) -> None:
     """Put a URL (normalised) or a source name (lower-cased) on the block list, by the takedown that blocked it."""
     conn.execute(
         "INSERT OR REPLACE INTO blocklist (kind, value, takedown_id) VALUES (?, ?, ?)", (kind, value, takedown_id)
     )
 
 
-def get_takedown(conn: sqlite3.Connection, takedown_id: int, stories: set[str] | None = None) -> Takedown:
+def get_takedown(conn: Connection, takedown_id: int, stories: set[str] | None = None) -> Takedown:
     """One logged takedown (with the stories it changed, when just made)."""
     row = conn.execute("SELECT * FROM takedowns WHERE id = ?", (takedown_id,)).fetchone()
-    fields = {key: row[key] for key in row.keys()}  # noqa: SIM118 (sqlite3.Row has no items())
+    fields = {key: row[key] for key in row.keys()}  # noqa: SIM118 (Row has no items())
     return Takedown(**fields, stories=sorted(stories or ()))
 
 
-def list_takedowns(conn: sqlite3.Connection) -> list[Takedown]:
+def list_takedowns(conn: Connection) -> list[Takedown]:
     """The takedown log, oldest first."""
     return [get_takedown(conn, r[0]) for r in conn.execute("SELECT id FROM takedowns ORDER BY id")]
 
 
-def blocked_urls(conn: sqlite3.Connection) -> list[str]:
+def blocked_urls(conn: Connection) -> list[str]:
     """The URLs on the block list, as they were normalised when blocked."""
     return [r[0] for r in conn.execute("SELECT value FROM blocklist WHERE kind = 'url'")]
 
 
-def blocked_source_names(conn: sqlite3.Connection) -> set[str]:
+def blocked_source_names(conn: Connection) -> set[str]:
     """The source names on the block list (lower-cased)."""
     return {r[0] for r in conn.execute("SELECT value FROM blocklist WHERE kind = 'source'")}
 
 
-def anything_blocked(conn: sqlite3.Connection) -> bool:
+def anything_blocked(conn: Connection) -> bool:
     """Whether the block list holds anything."""
     return conn.execute("SELECT 1 FROM blocklist LIMIT 1").fetchone() is not None

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 
 from newsfold.store.articles import now_iso
+from newsfold.store.base import Connection
 
 _QUERY_CHUNK = 400  # keys per SELECT (SQLite's variable limit is far above)
 
 
-def cached_translations(conn: sqlite3.Connection, hashes: Sequence[str], model: str, target: str) -> dict[str, str]:
+def cached_translations(conn: Connection, hashes: Sequence[str], model: str, target: str) -> dict[str, str]:
     """The cached translations by model into target of the texts with these hashes, by hash."""
     found: dict[str, str] = {}
     unique = list(dict.fromkeys(hashes))
@@ -26,9 +26,7 @@ def cached_translations(conn: sqlite3.Connection, hashes: Sequence[str], model: 
     return found
 
 
-def keep_translations(
-    conn: sqlite3.Connection, items: Sequence[tuple[str, str]], model: str, source: str, target: str
-) -> None:
+def keep_translations(conn: Connection, items: Sequence[tuple[str, str]], model: str, source: str, target: str) -> None:
     """Remember (text hash, translation) pairs made by model from source into target (replacing older ones)."""
     created = now_iso()
     conn.executemany(

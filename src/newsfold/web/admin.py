@@ -4,7 +4,6 @@
 # nested route functions as objects, not as strings naming variables local to admin_router.
 
 import hmac
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from typing import Annotated, Any
@@ -20,6 +19,7 @@ from newsfold.ingest import takedowns
 from newsfold.pipeline import StoryHook
 from newsfold.store import sources as sources_db
 from newsfold.store import takedowns as takedowns_db
+from newsfold.store.base import Connection
 from newsfold.web.site import Body, Site
 
 
@@ -77,7 +77,7 @@ def admin_router(site: Site, story_hooks: Callable[[], Sequence[StoryHook]] | No
         """The registered sources (feeds, sitemaps, pages) and their health, in the site's page frame."""
         target = site.page_language(request)
 
-        def build(conn: sqlite3.Connection) -> Body:
+        def build(conn: Connection) -> Body:
             """Build the response from the store."""
             found = [_source_json(s) for s in sources_db.list_sources(conn)]
             return site.render_page(request, "feeds.html", target, page="feeds", sources=found)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from newsfold.store.base import Connection
 from newsfold.web import queries, views
 from newsfold.web.errors import BadRequestError
 from newsfold.web.params import check_limit, parse_day, search_filters, text
@@ -39,7 +39,7 @@ def api_router(site: Site) -> APIRouter:
         check_limit(limit)
         target = api_language(lang)
 
-        def build(conn: sqlite3.Connection) -> Body:
+        def build(conn: Connection) -> Body:
             """Build the response from the store."""
             return site.json(
                 views.in_language(conn, "latest", views.latest_view(conn, limit, cursor), site.translator, target)
@@ -53,7 +53,7 @@ def api_router(site: Site) -> APIRouter:
         check_limit(limit)
         target = api_language(lang)
 
-        def build(conn: sqlite3.Connection) -> Body:
+        def build(conn: Connection) -> Body:
             """Build the response from the store."""
             return site.json(
                 views.in_language(conn, "press", views.press_view(conn, limit, cursor), site.translator, target)
@@ -66,13 +66,13 @@ def api_router(site: Site) -> APIRouter:
         """One story, exactly as `newsfold story ID --json` prints it (with `lang`: translations added beside)."""
         target = api_language(lang)
 
-        def build(conn: sqlite3.Connection) -> Body:
+        def build(conn: Connection) -> Body:
             """Build the response from the store."""
             story, members = queries.story_detail(conn, story_id)
             document = queries.story_document(story, members)
             return site.json(views.in_language(conn, "story_document", document, site.translator, target))
 
-        def stored(conn: sqlite3.Connection) -> Body | None:
+        def stored(conn: Connection) -> Body | None:
             """The JSON twin the story hook stored with the page, while its stamp holds."""
             return stored_page(site, conn, story_id, html=False)
 
@@ -93,7 +93,7 @@ def api_router(site: Site) -> APIRouter:
         """
         target = api_language(lang)
 
-        def build(conn: sqlite3.Connection) -> Body:
+        def build(conn: Connection) -> Body:
             """Build the response from the store."""
             data = views.differences_view(conn, story_id)
             return site.json(views.in_language(conn, "differences", data, site.translator, target))
@@ -105,7 +105,7 @@ def api_router(site: Site) -> APIRouter:
         """Related stories ("You may like") and the story's timeline of articles."""
         target = api_language(lang)
 
-        def build(conn: sqlite3.Connection) -> Body:
+        def build(conn: Connection) -> Body:
             """Build the response from the store."""
             data = views.related_view(conn, story_id, site.terms)
             return site.json(views.in_language(conn, "related", data, site.translator, target))
@@ -130,7 +130,7 @@ def api_router(site: Site) -> APIRouter:
         check_limit(limit)
         target = api_language(lang)
 
-        def build(conn: sqlite3.Connection) -> Body:
+        def build(conn: Connection) -> Body:
             """Build the response from the store."""
             data = views.trending_view(conn, limit, cursor)
             return site.json(views.in_language(conn, "trending", data, site.translator, target))
@@ -153,7 +153,7 @@ def api_router(site: Site) -> APIRouter:
         when = parse_day(day)
         target = api_language(lang)
 
-        def build(conn: sqlite3.Connection) -> Body:
+        def build(conn: Connection) -> Body:
             """Build the response from the store."""
             data = views.day_view(conn, when, limit, cursor)
             return site.json(views.in_language(conn, "day", data, site.translator, target))
@@ -176,7 +176,7 @@ def api_router(site: Site) -> APIRouter:
         checked = text(name, "source name") or ""
         target = api_language(lang)
 
-        def build(conn: sqlite3.Connection) -> Body:
+        def build(conn: Connection) -> Body:
             """Build the response from the store."""
             data = views.source_view(conn, checked, limit, cursor)
             return site.json(views.in_language(conn, "source", data, site.translator, target))
@@ -203,7 +203,7 @@ def api_router(site: Site) -> APIRouter:
         filters = search_filters(language, source, since, until)
         target = api_language(lang)
 
-        def build(conn: sqlite3.Connection) -> Body:
+        def build(conn: Connection) -> Body:
             """Build the response from the store."""
             data = views.search_view(conn, query, limit, cursor, *filters)
             return site.json(views.in_language(conn, "search", data, site.translator, target))

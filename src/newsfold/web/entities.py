@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import asdict
 from typing import Any
 from urllib.parse import urlencode
@@ -12,6 +11,7 @@ from fastapi.responses import Response
 
 from newsfold.errors import NotFoundError
 from newsfold.serialize import entity_json
+from newsfold.store.base import Connection
 from newsfold.store.enrichment import entity_index, entity_page
 from newsfold.web import views
 from newsfold.web.cursor import next_offset, offset_from
@@ -21,7 +21,7 @@ from newsfold.web.reader import api_language
 from newsfold.web.site import Body, Site
 
 
-def page_json(conn: sqlite3.Connection, entity_id: str) -> dict[str, Any]:
+def page_json(conn: Connection, entity_id: str) -> dict[str, Any]:
     """An entity and the stories that name it; NotFoundError if unknown."""
     page = entity_page(conn, entity_id)
     if page is None:
@@ -37,9 +37,7 @@ def page_json(conn: sqlite3.Connection, entity_id: str) -> dict[str, Any]:
 ENTITY_KINDS = ("person", "organization", "place", "other")
 
 
-def index_json(
-    conn: sqlite3.Connection, q: str | None, kind: str | None, limit: int, cursor: str | None
-) -> dict[str, Any]:
+def index_json(conn: Connection, q: str | None, kind: str | None, limit: int, cursor: str | None) -> dict[str, Any]:
     """The entity index: entities by the number of stories naming them, or those a name search finds."""
     offset = offset_from(cursor)
     found, total = entity_index(conn, q, kind, limit, offset)
@@ -72,7 +70,7 @@ def entities_router(site: Site) -> APIRouter:
         query, checked = _index_params(q, kind, limit)
         target = site.page_language(request)
 
-        def build(conn: sqlite3.Connection) -> Body:
+        def build(conn: Connection) -> Body:
             """Build the response from the store."""
             data = index_json(conn, query, checked, limit, cursor)
             more = None
@@ -100,7 +98,7 @@ def entities_router(site: Site) -> APIRouter:
         """The entity page, its story titles in the reader's language."""
         target = site.page_language(request)
 
-        def build(conn: sqlite3.Connection) -> Body:
+        def build(conn: Connection) -> Body:
             """Build the response from the store."""
             data = views.in_language(conn, "entity", page_json(conn, entity_id), site.translator, target)
             return site.render_page(request, "entity.html", target, page="entity", entity=data)
@@ -112,7 +110,7 @@ def entities_router(site: Site) -> APIRouter:
         """The entity page's JSON twin; `lang` adds the story titles in a reader language."""
         target = api_language(lang)
 
-        def build(conn: sqlite3.Connection) -> Body:
+        def build(conn: Connection) -> Body:
             """Build the response from the store."""
             return site.json(views.in_language(conn, "entity", page_json(conn, entity_id), site.translator, target))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -11,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from newsfold.errors import NotFoundError
+from newsfold.store.base import Connection
 from newsfold.web import views
 from newsfold.web.errors import BadRequestError
 from newsfold.web.feeds import ATOM_TYPE, JSON_FEED_TYPE, Feed, article_item, atom, json_feed, story_item
@@ -40,14 +40,14 @@ def feeds_router(site: Site) -> APIRouter:
         return site.json(json_feed(feed), media_type=JSON_FEED_TYPE)
 
     async def serve(
-        request: Request, make: Callable[[sqlite3.Connection, str], Feed], fmt: str, target: str | None = None
+        request: Request, make: Callable[[Connection, str], Feed], fmt: str, target: str | None = None
     ) -> Response:
         """Build (or take from the cache) one feed."""
         base = site.base_url  # the configured public address: a request's Host header never names the feed
         return await site.respond(request, "feed", lambda conn: body(make(conn, base), fmt), base, language=target)
 
     def translated(
-        conn: sqlite3.Connection, kind: str, data: dict[str, Any], target: str | None
+        conn: Connection, kind: str, data: dict[str, Any], target: str | None
     ) -> tuple[dict[str, Any], list[str]]:
         """A feed's listing with titles, highlights and snippets added in the reader's language, and its notes."""
         data = views.in_language(conn, kind, data, site.translator, target)
@@ -69,7 +69,7 @@ def feeds_router(site: Site) -> APIRouter:
         _split_format(f"latest.{fmt}")
         target = api_language(lang)
 
-        def make(conn: sqlite3.Connection, base: str) -> Feed:
+        def make(conn: Connection, base: str) -> Feed:
             """Build the feed from the store."""
             data, notes = translated(conn, "latest", views.latest_view(conn, FEED_SIZE, None), target)
             items = [story_item(base, s) for s in data["stories"]]
@@ -84,7 +84,7 @@ def feeds_router(site: Site) -> APIRouter:
         _split_format(f"press.{fmt}")
         target = api_language(lang)
 
-        def make(conn: sqlite3.Connection, base: str) -> Feed:
+        def make(conn: Connection, base: str) -> Feed:
             """Build the feed from the store."""
             data, notes = translated(conn, "press", views.press_view(conn, FEED_SIZE, None), target)
             items = [story_item(base, s) for s in data["stories"]]
@@ -100,7 +100,7 @@ def feeds_router(site: Site) -> APIRouter:
         when = parse_day(stem)
         target = api_language(lang)
 
-        def make(conn: sqlite3.Connection, base: str) -> Feed:
+        def make(conn: Connection, base: str) -> Feed:
             """Build the feed from the store."""
             data, notes = translated(conn, "day", views.day_view(conn, when, FEED_SIZE, None), target)
             items = [story_item(base, s) for s in data["stories"]]
@@ -116,7 +116,7 @@ def feeds_router(site: Site) -> APIRouter:
         source = text(stem, "source name") or ""
         target = api_language(lang)
 
-        def make(conn: sqlite3.Connection, base: str) -> Feed:
+        def make(conn: Connection, base: str) -> Feed:
             """Build the feed from the store."""
             data, notes = translated(conn, "source", views.source_view(conn, source, FEED_SIZE, None), target)
             items = [article_item(base, a) for a in data["items"]]
@@ -145,7 +145,7 @@ def feeds_router(site: Site) -> APIRouter:
         filters = search_filters(language, source, since, until)
         target = api_language(lang)
 
-        def make(conn: sqlite3.Connection, base: str) -> Feed:
+        def make(conn: Connection, base: str) -> Feed:
             """Build the feed from the store."""
             data, notes = translated(conn, "search", views.search_view(conn, query, FEED_SIZE, None, *filters), target)
             items = [article_item(base, a) for a in data["results"]]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -20,6 +19,7 @@ from newsfold.accounts.tokens import new_token, token_digest
 from newsfold.errors import NotFoundError
 from newsfold.store import accounts, reader_state, streams
 from newsfold.store import subscriptions as subs_db
+from newsfold.store.base import Connection
 from newsfold.store.streams import StreamItem, StreamQuery
 from newsfold.store.subscriptions import Subscription
 from newsfold.web.errors import BadRequestError
@@ -159,7 +159,7 @@ class GoogleReader:
         self.db = site.db
         self.limiter = LoginLimiter()
 
-    def user(self, conn: sqlite3.Connection, request: Request) -> accounts.User:
+    def user(self, conn: Connection, request: Request) -> accounts.User:
         """The user of the request's GoogleLogin auth token; UnauthorizedError otherwise."""
         header = request.headers.get("authorization", "")
         match = re.match(r"^GoogleLogin\s+auth=(\S+)$", header.strip())
@@ -200,11 +200,11 @@ class GoogleReader:
 
     # --- lists -----------------------------------------------------------------------------------------------
 
-    def user_info(self, conn: sqlite3.Connection, user: accounts.User) -> dict[str, Any]:
+    def user_info(self, conn: Connection, user: accounts.User) -> dict[str, Any]:
         """Who the token belongs to."""
         return {"userId": str(user.id), "userName": user.name, "userProfileId": str(user.id), "userEmail": ""}
 
-    def subscription_list(self, conn: sqlite3.Connection, user: accounts.User) -> dict[str, Any]:
+    def subscription_list(self, conn: Connection, user: accounts.User) -> dict[str, Any]:
         """The user's subscriptions."""
         out = []
         for sub in subs_db.subscriptions(conn, user.id):
@@ -220,13 +220,13 @@ class GoogleReader:
             )
         return {"subscriptions": out}
 
-    def tag_list(self, conn: sqlite3.Connection, user: accounts.User) -> dict[str, Any]:
+    def tag_list(self, conn: Connection, user: accounts.User) -> dict[str, Any]:
         """The starred state and the user's labels (categories)."""
         tags: list[dict[str, str]] = [{"id": STARRED}]
         tags += [{"id": LABEL + c, "type": "folder"} for c in subs_db.categories(conn, user.id)]
         return {"tags": tags}
 
-    def unread_count(self, conn: sqlite3.Connection, user: accounts.User) -> dict[str, Any]:
+    def unread_count(self, conn: Connection, user: accounts.User) -> dict[str, Any]:
         """Unread stories per subscription, per label and in all."""
         counts = streams.unread_counts(conn, user.id)
         subs = subs_db.subscriptions(conn, user.id)
@@ -242,9 +242,7 @@ class GoogleReader:
 
     # --- streams ---------------------------------------------------------------------------------------------
 
-    def query(
-        self, conn: sqlite3.Connection, user: accounts.User, stream: str, params: dict[str, list[str]]
-    ) -> StreamQuery:
+    def query(self, conn: Connection, user: accounts.User, stream: str, params: dict[str, list[str]]) -> StreamQuery:
         """A stream id and its parameters (n, c, xt, it, ot, nt, r) as a query of the store."""
         stream = user_stream(stream)
         limit = min(_int(params, "n", 20, 1, 10**9) or 20, MAX_COUNT)  # more than MAX_COUNT: pages
@@ -289,7 +287,7 @@ class GoogleReader:
         raise BadRequestError(f"s: {stream[:80]!r} is not a stream this server knows")
 
     def page(
-        self, conn: sqlite3.Connection, user: accounts.User, stream: str, params: dict[str, list[str]]
+        self, conn: Connection, user: accounts.User, stream: str, params: dict[str, list[str]]
     ) -> tuple[list[StreamItem], str | None]:
         """One page of a stream and the continuation to the next (None at the end)."""
         query = self.query(conn, user, stream, params)
@@ -297,9 +295,7 @@ class GoogleReader:
         more = len(items) == query.limit and bool(items)
         return items, str(items[-1].item) if more else None
 
-    def items_json(
-        self, conn: sqlite3.Connection, user: accounts.User, items: list[StreamItem]
-    ) -> list[dict[str, Any]]:
+    def items_json(self, conn: Connection, user: accounts.User, items: list[StreamItem]) -> list[dict[str, Any]]:
         """Stream items in Google Reader's item shape."""
         subs = {s.source_id: s for s in subs_db.subscriptions(conn, user.id)}
         origins = streams.story_sources(conn, [i.story_id for i in items])
@@ -343,7 +339,7 @@ class GoogleReader:
         return out
 
     def contents(
-        self, conn: sqlite3.Connection, user: accounts.User, stream: str, params: dict[str, list[str]]
+        self, conn: Connection, user: accounts.User, stream: str, params: dict[str, list[str]]
     ) -> dict[str, Any]:
         """stream/contents: a page of a stream with each item whole."""
         items, continuation = self.page(conn, user, stream, params)
@@ -359,7 +355,7 @@ class GoogleReader:
             body["continuation"] = continuation
         return body
 
-    def item_ids(self, conn: sqlite3.Connection, user: accounts.User, params: dict[str, list[str]]) -> dict[str, Any]:
+    def item_ids(self, conn: Connection, user: accounts.User, params: dict[str, list[str]]) -> dict[str, Any]:
         """stream/items/ids: a page of a stream's item ids (decimal)."""
         stream = _one(params, "s")
         if not stream:
@@ -371,9 +367,7 @@ class GoogleReader:
             body["continuation"] = continuation
         return body
 
-    def item_contents(
-        self, conn: sqlite3.Connection, user: accounts.User, params: dict[str, list[str]]
-    ) -> dict[str, Any]:
+    def item_contents(self, conn: Connection, user: accounts.User, params: dict[str, list[str]]) -> dict[str, Any]:
         """stream/items/contents: the items named by i (any id form), whole."""
         live = live_stories(conn, self.item_numbers(params))
         items = streams.items_of(conn, user.id, list(dict.fromkeys(live.values())))
@@ -395,7 +389,7 @@ class GoogleReader:
 
     # --- changes ---------------------------------------------------------------------------------------------
 
-    def edit_tag(self, conn: sqlite3.Connection, user: accounts.User, params: dict[str, list[str]]) -> str:
+    def edit_tag(self, conn: Connection, user: accounts.User, params: dict[str, list[str]]) -> str:
         """edit-tag: add (a) or remove (r) the read and starred states on items (i); all items checked first."""
         stories = list(dict.fromkeys(live_stories(conn, self.item_numbers(params)).values()))
         added = {user_stream(x) for x in params.get("a", [])}
@@ -417,7 +411,7 @@ class GoogleReader:
             reader_state.set_saved(conn, user.id, stories, False, now)
         return "OK"
 
-    def mark_all_as_read(self, conn: sqlite3.Connection, user: accounts.User, params: dict[str, list[str]]) -> str:
+    def mark_all_as_read(self, conn: Connection, user: accounts.User, params: dict[str, list[str]]) -> str:
         """mark-all-as-read: every story of a stream (s) created up to ts is read."""
         stream = user_stream(_one(params, "s") or "")
         up_to = mark_time(_one(params, "ts"))
@@ -438,7 +432,7 @@ class GoogleReader:
             raise BadRequestError(f"s: {stream[:80]!r} cannot be marked read")
         return "OK"
 
-    def subscription_edit(self, conn: sqlite3.Connection, user: accounts.User, params: dict[str, list[str]]) -> str:
+    def subscription_edit(self, conn: Connection, user: accounts.User, params: dict[str, list[str]]) -> str:
         """subscription/edit: subscribe (a feed/URL), unsubscribe, rename (t), label (a) and unlabel (r)."""
         action = _one(params, "ac") or "edit"
         targets = params.get("s", [])
@@ -473,7 +467,7 @@ class GoogleReader:
         return "OK"
 
     @staticmethod
-    def _source_of(conn: sqlite3.Connection, user_id: int, target: str) -> int:
+    def _source_of(conn: Connection, user_id: int, target: str) -> int:
         """The source a feed/ID or feed/URL the user follows names; NotFoundError when they do not."""
         rest = target[len("feed/") :] if target.startswith("feed/") else target
         if rest.isdigit() and len(rest) <= 18:
@@ -483,7 +477,7 @@ class GoogleReader:
                 return sub.source_id
         raise NotFoundError(f"s: {target[:80]!r}: not one of your subscriptions")
 
-    def quickadd(self, conn: sqlite3.Connection, user: accounts.User, params: dict[str, list[str]]) -> dict[str, Any]:
+    def quickadd(self, conn: Connection, user: accounts.User, params: dict[str, list[str]]) -> dict[str, Any]:
         """subscription/quickadd: follow a URL (registered when new)."""
         url = (_one(params, "quickadd") or "").strip()
         if url.startswith("feed/"):
@@ -493,7 +487,7 @@ class GoogleReader:
         sub, _ = subscribe_url(conn, user.id, url, title=None, category=None)
         return {"numResults": 1, "query": url, "streamId": feed_id(sub.source_id), "streamName": sub.shown_title}
 
-    def rename_tag(self, conn: sqlite3.Connection, user: accounts.User, params: dict[str, list[str]]) -> str:
+    def rename_tag(self, conn: Connection, user: accounts.User, params: dict[str, list[str]]) -> str:
         """rename-tag: a label (s) renamed to dest."""
         source, dest = user_stream(_one(params, "s") or ""), user_stream(_one(params, "dest") or "")
         if not source.startswith(LABEL) or not dest.startswith(LABEL):
@@ -505,7 +499,7 @@ class GoogleReader:
             raise NotFoundError(f"s: {source[:80]!r}: no such label")
         return "OK"
 
-    def disable_tag(self, conn: sqlite3.Connection, user: accounts.User, params: dict[str, list[str]]) -> str:
+    def disable_tag(self, conn: Connection, user: accounts.User, params: dict[str, list[str]]) -> str:
         """disable-tag: a label removed (its subscriptions stay, without it)."""
         source = user_stream(_one(params, "s") or "")
         if not source.startswith(LABEL):
@@ -543,7 +537,7 @@ def greader_router(site: Site) -> APIRouter:
         return PlainTextResponse(f"Unauthorized: {exc}\n", status_code=401)
 
     async def read(
-        request: Request, work: Callable[[sqlite3.Connection, accounts.User, dict[str, list[str]]], T]
+        request: Request, work: Callable[[Connection, accounts.User, dict[str, list[str]]], T]
     ) -> T | Response:
         """Authenticate, then run a read-only request in a worker thread."""
         params = await _params(request)
@@ -560,7 +554,7 @@ def greader_router(site: Site) -> APIRouter:
         return await run_in_threadpool(run)
 
     async def write(
-        request: Request, work: Callable[[sqlite3.Connection, accounts.User, dict[str, list[str]]], str]
+        request: Request, work: Callable[[Connection, accounts.User, dict[str, list[str]]], str]
     ) -> Response:
         """Authenticate and check T, then run a changing request in one write transaction (all or nothing)."""
         params = await _params(request)
@@ -601,7 +595,7 @@ def greader_router(site: Site) -> APIRouter:
 
     def json_route(
         path: str,
-        work: Callable[[sqlite3.Connection, accounts.User, dict[str, list[str]]], dict[str, Any]],
+        work: Callable[[Connection, accounts.User, dict[str, list[str]]], dict[str, Any]],
         post: bool = False,
     ) -> None:
         """A read-only route answering JSON."""
@@ -628,7 +622,7 @@ def greader_router(site: Site) -> APIRouter:
         answer = await read(request, lambda c, u, p: api.contents(c, u, stream or (_one(p, "s") or READING_LIST), p))
         return answer if isinstance(answer, Response) else JSONResponse(answer)
 
-    def change_route(path: str, work: Callable[[sqlite3.Connection, accounts.User, dict[str, list[str]]], str]) -> None:
+    def change_route(path: str, work: Callable[[Connection, accounts.User, dict[str, list[str]]], str]) -> None:
         """A changing route (POST) answering OK."""
 
         async def handler(request: Request) -> Response:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from newsfold.store import stories as stories_db
+from newsfold.store.base import Connection
 from newsfold.web import queries, views
 from newsfold.web.params import check_limit, parse_day, search_filters, text
 from newsfold.web.reader import reader_context
@@ -26,7 +26,7 @@ def pages_router(site: Site) -> APIRouter:
         check_limit(limit)
         target = site.page_language(request)
 
-        def build(conn: sqlite3.Connection) -> Body:
+        def build(conn: Connection) -> Body:
             """Build the response from the store."""
             data = views.in_language(conn, "latest", views.latest_view(conn, limit, cursor), site.translator, target)
             more = _more(request, data["next"])
@@ -40,7 +40,7 @@ def pages_router(site: Site) -> APIRouter:
         check_limit(limit)
         target = site.page_language(request)
 
-        def build(conn: sqlite3.Connection) -> Body:
+        def build(conn: Connection) -> Body:
             """Build the response from the store."""
             data = views.in_language(conn, "press", views.press_view(conn, limit, cursor), site.translator, target)
             more = _more(request, data["next"])
@@ -57,7 +57,7 @@ def pages_router(site: Site) -> APIRouter:
         if target == site.default_language and reader == story_reader(site, story_id, target):
             # the page as the story hook rendered it ahead (when still current): no build at all
 
-            def stored(conn: sqlite3.Connection) -> Body | None:
+            def stored(conn: Connection) -> Body | None:
                 """The stored page while its stamp holds."""
                 return stored_page(site, conn, story_id, html=True)
 
@@ -75,7 +75,7 @@ def pages_router(site: Site) -> APIRouter:
         """The reader view of one article."""
         target = site.page_language(request)
 
-        def build(conn: sqlite3.Connection) -> Body:
+        def build(conn: Connection) -> Body:
             """Build the response from the store."""
             data = views.article_view(conn, site.translator, article_id, target)
             story = stories_db.get_story(conn, data["story_id"]) if data["story_id"] else None
@@ -100,7 +100,7 @@ def pages_router(site: Site) -> APIRouter:
         check_limit(limit)
         target = site.page_language(request)
 
-        def build(conn: sqlite3.Connection) -> Body:
+        def build(conn: Connection) -> Body:
             """Build the response from the store."""
             data = views.in_language(
                 conn, "trending", views.trending_view(conn, limit, cursor), site.translator, target
@@ -115,7 +115,7 @@ def pages_router(site: Site) -> APIRouter:
         """The day archive: a calendar of the days with news."""
         target = site.page_language(request)
 
-        def build(conn: sqlite3.Connection) -> Body:
+        def build(conn: Connection) -> Body:
             """Build the response from the store."""
             return site.render_page(request, "days.html", target, page="days", data=views.days_view(conn))
 
@@ -128,7 +128,7 @@ def pages_router(site: Site) -> APIRouter:
         when = parse_day(day)
         target = site.page_language(request)
 
-        def build(conn: sqlite3.Connection) -> Body:
+        def build(conn: Connection) -> Body:
             """Build the response from the store."""
             data = views.in_language(conn, "day", views.day_view(conn, when, limit, cursor), site.translator, target)
             more = _more(request, data["next"])
@@ -141,7 +141,7 @@ def pages_router(site: Site) -> APIRouter:
         """The outlets."""
         target = site.page_language(request)
 
-        def build(conn: sqlite3.Connection) -> Body:
+        def build(conn: Connection) -> Body:
             """Build the response from the store."""
             return site.render_page(request, "sources.html", target, page="sources", data=views.sources_view(conn))
 
@@ -154,7 +154,7 @@ def pages_router(site: Site) -> APIRouter:
         checked = text(name, "source name") or ""
         target = site.page_language(request)
 
-        def build(conn: sqlite3.Connection) -> Body:
+        def build(conn: Connection) -> Body:
             """Build the response from the store."""
             data = views.source_view(conn, checked, limit, cursor)
             data = views.in_language(conn, "source", data, site.translator, target)
@@ -180,7 +180,7 @@ def pages_router(site: Site) -> APIRouter:
         filters = search_filters(language, source, since, until)
         target = site.page_language(request)
 
-        def build(conn: sqlite3.Connection) -> Body:
+        def build(conn: Connection) -> Body:
             """Build the response from the store."""
             choices = queries.languages_and_sources(conn)
             data = None

@@ -11,11 +11,11 @@ Three layers, each with a stamp that says when it is stale:
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
 from newsfold.model import Article, Story
+from newsfold.store.base import Connection
 from newsfold.store.pages import StoredPage
 from newsfold.store.term_counts import TermCounts
 from newsfold.web.differences import Comparison, Row, Segment, comparisons
@@ -58,6 +58,6 @@ def comparisons_from(stored: list[dict[str, Any]], members: Sequence[Article]) -
     return out
 
 
-def compute(conn: sqlite3.Connection, story: Story, members: Sequence[Article], counts: TermCounts) -> StoredPage:
+def compute(conn: Connection, story: Story, members: Sequence[Article], counts: TermCounts) -> StoredPage:
     """A story's page parts computed from the store now (cards are added by the page builder)."""
     return StoredPage(rows_json(comparisons(members)), related_ids(conn, story, counts))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -17,6 +16,7 @@ from newsfold.store import calendar
 from newsfold.store import listings as listings_db
 from newsfold.store import search as search_db
 from newsfold.store import stories as stories_db
+from newsfold.store.base import Connection
 from newsfold.store.enrichment import add_enrichment, add_enrichments
 from newsfold.store.listings import ListedArticle, ListedKind, StoryPosition
 from newsfold.store.term_counts import TermCounts
@@ -50,7 +50,7 @@ def article_summary(article: ListedArticle) -> dict[str, Any]:
     }
 
 
-def story_summaries(conn: sqlite3.Connection, stories: Sequence[Story]) -> list[dict[str, Any]]:
+def story_summaries(conn: Connection, stories: Sequence[Story]) -> list[dict[str, Any]]:
     """Stories (read without members) in the contract's story shape, members read in one query."""
     found = listings_db.listed_members(conn, stories)
     add_enrichments(conn, stories)
@@ -72,7 +72,7 @@ def _member_highlights(story: Story, articles: dict[str, Article]) -> list[str]:
     return []
 
 
-def latest(conn: sqlite3.Connection, limit: int, cursor: str | None, kind: ListedKind = "news") -> Listing:
+def latest(conn: Connection, limit: int, cursor: str | None, kind: ListedKind = "news") -> Listing:
     """Live stories of a kind (news or press releases) by last update (newest first), then the undated ones."""
     position = decode_cursor(cursor, (str, str, str)) if cursor else None
     if position is not None and position[0] not in ("u", "n"):
@@ -88,7 +88,7 @@ def latest(conn: sqlite3.Connection, limit: int, cursor: str | None, kind: Liste
     return Listing(story_summaries(conn, stories), next_cursor)
 
 
-def story_detail(conn: sqlite3.Connection, story_id: str) -> tuple[Story, list[Article]]:
+def story_detail(conn: Connection, story_id: str) -> tuple[Story, list[Article]]:
     """A story (merged ids followed) with its full member articles, in relation order; NotFoundError if unknown."""
     story = stories_db.get_story(conn, story_id)
     if story is None:
@@ -100,12 +100,12 @@ def story_detail(conn: sqlite3.Connection, story_id: str) -> tuple[Story, list[A
     return story, members
 
 
-def story_stamp(conn: sqlite3.Connection, story_id: str) -> tuple[object, ...] | None:
+def story_stamp(conn: Connection, story_id: str) -> tuple[object, ...] | None:
     """What a story page depends on in its own row (members, times, title, highlights); None if unknown."""
     return stories_db.story_stamp(conn, story_id)
 
 
-def article_stamp(conn: sqlite3.Connection, article_id: str) -> tuple[object, ...] | None:
+def article_stamp(conn: Connection, article_id: str) -> tuple[object, ...] | None:
     """What an article page depends on: the article's row and its story's (None: no such article)."""
     own = articles_db.article_stamp(conn, article_id)
     if own is None:
@@ -119,7 +119,7 @@ def story_document(story: Story, members: Sequence[Article]) -> dict[str, Any]:
     return story_json(story, {a.id: a for a in members})
 
 
-def article_detail(conn: sqlite3.Connection, article_id: str) -> Article:
+def article_detail(conn: Connection, article_id: str) -> Article:
     """One stored article; NotFoundError if unknown."""
     article = articles_db.get_article(conn, article_id)
     if article is None:
@@ -127,12 +127,12 @@ def article_detail(conn: sqlite3.Connection, article_id: str) -> Article:
     return article
 
 
-def related(conn: sqlite3.Connection, story: Story, counts: TermCounts, limit: int = 5) -> list[dict[str, Any]]:
+def related(conn: Connection, story: Story, counts: TermCounts, limit: int = 5) -> list[dict[str, Any]]:
     """Other stories whose articles' titles share the story title's rarest words ("You may like")."""
     return related_summaries(conn, related_ids(conn, story, counts, limit))
 
 
-def related_ids(conn: sqlite3.Connection, story: Story, counts: TermCounts, limit: int = 5) -> list[str]:
+def related_ids(conn: Connection, story: Story, counts: TermCounts, limit: int = 5) -> list[str]:
     """The ids of the related stories, best first (the full-text search behind "You may like")."""
     match = related_query(story.title, counts)
     if match is None:
@@ -140,7 +140,7 @@ def related_ids(conn: sqlite3.Connection, story: Story, counts: TermCounts, limi
     return listings_db.related_story_ids(conn, match, story.id, limit)
 
 
-def related_summaries(conn: sqlite3.Connection, chosen: Sequence[str]) -> list[dict[str, Any]]:
+def related_summaries(conn: Connection, chosen: Sequence[str]) -> list[dict[str, Any]]:
     """The live news stories among these (press releases are never suggested), in this order, as the contract shows."""
     if not chosen:
         return []
@@ -156,7 +156,7 @@ class Window:
     recent: bool
 
 
-def trending_window(conn: sqlite3.Connection, now: datetime | None = None) -> Window:
+def trending_window(conn: Connection, now: datetime | None = None) -> Window:
     """The 24 hours the trends cover: up to now, or up to the newest news article when nothing is that recent."""
     end = now or datetime.now(UTC)
     # a 0001-01-01 article (stored before dates were checked) would overflow the window arithmetic
@@ -172,7 +172,7 @@ def _z(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def trending(conn: sqlite3.Connection, limit: int, offset: int, now: datetime | None = None) -> Listing:
+def trending(conn: Connection, limit: int, offset: int, now: datetime | None = None) -> Listing:
     """News stories by what is new and growing in the window: outlets and languages reporting them, new ones first.
 
     Each story with a news article in the window scores the outlets that published it then, plus the languages
@@ -207,7 +207,7 @@ def trending(conn: sqlite3.Connection, limit: int, offset: int, now: datetime | 
     return Listing(items, next_offset(offset, limit, len(page)), extra)
 
 
-def day(conn: sqlite3.Connection, when: date, limit: int, offset: int) -> Listing:
+def day(conn: Connection, when: date, limit: int, offset: int) -> Listing:
     """News stories with a news article published on a UTC day, latest update first; the neighbouring days."""
     start, end = calendar.day_range(when)
     stories = listings_db.stories_published_between(conn, start, end, limit, offset)
@@ -216,12 +216,12 @@ def day(conn: sqlite3.Connection, when: date, limit: int, offset: int) -> Listin
     return Listing(story_summaries(conn, stories), next_offset(offset, limit, len(stories)), extra)
 
 
-def sources(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+def sources(conn: Connection) -> list[dict[str, Any]]:
     """Every named outlet with its number of articles and its latest publication time, most articles first."""
     return [{"name": o.name, "articles": o.articles, "latest": o.latest} for o in listings_db.outlets(conn)]
 
 
-def source(conn: sqlite3.Connection, name: str, limit: int, cursor: str | None) -> Listing:
+def source(conn: Connection, name: str, limit: int, cursor: str | None) -> Listing:
     """One outlet: counts, languages and its latest items (newest first); NotFoundError if it has no articles."""
     articles, stories = listings_db.outlet_counts(conn, name)
     if not articles:
@@ -237,7 +237,7 @@ def source(conn: sqlite3.Connection, name: str, limit: int, cursor: str | None) 
 
 
 def search(
-    conn: sqlite3.Connection,
+    conn: Connection,
     query: str,
     *,
     limit: int,
@@ -273,6 +273,6 @@ def search(
     return Listing(items, next_offset(offset, limit, len(hits)))
 
 
-def languages_and_sources(conn: sqlite3.Connection) -> tuple[list[str], list[str]]:
+def languages_and_sources(conn: Connection) -> tuple[list[str], list[str]]:
     """The languages and the outlets present, for the search form's filters."""
     return listings_db.languages_present(conn), listings_db.outlet_names(conn)

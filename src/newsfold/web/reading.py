@@ -4,7 +4,6 @@ checked and led to live stories, subscribing by URL through the one source regis
 from __future__ import annotations
 
 import html
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +18,7 @@ from newsfold.store import accounts, reader_state
 from newsfold.store import articles as articles_db
 from newsfold.store import stories as stories_db
 from newsfold.store import subscriptions as subs_db
+from newsfold.store.base import Connection
 from newsfold.store.subscriptions import Subscription
 from newsfold.web.errors import BadRequestError
 from newsfold.web.site import outlet
@@ -46,7 +46,7 @@ def member_url(article: Article) -> str | None:
     return safe_url(article.canonical_url) or safe_url(article.source.url)
 
 
-def item_content(conn: sqlite3.Connection, story_id: str, base_url: str) -> ItemContent | None:
+def item_content(conn: Connection, story_id: str, base_url: str) -> ItemContent | None:
     """A live story as an item: its sources listed with links and relations, a link to its page, the folded text
     (its first member's paragraphs); None when the story is gone."""
     story = stories_db.get_story(conn, story_id)
@@ -88,7 +88,7 @@ def content_of(story: Story, members: Sequence[Article], base_url: str) -> ItemC
     )
 
 
-def live_stories(conn: sqlite3.Connection, items: Iterable[int]) -> dict[int, str]:
+def live_stories(conn: Connection, items: Iterable[int]) -> dict[int, str]:
     """The live story of each item number; NotFoundError naming the first unknown one (nothing is half done)."""
     out: dict[int, str] = {}
     for item in items:
@@ -100,7 +100,7 @@ def live_stories(conn: sqlite3.Connection, items: Iterable[int]) -> dict[int, st
     return out
 
 
-def token_user(conn: sqlite3.Connection, kind: str, token: str) -> accounts.User | None:
+def token_user(conn: Connection, kind: str, token: str) -> accounts.User | None:
     """The user an API token of a kind ('greader', 'fever') belongs to, or None."""
     if not token:
         return None
@@ -121,7 +121,7 @@ def plain(value: str | None, name: str, limit: int = MAX_TEXT) -> str | None:
 
 
 def subscribe_url(
-    conn: sqlite3.Connection, user_id: int, url: str, *, title: str | None, category: str | None
+    conn: Connection, user_id: int, url: str, *, title: str | None, category: str | None
 ) -> tuple[Subscription, bool]:
     """Follow the source at a URL, registering it (the registry's URL checks) when it is new; the subscription and
     whether it is newly followed. BadRequestError for a URL the fetcher would refuse."""
@@ -135,7 +135,7 @@ def subscribe_url(
     return found, new
 
 
-def followed(conn: sqlite3.Connection, user_id: int, source_id: int) -> Subscription:
+def followed(conn: Connection, user_id: int, source_id: int) -> Subscription:
     """A user's subscription to a source; NotFoundError when they do not follow it."""
     found = subs_db.subscription(conn, user_id, source_id)
     if found is None:

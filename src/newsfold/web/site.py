@@ -6,7 +6,6 @@ import asyncio
 import hashlib
 import json
 import logging
-import sqlite3
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from newsfold.config import Config
 from newsfold.enrich.timeline import at_precision
 from newsfold.language.reader import ModelReader, ReaderTranslator
 from newsfold.model import Paragraph, Role
+from newsfold.store.base import Connection
 from newsfold.store.calendar import utc
 from newsfold.store.db import Database
 from newsfold.store.removals import removal_mark
@@ -41,8 +41,8 @@ JSON_TYPE = "application/json"
 HTML_TYPE = "text/html; charset=utf-8"
 # how long a page with a stamp of its own (a story's row; the trends and outlets aggregates) may be served
 OWN_STAMP_MAX_AGE = 60.0
-StampOf = Callable[[sqlite3.Connection], Hashable | None]
-Stored = Callable[[sqlite3.Connection], "Body | None"]
+StampOf = Callable[[Connection], Hashable | None]
+Stored = Callable[[Connection], "Body | None"]
 ROLES = ("body", "heading", "standfirst", "caption", "quote")
 
 
@@ -130,7 +130,7 @@ def _paragraph(item: dict[str, Any]) -> Paragraph:
     return Paragraph(text=str(item.get("text") or ""), role=cast(Role, role))
 
 
-def aggregate_stamp(conn: sqlite3.Connection) -> str:
+def aggregate_stamp(conn: Connection) -> str:
     """The stamp of pages summing up the whole store (trends, outlets): kept OWN_STAMP_MAX_AGE s, commits or not."""
     return "aggregate"
 
@@ -248,7 +248,7 @@ class Site:
         """Data as a JSON body."""
         return Body(json.dumps(data, ensure_ascii=False).encode("utf-8"), media_type, status)
 
-    def _run(self, build: Callable[[sqlite3.Connection], Body]) -> tuple[Body, float]:
+    def _run(self, build: Callable[[Connection], Body]) -> tuple[Body, float]:
         """Run build on this thread's read connection: the body and the seconds it took (waiting excluded)."""
         started = time.perf_counter()
         with self.db.read() as conn:
@@ -256,14 +256,14 @@ class Site:
         return body, time.perf_counter() - started
 
     async def _build(
-        self, build: Callable[[sqlite3.Connection], Body], key: Hashable, stamp: Hashable | None
+        self, build: Callable[[Connection], Body], key: Hashable, stamp: Hashable | None
     ) -> tuple[Body, float, float]:
         """Build a page in a worker thread (at most `web.live_builds` at once) and cache it at stamp when it is a
         page (200): the body, the seconds the build took and the seconds it waited for a slot."""
         queued = time.perf_counter()
         marks: list[int] = []
 
-        def marked(conn: sqlite3.Connection) -> Body:
+        def marked(conn: Connection) -> Body:
             """The page, noting the store's removal mark in the same read."""
             marks.append(removal_mark(conn))
             return build(conn)
@@ -285,7 +285,7 @@ class Site:
         self,
         request: Request,
         kind: str,
-        build: Callable[[sqlite3.Connection], Body],
+        build: Callable[[Connection], Body],
         extra: str = "",
         stamp_of: StampOf | None = None,
         language: str | None = None,

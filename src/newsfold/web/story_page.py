@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,6 +20,7 @@ from newsfold.model import Article, Story
 from newsfold.store import articles as articles_db
 from newsfold.store import pages as pages_db
 from newsfold.store import stories as stories_db
+from newsfold.store.base import Connection
 from newsfold.store.db import Database
 from newsfold.store.enrichment import add_enrichment
 from newsfold.web import precomputed, queries, views
@@ -38,7 +38,7 @@ def story_reader(site: Site, story_id: str, target: str | None) -> dict[str, Any
 
 def render_story(
     site: Site,
-    conn: sqlite3.Connection,
+    conn: Connection,
     data: dict[str, Any],
     members: list[Article],
     found: list[Comparison],
@@ -52,21 +52,19 @@ def render_story(
     return site.render("story.html", reader=reader, page="story", data=data, members=members, comparisons=found)
 
 
-def live_story_page(
-    site: Site, conn: sqlite3.Connection, story_id: str, target: str | None, reader: dict[str, Any]
-) -> Body:
+def live_story_page(site: Site, conn: Connection, story_id: str, target: str | None, reader: dict[str, Any]) -> Body:
     """The story page built now from the store (stored parts used where current)."""
     data, members, found = views.story_view(conn, story_id, site.terms)
     return render_story(site, conn, data, members, found, target, reader)
 
 
-def story_document(site: Site, conn: sqlite3.Connection, story_id: str) -> Body:
+def story_document(site: Site, conn: Connection, story_id: str) -> Body:
     """The story's JSON twin without translations (`newsfold story ID --json`), built now."""
     story, members = queries.story_detail(conn, story_id)
     return site.json(queries.story_document(story, members))
 
 
-def stored_page(site: Site, conn: sqlite3.Connection, story_id: str, html: bool) -> Body | None:
+def stored_page(site: Site, conn: Connection, story_id: str, html: bool) -> Body | None:
     """The story page (html) or its JSON twin rendered ahead for the default reader language, if still current."""
     rendered = pages_db.rendered_page(conn, story_id, site.default_language, site.render_context)
     if rendered is None:
@@ -75,7 +73,7 @@ def stored_page(site: Site, conn: sqlite3.Connection, story_id: str, html: bool)
 
 
 def build_ahead(
-    site: Site, conn: sqlite3.Connection, story: Story, members: list[Article]
+    site: Site, conn: Connection, story: Story, members: list[Article]
 ) -> tuple[pages_db.StoredPage, pages_db.Rendered]:
     """A story's parts, related cards and rendered page (default reader language) and JSON twin, built now."""
     parts = precomputed.compute(conn, story, members, site.terms)

@@ -8,7 +8,6 @@ Texts are rendered in one batch per source language, through the translation cac
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from babel import Locale, UnknownLocaleError
 from newsfold.language.majority import highlights_language
 from newsfold.language.reader import ReaderTranslator, Rendering
 from newsfold.store import languages as languages_db
+from newsfold.store.base import Connection
 
 SUFFIX = "_translated"
 
@@ -161,7 +161,7 @@ def title_language(story: dict[str, Any]) -> str | None:
     return str(languages[0]) if len(languages) == 1 else None
 
 
-def publisher_languages(conn: sqlite3.Connection, stories: Sequence[dict[str, Any]]) -> dict[str, str | None]:
+def publisher_languages(conn: Connection, stories: Sequence[dict[str, Any]]) -> dict[str, str | None]:
     """For stories showing their publishers' highlights, the language of the member they come from."""
     wanted = [s for s in stories if s.get("publisher_highlights")]
     ids = [a["id"] for s in wanted for a in s.get("articles") or []]
@@ -177,7 +177,7 @@ def publisher_languages(conn: sqlite3.Connection, stories: Sequence[dict[str, An
     return out
 
 
-def story_cards(page: PageTranslation, conn: sqlite3.Connection, stories: Sequence[dict[str, Any]]) -> None:
+def story_cards(page: PageTranslation, conn: Connection, stories: Sequence[dict[str, Any]]) -> None:
     """Ask for what a story card shows: the title and the (story's or publishers') highlights."""
     if page.target is None:
         return

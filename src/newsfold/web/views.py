@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import calendar as pycalendar
-import sqlite3
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -15,6 +14,7 @@ from newsfold.store import calendar
 from newsfold.store import languages as languages_db
 from newsfold.store import pages as pages_db
 from newsfold.store.articles import iso
+from newsfold.store.base import Connection
 from newsfold.store.term_counts import TermCounts
 from newsfold.web import precomputed, queries
 from newsfold.web.cursor import offset_from
@@ -35,20 +35,20 @@ from newsfold.web.translated import (
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def latest_view(conn: sqlite3.Connection, limit: int, cursor: str | None) -> dict[str, Any]:
+def latest_view(conn: Connection, limit: int, cursor: str | None) -> dict[str, Any]:
     """The latest news stories (press releases are listed apart)."""
     listing = queries.latest(conn, limit, cursor)
     return {"kind": "news", "stories": listing.items, "next": listing.next}
 
 
-def press_view(conn: sqlite3.Connection, limit: int, cursor: str | None) -> dict[str, Any]:
+def press_view(conn: Connection, limit: int, cursor: str | None) -> dict[str, Any]:
     """The latest press releases: what organisations say of themselves, kept out of the news listings."""
     listing = queries.latest(conn, limit, cursor, kind="press_release")
     return {"kind": "press_release", "stories": listing.items, "next": listing.next}
 
 
 def story_view(
-    conn: sqlite3.Connection, story_id: str, counts: TermCounts
+    conn: Connection, story_id: str, counts: TermCounts
 ) -> tuple[dict[str, Any], list[Article], list[Comparison]]:
     """A story in the contract shape, its full members and the comparisons between its copies."""
     story, members = queries.story_detail(conn, story_id)
@@ -71,7 +71,7 @@ def story_page_view(story: Story, members: list[Article], related: list[dict[str
 
 
 def related_cards(
-    conn: sqlite3.Connection, story: Story, stored: pages_db.StoredPage | None, counts: TermCounts
+    conn: Connection, story: Story, stored: pages_db.StoredPage | None, counts: TermCounts
 ) -> list[dict[str, Any]]:
     """The related stories' cards: stored ones while current, else summaries of the stored ids, else searched now."""
     if stored is None:
@@ -81,21 +81,21 @@ def related_cards(
     return queries.related_summaries(conn, stored.related)
 
 
-def related_view(conn: sqlite3.Connection, story_id: str, counts: TermCounts) -> dict[str, Any]:
+def related_view(conn: Connection, story_id: str, counts: TermCounts) -> dict[str, Any]:
     """A story's related stories (stored when current) and its timeline of articles, without its differences."""
     story, members = queries.story_detail(conn, story_id)
     stored = pages_db.stored_parts(conn, story.id, members)
     return {"story_id": story.id, "related": related_cards(conn, story, stored, counts), "timeline": timeline(members)}
 
 
-def story_comparisons(conn: sqlite3.Connection, story: Story, members: list[Article]) -> list[Comparison]:
+def story_comparisons(conn: Connection, story: Story, members: list[Article]) -> list[Comparison]:
     """The comparisons between a story's copies: the stored ones when still current, else computed now."""
     stored = pages_db.stored_parts(conn, story.id, members)
     found = precomputed.comparisons_from(stored.comparisons, members) if stored is not None else None
     return comparisons(members) if found is None else found
 
 
-def differences_view(conn: sqlite3.Connection, story_id: str) -> dict[str, Any]:
+def differences_view(conn: Connection, story_id: str) -> dict[str, Any]:
     """The comparisons between a story's copies."""
     story, members = queries.story_detail(conn, story_id)
     found = story_comparisons(conn, story, members)
@@ -124,9 +124,7 @@ def timeline(members: list[Article]) -> list[dict[str, Any]]:
     return out
 
 
-def article_view(
-    conn: sqlite3.Connection, translator: ReaderTranslator, article_id: str, target: str | None
-) -> dict[str, Any]:
+def article_view(conn: Connection, translator: ReaderTranslator, article_id: str, target: str | None) -> dict[str, Any]:
     """An article's cleaned text and metadata, rendered for the reader's language when one is asked for."""
     article = queries.article_detail(conn, article_id)
     data = document_json(article)
@@ -180,7 +178,7 @@ def article_view(
 
 
 def in_language(
-    conn: sqlite3.Connection, kind: str, data: dict[str, Any], translator: ReaderTranslator, target: str | None
+    conn: Connection, kind: str, data: dict[str, Any], translator: ReaderTranslator, target: str | None
 ) -> dict[str, Any]:
     """A page's value with its titles and highlights also in the reader's language (and a "reader" summary)."""
     if target is None:
@@ -225,17 +223,17 @@ def in_language(
     return data
 
 
-def article_languages(conn: sqlite3.Connection, found: list[dict[str, Any]]) -> dict[str, str | None]:
+def article_languages(conn: Connection, found: list[dict[str, Any]]) -> dict[str, str | None]:
     """The language of each article the comparisons compare."""
     return languages_db.article_languages(conn, sorted({c[side] for c in found for side in ("a", "b")}))
 
 
-def story_title_languages(conn: sqlite3.Connection, stories: list[dict[str, Any]]) -> dict[str, str | None]:
+def story_title_languages(conn: Connection, stories: list[dict[str, Any]]) -> dict[str, str | None]:
     """The language of each listed story's title (the language of a member bearing it)."""
     return {story["id"]: languages_db.title_language(conn, story["id"], story["title"]) for story in stories}
 
 
-def trending_view(conn: sqlite3.Connection, limit: int, cursor: str | None) -> dict[str, Any]:
+def trending_view(conn: Connection, limit: int, cursor: str | None) -> dict[str, Any]:
     """Stories by growth over the last 24 hours."""
     listing = queries.trending(conn, limit, offset_from(cursor))
     extra = listing.extra
@@ -252,7 +250,7 @@ def trending_view(conn: sqlite3.Connection, limit: int, cursor: str | None) -> d
     return {**window, "explanation": explanation, "total": extra["total"], **listed}
 
 
-def day_view(conn: sqlite3.Connection, day: date, limit: int, cursor: str | None) -> dict[str, Any]:
+def day_view(conn: Connection, day: date, limit: int, cursor: str | None) -> dict[str, Any]:
     """Every story with an article published on a day, with the neighbouring days that have any."""
     listing = queries.day(conn, day, limit, offset_from(cursor))
     return {
@@ -264,7 +262,7 @@ def day_view(conn: sqlite3.Connection, day: date, limit: int, cursor: str | None
     }
 
 
-def days_view(conn: sqlite3.Connection) -> dict[str, Any]:
+def days_view(conn: Connection) -> dict[str, Any]:
     """Every day with news, newest first, and the same days as a calendar of months (weeks from Monday)."""
     found = calendar.days(conn)
     by_day = {d.day: d for d in found}
@@ -288,19 +286,19 @@ def days_view(conn: sqlite3.Connection) -> dict[str, Any]:
     return {"days": days, "months": months}
 
 
-def sources_view(conn: sqlite3.Connection) -> dict[str, Any]:
+def sources_view(conn: Connection) -> dict[str, Any]:
     """The outlets."""
     return {"sources": queries.sources(conn)}
 
 
-def source_view(conn: sqlite3.Connection, name: str, limit: int, cursor: str | None) -> dict[str, Any]:
+def source_view(conn: Connection, name: str, limit: int, cursor: str | None) -> dict[str, Any]:
     """One outlet and its latest items."""
     listing = queries.source(conn, name, limit, cursor)
     return {**listing.extra, "items": listing.items, "next": listing.next}
 
 
 def search_view(
-    conn: sqlite3.Connection,
+    conn: Connection,
     q: str,
     limit: int,
     cursor: str | None,
