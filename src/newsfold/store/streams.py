@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -78,8 +78,8 @@ def _filters_sql(conn: Connection, user_id: int, params: dict[str, Any]) -> list
     return out
 
 
-def stream(conn: Connection, query: StreamQuery) -> list[StreamItem]:
-    """One page of a user's stream."""
+def _where(conn: Connection, query: StreamQuery) -> tuple[list[str], dict[str, Any]]:
+    """A stream's conditions on the story s (item ri, state st) and their parameters."""
     params: dict[str, Any] = {
         "user": query.user_id,
         "renew": 1 if reader_state.unread_on_new_sources(conn, query.user_id) else 0,
@@ -116,12 +116,44 @@ def stream(conn: Connection, query: StreamQuery) -> list[StreamItem]:
         params["after"] = query.after
     if query.filtered and query.scope != "saved":
         where.extend(_filters_sql(conn, query.user_id, params))
+    return where, params
+
+
+def stream(conn: Connection, query: StreamQuery) -> list[StreamItem]:
+    """One page of a user's stream."""
+    where, params = _where(conn, query)
     join = "JOIN" if query.scope == "saved" or query.saved_only else "LEFT JOIN"
     sql = (
         f"{_SELECT} {join} reader_state st ON st.user_id = :user AND st.story_id = s.id "
         f"WHERE {' AND '.join(where)} ORDER BY ri.id {'ASC' if query.oldest_first else 'DESC'} LIMIT :limit"
     )
     return _items(conn.execute(sql, params))
+
+
+def item_numbers(conn: Connection, query: StreamQuery) -> list[int]:
+    """The item numbers of a stream's page (up to its limit), in its order."""
+    where, params = _where(conn, query)
+    join = "JOIN" if query.scope == "saved" or query.saved_only else "LEFT JOIN"
+    sql = (
+        f"SELECT ri.id FROM reader_items ri JOIN stories s ON s.id = ri.story_id "
+        f"{join} reader_state st ON st.user_id = :user AND st.story_id = s.id "
+        f"WHERE {' AND '.join(where)} ORDER BY ri.id {'ASC' if query.oldest_first else 'DESC'} LIMIT :limit"
+    )
+    return [int(r[0]) for r in conn.execute(sql, params)]
+
+
+def count(conn: Connection, query: StreamQuery, cap: int = 100_000) -> int:
+    """How many stories a stream holds (its continuation and limit aside), counted up to cap."""
+    where, params = _where(conn, replace(query, after=None))
+    params.pop("limit")
+    params["cap"] = cap
+    join = "JOIN" if query.scope == "saved" or query.saved_only else "LEFT JOIN"
+    sql = (
+        "SELECT count(*) FROM (SELECT 1 FROM reader_items ri JOIN stories s ON s.id = ri.story_id "
+        f"{join} reader_state st ON st.user_id = :user AND st.story_id = s.id WHERE {' AND '.join(where)} "
+        "LIMIT :cap) counted"
+    )
+    return int(conn.execute(sql, params).fetchone()[0])
 
 
 def items_of(conn: Connection, user_id: int, story_ids: Sequence[str]) -> list[StreamItem]:

@@ -21,6 +21,7 @@ from newsfold.web.docs import install_docs
 from newsfold.web.entities import entities_router
 from newsfold.web.errors import install_error_handlers
 from newsfold.web.feed_routes import feeds_router
+from newsfold.web.fever import fever_router
 from newsfold.web.greader import greader_router
 from newsfold.web.pages import pages_router
 from newsfold.web.reader import language_router
@@ -70,6 +71,7 @@ def create_app(
     app.include_router(entities_router(site))
     app.include_router(admin_router(site, story_hooks))
     app.include_router(greader_router(site))
+    app.include_router(fever_router(site))
     app.include_router(pages_router(site))
 
     return app

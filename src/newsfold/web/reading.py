@@ -3,6 +3,7 @@ checked and led to live stories, subscribing by URL through the one source regis
 
 from __future__ import annotations
 
+import hashlib
 import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -105,6 +106,18 @@ def token_user(conn: Connection, kind: str, token: str) -> accounts.User | None:
     if not token:
         return None
     return accounts.user_for_token(conn, kind, token_digest(token), now=datetime.now(UTC))
+
+
+def fever_key(name: str, password: str) -> str:
+    """A user's Fever api_key: md5 of "name:password", as Fever clients compute it."""
+    return hashlib.md5(f"{name}:{password}".encode(), usedforsecurity=False).hexdigest()
+
+
+def enable_fever(conn: Connection, user: accounts.User, password: str) -> None:
+    """Let Fever clients in with the user's name and this (already checked) password; the key is kept as a digest."""
+    accounts.remove_tokens(conn, user.id, "fever")
+    digest = token_digest(fever_key(user.name, password))
+    accounts.add_token(conn, user.id, "fever", digest, now=datetime.now(UTC), expires=None)
 
 
 def plain(value: str | None, name: str, limit: int = MAX_TEXT) -> str | None:
