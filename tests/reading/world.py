@@ -66,7 +66,7 @@ def build_world(db: Database, stories_per_source: int = 3) -> World:
     now = datetime.now(UTC)
     with db.write() as conn:
         for name, password in PASSWORDS.items():
-            world.users[name] = accounts.add_user(conn, name, hash_password(password), now=now).id
+            world.users[name] = accounts.add_user(conn, name, hash_password(password), now=now.isoformat()).id
         world.sources["alpha"] = sources_db.insert_source(
             conn, "https://alpha.example/feed.xml", "Alpha News", "feed", "en", "World", 1800
         )

@@ -187,7 +187,9 @@ class GoogleReader:
         self.limiter.succeeded(name, client)
         token = new_token()
         with self.db.write() as conn:
-            accounts.add_token(conn, user.id, "greader", token_digest(token), now=datetime.now(UTC), expires=None)
+            accounts.add_token(
+                conn, user.id, "greader", token_digest(token), now=datetime.now(UTC).isoformat(), expires=None
+            )
         if _one(params, "output") == "json":
             return JSONResponse({"SID": token, "LSID": token, "Auth": token})
         return PlainTextResponse(f"SID={token}\nLSID={token}\nAuth={token}\n")

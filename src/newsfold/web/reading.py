@@ -105,7 +105,7 @@ def token_user(conn: Connection, kind: str, token: str) -> accounts.User | None:
     """The user an API token of a kind ('greader', 'fever') belongs to, or None."""
     if not token:
         return None
-    return accounts.user_for_token(conn, kind, token_digest(token), now=datetime.now(UTC))
+    return accounts.user_for_token(conn, kind, token_digest(token), now=datetime.now(UTC).isoformat())
 
 
 def fever_key(name: str, password: str) -> str:
@@ -117,7 +117,7 @@ def enable_fever(conn: Connection, user: accounts.User, password: str) -> None:
     """Let Fever clients in with the user's name and this (already checked) password; the key is kept as a digest."""
     accounts.remove_tokens(conn, user.id, "fever")
     digest = token_digest(fever_key(user.name, password))
-    accounts.add_token(conn, user.id, "fever", digest, now=datetime.now(UTC), expires=None)
+    accounts.add_token(conn, user.id, "fever", digest, now=datetime.now(UTC).isoformat(), expires=None)
 
 
 def plain(value: str | None, name: str, limit: int = MAX_TEXT) -> str | None:
