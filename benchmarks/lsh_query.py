@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from newsfold.fold.lsh import BANDS, LshIndex
+from newsfold.fold.features.lsh import BANDS, LshIndex
 
 TIMED = 20_000
 BATCH = 64

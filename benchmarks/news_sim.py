@@ -14,7 +14,7 @@ import json
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -275,17 +275,6 @@ def best_threshold(score: Callable[[float], float]) -> float:
     """The threshold of THRESHOLDS with the highest score (the lowest of ties)."""
     values = [score(float(t)) for t in THRESHOLDS]
     return float(THRESHOLDS[int(np.argmax(values))])
-
-
-@dataclass(slots=True)
-class Chosen:
-    """A baseline's threshold chosen on each half (by half), for held-out and tuned figures."""
-
-    by_half: dict[int, float] = field(default_factory=dict)
-
-    def held_out(self, half: int) -> float:
-        """The threshold chosen on the other half."""
-        return self.by_half[1 - half]
 
 
 # ---------------------------------------------------------------- tables

@@ -161,7 +161,7 @@ def one(size: int, runner: str, cpus: int, embedder: str, corpus: Path, load: bo
     from newsfold.batch import BatchJob
     from newsfold.executors.base import Executor
     from newsfold.executors.local import LocalExecutor
-    from newsfold.fold.folder import FoldSettings
+    from newsfold.fold.incremental.folder import FoldSettings
 
     out = Path(tempfile.mkdtemp(prefix="scale-out-"))
     sampler = PeakRss()
@@ -256,7 +256,7 @@ def prepare_base(size: int, cpus: int, embedder: str) -> Path:
     from newsfold.executors.base import ROW_SCHEMA
     from newsfold.executors.local import LocalExecutor
     from newsfold.executors.tasks import columnar, kept_row
-    from newsfold.fold.folder import FoldSettings
+    from newsfold.fold.incremental.folder import FoldSettings
     from newsfold.model import Article, Origin, Paragraph, SourceRef
 
     out = Path(tempfile.mkdtemp(prefix="scale-fold-")) / "base"
@@ -296,7 +296,7 @@ def fold_one(size: int, fold: str, cpus: int, embedder: str, base: Path) -> dict
     from newsfold.batch import BatchJob
     from newsfold.executors.base import Executor
     from newsfold.executors.local import LocalExecutor
-    from newsfold.fold.folder import FoldSettings
+    from newsfold.fold.incremental.folder import FoldSettings
 
     out = base.parent / f"fold-{fold}"
     shutil.copytree(base, out)
@@ -344,8 +344,8 @@ def pairs_profile(base: Path) -> list[float]:
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    from newsfold.fold import lsh
-    from newsfold.fold.distributed import band_rows, split
+    from newsfold.fold.batch.distributed import band_rows, split
+    from newsfold.fold.features import lsh
 
     table = pq.read_table(base / "prepared", columns=["chunk", "keys"]).sort_by("chunk")
     keys = np.asarray(pc.list_flatten(table.column("keys")).to_numpy(), dtype=np.uint64).reshape(table.num_rows, -1)

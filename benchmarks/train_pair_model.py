@@ -17,7 +17,7 @@ own group. Each set weighs the same.
 
 Two models, P(same story) and P(copy), of one kind: logistic regressions over standardised features (the default,
 shipped) or, with --trees, gradient-boosted trees (scikit-learn's HistGradientBoostingClassifier, shipped as their
-nodes and evaluated by fold/pairs.py with numpy; not shipped: held-out whole folding did not improve, see
+nodes and evaluated by fold/link/pairs.py with numpy; not shipped: held-out whole folding did not improve, see
 docs/folding.md). The trees' hyper-parameters (GRID) are chosen by
 3-fold cross-validation inside the training half only (folds by group of documents, a text and its dated twin in
 one fold): the hyper-parameters and threshold of highest mean F1 over the sets of the out-of-fold probabilities
@@ -50,12 +50,12 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from benchmarks import news_sim  # noqa: E402
 
-from newsfold.fold.embed import UseEmbedder  # noqa: E402
-from newsfold.fold.features import Features, features  # noqa: E402
-from newsfold.fold.index import quantise  # noqa: E402
-from newsfold.fold.link import lead_dots, term_counts  # noqa: E402
-from newsfold.fold.pairs import PAIR_FEATURES, pair_features, parse_model  # noqa: E402
-from newsfold.fold.verify import DAY, tfidf_cosines, time_factor  # noqa: E402
+from newsfold.fold.features.embed import UseEmbedder  # noqa: E402
+from newsfold.fold.features.features import Features, features  # noqa: E402
+from newsfold.fold.link.index import quantise  # noqa: E402
+from newsfold.fold.link.link import lead_dots, term_counts  # noqa: E402
+from newsfold.fold.link.pairs import PAIR_FEATURES, pair_features, parse_model  # noqa: E402
+from newsfold.fold.link.verify import DAY, tfidf_cosines, time_factor  # noqa: E402
 from newsfold.model import Article  # noqa: E402
 
 SHIPPED = ROOT / "src" / "newsfold" / "data" / "pair_model.json"
@@ -381,7 +381,7 @@ def train(samples: Samples, half: int | None, kind: str = "logistic") -> dict[st
 
 
 def _probability(spec: dict[str, object], rows: NDArray[np.float64]) -> NDArray[np.float64]:
-    """A model's probabilities, as fold/pairs.py computes them (from the rounded file)."""
+    """A model's probabilities, as fold/link/pairs.py computes them (from the rounded file)."""
     return parse_model(rounded(spec), len(PAIR_FEATURES), "trained").probability(rows)
 
 

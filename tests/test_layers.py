@@ -22,7 +22,12 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("newsfold.pipeline",),
     ("newsfold.ingest",),
     ("newsfold.extract", "newsfold.language"),
-    ("newsfold.fold",),
+    # fold/: features once per article, then linking and placement (shared by both folds), then the incremental
+    # folder, then the batch fold (which takes the folder's settings and embedder)
+    ("newsfold.fold", "newsfold.fold.features"),
+    ("newsfold.fold.link",),
+    ("newsfold.fold.incremental",),
+    ("newsfold.fold.batch",),
     ("newsfold.enrich",),
     ("newsfold.serialize",),
     (

@@ -30,12 +30,11 @@ from newsfold.engine import IngestReport, store_articles
 from newsfold.executors.base import ROW_SCHEMA, Executor
 from newsfold.executors.tasks import ROW_COLUMNS, InputItem, article_from_batch_row
 from newsfold.extract.furniture import FurnitureMemory
-from newsfold.fold import Folder
-from newsfold.fold.corpus import build_corpus, prepared_in_order
-from newsfold.fold.distributed import fold_corpus
-from newsfold.fold.folder import FoldSettings
-from newsfold.fold.outcome import META_COLUMNS
-from newsfold.fold.prepared import Prepared, from_row
+from newsfold.fold.batch.corpus import build_corpus, prepared_in_order
+from newsfold.fold.batch.distributed import fold_corpus
+from newsfold.fold.batch.outcome import META_COLUMNS
+from newsfold.fold.features.prepared import Prepared, from_row
+from newsfold.fold.incremental.folder import Folder, FoldSettings
 from newsfold.ingest.files import expand_paths
 from newsfold.model import Article
 from newsfold.store.articles import now_iso

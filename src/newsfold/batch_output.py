@@ -26,9 +26,9 @@ import pyarrow.parquet as pq
 
 from newsfold.errors import NewsfoldError
 from newsfold.executors.tasks import ARTICLE_COLUMNS, INT_COLUMNS
-from newsfold.fold.corpus import Corpus, read_column
-from newsfold.fold.distributed import FoldResult
-from newsfold.fold.outcome import STORY_COLUMNS
+from newsfold.fold.batch.corpus import Corpus, read_column
+from newsfold.fold.batch.distributed import FoldResult
+from newsfold.fold.batch.outcome import STORY_COLUMNS
 from newsfold.store import bulk as bulk_db
 from newsfold.store.base import Connection
 from newsfold.store.bulk import BulkTable

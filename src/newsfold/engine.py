@@ -12,9 +12,9 @@ from newsfold.errors import InputError, StoreError
 from newsfold.extract.dispatch import Extractor
 from newsfold.extract.furniture import FurnitureMemory
 from newsfold.extract_ahead import ExtractAhead, worker_count
-from newsfold.fold import Folder
-from newsfold.fold.ahead import PrepareAhead
-from newsfold.fold.prepared import Prepared
+from newsfold.fold.features.prepared import Prepared
+from newsfold.fold.incremental.ahead import PrepareAhead
+from newsfold.fold.incremental.folder import Folder
 from newsfold.ingest.takedowns import drop_blocked
 from newsfold.model import Article, RawInput
 from newsfold.pipeline import Chain, RunReport, Step, StoryHook, batched, describe, failed_input

@@ -22,7 +22,7 @@ from typing import Any
 from newsfold.errors import InputError
 from newsfold.extract.dispatch import Extractor
 from newsfold.extract.furniture import FurnitureMemory
-from newsfold.fold.ahead import default_workers, start_context, watch_owner
+from newsfold.fold.incremental.ahead import default_workers, start_context, watch_owner
 from newsfold.model import Article, RawInput
 from newsfold.pipeline import Chain, RunReport, Step, StepStats, batched
 from newsfold.reading import default_steps, read_input

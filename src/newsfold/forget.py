@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from newsfold.fold.forget import uncount
+from newsfold.fold.incremental.forget import uncount
 from newsfold.language.cache import text_hash
 from newsfold.model import Article
 from newsfold.store import articles as articles_db

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 
 from newsfold.engine import IngestReport, run_hooks
 from newsfold.errors import InputError
-from newsfold.fold import Folder, provenance
-from newsfold.fold.forget import recount
+from newsfold.fold.incremental.folder import Folder
+from newsfold.fold.incremental.forget import recount
+from newsfold.fold.link import provenance
 from newsfold.pipeline import StoryHook
 from newsfold.store import articles as articles_db
 from newsfold.store import integrity as integrity_db

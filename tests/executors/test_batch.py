@@ -16,9 +16,9 @@ from click.testing import CliRunner
 from newsfold.batch import BatchJob
 from newsfold.cli import cli
 from newsfold.executors.local import LocalExecutor
-from newsfold.fold import folder as folder_module
-from newsfold.fold.embed import Embedder
-from newsfold.fold.prepared import Prepared
+from newsfold.fold.features.embed import Embedder
+from newsfold.fold.features.prepared import Prepared
+from newsfold.fold.incremental import folder as folder_module
 from newsfold.model import Article
 from newsfold.store.db import Database
 from tests.conftest import SEED_ARTICLE, SEED_LIMITED, data_dir

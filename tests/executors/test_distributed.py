@@ -22,8 +22,8 @@ from newsfold.batch import BatchJob
 from newsfold.executors.base import ROW_SCHEMA, Executor
 from newsfold.executors.local import LocalExecutor
 from newsfold.executors.tasks import columnar, kept_row
-from newsfold.fold.folder import FoldSettings
-from newsfold.fold.index import stored_df
+from newsfold.fold.incremental.folder import FoldSettings
+from newsfold.fold.link.index import stored_df
 from tests.executors.corpus import mixed_articles
 
 SETTINGS = FoldSettings(embedder="hashing")

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from newsfold.fold.embed import UseEmbedder
-from newsfold.fold.folder import Folder, FoldSettings
+from newsfold.fold.features.embed import UseEmbedder
+from newsfold.fold.incremental.folder import Folder, FoldSettings
 from newsfold.model import Article
 from newsfold.store import articles as articles_db
 from newsfold.store.db import Database

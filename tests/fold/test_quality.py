@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsfold.fold.embed import UseEmbedder
+from newsfold.fold.features.embed import UseEmbedder
 from tests.conftest import data_dir
 
 bench = pytest.importorskip("benchmarks.fold")

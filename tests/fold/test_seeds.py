@@ -8,8 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from newsfold.cli import cli
-from newsfold.fold.embed import UseEmbedder
-from newsfold.fold.folder import Folder, FoldSettings
+from newsfold.fold.features.embed import UseEmbedder
+from newsfold.fold.incremental.folder import Folder, FoldSettings
 from newsfold.store import articles as articles_db
 from newsfold.store import stories as stories_db
 from newsfold.store.db import Database

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from newsfold.engine import ingest
 from newsfold.errors import InputError
 from newsfold.executors.tasks import ExtractTask, InputItem
-from newsfold.fold import Folder
+from newsfold.fold.incremental.folder import Folder
 from newsfold.ingest.collect import Collected, Collector
 from newsfold.ingest.files import iter_inputs
 from newsfold.model import Article

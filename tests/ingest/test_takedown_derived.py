@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from newsfold.fold.index import DF_BUCKETS, stored_df
+from newsfold.fold.link.index import DF_BUCKETS, stored_df
 from newsfold.language import cache
 from newsfold.store import integrity as integrity_db
 from newsfold.store.db import Database

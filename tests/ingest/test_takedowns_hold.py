@@ -202,7 +202,7 @@ def test_a_running_folder_forgets_taken_down_documents(tmp_path: Path, db: Datab
     """A folder that loaded its index before a takedown (the `run` process, when the site takes an article down)
     reloads it instead of linking new pages to a removed document."""
     from newsfold.engine import ingest
-    from newsfold.fold import Folder
+    from newsfold.fold.incremental.folder import Folder
     from newsfold.ingest.files import iter_inputs
 
     folder = Folder()

@@ -9,7 +9,7 @@ import click
 from newsfold.cli.common import EXIT_OK, EXIT_PARTIAL, error, get_config
 from newsfold.config import Config
 from newsfold.errors import NewsfoldError
-from newsfold.fold.folder import FoldSettings
+from newsfold.fold.incremental.folder import FoldSettings
 from newsfold.store import stories as stories_db
 from newsfold.store.db import Database
 

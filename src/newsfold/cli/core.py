@@ -18,7 +18,7 @@ from newsfold.config import Config
 from newsfold.engine import IngestReport, ingest
 from newsfold.enrich.timeline import at_precision
 from newsfold.errors import GoneError, InputError, NotFoundError
-from newsfold.fold import Folder
+from newsfold.fold.incremental.folder import Folder
 from newsfold.ingest.files import count_inputs, iter_inputs
 from newsfold.ingest.sourcefiles import NO_FETCHER
 from newsfold.model import Article, Story

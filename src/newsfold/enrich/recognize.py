@@ -84,11 +84,6 @@ class Mention:
     initial: bool = False
 
 
-def _common(word: str, lowercase: set[str]) -> bool:
-    """Whether a lower-cased word is a common one: a stopword, a number word or written in lower case elsewhere."""
-    return word in STOPWORDS or word in NUMBER_WORDS or word in lowercase
-
-
 def _clean(token: str) -> str:
     """A token without a trailing full stop (kept for initials like U.S.) and possessive."""
     if token.endswith(".") and not _INITIALS.fullmatch(token) and token[:-1].lower() not in TITLES:
@@ -176,10 +171,6 @@ class RuleRecognizer:
         for table in (locale.months["format"], locale.days["format"]):
             for width in ("wide", "abbreviated"):
                 self.calendar.update(name.lower().rstrip(".") for name in table[width].values())
-
-    def calendar_languages(self) -> frozenset[str]:
-        """The languages whose month and weekday names it knows (they decide which words are calendar words)."""
-        return frozenset(self._calendars)
 
     def is_calendar(self, word: str) -> bool:
         """Whether a lower-case word is a month or weekday name of a language it knows (noted in calendar_reads

@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 from newsfold.executors.base import PREPARED_SCHEMA, ROW_SCHEMA
 from newsfold.executors.tasks import ROW_COLUMNS, ExtractTask, InputItem, PrepareTask, columnar
-from newsfold.fold.distributed import band_rows, spill_partition, split, top_spilled
+from newsfold.fold.batch.distributed import band_rows, spill_partition, split, top_spilled
 from newsfold.pipeline import batched
 
 BLOCK = 32

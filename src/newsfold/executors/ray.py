@@ -16,8 +16,8 @@ from numpy.typing import NDArray
 from newsfold.errors import NewsfoldError
 from newsfold.executors.base import PREPARED_SCHEMA, ROW_SCHEMA
 from newsfold.executors.tasks import ExtractTask, InputItem, PrepareTask
-from newsfold.fold import lsh
-from newsfold.fold.distributed import band_rows
+from newsfold.fold.batch.distributed import band_rows
+from newsfold.fold.features import lsh
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

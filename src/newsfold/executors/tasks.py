@@ -11,10 +11,10 @@ from typing import Any
 from newsfold.engine import IngestReport, extract_all
 from newsfold.extract.dispatch import Extractor
 from newsfold.extract.furniture import FurnitureLog, FurnitureMemory
-from newsfold.fold.embed import make_embedder
-from newsfold.fold.prepared import COLUMNS as PREPARED_COLUMNS
-from newsfold.fold.prepared import columns as prepared_columns
-from newsfold.fold.prepared import prepare
+from newsfold.fold.features.embed import make_embedder
+from newsfold.fold.features.prepared import COLUMNS as PREPARED_COLUMNS
+from newsfold.fold.features.prepared import columns as prepared_columns
+from newsfold.fold.features.prepared import prepare
 from newsfold.ingest.files import iter_inputs
 from newsfold.model import Article
 from newsfold.reading import default_steps

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from newsfold.errors import InputError
-from newsfold.fold import provenance
+from newsfold.fold.link import provenance
 from newsfold.forget import forget
 from newsfold.model import Article
 from newsfold.store import integrity as integrity_db
@@ -165,11 +165,6 @@ def url_blocked(conn: Connection, url: str | None) -> bool:
     """Whether a URL is on the block list (matched by match_key: scheme, www., tracking parameters ignored)."""
     key = match_key(url)
     return key is not None and key in blocked_keys(conn)
-
-
-def article_blocked(conn: Connection, article: Article) -> bool:
-    """Whether an article's URL or source was taken down."""
-    return _blocked(article, blocked_keys(conn), takedowns_db.blocked_source_names(conn))
 
 
 def _blocked(article: Article, keys: set[str], sources: set[str]) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 
 import regex
@@ -33,13 +32,12 @@ SCRIPT_LANGUAGE: dict[str, str] = {
     "TIBETAN": "bo",
 }
 
-# Unicode character names start with the script for these (CJK ideographs are spelled differently).
+# the scripts counted: those that imply a language, and the common ones that do not
 _NAMED = (*SCRIPT_LANGUAGE, "LATIN", "CYRILLIC", "ARABIC", "DEVANAGARI", "BENGALI")
 
 
 # Runs of letters of each script by their Unicode Script property (the regex library: one pass per script present,
-# in C; runs, not letters, so that a word is one match);
-# tests/language/test_identify.py checks them against char_script on every character.
+# in C; runs, not letters, so that a word is one match)
 _PROPERTY = {"HAN": "Han", "HANGUL": "Hangul", "ORIYA": "Oriya", "ETHIOPIC": "Ethiopic", "MYANMAR": "Myanmar"}
 _SCRIPT_PATTERNS = {
     script: regex.compile(
@@ -49,17 +47,6 @@ _SCRIPT_PATTERNS = {
 }
 # any letter outside ASCII and Latin: only then are the other scripts counted
 _OTHER_LETTER = re.compile("[^\x00-\u024f\u1e00-\u1eff\u2000-\u206f]")
-
-
-def char_script(char: str) -> str | None:
-    """The script of one letter (LATIN, CYRILLIC, HAN, ...), or None for digits, punctuation and unknown ones."""
-    if not char.isalpha():
-        return None
-    name = unicodedata.name(char, "")
-    if name.startswith("CJK ") or name.startswith("KANGXI"):
-        return "HAN"
-    head = name.split(" ", 1)[0]
-    return head if head in _NAMED else None
 
 
 def scripts(text: str) -> Counter[str]:

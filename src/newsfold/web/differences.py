@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from newsfold.fold.diff import AlignedPair, align
 from newsfold.model import Article
+from newsfold.text.diff import AlignedPair, align
 
 _TOKENS = re.compile(r"\w+|[^\w\s]+|\s+", re.UNICODE)
 MAX_COMPARISONS = 3

@@ -1,0 +1,92 @@
+"""What folding computes once per article: shingle signature, term bag, names, lead text, time, exact-text hash."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+from numpy.typing import NDArray
+
+from newsfold.fold.features import lsh
+from newsfold.fold.features.text import (
+    Terms,
+    lead,
+    names,
+    normalise,
+    sentences,
+    shingles,
+    term_counts,
+    title_words,
+    tokens,
+)
+from newsfold.model import Article
+from newsfold.plausible import is_future
+
+MIN_SHINGLES = 8  # fewer content words than this: too little text to call anything a copy of it
+
+
+@dataclass(slots=True)
+class Features:
+    """One article's folding features."""
+
+    article_id: str
+    group: str
+    at: float
+    text_hash: str | None
+    shingles: frozenset[str]
+    terms: Terms
+    names: frozenset[str]
+    lead: str
+    language: str | None
+    title_words: frozenset[str] = frozenset()
+    sentences: tuple[str, ...] = ()
+    sentence_vectors: NDArray[np.int8] | None = None  # the sentences' embeddings, made when a pair needs them
+    text_vector: NDArray[np.int8] | None = None  # the lead and first sentences embedded as one text, likewise
+
+
+def timestamp(article: Article, now: datetime) -> float:
+    """Publication time in seconds (NaN when unknown or implausibly in the future: it then constrains nothing)."""
+    when = article.published or article.updated
+    if when is None:
+        return math.nan
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    if is_future(when, now):
+        return math.nan
+    return when.timestamp()
+
+
+def group_of(article: Article) -> str:
+    """Which articles may share a story: news with news, press releases and other documents each apart."""
+    return article.kind
+
+
+def features(article: Article, now: datetime) -> Features:
+    """Compute the folding features of one article."""
+    body = article.text or article.full_text
+    words = tokens(body)
+    normal = " ".join(normalise(body).split())
+    return Features(
+        article_id=article.id,
+        group=group_of(article),
+        at=timestamp(article, now),
+        text_hash=hashlib.sha1(normal.encode("utf-8")).hexdigest() if len(words) >= MIN_SHINGLES else None,
+        shingles=frozenset(shingles(body)),
+        terms=term_counts(words),
+        names=frozenset(names(f"{article.title or ''}\n{body[:2000]}")),
+        lead=lead(article),
+        language=(article.language or "").split("-")[0] or None,
+        title_words=title_words(article.title),
+        sentences=sentences(body[:4000]),
+    )
+
+
+def band_matrix(items: Sequence[Features]) -> NDArray[np.uint64]:
+    """LSH band keys for each article (no keys for articles with too little text)."""
+    sigs = lsh.signatures([list(f.shingles) or ["\x00"] for f in items])
+    empty = np.array([len(f.shingles) < MIN_SHINGLES for f in items], dtype=bool)
+    return lsh.band_keys(sigs, empty)

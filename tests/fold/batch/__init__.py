@@ -1,0 +1,1 @@
+"""Tests of newsfold.fold.batch."""
