@@ -198,23 +198,25 @@ def _items(rows: Iterable[Row]) -> list[StreamItem]:
     ]
 
 
-def unread_counts(conn: Connection, user_id: int, cap: int = 1000) -> dict[int, int]:
-    """How many unread stories each of a user's subscribed sources has (each counted up to cap), by source id."""
+def unread_counts(conn: Connection, user_id: int) -> dict[int, int]:
+    """How many unread stories each of a user's subscribed sources has, by source id (one walk over the
+    subscriptions' pages, not over the store)."""
     renew = 1 if reader_state.unread_on_new_sources(conn, user_id) else 0
-    sources = [
-        int(r[0])
+    out = {
+        int(r[0]): 0
         for r in conn.execute("SELECT source_id FROM reader_subscriptions WHERE user_id = :user", {"user": user_id})
-    ]
-    out: dict[int, int] = {}
-    for source in sources:
-        row = conn.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM reader_items ri JOIN stories s ON s.id = ri.story_id "
-            "LEFT JOIN reader_state st ON st.user_id = :user AND st.story_id = s.id "
-            f"WHERE s.merged_into IS NULL AND s.size > 0 AND st.hidden_at IS NULL AND {read_sql()} = 0 AND "
-            f"{STORY_FROM_SOURCE.format(story='s.id', source=':source')} LIMIT :cap) counted",
-            {"user": user_id, "renew": renew, "source": source, "cap": cap},
-        ).fetchone()
-        out[source] = int(row[0])
+    }
+    rows = conn.execute(
+        "SELECT src, count(*) FROM (SELECT DISTINCT si.source_id AS src, s.id AS story FROM reader_subscriptions sub "
+        "JOIN source_items si ON si.source_id = sub.source_id JOIN articles a ON a.origin_location = si.url "
+        "JOIN stories s ON s.id = a.story_id JOIN reader_items ri ON ri.story_id = s.id "
+        "LEFT JOIN reader_state st ON st.user_id = :user AND st.story_id = s.id "
+        f"WHERE sub.user_id = :user AND s.merged_into IS NULL AND s.size > 0 AND st.hidden_at IS NULL "
+        f"AND {read_sql()} = 0) unread GROUP BY src",
+        {"user": user_id, "renew": renew},
+    )
+    for row in rows:
+        out[int(row[0])] = int(row[1])
     return out
 
 

@@ -238,7 +238,7 @@ class GoogleReader:
             if sub.category:
                 by_label[sub.category] = by_label.get(sub.category, 0) + counts.get(sub.source_id, 0)
         rows += [{"id": LABEL + c, "count": n, "newestItemTimestampUsec": "0"} for c, n in by_label.items()]
-        total = streams.stream(conn, StreamQuery(user_id=user.id, state="unread", limit=MAX_COUNT))
+        total = streams.item_numbers(conn, StreamQuery(user_id=user.id, state="unread", limit=MAX_COUNT))
         rows.append({"id": READING_LIST, "count": len(total), "newestItemTimestampUsec": "0"})
         return {"max": MAX_COUNT, "unreadcounts": rows}
 
