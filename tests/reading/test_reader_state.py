@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from newsfold.store import reader_state, streams
+from newsfold.store import accounts, reader_state, streams
 from newsfold.store import stories as stories_db
 from newsfold.store import subscriptions as subs_db
 from newsfold.store.streams import StreamQuery
@@ -174,3 +174,17 @@ def test_unsubscribed_source_removed_with_its_registration(world: World) -> None
     with world.db.write() as conn:
         conn.execute("DELETE FROM sources WHERE id = ?", (world.sources["alpha"],))
         assert subs_db.subscriptions(conn, world.users["alice"]) == []
+
+
+def test_a_removed_user_leaves_no_reading_state(world: World) -> None:
+    follow(world, "alice", "alpha")
+    now = datetime.now(UTC)
+    with world.db.write() as conn:
+        user = world.users["alice"]
+        reader_state.set_saved(conn, user, world.stories[:2], True, now)
+        reader_state.mark_all_read(conn, user, now, None, now)
+        subs_db.add_filter(conn, user, "keyword", "storm")
+        reader_state.set_unread_on_new_sources(conn, user, True)
+        assert accounts.remove_user(conn, "alice")
+        for table in ("reader_state", "reader_marks", "reader_subscriptions", "reader_filters", "reader_prefs"):
+            assert conn.execute(f"SELECT count(*) FROM {table} WHERE user_id = ?", (user,)).fetchone()[0] == 0
