@@ -19,6 +19,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("newsfold", "newsfold.errors", "newsfold.model", "newsfold.config", "newsfold.urls", "newsfold.plausible"),
     ("newsfold.text",),
     ("newsfold.store",),
+    ("newsfold.accounts",),
     ("newsfold.pipeline",),
     ("newsfold.ingest",),
     ("newsfold.extract", "newsfold.language"),

@@ -12,6 +12,7 @@ from newsfold.cli.batch import batch_command
 from newsfold.cli.common import run_main
 from newsfold.cli.enrich import entity_command
 from newsfold.cli.pages import refresh_pages_command
+from newsfold.cli.users import users_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -30,6 +31,7 @@ sources_cli.register(cli)
 cli.add_command(batch_command)
 cli.add_command(entity_command)
 cli.add_command(refresh_pages_command)
+cli.add_command(users_group)
 for command in models.COMMANDS:
     cli.add_command(command)
 
