@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from newsfold.accounts.passwords import verify_password
+from newsfold.accounts.passwords import hash_password, verify_password
 from newsfold.accounts.tokens import new_token, token_digest
 from newsfold.errors import NotFoundError
 from newsfold.store import accounts, reader_state, streams
@@ -158,6 +158,13 @@ class GoogleReader:
         self.site = site
         self.db = site.db
         self.limiter = LoginLimiter()
+        self._dummy: str | None = None
+
+    def dummy_hash(self) -> str:
+        """A hash no password matches (made once), verified against when a name is unknown."""
+        if self._dummy is None:
+            self._dummy = hash_password(new_token())
+        return self._dummy
 
     def user(self, conn: Connection, request: Request) -> accounts.User:
         """The user of the request's GoogleLogin auth token; UnauthorizedError otherwise."""
@@ -181,7 +188,8 @@ class GoogleReader:
         with self.db.read() as conn:
             user = accounts.user_by_name(conn, name)
             stored = accounts.password_hash(conn, user.id) if user else None
-        if user is None or stored is None or not verify_password(stored, password):
+        # an unknown name costs one verification too, so the answer's time does not tell which names exist
+        if not verify_password(stored or self.dummy_hash(), password) or user is None or stored is None:
             self.limiter.failed(name, client)
             return PlainTextResponse("Error=BadAuthentication\n", status_code=401)
         self.limiter.succeeded(name, client)
