@@ -25,7 +25,6 @@ from newsfold.web.fever import fever_router
 from newsfold.web.greader import greader_router
 from newsfold.web.pages import pages_router
 from newsfold.web.reader import language_router
-from newsfold.web.reading_pages import reading_router
 from newsfold.web.security import SecurityHeaders
 from newsfold.web.site import Site
 
@@ -73,7 +72,6 @@ def create_app(
     app.include_router(admin_router(site, story_hooks))
     app.include_router(greader_router(site))
     app.include_router(fever_router(site))
-    app.include_router(reading_router(site))
     app.include_router(pages_router(site))
 
     return app
