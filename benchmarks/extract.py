@@ -30,6 +30,8 @@ import trafilatura
 from newsfold.extract import html as html_extractor
 from newsfold.extract.dispatch import Extractor
 from newsfold.extract.evaluate import DevPage, Score, load_dev_pages, mean_score, score, scored_text, text_dump
+from newsfold.extract.kindmodel import KindModel
+from newsfold.extract.kindset import build_kind_set
 from newsfold.extract.linemodel import LineModel
 from newsfold.model import Origin, Paragraph, RawInput
 
@@ -153,9 +155,7 @@ def print_html(tallies: dict[str, Tally], pages: int, cascades: int) -> None:
 def print_kinds(pages: list[DevPage]) -> None:
     """The kind set's confusion matrices: the shipped model on every page, and held out per part."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import train_kinds  # the training script's own measuring and cross-fitting
-    from newsfold.extract.kindmodel import KindModel
-    from newsfold.extract.kindset import build_kind_set
+    import train_kinds  # the training script's own measuring and cross-fitting  # noqa: PLC0415  the kind model's training script (scikit-learn), only for this table
 
     rows = train_kinds.measure(build_kind_set(pages))
     model = KindModel.packaged()

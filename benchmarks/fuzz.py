@@ -45,16 +45,16 @@ Reader = Callable[[bytes], object]
 
 def _readers() -> dict[str, Reader]:
     """Every reader, as a function of bytes that returns or raises InputError (imported late: workers fork)."""
-    from newsfold.extract.dates import parse_date
-    from newsfold.extract.dispatch import Extractor
-    from newsfold.ingest.decode import decode
-    from newsfold.ingest.feeds import parse_feed
-    from newsfold.ingest.opml import read_opml
-    from newsfold.ingest.sitemaps import parse_sitemap
-    from newsfold.ingest.warc import iter_warc_stream
-    from newsfold.model import Origin, RawInput
-    from newsfold.plausible import plausible
-    from newsfold.urls import join_url, parse_url
+    from newsfold.extract.dates import parse_date  # noqa: PLC0415  imported late: the fuzzing workers fork
+    from newsfold.extract.dispatch import Extractor  # noqa: PLC0415  imported late: the fuzzing workers fork
+    from newsfold.ingest.decode import decode  # noqa: PLC0415  imported late: the fuzzing workers fork
+    from newsfold.ingest.feeds import parse_feed  # noqa: PLC0415  imported late: the fuzzing workers fork
+    from newsfold.ingest.opml import read_opml  # noqa: PLC0415  imported late: the fuzzing workers fork
+    from newsfold.ingest.sitemaps import parse_sitemap  # noqa: PLC0415  imported late: the fuzzing workers fork
+    from newsfold.ingest.warc import iter_warc_stream  # noqa: PLC0415  imported late: the fuzzing workers fork
+    from newsfold.model import Origin, RawInput  # noqa: PLC0415  imported late: the fuzzing workers fork
+    from newsfold.plausible import plausible  # noqa: PLC0415  imported late: the fuzzing workers fork
+    from newsfold.urls import join_url, parse_url  # noqa: PLC0415  imported late: the fuzzing workers fork
 
     extractor = Extractor()
 
@@ -374,7 +374,7 @@ def _alarm(signum: int, frame: object) -> None:
 
 def check(reader: Reader, data: bytes) -> str | None:
     """Run one input; None when it gave a result, "documented" for a one-line InputError, else the crash."""
-    from newsfold.errors import InputError
+    from newsfold.errors import InputError  # noqa: PLC0415  imported late: the fuzzing workers fork
 
     try:
         with warnings.catch_warnings():
@@ -505,8 +505,8 @@ def _worker(job: tuple[str, int, int, bool]) -> Tally:
 
 def markup_table() -> None:
     """Seconds to extract the issue's pathological pages (markup work must grow linearly with size)."""
-    from newsfold.extract.dispatch import Extractor
-    from newsfold.model import Origin, RawInput
+    from newsfold.extract.dispatch import Extractor  # noqa: PLC0415  imported late: the fuzzing workers fork
+    from newsfold.model import Origin, RawInput  # noqa: PLC0415  imported late: the fuzzing workers fork
 
     extractor = Extractor()
     pages = {

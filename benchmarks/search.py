@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sqlite3
 import sys
 import tempfile
@@ -136,7 +137,6 @@ def fill(db: Database, blurbs: list[Blurb]) -> dict[str, int]:
 
 def before_search(conn: sqlite3.Connection, query: str) -> list[str]:
     """The search as it was: the old word index, the query split by \\w+."""
-    import re
 
     words = re.findall(r"\w+", query)
     if not words:

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from newsfold.text import sentences  # noqa: E402
 from newsfold.text.abbreviations import ABBREVIATIONS, ENGLISH_ABBREVIATIONS  # noqa: E402
-from newsfold.text.words import plain_words, written_words  # noqa: E402
+from newsfold.text.words import folded_words, plain_words, written_words  # noqa: E402
 
 Splitter = Callable[[str], list[str]]
 
@@ -69,6 +69,14 @@ def digest(items: list[str]) -> str:
     return h.hexdigest()[:16]
 
 
+def folding_digest(items: list[str]) -> str:
+    """A digest of folding's splitter and tokeniser (stop_sentences, folded_words) over the paragraphs."""
+    h = hashlib.sha256()
+    for p in items:
+        h.update(repr((sentences.stop_sentences(p), folded_words(p))).encode())
+    return h.hexdigest()[:16]
+
+
 def main() -> int:
     """Print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -85,6 +93,7 @@ def main() -> int:
             sentences.alignment_sentences,
             sentences.split_english_sentences,
         ),
+        ("stop_sentences vs split_sentences", sentences.stop_sentences, sentences.split_sentences),
     ]
     print(f"{len(items)} paragraphs")
     print(f"{'pair':<50} {'split otherwise':>16}")
@@ -97,6 +106,7 @@ def main() -> int:
     print(f"{'one abbreviation list: split_english_sentences':<50} {english:>16}")
     print(f"{'one abbreviation list: split_sentences':<50} {multilingual:>16}")
     print(f"digest of every splitter's and tokeniser's output: {digest(items)}")
+    print(f"digest of folding's splitter and tokeniser: {folding_digest(items)}")
     return 0
 
 

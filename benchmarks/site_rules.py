@@ -57,7 +57,7 @@ def _resolve_keeping_places(gazetteer: Gazetteer, mentions: list[Mention]) -> li
         entities._without_mistranslated_places = rule  # type: ignore[assignment]
 
 
-def main() -> int:
+def main() -> int:  # noqa: PLR0912  one branch per command-line option
     """Count and show what each rule removes."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--show", type=int, default=8, help="how many removed items of each rule to print")

@@ -43,6 +43,10 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+from sklearn.preprocessing import StandardScaler
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -108,7 +112,7 @@ class _Builder:
         vectors = quantise(self.embedder.encode([f.lead for f in items]))
         return items, vectors, term_counts(items)
 
-    def add(
+    def add(  # noqa: PLR0913  one labelled set's pairs and the arrays they index
         self,
         source: str,
         items: Sequence[Features],
@@ -139,7 +143,7 @@ class _Builder:
                 self.source.append(source)
                 self.group.append(f"{source.removesuffix('-dated')}/{groups[i]}")  # a text and its dated twin together
 
-    def grouped(
+    def grouped(  # noqa: PLR0913  one labelled set's pairs and the arrays they index
         self,
         source: str,
         articles: Sequence[Article],
@@ -206,7 +210,7 @@ class _Builder:
 
 def collect(embedder: UseEmbedder | None = None) -> Samples:
     """The labelled pairs of every development set (the data must be present)."""
-    from benchmarks.fold import itn_set, wikinews_copies_set
+    from benchmarks.fold import itn_set, wikinews_copies_set  # noqa: PLC0415  benchmarks/fold.py imports this script (its tables by halves)
 
     builder = _Builder(embedder or UseEmbedder())
     for dated in (False, True):
@@ -263,8 +267,6 @@ def _threshold(y: NDArray[np.int64], p: NDArray[np.float64], sources: NDArray[np
 
 def fit_logistic(samples: Samples, target: str, mask: NDArray[np.bool_]) -> dict[str, object]:
     """One logistic model (target "same" or "copy") fit on the masked samples with a known label."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
 
     x, y, weights, sources, _ = _labelled(samples, target, mask)
     scaler = StandardScaler().fit(x)
@@ -284,7 +286,6 @@ def fit_logistic(samples: Samples, target: str, mask: NDArray[np.bool_]) -> dict
 
 def boosted(params: dict[str, float]) -> Any:
     """An unfitted HistGradientBoostingClassifier of these hyper-parameters (no early stopping: deterministic)."""
-    from sklearn.ensemble import HistGradientBoostingClassifier
 
     return HistGradientBoostingClassifier(early_stopping=False, random_state=0, **params)  # type: ignore[arg-type]
 
@@ -329,7 +330,6 @@ def _out_of_fold(
     groups: NDArray[np.str_],
 ) -> dict[int, NDArray[np.float64]]:
     """Out-of-fold probabilities of INNER_FOLDS folds by group, for every number of trees of STAGES."""
-    from sklearn.model_selection import GroupKFold
 
     out = {stage: np.zeros(len(y), dtype=np.float64) for stage in STAGES}
     for fit_at, score_at in GroupKFold(n_splits=INNER_FOLDS).split(x, y, groups):

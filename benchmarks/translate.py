@@ -55,8 +55,8 @@ def paragraphs(articles: int) -> list[str]:
 
 def raw_ctranslate2(info: ModelInfo, texts: list[str], settings: TranslateSettings, repeat: int) -> float:
     """Seconds CTranslate2 alone takes for the same sentences, tokenized beforehand (the anchor)."""
-    import ctranslate2
-    import sentencepiece
+    import ctranslate2  # noqa: PLC0415  ctranslate2 is the optional [translate] extra
+    import sentencepiece  # noqa: PLC0415  the [translate] extra's tokenizer, checked with ctranslate2
 
     sp = sentencepiece.SentencePieceProcessor(model_file=str(info.path / info.source_spm))
     sentences = [s for text in texts for s in split_sentences(text)]
@@ -108,7 +108,7 @@ def main() -> int:
     if not (DATA / "wikinews-en").exists():
         print(f"development data not found under {DATA}: see ../shared/data/README.md", file=sys.stderr)
         return 1
-    import ctranslate2
+    import ctranslate2  # noqa: PLC0415  ctranslate2 is the optional [translate] extra
 
     texts = paragraphs(args.articles)
     words = sum(len(t.split()) for t in texts)
@@ -139,7 +139,7 @@ def main() -> int:
     if args.langid:
         sys.argv = [sys.argv[0], "--no-lingua"]
         sys.path.insert(0, str(ROOT / "benchmarks"))
-        import langid
+        import langid  # noqa: PLC0415  benchmarks/langid.py, on the path only for --langid
 
         return int(langid.main())
     return 0

@@ -88,7 +88,7 @@ async def fetch(
     return status, server, handler
 
 
-async def drive(port: int, name: str, paths: Callable[[int], str], clients: int, seconds: float, cap: int) -> Result:
+async def drive(port: int, name: str, paths: Callable[[int], str], clients: int, seconds: float, cap: int) -> Result:  # noqa: PLR0913  one load run's endpoint and limits, as the command line gives them
     """Run clients concurrent connections against one endpoint until the time or request cap is reached."""
     result = Result(name)
     counter = iter(range(cap))

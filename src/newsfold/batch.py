@@ -37,8 +37,8 @@ from newsfold.fold.features.prepared import Prepared, from_row
 from newsfold.fold.incremental.folder import Folder, FoldSettings
 from newsfold.ingest.files import expand_paths
 from newsfold.model import Article
-from newsfold.store.articles import now_iso
 from newsfold.store.db import Database
+from newsfold.text.dates import now_iso
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def _fingerprint(items: Sequence[InputItem]) -> str:
 class BatchJob:
     """One batch over a fixed list of inputs into an output folder, stage by stage."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913  inputs, output folder and executor, then keyword-only settings
         self,
         paths: Sequence[str],
         out: Path,

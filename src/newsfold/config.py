@@ -86,6 +86,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("models.hub_url", "https://huggingface.co", "hub `models install NAME` downloads from, on request only"),
     Setting("models.max_bytes", 4 * 1024**3, "largest model file downloaded, in bytes"),
     Setting("models.download_timeout", 3600.0, "seconds allowed for downloading one model file"),
+    Setting("accounts.login_required", False, "only signed-in users may read the site (docs/accounts.md)"),
+    Setting("accounts.session_days", 30, "days a login lasts unused (each day of use renews it)"),
+    Setting("accounts.login_attempts", 5, "failed logins per user name in accounts.login_window (4x per address)"),
+    Setting("accounts.login_window", 900.0, "seconds over which failed logins are counted"),
+    Setting(
+        "accounts.trust_proxy_header",
+        "",
+        "header a reverse proxy names the signed-in user in, e.g. X-Remote-User (empty: off); new names are added",
+    ),
+    Setting(
+        "accounts.trusted_proxies",
+        ["127.0.0.1/32", "::1/128"],
+        "addresses (CIDR) whose accounts.trust_proxy_header and X-Forwarded-For are believed",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

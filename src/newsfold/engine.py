@@ -108,7 +108,7 @@ def extract_ahead(
         report.run.steps.extend(ahead.steps.values())
 
 
-def ingest(
+def ingest(  # noqa: PLR0913  the ingest flow's keyword-only options (the one pipeline of issue 20 replaces them with its steps)
     db: Database,
     inputs: Iterable[RawInput | InputError],
     *,
@@ -156,7 +156,7 @@ def ingest(
     return report
 
 
-def store_articles(
+def store_articles(  # noqa: PLR0913  the ingest flow's keyword-only options (the one pipeline of issue 20 replaces them with its steps)
     db: Database,
     articles: Iterable[Article],
     report: IngestReport,
@@ -204,7 +204,7 @@ def store_articles(
                 on_progress(len(batch))
 
 
-def _store_batch(
+def _store_batch(  # noqa: PLR0913  one batch's transaction: what it stores, folds and counts into
     db: Database,
     batch: Sequence[Article],
     report: IngestReport,

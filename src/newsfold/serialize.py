@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from newsfold.model import Article, Entity, Event, Story
-from newsfold.store.articles import iso
 from newsfold.store.kinds import story_kind
 from newsfold.store.stories import opening_words
+from newsfold.text.dates import iso
 from newsfold.text.sentences import split_english_sentences
 
 

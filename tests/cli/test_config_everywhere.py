@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import uvicorn
 from click.testing import CliRunner
 
 from newsfold.store.db import Database
@@ -19,7 +20,6 @@ def test_serve_uses_the_config_file_for_the_site(
     tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`newsfold --config FILE serve`: admin.token set in FILE turns the admin endpoints on (401 without it)."""
-    import uvicorn
 
     settings = tmp_path / "site.toml"
     settings.write_text('[admin]\ntoken = "from-the-file"\n[serve]\nbase_url = "https://news.example.org"\n')

@@ -104,7 +104,7 @@ def test_password_changed_and_sessions_ended(tmp_path: Path) -> None:
         (["password", "alice", "--password-stdin"], "short\n", "password: shorter than 8 characters"),
     ],
 )
-def test_bad_input_is_one_line_and_changes_nothing(
+def test_bad_input_is_one_line_and_changes_nothing(  # noqa: PLR0913  pytest fixtures and the parametrised case
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],

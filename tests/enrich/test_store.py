@@ -20,6 +20,7 @@ from newsfold.store import stories as stories_db
 from newsfold.store.db import Database
 from newsfold.store.enrichment import article_entities, article_events, entity_page
 from newsfold.web.app import create_app
+from tests.conftest import SEEDS
 from tests.enrich.seeds import PUBLISHED, seed_article, seed_limited
 
 
@@ -160,7 +161,6 @@ def test_entity_pages_and_story_page_links(db: Database) -> None:
 
 def test_ingest_runs_the_hook(tmp_path: Path) -> None:
     """The CLI's ingest path enriches every story it creates (whatever folding and extraction make of the seeds)."""
-    from tests.conftest import SEEDS
 
     path = tmp_path / "n.db"
     result = CliRunner().invoke(cli, ["ingest", str(SEEDS), "--db", str(path)])

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from newsfold.enrich.story import StoryEnricher
-from newsfold.enrich.timeline import DateResolver, TimelineExtractor
-from newsfold.model import Event
+from newsfold.enrich.timeline import DateResolver, TimelineExtractor, merge_timeline
+from newsfold.model import Article, Event, Origin, Paragraph
 from tests.enrich.seeds import seed_article, seed_limited
 
 PUBLISHED = date(2024, 2, 12)  # a Monday
@@ -47,7 +47,6 @@ def test_resolution(sentence: str, expected: list[tuple[str, str]]) -> None:
 
 
 def test_later_is_chained_to_the_previous_date() -> None:
-    from newsfold.model import Article, Origin, Paragraph
 
     article = Article(
         origin=Origin("x"),
@@ -103,7 +102,6 @@ def test_dates_inside_urls_are_not_events() -> None:
 
 
 def test_timeline_merges_copies_across_languages_but_keeps_other_happenings() -> None:
-    from newsfold.enrich.timeline import merge_timeline
 
     english = Event("2024-01-28", "day", "On January 28, three US soldiers were killed at Tower 22 in Jordan.", "en1")
     german = Event(

@@ -16,7 +16,7 @@ PEOPLE = ["Ana Lopez", "Piotr Nowak", "Grace Okafor", "Li Wei", "Sara Berg", "Om
 EVENTS = ["storm closes the pier", "fire at the mill", "bridge reopens", "school strike", "flood warning"]
 
 
-def _article(outlet: str, number: int, title: str, text: str, when: datetime | None, kind: str = "article") -> Article:
+def _article(outlet: str, number: int, title: str, text: str, when: datetime | None, kind: str = "article") -> Article:  # noqa: PLR0913  a test article's fields
     """One article from an outlet (its URL, and so its id, unique by number)."""
     return Article(
         origin=Origin(f"test:{outlet}/{number}"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 import sqlite3
@@ -171,7 +172,6 @@ def test_local_ray_gives_the_same_stories(corpus: Path, tmp_path: Path) -> None:
 
 def write_mixed_corpus(folder: Path, real: int) -> int:
     """Real wikinews-en stories as .txt files, an edited copy of every third one, and synthetic reports."""
-    import csv
 
     source = data_dir("wikinews-en") / "wikinews_2019.csv"
     folder.mkdir(parents=True)

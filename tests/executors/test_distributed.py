@@ -17,6 +17,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from newsfold.batch import BatchJob
 from newsfold.executors.base import ROW_SCHEMA, Executor
@@ -128,7 +130,7 @@ def test_process_pool_fold_equals_sequential(prepared_out: Path, sequential: Sna
 def ray_executor() -> Iterator[Executor]:
     """A local 2-CPU Ray for the module."""
     pytest.importorskip("ray")
-    from newsfold.executors.ray import RayExecutor
+    from newsfold.executors.ray import RayExecutor  # noqa: PLC0415  ray is an optional extra
 
     executor = RayExecutor(num_cpus=2)
     yield executor
@@ -159,8 +161,6 @@ def partition(labels: np.ndarray) -> set[frozenset[int]]:
 
 @pytest.mark.slow
 def test_ray_union_find_equals_scipy(ray_executor: Executor) -> None:
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
 
     rng = random.Random(5)
     for n, m in ((1, 0), (50, 20), (400, 300), (3000, 1500)):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
 
 import pytest
 
@@ -79,7 +80,6 @@ def test_the_packaged_model_fits_the_features() -> None:
 )  # fmt: skip
 def test_a_malformed_model_is_a_clear_error(change: dict[str, object], reason: str) -> None:
     """Weights that do not fit say so in one line."""
-    from importlib import resources
 
     weights = json.loads((resources.files("newsfold") / "data" / "containers.json").read_text("utf-8"))
     weights.update(change)

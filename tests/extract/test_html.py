@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from newsfold.errors import InputError
+from newsfold.extract import html
 from newsfold.extract.dispatch import Extractor
 from newsfold.ingest.files import read_file
 from newsfold.model import Article, Origin, RawInput
@@ -128,7 +129,6 @@ def test_fallback_on_pages_without_paragraph_tags(extractor: Extractor) -> None:
 def test_story_in_divs_is_read_without_the_cascade(extractor: Extractor, monkeypatch: pytest.MonkeyPatch) -> None:
     """Text standing in divs and line breaks, between menus and a widget repeated under every paragraph, is read by
     the loose fast path: paragraph by paragraph, the widget left out, trafilatura's cascade never run."""
-    from newsfold.extract import html
 
     def no_cascade(markup: str, url: str | None) -> list[object]:
         """The cascade must not run."""

@@ -10,6 +10,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from html import escape
 
+from click.testing import CliRunner
+
+from newsfold.cli import cli
+
 WORDS = [
     "minister",
     "council",
@@ -144,9 +148,6 @@ def raw_server(script: list[tuple[bytes, float]]) -> Iterator[str]:
 
 def invoke(runner: object, args: list[str]) -> tuple[int, str]:
     """Run the CLI in-process as `newsfold` does (commands return their exit status); (status, output)."""
-    from click.testing import CliRunner
-
-    from newsfold.cli import cli
 
     assert isinstance(runner, CliRunner)
     result = runner.invoke(cli, args, standalone_mode=False)

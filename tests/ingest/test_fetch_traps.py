@@ -11,13 +11,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from click.testing import CliRunner as Runner
 from pytest_httpserver import HTTPServer
 
+from newsfold.cli import cli
 from newsfold.ingest import registry
 from newsfold.ingest.addresses import AddressPolicy
+from newsfold.ingest.fetch import PolicyError
 from newsfold.ingest.files import count_inputs, iter_inputs
 from newsfold.store import sources as sources_db
 from newsfold.store.db import Database
+from tests.ingest.conftest import make_fetcher
 from tests.ingest.helpers import article_html, invoke
 from tests.ingest.test_sources_cli import FAST, config_file, serve_gazette
 
@@ -99,9 +103,6 @@ def test_an_opml_url_is_read_by_its_content(
 
 
 def test_serve_on_a_busy_port_says_so_in_one_line(tmp_path: Path) -> None:
-    from click.testing import CliRunner as Runner
-
-    from newsfold.cli import cli
 
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
@@ -149,8 +150,6 @@ def test_the_progress_total_counts_only_the_files_read(
 
 
 def test_size_and_robots_refusals_name_their_settings(server: HTTPServer) -> None:
-    from newsfold.ingest.fetch import PolicyError
-    from tests.ingest.conftest import make_fetcher
 
     server.expect_request("/big").respond_with_data(b"x" * 5000, content_type="text/html")
     server.expect_request("/robots.txt").respond_with_data("User-agent: *\nDisallow: /private\n")

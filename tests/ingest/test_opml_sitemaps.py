@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
+
 import pytest
 
 from newsfold.errors import InputError
 from newsfold.ingest.opml import Outline, parse_opml, write_opml
-from newsfold.ingest.sitemaps import parse_sitemap
+from newsfold.ingest.sitemaps import looks_like_sitemap, parse_sitemap
 
 OPML = b"""<?xml version="1.0"?><opml version="2.0"><head><title>mine</title></head><body>
 <outline text="World"><outline text="BBC" type="rss" xmlUrl="https://feeds.example/bbc.xml" language="en"/>
@@ -88,9 +90,6 @@ def test_sitemap_index_and_hostile_sitemaps() -> None:
 
 def test_gzipped_sitemap_and_its_bomb() -> None:
     """sitemap.xml.gz is read; a gzip bomb posing as one stops at the cap."""
-    import gzip
-
-    from newsfold.ingest.sitemaps import looks_like_sitemap
 
     packed = gzip.compress(NEWS_SITEMAP)
     assert looks_like_sitemap(packed)

@@ -13,10 +13,11 @@ from pathlib import Path
 import httpx
 from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from newsfold.store.db import Database
 from tests.conftest import ROOT
-from tests.ingest.helpers import invoke
+from tests.ingest.helpers import article_html, invoke, rss
 from tests.ingest.test_sources_cli import serve_gazette
 
 
@@ -96,9 +97,6 @@ def test_run_fetches_serves_and_stops_cleanly_on_sigterm(tmp_path: Path, runner:
 
 def test_sigterm_in_the_middle_of_a_pass_loses_nothing(tmp_path: Path, runner: CliRunner, server: HTTPServer) -> None:
     """SIGTERM while pages are still being fetched: exit 0; pages already fetched are stored whole, the rest later."""
-    from werkzeug import Request, Response
-
-    from tests.ingest.helpers import article_html, rss
 
     def slow_page(request: Request) -> Response:
         """A page that takes 0.4 s to come."""

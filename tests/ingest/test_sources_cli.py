@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -9,10 +10,11 @@ import pytest
 from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 
+from newsfold.cli.sources import LiveReport
 from newsfold.engine import ingest
 from newsfold.ingest import registry
 from newsfold.ingest.collect import Collector
-from newsfold.ingest.scheduler import SourcePoller
+from newsfold.ingest.scheduler import SourcePoller, SourceResult
 from newsfold.store import sources as sources_db
 from newsfold.store.db import Database
 from tests.ingest.conftest import make_fetcher
@@ -190,8 +192,6 @@ def test_ingest_opml_and_sitemap_urls(tmp_path: Path, runner: CliRunner, server:
 
 def test_run_reports_each_unreachable_source_once(capsys: pytest.CaptureFixture[str]) -> None:
     """`run` names an unreachable source once, stays quiet while it keeps failing, and says when it is back."""
-    from newsfold.cli.sources import LiveReport
-    from newsfold.ingest.scheduler import SourceResult
 
     report = LiveReport()
     down = sources_db.Source(id=1, url="https://down.example/feed", name="Down")
@@ -207,7 +207,6 @@ def test_run_reports_each_unreachable_source_once(capsys: pytest.CaptureFixture[
 
 def test_sitemap_index_source(server: HTTPServer, db: Database) -> None:
     """A sitemap index source leads through its (gzipped) child sitemaps to new pages, newest first."""
-    import gzip
 
     child = (
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'

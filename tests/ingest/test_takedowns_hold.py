@@ -11,7 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from newsfold.cli import cli
+from newsfold.engine import ingest
+from newsfold.fold.incremental.folder import Folder
 from newsfold.ingest import takedowns
+from newsfold.ingest.files import iter_inputs
 from newsfold.ingest.takedowns import match_key
 from newsfold.store.db import Database
 from newsfold.web.app import create_app
@@ -174,7 +178,6 @@ def test_a_story_with_no_article_left_answers_410(stored: Stored, runner: CliRun
     assert document.json()["error"]["status"] == 410
     for body in (html.text, document.text, site.get("/api/stories").text, site.get("/feeds/latest.atom").text):
         assert "Harbour reopens" not in body
-    from newsfold.cli import cli
 
     result = runner.invoke(cli, ["story", stored.story, "--db", stored.db], standalone_mode=False)
     assert result.exception is not None and "taken down" in str(result.exception)
@@ -201,9 +204,6 @@ def test_reingest_after_a_source_takedown_never_crashes(tmp_path: Path, runner: 
 def test_a_running_folder_forgets_taken_down_documents(tmp_path: Path, db: Database) -> None:
     """A folder that loaded its index before a takedown (the `run` process, when the site takes an article down)
     reloads it instead of linking new pages to a removed document."""
-    from newsfold.engine import ingest
-    from newsfold.fold.incremental.folder import Folder
-    from newsfold.ingest.files import iter_inputs
 
     folder = Folder()
     first = tmp_path / "one.html"

@@ -10,6 +10,7 @@ from newsfold.config import load_config
 from newsfold.language.cache import CachedTranslator, text_hash
 from newsfold.language.modelinfo import ModelInfo
 from newsfold.language.models import ModelStore
+from newsfold.language.pivot import PivotComparer
 from newsfold.language.reader import ModelReader, OriginalOnly, reader_translator
 from newsfold.language.translate import CTranslate2Translator, TranslateSettings
 from newsfold.store.db import Database
@@ -129,7 +130,6 @@ def test_reader_broken_model_shows_original(db: Database, tiny: ModelInfo, model
 
 def test_pivot_comparer(db: Database, models: ModelStore) -> None:
     """Folding compares a language the embedding lacks through the pivot; covered languages stay as they are."""
-    from newsfold.language.pivot import PivotComparer
 
     models.install(TINY, name="tiny-fi-en", source="fi", target="en")
     comparer = PivotComparer(ModelReader(db, models, SETTINGS))

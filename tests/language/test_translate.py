@@ -16,7 +16,7 @@ from newsfold.language.translate import (
     TranslateSettings,
     resolve_device,
 )
-from tests.language.conftest import make_argos_package
+from tests.language.conftest import TINY, TINY_NLLB, make_argos_package
 
 GERMAN = (
     "Die Regierung hat am Montag neue Regeln beschlossen. Der Minister sagte, das sei gut.\n\n"
@@ -97,7 +97,6 @@ def test_identity_and_pivot(tiny: ModelInfo, models: ModelStore) -> None:
     assert IdentityTranslator().translate(["a", "b"], "en", "en") == ["a", "b"]
     with pytest.raises(TranslationError):
         IdentityTranslator().translate(["a"], "en", "de")
-    from tests.language.conftest import TINY
 
     second = models.install(TINY, name="tiny-en-fr", source="en", target="fr")
     chain = PivotTranslator(CTranslate2Translator(tiny), CTranslate2Translator(second), "en")
@@ -107,7 +106,7 @@ def test_identity_and_pivot(tiny: ModelInfo, models: ModelStore) -> None:
 
 def test_resolve_device() -> None:
     """auto picks cuda only when CTranslate2 sees a GPU; explicit devices pass through."""
-    import ctranslate2
+    import ctranslate2  # noqa: PLC0415  ctranslate2 is the optional [translate] extra
 
     assert resolve_device("auto") == ("cuda" if ctranslate2.get_cuda_device_count() else "cpu")
     assert resolve_device("cpu") == "cpu"
@@ -115,7 +114,6 @@ def test_resolve_device() -> None:
 
 def test_nllb_model(models: ModelStore, tiny: ModelInfo) -> None:
     """An NLLB-style model (language codes in its vocabulary) is multilingual: any pair among its languages."""
-    from tests.language.conftest import TINY_NLLB
 
     info = models.install(TINY_NLLB)
     assert info.kind == "nllb"

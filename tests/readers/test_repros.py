@@ -19,12 +19,15 @@ from newsfold.extract.dispatch import Extractor
 from newsfold.extract.markup import MAX_ATTRIBUTES, MAX_NESTING, bound_markup
 from newsfold.ingest.decode import decode
 from newsfold.ingest.feeds import parse_feed
-from newsfold.ingest.fetch import Fetcher, FetchSettings
+from newsfold.ingest.fetch import Fetcher, FetchSettings, retry_after_seconds
 from newsfold.ingest.opml import parse_opml, read_opml
 from newsfold.ingest.warc import MAX_LINE, iter_warc_stream
 from newsfold.model import Article, Origin, Paragraph, RawInput
 from newsfold.plausible import plausible, settle_dates, shift_days
+from newsfold.store.articles import insert_articles
+from newsfold.store.db import Database
 from newsfold.urls import join_url, parse_url
+from newsfold.web.queries import trending_window
 
 EXTRACTOR = Extractor()
 
@@ -345,9 +348,6 @@ def test_warc_endless_blank_lines_are_capped() -> None:
 
 def test_trending_window_with_a_year_one_article_in_the_store(tmp_path: Path) -> None:
     """A store that holds a 0001-01-01 article (written before plausible dates) does not overflow the trends."""
-    from newsfold.store.articles import insert_articles
-    from newsfold.store.db import Database
-    from newsfold.web.queries import trending_window
 
     db = Database(tmp_path / "t.db")
     try:
@@ -365,7 +365,6 @@ def test_trending_window_with_a_year_one_article_in_the_store(tmp_path: Path) ->
 
 def test_rfc2822_date_with_a_huge_year() -> None:
     """A 200-digit year in an RFC 2822 date (OverflowError, found by the fuzzer) is no date, here and in Retry-After."""
-    from newsfold.ingest.fetch import retry_after_seconds
 
     text = "Mon, " + "9" * 200
     assert parse_date(text) is None

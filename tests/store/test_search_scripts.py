@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,6 @@ NE = "ऋषि सुनक संयुक्त अधिराज्यक�
 
 def make(text: str, title: str, language: str, source: str = "Example", published: str | None = None) -> Article:
     """A small article in a given language."""
-    from datetime import datetime
 
     return Article(
         origin=Origin(f"test:{title}"),

@@ -9,6 +9,7 @@ import pytest
 from newsfold.store.db import Database
 from newsfold.web.app import create_app
 from tests.web.site_fixture import Client, Fixture, build, site_config
+from tests.web.test_browser import ARGS, CHROMIUM, SHOTS
 
 
 @pytest.fixture(scope="session")
@@ -38,9 +39,7 @@ def client(site_db: Database) -> Iterator[Client]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     """A headless chromium (Debian's; the browser tests skip where it is absent)."""
-    from playwright.sync_api import sync_playwright
-
-    from tests.web.test_browser import ARGS, CHROMIUM, SHOTS
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415  playwright only for the browser tests, which skip without chromium
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:

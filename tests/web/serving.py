@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import uvicorn
+
 
 def free_port() -> int:
     """A free TCP port on loopback."""
@@ -20,7 +22,6 @@ def free_port() -> int:
 @contextmanager
 def serve_app(app: Any) -> Iterator[str]:
     """Serve an ASGI app with uvicorn on 127.0.0.1 in a thread until the block ends; yields its base URL."""
-    import uvicorn
 
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))

@@ -56,7 +56,7 @@ class Fixture:
     wire_stories: list[str] = field(default_factory=list)
 
 
-def article(
+def article(  # noqa: PLR0913  a test article's fields, most with defaults
     title: str,
     text: str,
     source: str,

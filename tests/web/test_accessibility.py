@@ -23,7 +23,7 @@ def test_landmarks_headings_and_labels(client: Client, site_data: Fixture) -> No
         assert len(doc.css("h1")) == 1, page
         assert doc.css_first('a.skip[href="#main"]') is not None
         labels = {label.attributes.get("for") for label in doc.css("label")}
-        for control in doc.css("input, select, textarea"):
+        for control in doc.css("input:not([type=hidden]), select, textarea"):  # hidden fields have no label
             assert control.attributes.get("id") in labels or control.attributes.get("aria-label"), (page, control.html)
         for nav in doc.css("nav"):
             assert nav.attributes.get("aria-label"), (page, nav.html)

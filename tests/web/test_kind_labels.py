@@ -11,10 +11,13 @@ import pytest
 
 from newsfold.engine import ingest
 from newsfold.ingest.files import iter_inputs
+from newsfold.model import Article, Origin, Paragraph, SourceRef
 from newsfold.store.db import Database
+from newsfold.store.term_counts import TermCounts
+from newsfold.web import queries
 from newsfold.web.app import create_app
 from tests.conftest import SEED_ARTICLE
-from tests.web.site_fixture import Client, site_config
+from tests.web.site_fixture import Client, add_story, article, site_config
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -91,10 +94,6 @@ def test_story_pages_label_only_the_press_release(seed_client: Client) -> None:
 
 
 def test_related_stories_never_suggest_a_press_release(tmp_path: Path) -> None:
-    from newsfold.model import Article, Origin, Paragraph, SourceRef
-    from newsfold.store.term_counts import TermCounts
-    from newsfold.web import queries
-    from tests.web.site_fixture import add_story, article
 
     db = Database(tmp_path / "r.db")
     with db.write() as conn:

@@ -13,8 +13,10 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from newsfold.cli import cli
 from newsfold.store import stories as stories_db
 from newsfold.store.db import Database
+from newsfold.web.app import create_app
 from newsfold.web.cursor import MAX_LIMIT
-from tests.web.site_fixture import NOW, OLD_DAY, Client, Fixture
+from newsfold.web.site import Site
+from tests.web.site_fixture import NOW, OLD_DAY, Client, Fixture, add_story, article, site_config
 
 
 def html(response: object) -> HTMLParser:
@@ -290,8 +292,6 @@ def test_list_items_are_the_stories_json_lines(client: Client, site_data: Fixtur
 
 
 def test_an_in_memory_database_is_served_uncached() -> None:
-    from newsfold.web.app import create_app
-    from tests.web.site_fixture import add_story, article, site_config
 
     db = Database(":memory:")
     with db.write() as conn:
@@ -309,7 +309,6 @@ def test_an_in_memory_database_is_served_uncached() -> None:
 def test_story_pages_outlive_commits_elsewhere_but_not_their_own(
     client: Client, site_db: Database, site_data: Fixture
 ) -> None:
-    from newsfold.web.site import Site
 
     site = client.app.state.site
     assert isinstance(site, Site)

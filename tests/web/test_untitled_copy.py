@@ -4,14 +4,17 @@ as such, and named by its site (not "(untitled) · unknown source") wherever any
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from newsfold.cli import cli
+from newsfold.store import stories as stories_db
+from newsfold.store.db import Database
 from tests.web.seed_site import seed_site
-from tests.web.site_fixture import Client
+from tests.web.site_fixture import Client, add_story, article
 
 OPENING = "KARBALA, Iraq U.S. officials say recent airstrikes in Syria and Iraq"
 
@@ -55,11 +58,6 @@ def test_pages_show_a_marked_title_and_a_named_site(seeds: Client) -> None:
 
 
 def test_a_story_of_untitled_articles_takes_its_opening_words(tmp_path: object) -> None:
-    from pathlib import Path
-
-    from newsfold.store import stories as stories_db
-    from newsfold.store.db import Database
-    from tests.web.site_fixture import add_story, article
 
     db = Database(Path(str(tmp_path)) / "u.db")
     with db.write() as conn:

@@ -10,6 +10,7 @@ from newsfold.cli.common import EXIT_OK, EXIT_PARTIAL, error, get_config
 from newsfold.config import Config
 from newsfold.errors import NewsfoldError
 from newsfold.fold.incremental.folder import FoldSettings
+from newsfold.hooks import story_hooks
 from newsfold.store import stories as stories_db
 from newsfold.store.db import Database
 
@@ -24,7 +25,7 @@ HOOK_CHUNK = 500  # stories per round of story hooks when loading a store
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Processes, without Ray.")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None, help="Also load into this store.")
 @click.pass_context
-def batch_command(
+def batch_command(  # noqa: PLR0913  click command: its parameters are its options
     ctx: click.Context,
     inputs: tuple[str, ...],
     out: str,
@@ -35,9 +36,9 @@ def batch_command(
 ) -> int:
     """Extract, identify languages and fold a corpus; write articles and stories as Parquet."""
     try:
-        from newsfold.batch import BatchJob
-        from newsfold.executors.base import Executor
-        from newsfold.executors.local import LocalExecutor
+        from newsfold.batch import BatchJob  # noqa: PLC0415  pyarrow is the [ray] extra's; the command names it when missing
+        from newsfold.executors.base import Executor  # noqa: PLC0415  pyarrow is the [ray] extra's; the command names it when missing
+        from newsfold.executors.local import LocalExecutor  # noqa: PLC0415  pyarrow is the [ray] extra's; the command names it when missing
     except ImportError as exc:
         raise NewsfoldError(f"batch needs pyarrow: pip install 'newsfold[ray]' ({exc.name} is missing)") from exc
     if ray_address and local_cpus:
@@ -45,7 +46,7 @@ def batch_command(
     config = get_config(ctx)
     executor: Executor
     if ray_address or local_cpus:
-        from newsfold.executors.ray import RayExecutor
+        from newsfold.executors.ray import RayExecutor  # noqa: PLC0415  ray is an optional extra, loaded only for --ray/--local
 
         executor = RayExecutor(address=ray_address, num_cpus=local_cpus)
     else:
@@ -78,7 +79,6 @@ def batch_command(
 def _run_story_hooks(db_path: Path, config: Config) -> int:
     """Run the story hooks `ingest` runs after each batch (enrichment, eager translation, stored pages) once for
     every story of a batch-loaded store: after folding, not per chunk, since a story is final only then."""
-    from newsfold.hooks import story_hooks
 
     db = Database(db_path)
     try:

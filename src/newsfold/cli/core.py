@@ -11,23 +11,30 @@ from pathlib import Path
 from typing import Any
 
 import click
+import uvicorn
 
 from newsfold.cli.common import EXIT_OK, EXIT_PARTIAL, db_option, error, get_config, open_db, progress
 from newsfold.cli.sources import allow_option
-from newsfold.config import Config
+from newsfold.config import SETTINGS, Config
 from newsfold.engine import IngestReport, ingest
 from newsfold.enrich.timeline import at_precision
 from newsfold.errors import GoneError, InputError, NotFoundError
+from newsfold.extract.dispatch import Extractor
 from newsfold.fold.incremental.folder import Folder
+from newsfold.hooks import decorate_story, story_hooks
+from newsfold.ingest.fetch import Fetcher, FetchSettings
 from newsfold.ingest.files import count_inputs, iter_inputs
 from newsfold.ingest.sourcefiles import NO_FETCHER
+from newsfold.language import LanguageStep
 from newsfold.model import Article, Story
+from newsfold.repair import repair
 from newsfold.serialize import document_json, story_json
 from newsfold.store import articles as articles_db
 from newsfold.store import search as search_db
 from newsfold.store import stories as stories_db
 from newsfold.store.base import Connection
 from newsfold.store.db import Database
+from newsfold.web.app import create_app
 
 
 def report_ingest(report: IngestReport) -> int:
@@ -46,8 +53,6 @@ def report_ingest(report: IngestReport) -> int:
 
 def run_ingest(ctx: click.Context, db: Database, paths: Iterable[str], allow: Iterable[str] = ()) -> IngestReport:
     """Ingest paths into db with a progress bar on terminals (one step per file or URL it reads)."""
-    from newsfold.hooks import story_hooks
-    from newsfold.ingest.fetch import Fetcher, FetchSettings
 
     config = get_config(ctx)
     paths = list(paths)
@@ -83,8 +88,6 @@ def ingest_command(ctx: click.Context, paths: tuple[str, ...], db_path: str | No
 @click.pass_context
 def extract_command(ctx: click.Context, path: str, as_json: bool) -> int:
     """Show the documents found in one input (read as ingest reads it: pages, text, WARC, feeds); stores nothing."""
-    from newsfold.extract.dispatch import Extractor
-    from newsfold.language import LanguageStep
 
     config = get_config(ctx)
     extractor = Extractor()
@@ -128,7 +131,6 @@ def _story_json(db: Database, story: Story) -> dict[str, Any]:
 
 def _story_json_in(conn: Connection, story: Story) -> dict[str, Any]:
     """A story and its members' details as the contract's JSON, read on an open connection."""
-    from newsfold.hooks import decorate_story
 
     members = articles_db.get_articles(conn, [m.article_id for m in story.members])
     decorate_story(conn, story)
@@ -281,10 +283,6 @@ def listen(host: str, port: int) -> socket.socket:
 def serve_database(db: Database, host: str, port: int, config: Config) -> int:
     """Serve the site for db with the command's settings (its --config included) until interrupted; EXIT_PARTIAL,
     after one line, when host:port cannot be listened on."""
-    import uvicorn
-
-    from newsfold.hooks import story_hooks
-    from newsfold.web.app import create_app
 
     try:
         sock = listen(host, port)
@@ -343,7 +341,6 @@ def demo_command(ctx: click.Context, db_path: str | None, port: int, no_serve: b
 @click.pass_context
 def config_command(ctx: click.Context) -> int:
     """Print the effective settings and where each came from."""
-    from newsfold.config import SETTINGS
 
     config = get_config(ctx)
     for setting in SETTINGS:
@@ -369,8 +366,6 @@ COMMANDS = [
 @click.pass_context
 def repair_command(ctx: click.Context, db_path: str | None) -> int:
     """Rebuild every derived part: fold state, story metadata, highlights, entities, timelines, stored pages."""
-    from newsfold.hooks import story_hooks
-    from newsfold.repair import repair
 
     config = get_config(ctx, db=db_path)
     db = Database(str(config.get_path("db")))

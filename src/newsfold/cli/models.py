@@ -56,7 +56,7 @@ def list_command(ctx: click.Context, as_json: bool) -> int:
 @click.option("--to", "target", help="Target language, where the model's files do not say it.")
 @click.option("--force", is_flag=True, help="Replace an installed model of the same name.")
 @click.pass_context
-def install_command(
+def install_command(  # noqa: PLR0913  click command: its parameters are its options
     ctx: click.Context, source_path: str, name: str | None, source: str | None, target: str | None, force: bool
 ) -> int:
     """Install a model from a CTranslate2 folder (OPUS-MT, NLLB), an .argosmodel file, or by name from the hub.
@@ -77,7 +77,7 @@ def install_command(
     return EXIT_OK
 
 
-def _download(
+def _download(  # noqa: PLR0913  install_command's options passed on, keyword-only
     ctx: click.Context,
     store: ModelStore,
     wanted: str,
@@ -123,7 +123,7 @@ def remove_command(ctx: click.Context, name: str) -> int:
 @db_option
 @click.option("--no-cache", is_flag=True, help="Do not use the translation cache of the database.")
 @click.pass_context
-def translate_command(
+def translate_command(  # noqa: PLR0913  click command: its parameters are its options
     ctx: click.Context, path: str, target: str, source: str | None, db_path: str | None, no_cache: bool
 ) -> int:
     """Translate the documents of one file (title and text) with the installed models; prints them."""

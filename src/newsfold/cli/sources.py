@@ -12,11 +12,13 @@ from types import FrameType
 from typing import Any
 
 import click
+import uvicorn
 
 from newsfold.cli.common import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, db_option, error, get_config
 from newsfold.config import Config
 from newsfold.engine import ingest, resume_hooks
 from newsfold.errors import InputError
+from newsfold.hooks import finish_pending, story_hooks
 from newsfold.ingest import opml, registry, takedowns
 from newsfold.ingest.collect import Collector
 from newsfold.ingest.fetch import Fetcher, FetchSettings
@@ -24,6 +26,7 @@ from newsfold.ingest.scheduler import SourcePoller, SourceResult
 from newsfold.store import sources as sources_db
 from newsfold.store import takedowns as takedowns_db
 from newsfold.store.db import Database
+from newsfold.web.app import create_app
 
 KIND_CHOICE = click.Choice(list(sources_db.SOURCE_KINDS))
 
@@ -85,7 +88,7 @@ def sources_group() -> None:
 @click.option("--interval", type=click.IntRange(min=60), default=None, help="Seconds between fetches.")
 @db_option
 @click.pass_context
-def add_command(
+def add_command(  # noqa: PLR0913  click command: its parameters are its options
     ctx: click.Context,
     url: str,
     name: str | None,
@@ -219,7 +222,6 @@ def export_command(ctx: click.Context, db_path: str | None, output: str | None) 
 
 def _poller(config: Config, db: Database, allow: tuple[str, ...], stop: threading.Event) -> SourcePoller:
     """A poller over db with a fetcher built from the configuration."""
-    from newsfold.hooks import story_hooks
 
     fetcher = Fetcher(FetchSettings.from_config(config, allow), stop=stop)
     return SourcePoller(
@@ -328,7 +330,7 @@ class LiveReport:
 @click.option("--port", type=click.IntRange(0, 65535), default=None, help="Port (default 8000).")
 @click.option("--no-serve", is_flag=True, help="Fetch on schedule without serving the site.")
 @click.pass_context
-def run_command(
+def run_command(  # noqa: PLR0913  click command: its parameters are its options
     ctx: click.Context, db_path: str | None, allow: tuple[str, ...], host: str | None, port: int | None, no_serve: bool
 ) -> int:
     """Fetch every source on its interval, fold, and serve the site, until SIGTERM or Ctrl-C."""
@@ -371,10 +373,6 @@ def run_command(
 
 def _server(db: Database, config: Config) -> Any:
     """A uvicorn server for the site over db with the command's settings (run in a thread by `run`)."""
-    import uvicorn
-
-    from newsfold.hooks import story_hooks
-    from newsfold.web.app import create_app
 
     host, port = str(config["serve.host"]), int(config["serve.port"])
     return uvicorn.Server(
@@ -389,7 +387,7 @@ def _server(db: Database, config: Config) -> Any:
 @click.option("--list", "show", is_flag=True, help="Print the takedown log.")
 @db_option
 @click.pass_context
-def takedown_command(
+def takedown_command(  # noqa: PLR0913  click command: its parameters are its options
     ctx: click.Context, url: str | None, source_name: str | None, reason: str, show: bool, db_path: str | None
 ) -> int:
     """Remove a URL's or a source's items and block them from returning; each takedown is logged."""
@@ -408,7 +406,6 @@ def takedown_command(
                 done = takedowns.take_down_url(conn, url, reason)
             else:
                 done = takedowns.take_down_source(conn, str(source_name), reason)
-        from newsfold.hooks import finish_pending
 
         finish_pending(db, config)  # the stories it changed: derived parts recomputed from what remains
     finally:

@@ -11,7 +11,7 @@ from newsfold.accounts.passwords import check_password, hash_password
 from newsfold.cli.common import EXIT_OK, db_option, open_db
 from newsfold.errors import InputError
 from newsfold.store import accounts as accounts_db
-from newsfold.store.articles import now_iso
+from newsfold.text.dates import now_iso
 
 
 def read_password(from_stdin: bool) -> str:

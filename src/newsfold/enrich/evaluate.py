@@ -15,6 +15,7 @@ from typing import Any
 from newsfold.enrich.entities import EntityResolver
 from newsfold.enrich.gazetteer import Gazetteer
 from newsfold.enrich.recognize import Mention, Recognizer
+from newsfold.enrich.text import article_sentences
 from newsfold.model import Article, Entity, Origin, Paragraph
 from newsfold.text.names import span_key
 
@@ -176,7 +177,6 @@ class CapitalisedBaseline:
 
     def mentions(self, article: Article, gazetteer: Gazetteer) -> list[Mention]:
         """Runs of capitalised words."""
-        from newsfold.enrich.text import article_sentences
 
         out: list[Mention] = []
         for sentence in article_sentences(article):

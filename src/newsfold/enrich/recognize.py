@@ -14,6 +14,7 @@ from babel import Locale, UnknownLocaleError
 from newsfold.enrich.gazetteer import Gazetteer
 from newsfold.enrich.text import STOPWORDS, Sentence, article_sentences, words_of
 from newsfold.model import Article, EntityKind
+from newsfold.text.words import plain_words
 
 log = logging.getLogger(__name__)
 
@@ -346,7 +347,7 @@ def _share_list_votes(text: str, found: list[tuple[int, int, Mention]]) -> None:
                 mention.votes["place"] += 2
 
 
-def _context_votes(votes: Counter[str], ctx: Context) -> None:
+def _context_votes(votes: Counter[str], ctx: Context) -> None:  # noqa: PLR0912  one branch per context rule that votes, in the order they are weighed
     """Add kind votes from the words around a span and its own head words."""
     lower = [w.lower() for w in ctx.words]
     before, after = ctx.before, ctx.after
@@ -390,7 +391,7 @@ def _apposition_votes(votes: Counter[str], rest: str) -> None:
     apposition = re.match(r",\s+(?:a|an|the|its|his|her|one of the)\s+([^,.;]{1,60})", rest)
     if not apposition:
         return
-    nouns = {w.lower().rstrip("s") for w in re.findall(r"\w+", apposition[1])[:6]}
+    nouns = {w.lower().rstrip("s") for w in plain_words(apposition[1])[:6]}
     if nouns & {r.rstrip("s") for r in PERSON_ROLES}:
         votes["person"] += 2
     elif nouns & {r.rstrip("s") for r in ORG_ROLES}:
@@ -451,7 +452,7 @@ class SpacyRecognizer:
 def load_spacy(model: str) -> SpacyRecognizer | None:
     """A recogniser over an installed spaCy pipeline, or None when spaCy or the pipeline is not installed."""
     try:
-        import spacy
+        import spacy  # noqa: PLC0415  spaCy is the optional [nlp] extra
     except ImportError:
         log.info("spaCy is not installed (pip install 'newsfold[nlp]'); using the rule-based recogniser")
         return None

@@ -45,11 +45,6 @@ def article_sentences(article: Article, *, roles: tuple[str, ...] = ("body", "qu
     return out
 
 
-def words(text: str) -> list[str]:
-    """The word tokens of a text, as written."""
-    return written_words(text)
-
-
 def content_words(text: str) -> list[str]:
     """Lower-cased word tokens without stopwords or numbers-only tokens, lightly stemmed."""
     out = []

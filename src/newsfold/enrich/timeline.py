@@ -11,9 +11,10 @@ from datetime import date, timedelta
 
 from babel import Locale, UnknownLocaleError
 
-from newsfold.enrich.text import STOPWORDS, article_sentences, content_words, words, words_of
+from newsfold.enrich.text import STOPWORDS, article_sentences, content_words, words_of
 from newsfold.model import Article, Event, Precision
 from newsfold.plausible import article_date, shift_days, year_start
+from newsfold.text.words import written_words
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +183,7 @@ class DateResolver:
         if day is not None:
             found.append(DateMatch(m.start(), m.end(), day, precision, confidence, m[0]))
 
-    def _add_day(
+    def _add_day(  # noqa: PLR0913  a matched day's parts and the publication it is read against
         self,
         found: list[DateMatch],
         m: re.Match[str],
@@ -377,7 +378,7 @@ def is_dateline(sentence: str, matches: Sequence[DateMatch]) -> bool:
         rest[match.start : match.end] = " " * (match.end - match.start)
     left = [
         w
-        for w in words("".join(rest))
+        for w in written_words("".join(rest))
         if (low := w.lower()) not in STOPWORDS
         and low not in _PUBLISHING
         and low not in _WEEKDAY_WORDS
@@ -396,8 +397,8 @@ def _same_event(a: Event, b: Event, languages: dict[str, str | None]) -> bool:
     if wa and wb and len(wa & wb) / len(wa | wb) >= 0.3:
         return True
     if languages.get(a.article_id) != languages.get(b.article_id):
-        names_a = {w for w in words(a.text) if w[:1].isupper() or w.isdigit()}
-        names_b = {w for w in words(b.text) if w[:1].isupper() or w.isdigit()}
+        names_a = {w for w in written_words(a.text) if w[:1].isupper() or w.isdigit()}
+        names_b = {w for w in written_words(b.text) if w[:1].isupper() or w.isdigit()}
         return len(names_a & names_b) >= 2
     return False
 

@@ -156,8 +156,8 @@ class LocalExecutor:
 
     def components(self, n: int, a: NDArray[np.int64], b: NDArray[np.int64]) -> NDArray[np.int64]:
         """Connected components by scipy.sparse.csgraph, labelled by each component's smallest node."""
-        from scipy.sparse import coo_matrix
-        from scipy.sparse.csgraph import connected_components
+        from scipy.sparse import coo_matrix  # noqa: PLC0415  scipy is the [ray] extra's (the batch fold's components)
+        from scipy.sparse.csgraph import connected_components  # noqa: PLC0415  scipy is the [ray] extra's (the batch fold's components)
 
         graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
         _, labels = connected_components(graph, directed=False)

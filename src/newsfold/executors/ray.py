@@ -61,8 +61,8 @@ def _fold_context() -> None:
     """Ray Data settings for the fold's shuffles: no progress bars; the sort-based pull shuffle (tasks), measured
     here at 0.2 s a small groupby against 10 s for the default hash shuffle, which starts aggregator actors each
     time (the fold runs a few shuffles per round of connected components)."""
-    import ray.data
-    from ray.data.context import ShuffleStrategy
+    import ray.data  # noqa: PLC0415  ray is an optional extra
+    from ray.data.context import ShuffleStrategy  # noqa: PLC0415  ray is an optional extra
 
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False
@@ -99,7 +99,7 @@ class RayExecutor:
     def __init__(self, address: str | None = None, num_cpus: int | None = None) -> None:
         """Connect to (or start) Ray."""
         try:
-            import ray
+            import ray  # noqa: PLC0415  ray is an optional extra
         except ImportError as exc:
             raise NewsfoldError("Ray is not installed: pip install 'newsfold[ray]'") from exc
         self._ray = ray
@@ -115,7 +115,7 @@ class RayExecutor:
 
     def extract(self, items: Sequence[InputItem], out: Path, max_bytes: int) -> None:
         """Extract every item on an actor pool and write the rows as Parquet parts under out."""
-        import ray.data
+        import ray.data  # noqa: PLC0415  ray is an optional extra
 
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = False
@@ -137,7 +137,7 @@ class RayExecutor:
 
     def prepare(self, chunks: Iterable[tuple[int, str]], out: Path, embedder: str, now: str) -> None:
         """Prepare every chunk on an actor pool (GPU actors when the cluster has GPUs); Parquet parts under out."""
-        import ray.data
+        import ray.data  # noqa: PLC0415  ray is an optional extra
 
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = False
@@ -178,7 +178,7 @@ class RayExecutor:
         self, keys: NDArray[np.uint64], cap: int, limit: int
     ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """The band shuffle with Ray Data: rows grouped by key partition -> pairs grouped by document -> top-k."""
-        import ray.data
+        import ray.data  # noqa: PLC0415  ray is an optional extra
 
         _fold_context()
         parts = self.parallelism
@@ -198,7 +198,7 @@ class RayExecutor:
         both labels to the smaller (messages grouped by node, a min per node), then pointer jumping on the driver's
         label array; it ends when every edge's ends agree (a few rounds: O(log n)). Labels are each component's
         smallest node."""
-        import ray.data
+        import ray.data  # noqa: PLC0415  ray is an optional extra
 
         _fold_context()
         labels = np.arange(n, dtype=np.int64)

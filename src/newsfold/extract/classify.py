@@ -10,6 +10,8 @@ from typing import Literal
 
 import justext
 
+from newsfold.text.words import plain_words
+
 Klass = Literal["good", "bad", "short", "neargood"]
 
 # ISO 639-1 codes to jusText's stoplist names
@@ -31,7 +33,6 @@ _STOPLISTS = {
 }  # fmt: skip
 # languages written without spaces: length counts in characters, stopwords cannot be counted by words
 _NO_SPACES = frozenset({"zh", "ja", "th", "km", "lo", "my"})
-_WORD = re.compile(r"\w+")
 _PUNCTUATION = re.compile(r"[,.;:!?、。，．！？；：]")
 # prose has a punctuation mark at least every this many characters
 PUNCTUATION_SPAN = 80
@@ -75,7 +76,7 @@ class Classifier:
         stopwords = self.stopwords(language)
         if not stopwords:
             return _punctuation_density(text, language)
-        words = _WORD.findall(text.lower())
+        words = plain_words(text.lower())
         if not words:
             return 0.0
         return sum(1 for w in words if w in stopwords) / len(words)

@@ -42,7 +42,7 @@ _NUMERIC_DMY = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})" + _TIME)
 _URL_DATE = re.compile(r"/(20\d{2}|19\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|-)")
 
 
-def _build(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime | None:
+def _build(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime | None:  # noqa: PLR0913  the parts of a datetime, as datetime() takes them
     """A datetime from parts, or None when they do not make a date."""
     try:
         return datetime(year, month, day, hour, minute, second)

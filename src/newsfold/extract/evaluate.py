@@ -14,8 +14,8 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 
 from newsfold.model import Paragraph
+from newsfold.text.words import plain_words
 
-_WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _INVISIBLE = ("script", "style", "noscript", "template", "svg", "iframe", "head", "object", "canvas")
 BLOCK_TAGS = frozenset(
@@ -89,7 +89,7 @@ class Score:
 def tokens(text: str) -> list[str]:
     """Lower-cased word tokens; Chinese, Japanese and Korean runs split into single characters."""
     out: list[str] = []
-    for word in _WORD.findall(text.lower()):
+    for word in plain_words(text.lower()):
         if _CJK.search(word):
             out.extend(word)
         else:

@@ -48,7 +48,7 @@ _UNCLOSED_PRONE = re.compile(r"</?(?:div|span|section|font|b|i|u|em|strong|small
 class HtmlExtractor:
     """Extracts the article of an HTML page with its metadata and provenance."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913  the extractor's models, each optional and injected by tests
         self,
         identify: Identify,
         text: TextExtractor,

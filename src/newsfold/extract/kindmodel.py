@@ -73,7 +73,7 @@ def _weight(text: str) -> int:
     return len(text) * (2 if _CJK.search(text[:40]) else 1)
 
 
-def evidence(
+def evidence(  # noqa: PLR0913  the kind model's evidence, one keyword-only signal each
     paragraphs: list[Paragraph],
     counts: PageCounts,
     *,

@@ -18,10 +18,10 @@ import numpy as np
 from newsfold.errors import NewsfoldError
 from newsfold.extract.lines import ends_sentence, is_list_header
 from newsfold.extract.trees import BoostedTrees
+from newsfold.text.words import plain_words
 
 MODEL_FILE = "lines.json"
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-_WORD = re.compile(r"\w+")
 _PUNCTUATION = re.compile(r"[,.;:!?、。，．！？；：]")
 _SENTENCE_END = re.compile(r"[.!?。！？…][\"'”’»)\]]*(?:\s|$)")
 _SEPARATOR = re.compile(r"[|»›•·]| :\S|\s/\s")
@@ -69,7 +69,7 @@ def _weight(text: str) -> int:
     return len(text) * (2 if _CJK.search(text[:40]) else 1)
 
 
-def line_features(
+def line_features(  # noqa: PLR0912, PLR0913  one feature column per line signal, in FEATURES order
     texts: Sequence[str],
     bullets: Sequence[bool],
     furniture: Sequence[str | None],
@@ -88,7 +88,7 @@ def line_features(
     base = np.zeros((n, len(_BASE)))
     for i, text in enumerate(texts):
         length = _weight(text)
-        words = _WORD.findall(text)
+        words = plain_words(text)
         rule = furniture[i]
         base[i] = (
             math.log1p(length),

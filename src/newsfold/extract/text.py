@@ -190,7 +190,7 @@ class TextExtractor:
             article.kind = "other"
         return article
 
-    def _learned_layout(
+    def _learned_layout(  # noqa: PLR0913  a document's lines, blocks and metadata the line model reads
         self,
         lines: list[Line],
         blocks: list[Block],
@@ -302,7 +302,7 @@ def _layout(lines: Sequence[Line], blocks: Sequence[Block], meta: TextMeta, site
     return layout
 
 
-def _kept_layout(
+def _kept_layout(  # noqa: PLR0913  a document's lines, blocks and metadata the kept layout is read from
     lines: Sequence[Line],
     blocks: Sequence[Block],
     meta: TextMeta,
@@ -396,7 +396,7 @@ def _title(lines: Sequence[Line], blocks: Sequence[Block], meta: TextMeta, befor
     return best[1] if best and best[0] > 0.2 else None
 
 
-def _paragraphs(lines: Sequence[Line], blocks: Sequence[Block], layout: Layout) -> list[Paragraph]:
+def _paragraphs(lines: Sequence[Line], blocks: Sequence[Block], layout: Layout) -> list[Paragraph]:  # noqa: PLR0912  one branch per paragraph role the layout gives a line
     """The document's paragraphs with roles: standfirst and captions before the body, crossheads inside it."""
     out: list[Paragraph] = []
     start, end = layout.body_start, layout.body_end

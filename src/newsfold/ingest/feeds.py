@@ -20,6 +20,7 @@ from newsfold.ingest.jsontext import load_json
 from newsfold.ingest.xmltext import xml_bytes
 from newsfold.model import Origin, RawInput
 from newsfold.plausible import plausible
+from newsfold.text.dates import parse_iso
 from newsfold.urls import join_url, parse_url, printable
 
 log = logging.getLogger(__name__)
@@ -217,12 +218,10 @@ def parse_json_feed(data: bytes, location: str) -> Feed:
         published = None
         for key in ("date_published", "date_modified"):
             stamp = _str(item.get(key))
-            if stamp:
-                try:
-                    published = plausible(datetime.fromisoformat(stamp.replace("Z", "+00:00")), what="entry date")
-                    break
-                except ValueError:
-                    continue
+            moment = parse_iso(stamp)
+            if moment is not None:
+                published = plausible(moment, what="entry date")
+                break
         entries.append(
             FeedEntry(
                 url=feed.link(base, url) if url else None,

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsfold.errors import InputError
+from newsfold.ingest import sourcefiles
+from newsfold.ingest.warc import is_warc, iter_warc
 from newsfold.model import Origin, RawInput
 from newsfold.pipeline import contained
 
@@ -91,8 +93,6 @@ def expand_paths(paths: Iterable[str]) -> Iterator[Path | tuple[str, str]]:
 
 def _one_file(path: Path, max_bytes: int, fetcher: Fetcher | None) -> Iterator[RawInput | InputError]:
     """The inputs of one file: a WARC archive's pages, a feed's or OPML list's articles, or the file itself."""
-    from newsfold.ingest import sourcefiles
-    from newsfold.ingest.warc import is_warc, iter_warc
 
     if is_warc(path):
         yield from iter_warc(path, max_bytes=max_bytes)
@@ -131,7 +131,6 @@ def iter_inputs(
     URLs, and feed entries or OPML sources that must be fetched, go through fetcher (an error when there is none).
     on_done is called each time one of what count_inputs counts has given all its inputs (for a progress bar).
     """
-    from newsfold.ingest import sourcefiles
 
     for raw_path in paths:
         if is_url(raw_path):

@@ -23,7 +23,7 @@ def default_name(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def add_source(
+def add_source(  # noqa: PLR0913  a source's fields, keyword-only
     conn: Connection,
     url: str,
     *,
@@ -76,7 +76,7 @@ def backoff_seconds(interval: int, failures: int) -> int:
     return int(min(interval * (2 ** min(failures - 1, 4)), max(interval, 86400)))
 
 
-def record_success(
+def record_success(  # noqa: PLR0913  a fetch's conditional-GET state, keyword-only
     conn: Connection,
     source: Source,
     *,

@@ -115,7 +115,7 @@ class SourceDefaults:
 class SourcePoller:
     """Runs fetch passes for one database: the fetching happens in threads, the writing in the calling thread."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913  the poller's keyword-only settings
         self,
         db: Database,
         collector: Collector,

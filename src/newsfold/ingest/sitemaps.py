@@ -13,7 +13,7 @@ from defusedxml import ElementTree as SafeET
 from newsfold.errors import InputError
 from newsfold.ingest.xmltext import xml_bytes
 from newsfold.plausible import plausible
-from newsfold.store.articles import parse_iso
+from newsfold.text.dates import parse_iso
 from newsfold.urls import try_url
 
 

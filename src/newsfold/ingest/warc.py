@@ -19,7 +19,7 @@ from warcio.statusandheaders import StatusAndHeadersParserException
 
 from newsfold.errors import InputError
 from newsfold.model import Origin, RawInput
-from newsfold.store.articles import parse_iso
+from newsfold.text.dates import parse_iso
 
 log = logging.getLogger(__name__)
 

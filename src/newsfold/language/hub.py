@@ -228,7 +228,7 @@ def _parse_listing(data: Any) -> tuple[HubFile, ...]:
     return tuple(sorted(files, key=lambda f: f.name))
 
 
-def download_install(
+def download_install(  # noqa: PLR0913  the install's keyword-only options, as ModelStore.install takes them
     store: ModelStore,
     model: HubModel,
     client: HubClient,

@@ -19,7 +19,7 @@ from pathlib import Path
 from newsfold.language.errors import ModelError
 from newsfold.language.modelinfo import FLORES, ModelInfo
 from newsfold.language.translate import CTranslate2Translator, TranslateSettings
-from newsfold.store.articles import now_iso
+from newsfold.text.dates import now_iso
 
 log = logging.getLogger(__name__)
 
@@ -164,7 +164,7 @@ class ModelStore:
         models.sort(key=lambda m: (m.kind == "nllb", m.name))
         return models[0] if models else None
 
-    def install(
+    def install(  # noqa: PLR0913  the install's keyword-only options
         self,
         path: Path,
         *,

@@ -100,7 +100,7 @@ def resolve_device(device: str) -> str:
     """'auto' becomes 'cuda' when CTranslate2 sees a GPU, else 'cpu'."""
     if device != "auto":
         return device
-    import ctranslate2
+    import ctranslate2  # noqa: PLC0415  ctranslate2 is the optional [translate] extra
 
     return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
 
@@ -147,8 +147,8 @@ class CTranslate2Translator:
     def _load(self) -> None:
         """Load the model and tokenizers."""
         try:
-            import ctranslate2
-            import sentencepiece
+            import ctranslate2  # noqa: PLC0415  ctranslate2 is the optional [translate] extra
+            import sentencepiece  # noqa: PLC0415  the [translate] extra's tokenizer, checked with ctranslate2
         except ImportError as exc:
             needs = "translation needs ctranslate2 and sentencepiece (pip install 'newsfold[translate]')"
             raise ModelError(self.name, needs) from exc

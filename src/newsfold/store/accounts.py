@@ -125,7 +125,7 @@ def _check_kind(kind: str) -> None:
         raise InputError(f"token kind {kind!r}", f"not one of {', '.join(TOKEN_KINDS)}")
 
 
-def add_token(conn: Connection, user_id: int, kind: str, token_hash: str, *, now: str, expires: str | None) -> None:
+def add_token(conn: Connection, user_id: int, kind: str, token_hash: str, *, now: str, expires: str | None) -> None:  # noqa: PLR0913  one parameter per column of the row it writes
     """Store a token's digest for a user (expires None: it does not expire)."""
     _check_kind(kind)
     conn.execute(

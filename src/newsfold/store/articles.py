@@ -4,37 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
 from typing import Any, cast
 
 from newsfold.model import Article, Kind, Origin, OriginalRef, Paragraph, Relation, Role, SourceRef
 from newsfold.store.base import Connection, Row
 from newsfold.store.scripts import has_spaceless
-
-
-def iso(value: datetime | None) -> str | None:
-    """A datetime as ISO-8601 (UTC 'Z' form when it is UTC), or None."""
-    if value is None:
-        return None
-    text = value.isoformat()
-    if text.endswith("+00:00"):
-        text = text[:-6] + "Z"
-    return text
-
-
-def parse_iso(value: str | None) -> datetime | None:
-    """Parse what iso() wrote (and other ISO-8601 forms) back to a datetime, or None."""
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
-def now_iso() -> str:
-    """The current time in UTC, ISO-8601."""
-    return iso(datetime.now(UTC)) or ""
+from newsfold.text.dates import iso, now_iso, parse_iso
 
 
 def _original_to_json(original: OriginalRef | None) -> str | None:

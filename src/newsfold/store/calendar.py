@@ -10,23 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from newsfold.store.articles import parse_iso
 from newsfold.store.base import Connection
+from newsfold.text.dates import utc
 
 # the widest UTC offset in use (UTC+14, Kiribati; UTC-12 is narrower), and a little more
 SLACK = timedelta(hours=15)
 # how many of the newest stored times are read to find the newest instant (their offsets may reorder them)
 NEWEST_CANDIDATES = 64
-
-
-def utc(value: str | datetime | None) -> datetime | None:
-    """A stored time as an aware UTC datetime (naive times are taken as UTC), or None."""
-    moment = parse_iso(value) if isinstance(value, str) else value
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 def text(moment: datetime) -> str:

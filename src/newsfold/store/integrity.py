@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from newsfold.store.articles import now_iso
 from newsfold.store.base import Connection
+from newsfold.text.dates import now_iso
 
 # tables holding one row (or more) per article, by the column naming the article
 _BY_ARTICLE = (

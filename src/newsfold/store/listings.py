@@ -12,9 +12,9 @@ from typing import Literal, NamedTuple
 from newsfold.model import Article, Origin, Paragraph, SourceRef, Story
 from newsfold.store import calendar
 from newsfold.store import stories as stories_db
-from newsfold.store.articles import parse_iso
 from newsfold.store.base import Connection, Row
 from newsfold.store.kinds import of_kind
+from newsfold.text.dates import parse_iso
 
 ListedKind = Literal["news", "press_release"]
 

@@ -97,7 +97,7 @@ def _hit(row: Row, snippet: str) -> SearchHit:
 _COLUMNS = "a.id, a.story_id, a.title, a.language, a.source_name, a.published"
 
 
-def search(
+def search(  # noqa: PLR0913  the search filters, one per query parameter (one typed filter value is web/'s rework)
     conn: Connection,
     query: str,
     *,
@@ -127,7 +127,7 @@ def search(
     return _spaceless_search(conn, spaced, spaceless, where, params, limit, offset)
 
 
-def _spaceless_search(
+def _spaceless_search(  # noqa: PLR0913  the query built so far and its paging
     conn: Connection,
     spaced: list[str],
     spaceless: list[str],

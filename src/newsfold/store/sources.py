@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal, cast
 
-from newsfold.store.articles import iso, now_iso, parse_iso
 from newsfold.store.base import Connection, Row
+from newsfold.text.dates import iso, now_iso, parse_iso
 
 SourceKind = Literal["auto", "feed", "sitemap", "page"]
 SOURCE_KINDS: tuple[SourceKind, ...] = ("auto", "feed", "sitemap", "page")
@@ -98,7 +98,7 @@ def block_source(conn: Connection, source_id: int) -> None:
     conn.execute("UPDATE sources SET blocked = 1 WHERE id = ?", (source_id,))
 
 
-def insert_source(
+def insert_source(  # noqa: PLR0913  one parameter per column of the row it writes
     conn: Connection,
     url: str,
     name: str,
@@ -116,7 +116,7 @@ def insert_source(
     return int(row[0])
 
 
-def update_source_settings(
+def update_source_settings(  # noqa: PLR0913  one parameter per column of the row it writes
     conn: Connection,
     source_id: int,
     *,
@@ -166,7 +166,7 @@ def next_due(conn: Connection) -> datetime | None:
     return parse_iso(row[0]) or datetime.now(UTC)
 
 
-def record_fetched(
+def record_fetched(  # noqa: PLR0913  one parameter per column of the row it writes
     conn: Connection,
     source_id: int,
     *,
@@ -184,7 +184,7 @@ def record_fetched(
     )
 
 
-def record_failed(
+def record_failed(  # noqa: PLR0913  one parameter per column of the row it writes
     conn: Connection,
     source_id: int,
     *,

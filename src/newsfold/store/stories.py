@@ -12,8 +12,8 @@ from typing import Any, Protocol
 
 from newsfold.model import Member, Relation, SourceRef, Story
 from newsfold.store import reader_state
-from newsfold.store.articles import now_iso, parse_iso
 from newsfold.store.base import Connection, Row
+from newsfold.text.dates import now_iso, parse_iso
 
 # the longest title made from an article's first sentence
 DERIVED_TITLE_CHARS = 120
@@ -62,7 +62,7 @@ def create_story(conn: Connection, story_id: str, title: str) -> None:
     reader_state.add_item(conn, story_id)
 
 
-def set_member(
+def set_member(  # noqa: PLR0913  one parameter per column of the row it writes
     conn: Connection,
     article_id: str,
     story_id: str,

@@ -71,7 +71,7 @@ def subscription(conn: Connection, user_id: int, source_id: int) -> Subscription
     return _subscription(row) if row is not None else None
 
 
-def subscribe(
+def subscribe(  # noqa: PLR0913  one parameter per column of the row it writes
     conn: Connection,
     user_id: int,
     source_id: int,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
-from newsfold.store.articles import now_iso
 from newsfold.store.base import Connection
+from newsfold.text.dates import now_iso
 
 TakedownKind = Literal["url", "source"]
 

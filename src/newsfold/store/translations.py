@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from newsfold.store.articles import now_iso
 from newsfold.store.base import Connection
+from newsfold.text.dates import now_iso
 
 _QUERY_CHUNK = 400  # keys per SELECT (SQLite's variable limit is far above)
 

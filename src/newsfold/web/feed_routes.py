@@ -29,7 +29,7 @@ def _split_format(name: str) -> tuple[str, str]:
     return stem, fmt
 
 
-def feeds_router(site: Site) -> APIRouter:
+def feeds_router(site: Site) -> APIRouter:  # noqa: PLR0915  the router factory: one nested route function per feed
     """The router of every feed."""
     router = APIRouter(prefix="/feeds", include_in_schema=False)
 
@@ -127,7 +127,7 @@ def feeds_router(site: Site) -> APIRouter:
         return await serve(request, make, fmt, target)
 
     @router.get("/search.{fmt}")
-    async def search_feed(
+    async def search_feed(  # noqa: PLR0913  FastAPI route: its parameters are the query string's
         request: Request,
         fmt: str,
         q: str | None = None,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any
 
-from newsfold.store.articles import parse_iso
+from newsfold.text.dates import parse_iso
 from newsfold.web.site import outlet, outlets
 
 ATOM_NS = "http://www.w3.org/2005/Atom"

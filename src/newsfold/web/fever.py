@@ -3,7 +3,9 @@ enabled by the user on the apps page; groups are the user's categories, feeds th
 
 from __future__ import annotations
 
+import math
 import re
+import time
 import zlib
 from datetime import UTC, datetime
 from typing import Any
@@ -18,7 +20,7 @@ from newsfold.store import subscriptions as subs_db
 from newsfold.store.base import Connection
 from newsfold.store.streams import StreamItem, StreamQuery
 from newsfold.web.errors import BadRequestError
-from newsfold.web.login_limit import LoginLimiter
+from newsfold.web.limiter import LoginLimiter
 from newsfold.web.reading import followed, item_content, live_stories, token_user
 from newsfold.web.site import Site
 
@@ -72,11 +74,11 @@ def _seconds(value: str | None) -> int:
 class Fever:
     """The API's work over one site."""
 
-    def __init__(self, site: Site) -> None:
-        """Serve site's database."""
+    def __init__(self, site: Site, limiter: LoginLimiter) -> None:
+        """Serve site's database; wrong keys count per client address in the app's one login limiter."""
         self.site = site
         self.db = site.db
-        self.limiter = LoginLimiter()
+        self.limiter = limiter
 
     def answer(self, params: dict[str, str], client: str) -> Response:
         """One API call: authenticate by api_key, then answer every part asked (or change what mark asks)."""
@@ -86,12 +88,13 @@ class Fever:
             "last_refreshed_on_time": int(datetime.now(UTC).timestamp()),
         }
         key = (params.get("api_key") or "").strip().lower()
-        if not self.limiter.allowed(client, client):
-            return JSONResponse(base, status_code=429, headers={"Retry-After": "60"})
+        wait = self.limiter.retry_after(f"fever@{client}", client, time.monotonic())
+        if wait > 0:
+            return JSONResponse(base, status_code=429, headers={"Retry-After": str(math.ceil(wait))})
         with self.db.read() as conn:
             user = token_user(conn, "fever", key) if _KEY.match(key) else None
         if user is None:
-            self.limiter.failed(client, client)
+            self.limiter.failed(f"fever@{client}", client, time.monotonic())
             return JSONResponse(base, status_code=401)
         base["auth"] = 1
         if "mark" in params:
@@ -236,10 +239,10 @@ async def _params(request: Request) -> dict[str, str]:
     return out
 
 
-def fever_router(site: Site) -> APIRouter:
-    """The Fever API's route."""
+def fever_router(site: Site, limiter: LoginLimiter) -> APIRouter:
+    """The Fever API's route (wrong keys counted in the app's login limiter)."""
     router = APIRouter(include_in_schema=False)
-    api = Fever(site)
+    api = Fever(site, limiter)
 
     @router.api_route(f"{PREFIX}/", methods=["GET", "POST"])
     async def fever(request: Request) -> Response:

@@ -4,7 +4,10 @@ FreshRSS serve it), under /api/greader: give apps http://HOST/api/greader as the
 from __future__ import annotations
 
 import hashlib
+import hmac
+import math
 import re
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -23,7 +26,7 @@ from newsfold.store.base import Connection
 from newsfold.store.streams import StreamItem, StreamQuery
 from newsfold.store.subscriptions import Subscription
 from newsfold.web.errors import BadRequestError
-from newsfold.web.login_limit import LoginLimiter
+from newsfold.web.limiter import LoginLimiter
 from newsfold.web.reading import MAX_ITEMS, followed, item_content, live_stories, plain, subscribe_url, token_user
 from newsfold.web.site import Site
 
@@ -153,11 +156,11 @@ def _labels(sub: Subscription) -> list[dict[str, str]]:
 class GoogleReader:
     """The API's work over one site: each method runs in a worker thread with its own connection."""
 
-    def __init__(self, site: Site) -> None:
-        """Serve site's database."""
+    def __init__(self, site: Site, limiter: LoginLimiter) -> None:
+        """Serve site's database; failed logins count in the app's one limiter (shared with the site's login)."""
         self.site = site
         self.db = site.db
-        self.limiter = LoginLimiter()
+        self.limiter = limiter
         self._dummy: str | None = None
 
     def dummy_hash(self) -> str:
@@ -183,16 +186,19 @@ class GoogleReader:
         password = _one(params, "Passwd") or ""
         if not name or not password:
             return PlainTextResponse("Error=BadAuthentication\n", status_code=401)
-        if not self.limiter.allowed(name, client):
-            return PlainTextResponse("Error=TooManyAttempts\n", status_code=429, headers={"Retry-After": "60"})
+        wait = self.limiter.retry_after(name, client, time.monotonic())
+        if wait > 0:
+            return PlainTextResponse(
+                "Error=TooManyAttempts\n", status_code=429, headers={"Retry-After": str(math.ceil(wait))}
+            )
         with self.db.read() as conn:
             user = accounts.user_by_name(conn, name)
             stored = accounts.password_hash(conn, user.id) if user else None
         # an unknown name costs one verification too, so the answer's time does not tell which names exist
         if not verify_password(stored or self.dummy_hash(), password) or user is None or stored is None:
-            self.limiter.failed(name, client)
+            self.limiter.failed(name, client, time.monotonic())
             return PlainTextResponse("Error=BadAuthentication\n", status_code=401)
-        self.limiter.succeeded(name, client)
+        self.limiter.succeeded(name)
         token = new_token()
         with self.db.write() as conn:
             accounts.add_token(
@@ -537,57 +543,60 @@ async def _params(request: Request) -> dict[str, list[str]]:
     return out
 
 
-def greader_router(site: Site) -> APIRouter:
-    """The Google Reader API's routes, under /api/greader."""
-    router = APIRouter(prefix=PREFIX, include_in_schema=False)
-    api = GoogleReader(site)
+def _unauthorized(exc: UnauthorizedError) -> Response:
+    """401 as Google Reader answers it."""
+    return PlainTextResponse(f"Unauthorized: {exc}\n", status_code=401)
 
-    def unauthorized(exc: UnauthorizedError) -> Response:
-        """401 as Google Reader answers it."""
-        return PlainTextResponse(f"Unauthorized: {exc}\n", status_code=401)
 
-    async def read(
-        request: Request, work: Callable[[Connection, accounts.User, dict[str, list[str]]], T]
-    ) -> T | Response:
-        """Authenticate, then run a read-only request in a worker thread."""
-        params = await _params(request)
+async def _read(
+    api: GoogleReader, request: Request, work: Callable[[Connection, accounts.User, dict[str, list[str]]], T]
+) -> T | Response:
+    """Authenticate, then run a read-only request in a worker thread."""
+    params = await _params(request)
 
-        def run() -> T | Response:
-            """The request's work on a read connection."""
-            with api.db.read() as conn:
-                try:
-                    user = api.user(conn, request)
-                except UnauthorizedError as exc:
-                    return unauthorized(exc)
-                return work(conn, user, params)
-
-        return await run_in_threadpool(run)
-
-    async def write(
-        request: Request, work: Callable[[Connection, accounts.User, dict[str, list[str]]], str]
-    ) -> Response:
-        """Authenticate and check T, then run a changing request in one write transaction (all or nothing)."""
-        params = await _params(request)
-
-        def run() -> Response:
-            """The request's work in a write transaction."""
-            with api.db.read() as conn:
-                try:
-                    api.user(conn, request)
-                except UnauthorizedError as exc:
-                    return unauthorized(exc)
-            given = _one(params, "T")
-            if given is not None and given != api.edit_token(request):
-                return PlainTextResponse(
-                    "Unauthorized: T is not this session's token\n",
-                    status_code=401,
-                    headers={"X-Reader-Google-Bad-Token": "true"},
-                )
-            with api.db.write() as conn:
+    def run() -> T | Response:
+        """The request's work on a read connection."""
+        with api.db.read() as conn:
+            try:
                 user = api.user(conn, request)
-                return PlainTextResponse(work(conn, user, params))
+            except UnauthorizedError as exc:
+                return _unauthorized(exc)
+            return work(conn, user, params)
 
-        return await run_in_threadpool(run)
+    return await run_in_threadpool(run)
+
+
+async def _write(
+    api: GoogleReader, request: Request, work: Callable[[Connection, accounts.User, dict[str, list[str]]], str]
+) -> Response:
+    """Authenticate and check T, then run a changing request in one write transaction (all or nothing)."""
+    params = await _params(request)
+
+    def run() -> Response:
+        """The request's work in a write transaction."""
+        with api.db.read() as conn:
+            try:
+                api.user(conn, request)
+            except UnauthorizedError as exc:
+                return _unauthorized(exc)
+        given = _one(params, "T")
+        if given is not None and not hmac.compare_digest(given, api.edit_token(request)):
+            return PlainTextResponse(
+                "Unauthorized: T is not this session's token\n",
+                status_code=401,
+                headers={"X-Reader-Google-Bad-Token": "true"},
+            )
+        with api.db.write() as conn:
+            user = api.user(conn, request)
+            return PlainTextResponse(work(conn, user, params))
+
+    return await run_in_threadpool(run)
+
+
+def greader_router(site: Site, limiter: LoginLimiter) -> APIRouter:
+    """The Google Reader API's routes, under /api/greader (failed logins counted in the app's limiter)."""
+    router = APIRouter(prefix=PREFIX, include_in_schema=False)
+    api = GoogleReader(site, limiter)
 
     @router.post("/accounts/ClientLogin")
     @router.get("/accounts/ClientLogin")
@@ -600,7 +609,7 @@ def greader_router(site: Site) -> APIRouter:
     @router.get("/reader/api/0/token")
     async def token(request: Request) -> Response:
         """The T token POSTs carry."""
-        answer = await read(request, lambda conn, user, params: api.edit_token(request))
+        answer = await _read(api, request, lambda conn, user, params: api.edit_token(request))
         return answer if isinstance(answer, Response) else PlainTextResponse(answer)
 
     def json_route(
@@ -612,7 +621,7 @@ def greader_router(site: Site) -> APIRouter:
 
         async def handler(request: Request) -> Response:
             """Authenticate and answer."""
-            answer = await read(request, work)
+            answer = await _read(api, request, work)
             return answer if isinstance(answer, Response) else JSONResponse(answer)
 
         handler.__doc__ = work.__doc__
@@ -629,7 +638,9 @@ def greader_router(site: Site) -> APIRouter:
     @router.get("/reader/api/0/stream/contents")
     async def contents(request: Request, stream: str = "") -> Response:
         """A page of a stream (reading-list, starred, read, a feed or a label)."""
-        answer = await read(request, lambda c, u, p: api.contents(c, u, stream or (_one(p, "s") or READING_LIST), p))
+        answer = await _read(
+            api, request, lambda c, u, p: api.contents(c, u, stream or (_one(p, "s") or READING_LIST), p)
+        )
         return answer if isinstance(answer, Response) else JSONResponse(answer)
 
     def change_route(path: str, work: Callable[[Connection, accounts.User, dict[str, list[str]]], str]) -> None:
@@ -637,7 +648,7 @@ def greader_router(site: Site) -> APIRouter:
 
         async def handler(request: Request) -> Response:
             """Authenticate, check T and change."""
-            return await write(request, work)
+            return await _write(api, request, work)
 
         router.add_api_route(path, handler, methods=["POST"])
 
@@ -658,7 +669,7 @@ def greader_router(site: Site) -> APIRouter:
                 try:
                     user = api.user(conn, request)
                 except UnauthorizedError as exc:
-                    return unauthorized(exc)
+                    return _unauthorized(exc)
                 return JSONResponse(api.quickadd(conn, user, params))
 
         return await run_in_threadpool(run)

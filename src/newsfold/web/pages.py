@@ -16,7 +16,7 @@ from newsfold.web.site import Body, Site, Stored, aggregate_stamp
 from newsfold.web.story_page import live_story_page, stored_page, story_reader
 
 
-def pages_router(site: Site) -> APIRouter:
+def pages_router(site: Site) -> APIRouter:  # noqa: PLR0915  the router factory: one nested route function per page
     """The router of every HTML page."""
     router = APIRouter(include_in_schema=False)
 
@@ -164,7 +164,7 @@ def pages_router(site: Site) -> APIRouter:
         return await site.respond(request, "html", build, language=target)
 
     @router.get("/search")
-    async def search_page(
+    async def search_page(  # noqa: PLR0913  FastAPI route: its parameters are the query string's
         request: Request,
         q: str | None = None,
         language: str | None = None,

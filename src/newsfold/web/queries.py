@@ -20,6 +20,7 @@ from newsfold.store.base import Connection
 from newsfold.store.enrichment import add_enrichment, add_enrichments
 from newsfold.store.listings import ListedArticle, ListedKind, StoryPosition
 from newsfold.store.term_counts import TermCounts
+from newsfold.text.dates import utc
 from newsfold.web.cursor import decode_cursor, encode_cursor, next_offset
 from newsfold.web.errors import BadRequestError
 from newsfold.web.related import related_query
@@ -182,7 +183,7 @@ def trending(conn: Connection, limit: int, offset: int, now: datetime | None = N
     window = trending_window(conn, now)
     scored = []
     for row in listings_db.story_activity(conn, window.start, window.end):
-        first = calendar.utc(row.first_published)
+        first = utc(row.first_published)
         new = first is not None and window.start <= first < window.end
         score = row.sources + max(row.languages - 1, 0) + (1 if new else 0)
         scored.append((-score, -row.articles, -(row.latest or 0.0), row.story_id, new, row))
@@ -236,7 +237,7 @@ def source(conn: Connection, name: str, limit: int, cursor: str | None) -> Listi
     return Listing([article_summary(a) for a in found], next_cursor, extra)
 
 
-def search(
+def search(  # noqa: PLR0913  the search filters, one per query parameter (one typed filter value is web/'s rework)
     conn: Connection,
     query: str,
     *,

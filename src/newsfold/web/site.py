@@ -26,12 +26,13 @@ from newsfold.enrich.timeline import at_precision
 from newsfold.language.reader import ModelReader, ReaderTranslator
 from newsfold.model import Paragraph, Role
 from newsfold.store.base import Connection
-from newsfold.store.calendar import utc
 from newsfold.store.db import Database
 from newsfold.store.removals import removal_mark
 from newsfold.store.term_counts import TermCounts
+from newsfold.text.dates import utc
 from newsfold.web.cache import DataVersion, ResponseCache, SingleFlight
 from newsfold.web.differences import segments_html
+from newsfold.web.personal import account_menu, csrf_field, csrf_meta
 from newsfold.web.reader import offered_languages, page_language, reader_context
 from newsfold.web.text import host_of, paragraphs_html, safe_url, snippet_html, text_html
 
@@ -180,6 +181,10 @@ def make_templates() -> Environment:
     env.filters["paragraphs_html"] = lambda items: paragraphs_html([_paragraph(item) for item in items])
     env.filters["paragraphs_text"] = text_html
     env.filters["segments_html"] = segments_html
+    # markers the accounts middleware fills in per request (pages are cached for everyone)
+    env.globals["csrf_field"] = csrf_field
+    env.globals["csrf_meta"] = csrf_meta
+    env.globals["account_menu"] = account_menu
     return env
 
 
@@ -281,7 +286,7 @@ class Site:
         with self.db.read() as conn:
             return stamp_of(conn), OWN_STAMP_MAX_AGE
 
-    async def respond(
+    async def respond(  # noqa: PLR0913  one response path for every page: what it builds, and how it is cached and translated
         self,
         request: Request,
         kind: str,

@@ -36,7 +36,7 @@ def story_reader(site: Site, story_id: str, target: str | None) -> dict[str, Any
     return {"current": target or ORIGINAL, "languages": site.offered_languages, "next": f"/stories/{story_id}"}
 
 
-def render_story(
+def render_story(  # noqa: PLR0913  the story page's parts, computed once by the caller
     site: Site,
     conn: Connection,
     data: dict[str, Any],

@@ -13,9 +13,9 @@ from newsfold.store import articles as articles_db
 from newsfold.store import calendar
 from newsfold.store import languages as languages_db
 from newsfold.store import pages as pages_db
-from newsfold.store.articles import iso
 from newsfold.store.base import Connection
 from newsfold.store.term_counts import TermCounts
+from newsfold.text.dates import iso, utc
 from newsfold.web import precomputed, queries
 from newsfold.web.cursor import offset_from
 from newsfold.web.differences import Comparison, comparison_json, comparisons
@@ -105,7 +105,7 @@ def differences_view(conn: Connection, story_id: str) -> dict[str, Any]:
 def timeline(members: list[Article]) -> list[dict[str, Any]]:
     """The story's articles in publication order (undated ones last)."""
     # by instant (members keep their own offsets), undated last
-    dated = sorted(members, key=lambda a: (a.published is None, calendar.utc(a.published) or _EPOCH, a.id))
+    dated = sorted(members, key=lambda a: (a.published is None, utc(a.published) or _EPOCH, a.id))
     known = {a.id: a for a in members}
     out = []
     for a in dated:
@@ -177,7 +177,7 @@ def article_view(conn: Connection, translator: ReaderTranslator, article_id: str
     return data
 
 
-def in_language(
+def in_language(  # noqa: PLR0912  dispatch on the page kind (one typed page value per kind is web/'s rework)
     conn: Connection, kind: str, data: dict[str, Any], translator: ReaderTranslator, target: str | None
 ) -> dict[str, Any]:
     """A page's value with its titles and highlights also in the reader's language (and a "reader" summary)."""
@@ -297,7 +297,7 @@ def source_view(conn: Connection, name: str, limit: int, cursor: str | None) -> 
     return {**listing.extra, "items": listing.items, "next": listing.next}
 
 
-def search_view(
+def search_view(  # noqa: PLR0913  the search filters, one per query parameter (one typed filter value is web/'s rework)
     conn: Connection,
     q: str,
     limit: int,

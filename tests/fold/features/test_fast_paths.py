@@ -8,8 +8,9 @@ import re
 import numpy as np
 
 from newsfold.fold.features.embed import UseEmbedder
-from newsfold.fold.features.text import shingles, term_counts, tokens
+from newsfold.fold.features.text import shingles, term_counts
 from newsfold.fold.link.verify import tfidf_cosine, tfidf_cosines
+from newsfold.text.words import folded_words
 
 TRICKY = "ab1 X22 ٣٣ a_1 abcd1 12345 a1b2 é1 ½ ²3 _9_ ab½c foo-bar 3.14 a,b,c,1,2,3 ǅemal ß1 東京は晴れ"
 
@@ -39,7 +40,7 @@ def test_shingles_are_the_content_word_regex() -> None:
     spaced = TRICKY.replace("東京は晴れ", "")
     assert set(shingles(spaced)) == set(content.findall(spaced.casefold()))
     assert {"3", "14", "12345", "abcd1", "22", "٣٣", "1", "ǆemal"} <= set(shingles(spaced))
-    assert "東京" in tokens(TRICKY) and "ab1" in tokens(TRICKY)
+    assert "東京" in folded_words(TRICKY) and "ab1" in folded_words(TRICKY)
 
 
 def test_repeated_leads_embed_once_and_alike(embedder: UseEmbedder) -> None:

@@ -1,4 +1,4 @@
-"""The ASCII fast paths of tokens, shingles and names give exactly what the Unicode patterns give."""
+"""The ASCII fast paths of folded_words, shingles and names give exactly what the Unicode patterns give."""
 
 from __future__ import annotations
 
@@ -8,19 +8,11 @@ import json
 import random
 import re
 
-from newsfold.fold.features.text import (
-    _NAME,
-    _NUMBER,
-    _PUNCT_RUN,
-    _UNSPACED,
-    _WORD,
-    ascii_words,
-    names,
-    names_by,
-    normalise,
-    shingles,
-    tokens,
-)
+from newsfold.fold.features.text import _NAME, _NUMBER, names, names_by, shingles
+from newsfold.text.words import PLAIN as _WORD
+from newsfold.text.words import PUNCT_RUN as _PUNCT_RUN
+from newsfold.text.words import UNSPACED as _UNSPACED
+from newsfold.text.words import ascii_words, folded_words, normalise
 from tests.conftest import data_dir
 
 TRICKY = [
@@ -36,7 +28,7 @@ TRICKY = [
 
 
 def _tokens_unicode(text: str) -> list[str]:
-    """tokens() by the Unicode patterns only (the definition)."""
+    """folded_words() by the Unicode patterns only (the definition)."""
     words: list[str] = _WORD.findall(normalise(text))
     out: list[str] = []
     for word in words:
@@ -64,7 +56,7 @@ def _check(texts: list[str]) -> int:
     """Assert the fast paths agree on every text; return how many took the ASCII path."""
     fast = 0
     for text in texts:
-        assert tokens(text) == _tokens_unicode(text), text[:80]
+        assert folded_words(text) == _tokens_unicode(text), text[:80]
         assert set(shingles(text)) == _shingles_unicode(text), text[:80]
         assert names(text) == _names_unicode(text), text[:80]
         fast += ascii_words(normalise(text)) is not None

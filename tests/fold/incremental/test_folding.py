@@ -14,7 +14,7 @@ from tests.fold.conftest import fold_all
 T0 = datetime(2023, 2, 6, 8, tzinfo=UTC)
 
 
-def article(
+def article(  # noqa: PLR0913  a test article's fields, most with defaults
     name: str, title: str | None, text: str, language: str = "en", when: datetime | None = T0, kind: str = "article"
 ) -> Article:
     """A small article from a named outlet."""

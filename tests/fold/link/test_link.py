@@ -14,7 +14,7 @@ from newsfold.executors.local import LocalExecutor
 from newsfold.fold.features import lsh
 from newsfold.fold.features.embed import HashingEmbedder
 from newsfold.fold.incremental.folder import Folder, FoldSettings
-from newsfold.fold.link.link import RECENT, LinkSettings, block_lead_cosines, lead_dots, neighbours
+from newsfold.fold.link.link import RECENT, Leads, LinkSettings, block_lead_cosines, lead_dots, neighbours
 from newsfold.fold.link.pairs import load_pair_model
 from newsfold.fold.link.verify import DAY
 from newsfold.store.db import Database
@@ -144,7 +144,8 @@ def test_lead_neighbours_follow_the_definition(floor: float) -> None:
     settings = LinkSettings(7.0, 0.7, 0.8, 1.0, 0.7, floor, 5, load_pair_model(), floor * 2)
     docs = list(range(first, n))
     pool = np.arange(n, dtype=np.int64)
-    found = neighbours(docs, vectors[first:], times[first:], groups[first:], pool, vectors, times, groups, settings)
+    block = Leads(np.asarray(docs, dtype=np.int64), vectors[first:], times[first:], groups[first:])
+    found = neighbours(block, Leads(pool, vectors, times, groups), settings)
     expected = neighbours_by_definition(docs, vectors, times, groups, settings)
     assert found == expected
     assert sum(len(f) == settings.candidates for f in found) > len(docs) // 2  # the partition path ran

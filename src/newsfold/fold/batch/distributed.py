@@ -38,7 +38,7 @@ from newsfold.fold.features import lsh
 from newsfold.fold.features.embed import Embedder
 from newsfold.fold.incremental.folder import Folder, FoldSettings
 from newsfold.fold.link.index import DF_BUCKETS
-from newsfold.fold.link.link import Edge, LinkSettings, link_block, neighbour_pool, neighbours, term_counts
+from newsfold.fold.link.link import Edge, Leads, LinkSettings, link_block, neighbour_pool, neighbours, term_counts
 from newsfold.fold.link.place import PlaceSettings
 
 log = logging.getLogger(__name__)
@@ -134,30 +134,14 @@ def split(values: NDArray[Any], parts: int, *columns: NDArray[Any]) -> list[list
 class NeighbourTask:
     """One block's neighbour search: its documents and its pool."""
 
-    docs: list[int]
-    query: NDArray[np.int8]
-    times: NDArray[np.float64]
-    groups: list[str]
-    pool: NDArray[np.int64]
-    pool_vectors: NDArray[np.int8]
-    pool_times: NDArray[np.float64]
-    pool_groups: list[str]
+    block: Leads
+    among: Leads
     settings: LinkSettings
 
 
 def run_neighbours(task: NeighbourTask) -> list[list[int]]:
     """link.neighbours over one block."""
-    return neighbours(
-        task.docs,
-        task.query,
-        task.times,
-        task.groups,
-        task.pool,
-        task.pool_vectors,
-        task.pool_times,
-        task.pool_groups,
-        task.settings,
-    )
+    return neighbours(task.block, task.among, task.settings)
 
 
 def run_term_counts(task: tuple[str, int, int]) -> NDArray[np.int32]:
@@ -209,17 +193,11 @@ def _neighbour_tasks(corpus: Corpus, settings: LinkSettings, window_days: float)
     groups = corpus.groups
     for start, end in _blocks(corpus.size):
         pool = neighbour_pool(corpus.times, start, end, corpus.times[start:end], window_days)
-        yield NeighbourTask(
-            list(range(start, end)),
-            corpus.vectors[start:end],
-            corpus.times[start:end],
-            groups[start:end],
-            pool,
-            corpus.vectors[pool],
-            corpus.times[pool],
-            [groups[p] for p in pool.tolist()],
-            settings,
+        block = Leads(
+            np.arange(start, end, dtype=np.int64), corpus.vectors[start:end], corpus.times[start:end], groups[start:end]
         )
+        among = Leads(pool, corpus.vectors[pool], corpus.times[pool], [groups[p] for p in pool.tolist()])
+        yield NeighbourTask(block, among, settings)
 
 
 class _Verification:

@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
+import sentencepiece
 from numpy.typing import NDArray
 
 from newsfold.errors import ConfigError
 from newsfold.fold.features.encoder import UseEncoder
-from newsfold.fold.features.text import TERM_BUCKETS, tokens
+from newsfold.fold.features.text import TERM_BUCKETS
+from newsfold.text.words import folded_words
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +90,6 @@ class UseTokenizer:
 
     def __init__(self, model: Path, max_pieces: int = 0) -> None:
         """Load the model file; max_pieces > 0 keeps only a text's first max_pieces pieces (before BOS and EOS)."""
-        import sentencepiece
-
         self._sp = sentencepiece.SentencePieceProcessor(model_file=str(model))
         self._unk, self._bos, self._eos = self._sp.unk_id(), self._sp.bos_id(), self._sp.eos_id()
         self.max_pieces = max_pieces
@@ -184,7 +184,7 @@ class SentenceTransformerEmbedder:
     def __init__(self, model: str) -> None:
         """Load the model from a local path or the local cache (no download unless the user installed it)."""
         try:
-            from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
+            from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]  # noqa: PLC0415  sentence-transformers (torch) is optional, named by the user
         except ImportError as exc:
             raise ConfigError(f"fold.embedder {model!r}: the sentence-transformers package is not installed") from exc
         self.name = model
@@ -222,7 +222,7 @@ class HashingEmbedder:
         """Embed texts: each word adds +-1 to one coordinate chosen by its hash."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
-            words = tokens(text)
+            words = folded_words(text)
             h = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.int64, count=len(words))
             h &= TERM_BUCKETS - 1  # the bucket term_counts gives
             np.add.at(out[row], h % self.dim, np.where((h >> 12) & 1, 1.0, -1.0).astype(np.float32))

@@ -22,6 +22,7 @@ from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
+from threadpoolctl import ThreadpoolController
 
 log = logging.getLogger(__name__)
 
@@ -213,7 +214,6 @@ class UseEncoder:
     ) -> None:
         """Load the weights; BLAS runs on `threads` threads; up to `pieces` piece ids keep their rows (~13 KB
         each; at least two micro-batches' worth); a micro-batch holds up to `budget` tokens."""
-        from threadpoolctl import ThreadpoolController
 
         self.w = load_weights(weights)
         self.tokenizer = tokenizer

@@ -16,15 +16,14 @@ from newsfold.fold.features.text import (
     Terms,
     lead,
     names,
-    normalise,
     sentences,
     shingles,
     term_counts,
     title_words,
-    tokens,
 )
 from newsfold.model import Article
 from newsfold.plausible import is_future
+from newsfold.text.words import folded_words, normalise
 
 MIN_SHINGLES = 8  # fewer content words than this: too little text to call anything a copy of it
 
@@ -68,7 +67,7 @@ def group_of(article: Article) -> str:
 def features(article: Article, now: datetime) -> Features:
     """Compute the folding features of one article."""
     body = article.text or article.full_text
-    words = tokens(body)
+    words = folded_words(body)
     normal = " ".join(normalise(body).split())
     return Features(
         article_id=article.id,

@@ -20,7 +20,7 @@ from newsfold.fold.features.features import Features, features
 from newsfold.fold.features.prepared import Prepared, prepare
 from newsfold.fold.link import provenance
 from newsfold.fold.link.index import FoldIndex, hash_key, load_new, save_docs
-from newsfold.fold.link.link import Edge, LinkSettings, link_block, neighbour_pool, neighbours
+from newsfold.fold.link.link import Edge, Leads, LinkSettings, link_block, neighbour_pool, neighbours
 from newsfold.fold.link.pairs import PairModel, load_pair_model
 from newsfold.fold.link.place import Decision, PlaceSettings, apply, decide
 from newsfold.model import Article
@@ -230,17 +230,14 @@ class Folder:
         index = self.index
         end = docs[-1] + 1
         pool = neighbour_pool(index.times, docs[0], end, index.times[docs[0] : end], self.settings.window_days)
-        near = neighbours(
-            docs,
+        block = Leads(
+            np.asarray(docs, dtype=np.int64),
             index.vectors[docs[0] : end],
             index.times[docs[0] : end],
             index.groups[docs[0] : end],
-            pool,
-            index.vectors[pool],
-            index.times[pool],
-            [index.groups[p] for p in pool.tolist()],
-            self.link_settings,
         )
+        among = Leads(pool, index.vectors[pool], index.times[pool], [index.groups[p] for p in pool.tolist()])
+        near = neighbours(block, among, self.link_settings)
         candidates: list[list[int]] = []
         for row, (doc, item) in enumerate(zip(docs, items, strict=True)):
             found = [d for d, _ in lsh_hits[row]] + near[row]
@@ -280,7 +277,7 @@ class Folder:
             self._remember(doc, item)
         return item
 
-    def _place(
+    def _place(  # noqa: PLR0913  one document's placement: its number, id, title, edges, and what the batch changed
         self,
         conn: Connection,
         doc: int,

@@ -83,7 +83,7 @@ class FoldIndex:
             vectors[: self.size] = self.vectors[: self.size]
         self.times, self.vectors = times, vectors
 
-    def add(
+    def add(  # noqa: PLR0913  one column per parameter of the documents appended
         self,
         article_ids: Sequence[str],
         groups: Sequence[str],

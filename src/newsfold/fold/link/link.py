@@ -50,6 +50,17 @@ class LinkSettings:
     undated_floor: float = 0.15  # the neighbour floor when either date is unknown (the learned model decides then)
 
 
+@dataclass(slots=True, frozen=True)
+class Leads:
+    """Documents' lead vectors with their numbers in the fold order, times and groups, row by row: the block whose
+    neighbours are sought, or the pool they are sought in."""
+
+    docs: NDArray[np.int64]
+    vectors: NDArray[np.int8]
+    times: NDArray[np.float64]
+    groups: Sequence[str]
+
+
 def lead_dots(query: NDArray[np.int8], pool: NDArray[np.int8]) -> NDArray[np.float64]:
     """Cosines of int8 lead vectors, computed exactly (integer products summed below 2**24 in float32: no rounding,
     so the result does not depend on how a BLAS cuts the product into blocks)."""
@@ -76,22 +87,14 @@ def neighbour_pool(
     return np.flatnonzero(mask).astype(np.int64)
 
 
-def neighbours(
-    docs: Sequence[int],
-    query: NDArray[np.int8],
-    times: NDArray[np.float64],
-    groups: Sequence[str],
-    pool: NDArray[np.int64],
-    pool_vectors: NDArray[np.int8],
-    pool_times: NDArray[np.float64],
-    pool_groups: Sequence[str],
-    settings: LinkSettings,
-) -> list[list[int]]:
-    """For each document: its lead-embedding neighbours among the pool (see the module's definition)."""
-    out: list[list[int]] = [[] for _ in docs]
-    if len(pool) == 0 or not np.any(query):
+def neighbours(block: Leads, among: Leads, settings: LinkSettings) -> list[list[int]]:
+    """For each document of block: its lead-embedding neighbours among the pool (see the module's definition)."""
+    docs, times, groups = block.docs, block.times, block.groups
+    pool, pool_times, pool_groups = among.docs, among.times, among.groups
+    out: list[list[int]] = [[] for _ in range(len(docs))]
+    if len(pool) == 0 or not np.any(block.vectors):
         return out
-    sims = lead_dots(query, pool_vectors)
+    sims = lead_dots(block.vectors, among.vectors)
     # the pairs over the floor first (few), then the other conditions on those pairs only
     # the undated floor only where an undated pair can be (a lower floor lets many more pairs through to the filters)
     undated_pairs = bool(np.isnan(times).any() or np.isnan(pool_times).any())
@@ -100,7 +103,7 @@ def neighbours(
     codes: dict[str, int] = {}
     pool_codes = np.fromiter((codes.setdefault(g, len(codes)) for g in pool_groups), dtype=np.int64, count=len(pool))
     row_codes = np.fromiter((codes.setdefault(g, len(codes)) for g in groups), dtype=np.int64, count=len(docs))
-    doc_of = np.asarray(docs, dtype=np.int64)[rows]
+    doc_of = docs[rows]
     found = pool[cols]
     keep = (found < doc_of) & (pool_codes[cols] == row_codes[rows])
     recent = doc_of - found <= RECENT
@@ -146,7 +149,7 @@ def term_counts(items: Sequence[Features], buckets: int = DF_BUCKETS) -> NDArray
     return df
 
 
-def verify(
+def verify(  # noqa: PLR0912, PLR0913  the pair decision in the module docstring's order (copy, learned, report)
     item: Features,
     vector: NDArray[np.int8],
     others: Sequence[tuple[int, Features, NDArray[np.int8]]],
@@ -221,7 +224,7 @@ def verify(
     return edges
 
 
-def _learned(
+def _learned(  # noqa: PLR0913  a pair and the figures the learned models read
     item: Features, other: Features, lead: float, tfidf: float, settings: LinkSettings, embed: Embed | None
 ) -> tuple[float, float, bool]:
     """The learned models' P(same story) and P(copy) of a pair, and whether its sentences were aligned."""
@@ -230,7 +233,7 @@ def _learned(
     return float(same[0]), float(copy[0]), bool(row[ALIGNED] > 0)
 
 
-def link_block(
+def link_block(  # noqa: PLR0913  a block's documents, candidates and frequencies, as verify takes them
     docs: Sequence[int],
     items: Sequence[Features],
     vectors: NDArray[np.int8],

@@ -142,7 +142,7 @@ def alignment(a: NDArray[np.int8], b: NDArray[np.int8]) -> tuple[float, float, f
     return float(chain[-1, -1]) / len(a), float(best.mean()), body
 
 
-def pair_features(
+def pair_features(  # noqa: PLR0913  a pair and the figures its PAIR_FEATURES are computed from
     item: Features,
     other: Features,
     lead: float,
