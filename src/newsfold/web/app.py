@@ -30,6 +30,7 @@ from newsfold.web.greader import greader_router
 from newsfold.web.pages import pages_router
 from newsfold.web.personal import AccountsMiddleware
 from newsfold.web.reader import language_router
+from newsfold.web.reading_pages import reading_router
 from newsfold.web.security import SecurityHeaders
 from newsfold.web.site import Site
 
@@ -91,6 +92,7 @@ def create_app(
     app.include_router(account_router(site, accounts))
     app.include_router(greader_router(site, accounts.limiter))
     app.include_router(fever_router(site, accounts.limiter))
+    app.include_router(reading_router(site))
     app.include_router(pages_router(site))
 
     return app
