@@ -242,3 +242,5 @@ class Collector:
             return
         out.inputs.append(page_input(response))
         out.input_urls.append(url)
+        if response.url != url:  # the page is stored at the address it was redirected to: remember both
+            out.input_urls.append(response.url)

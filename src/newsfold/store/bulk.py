@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
+from newsfold.store import reader_state
 from newsfold.store.base import Connection
 
 # the tables a batch loads a new store's rows into
@@ -33,6 +34,8 @@ def insert_rows(conn: Connection, table: BulkTable, columns: Sequence[str], rows
     """Insert rows of these columns into a table (loading a new store)."""
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     conn.executemany(sql, rows)
+    if table == "stories":
+        reader_state.add_missing_items(conn)
 
 
 def set_fold_frequencies(conn: Connection, df: bytes, ndocs: int) -> None:

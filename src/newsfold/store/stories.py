@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from newsfold.model import Member, Relation, SourceRef, Story
+from newsfold.store import reader_state
 from newsfold.store.base import Connection, Row
 from newsfold.text.dates import now_iso, parse_iso
 
@@ -60,6 +61,7 @@ def create_story(conn: Connection, story_id: str, title: str) -> None:
     conn.execute(
         "INSERT INTO stories (id, title, created) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", (story_id, title, now_iso())
     )
+    reader_state.add_item(conn, story_id)
 
 
 def set_member(  # noqa: PLR0913  one parameter per column of the row it writes
@@ -85,6 +87,7 @@ def merge_stories(conn: Connection, keep: str, absorbed: Sequence[str]) -> None:
         conn.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (keep, old))
         conn.execute("UPDATE stories SET merged_into = ?, size = 0 WHERE id = ?", (keep, old))
         conn.execute("UPDATE stories SET merged_into = ? WHERE merged_into = ?", (keep, old))
+        reader_state.merge_state(conn, keep, old)
 
 
 def resolve_story_id(conn: Connection, story_id: str) -> str | None:
@@ -124,6 +127,7 @@ def refresh_story(conn: Connection, story_id: str, original: SourceRef | None = 
         "sources = ?, original_name = ?, original_url = ? WHERE id = ?",
         (*astuple(fields), story_id),
     )
+    reader_state.story_grew(conn, story_id, fields.sources)
 
 
 def _opening_title(conn: Connection, story_id: str) -> str | None:

@@ -25,9 +25,12 @@ from newsfold.web.docs import install_docs
 from newsfold.web.entities import entities_router
 from newsfold.web.errors import error_body, install_error_handlers, wants_json
 from newsfold.web.feed_routes import feeds_router
+from newsfold.web.fever import fever_router
+from newsfold.web.greader import greader_router
 from newsfold.web.pages import pages_router
 from newsfold.web.personal import AccountsMiddleware
 from newsfold.web.reader import language_router
+from newsfold.web.reading_pages import reading_router
 from newsfold.web.security import SecurityHeaders
 from newsfold.web.site import Site
 
@@ -87,6 +90,9 @@ def create_app(
     app.include_router(entities_router(site))
     app.include_router(admin_router(site, story_hooks))
     app.include_router(account_router(site, accounts))
+    app.include_router(greader_router(site, accounts.limiter))
+    app.include_router(fever_router(site, accounts.limiter))
+    app.include_router(reading_router(site))
     app.include_router(pages_router(site))
 
     return app
