@@ -192,3 +192,23 @@ def test_a_removed_user_leaves_no_reading_state(world: World) -> None:
         assert accounts.remove_user(conn, "alice")
         for table in ("reader_state", "reader_marks", "reader_subscriptions", "reader_filters", "reader_prefs"):
             assert conn.execute(f"SELECT count(*) FROM {table} WHERE user_id = ?", (user,)).fetchone()[0] == 0
+
+
+def test_short_and_long_pages_list_the_same_subscribed_stories(world: World) -> None:
+    """A page shorter than SET_FROM walks stories with a subquery each, a longer one builds the subscriptions' set:
+    the same stories either way (one category's, one feed's, unread)."""
+    follow(world, "alice", "alpha", category="World")
+    follow(world, "alice", "beta")
+    with world.db.write() as conn:
+        reader_state.set_read(conn, world.users["alice"], world.stories[:2], True, datetime.now(UTC))
+    user = world.users["alice"]
+    for query in (
+        {},
+        {"state": "unread"},
+        {"category": "World"},
+        {"source_id": world.sources["beta"], "state": "unread"},
+    ):
+        with world.db.read() as conn:
+            short = streams.item_numbers(conn, StreamQuery(user_id=user, limit=streams.SET_FROM - 1, **query))  # type: ignore[arg-type]
+            long = streams.item_numbers(conn, StreamQuery(user_id=user, limit=streams.SET_FROM, **query))  # type: ignore[arg-type]
+        assert short and short == long, query
