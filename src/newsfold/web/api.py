@@ -205,7 +205,7 @@ def api_router(site: Site) -> APIRouter:  # noqa: PLR0915  the router factory: o
 
         def build(conn: Connection) -> Body:
             """Build the response from the store."""
-            data = views.search_view(conn, query, limit, cursor, *filters)
+            data = views.search_view(conn, query, limit, cursor, filters)
             return site.json(views.in_language(conn, "search", data, site.translator, target))
 
         return await site.respond(request, "json", build, language=target)

@@ -185,7 +185,7 @@ def pages_router(site: Site) -> APIRouter:  # noqa: PLR0915  the router factory:
             choices = queries.languages_and_sources(conn)
             data = None
             if query:
-                data = views.search_view(conn, query, limit, cursor, *filters)
+                data = views.search_view(conn, query, limit, cursor, filters)
                 data = views.in_language(conn, "search", data, site.translator, target)
             form = {"q": query or "", "language": language or "", "source": source or "", "since": since or ""}
             form["until"] = until or ""

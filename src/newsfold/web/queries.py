@@ -237,28 +237,9 @@ def source(conn: Connection, name: str, limit: int, cursor: str | None) -> Listi
     return Listing([article_summary(a) for a in found], next_cursor, extra)
 
 
-def search(  # noqa: PLR0913  the search filters, one per query parameter (one typed filter value is web/'s rework)
-    conn: Connection,
-    query: str,
-    *,
-    limit: int,
-    offset: int,
-    language: str | None = None,
-    source_name: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-) -> Listing:
+def search(conn: Connection, query: str, *, limit: int, offset: int, filters: search_db.SearchFilters) -> Listing:
     """Articles matching every word of query, best first, with their snippets (matches between [[ and ]])."""
-    hits = search_db.search(
-        conn,
-        query,
-        limit=limit,
-        offset=offset,
-        language=language,
-        source=source_name,
-        since=since,
-        until=until,
-    )
+    hits = search_db.search(conn, query, limit=limit, offset=offset, filters=filters)
     items = [
         {
             "id": hit.article_id,

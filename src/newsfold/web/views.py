@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar as pycalendar
+from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from newsfold.store import calendar
 from newsfold.store import languages as languages_db
 from newsfold.store import pages as pages_db
 from newsfold.store.base import Connection
+from newsfold.store.search import SearchFilters
 from newsfold.store.term_counts import TermCounts
 from newsfold.text.dates import iso, utc
 from newsfold.web import precomputed, queries
@@ -297,26 +299,7 @@ def source_view(conn: Connection, name: str, limit: int, cursor: str | None) -> 
     return {**listing.extra, "items": listing.items, "next": listing.next}
 
 
-def search_view(  # noqa: PLR0913  the search filters, one per query parameter (one typed filter value is web/'s rework)
-    conn: Connection,
-    q: str,
-    limit: int,
-    cursor: str | None,
-    language: str | None,
-    source: str | None,
-    since: str | None,
-    until: str | None,
-) -> dict[str, Any]:
+def search_view(conn: Connection, q: str, limit: int, cursor: str | None, filters: SearchFilters) -> dict[str, Any]:
     """Search results with the filters used."""
-    listing = queries.search(
-        conn,
-        q,
-        limit=limit,
-        offset=offset_from(cursor),
-        language=language,
-        source_name=source,
-        since=since,
-        until=until,
-    )
-    filters = {"language": language, "source": source, "since": since, "until": until}
-    return {"query": q, "filters": filters, "results": listing.items, "next": listing.next}
+    listing = queries.search(conn, q, limit=limit, offset=offset_from(cursor), filters=filters)
+    return {"query": q, "filters": asdict(filters), "results": listing.items, "next": listing.next}
