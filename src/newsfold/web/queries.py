@@ -217,11 +217,6 @@ def day(conn: Connection, when: date, limit: int, offset: int) -> Listing:
     return Listing(story_summaries(conn, stories), next_offset(offset, limit, len(stories)), extra)
 
 
-def sources(conn: Connection) -> list[dict[str, Any]]:
-    """Every named outlet with its number of articles and its latest publication time, most articles first."""
-    return [{"name": o.name, "articles": o.articles, "latest": o.latest} for o in listings_db.outlets(conn)]
-
-
 def source(conn: Connection, name: str, limit: int, cursor: str | None) -> Listing:
     """One outlet: counts, languages and its latest items (newest first); NotFoundError if it has no articles."""
     articles, stories = listings_db.outlet_counts(conn, name)
