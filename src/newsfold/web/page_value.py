@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import Field, asdict
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 if TYPE_CHECKING:
@@ -18,10 +18,10 @@ class PageValue(Protocol):
 
     template: ClassVar[str]
     family: ClassVar[str]
-    __dataclass_fields__: ClassVar[dict[str, Any]]
+    __dataclass_fields__: ClassVar[dict[str, Field[Any]]]
 
 
-def to_json(page: PageValue) -> dict[str, Any]:
+def to_json(page: PageValue) -> dict[str, object]:
     """The JSON twin's value: the page value's fields, nested dataclasses as objects."""
     return asdict(page)
 
