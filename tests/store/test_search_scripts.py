@@ -38,7 +38,7 @@ def make(text: str, title: str, language: str, source: str = "Example", publishe
 
 def titles(conn: sqlite3.Connection, query: str, **filters: str) -> list[str | None]:
     """The titles of what a search finds."""
-    return [hit.title for hit in search_db.search(conn, query, **filters)]  # type: ignore[arg-type]
+    return [hit.title for hit in search_db.search(conn, query, filters=search_db.SearchFilters(**filters))]
 
 
 @pytest.fixture

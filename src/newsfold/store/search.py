@@ -9,6 +9,7 @@ query is required; snippets wrap each match in [[ and ]].
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from newsfold.store.base import Connection, Row, SearchHit
 from newsfold.store.scripts import is_spaceless, query_words
@@ -36,17 +37,25 @@ def _like(word: str) -> str:
     return f"%{escaped}%"
 
 
-def _filters(
-    language: str | None, source: str | None, since: str | None, until: str | None
-) -> tuple[str, list[object]]:
+@dataclass(frozen=True)
+class SearchFilters:
+    """A search's filters: language, outlet, first instant (inclusive) and last (exclusive); None is no filter."""
+
+    language: str | None = None
+    source: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+
+def _filters(filters: SearchFilters) -> tuple[str, list[object]]:
     """The SQL conditions (on articles a) and parameters of the search's filters."""
     sql = ""
     params: list[object] = []
     for clause, value in (
-        (" AND a.language = ?", language),
-        (" AND a.source_name = ?", source),
-        (" AND a.published >= ?", since),
-        (" AND a.published < ?", until),
+        (" AND a.language = ?", filters.language),
+        (" AND a.source_name = ?", filters.source),
+        (" AND a.published >= ?", filters.since),
+        (" AND a.published < ?", filters.until),
     ):
         if value:
             sql += clause
@@ -97,16 +106,8 @@ def _hit(row: Row, snippet: str) -> SearchHit:
 _COLUMNS = "a.id, a.story_id, a.title, a.language, a.source_name, a.published"
 
 
-def search(  # noqa: PLR0913  the search filters, one per query parameter (one typed filter value is web/'s rework)
-    conn: Connection,
-    query: str,
-    *,
-    limit: int = 20,
-    offset: int = 0,
-    language: str | None = None,
-    source: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
+def search(
+    conn: Connection, query: str, *, limit: int = 20, offset: int = 0, filters: SearchFilters | None = None
 ) -> list[SearchHit]:
     """Articles matching every word of query, best first, optionally filtered."""
     words = query_words(query)
@@ -114,7 +115,7 @@ def search(  # noqa: PLR0913  the search filters, one per query parameter (one t
         return []
     spaced = [w for w in words if not is_spaceless(w)]
     spaceless = [w for w in words if is_spaceless(w)]
-    where, params = _filters(language, source, since, until)
+    where, params = _filters(filters or SearchFilters())
     if conn.dialect == "postgresql":
         return _pg_search(conn, spaced, spaceless, where, params, limit, offset)
     if not spaceless:

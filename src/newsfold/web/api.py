@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from newsfold.store.base import Connection
 from newsfold.web import queries, views
 from newsfold.web.errors import BadRequestError
+from newsfold.web.page_value import render
 from newsfold.web.params import check_limit, parse_day, search_filters, text
 from newsfold.web.reader import api_language
 from newsfold.web.site import Body, Site, aggregate_stamp
@@ -141,7 +142,7 @@ def api_router(site: Site) -> APIRouter:  # noqa: PLR0915  the router factory: o
     async def api_days(request: Request) -> Response:
         """Every day (UTC) with news, newest first, with its number of stories and articles; and as a calendar."""
         return await site.respond(
-            request, "json", lambda conn: site.json(views.days_view(conn)), stamp_of=aggregate_stamp
+            request, "json", lambda conn: render(site, request, views.days_view(conn), "json"), stamp_of=aggregate_stamp
         )
 
     @router.get("/days/{day}", responses=_JSON)
@@ -163,9 +164,12 @@ def api_router(site: Site) -> APIRouter:  # noqa: PLR0915  the router factory: o
     @router.get("/sources", responses=_JSON)
     async def api_sources(request: Request) -> Response:
         """Every named outlet with its number of articles."""
-        return await site.respond(
-            request, "json", lambda conn: site.json(views.sources_view(conn)), stamp_of=aggregate_stamp
-        )
+
+        def build(conn: Connection) -> Body:
+            """Build the response from the store."""
+            return render(site, request, views.sources_view(conn), "json")
+
+        return await site.respond(request, "json", build, stamp_of=aggregate_stamp)
 
     @router.get("/sources/{name:path}", responses=_JSON)
     async def api_source(
@@ -205,7 +209,7 @@ def api_router(site: Site) -> APIRouter:  # noqa: PLR0915  the router factory: o
 
         def build(conn: Connection) -> Body:
             """Build the response from the store."""
-            data = views.search_view(conn, query, limit, cursor, *filters)
+            data = views.search_view(conn, query, limit, cursor, filters)
             return site.json(views.in_language(conn, "search", data, site.translator, target))
 
         return await site.respond(request, "json", build, language=target)

@@ -147,7 +147,7 @@ def feeds_router(site: Site) -> APIRouter:  # noqa: PLR0915  the router factory:
 
         def make(conn: Connection, base: str) -> Feed:
             """Build the feed from the store."""
-            data, notes = translated(conn, "search", views.search_view(conn, query, FEED_SIZE, None, *filters), target)
+            data, notes = translated(conn, "search", views.search_view(conn, query, FEED_SIZE, None, filters), target)
             items = [article_item(base, a) for a in data["results"]]
             qs = urlencode({"q": query})
             url = self_url(f"{base}/feeds/search.{fmt}?{qs}", target)

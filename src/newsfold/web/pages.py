@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from newsfold.store import stories as stories_db
 from newsfold.store.base import Connection
 from newsfold.web import queries, views
+from newsfold.web.page_value import render
 from newsfold.web.params import check_limit, parse_day, search_filters, text
 from newsfold.web.reader import reader_context
 from newsfold.web.site import Body, Site, Stored, aggregate_stamp
@@ -117,7 +118,7 @@ def pages_router(site: Site) -> APIRouter:  # noqa: PLR0915  the router factory:
 
         def build(conn: Connection) -> Body:
             """Build the response from the store."""
-            return site.render_page(request, "days.html", target, page="days", data=views.days_view(conn))
+            return render(site, request, views.days_view(conn), "html", target)
 
         return await site.respond(request, "html", build, stamp_of=aggregate_stamp, language=target)
 
@@ -143,7 +144,7 @@ def pages_router(site: Site) -> APIRouter:  # noqa: PLR0915  the router factory:
 
         def build(conn: Connection) -> Body:
             """Build the response from the store."""
-            return site.render_page(request, "sources.html", target, page="sources", data=views.sources_view(conn))
+            return render(site, request, views.sources_view(conn), "html", target)
 
         return await site.respond(request, "html", build, stamp_of=aggregate_stamp, language=target)
 
@@ -185,7 +186,7 @@ def pages_router(site: Site) -> APIRouter:  # noqa: PLR0915  the router factory:
             choices = queries.languages_and_sources(conn)
             data = None
             if query:
-                data = views.search_view(conn, query, limit, cursor, *filters)
+                data = views.search_view(conn, query, limit, cursor, filters)
                 data = views.in_language(conn, "search", data, site.translator, target)
             form = {"q": query or "", "language": language or "", "source": source or "", "since": since or ""}
             form["until"] = until or ""

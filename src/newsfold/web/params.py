@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from newsfold.store.search import SearchFilters
 from newsfold.web.cursor import check_limit, day_bounds, optional_day, parse_day
 from newsfold.web.errors import BadRequestError
 
@@ -34,15 +35,15 @@ def text(value: str | None, name: str, limit: int = MAX_QUERY) -> str | None:
 
 def search_filters(
     language_code: str | None, source: str | None, since: str | None, until: str | None
-) -> tuple[str | None, str | None, str | None, str | None]:
-    """The search filters checked: language, source, first day and last day (inclusive, as an exclusive bound)."""
+) -> SearchFilters:
+    """The search filters checked once: language, source, first day and last day (inclusive, as an exclusive bound)."""
     last = optional_day(until, "until")
-    return (
-        language(language_code),
-        text(source, "source", MAX_NAME),
-        optional_day(since, "since"),
-        day_bounds(parse_day(last))[1] if last else None,
+    return SearchFilters(
+        language=language(language_code),
+        source=text(source, "source", MAX_NAME),
+        since=optional_day(since, "since"),
+        until=day_bounds(parse_day(last))[1] if last else None,
     )
 
 
-__all__ = ["check_limit", "language", "parse_day", "search_filters", "text"]
+__all__ = ["SearchFilters", "check_limit", "language", "parse_day", "search_filters", "text"]

@@ -217,11 +217,6 @@ def day(conn: Connection, when: date, limit: int, offset: int) -> Listing:
     return Listing(story_summaries(conn, stories), next_offset(offset, limit, len(stories)), extra)
 
 
-def sources(conn: Connection) -> list[dict[str, Any]]:
-    """Every named outlet with its number of articles and its latest publication time, most articles first."""
-    return [{"name": o.name, "articles": o.articles, "latest": o.latest} for o in listings_db.outlets(conn)]
-
-
 def source(conn: Connection, name: str, limit: int, cursor: str | None) -> Listing:
     """One outlet: counts, languages and its latest items (newest first); NotFoundError if it has no articles."""
     articles, stories = listings_db.outlet_counts(conn, name)
@@ -237,28 +232,9 @@ def source(conn: Connection, name: str, limit: int, cursor: str | None) -> Listi
     return Listing([article_summary(a) for a in found], next_cursor, extra)
 
 
-def search(  # noqa: PLR0913  the search filters, one per query parameter (one typed filter value is web/'s rework)
-    conn: Connection,
-    query: str,
-    *,
-    limit: int,
-    offset: int,
-    language: str | None = None,
-    source_name: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-) -> Listing:
+def search(conn: Connection, query: str, *, limit: int, offset: int, filters: search_db.SearchFilters) -> Listing:
     """Articles matching every word of query, best first, with their snippets (matches between [[ and ]])."""
-    hits = search_db.search(
-        conn,
-        query,
-        limit=limit,
-        offset=offset,
-        language=language,
-        source=source_name,
-        since=since,
-        until=until,
-    )
+    hits = search_db.search(conn, query, limit=limit, offset=offset, filters=filters)
     items = [
         {
             "id": hit.article_id,

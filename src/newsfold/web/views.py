@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import calendar as pycalendar
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from newsfold.language.reader import ReaderTranslator, Rendering
 from newsfold.model import Article, Story
@@ -12,8 +13,10 @@ from newsfold.serialize import derived_title, document_json
 from newsfold.store import articles as articles_db
 from newsfold.store import calendar
 from newsfold.store import languages as languages_db
+from newsfold.store import listings as listings_db
 from newsfold.store import pages as pages_db
 from newsfold.store.base import Connection
+from newsfold.store.search import SearchFilters
 from newsfold.store.term_counts import TermCounts
 from newsfold.text.dates import iso, utc
 from newsfold.web import precomputed, queries
@@ -262,33 +265,87 @@ def day_view(conn: Connection, day: date, limit: int, cursor: str | None) -> dic
     }
 
 
-def days_view(conn: Connection) -> dict[str, Any]:
+@dataclass(frozen=True)
+class DayCount:
+    """A day (UTC) with news: its numbers of stories and articles."""
+
+    day: str
+    stories: int
+    articles: int
+
+
+@dataclass(frozen=True)
+class CalendarCell:
+    """A day of a month in the calendar and its number of stories (0: none)."""
+
+    day: str
+    stories: int
+
+
+@dataclass(frozen=True)
+class CalendarMonth:
+    """A month with news as a calendar: weeks from Monday, None for the days of the neighbouring months."""
+
+    month: str
+    label: str
+    stories: int
+    weeks: list[list[CalendarCell | None]]
+
+
+@dataclass(frozen=True)
+class DaysPage:
+    """The day archive: every day with news, newest first, and the same days as a calendar of months."""
+
+    template: ClassVar[str] = "days.html"
+    family: ClassVar[str] = "days"
+    days: list[DayCount]
+    months: list[CalendarMonth]
+
+
+@dataclass(frozen=True)
+class SourceCount:
+    """A named outlet, its number of articles and its latest publication time."""
+
+    name: str
+    articles: int
+    latest: str | None
+
+
+@dataclass(frozen=True)
+class SourcesPage:
+    """The outlets, most articles first."""
+
+    template: ClassVar[str] = "sources.html"
+    family: ClassVar[str] = "sources"
+    sources: list[SourceCount]
+
+
+def days_view(conn: Connection) -> DaysPage:
     """Every day with news, newest first, and the same days as a calendar of months (weeks from Monday)."""
     found = calendar.days(conn)
     by_day = {d.day: d for d in found}
-    months: list[dict[str, Any]] = []
+    months: list[CalendarMonth] = []
     for key in dict.fromkeys(d.day[:7] for d in found):
         year, month = int(key[:4]), int(key[5:7])
         weeks = []
         for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
-            cells: list[dict[str, Any] | None] = []
+            cells: list[CalendarCell | None] = []
             for cell in week:
                 entry = by_day.get(cell.isoformat()) if cell.month == month else None
                 if cell.month != month:
                     cells.append(None)
                 else:
-                    cells.append({"day": cell.isoformat(), "stories": entry.stories if entry else 0})
+                    cells.append(CalendarCell(cell.isoformat(), entry.stories if entry else 0))
             weeks.append(cells)
         label = f"{pycalendar.month_name[month]} {year}"
         total = sum(by_day[d].stories for d in by_day if d.startswith(key))
-        months.append({"month": key, "label": label, "stories": total, "weeks": weeks})
-    days = [{"day": d.day, "stories": d.stories, "articles": d.articles} for d in found]
-    return {"days": days, "months": months}
+        months.append(CalendarMonth(key, label, total, weeks))
+    return DaysPage([DayCount(d.day, d.stories, d.articles) for d in found], months)
 
 
-def sources_view(conn: Connection) -> dict[str, Any]:
+def sources_view(conn: Connection) -> SourcesPage:
     """The outlets."""
-    return {"sources": queries.sources(conn)}
+    return SourcesPage([SourceCount(o.name, o.articles, o.latest) for o in listings_db.outlets(conn)])
 
 
 def source_view(conn: Connection, name: str, limit: int, cursor: str | None) -> dict[str, Any]:
@@ -297,26 +354,7 @@ def source_view(conn: Connection, name: str, limit: int, cursor: str | None) -> 
     return {**listing.extra, "items": listing.items, "next": listing.next}
 
 
-def search_view(  # noqa: PLR0913  the search filters, one per query parameter (one typed filter value is web/'s rework)
-    conn: Connection,
-    q: str,
-    limit: int,
-    cursor: str | None,
-    language: str | None,
-    source: str | None,
-    since: str | None,
-    until: str | None,
-) -> dict[str, Any]:
+def search_view(conn: Connection, q: str, limit: int, cursor: str | None, filters: SearchFilters) -> dict[str, Any]:
     """Search results with the filters used."""
-    listing = queries.search(
-        conn,
-        q,
-        limit=limit,
-        offset=offset_from(cursor),
-        language=language,
-        source_name=source,
-        since=since,
-        until=until,
-    )
-    filters = {"language": language, "source": source, "since": since, "until": until}
-    return {"query": q, "filters": filters, "results": listing.items, "next": listing.next}
+    listing = queries.search(conn, q, limit=limit, offset=offset_from(cursor), filters=filters)
+    return {"query": q, "filters": asdict(filters), "results": listing.items, "next": listing.next}
