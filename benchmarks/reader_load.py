@@ -281,15 +281,8 @@ def measure(location: str, args: argparse.Namespace) -> dict[str, dict[str, floa
         stats = run_load(base, readers, args.clients, args.seconds, args.requests)
         wall = time.perf_counter() - started
     rows = {name: stats[name].row() for name, _, _ in mix() if name in stats}
-    total = sum(int(r["requests"]) for r in rows.values())
-    rows["all"] = {
-        "requests": total,
-        "errors": sum(int(r["errors"]) for r in rows.values()),
-        "p50": statistics.median(t for s in stats.values() for t in s.times) if total else 0.0,
-        "p99": sorted(t for s in stats.values() for t in s.times)[int(total * 0.99)] if total else 0.0,
-        "p95": 0.0,
-        "per_second": total / wall,
-    }
+    every = Stats([t for s in stats.values() for t in s.times], sum(s.errors for s in stats.values()))
+    rows["all"] = {**every.row(), "per_second": len(every.times) / wall}
     return rows
 
 
@@ -302,15 +295,10 @@ def print_table(backend: str, rows: dict[str, dict[str, float]], args: argparse.
     print("| endpoint | requests | errors | p50 ms | p95 ms | p99 ms |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, row in rows.items():
-        if name != "all":
-            print(
-                f"| {name} | {int(row['requests'])} | {int(row['errors'])} | {row['p50']:.1f} | {row['p95']:.1f} "
-                f"| {row['p99']:.1f} |"
-            )
-    print(
-        f"| all | {int(rows['all']['requests'])} | {int(rows['all']['errors'])} | {rows['all']['p50']:.1f} | | "
-        f"{rows['all']['p99']:.1f} |"
-    )
+        print(
+            f"| {name} | {int(row['requests'])} | {int(row['errors'])} | {row['p50']:.1f} | {row['p95']:.1f} "
+            f"| {row['p99']:.1f} |"
+        )
 
 
 def sqlite_location(args: argparse.Namespace) -> str:

@@ -20,13 +20,18 @@ log = logging.getLogger(__name__)
 _MEMORY_COUNTER = itertools.count()
 
 
-def _migrations() -> list[tuple[str, str]]:
-    """The packaged migrations as (name, sql), in name order."""
-    folder = resources.files("newsfold.store") / "migrations"
+def packaged_migrations(package: str) -> list[tuple[str, str]]:
+    """The migrations packaged in package's migrations/ folder as (name, sql), in name order."""
+    folder = resources.files(package) / "migrations"
     items = [
         (entry.name, entry.read_text(encoding="utf-8")) for entry in folder.iterdir() if entry.name.endswith(".sql")
     ]
     return sorted(items)
+
+
+def _migrations() -> list[tuple[str, str]]:
+    """The packaged SQLite migrations as (name, sql), in name order."""
+    return packaged_migrations("newsfold.store")
 
 
 class SqliteConnection:

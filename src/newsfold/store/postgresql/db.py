@@ -11,7 +11,6 @@ import logging
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from importlib import resources
 from typing import Any, Final
 
 import psycopg
@@ -21,6 +20,7 @@ from psycopg.types.numeric import FloatLoader
 
 from newsfold.errors import StoreError
 from newsfold.store.base import Connection, Cursor, Dialect, Params
+from newsfold.store.db import packaged_migrations
 from newsfold.store.postgresql.sql import to_psycopg, without_password
 
 log = logging.getLogger(__name__)
@@ -139,11 +139,7 @@ class PgConnection:
 
 def _migrations() -> list[tuple[str, str]]:
     """The packaged PostgreSQL migrations as (name, sql), in name order (the SQLite ones' twins, same names)."""
-    folder = resources.files("newsfold.store.postgresql") / "migrations"
-    items = [
-        (entry.name, entry.read_text(encoding="utf-8")) for entry in folder.iterdir() if entry.name.endswith(".sql")
-    ]
-    return sorted(items)
+    return packaged_migrations("newsfold.store.postgresql")
 
 
 class PostgresDatabase:
