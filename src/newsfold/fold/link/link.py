@@ -48,6 +48,7 @@ class LinkSettings:
     candidates: int
     model: PairModel
     undated_floor: float = 0.15  # the neighbour floor when either date is unknown (the learned model decides then)
+    learned_dated: bool = False  # the learned model decides reports between dated articles too (fold.dated_reports)
 
 
 @dataclass(slots=True, frozen=True)
@@ -201,12 +202,13 @@ def verify(  # noqa: PLR0912, PLR0913  the pair decision in the module docstring
         cross = cross_language(item, other)
         undated = undated_item or math.isnan(other.at)
         lead = emb if read and bool(np.any(other_vector)) else 0.0
-        if (cross or undated) and shortest >= MIN_SHINGLES:
+        if (cross or undated or settings.learned_dated) and shortest >= MIN_SHINGLES:
             p_same, p_copy, aligned = _learned(item, other, lead, cosine, settings, embed)
             if cross and aligned and p_copy >= settings.model.copy.threshold:
                 edges.append((cand, "copy", p_copy))
                 continue
-            if undated:  # the model decides (the evidence score's closeness in time says nothing here)
+            # undated, the model decides (the evidence score's closeness in time says nothing); dated, where chosen
+            if undated or settings.learned_dated:
                 if p_same >= settings.model.same.threshold and min(len(item.lead), len(other.lead)) >= MIN_LEAD:
                     edges.append((cand, "report", p_same))
                 continue
