@@ -12,6 +12,7 @@ from selectolax.lexbor import LexborHTMLParser
 from newsfold.extract.containers import ContainerModel
 from newsfold.extract.datelines import find_dateline
 from newsfold.extract.dom import HEADLINE_CHARS, DomResult, read_dom, visible_html
+from newsfold.extract.embedded import embedded_body
 from newsfold.extract.evaluate import tokens
 from newsfold.extract.htmlmeta import PageMeta, read_meta, same_site
 from newsfold.extract.kindmodel import KindEvidence, KindModel, PageCounts, evidence
@@ -103,6 +104,11 @@ class HtmlExtractor:
                 fallback = _trafilatura(visible_html(markup), raw.url)
                 if prose_chars(fallback) > FALLBACK_GAIN * prose_chars(found.paragraphs):
                     paragraphs = fallback
+        if prose_chars(paragraphs) < MIN_FAST_CHARS:
+            # a page rendered by its scripts may carry the story as HTML in a JSON payload, the markup's body empty
+            carried = embedded_body(markup, self._containers)
+            if carried is not None and prose_chars(carried.paragraphs) > FALLBACK_GAIN * prose_chars(paragraphs):
+                paragraphs = carried.paragraphs
         if not paragraphs and meta.article_body:
             paragraphs = [Paragraph(p.strip()) for p in meta.article_body.split("\n") if p.strip()]
         article = self._article(raw, meta, paragraphs)
