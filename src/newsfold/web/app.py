@@ -31,6 +31,10 @@ from newsfold.web.pages import pages_router
 from newsfold.web.personal import AccountsMiddleware
 from newsfold.web.reader import language_router
 from newsfold.web.reading_pages import reading_router
+from newsfold.web.routes.days import days_router
+from newsfold.web.routes.listings import listings_router
+from newsfold.web.routes.search import search_router
+from newsfold.web.routes.sources import sources_router
 from newsfold.web.security import SecurityHeaders
 from newsfold.web.site import Site
 
@@ -84,6 +88,8 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     install_docs(app, site)
     app.include_router(language_router(site.reader_languages))
+    for family in (listings_router, days_router, sources_router, search_router):
+        app.include_router(family(site))
     app.include_router(api_router(site))
     app.include_router(feeds_router(site))
     # Routers of other stages go here, one line each (entities from enrichment, admin from sources).
