@@ -79,16 +79,4 @@ def api_router(site: Site) -> APIRouter:
 
         return await site.respond(request, "json", build, language=target)
 
-    @router.get("/articles/{article_id}", responses=_JSON)
-    async def api_article(request: Request, article_id: str, lang: Lang = None) -> Response:
-        """One article: cleaned text, paragraphs, metadata; `lang` renders it for a reader language."""
-        target = api_language(lang)
-        return await site.respond(
-            request,
-            "json",
-            lambda conn: site.json(views.article_view(conn, site.translator, article_id, target)),
-            stamp_of=lambda conn: queries.article_stamp(conn, article_id),
-            language=target,
-        )
-
     return router

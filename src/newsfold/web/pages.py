@@ -5,9 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from newsfold.store import stories as stories_db
 from newsfold.store.base import Connection
-from newsfold.web import queries, views
+from newsfold.web import queries
 from newsfold.web.reader import reader_context
 from newsfold.web.site import Body, Site, Stored
 from newsfold.web.story_page import live_story_page, stored_page, story_reader
@@ -37,30 +36,6 @@ def pages_router(site: Site) -> APIRouter:
             stamp_of=lambda conn: queries.story_stamp(conn, story_id),
             language=target,
             stored=stored,
-        )
-
-    @router.get("/articles/{article_id}")
-    async def article_page(request: Request, article_id: str) -> Response:
-        """The reader view of one article."""
-        target = site.page_language(request)
-
-        def build(conn: Connection) -> Body:
-            """Build the response from the store."""
-            data = views.article_view(conn, site.translator, article_id, target)
-            story = stories_db.get_story(conn, data["story_id"]) if data["story_id"] else None
-            return site.render_page(
-                request,
-                "article.html",
-                target,
-                page="article",
-                data=data,
-                story=story,
-                target=target,
-                languages=site.offered_languages,
-            )
-
-        return await site.respond(
-            request, "html", build, stamp_of=lambda conn: queries.article_stamp(conn, article_id), language=target
         )
 
     return router

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from newsfold.language.reader import ReaderTranslator, Rendering
+from newsfold.language.reader import ReaderTranslator
 from newsfold.model import Article, Story
-from newsfold.serialize import derived_title, document_json
-from newsfold.store import articles as articles_db
+from newsfold.serialize import derived_title
 from newsfold.store import languages as languages_db
 from newsfold.store import pages as pages_db
 from newsfold.store.base import Connection
@@ -25,8 +23,6 @@ from newsfold.web.translated import (
     story_cards,
     story_parts,
     timeline_events,
-    translated_json,
-    untranslated_note,
 )
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -109,60 +105,6 @@ def timeline(members: list[Article]) -> list[dict[str, Any]]:
     return out
 
 
-def article_view(conn: Connection, translator: ReaderTranslator, article_id: str, target: str | None) -> dict[str, Any]:
-    """An article's cleaned text and metadata, rendered for the reader's language when one is asked for."""
-    article = queries.article_detail(conn, article_id)
-    data = document_json(article)
-    data["id"] = article.id
-    data["story_id"] = article.story_id
-    data["relation"] = article.relation
-    data["copy_of"] = article.copy_of
-    data["canonical_url"] = article.canonical_url
-    data["contributors"] = list(article.contributors)
-    known = {}
-    if article.copy_of and not article.title:
-        original = articles_db.get_article(conn, article.copy_of)
-        known = {original.id: original} if original is not None else {}
-    data["derived_title"] = derived_title(article, known)
-    data["paragraphs"] = [{"text": p.text, "role": p.role, "language": p.language} for p in article.paragraphs]
-    rendering: Rendering | None = None
-    if target and target != article.language:
-        rendering = translator.render(article.full_text, article.language, target)
-    data["rendering"] = (
-        None
-        if rendering is None
-        else {
-            "language": rendering.language,
-            "translated": rendering.translated,
-            "model": rendering.model,
-            "note": rendering.note,
-            "text": rendering.text if rendering.translated else None,
-        }
-    )
-    if target is not None:
-        page = PageTranslation(translator, target)
-        page.title(data, "title", article.language)
-        page.texts(data, "highlights", article.language)
-        reader = page.apply()
-        models, notes, untranslated = reader.models, reader.notes, reader.untranslated
-        if rendering is not None and rendering.translated:
-            data["text_translated"] = translated_json(rendering, article.language)
-            models = list(dict.fromkeys([*models, *([rendering.model] if rendering.model else [])]))
-        elif rendering is not None and article.language and not translator.can_translate(article.language, target):
-            # the text has no model either: the page's one notice names its language
-            note = untranslated_note([article.language], target)
-            if data["rendering"] is not None:
-                data["rendering"]["note"] = note
-            if article.language not in untranslated:
-                untranslated = sorted([*untranslated, article.language])
-                notes = [n for n in notes if not n.startswith("Shown untranslated")]
-                notes.insert(0, untranslated_note(untranslated, target))
-        elif rendering is not None and rendering.note and rendering.note not in notes:
-            notes = [*notes, rendering.note]
-        data["reader"] = replace(reader, models=models, notes=notes, untranslated=untranslated)
-    return data
-
-
 def in_language(
     conn: Connection, kind: str, data: dict[str, Any], translator: ReaderTranslator, target: str | None
 ) -> dict[str, Any]:
@@ -189,13 +131,6 @@ def in_language(
     elif kind == "related":
         story_cards(page, conn, data["related"])
         article_titles(page, data["timeline"])
-    elif kind == "entity":
-        languages = story_title_languages(conn, data["stories"])
-        sentences = languages_db.entity_sentence_languages(conn, data["id"])
-        for story in data["stories"]:
-            page.title(story, "title", languages.get(story["id"]))
-            for index, sentence in enumerate(story.get("sentences") or []):
-                page.item(story, "sentences", index, sentences.get((story["id"], sentence)))
     data["reader"] = page.apply()
     return data
 
@@ -203,8 +138,3 @@ def in_language(
 def article_languages(conn: Connection, found: list[dict[str, Any]]) -> dict[str, str | None]:
     """The language of each article the comparisons compare."""
     return languages_db.article_languages(conn, sorted({c[side] for c in found for side in ("a", "b")}))
-
-
-def story_title_languages(conn: Connection, stories: list[dict[str, Any]]) -> dict[str, str | None]:
-    """The language of each listed story's title (the language of a member bearing it)."""
-    return {story["id"]: languages_db.title_language(conn, story["id"], story["title"]) for story in stories}
