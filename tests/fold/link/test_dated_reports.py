@@ -54,7 +54,7 @@ def _edges(learned: bool, same: float) -> list[tuple[int, str, float]]:
     """verify's edges for the second text against the first, lead cosine 0.8, with a constant same-story model."""
     (first, first_vector), (second, second_vector) = _item("a", FIRST), _item("b", SECOND)
     model = PairModel(_constant(same), _constant(0.01))
-    settings = LinkSettings(7.0, 0.7, 0.8, 1.0, 0.7, 0.35, 12, model, 0.15, learned)
+    settings = LinkSettings(7.0, 0.7, 0.8, 1.0, 0.7, 0.35, 12, model, undated_floor=0.15, learned_dated=learned)
     df = np.zeros(1 << 16, dtype=np.int32)
     return [(c, r, s) for c, r, s in verify(second, second_vector, [(0, first, first_vector)], df, 2, settings, [0.8])]
 
