@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections import Counter
+from functools import lru_cache
 
 import numpy as np
 import regex
@@ -104,13 +105,12 @@ def skeleton(key: str) -> str:
 
 def name_keys(text: str, limit: int = NAME_KEYS) -> tuple[str, ...]:
     """Names and numbers of a text in any script as ASCII keys, in order of first appearance: a capitalised word
-    that the text does not also write in lower case, or any word of a script the text never capitalises (Georgian,
-    Tamil, Devanagari, Arabic), romanised (anyascii) and keyed (text.names.name_key, 4+ letters) with its skeleton
+    that the text does not also write in lower case, or any word of a script without capitals (Georgian, Tamil,
+    Devanagari, Arabic), romanised (anyascii) and keyed (text.names.name_key, 4+ letters) with its skeleton
     ("~" + skeleton, 3+ letters); numbers of 2+ digits in ASCII digits ("#2024"). A Greek or Georgian report naming
     Ζελένσκι or ზელენსკი shares keys with an English one naming Zelensky."""
     words: list[str] = _WORD_OR_NUMBER.findall(text)
     lower = {w for w in words if w.islower()}
-    capitalised = {ord(w[0]) >> 7 for w in words if w[0].isupper()}  # Unicode blocks of 128 the text capitalises
     out: dict[str, None] = {}
     for word in words:
         if len(out) >= limit:
@@ -119,15 +119,24 @@ def name_keys(text: str, limit: int = NAME_KEYS) -> tuple[str, ...]:
             if len(word) >= 2:
                 out.setdefault(f"#{int(word)}", None)
             continue
-        if ord(word[0]) >> 7 in capitalised and (not word[0].isupper() or word.lower() in lower):
+        first = word[0]
+        caseless = first.title() == first == first.lower()  # a script without capitals (Mkhedruli titles as itself)
+        if not caseless and (not first.isupper() or word.lower() in lower):
             continue
-        key = name_key(anyascii(word))
-        if len(key) >= 4 and key.isalpha() and key.isascii():
+        for key in word_keys(word):
             out.setdefault(key, None)
-            bones = skeleton(key)
-            if len(bones) >= 3:
-                out.setdefault(f"~{bones}", None)
     return tuple(out)[:limit]
+
+
+@lru_cache(maxsize=1 << 16)
+def word_keys(word: str) -> tuple[str, ...]:
+    """One name's keys: its romanised name key (4+ letters) and its skeleton (3+), or none (a pure function of the
+    word: the answers for the last 65,536 words are remembered)."""
+    key = name_key(anyascii(word))
+    if len(key) < 4 or not key.isalpha() or not key.isascii():
+        return ()
+    bones = skeleton(key)
+    return (key, f"~{bones}") if len(bones) >= 3 else (key,)
 
 
 def lead(article: Article, max_chars: int = 200) -> str:

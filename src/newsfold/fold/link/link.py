@@ -245,6 +245,7 @@ def verify(  # noqa: PLR0912, PLR0913  the pair decision in the module docstring
     size, lead_words = len(item.shingles), len(item.lead.split())
     undated_item = math.isnan(item.at)
     read = bool(np.any(vector))
+    own_keys = set(item.name_keys)
     for (cand, other, other_vector, t), cosine, emb in zip(kept, cosines.tolist(), leads, strict=True):
         shortest = min(size, len(other.shingles))
         # a short text (a blurb) moves far with a few changed words; a long one at the same cosine is another
@@ -260,14 +261,17 @@ def verify(  # noqa: PLR0912, PLR0913  the pair decision in the module docstring
         undated = undated_item or math.isnan(other.at)
         both_read = read and bool(np.any(other_vector))
         lead = emb if both_read else 0.0
-        if (cross or undated or not both_read) and shortest >= MIN_SHINGLES:
+        # a pair with an unread lead has only its names and numbers to go on: the model decides it when it shares
+        # as many name keys as make a name-key candidate (most such pairs share none, and skip the model)
+        keyed = not both_read and len(own_keys.intersection(other.name_keys)) >= KEY_SHARED
+        if (cross or undated or keyed) and shortest >= MIN_SHINGLES:
             p_same, p_copy, aligned = _learned(item, other, lead, cosine, settings, embed)
             if cross and aligned and p_copy >= settings.model.copy.threshold:
                 edges.append((cand, "copy", p_copy))
                 continue
             # the model decides when closeness in time says nothing, or a lead is unread (the evidence score
             # stands on the lead cosine)
-            if undated or not both_read:
+            if undated or keyed:
                 if p_same >= settings.model.same.threshold and min(len(item.lead), len(other.lead)) >= MIN_LEAD:
                     edges.append((cand, "report", p_same))
                 continue
