@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from newsfold.web.page_value import to_json, twin_url
-from newsfold.web.views import CalendarCell, CalendarMonth, DayCount, DaysPage, SourceCount, SourcesPage
+from newsfold.web.routes.days import CalendarCell, CalendarMonth, DayCount, DaysPage
+from newsfold.web.routes.sources import SourceCount, SourcesPage
 
 
 def test_twin_url_prefixes_api() -> None:

@@ -31,14 +31,15 @@ def twins(data: Fixture) -> list[tuple[str, str]]:
     """Every page with its JSON twin."""
     day = NOW.date().isoformat()
     return [
-        ("/", "/api/stories"),
+        ("/", "/api/"),
         (f"/stories/{data.seed_story}", f"/api/stories/{data.seed_story}"),
         (f"/articles/{data.seed_articles[1]}", f"/api/articles/{data.seed_articles[1]}"),
         ("/trending", "/api/trending"),
-        (f"/day/{day}", f"/api/days/{day}"),
+        (f"/day/{day}", f"/api/day/{day}"),
         ("/sources", "/api/sources"),
         ("/sources/Delta%20Wire", "/api/sources/Delta%20Wire"),
         ("/search?q=Karbala", "/api/search?q=Karbala"),
+        ("/entities?kind=place", "/api/entities?kind=place"),
     ]
 
 
@@ -53,6 +54,25 @@ def test_every_page_and_its_json_twin(client: Client, site_data: Fixture) -> Non
         assert j.status_code == 200, api
         assert j.headers["content-type"].startswith("application/json")
         assert isinstance(j.json(), dict)
+
+
+def test_every_page_links_its_twin_by_the_one_rule(client: Client, site_data: Fixture) -> None:
+    """The page's JSON link is its path under /api (query kept), and it answers what the twin answers."""
+    for page, api in twins(site_data):
+        if page.startswith("/stories/"):
+            continue  # the story family is not a page value yet
+        link = html(client.get(page)).css_first('link[rel=alternate][type="application/json"]')
+        assert link is not None, page
+        href = link.attributes["href"] or ""
+        assert href == api, page
+        assert client.get(href).json() == client.get(api).json(), page
+
+
+def test_older_twin_urls_still_answer(client: Client) -> None:
+    """/api/stories (the latest) and /api/days/{day} stay public beside the rule's /api/ and /api/day/{day}."""
+    day = NOW.date().isoformat()
+    assert client.get("/api/stories").json() == client.get("/api/").json()
+    assert client.get(f"/api/days/{day}").json() == client.get(f"/api/day/{day}").json()
 
 
 def test_story_json_is_the_cli_shape(client: Client, site_data: Fixture) -> None:

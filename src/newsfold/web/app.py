@@ -22,7 +22,6 @@ from newsfold.web.api import api_router
 from newsfold.web.auth import Accounts, AccountSettings, LoginRequiredError
 from newsfold.web.csrf import check_csrf
 from newsfold.web.docs import install_docs
-from newsfold.web.entities import entities_router
 from newsfold.web.errors import error_body, install_error_handlers, wants_json
 from newsfold.web.feed_routes import feeds_router
 from newsfold.web.fever import fever_router
@@ -31,6 +30,12 @@ from newsfold.web.pages import pages_router
 from newsfold.web.personal import AccountsMiddleware
 from newsfold.web.reader import language_router
 from newsfold.web.reading_pages import reading_router
+from newsfold.web.routes.article import article_router
+from newsfold.web.routes.days import days_router
+from newsfold.web.routes.entities import entities_router
+from newsfold.web.routes.listings import listings_router
+from newsfold.web.routes.search import search_router
+from newsfold.web.routes.sources import sources_router
 from newsfold.web.security import SecurityHeaders
 from newsfold.web.site import Site
 
@@ -84,10 +89,11 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     install_docs(app, site)
     app.include_router(language_router(site.reader_languages))
+    for family in (listings_router, days_router, sources_router, search_router, entities_router, article_router):
+        app.include_router(family(site))
     app.include_router(api_router(site))
     app.include_router(feeds_router(site))
-    # Routers of other stages go here, one line each (entities from enrichment, admin from sources).
-    app.include_router(entities_router(site))
+    # Routers of other stages go here, one line each (admin from sources).
     app.include_router(admin_router(site, story_hooks))
     app.include_router(account_router(site, accounts))
     app.include_router(greader_router(site, accounts.limiter))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TypeVar
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
@@ -11,14 +11,18 @@ from fastapi.responses import Response
 
 from newsfold.errors import NotFoundError
 from newsfold.store.base import Connection
-from newsfold.web import views
 from newsfold.web.errors import BadRequestError
 from newsfold.web.feeds import ATOM_TYPE, JSON_FEED_TYPE, Feed, article_item, atom, json_feed, story_item
 from newsfold.web.params import parse_day, search_filters, text
 from newsfold.web.reader import api_language
+from newsfold.web.routes.days import DayPage, day_view
+from newsfold.web.routes.listings import LatestPage, latest_view, press_view
+from newsfold.web.routes.search import SearchPage, search_view
+from newsfold.web.routes.sources import SourcePage, source_view
 from newsfold.web.site import Body, Site
 
 FEED_SIZE = 50
+Listed = TypeVar("Listed", LatestPage, DayPage, SourcePage, SearchPage)
 
 
 def _split_format(name: str) -> tuple[str, str]:
@@ -46,16 +50,14 @@ def feeds_router(site: Site) -> APIRouter:  # noqa: PLR0915  the router factory:
         base = site.base_url  # the configured public address: a request's Host header never names the feed
         return await site.respond(request, "feed", lambda conn: body(make(conn, base), fmt), base, language=target)
 
-    def translated(
-        conn: Connection, kind: str, data: dict[str, Any], target: str | None
-    ) -> tuple[dict[str, Any], list[str]]:
+    def translated(conn: Connection, listing: Listed, target: str | None) -> tuple[Listed, list[str]]:
         """A feed's listing with titles, highlights and snippets added in the reader's language, and its notes."""
-        data = views.in_language(conn, kind, data, site.translator, target)
-        reader = data.get("reader") or {}
-        notes = list(reader.get("notes") or [])
-        if reader.get("models"):
-            notes.insert(0, f"Machine translation into {target} by {', '.join(reader['models'])} where marked.")
-        return data, notes
+        listing = listing.in_language(conn, site.translator, target)
+        reader = listing.reader
+        notes = list(reader.notes) if reader is not None else []
+        if reader is not None and reader.models:
+            notes.insert(0, f"Machine translation into {target} by {', '.join(reader.models)} where marked.")
+        return listing, notes
 
     def self_url(url: str, target: str | None) -> str:
         """A feed's own address, with its reader language when it has one."""
@@ -71,8 +73,8 @@ def feeds_router(site: Site) -> APIRouter:  # noqa: PLR0915  the router factory:
 
         def make(conn: Connection, base: str) -> Feed:
             """Build the feed from the store."""
-            data, notes = translated(conn, "latest", views.latest_view(conn, FEED_SIZE, None), target)
-            items = [story_item(base, s) for s in data["stories"]]
+            data, notes = translated(conn, latest_view(conn, FEED_SIZE, None), target)
+            items = [story_item(base, s) for s in data.stories]
             url = self_url(f"{base}/feeds/latest.{fmt}", target)
             return Feed("newsfold: latest stories", url, f"{base}/", items, target, notes)
 
@@ -86,8 +88,8 @@ def feeds_router(site: Site) -> APIRouter:  # noqa: PLR0915  the router factory:
 
         def make(conn: Connection, base: str) -> Feed:
             """Build the feed from the store."""
-            data, notes = translated(conn, "press", views.press_view(conn, FEED_SIZE, None), target)
-            items = [story_item(base, s) for s in data["stories"]]
+            data, notes = translated(conn, press_view(conn, FEED_SIZE, None), target)
+            items = [story_item(base, s) for s in data.stories]
             url = self_url(f"{base}/feeds/press.{fmt}", target)
             return Feed("newsfold: press releases", url, f"{base}/press", items, target, notes)
 
@@ -102,8 +104,8 @@ def feeds_router(site: Site) -> APIRouter:  # noqa: PLR0915  the router factory:
 
         def make(conn: Connection, base: str) -> Feed:
             """Build the feed from the store."""
-            data, notes = translated(conn, "day", views.day_view(conn, when, FEED_SIZE, None), target)
-            items = [story_item(base, s) for s in data["stories"]]
+            data, notes = translated(conn, day_view(conn, when, FEED_SIZE, None), target)
+            items = [story_item(base, s) for s in data.stories]
             url = self_url(f"{base}/feeds/days/{name}", target)
             return Feed(f"newsfold: stories of {stem}", url, f"{base}/day/{stem}", items, target, notes)
 
@@ -118,8 +120,8 @@ def feeds_router(site: Site) -> APIRouter:  # noqa: PLR0915  the router factory:
 
         def make(conn: Connection, base: str) -> Feed:
             """Build the feed from the store."""
-            data, notes = translated(conn, "source", views.source_view(conn, source, FEED_SIZE, None), target)
-            items = [article_item(base, a) for a in data["items"]]
+            data, notes = translated(conn, source_view(conn, source, FEED_SIZE, None), target)
+            items = [article_item(base, a) for a in data.items]
             path = quote(source, safe="")
             url = self_url(f"{base}/feeds/sources/{path}.{fmt}", target)
             return Feed(f"newsfold: {source}", url, f"{base}/sources/{path}", items, target, notes)
@@ -147,8 +149,8 @@ def feeds_router(site: Site) -> APIRouter:  # noqa: PLR0915  the router factory:
 
         def make(conn: Connection, base: str) -> Feed:
             """Build the feed from the store."""
-            data, notes = translated(conn, "search", views.search_view(conn, query, FEED_SIZE, None, filters), target)
-            items = [article_item(base, a) for a in data["results"]]
+            data, notes = translated(conn, search_view(conn, query, FEED_SIZE, None, filters), target)
+            items = [article_item(base, a) for a in data.results]
             qs = urlencode({"q": query})
             url = self_url(f"{base}/feeds/search.{fmt}?{qs}", target)
             return Feed(f"newsfold: search {query}", url, f"{base}/search?{qs}", items, target, notes)

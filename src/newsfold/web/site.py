@@ -8,7 +8,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime
 from importlib import resources
 from typing import Any, cast
@@ -128,6 +128,13 @@ def _paragraph(item: dict[str, Any]) -> Paragraph:
     """A paragraph from its JSON shape."""
     role = item.get("role") if item.get("role") in ROLES else "body"
     return Paragraph(text=str(item.get("text") or ""), role=cast(Role, role))
+
+
+def _dataclass_json(value: object) -> object:
+    """A dataclass inside JSON data (a page value's part, a reader summary) as an object of its fields, in order."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in fields(value)}
+    raise TypeError(f"{type(value).__name__}: not JSON data")  # json.dumps's own protocol for an unknown value
 
 
 def aggregate_stamp(conn: Connection) -> str:
@@ -250,7 +257,7 @@ class Site:
     @staticmethod
     def json(data: Any, status: int = 200, media_type: str = JSON_TYPE) -> Body:
         """Data as a JSON body."""
-        return Body(json.dumps(data, ensure_ascii=False).encode("utf-8"), media_type, status)
+        return Body(json.dumps(data, ensure_ascii=False, default=_dataclass_json).encode("utf-8"), media_type, status)
 
     def _run(self, build: Callable[[Connection], Body]) -> tuple[Body, float]:
         """Run build on this thread's read connection: the body and the seconds it took (waiting excluded)."""

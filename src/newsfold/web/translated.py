@@ -9,9 +9,9 @@ Texts are rendered in one batch per source language, through the translation cac
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from babel import Locale, UnknownLocaleError
 
@@ -20,21 +20,38 @@ from newsfold.language.reader import ReaderTranslator, Rendering
 from newsfold.store import languages as languages_db
 from newsfold.store.base import Connection
 
+if TYPE_CHECKING:
+    from newsfold.web.page_value import PageValue
+
 SUFFIX = "_translated"
+# a value in the JSON contract's shape (serialize: a story card, an article, a search hit, a comparison's row):
+# translations are filed into it beside the originals, as `<field>_translated`
+Shown = dict[str, Any]
+
+
+@dataclass(slots=True, frozen=True)
+class ReaderSummary:
+    """What a translated page says of its translation: the language, the models used, the notes, the counts."""
+
+    language: str | None
+    models: list[str]
+    notes: list[str]
+    translated: int
+    untranslated: list[str]
 
 
 @dataclass(slots=True)
 class _Wanted:
     """One text a page asks for: where its translation goes (holder[key], or holder[key][index])."""
 
-    holder: dict[str, Any]
+    holder: Shown
     key: str
     text: str
     source: str | None
     index: int | None = None
 
 
-def translated_json(rendering: Rendering, source: str | None) -> dict[str, Any]:
+def translated_json(rendering: Rendering, source: str | None) -> Shown:
     """A machine translation as the JSON twins show it."""
     return {
         "text": rendering.text,
@@ -57,13 +74,13 @@ class PageTranslation:
     translated: int = 0
     untranslated: list[str] = field(default_factory=list)
 
-    def title(self, holder: dict[str, Any], key: str, source: str | None) -> None:
+    def title(self, holder: Shown, key: str, source: str | None) -> None:
         """Ask for holder[key] (a text) in the reader's language, as holder[key + '_translated']."""
         text = holder.get(key)
         if self.target is not None and isinstance(text, str) and text.strip():
             self._wanted.append(_Wanted(holder, key, text, source))
 
-    def texts(self, holder: dict[str, Any], key: str, source: str | None) -> None:
+    def texts(self, holder: Shown, key: str, source: str | None) -> None:
         """Ask for the list holder[key] in the reader's language, as a list holder[key + '_translated']."""
         items = holder.get(key)
         if self.target is None or not isinstance(items, list):
@@ -72,12 +89,12 @@ class PageTranslation:
             if isinstance(text, str) and text.strip():
                 self._wanted.append(_Wanted(holder, key, text, source, index))
 
-    def text(self, holder: dict[str, Any], key: str, text: str, source: str | None) -> None:
+    def text(self, holder: Shown, key: str, text: str, source: str | None) -> None:
         """Ask for a text shown as holder[key] (a snippet without its marks), as holder[key + "_translated"]."""
         if self.target is not None and text.strip():
             self._wanted.append(_Wanted(holder, key, text, source))
 
-    def item(self, holder: dict[str, Any], key: str, index: int, source: str | None) -> None:
+    def item(self, holder: Shown, key: str, index: int, source: str | None) -> None:
         """Ask for one text of the list holder[key] (in a language of its own), filed at the same index."""
         items = holder.get(key)
         if self.target is None or not isinstance(items, list) or index >= len(items):
@@ -86,7 +103,7 @@ class PageTranslation:
         if isinstance(text, str) and text.strip():
             self._wanted.append(_Wanted(holder, key, text, source, index))
 
-    def apply(self) -> dict[str, Any]:
+    def apply(self) -> ReaderSummary:
         """Render everything asked for and file it; the page's reader summary."""
         target = self.target
         groups: dict[str | None, list[_Wanted]] = defaultdict(list)
@@ -107,13 +124,7 @@ class PageTranslation:
         notes = list(self.notes)
         if target is not None and self.untranslated:
             notes.insert(0, untranslated_note(sorted(self.untranslated), target))
-        return {
-            "language": target,
-            "models": self.models,
-            "notes": notes,
-            "translated": self.translated,
-            "untranslated": sorted(self.untranslated),
-        }
+        return ReaderSummary(target, self.models, notes, self.translated, sorted(self.untranslated))
 
     def _file(self, wanted: _Wanted, rendering: Rendering) -> None:
         """Put one rendering where it was asked for (a note, once, where it is not a translation)."""
@@ -152,7 +163,7 @@ def untranslated_note(languages: Sequence[str], target: str) -> str:
     )
 
 
-def title_language(story: dict[str, Any]) -> str | None:
+def title_language(story: Shown) -> str | None:
     """The language of a story's title: its member's that bears it, else the story's only language."""
     for article in story.get("articles") or []:
         if article.get("title") == story.get("title") and article.get("language"):
@@ -161,7 +172,7 @@ def title_language(story: dict[str, Any]) -> str | None:
     return str(languages[0]) if len(languages) == 1 else None
 
 
-def publisher_languages(conn: Connection, stories: Sequence[dict[str, Any]]) -> dict[str, str | None]:
+def publisher_languages(conn: Connection, stories: Sequence[Shown]) -> dict[str, str | None]:
     """For stories showing their publishers' highlights, the language of the member they come from."""
     wanted = [s for s in stories if s.get("publisher_highlights")]
     ids = [a["id"] for s in wanted for a in s.get("articles") or []]
@@ -177,7 +188,7 @@ def publisher_languages(conn: Connection, stories: Sequence[dict[str, Any]]) -> 
     return out
 
 
-def story_cards(page: PageTranslation, conn: Connection, stories: Sequence[dict[str, Any]]) -> None:
+def story_cards(page: PageTranslation, conn: Connection, stories: Sequence[Shown]) -> None:
     """Ask for what a story card shows: the title and the (story's or publishers') highlights."""
     if page.target is None:
         return
@@ -186,7 +197,7 @@ def story_cards(page: PageTranslation, conn: Connection, stories: Sequence[dict[
         story_parts(page, story, publishers.get(story["id"]))
 
 
-def story_parts(page: PageTranslation, story: dict[str, Any], publisher_language: str | None) -> None:
+def story_parts(page: PageTranslation, story: Shown, publisher_language: str | None) -> None:
     """Ask for a story's title, its highlights and its publishers' highlights (where shown)."""
     page.title(story, "title", title_language(story))
     members = [(a.get("language"), str(a.get("kind") or "article")) for a in story.get("articles") or []]
@@ -194,27 +205,27 @@ def story_parts(page: PageTranslation, story: dict[str, Any], publisher_language
     page.texts(story, "publisher_highlights", publisher_language)
 
 
-def article_titles(page: PageTranslation, items: Sequence[dict[str, Any]], key: str = "title") -> None:
+def article_titles(page: PageTranslation, items: Sequence[Shown], key: str = "title") -> None:
     """Ask for the titles of listed articles (each in its own language)."""
     for item in items:
         page.title(item, key, item.get("language"))
 
 
-def timeline_events(page: PageTranslation, story: dict[str, Any]) -> None:
+def timeline_events(page: PageTranslation, story: Shown) -> None:
     """Ask for the texts of a story's dated events, each in the language of the article it comes from."""
     languages = {a.get("id"): a.get("language") for a in story.get("articles") or []}
     for event in story.get("timeline") or []:
         page.title(event, "text", languages.get(event.get("article_id")))
 
 
-def search_snippets(page: PageTranslation, results: Sequence[dict[str, Any]]) -> None:
+def search_snippets(page: PageTranslation, results: Sequence[Shown]) -> None:
     """Ask for the search results' snippets (their match marks left out) in the reader's language."""
     for result in results:
         plain = str(result.get("snippet") or "").replace("[[", "").replace("]]", "")
         page.text(result, "snippet", plain, result.get("language"))
 
 
-def differing_rows(page: PageTranslation, found: Sequence[dict[str, Any]], languages: dict[str, str | None]) -> None:
+def differing_rows(page: PageTranslation, found: Sequence[Shown], languages: dict[str, str | None]) -> None:
     """Ask for both sides of every differing row of the copy comparisons (rows the same in both left as they are)."""
     for comparison in found:
         for row in comparison["rows"]:
@@ -222,3 +233,17 @@ def differing_rows(page: PageTranslation, found: Sequence[dict[str, Any]], langu
                 continue
             page.title(row, "a", languages.get(comparison["a"]))
             page.title(row, "b", languages.get(comparison["b"]))
+
+
+Translatable = TypeVar("Translatable", bound="PageValue")
+
+
+def translate_page(
+    value: Translatable, translator: ReaderTranslator, target: str | None, ask: Callable[[PageTranslation], None]
+) -> Translatable:
+    """A page value with its reader summary after ask asked for its texts (the value itself when target is None)."""
+    if target is None:
+        return value
+    page = PageTranslation(translator, target)
+    ask(page)
+    return replace(value, reader=page.apply())

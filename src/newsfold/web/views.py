@@ -2,52 +2,30 @@
 
 from __future__ import annotations
 
-import calendar as pycalendar
-from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime
-from typing import Any, ClassVar
+from datetime import UTC, datetime
+from typing import Any
 
-from newsfold.language.reader import ReaderTranslator, Rendering
+from newsfold.language.reader import ReaderTranslator
 from newsfold.model import Article, Story
-from newsfold.serialize import derived_title, document_json
-from newsfold.store import articles as articles_db
-from newsfold.store import calendar
+from newsfold.serialize import derived_title
 from newsfold.store import languages as languages_db
-from newsfold.store import listings as listings_db
 from newsfold.store import pages as pages_db
 from newsfold.store.base import Connection
-from newsfold.store.search import SearchFilters
 from newsfold.store.term_counts import TermCounts
 from newsfold.text.dates import iso, utc
 from newsfold.web import precomputed, queries
-from newsfold.web.cursor import offset_from
 from newsfold.web.differences import Comparison, comparison_json, comparisons
 from newsfold.web.translated import (
     PageTranslation,
     article_titles,
     differing_rows,
     publisher_languages,
-    search_snippets,
     story_cards,
     story_parts,
     timeline_events,
-    translated_json,
-    untranslated_note,
 )
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def latest_view(conn: Connection, limit: int, cursor: str | None) -> dict[str, Any]:
-    """The latest news stories (press releases are listed apart)."""
-    listing = queries.latest(conn, limit, cursor)
-    return {"kind": "news", "stories": listing.items, "next": listing.next}
-
-
-def press_view(conn: Connection, limit: int, cursor: str | None) -> dict[str, Any]:
-    """The latest press releases: what organisations say of themselves, kept out of the news listings."""
-    listing = queries.latest(conn, limit, cursor, kind="press_release")
-    return {"kind": "press_release", "stories": listing.items, "next": listing.next}
 
 
 def story_view(
@@ -127,71 +105,14 @@ def timeline(members: list[Article]) -> list[dict[str, Any]]:
     return out
 
 
-def article_view(conn: Connection, translator: ReaderTranslator, article_id: str, target: str | None) -> dict[str, Any]:
-    """An article's cleaned text and metadata, rendered for the reader's language when one is asked for."""
-    article = queries.article_detail(conn, article_id)
-    data = document_json(article)
-    data["id"] = article.id
-    data["story_id"] = article.story_id
-    data["relation"] = article.relation
-    data["copy_of"] = article.copy_of
-    data["canonical_url"] = article.canonical_url
-    data["contributors"] = list(article.contributors)
-    known = {}
-    if article.copy_of and not article.title:
-        original = articles_db.get_article(conn, article.copy_of)
-        known = {original.id: original} if original is not None else {}
-    data["derived_title"] = derived_title(article, known)
-    data["paragraphs"] = [{"text": p.text, "role": p.role, "language": p.language} for p in article.paragraphs]
-    rendering: Rendering | None = None
-    if target and target != article.language:
-        rendering = translator.render(article.full_text, article.language, target)
-    data["rendering"] = (
-        None
-        if rendering is None
-        else {
-            "language": rendering.language,
-            "translated": rendering.translated,
-            "model": rendering.model,
-            "note": rendering.note,
-            "text": rendering.text if rendering.translated else None,
-        }
-    )
-    if target is not None:
-        page = PageTranslation(translator, target)
-        page.title(data, "title", article.language)
-        page.texts(data, "highlights", article.language)
-        reader = page.apply()
-        if rendering is not None and rendering.translated:
-            data["text_translated"] = translated_json(rendering, article.language)
-            reader["models"] = list(dict.fromkeys([*reader["models"], rendering.model]))
-        elif rendering is not None and article.language and not translator.can_translate(article.language, target):
-            # the text has no model either: the page's one notice names its language
-            note = untranslated_note([article.language], target)
-            if data["rendering"] is not None:
-                data["rendering"]["note"] = note
-            if article.language not in reader["untranslated"]:
-                reader["untranslated"] = sorted([*reader["untranslated"], article.language])
-                reader["notes"] = [n for n in reader["notes"] if not n.startswith("Shown untranslated")]
-                reader["notes"].insert(0, untranslated_note(reader["untranslated"], target))
-        elif rendering is not None and rendering.note and rendering.note not in reader["notes"]:
-            reader["notes"].append(rendering.note)
-        data["reader"] = reader
-    return data
-
-
-def in_language(  # noqa: PLR0912  dispatch on the page kind (one typed page value per kind is web/'s rework)
+def in_language(
     conn: Connection, kind: str, data: dict[str, Any], translator: ReaderTranslator, target: str | None
 ) -> dict[str, Any]:
     """A page's value with its titles and highlights also in the reader's language (and a "reader" summary)."""
     if target is None:
         return data
     page = PageTranslation(translator, target)
-    if kind in ("latest", "day", "press"):
-        story_cards(page, conn, data["stories"])
-    elif kind == "trending":
-        story_cards(page, conn, [entry["story"] for entry in data["stories"]])
-    elif kind in ("story", "story_document"):
+    if kind in ("story", "story_document"):
         story = data["story"] if kind == "story" else data
         shown = {"id": story["id"], "articles": story["articles"], "publisher_highlights": []}
         if kind == "story":
@@ -210,18 +131,6 @@ def in_language(  # noqa: PLR0912  dispatch on the page kind (one typed page val
     elif kind == "related":
         story_cards(page, conn, data["related"])
         article_titles(page, data["timeline"])
-    elif kind == "search":
-        article_titles(page, data["results"] if data else [])
-        search_snippets(page, data["results"] if data else [])
-    elif kind == "source":
-        article_titles(page, data["items"])
-    elif kind == "entity":
-        languages = story_title_languages(conn, data["stories"])
-        sentences = languages_db.entity_sentence_languages(conn, data["id"])
-        for story in data["stories"]:
-            page.title(story, "title", languages.get(story["id"]))
-            for index, sentence in enumerate(story.get("sentences") or []):
-                page.item(story, "sentences", index, sentences.get((story["id"], sentence)))
     data["reader"] = page.apply()
     return data
 
@@ -229,132 +138,3 @@ def in_language(  # noqa: PLR0912  dispatch on the page kind (one typed page val
 def article_languages(conn: Connection, found: list[dict[str, Any]]) -> dict[str, str | None]:
     """The language of each article the comparisons compare."""
     return languages_db.article_languages(conn, sorted({c[side] for c in found for side in ("a", "b")}))
-
-
-def story_title_languages(conn: Connection, stories: list[dict[str, Any]]) -> dict[str, str | None]:
-    """The language of each listed story's title (the language of a member bearing it)."""
-    return {story["id"]: languages_db.title_language(conn, story["id"], story["title"]) for story in stories}
-
-
-def trending_view(conn: Connection, limit: int, cursor: str | None) -> dict[str, Any]:
-    """Stories by growth over the last 24 hours."""
-    listing = queries.trending(conn, limit, offset_from(cursor))
-    extra = listing.extra
-    if extra["recent"]:
-        span = "the last 24 hours"
-    else:
-        span = "the 24 hours up to the newest news article (nothing was published in the last 24 hours)"
-    explanation = (
-        f"News stories published in {span}, ranked by what is new and growing: each scores the outlets that "
-        "published it in the window, plus the languages beyond the first, plus one if it began in the window."
-    )
-    window = {"since": extra["since"], "until": extra["until"], "recent": extra["recent"]}
-    listed = {"stories": listing.items, "next": listing.next}
-    return {**window, "explanation": explanation, "total": extra["total"], **listed}
-
-
-def day_view(conn: Connection, day: date, limit: int, cursor: str | None) -> dict[str, Any]:
-    """Every story with an article published on a day, with the neighbouring days that have any."""
-    listing = queries.day(conn, day, limit, offset_from(cursor))
-    return {
-        "day": day.isoformat(),
-        "previous": listing.extra["previous"],
-        "following": listing.extra["next"],
-        "stories": listing.items,
-        "next": listing.next,
-    }
-
-
-@dataclass(frozen=True)
-class DayCount:
-    """A day (UTC) with news: its numbers of stories and articles."""
-
-    day: str
-    stories: int
-    articles: int
-
-
-@dataclass(frozen=True)
-class CalendarCell:
-    """A day of a month in the calendar and its number of stories (0: none)."""
-
-    day: str
-    stories: int
-
-
-@dataclass(frozen=True)
-class CalendarMonth:
-    """A month with news as a calendar: weeks from Monday, None for the days of the neighbouring months."""
-
-    month: str
-    label: str
-    stories: int
-    weeks: list[list[CalendarCell | None]]
-
-
-@dataclass(frozen=True)
-class DaysPage:
-    """The day archive: every day with news, newest first, and the same days as a calendar of months."""
-
-    template: ClassVar[str] = "days.html"
-    family: ClassVar[str] = "days"
-    days: list[DayCount]
-    months: list[CalendarMonth]
-
-
-@dataclass(frozen=True)
-class SourceCount:
-    """A named outlet, its number of articles and its latest publication time."""
-
-    name: str
-    articles: int
-    latest: str | None
-
-
-@dataclass(frozen=True)
-class SourcesPage:
-    """The outlets, most articles first."""
-
-    template: ClassVar[str] = "sources.html"
-    family: ClassVar[str] = "sources"
-    sources: list[SourceCount]
-
-
-def days_view(conn: Connection) -> DaysPage:
-    """Every day with news, newest first, and the same days as a calendar of months (weeks from Monday)."""
-    found = calendar.days(conn)
-    by_day = {d.day: d for d in found}
-    months: list[CalendarMonth] = []
-    for key in dict.fromkeys(d.day[:7] for d in found):
-        year, month = int(key[:4]), int(key[5:7])
-        weeks = []
-        for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
-            cells: list[CalendarCell | None] = []
-            for cell in week:
-                entry = by_day.get(cell.isoformat()) if cell.month == month else None
-                if cell.month != month:
-                    cells.append(None)
-                else:
-                    cells.append(CalendarCell(cell.isoformat(), entry.stories if entry else 0))
-            weeks.append(cells)
-        label = f"{pycalendar.month_name[month]} {year}"
-        total = sum(by_day[d].stories for d in by_day if d.startswith(key))
-        months.append(CalendarMonth(key, label, total, weeks))
-    return DaysPage([DayCount(d.day, d.stories, d.articles) for d in found], months)
-
-
-def sources_view(conn: Connection) -> SourcesPage:
-    """The outlets."""
-    return SourcesPage([SourceCount(o.name, o.articles, o.latest) for o in listings_db.outlets(conn)])
-
-
-def source_view(conn: Connection, name: str, limit: int, cursor: str | None) -> dict[str, Any]:
-    """One outlet and its latest items."""
-    listing = queries.source(conn, name, limit, cursor)
-    return {**listing.extra, "items": listing.items, "next": listing.next}
-
-
-def search_view(conn: Connection, q: str, limit: int, cursor: str | None, filters: SearchFilters) -> dict[str, Any]:
-    """Search results with the filters used."""
-    listing = queries.search(conn, q, limit=limit, offset=offset_from(cursor), filters=filters)
-    return {"query": q, "filters": asdict(filters), "results": listing.items, "next": listing.next}
