@@ -44,6 +44,7 @@ from newsfold.fold.features.text import lead, shingles  # noqa: E402
 from newsfold.fold.incremental.folder import Folder, FoldSettings  # noqa: E402
 from newsfold.fold.link.index import FoldIndex  # noqa: E402
 from newsfold.model import Article, Origin, OriginalRef, Paragraph, SourceRef  # noqa: E402
+from newsfold.steps import default_pipeline  # noqa: E402
 from newsfold.store.db import Database  # noqa: E402
 
 ITN_WINDOW_DAYS = 7
@@ -260,7 +261,7 @@ def newsfold_fold(
         folder = Folder(settings or FoldSettings(), embedder=embedder)
         start = time.perf_counter()
         report = IngestReport()
-        store_articles(db, articles, report, folder=folder, batch_size=64, prepare_workers=workers)
+        store_articles(db, articles, report, default_pipeline(folder=folder), batch_size=64, prepare_workers=workers)
         seconds = time.perf_counter() - start
         if report.failures:
             raise SystemExit(f"newsfold could not fold {len(report.failures)} batches: {report.failures[0]}")

@@ -35,9 +35,9 @@ import trafilatura
 from newsfold.config import load_config
 from newsfold.engine import IngestReport, ingest
 from newsfold.enrich.hook import EnrichHook
-from newsfold.fold.incremental.folder import Folder
 from newsfold.hooks import story_hooks
 from newsfold.ingest.files import iter_inputs
+from newsfold.steps import default_pipeline
 from newsfold.store.db import Database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,9 +160,8 @@ def newsfold_ingest(folder: Path, db_path: Path, workers: int | None, profile: P
         report = ingest(
             db,
             iter_inputs([str(folder)], max_bytes=int(config["ingest.max_bytes"])),
+            default_pipeline(config, hooks=hooks),
             batch_size=int(config["ingest.batch_size"]),
-            folder=Folder.from_config(config),
-            story_hooks=hooks,
             **({"extract_workers": workers} if workers is not None else {}),
         )
         seconds = time.perf_counter() - start

@@ -162,7 +162,8 @@ def one(size: int, runner: str, cpus: int, embedder: str, corpus: Path, load: bo
     from newsfold.batch import BatchJob  # noqa: PLC0415  each run imports newsfold in its own fresh process, so the parent (counted in machine MB) stays small
     from newsfold.executors.base import Executor  # noqa: PLC0415  each run imports newsfold in its own fresh process, so the parent (counted in machine MB) stays small
     from newsfold.executors.local import LocalExecutor  # noqa: PLC0415  each run imports newsfold in its own fresh process, so the parent (counted in machine MB) stays small
-    from newsfold.fold.incremental.folder import FoldSettings  # noqa: PLC0415  each run imports newsfold in its own fresh process, so the parent (counted in machine MB) stays small
+    from newsfold.fold.incremental.folder import Folder, FoldSettings  # noqa: PLC0415  each run imports newsfold in its own fresh process, so the parent (counted in machine MB) stays small
+    from newsfold.steps import default_pipeline  # noqa: PLC0415  each run imports newsfold in its own fresh process, so the parent (counted in machine MB) stays small
 
     out = Path(tempfile.mkdtemp(prefix="scale-out-"))
     sampler = PeakRss()
@@ -176,7 +177,13 @@ def one(size: int, runner: str, cpus: int, embedder: str, corpus: Path, load: bo
         executor = LocalExecutor(cpus)
     setup = time.perf_counter() - started
     try:
-        job = BatchJob([str(corpus)], out, executor, max_bytes=10_000_000, settings=FoldSettings(embedder=embedder))
+        job = BatchJob(
+            [str(corpus)],
+            out,
+            executor,
+            max_bytes=10_000_000,
+            pipeline=default_pipeline(folder=Folder(FoldSettings(embedder=embedder))),
+        )
         report = job.run()
     finally:
         executor.close()
@@ -254,11 +261,15 @@ def prepare_base(size: int, cpus: int, embedder: str) -> Path:
     import pyarrow.parquet as pq  # noqa: PLC0415  each run imports newsfold in its own fresh process, so the parent (counted in machine MB) stays small
 
     from newsfold.batch import BatchJob  # noqa: PLC0415  each run imports newsfold in its own fresh process, so the parent (counted in machine MB) stays small
-    from newsfold.executors.base import ROW_SCHEMA  # noqa: PLC0415  each run imports newsfold in its own fresh process, so the parent (counted in machine MB) stays small
     from newsfold.executors.local import LocalExecutor  # noqa: PLC0415  each run imports newsfold in its own fresh process, so the parent (counted in machine MB) stays small
-    from newsfold.executors.tasks import columnar, kept_row  # noqa: PLC0415  each run imports newsfold in its own fresh process, so the parent (counted in machine MB) stays small
-    from newsfold.fold.incremental.folder import FoldSettings  # noqa: PLC0415  each run imports newsfold in its own fresh process, so the parent (counted in machine MB) stays small
+    from newsfold.executors.tasks import (  # noqa: PLC0415  each run imports newsfold in its own fresh process, so the parent (counted in machine MB) stays small
+        ROW_SCHEMA,
+        columnar,
+        kept_row,
+    )
+    from newsfold.fold.incremental.folder import Folder, FoldSettings  # noqa: PLC0415  each run imports newsfold in its own fresh process, so the parent (counted in machine MB) stays small
     from newsfold.model import Article, Origin, Paragraph, SourceRef  # noqa: PLC0415  each run imports newsfold in its own fresh process, so the parent (counted in machine MB) stays small
+    from newsfold.steps import default_pipeline  # noqa: PLC0415  each run imports newsfold in its own fresh process, so the parent (counted in machine MB) stays small
 
     out = Path(tempfile.mkdtemp(prefix="scale-fold-")) / "base"
     (out / "extracted").mkdir(parents=True)
@@ -279,7 +290,9 @@ def prepare_base(size: int, cpus: int, embedder: str) -> Path:
                 rows = []
     executor = LocalExecutor(cpus)
     try:
-        job = BatchJob([], out, executor, max_bytes=1, settings=FoldSettings(embedder=embedder))
+        job = BatchJob(
+            [], out, executor, max_bytes=1, pipeline=default_pipeline(folder=Folder(FoldSettings(embedder=embedder)))
+        )
         (out / "manifest.json").write_text(json.dumps({"fingerprint": job.fingerprint, "completed": ["extract"]}))
         job.run(until="prepare")
     finally:
@@ -296,7 +309,8 @@ def fold_one(size: int, fold: str, cpus: int, embedder: str, base: Path) -> dict
     from newsfold.batch import BatchJob  # noqa: PLC0415  each run imports newsfold in its own fresh process, so the parent (counted in machine MB) stays small
     from newsfold.executors.base import Executor  # noqa: PLC0415  each run imports newsfold in its own fresh process, so the parent (counted in machine MB) stays small
     from newsfold.executors.local import LocalExecutor  # noqa: PLC0415  each run imports newsfold in its own fresh process, so the parent (counted in machine MB) stays small
-    from newsfold.fold.incremental.folder import FoldSettings  # noqa: PLC0415  each run imports newsfold in its own fresh process, so the parent (counted in machine MB) stays small
+    from newsfold.fold.incremental.folder import Folder, FoldSettings  # noqa: PLC0415  each run imports newsfold in its own fresh process, so the parent (counted in machine MB) stays small
+    from newsfold.steps import default_pipeline  # noqa: PLC0415  each run imports newsfold in its own fresh process, so the parent (counted in machine MB) stays small
 
     out = base.parent / f"fold-{fold}"
     shutil.copytree(base, out)
@@ -309,7 +323,9 @@ def fold_one(size: int, fold: str, cpus: int, embedder: str, base: Path) -> dict
     else:
         executor = LocalExecutor(1 if fold == "sequential" else cpus)
     try:
-        job = BatchJob([], out, executor, max_bytes=1, settings=FoldSettings(embedder=embedder))
+        job = BatchJob(
+            [], out, executor, max_bytes=1, pipeline=default_pipeline(folder=Folder(FoldSettings(embedder=embedder)))
+        )
         job.distributed = fold != "sequential"
         (out / "manifest.json").write_text(
             json.dumps({"fingerprint": job.fingerprint, "completed": ["extract", "prepare"]})

@@ -37,6 +37,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "newsfold.ingest.scheduler",
         "newsfold.ingest.takedowns",
         "newsfold.reading",
+        "newsfold.steps",
         "newsfold.extract_ahead",
         "newsfold.engine",
         "newsfold.forget",

@@ -1,4 +1,5 @@
-"""`newsfold batch`: extract, language and fold preparation on an executor, fold, then Parquet out; resumable."""
+"""`newsfold batch`: the pipeline's per-document steps (read, document steps, prepare) on an executor, the fold (on
+the executor, or the writer's incremental folder), then Parquet out; resumable stage by stage."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,16 +28,25 @@ from newsfold.batch_output import (
     write_fold_result,
 )
 from newsfold.engine import IngestReport, store_articles
-from newsfold.executors.base import ROW_SCHEMA, Executor
-from newsfold.executors.tasks import ROW_COLUMNS, InputItem, article_from_batch_row
+from newsfold.executors.base import Executor
+from newsfold.executors.tasks import (
+    ROW_COLUMNS,
+    ROW_SCHEMA,
+    DocumentsTask,
+    InputItem,
+    PrepareTask,
+    article_from_batch_row,
+    input_rows,
+)
 from newsfold.extract.furniture import FurnitureMemory
 from newsfold.fold.batch.corpus import build_corpus, prepared_in_order
 from newsfold.fold.batch.distributed import fold_corpus
 from newsfold.fold.batch.outcome import META_COLUMNS
 from newsfold.fold.features.prepared import Prepared, from_row
-from newsfold.fold.incremental.folder import Folder, FoldSettings
+from newsfold.fold.incremental.folder import Folder
 from newsfold.ingest.files import expand_paths
 from newsfold.model import Article
+from newsfold.steps import Pipeline, default_pipeline
 from newsfold.store.db import Database
 from newsfold.text.dates import now_iso
 
@@ -80,18 +90,20 @@ class BatchJob:
         executor: Executor,
         *,
         max_bytes: int,
-        settings: FoldSettings | None = None,
+        pipeline: Pipeline | None = None,
         distributed: bool = True,
     ) -> None:
-        """Expand the inputs (directories recursively) and prepare the output folder; fold distributed (linking and
-        placement on the executor) or with the incremental folder on the driver."""
+        """Expand the inputs (directories recursively) and prepare the output folder; run the pipeline's steps (None:
+        the default pipeline) and fold distributed (linking and placement on the executor, with the pipeline's fold
+        settings) or with the incremental folder on the driver."""
         self.out = out
         self.distributed = distributed
         self.fold_seconds = 0.0
         self.fold_phases: dict[str, float] = {}
         self.executor = executor
         self.max_bytes = max_bytes
-        self.settings = settings or FoldSettings()
+        self.pipeline = pipeline or default_pipeline()
+        self.settings = self.pipeline.fold.settings
         self.items: list[InputItem] = []
         self.early_skips: list[tuple[str, str]] = []
         for order, found in enumerate(expand_paths(paths)):
@@ -139,11 +151,11 @@ class BatchJob:
         return report
 
     def _stage_extract(self) -> None:
-        """Extract and identify languages of every input on the executor, into extracted/."""
+        """Read every input and run the document steps on the executor, into extracted/."""
         tmp, final = self.out / "extracted.tmp", self.out / "extracted"
         shutil.rmtree(tmp, ignore_errors=True)
         shutil.rmtree(final, ignore_errors=True)
-        self.executor.extract(self.items, tmp, self.max_bytes)
+        self.executor.run(self._documents(), input_rows(self.items), tmp)
         self._learn_furniture(tmp)
         os.replace(tmp, final)
 
@@ -179,7 +191,7 @@ class BatchJob:
         log.info("furniture learned from earlier inputs changes %d inputs: extracting them again", len(again))
         redo = self.out / "extracted.redo"
         shutil.rmtree(redo, ignore_errors=True)
-        self.executor.extract(again, redo, self.max_bytes)
+        self.executor.run(self._documents(), input_rows(again), redo)
         orders = pa.array([item.order for item in again], pa.int64())
         rows = pq.read_table(extracted)
         rows = rows.filter(pc.invert(pc.is_in(rows.column("order"), value_set=orders)))
@@ -188,6 +200,10 @@ class BatchJob:
         extracted.mkdir()
         pq.write_table(rows, extracted / "part-00000.parquet")
         shutil.rmtree(redo)
+
+    def _documents(self) -> DocumentsTask:
+        """The pipeline's read and document steps as the executor's task."""
+        return DocumentsTask(self.pipeline.documents, self.max_bytes)
 
     def furniture(self) -> FurnitureMemory:
         """What extraction learned about the sources' recurring lines, ready to be saved into a store (nothing when
@@ -209,13 +225,13 @@ class BatchJob:
             yield table.slice(start, FOLD_BATCH).to_pylist()
 
     def _stage_prepare(self) -> None:
-        """Compute folding's per-article inputs (features, band keys, lead vectors) on the executor, into prepared/."""
+        """Run the pipeline's prepare step (features, band keys, lead vectors) on the executor, into prepared/."""
         tmp, final = self.out / "prepared.tmp", self.out / "prepared"
         shutil.rmtree(tmp, ignore_errors=True)
         shutil.rmtree(final, ignore_errors=True)
-        chunks = ((number, json.dumps(rows)) for number, rows in enumerate(self._chunks()))
+        chunks = ({"chunk": number, "payload": json.dumps(rows)} for number, rows in enumerate(self._chunks()))
         now = datetime.now(UTC).isoformat()
-        self.executor.prepare(chunks, tmp, self.settings.embedder, now)
+        self.executor.run(PrepareTask(self.pipeline.prepare, now), chunks, tmp)
         os.replace(tmp, final)
 
     def _prepared(self) -> Iterator[dict[str, Prepared]]:
@@ -248,7 +264,7 @@ class BatchJob:
 
     def _fold_distributed(self, folder: Path) -> None:
         """Link and place every document on the executor; write what the store would hold."""
-        dim = Folder(self.settings).embedder.dim
+        dim = self.pipeline.fold.embedder.dim
         meta = self._kept_table(list(META_COLUMNS))
         corpus = build_corpus(prepared_in_order(self.out / "prepared"), meta, folder / "corpus.arrow", dim)
         started = time.perf_counter()
@@ -267,10 +283,12 @@ class BatchJob:
         db = Database(tmp)
         report = IngestReport()
         try:
-            incremental = Folder(self.settings)
+            # the writer part with a fresh folder and no story hooks (they run once the store is loaded)
+            writer = replace(self.pipeline, fold=Folder(self.settings, embedder=self.pipeline.prepare.embedder))
+            writer = writer.with_hooks(())
             started = time.perf_counter()
             for articles, ready in self.fold_batches():
-                store_articles(db, articles, report, folder=incremental, batch_size=FOLD_BATCH, prepared=ready)
+                store_articles(db, articles, report, writer, batch_size=FOLD_BATCH, prepared=ready)
             self.fold_seconds = time.perf_counter() - started
             with db.read() as conn:
                 dump_fold_result(conn, folder)

@@ -1,4 +1,8 @@
-"""The ingest flow: inputs -> extract -> steps -> store + fold, a transaction per batch."""
+"""The ingest flow: the pipeline's steps (newsfold.steps) over a stream of inputs, a transaction per batch.
+
+The per-document steps run in the extraction worker ahead of this process (or here), prepare in a pool ahead of the
+writer (or here); this process, the writer, stores and folds each batch and runs the story hooks over what changed.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +22,8 @@ from newsfold.fold.incremental.folder import Folder
 from newsfold.ingest.takedowns import drop_blocked
 from newsfold.model import Article, RawInput
 from newsfold.pipeline import Chain, RunReport, Step, StoryHook, batched, describe, failed_input
-from newsfold.reading import default_steps, read_input
+from newsfold.reading import read_input
+from newsfold.steps import Pipeline, default_pipeline
 from newsfold.store import articles as articles_db
 from newsfold.store import integrity as integrity_db
 from newsfold.store.base import Backend, Connection
@@ -107,76 +112,75 @@ def extract_ahead(
         report.run.steps.extend(ahead.steps.values())
 
 
-def ingest(  # noqa: PLR0913  the ingest flow's keyword-only options (the one pipeline of issue 20 replaces them with its steps)
+def ingest(  # noqa: PLR0913  the inputs and their pipeline, then the run's keyword-only sizes and worker counts
     db: Backend,
     inputs: Iterable[RawInput | InputError],
+    pipeline: Pipeline | None = None,
     *,
-    steps: Sequence[Step] | None = None,
-    folder: Folder | None = None,
     batch_size: int = 64,
     on_progress: Callable[[int], None] | None = None,
-    story_hooks: Sequence[StoryHook] = (),
     prepare_workers: int | None = None,
     extract_workers: int | None = None,
 ) -> IngestReport:
-    """Ingest inputs into db; every batch is one transaction, so a killed run loses nothing written.
+    """Ingest inputs into db through the pipeline's steps (None: the default pipeline, without story hooks); every
+    batch is one transaction, so a killed run loses nothing written.
 
-    With the default steps, extraction and language identification run in a worker process (extract_workers:
-    None, one where two cores or more are free; 0, in this process), with the same results; so does the work ahead
-    of story hooks that have some (AheadHook: the enricher's recognition).
+    The per-document steps run in a worker process (extract_workers: None, one where two cores or more are free;
+    0, in this process: steps that must see this process's state, like the poller's source defaults), with the same
+    results; so does the work ahead of story hooks that have some (AheadHook: the enricher's recognition).
     """
+    pipeline = pipeline or default_pipeline()
     report = IngestReport()
-    resume_hooks(db, story_hooks, report)
+    resume_hooks(db, pipeline.hooks, report)
     memory = FurnitureMemory()
     with db.read() as conn:
         memory.load(conn)
-    workers = worker_count(extract_workers) if steps is None else 0
+    workers = worker_count(extract_workers)
     works: list[tuple[Callable[[list[Article]], object], Callable[[Any], None]]] = []
-    for hook in story_hooks if workers else ():
+    for hook in pipeline.hooks if workers else ():
         candidate: object = hook
         if isinstance(candidate, AheadHook) and (work := candidate.work_ahead(db)) is not None:
             works.append((work, candidate.take_ahead))
-    with ExtractAhead(memory, works) as ahead:
+    with ExtractAhead(memory, pipeline.documents, works) as ahead:
         if workers:
             stream = extract_ahead(ahead, inputs, report)
         else:
-            stream = extract_all(inputs, report, Extractor(memory), steps if steps is not None else default_steps())
+            stream = extract_all(inputs, report, Extractor(memory), pipeline.documents)
         store_articles(
             db,
             stream,
             report,
-            folder=folder,
+            pipeline,
             batch_size=batch_size,
             on_progress=on_progress,
-            story_hooks=story_hooks,
             furniture=memory,
             prepare_workers=prepare_workers,
         )
     return report
 
 
-def store_articles(  # noqa: PLR0913  the ingest flow's keyword-only options (the one pipeline of issue 20 replaces them with its steps)
+def store_articles(  # noqa: PLR0913  the writer's part: the stream, where it goes, then keyword-only options
     db: Backend,
     articles: Iterable[Article],
     report: IngestReport,
+    pipeline: Pipeline,
     *,
-    folder: Folder | None = None,
     batch_size: int = 64,
     on_progress: Callable[[int], None] | None = None,
-    story_hooks: Sequence[StoryHook] = (),
     furniture: FurnitureMemory | None = None,
     prepared: Mapping[str, Prepared] | None = None,
     prepare_workers: int | None = None,
 ) -> None:
-    """Store extracted articles and fold them, one transaction per batch, counting into report (and saving the
+    """The pipeline's writer part over extracted articles: prepare (ahead), store and fold them, one transaction
+    per batch, then its story hooks over the stories each batch changed; counting into report (and saving the
     furniture lines extraction learned, when given; folding uses the prepared inputs given by article id).
 
     Without given prepared inputs, the next batches are prepared in prepare_workers worker processes (None: one
     less than the cores; 0: none) while the current one is stored and folded.
     """
-    folder = folder or Folder()
+    folder, story_hooks = pipeline.fold, pipeline.hooks
     workers = 0 if prepared is not None else prepare_workers
-    with PrepareAhead(folder.embedder, workers) as ahead:
+    with PrepareAhead(pipeline.prepare, workers) as ahead:
         for batch, ready in ahead.batches(batched(articles, batch_size)):
             given = prepared if prepared is not None else ready
             try:

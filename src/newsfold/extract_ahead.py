@@ -1,4 +1,4 @@
-"""An ingest's extraction and language identification in a worker process, ahead of the writer.
+"""An ingest's per-document steps (extraction, language identification, ...) in a worker process, ahead of the writer.
 
 The worker reads the inputs in the order given, with one Extractor and one furniture memory (loaded from the store
 before it starts), exactly as the ingest process would read them one after another: the same documents, the same
@@ -25,7 +25,7 @@ from newsfold.extract.furniture import FurnitureMemory
 from newsfold.fold.incremental.ahead import default_workers, start_context, watch_owner
 from newsfold.model import Article, RawInput
 from newsfold.pipeline import Chain, RunReport, Step, StepStats, batched
-from newsfold.reading import default_steps, read_input
+from newsfold.reading import read_input
 
 log = logging.getLogger(__name__)
 
@@ -65,26 +65,28 @@ class _Worker:
     lead = LEAD
 
 
-def _init_worker(
+def _init_worker(  # noqa: PLR0913  a pool initializer's arguments: everything the worker keeps
     memory: FurnitureMemory,
+    steps: tuple[Step, ...],
     owner: int,
     works: tuple[AheadWork, ...] = (),
     collected: ctypes.c_longlong | None = None,
     lead: int = LEAD,
 ) -> None:
-    """Build this worker's extractor over memory and its language step, keep the story hooks' work ahead (with the
-    shared number of the last chunk the writer collected and the lead it needs); end with the owning process."""
+    """Build this worker's extractor over memory, keep the pipeline's document steps and the story hooks' work
+    ahead (with the shared number of the last chunk the writer collected and the lead it needs); end with the
+    owning process."""
     _Worker.works = works
     _Worker.collected = collected
     _Worker.lead = lead
     _Worker.memory = memory
     _Worker.extractor = Extractor(memory)
-    _Worker.steps = tuple(default_steps())
+    _Worker.steps = steps
     watch_owner(owner)
 
 
 def _extract_chunk(items: list[RawInput], number: int = 0) -> Chunk:
-    """Extract and identify the languages of one chunk of inputs, in order; do the story hooks' work ahead on their
+    """Extract one chunk of inputs and run the document steps on them, in order; do the story hooks' work ahead on their
     documents while this chunk (its number) is at least the lead ahead of the last one the writer collected."""
     if _Worker.extractor is None or _Worker.memory is None:  # the initializer always ran first
         raise RuntimeError("extraction worker started without an extractor")
@@ -123,17 +125,19 @@ def worker_count(workers: int | None) -> int:
 
 
 class ExtractAhead:
-    """Extracts an ingest's inputs in one worker process, a few chunks ahead of the caller."""
+    """Runs an ingest's per-document steps in one worker process, a few chunks ahead of the caller."""
 
     def __init__(
         self,
         memory: FurnitureMemory,
+        steps: Sequence[Step],
         works: Sequence[tuple[AheadWork, Callable[[Any], None]]] = (),
     ) -> None:
-        """Extract with a copy of memory in the worker; pages it observes are queued into memory for saving. Each
-        (work, receive) pair: work runs in the worker on every chunk's documents, receive gets what it made here
-        (before the chunk's documents are handed out)."""
+        """Extract with a copy of memory in the worker, then run the document steps; pages it observes are queued
+        into memory for saving. Each (work, receive) pair: work runs in the worker on every chunk's documents,
+        receive gets what it made here (before the chunk's documents are handed out)."""
         self.memory = memory
+        self.documents = tuple(steps)
         self.works = tuple(works)
         self.chunks = 0  # sent to the worker
         self.chunks_with_work = 0  # of them, those the worker did the hooks' work for
@@ -164,7 +168,14 @@ class ExtractAhead:
                 1,
                 mp_context=context,
                 initializer=_init_worker,
-                initargs=(self.memory, os.getpid(), tuple(work for work, _ in self.works), self._collected, LEAD),
+                initargs=(
+                    self.memory,
+                    self.documents,
+                    os.getpid(),
+                    tuple(work for work, _ in self.works),
+                    self._collected,
+                    LEAD,
+                ),
             )
         self.chunks += 1
         return self._pool.submit(_extract_chunk, items, self.chunks)

@@ -9,16 +9,10 @@ import os
 from newsfold.errors import InputError
 from newsfold.extract.dispatch import Extractor
 from newsfold.ingest.takedowns import match_key
-from newsfold.language import LanguageStep
 from newsfold.model import Article, RawInput, input_key
-from newsfold.pipeline import Chain, Step, failed_input
+from newsfold.pipeline import Chain, failed_input
 
 log = logging.getLogger(__name__)
-
-
-def default_steps() -> list[Step]:
-    """The steps between extraction and folding, each a fresh instance."""
-    return [LanguageStep()]
 
 
 def where_from(raw: RawInput) -> str:

@@ -21,11 +21,12 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from newsfold.batch import BatchJob
-from newsfold.executors.base import ROW_SCHEMA, Executor
+from newsfold.executors.base import Executor
 from newsfold.executors.local import LocalExecutor
-from newsfold.executors.tasks import columnar, kept_row
-from newsfold.fold.incremental.folder import FoldSettings
+from newsfold.executors.tasks import ROW_SCHEMA, columnar, kept_row
+from newsfold.fold.incremental.folder import Folder, FoldSettings
 from newsfold.fold.link.index import stored_df
+from newsfold.steps import default_pipeline
 from tests.executors.corpus import mixed_articles
 
 SETTINGS = FoldSettings(embedder="hashing")
@@ -40,7 +41,7 @@ def prepared_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (out / "extracted").mkdir(parents=True)
     rows = columnar(kept_row(order, article) for order, article in enumerate(articles))
     pq.write_table(pa.table(rows, schema=ROW_SCHEMA), out / "extracted" / "part-00000.parquet")
-    job = BatchJob([], out, LocalExecutor(2), max_bytes=1, settings=SETTINGS)
+    job = BatchJob([], out, LocalExecutor(2), max_bytes=1, pipeline=default_pipeline(folder=Folder(SETTINGS)))
     (out / "manifest.json").write_text(json.dumps({"fingerprint": job.fingerprint, "completed": ["extract"]}))
     job._stage_prepare()  # the stage itself, then the folds below start from its output
     return out
@@ -53,7 +54,9 @@ def fold_with(base: Path, target: Path, executor: Executor, distributed: bool) -
     """Run the fold and export stages on a copy of the prepared folder, then load a store from it; what the store
     and the exported Parquet hold."""
     shutil.copytree(base, target)
-    job = BatchJob([], target, executor, max_bytes=1, settings=SETTINGS, distributed=distributed)
+    job = BatchJob(
+        [], target, executor, max_bytes=1, pipeline=default_pipeline(folder=Folder(SETTINGS)), distributed=distributed
+    )
     (target / "manifest.json").write_text(
         json.dumps({"fingerprint": job.fingerprint, "completed": ["extract", "prepare"]})
     )

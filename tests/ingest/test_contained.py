@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,11 +11,12 @@ from click.testing import CliRunner
 
 from newsfold.engine import ingest
 from newsfold.errors import InputError
-from newsfold.executors.tasks import ExtractTask, InputItem
+from newsfold.executors.tasks import DocumentsTask, InputItem
 from newsfold.fold.incremental.folder import Folder
 from newsfold.ingest.collect import Collected, Collector
 from newsfold.ingest.files import iter_inputs
 from newsfold.model import Article
+from newsfold.steps import default_documents, default_pipeline
 from newsfold.store import integrity as integrity_db
 from newsfold.store.db import Database
 from newsfold.store.sources import Source
@@ -88,7 +90,11 @@ class _Explodes:
 def test_an_exception_in_a_step_fails_its_input_only(tmp_path: Path, db: Database) -> None:
     """Any exception from one input's extraction or steps becomes that input's failure; the batch is stored."""
     good = _good(tmp_path, 3)
-    report = ingest(db, iter_inputs(map(str, good)), steps=[_Explodes("Story number 1 of the day")])
+    report = ingest(
+        db,
+        iter_inputs(map(str, good)),
+        replace(default_pipeline(), documents=(_Explodes("Story number 1 of the day"),)),
+    )
     assert report.new == 2 and _articles(db) == 2
     assert [f.location for f in report.failures] == [str(good[1])]
     assert "RecursionError" in report.failures[0].reason
@@ -135,7 +141,7 @@ def test_a_failing_story_hook_is_reported_kept_pending_and_rerun(tmp_path: Path,
         if broken["on"] and "Story number 2 of the day" in titles:
             raise KeyError("boom")
 
-    report = ingest(db, iter_inputs(map(str, good)), story_hooks=[hook], batch_size=8)
+    report = ingest(db, iter_inputs(map(str, good)), default_pipeline(hooks=[hook]), batch_size=8)
     assert report.new == 3
     bad = story_of("Story number 2 of the day")
     assert [f.location for f in report.failures] == [f"story {bad}"]
@@ -144,7 +150,7 @@ def test_a_failing_story_hook_is_reported_kept_pending_and_rerun(tmp_path: Path,
         assert integrity_db.pending_stories(conn) == {bad}
     broken["on"] = False
     seen.clear()
-    again = ingest(db, iter(()), story_hooks=[hook])  # the next start: the pending story's hooks rerun
+    again = ingest(db, iter(()), default_pipeline(hooks=[hook]))  # the next start: the pending story's hooks rerun
     assert not again.failures
     assert seen == [{bad}]
     with db.read() as conn:
@@ -177,7 +183,7 @@ def test_batch_extraction_skips_a_raising_input(tmp_path: Path) -> None:
     bad = tmp_path / "a.rss"
     bad.write_text(SURROGATE_FEED)
     good = _good(tmp_path, 1)
-    rows = list(ExtractTask(1 << 20).rows([InputItem(0, str(bad)), InputItem(1, str(good[0]))]))
+    rows = list(DocumentsTask(default_documents(), 1 << 20).rows([InputItem(0, str(bad)), InputItem(1, str(good[0]))]))
     kept = [r for r in rows if r["status"] == "kept"]
     skipped = [r for r in rows if r["status"] != "kept"]
     assert len(kept) == 1 and kept[0]["order"] == 1

@@ -12,6 +12,7 @@ from newsfold.engine import IngestReport, ingest
 from newsfold.enrich.hook import EnrichHook
 from newsfold.errors import InputError
 from newsfold.model import Origin, RawInput
+from newsfold.steps import default_pipeline
 from newsfold.store.db import Database
 
 PROMO = "Sie lesen gerade auf die zweitbeste Art, in unserer App lesen Sie bequemer."
@@ -116,7 +117,9 @@ def test_recognising_ahead_in_the_worker_stores_the_same_entities(tmp_path: Path
         hook = EnrichHook()
         db = Database(str(tmp_path / f"{workers}.db"))
         try:
-            ingest(db, _inputs(), batch_size=4, extract_workers=workers, prepare_workers=0, story_hooks=[hook])
+            ingest(
+                db, _inputs(), default_pipeline(hooks=[hook]), batch_size=4, extract_workers=workers, prepare_workers=0
+            )
         finally:
             db.close()
         stored[workers] = _entity_rows(tmp_path / f"{workers}.db")

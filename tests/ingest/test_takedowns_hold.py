@@ -17,6 +17,7 @@ from newsfold.fold.incremental.folder import Folder
 from newsfold.ingest import takedowns
 from newsfold.ingest.files import iter_inputs
 from newsfold.ingest.takedowns import match_key
+from newsfold.steps import default_pipeline
 from newsfold.store.db import Database
 from newsfold.web.app import create_app
 from tests.ingest.helpers import article_html, invoke, paragraphs
@@ -208,12 +209,12 @@ def test_a_running_folder_forgets_taken_down_documents(tmp_path: Path, db: Datab
     folder = Folder()
     first = tmp_path / "one.html"
     first.write_text(_page("Harbour reopens after storm", "https://a.example/news/7", "Outlet A"))
-    ingest(db, iter_inputs([str(first)]), folder=folder, prepare_workers=0)
+    ingest(db, iter_inputs([str(first)]), default_pipeline(folder=folder), prepare_workers=0)
     with db.write() as conn:
         takedowns.take_down_source(conn, "Outlet A")
     again = tmp_path / "two.html"
     again.write_text(_page("Harbour reopens after storm", "https://d.example/news/7", "Outlet D"))
-    report = ingest(db, iter_inputs([str(again)]), folder=folder, prepare_workers=0)
+    report = ingest(db, iter_inputs([str(again)]), default_pipeline(folder=folder), prepare_workers=0)
     assert report.new == 1 and not report.failures
     with db.read() as conn:
         assert conn.execute("SELECT relation FROM articles").fetchall()[0][0] == "original"

@@ -18,6 +18,7 @@ from newsfold.ingest.files import iter_inputs
 from newsfold.language.eager import EagerTranslation
 from newsfold.language.errors import ModelError
 from newsfold.language.models import ModelStore
+from newsfold.steps import default_pipeline
 from newsfold.store.db import Database
 from tests.conftest import SEED_ARTICLE, SEED_LIMITED, SEEDS
 from tests.language.conftest import TINY, make_argos_package
@@ -46,7 +47,7 @@ def test_eager_titles_into_reader_languages(db: Database, models: ModelStore) ->
         }
     )
     hook = EagerTranslation(config)
-    ingest(db, iter_inputs([str(SEEDS)]), story_hooks=[hook])
+    ingest(db, iter_inputs([str(SEEDS)]), default_pipeline(hooks=[hook]))
     rows = _translations(db)
     with db.read() as conn:
         titles = {r[0] for r in conn.execute("SELECT title FROM articles WHERE title IS NOT NULL AND language='en'")}
@@ -59,7 +60,7 @@ def test_eager_without_models_is_a_no_op(db: Database, tmp_path: Path) -> None:
     """No model installed: ingest works, nothing is translated."""
     config = load_config(environ={"NEWSFOLD_MODELS_DIR": str(tmp_path / "none")})
     hook = EagerTranslation(config)
-    report = ingest(db, iter_inputs([str(SEED_ARTICLE)]), story_hooks=[hook])
+    report = ingest(db, iter_inputs([str(SEED_ARTICLE)]), default_pipeline(hooks=[hook]))
     assert report.new >= 1 and hook.translated == 0 and _translations(db) == []
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from newsfold.engine import ingest
-from newsfold.hooks import story_hooks
+from newsfold.hooks import pipeline
 from newsfold.ingest.files import iter_inputs
 from newsfold.store.db import Database
 from newsfold.web.app import create_app
@@ -18,7 +18,7 @@ def seed_site(folder: Path) -> Iterator[Client]:
     """A client of the site over both seeds, as `newsfold demo` ingests them."""
     db = Database(folder / "seeds.db")
     config = site_config()
-    ingest(db, iter_inputs([str(SEED_ARTICLE), str(SEED_LIMITED)]), story_hooks=story_hooks(config))
+    ingest(db, iter_inputs([str(SEED_ARTICLE), str(SEED_LIMITED)]), pipeline(config))
     app = create_app(db, config)
     client = Client(app)
     yield client

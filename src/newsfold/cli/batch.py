@@ -7,10 +7,9 @@ from pathlib import Path
 import click
 
 from newsfold.cli.common import EXIT_OK, EXIT_PARTIAL, error, get_config
-from newsfold.config import Config
 from newsfold.errors import NewsfoldError
-from newsfold.fold.incremental.folder import FoldSettings
-from newsfold.hooks import story_hooks
+from newsfold.hooks import pipeline
+from newsfold.steps import Pipeline
 from newsfold.store import stories as stories_db
 from newsfold.store.backends import is_database_url
 from newsfold.store.db import Database
@@ -55,8 +54,8 @@ def batch_command(  # noqa: PLR0913  click command: its parameters are its optio
     else:
         executor = LocalExecutor(workers)
     try:
-        settings = FoldSettings.from_config(config)
-        job = BatchJob(list(inputs), Path(out), executor, max_bytes=int(config["ingest.max_bytes"]), settings=settings)
+        steps = pipeline(config)
+        job = BatchJob(list(inputs), Path(out), executor, max_bytes=int(config["ingest.max_bytes"]), pipeline=steps)
         report = job.run()
     finally:
         executor.close()
@@ -74,12 +73,12 @@ def batch_command(  # noqa: PLR0913  click command: its parameters are its optio
             error(f"{db_path}: exists; batch loads only into a new store")
             return EXIT_PARTIAL
         job.load_store(Path(db_path))
-        finished = _run_story_hooks(Path(db_path), config)
+        finished = _run_story_hooks(Path(db_path), job.pipeline)
         click.echo(f"store written to {db_path} ({finished} stories enriched and rendered)", err=True)
     return EXIT_PARTIAL if report.skipped else EXIT_OK
 
 
-def _run_story_hooks(db_path: Path, config: Config) -> int:
+def _run_story_hooks(db_path: Path, steps: Pipeline) -> int:
     """Run the story hooks `ingest` runs after each batch (enrichment, eager translation, stored pages) once for
     every story of a batch-loaded store: after folding, not per chunk, since a story is final only then."""
 
@@ -87,7 +86,7 @@ def _run_story_hooks(db_path: Path, config: Config) -> int:
     try:
         with db.read() as conn:
             ids = stories_db.live_story_ids(conn)
-        hooks = story_hooks(config)
+        hooks = steps.hooks
         for start in range(0, len(ids), HOOK_CHUNK):
             chunk = set(ids[start : start + HOOK_CHUNK])
             for hook in hooks:

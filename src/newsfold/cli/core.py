@@ -21,7 +21,7 @@ from newsfold.enrich.timeline import at_precision
 from newsfold.errors import GoneError, InputError, NotFoundError
 from newsfold.extract.dispatch import Extractor
 from newsfold.fold.incremental.folder import Folder
-from newsfold.hooks import decorate_story, story_hooks
+from newsfold.hooks import decorate_story, pipeline, story_hooks
 from newsfold.ingest.fetch import Fetcher, FetchSettings
 from newsfold.ingest.files import count_inputs, iter_inputs
 from newsfold.ingest.sourcefiles import NO_FETCHER
@@ -62,9 +62,8 @@ def run_ingest(ctx: click.Context, db: Backend, paths: Iterable[str], allow: Ite
         return ingest(
             db,
             iter_inputs(paths, max_bytes=max_bytes, fetcher=fetcher, on_done=lambda: advance(1)),
+            pipeline(config),
             batch_size=int(config["ingest.batch_size"]),
-            folder=Folder.from_config(config),
-            story_hooks=story_hooks(config),
         )
 
 

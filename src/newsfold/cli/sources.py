@@ -18,7 +18,7 @@ from newsfold.cli.common import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, db_option, er
 from newsfold.config import Config
 from newsfold.engine import ingest, resume_hooks
 from newsfold.errors import InputError
-from newsfold.hooks import finish_pending, story_hooks
+from newsfold.hooks import finish_pending, pipeline, story_hooks
 from newsfold.ingest import opml, registry, takedowns
 from newsfold.ingest.collect import Collector
 from newsfold.ingest.fetch import Fetcher, FetchSettings
@@ -231,7 +231,7 @@ def _poller(config: Config, db: Backend, allow: tuple[str, ...], stop: threading
         ingest=ingest,
         workers=int(config["fetch.workers"]),
         batch_size=int(config["ingest.batch_size"]),
-        story_hooks=story_hooks(config),
+        pipeline=pipeline(config),
     )
 
 

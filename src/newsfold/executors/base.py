@@ -1,54 +1,29 @@
-"""What an executor does: extract and prepare inputs into Parquet parts, and run the distributed fold's steps."""
+"""What an executor does: run the pipeline's per-document steps (a ChunkTask) over rows into Parquet parts, and the
+distributed fold's steps."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
-import pyarrow as pa
 from numpy.typing import NDArray
 
-from newsfold.executors.tasks import INT_COLUMNS, ROW_COLUMNS, InputItem
-
-ROW_SCHEMA = pa.schema([(column, pa.int64() if column in INT_COLUMNS else pa.string()) for column in ROW_COLUMNS])
-PREPARED_SCHEMA = pa.schema(
-    [
-        ("chunk", pa.int64()),
-        ("article_id", pa.string()),
-        ("group", pa.string()),
-        ("at", pa.float64()),
-        ("text_hash", pa.string()),
-        ("shingles", pa.list_(pa.string())),
-        ("term_ids", pa.list_(pa.int64())),
-        ("term_counts", pa.list_(pa.float64())),
-        ("names", pa.list_(pa.string())),
-        ("lead", pa.string()),
-        ("language", pa.string()),
-        ("title_words", pa.list_(pa.string())),
-        ("sentences", pa.list_(pa.string())),
-        ("keys", pa.list_(pa.uint64())),
-        ("vector", pa.list_(pa.float32())),
-    ]
-)
-
+from newsfold.executors.tasks import ChunkTask
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 
 class Executor(Protocol):
-    """Runs ExtractTask over items and writes its rows under a folder as Parquet files."""
+    """Runs chunk tasks (the pipeline's per-document steps) and the distributed fold's steps on its workers."""
 
     name: str
 
-    def extract(self, items: Sequence[InputItem], out: Path, max_bytes: int) -> None:
-        """Extract every item and write the rows (kept and skipped) as Parquet files under out."""
-        ...
-
-    def prepare(self, chunks: Iterable[tuple[int, str]], out: Path, embedder: str, now: str) -> None:
-        """Run PrepareTask over (chunk, JSON rows) pairs, taken lazily; write the prepared rows as Parquet under out."""
+    def run(self, task: ChunkTask, rows: Iterable[dict[str, Any]], out: Path) -> None:
+        """Run task over rows (taken lazily, task.block a chunk) and write the rows it makes, in order, as Parquet
+        files under out."""
         ...
 
     def map(self, fn: Callable[[T], R], payloads: Sequence[T]) -> list[R]:

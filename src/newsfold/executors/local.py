@@ -1,4 +1,4 @@
-"""The local executor: in-process, or a process pool of N workers, each with its own steps."""
+"""The local executor: in-process, or a process pool of N workers, each with its own copy of the task's steps."""
 
 from __future__ import annotations
 
@@ -15,12 +15,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
-from newsfold.executors.base import PREPARED_SCHEMA, ROW_SCHEMA
-from newsfold.executors.tasks import ROW_COLUMNS, ExtractTask, InputItem, PrepareTask, columnar
+from newsfold.executors.tasks import ChunkTask
 from newsfold.fold.batch.distributed import band_rows, spill_partition, split, top_spilled
 from newsfold.pipeline import batched
 
-BLOCK = 32
 ROWS_PER_PART = 1 << 20  # (band key, document) rows a shuffle partition holds at most (~16 MB, ~100 MB of pairs)
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -28,32 +26,26 @@ R = TypeVar("R")
 
 
 class _Worker:
-    """Per-process holder of one ExtractTask (set by the pool's initializer)."""
+    """Per-process holder of the chunk task this pool runs (set by the pool's initializer)."""
 
-    task: ExtractTask | None = None
-    prepare: PrepareTask | None = None
-
-
-def _init_worker(max_bytes: int) -> None:
-    """Create this worker process's task once."""
-    _Worker.task = ExtractTask(max_bytes)
+    task: ChunkTask | None = None
 
 
-def _init_preparer(embedder: str, now: str) -> None:
-    """Create this worker process's prepare task once."""
-    _Worker.prepare = PrepareTask(embedder, now)
+def _init_worker(task: ChunkTask) -> None:
+    """Keep this worker process's copy of the task (its models load on its first chunk)."""
+    _Worker.task = task
 
 
-def _prepare_block(chunks: list[tuple[int, str]]) -> dict[str, list[Any]]:
-    """Run the worker's prepare task over a few chunks."""
-    assert _Worker.prepare is not None
-    return _Worker.prepare.rows(chunks)
+def _run_chunk(batch: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """Run the worker's task over one chunk."""
+    if _Worker.task is None:  # the initializer always ran first; this keeps the types honest
+        raise RuntimeError("executor worker started without its task")
+    return _Worker.task(batch)
 
 
-def _run_block(items: list[InputItem]) -> dict[str, list[Any]]:
-    """Run the worker's task over one block of items."""
-    assert _Worker.task is not None
-    return columnar(_Worker.task.rows(items))
+def _columns(rows: Sequence[dict[str, Any]]) -> dict[str, list[Any]]:
+    """A chunk of rows as columns (the keys of its first row)."""
+    return {key: [row[key] for row in rows] for key in rows[0]}
 
 
 def _in_order(pool: ProcessPoolExecutor, fn: Callable[[T], R], payloads: Iterable[T], window: int) -> Iterator[R]:
@@ -68,7 +60,7 @@ def _in_order(pool: ProcessPoolExecutor, fn: Callable[[T], R], payloads: Iterabl
 
 
 class LocalExecutor:
-    """Runs the extract task in this process (workers=1) or in a pool of worker processes."""
+    """Runs chunk tasks in this process (workers=1) or in a pool of worker processes."""
 
     name = "local"
 
@@ -77,46 +69,23 @@ class LocalExecutor:
         self.workers = max(1, workers)
         self._pool: ProcessPoolExecutor | None = None
 
-    def _blocks(self, items: Sequence[InputItem], max_bytes: int) -> Iterator[dict[str, list[Any]]]:
-        """Column blocks of rows, in input order."""
-        blocks = list(batched(items, BLOCK))
+    def _chunks(self, task: ChunkTask, rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, list[Any]]]:
+        """What task makes of each chunk of rows, in order; chunks are taken as workers free up (at 1M articles
+        the driver was at ~9 GB RSS with every chunk made up front, 2.7 GB with them taken lazily)."""
+        chunks = (_columns(chunk) for chunk in batched(rows, task.block))
         if self.workers == 1:
-            task = ExtractTask(max_bytes)
-            for block in blocks:
-                yield columnar(task.rows(block))
+            yield from map(task, chunks)
             return
-        with ProcessPoolExecutor(self.workers, initializer=_init_worker, initargs=(max_bytes,)) as pool:
-            yield from pool.map(_run_block, blocks)
+        with ProcessPoolExecutor(self.workers, initializer=_init_worker, initargs=(task,)) as pool:
+            yield from _in_order(pool, _run_chunk, chunks, 2 * self.workers)
 
-    def extract(self, items: Sequence[InputItem], out: Path, max_bytes: int) -> None:
-        """Extract every item, streaming rows into one Parquet file (constant memory)."""
+    def run(self, task: ChunkTask, rows: Iterable[dict[str, Any]], out: Path) -> None:
+        """Run task over rows, streaming what it makes into one Parquet file (constant memory)."""
         out.mkdir(parents=True, exist_ok=True)
-        with pq.ParquetWriter(out / "part-00000.parquet", ROW_SCHEMA) as writer:
-            for block in self._blocks(items, max_bytes):
-                if block[ROW_COLUMNS[0]]:
-                    writer.write_table(pa.table(block, schema=ROW_SCHEMA))
-
-    def _prepared_blocks(
-        self, chunks: Iterable[tuple[int, str]], embedder: str, now: str
-    ) -> Iterator[dict[str, list[Any]]]:
-        """Prepared column blocks, a few chunks each, in chunk order; chunks are taken as workers free up (at 1M
-        articles the driver was at ~9 GB RSS with every chunk made up front, 2.7 GB with them taken lazily)."""
-        blocks = batched(chunks, 4)
-        if self.workers == 1:
-            task = PrepareTask(embedder, now)
-            for block in blocks:
-                yield task.rows(block)
-            return
-        with ProcessPoolExecutor(self.workers, initializer=_init_preparer, initargs=(embedder, now)) as pool:
-            yield from _in_order(pool, _prepare_block, blocks, 2 * self.workers)
-
-    def prepare(self, chunks: Iterable[tuple[int, str]], out: Path, embedder: str, now: str) -> None:
-        """Prepare every chunk, streaming rows into one Parquet file (chunks are read lazily)."""
-        out.mkdir(parents=True, exist_ok=True)
-        with pq.ParquetWriter(out / "part-00000.parquet", PREPARED_SCHEMA) as writer:
-            for block in self._prepared_blocks(chunks, embedder, now):
-                if block["chunk"]:
-                    writer.write_table(pa.table(block, schema=PREPARED_SCHEMA))
+        with pq.ParquetWriter(out / "part-00000.parquet", task.schema) as writer:
+            for made in self._chunks(task, rows):
+                if any(made.values()):
+                    writer.write_table(pa.table(made, schema=task.schema))
 
     def map(self, fn: Callable[[T], R], payloads: Sequence[T]) -> list[R]:
         """fn over payloads: in this process (workers=1), else on a pool kept for the fold's steps."""
@@ -167,7 +136,7 @@ class LocalExecutor:
         return out
 
     def close(self) -> None:
-        """Shut the fold's pool down (the extract and prepare pools close after each run)."""
+        """Shut the fold's pool down (a chunk task's pool closes after its run)."""
         if self._pool is not None:
             self._pool.shutdown()
             self._pool = None

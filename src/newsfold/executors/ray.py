@@ -1,4 +1,4 @@
-"""The Ray executor: the same ExtractTask as an actor pool over Ray Data blocks (local or a cluster)."""
+"""The Ray executor: the same chunk tasks as an actor pool over Ray Data blocks (local or a cluster)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,7 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from newsfold.errors import NewsfoldError
-from newsfold.executors.base import PREPARED_SCHEMA, ROW_SCHEMA
-from newsfold.executors.tasks import ExtractTask, InputItem, PrepareTask
+from newsfold.executors.tasks import ChunkTask
 from newsfold.fold.batch.distributed import band_rows
 from newsfold.fold.features import lsh
 
@@ -75,24 +74,21 @@ def _columns(dataset: Any, *names: str) -> list[NDArray[Any]]:
     return [np.concatenate([p[n] for p in parts]) if parts else np.zeros(0, dtype=np.int64) for n in names]
 
 
-class ArrowExtractTask(ExtractTask):
-    """ExtractTask answering with an Arrow table of the fixed row schema (Ray infers nothing)."""
+class ArrowTask:
+    """A chunk task as a Ray Data actor, answering with an Arrow table of the task's schema (Ray infers nothing)."""
+
+    def __init__(self, task: ChunkTask) -> None:
+        """Run task (unpickled once per actor: its models load once per actor)."""
+        self.task = task
 
     def __call__(self, batch: dict[str, Any]) -> Any:
         """Columns in (numpy), an Arrow table out."""
-        return pa.table(super().__call__(batch), schema=ROW_SCHEMA)
-
-
-class ArrowPrepareTask(PrepareTask):
-    """PrepareTask answering with an Arrow table of the fixed prepared schema."""
-
-    def __call__(self, batch: dict[str, Any]) -> Any:
-        """Columns in (numpy), an Arrow table out."""
-        return pa.table(super().__call__(batch), schema=PREPARED_SCHEMA)
+        return pa.table(self.task(batch), schema=self.task.schema)
 
 
 class RayExecutor:
-    """Runs ExtractTask on Ray: a cluster at address, or a local Ray instance with num_cpus CPUs."""
+    """Runs chunk tasks and the fold's steps on Ray: a cluster at address, or a local Ray instance with num_cpus
+    CPUs."""
 
     name = "ray"
 
@@ -113,48 +109,28 @@ class RayExecutor:
                 ray.init(num_cpus=num_cpus, include_dashboard=False, **quiet)
         self.parallelism = max(1, int(ray.cluster_resources().get("CPU", 1)))  # type: ignore[no-untyped-call]
 
-    def extract(self, items: Sequence[InputItem], out: Path, max_bytes: int) -> None:
-        """Extract every item on an actor pool and write the rows as Parquet parts under out."""
+    def run(self, task: ChunkTask, rows: Iterable[dict[str, Any]], out: Path) -> None:
+        """Run task on an actor pool (GPU actors when the task wants one and the cluster has GPUs) and write the
+        rows it makes as Parquet parts under out."""
         import ray.data  # noqa: PLC0415  ray is an optional extra
 
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = False
-        blocks = max(1, min(len(items), self.parallelism * 4))
-        dataset = ray.data.from_items(
-            [{"order": i.order, "location": i.location, "seed": i.seed or ""} for i in items],
-            override_num_blocks=blocks,
-        )
-        # one CPU stays free for the write tasks: an actor pool holding every CPU starves them
-        actors = max(1, self.parallelism - 1)
-        rows = dataset.map_batches(
-            ArrowExtractTask,
-            fn_constructor_args=(max_bytes,),
-            batch_size=16,
-            batch_format="numpy",
-            compute=ray.data.ActorPoolStrategy(min_size=1, max_size=actors),
-        )
-        rows.write_parquet(str(out))
-
-    def prepare(self, chunks: Iterable[tuple[int, str]], out: Path, embedder: str, now: str) -> None:
-        """Prepare every chunk on an actor pool (GPU actors when the cluster has GPUs); Parquet parts under out."""
-        import ray.data  # noqa: PLC0415  ray is an optional extra
-
-        context = ray.data.DataContext.get_current()
-        context.enable_progress_bars = False
-        items = [{"chunk": c, "payload": p} for c, p in chunks]  # from_items takes a list: all of them at once
+        items = list(rows)  # from_items takes a list: all of them at once
         dataset = ray.data.from_items(items, override_num_blocks=max(1, min(len(items), self.parallelism * 4)))
-        gpus = float(self._ray.cluster_resources().get("GPU", 0))  # type: ignore[no-untyped-call]
+        gpus = float(self._ray.cluster_resources().get("GPU", 0)) if task.gpu else 0.0  # type: ignore[no-untyped-call]
+        # one CPU stays free for the write tasks: an actor pool holding every CPU starves them
         actors = max(1, int(gpus) if gpus >= 1 else self.parallelism - 1)
         resources: dict[str, Any] = {"num_gpus": 1} if gpus >= 1 else {}
-        rows = dataset.map_batches(
-            ArrowPrepareTask,
-            fn_constructor_args=(embedder, now),
-            batch_size=1,
+        made = dataset.map_batches(
+            ArrowTask,
+            fn_constructor_args=(task,),
+            batch_size=task.block,
             batch_format="numpy",
             compute=ray.data.ActorPoolStrategy(min_size=1, max_size=actors),
             **resources,
         )
-        rows.write_parquet(str(out))
+        made.write_parquet(str(out))
 
     def map(self, fn: Callable[[T], R], payloads: Sequence[T]) -> list[R]:
         """fn over payloads as Ray tasks (payloads travel through the object store); results in order."""

@@ -1,23 +1,29 @@
-"""The work an executor distributes: read, extract and identify the language of a block of inputs."""
+"""The work an executor distributes: the pipeline's per-document steps on one chunk of rows, columns in and out.
+
+An executor knows no phase of a batch job: it runs a ChunkTask over rows, wherever it likes, and writes the rows the
+task makes as Parquet. DocumentsTask runs the read step and the document steps on a chunk of inputs; PrepareTask
+runs the prepare step on a chunk of fold batches. Both are made on the driver from the pipeline (newsfold.steps).
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
+
+import pyarrow as pa
 
 from newsfold.engine import IngestReport, extract_all
 from newsfold.extract.dispatch import Extractor
 from newsfold.extract.furniture import FurnitureLog, FurnitureMemory
-from newsfold.fold.features.embed import make_embedder
 from newsfold.fold.features.prepared import COLUMNS as PREPARED_COLUMNS
+from newsfold.fold.features.prepared import PrepareStep
 from newsfold.fold.features.prepared import columns as prepared_columns
-from newsfold.fold.features.prepared import prepare
 from newsfold.ingest.files import iter_inputs
 from newsfold.model import Article
-from newsfold.reading import default_steps
+from newsfold.pipeline import Step
 from newsfold.store.articles import article_from_row, article_row
 
 # Columns of an extracted-document row: the store's article columns plus where it came from and its fate.
@@ -59,50 +65,104 @@ class InputItem:
     seed: str | None = None
 
 
-class ExtractTask:
-    """Extract and identify languages for a block of inputs: the same steps `newsfold ingest` runs."""
+ROW_SCHEMA = pa.schema([(column, pa.int64() if column in INT_COLUMNS else pa.string()) for column in ROW_COLUMNS])
+PREPARED_SCHEMA = pa.schema(
+    [
+        ("chunk", pa.int64()),
+        ("article_id", pa.string()),
+        ("group", pa.string()),
+        ("at", pa.float64()),
+        ("text_hash", pa.string()),
+        ("shingles", pa.list_(pa.string())),
+        ("term_ids", pa.list_(pa.int64())),
+        ("term_counts", pa.list_(pa.float64())),
+        ("names", pa.list_(pa.string())),
+        ("lead", pa.string()),
+        ("language", pa.string()),
+        ("title_words", pa.list_(pa.string())),
+        ("sentences", pa.list_(pa.string())),
+        ("keys", pa.list_(pa.uint64())),
+        ("vector", pa.list_(pa.float32())),
+    ]
+)
 
-    def __init__(self, max_bytes: int) -> None:
-        """Create the task's own steps (models load once per worker, not per input)."""
+
+class ChunkTask(Protocol):
+    """Steps run on one chunk of rows: columns in, columns out (an executor's one unit of work); picklable, made
+    once on the driver, its models loaded on first use in whichever process runs it."""
+
+    block: int  # rows a chunk holds
+    schema: pa.Schema  # of the rows it makes
+    gpu: bool  # whether it is worth a GPU where the cluster has one
+
+    def __call__(self, batch: Mapping[str, Sequence[Any]]) -> dict[str, list[Any]]:
+        """The rows made of one chunk's rows, as columns."""
+        ...
+
+
+class DocumentsTask:
+    """The read step and the pipeline's document steps on a chunk of inputs (rows: order, location, seed): the
+    same steps `newsfold ingest` runs, a row per document found and per input skipped."""
+
+    block = 16
+    schema = ROW_SCHEMA
+    gpu = False
+
+    def __init__(self, documents: Sequence[Step], max_bytes: int) -> None:
+        """Run documents after reading each input (of at most max_bytes); the extractor is made on first use."""
+        self.documents = tuple(documents)
         self.max_bytes = max_bytes
-        self.steps = default_steps()
-        self.log = FurnitureLog()
-        self.extractor = Extractor(self.log)
+        self._log: FurnitureLog | None = None
+        self._extractor: Extractor | None = None
+
+    def _reader(self) -> tuple[Extractor, FurnitureLog]:
+        """This process's extractor and the furniture log it records into (made once)."""
+        if self._extractor is None or self._log is None:
+            self._log = FurnitureLog()
+            self._extractor = Extractor(self._log)
+        return self._extractor, self._log
 
     def rows(self, items: Iterable[InputItem]) -> Iterator[dict[str, Any]]:
         """A row per document found, and a row per input that was skipped, with the reason; each row carries the
         furniture record of its input up to it (the input's last row: the rest)."""
+        extractor, log = self._reader()
         for item in items:
-            self.extractor.use_memory(FurnitureMemory.from_seed(item.seed) if item.seed else self.log)
-            self.log.take()
+            extractor.use_memory(FurnitureMemory.from_seed(item.seed) if item.seed else log)
+            log.take()
             last: dict[str, Any] | None = None
-            for row in self._item_rows(item):
+            for row in self._item_rows(extractor, item):
                 if last is not None:
                     yield last
-                row["furniture"] = None if item.seed else self.log.take()
+                row["furniture"] = None if item.seed else log.take()
                 last = row
             if last is not None:
                 if not item.seed:
-                    last["furniture"] = _joined(last["furniture"], self.log.take())
+                    last["furniture"] = _joined(last["furniture"], log.take())
                 yield last
 
-    def _item_rows(self, item: InputItem) -> Iterator[dict[str, Any]]:
+    def _item_rows(self, extractor: Extractor, item: InputItem) -> Iterator[dict[str, Any]]:
         """The rows of one input, without furniture records."""
         report = IngestReport()
         inputs = iter_inputs([item.location], max_bytes=self.max_bytes)
-        for article in extract_all(inputs, report, self.extractor, self.steps):
+        for article in extract_all(inputs, report, extractor, self.documents):
             yield kept_row(item.order, article)
         for failure in report.failures:
             yield skipped_row(item.order, failure.location, failure.reason)
 
-    def __call__(self, batch: dict[str, Sequence[Any]]) -> dict[str, list[Any]]:
-        """Ray Data's batch interface: columns in, columns out."""
+    def __call__(self, batch: Mapping[str, Sequence[Any]]) -> dict[str, list[Any]]:
+        """Input rows (order, location, seed) in, document rows out, as columns."""
         seeds = batch.get("seed")
         items = [
             InputItem(int(o), str(loc), str(seeds[i]) if seeds is not None and seeds[i] else None)
             for i, (o, loc) in enumerate(zip(batch["order"], batch["location"], strict=True))
         ]
         return columnar(self.rows(items))
+
+
+def input_rows(items: Iterable[InputItem]) -> Iterator[dict[str, Any]]:
+    """The rows DocumentsTask reads: an input's order, location and furniture seed ("" for none)."""
+    for item in items:
+        yield {"order": item.order, "location": item.location, "seed": item.seed or ""}
 
 
 def _joined(first: str | None, second: str | None) -> str | None:
@@ -144,14 +204,20 @@ def article_from_batch_row(row: dict[str, Any]) -> Article:
 
 
 class PrepareTask:
-    """Compute folding's per-article inputs (features, band keys, lead vectors) for chunks of kept rows.
+    """The pipeline's prepare step (features, band keys, lead vectors) on chunks of kept rows (rows: chunk, payload,
+    the JSON list of one fold batch's kept rows).
 
     Each chunk is one fold batch, in fold order, so leads are embedded in the same groups the folder would use.
     """
 
-    def __init__(self, embedder: str, now: str) -> None:
-        """Make the embedder once per worker; now (ISO time) is the batch's clock for implausible dates."""
-        self.embedder = make_embedder(embedder)
+    block = 1
+    schema = PREPARED_SCHEMA
+    gpu = True
+
+    def __init__(self, step: PrepareStep, now: str) -> None:
+        """Run step (its embedder's model loads on first use); now (ISO time) is the batch's clock for implausible
+        dates."""
+        self.step = step
         self.now = datetime.fromisoformat(now)
 
     def rows(self, chunks: Iterable[tuple[int, str]]) -> dict[str, list[Any]]:
@@ -159,12 +225,12 @@ class PrepareTask:
         out: dict[str, list[Any]] = {"chunk": [], **{column: [] for column in PREPARED_COLUMNS}}
         for chunk, payload in chunks:
             articles = [article_from_batch_row(row) for row in json.loads(payload)]
-            block = prepared_columns(prepare(articles, self.embedder, self.now))
+            block = prepared_columns(self.step(articles, self.now))
             out["chunk"] += [chunk] * len(articles)
             for column in PREPARED_COLUMNS:
                 out[column] += block[column]
         return out
 
-    def __call__(self, batch: dict[str, Sequence[Any]]) -> dict[str, list[Any]]:
-        """Ray Data's batch interface: columns in, columns out."""
+    def __call__(self, batch: Mapping[str, Sequence[Any]]) -> dict[str, list[Any]]:
+        """Chunk rows (chunk, payload) in, prepared rows out, as columns."""
         return self.rows((int(c), str(p)) for c, p in zip(batch["chunk"], batch["payload"], strict=True))

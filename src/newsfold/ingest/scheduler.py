@@ -15,8 +15,8 @@ from newsfold.errors import InputError
 from newsfold.ingest import registry, takedowns
 from newsfold.ingest.collect import Collected, Collector
 from newsfold.model import Article, RawInput, SourceRef
-from newsfold.pipeline import Step, StoryHook
-from newsfold.reading import default_steps
+from newsfold.pipeline import StoryHook
+from newsfold.steps import Pipeline, default_pipeline
 from newsfold.store import sources as sources_db
 from newsfold.store.base import Backend
 from newsfold.store.sources import Source
@@ -50,12 +50,12 @@ class Ingest(Protocol):
         self,
         db: Backend,
         inputs: Iterable[RawInput | InputError],
+        pipeline: Pipeline | None = ...,
         *,
-        steps: Sequence[Step] | None = ...,
         batch_size: int = ...,
-        story_hooks: Sequence[StoryHook] = ...,
+        extract_workers: int | None = ...,
     ) -> Ingested:
-        """Store and fold inputs, one transaction per batch."""
+        """Run the pipeline over inputs, one transaction per batch."""
         ...
 
 
@@ -123,19 +123,23 @@ class SourcePoller:
         ingest: Ingest,
         workers: int = 4,
         batch_size: int = 64,
-        story_hooks: Sequence[StoryHook] = (),
-        steps: Sequence[Step] | None = None,
+        pipeline: Pipeline | None = None,
     ) -> None:
-        """Poll sources of db with collector, storing pages with ingest; the steps (made once, so models load once)
-        run on every page."""
+        """Poll sources of db with collector, storing pages with ingest through the pipeline (made once, so models
+        load once; None: the default one, without story hooks), its document steps followed by the current
+        source's defaults."""
         self.db = db
         self.ingest = ingest
         self.collector = collector
         self.workers = max(1, workers)
         self.batch_size = batch_size
-        self.story_hooks = list(story_hooks)
         self.defaults = SourceDefaults()
-        self.steps = [*(steps if steps is not None else default_steps()), self.defaults]
+        self.pipeline = (pipeline or default_pipeline()).with_documents(self.defaults)
+
+    @property
+    def story_hooks(self) -> tuple[StoryHook, ...]:
+        """The pipeline's story hooks."""
+        return self.pipeline.hooks
 
     @property
     def stop(self) -> threading.Event:
@@ -190,9 +194,9 @@ class SourcePoller:
             report = self.ingest(
                 self.db,
                 collected.inputs,
-                steps=self.steps,
+                self.pipeline,
                 batch_size=self.batch_size,
-                story_hooks=self.story_hooks,
+                extract_workers=0,  # in this process: the source defaults step follows the poller's current source
             )
             result.new = report.new
             result.unchanged += report.unchanged

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from newsfold.executors.base import PREPARED_SCHEMA
+from newsfold.executors.tasks import PREPARED_SCHEMA
 from newsfold.fold.batch.corpus import BLOCK, build_corpus, prepared_in_order, read_features
 from newsfold.fold.features.embed import make_embedder
 from newsfold.fold.features.prepared import Prepared, columns, prepare

@@ -18,9 +18,11 @@ from numpy.typing import NDArray
 
 from newsfold.engine import IngestReport, store_articles
 from newsfold.fold.features.embed import HashingEmbedder, UseEmbedder
+from newsfold.fold.features.prepared import PrepareStep
 from newsfold.fold.incremental.ahead import PrepareAhead, start_context
 from newsfold.fold.incremental.folder import Folder, FoldSettings
 from newsfold.model import Article, Origin, Paragraph, SourceRef
+from newsfold.steps import default_pipeline
 from newsfold.store.db import Database
 
 TOPICS = [
@@ -60,7 +62,9 @@ def _stories(tmp: str, articles: list[Article], workers: int, batch_size: int = 
     db = Database(f"{tmp}/w{workers}.db")
     folder = Folder(FoldSettings(), embedder=HashingEmbedder())
     report = IngestReport()
-    store_articles(db, articles, report, folder=folder, batch_size=batch_size, prepare_workers=workers)
+    store_articles(
+        db, articles, report, default_pipeline(folder=folder), batch_size=batch_size, prepare_workers=workers
+    )
     with db.read() as conn:
         rows = conn.execute("SELECT id, story_id, relation, copy_of FROM articles").fetchall()
     db.close()
@@ -80,7 +84,7 @@ def test_preparing_ahead_gives_the_same_stories(tmp_path: object) -> None:
 
 def test_a_single_batch_starts_no_pool() -> None:
     """One batch is prepared in this process (no process is started for it); an empty stream yields nothing."""
-    ahead = PrepareAhead(HashingEmbedder(), workers=1)
+    ahead = PrepareAhead(PrepareStep(HashingEmbedder()), workers=1)
     assert list(ahead.batches([])) == []
     batch = _articles(5)
     [(out, ready)] = list(ahead.batches([batch]))
@@ -99,7 +103,7 @@ def test_the_first_batch_comes_before_the_second_is_read() -> None:
             read.append(n)
             yield _articles(4)
 
-    with PrepareAhead(HashingEmbedder(), workers=1) as ahead:
+    with PrepareAhead(PrepareStep(HashingEmbedder()), workers=1) as ahead:
         batches = ahead.batches(stream())
         first, ready = next(batches)
         assert read == [0] and list(ready) == [a.id for a in first]
@@ -121,7 +125,7 @@ def test_a_worker_error_surfaces_and_the_pool_closes() -> None:
     shut down."""
     batches = [_articles(8)[i : i + 2] for i in range(0, 8, 2)]
     batches[2][0].title = "poison"
-    ahead = PrepareAhead(_FailingEmbedder(), workers=1)
+    ahead = PrepareAhead(PrepareStep(_FailingEmbedder()), workers=1)
     seen = []
     with pytest.raises(ValueError, match="poisoned"), ahead:
         for batch, ready in ahead.batches(batches):
@@ -154,7 +158,7 @@ def test_this_process_takes_batches_a_slow_worker_has_not_started() -> None:
     articles = _articles(40)
     batches = [articles[i : i + 4] for i in range(0, 40, 4)]
     embedder = _SlowInWorkers()
-    with PrepareAhead(embedder, workers=1) as ahead:
+    with PrepareAhead(PrepareStep(embedder), workers=1) as ahead:
         out = list(ahead.batches(batches))
     assert [batch for batch, _ in out] == batches
     for batch, ready in out:
@@ -193,7 +197,8 @@ import sys, time
 from tests.fold.incremental.test_ahead import _articles
 from newsfold.fold.incremental.ahead import PrepareAhead
 from newsfold.fold.features.embed import HashingEmbedder
-ahead = PrepareAhead(HashingEmbedder(), workers=1)
+from newsfold.fold.features.prepared import PrepareStep
+ahead = PrepareAhead(PrepareStep(HashingEmbedder()), workers=1)
 batches = ahead.batches([_articles(4), _articles(4), _articles(4)])
 next(batches)
 next(batches)

@@ -56,6 +56,21 @@ def prepare(articles: Sequence[Article], embedder: Embedder, now: datetime) -> l
     return [Prepared(item, keys[row], vectors[row]) for row, item in enumerate(items)]
 
 
+class PrepareStep:
+    """The pipeline's prepare step: folding's inputs for one fold batch of documents, pure (no store), so it runs in
+    a worker (ahead of ingest's writer, in a batch's process pool or on Ray) as well as in the writer."""
+
+    name = "prepare"
+
+    def __init__(self, embedder: Embedder) -> None:
+        """Embed leads with embedder (its model loads on first use, in whichever process runs the step)."""
+        self.embedder = embedder
+
+    def __call__(self, articles: Sequence[Article], now: datetime) -> list[Prepared]:
+        """The batch's prepared inputs, in order; now is the clock that dates found implausible are judged by."""
+        return prepare(articles, self.embedder, now)
+
+
 def to_row(item: Prepared) -> dict[str, Any]:
     """A prepared article as a row of plain values (lists, strings, numbers)."""
     f = item.features

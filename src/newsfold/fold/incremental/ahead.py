@@ -1,6 +1,6 @@
 """Preparing the next batches of an ingest on another core while the current one is stored and folded.
 
-Preparation (features, band keys, lead embeddings: fold.features.prepared.prepare) depends only on the articles and the
+Preparation (the pipeline's prepare step: features, band keys, lead embeddings) depends only on the articles and the
 embedder, so it can run ahead in a worker process; folding itself must stay in the writer's transaction. Threads
 would not do: features are pure-Python work that holds the GIL (only the embedder's matrix products release it).
 """
@@ -21,23 +21,22 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
 
-from newsfold.fold.features.embed import Embedder
-from newsfold.fold.features.prepared import Prepared, prepare
+from newsfold.fold.features.prepared import Prepared, PrepareStep
 from newsfold.model import Article
 
 log = logging.getLogger(__name__)
 
 
 class _Worker:
-    """Per-process holder of the worker's embedder (set by the pool's initializer, once per worker process)."""
+    """Per-process holder of the worker's prepare step (set by the pool's initializer, once per worker process)."""
 
-    embedder: Embedder | None = None
+    step: PrepareStep | None = None
 
 
-def _init_worker(embedder: Embedder, owner: int) -> None:
-    """Keep this worker process's copy of the embedder (its model loads on first use, in the worker), and watch
-    the ingest process that owns the pool."""
-    _Worker.embedder = embedder
+def _init_worker(step: PrepareStep, owner: int) -> None:
+    """Keep this worker process's copy of the prepare step (its embedder's model loads on first use, in the worker),
+    and watch the ingest process that owns the pool."""
+    _Worker.step = step
     watch_owner(owner)
 
 
@@ -61,10 +60,10 @@ def _exit_with(owner: int, parent: int, every: float = 0.5) -> None:
 
 
 def _prepare_in_worker(articles: Sequence[Article], now: datetime) -> list[Prepared]:
-    """Prepare one batch with the worker's embedder."""
-    if _Worker.embedder is None:  # the initializer always ran first; this keeps the types honest
-        raise RuntimeError("prepare worker started without an embedder")
-    return prepare(articles, _Worker.embedder, now)
+    """Prepare one batch with the worker's prepare step."""
+    if _Worker.step is None:  # the initializer always ran first; this keeps the types honest
+        raise RuntimeError("prepare worker started without its step")
+    return _Worker.step(articles, now)
 
 
 def default_workers() -> int:
@@ -96,9 +95,9 @@ class PrepareAhead:
     down on close().
     """
 
-    def __init__(self, embedder: Embedder, workers: int | None = None) -> None:
-        """Prepare with copies of embedder in up to workers processes (None: default_workers(); 0: no pool)."""
-        self.embedder = embedder
+    def __init__(self, step: PrepareStep, workers: int | None = None) -> None:
+        """Prepare with copies of the step in up to workers processes (None: default_workers(); 0: no pool)."""
+        self.step = step
         self.workers = default_workers() if workers is None else max(0, workers)
         self._pool: ProcessPoolExecutor | None = None
 
@@ -124,7 +123,7 @@ class PrepareAhead:
                 self.workers,
                 mp_context=start_context(),
                 initializer=_init_worker,
-                initargs=(self.embedder, os.getpid()),
+                initargs=(self.step, os.getpid()),
             )
         return self._pool.submit(_prepare_in_worker, batch, datetime.now(UTC))
 
@@ -145,7 +144,7 @@ class PrepareAhead:
             return
         # the first batch is prepared here and handed out at once: the caller folds it while the next ones are read
         # (waiting for a second batch first would keep the writer idle while its inputs are extracted)
-        yield first, {p.features.article_id: p for p in prepare(first, self.embedder, datetime.now(UTC))}
+        yield first, {p.features.article_id: p for p in self.step(first, datetime.now(UTC))}
         second = next(stream, None)
         if second is None:
             return
@@ -165,7 +164,7 @@ class PrepareAhead:
             stolen = next((p for p in reversed(pending) if p.future is not None and p.future.cancel()), None)
             if stolen is None:
                 break
-            stolen.future, stolen.ready = None, prepare(stolen.batch, self.embedder, datetime.now(UTC))
+            stolen.future, stolen.ready = None, self.step(stolen.batch, datetime.now(UTC))
         pending.popleft()
         ready = head.ready if head.future is None else head.future.result()
         return head.batch, {p.features.article_id: p for p in ready}
