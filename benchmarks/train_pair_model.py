@@ -12,8 +12,8 @@ documents is never cut between halves, and pairs across halves are left out):
 - wikinews-copies: an article and its made copies are copies; two articles (follow-ups included) are neither;
 - itn-dev: blurbs of one topic group report one event (same story, not a copy); of two groups, neither.
 For the last three, the pairs are those folding would verify: each document with its earlier documents (within the
-7-day window when both are dated) of highest lead cosine and of highest tf-idf cosine, and the earlier members of its
-own group. Each set weighs the same.
+7-day window when both are dated) of highest lead cosine, of highest tf-idf cosine and (where one of the two leads is
+unread) of most name keys shared, and the earlier members of its own group. Each set weighs the same.
 
 Two models, P(same story) and P(copy), of one kind: logistic regressions over standardised features (the default,
 shipped) or, with --trees, gradient-boosted trees (scikit-learn's HistGradientBoostingClassifier, shipped as their
@@ -57,7 +57,7 @@ from benchmarks import news_sim  # noqa: E402
 from newsfold.fold.features.embed import UseEmbedder  # noqa: E402
 from newsfold.fold.features.features import Features, features  # noqa: E402
 from newsfold.fold.link.index import quantise  # noqa: E402
-from newsfold.fold.link.link import lead_dots, term_counts  # noqa: E402
+from newsfold.fold.link.link import KEY_SHARED, lead_dots, term_counts  # noqa: E402
 from newsfold.fold.link.pairs import PAIR_FEATURES, pair_features, parse_model  # noqa: E402
 from newsfold.fold.link.verify import DAY, tfidf_cosines, time_factor  # noqa: E402
 from newsfold.model import Article  # noqa: E402
@@ -167,7 +167,13 @@ class _Builder:
             earlier = np.flatnonzero(np.isnan(gap) | (gap <= WINDOW_DAYS * DAY))
             if len(earlier):
                 tfidf = tfidf_cosines(items[i].terms, [items[j].terms for j in earlier.tolist()], df, n)
-                for order in (np.argsort(-sims[i, earlier], kind="stable"), np.argsort(-tfidf, kind="stable")):
+                own = set(items[i].name_keys)
+                named = np.array([len(own.intersection(items[j].name_keys)) for j in earlier.tolist()])
+                orders = [np.argsort(-sims[i, earlier], kind="stable"), np.argsort(-tfidf, kind="stable")]
+                # folding's name-key neighbours (link.key_neighbours): pairs of which one lead is unread
+                named[np.any(vectors[earlier], axis=1) & bool(np.any(vectors[i]))] = 0
+                orders.append(np.argsort(-named, kind="stable")[: int((named >= KEY_SHARED).sum())])
+                for order in orders:
                     pairs.update((i, int(j)) for j in earlier[order[:NEAREST]])
             pairs.update((i, j) for j in members[labels[i]][-30:])
             members[labels[i]].append(i)

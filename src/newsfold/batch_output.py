@@ -132,7 +132,9 @@ def write_fold_result(folder: Path, corpus: Corpus, result: FoldResult, stamp: s
         ),
     )
     hashes = read_column(corpus.path, "text_hash")
-    bands, dim = corpus.keys.shape[1] * 8, corpus.vectors.shape[1]
+    # a document's band keys then its name-key slots, as the incremental folder stores them (index.save_docs)
+    stored = corpus.keys if corpus.slots is None else np.hstack([corpus.keys, corpus.slots])
+    bands, dim = stored.shape[1] * 8, corpus.vectors.shape[1]
     docs = pa.table(
         {
             "article_id": ids,
@@ -140,7 +142,7 @@ def write_fold_result(folder: Path, corpus: Corpus, result: FoldResult, stamp: s
             "at": pa.array(corpus.times, type=pa.float64(), mask=np.isnan(corpus.times)),
             "text_hash": hashes,
             "bands": pa.FixedSizeBinaryArray.from_buffers(
-                pa.binary(bands), n, [None, pa.py_buffer(np.ascontiguousarray(corpus.keys).tobytes())]
+                pa.binary(bands), n, [None, pa.py_buffer(np.ascontiguousarray(stored).tobytes())]
             ),
             "embedding": pa.FixedSizeBinaryArray.from_buffers(
                 pa.binary(dim), n, [None, pa.py_buffer(np.ascontiguousarray(corpus.vectors).tobytes())]

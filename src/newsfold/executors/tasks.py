@@ -81,6 +81,7 @@ PREPARED_SCHEMA = pa.schema(
         ("language", pa.string()),
         ("title_words", pa.list_(pa.string())),
         ("sentences", pa.list_(pa.string())),
+        ("name_keys", pa.list_(pa.string())),
         ("keys", pa.list_(pa.uint64())),
         ("vector", pa.list_(pa.float32())),
     ]

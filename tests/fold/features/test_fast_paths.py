@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import random
-import re
 
 import numpy as np
+import regex
 
 from newsfold.fold.features.embed import UseEmbedder
-from newsfold.fold.features.text import shingles, term_counts
+from newsfold.fold.features.text import CONTENT_WORD, shingles, term_counts
 from newsfold.fold.link.verify import tfidf_cosine, tfidf_cosines
 from newsfold.text.words import folded_words
 
@@ -35,11 +35,13 @@ def test_batched_cosines_equal_pairwise() -> None:
 
 
 def test_shingles_are_the_content_word_regex() -> None:
-    """shingles() is the set of content words and numbers, digit runs inside short words included."""
-    content = re.compile(r"\w{4,}|\d+")
+    """shingles() is the set of content words (re's word characters and combining marks) and numbers, digit runs
+    inside short words included; a Tamil word is one word, not cut at its vowel signs."""
+    content = regex.compile(CONTENT_WORD)
     spaced = TRICKY.replace("東京は晴れ", "")
     assert set(shingles(spaced)) == set(content.findall(spaced.casefold()))
     assert {"3", "14", "12345", "abcd1", "22", "٣٣", "1", "ǆemal"} <= set(shingles(spaced))
+    assert set(shingles("நாடாளுமன்றத்தைக் கலைக்கும்")) == {"நாடாளுமன்றத்தைக்", "கலைக்கும்"}
     assert "東京" in folded_words(TRICKY) and "ab1" in folded_words(TRICKY)
 
 

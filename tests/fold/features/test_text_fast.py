@@ -8,7 +8,9 @@ import json
 import random
 import re
 
-from newsfold.fold.features.text import _NAME, _NUMBER, names, names_by, shingles
+import regex
+
+from newsfold.fold.features.text import _NAME, _NUMBER, CONTENT_WORD, names, names_by, shingles
 from newsfold.text.words import PLAIN as _WORD
 from newsfold.text.words import PUNCT_RUN as _PUNCT_RUN
 from newsfold.text.words import UNSPACED as _UNSPACED
@@ -44,7 +46,7 @@ def _shingles_unicode(text: str) -> set[str]:
     folded = text.casefold()
     if _UNSPACED.search(folded):
         return set(_tokens_unicode(folded))
-    return set(re.findall(r"\w{4,}|\d+", folded))
+    return set(regex.findall(CONTENT_WORD, folded))
 
 
 def _names_unicode(text: str) -> set[str]:

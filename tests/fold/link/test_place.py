@@ -52,3 +52,21 @@ def test_a_one_member_story_is_joined_by_its_one_edge() -> None:
     index.place(2, "u")
     decision = decide(index, 3, [(2, "report", 0.7)], SETTINGS)
     assert decision.story == "u"
+
+
+def test_an_unread_lead_joins_one_story_and_bridges_none() -> None:
+    """A document whose lead is unread (zero vector) joins the story it has most report edges to, and does not
+    merge it with another story it also reports; a copy edge still merges."""
+    index = FoldIndex(dim=4)
+    vectors = np.array([[1, 0, 0, 0]] * 3 + [[0, 0, 0, 0]], dtype=np.float32)
+    index.add(
+        [f"a{i}" for i in range(4)], ["news"] * 4, [np.nan] * 4, [None] * 4, np.zeros((4, 32), np.uint64), vectors
+    )
+    index.place(0, "s")
+    index.place(1, "t")
+    index.place(2, "t")
+    reports: list[Edge] = [(0, "report", 0.9), (1, "report", 0.8), (2, "report", 0.7)]
+    decision = decide(index, 3, reports, SETTINGS)
+    assert decision.story == "t" and decision.absorbed == ()
+    decision = decide(index, 3, [(0, "copy", 0.9), (1, "report", 0.8)], SETTINGS)
+    assert decision.story == "s" and decision.absorbed == ("t",)

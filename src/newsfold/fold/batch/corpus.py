@@ -23,8 +23,9 @@ from numpy.typing import NDArray
 
 from newsfold.errors import NewsfoldError
 from newsfold.fold.features import lsh
-from newsfold.fold.features.features import Features
+from newsfold.fold.features.features import Features, key_slots
 from newsfold.fold.features.prepared import FEATURE_COLUMNS, features_from_row
+from newsfold.fold.features.text import NAME_KEYS
 from newsfold.fold.link.index import hash_key, quantise
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ class Corpus:
     exact: NDArray[np.int64]  # the first earlier document with the same text in the group, or -1
     batches: NDArray[np.int64]  # the fold batch (prepare chunk) of each document
     meta: pa.Table  # article columns, one row a document
+    slots: NDArray[np.uint64] | None = None  # each document's name keys (features.key_slots)
 
     @property
     def size(self) -> int:
@@ -64,6 +66,7 @@ class _Builder:
         self.vectors: list[NDArray[np.int8]] = []
         self.times: list[NDArray[np.float64]] = []
         self.batches: list[NDArray[np.int64]] = []
+        self.slots: list[NDArray[np.uint64]] = []
         self.exact: list[int] = []
         self.first: dict[int, int] = {}
         self.seen: set[str] = set()
@@ -107,6 +110,8 @@ class _Builder:
             flat = pc.list_flatten(table.column("vector").take(pa.array(full))).to_numpy(zero_copy_only=False)
             vectors[full] = quantise(flat.astype(np.float32).reshape(len(full), self.dim))
         self.vectors.append(vectors)
+        names = table.column("name_keys").to_pylist() if "name_keys" in table.column_names else []
+        self.slots.append(key_slots([n or () for n in names] or [()] * table.num_rows))
         for row, (group, text_hash) in enumerate(zip(groups, table.column("text_hash").to_pylist(), strict=True)):
             if not text_hash:
                 self.exact.append(-1)
@@ -147,6 +152,7 @@ class _Builder:
             np.asarray(self.exact, dtype=np.int64).reshape(n),
             np.concatenate(self.batches) if self.batches else np.zeros(0, np.int64),
             meta,
+            np.concatenate(self.slots) if self.slots else np.zeros((0, NAME_KEYS), np.uint64),
         )
 
 

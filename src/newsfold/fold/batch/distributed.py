@@ -193,10 +193,17 @@ def _neighbour_tasks(corpus: Corpus, settings: LinkSettings, window_days: float)
     groups = corpus.groups
     for start, end in _blocks(corpus.size):
         pool = neighbour_pool(corpus.times, start, end, corpus.times[start:end], window_days)
+        slots = corpus.slots
         block = Leads(
-            np.arange(start, end, dtype=np.int64), corpus.vectors[start:end], corpus.times[start:end], groups[start:end]
+            np.arange(start, end, dtype=np.int64),
+            corpus.vectors[start:end],
+            corpus.times[start:end],
+            groups[start:end],
+            None if slots is None else slots[start:end],
         )
-        among = Leads(pool, corpus.vectors[pool], corpus.times[pool], [groups[p] for p in pool.tolist()])
+        pool_groups = [groups[p] for p in pool.tolist()]
+        pool_slots = None if slots is None else slots[pool]
+        among = Leads(pool, corpus.vectors[pool], corpus.times[pool], pool_groups, pool_slots)
         yield NeighbourTask(block, among, settings)
 
 

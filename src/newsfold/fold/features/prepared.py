@@ -33,6 +33,7 @@ COLUMNS = (
     "language",
     "title_words",
     "sentences",
+    "name_keys",
     "keys",
     "vector",
 )
@@ -87,6 +88,7 @@ def to_row(item: Prepared) -> dict[str, Any]:
         "language": f.language,
         "title_words": sorted(f.title_words),
         "sentences": list(f.sentences),
+        "name_keys": list(f.name_keys),
         "keys": item.keys.tolist(),
         "vector": item.vector.tolist(),
     }
@@ -107,6 +109,7 @@ def features_from_row(row: dict[str, Any]) -> Features:
         language=row["language"],
         title_words=frozenset(row["title_words"]),
         sentences=tuple(row["sentences"]),
+        name_keys=tuple(row.get("name_keys") or ()),
     )
 
 

@@ -6,11 +6,15 @@ from __future__ import annotations
 import re
 import zlib
 from collections import Counter
+from functools import lru_cache
 
 import numpy as np
+import regex
+from anyascii import anyascii
 from numpy.typing import NDArray
 
 from newsfold.model import Article
+from newsfold.text.names import name_key
 from newsfold.text.sentences import stop_sentences
 from newsfold.text.words import PLAIN, PLAIN_ASCII, UNSPACED, ascii_words, folded_words, normalise
 
@@ -24,7 +28,10 @@ TERM_BUCKETS = 1 << 20
 # ASCII twins of the patterns: on ASCII text they match exactly what the Unicode ones match, about twice as fast
 _NAME_A = re.compile(_NAME.pattern, re.ASCII)
 _NUMBER_A = re.compile(_NUMBER.pattern, re.ASCII)
-_CONTENT = re.compile(r"\w{4,}|\d+", re.UNICODE)
+# re's \w with combining marks: re alone split a Tamil, Sinhala or Devanagari word at each vowel sign, so such
+# texts had no content words (too little text for any pair decision)
+CONTENT_WORD = r"[\p{L}\p{N}\p{M}_]{4,}|\d+"
+_CONTENT = regex.compile(CONTENT_WORD)
 _DIGITS_A = re.compile(r"\d+", re.ASCII)
 # every ASCII character that is not a word character, to a space: split() then yields the \w+ runs
 _NON_WORD_A = str.maketrans({chr(c): " " for c in range(128) if not PLAIN_ASCII.match(chr(c))})
@@ -80,6 +87,56 @@ def names_by(text: str, word: re.Pattern[str], name: re.Pattern[str], number: re
             found.add(normalise(" ".join(words)))
     found.update(m.group(0).replace(",", "") for m in number.finditer(text) if len(m.group(0)) > 1)
     return found
+
+
+_WORD_OR_NUMBER = regex.compile(r"\p{L}[\p{L}\p{M}'’]*|\p{Nd}+")
+_VOWELS = str.maketrans("", "", "aeiouy")
+_SOUNDS = str.maketrans("pdgvhz", "btkfks")  # voiced and voiceless consonants, letters that romanise one sound
+NAME_KEYS = 16  # a text's first this many distinct keys are kept (the fold index holds them as 16 slots)
+
+
+def skeleton(key: str) -> str:
+    """A name key's consonants, voiced and voiceless ones merged, repeats dropped: romanisations of one name from
+    different scripts meet here (Zelensky and Зеленский both slnsk; Biden and பைடன் both btn)."""
+    consonants = key[0] + key[1:].translate(_VOWELS) if key else ""
+    merged = consonants.translate(_SOUNDS)
+    return "".join(c for i, c in enumerate(merged) if i == 0 or c != merged[i - 1])
+
+
+def name_keys(text: str, limit: int = NAME_KEYS) -> tuple[str, ...]:
+    """Names and numbers of a text in any script as ASCII keys, in order of first appearance: a capitalised word
+    that the text does not also write in lower case, or any word of a script without capitals (Georgian, Tamil,
+    Devanagari, Arabic), romanised (anyascii) and keyed (text.names.name_key, 4+ letters) with its skeleton
+    ("~" + skeleton, 3+ letters); numbers of 2+ digits in ASCII digits ("#2024"). A Greek or Georgian report naming
+    Ζελένσκι or ზელენსკი shares keys with an English one naming Zelensky."""
+    words: list[str] = _WORD_OR_NUMBER.findall(text)
+    lower = {w for w in words if w.islower()}
+    out: dict[str, None] = {}
+    for word in words:
+        if len(out) >= limit:
+            break
+        if word[0].isdecimal():
+            if len(word) >= 2:
+                out.setdefault(f"#{int(word)}", None)
+            continue
+        first = word[0]
+        caseless = first.title() == first == first.lower()  # a script without capitals (Mkhedruli titles as itself)
+        if not caseless and (not first.isupper() or word.lower() in lower):
+            continue
+        for key in word_keys(word):
+            out.setdefault(key, None)
+    return tuple(out)[:limit]
+
+
+@lru_cache(maxsize=1 << 16)
+def word_keys(word: str) -> tuple[str, ...]:
+    """One name's keys: its romanised name key (4+ letters) and its skeleton (3+), or none (a pure function of the
+    word: the answers for the last 65,536 words are remembered)."""
+    key = name_key(anyascii(word))
+    if len(key) < 4 or not key.isalpha() or not key.isascii():
+        return ()
+    bones = skeleton(key)
+    return (key, f"~{bones}") if len(bones) >= 3 else (key,)
 
 
 def lead(article: Article, max_chars: int = 200) -> str:

@@ -16,7 +16,7 @@ from threadpoolctl import ThreadpoolController
 from newsfold.config import Config
 from newsfold.errors import StoreError
 from newsfold.fold.features.embed import Embedder, make_embedder
-from newsfold.fold.features.features import Features, features
+from newsfold.fold.features.features import Features, features, key_slots
 from newsfold.fold.features.prepared import Prepared, prepare
 from newsfold.fold.link import provenance
 from newsfold.fold.link.index import FoldIndex, hash_key, load_new, save_docs
@@ -189,6 +189,7 @@ class Folder:
             [f.text_hash for f in items],
             keys,
             vectors,
+            key_slots([f.name_keys for f in items]),
         )
         for doc, item in zip(docs, items, strict=True):
             self._remember(doc, item)
@@ -235,8 +236,10 @@ class Folder:
             index.vectors[docs[0] : end],
             index.times[docs[0] : end],
             index.groups[docs[0] : end],
+            index.slots[docs[0] : end],
         )
-        among = Leads(pool, index.vectors[pool], index.times[pool], [index.groups[p] for p in pool.tolist()])
+        groups = [index.groups[p] for p in pool.tolist()]
+        among = Leads(pool, index.vectors[pool], index.times[pool], groups, index.slots[pool])
         near = neighbours(block, among, self.link_settings)
         candidates: list[list[int]] = []
         for row, (doc, item) in enumerate(zip(docs, items, strict=True)):

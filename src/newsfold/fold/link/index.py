@@ -11,6 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsfold.fold.features import lsh
+from newsfold.fold.features.text import NAME_KEYS
 from newsfold.model import KINDS
 from newsfold.store import fold_state as fold_db
 from newsfold.store import integrity as integrity_db
@@ -55,6 +56,8 @@ class FoldIndex:
     groups: list[str] = field(default_factory=list)
     times: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
     vectors: NDArray[np.int8] = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int8))
+    # each document's name keys (features.key_slots: NAME_KEYS hashes, 0 empty), for candidates across scripts
+    slots: NDArray[np.uint64] = field(default_factory=lambda: np.zeros((0, NAME_KEYS), dtype=np.uint64))
     size: int = 0
     by_article: dict[str, int] = field(default_factory=dict)
     by_hash: dict[int, int] = field(default_factory=dict)
@@ -79,9 +82,11 @@ class FoldIndex:
         times = np.full(capacity, math.nan)
         times[: self.size] = self.times[: self.size]
         vectors = np.zeros((capacity, self.dim), dtype=np.int8)
+        slots = np.zeros((capacity, NAME_KEYS), dtype=np.uint64)
         if self.size:
             vectors[: self.size] = self.vectors[: self.size]
-        self.times, self.vectors = times, vectors
+            slots[: self.size] = self.slots[: self.size]
+        self.times, self.vectors, self.slots = times, vectors, slots
 
     def add(  # noqa: PLR0913  one column per parameter of the documents appended
         self,
@@ -91,14 +96,18 @@ class FoldIndex:
         hashes: Sequence[str | None],
         keys: NDArray[np.uint64],
         vectors: NDArray[np.float32],
+        slots: NDArray[np.uint64] | None = None,
     ) -> list[int]:
-        """Append documents (not yet in a story); return their numbers."""
+        """Append documents (not yet in a story; slots: their name keys, none when not given); return their
+        numbers."""
         count = len(article_ids)
         self._grow(count)
         docs = list(range(self.size, self.size + count))
         self.times[self.size : self.size + count] = times
         if vectors.shape[1] == self.dim:
             self.vectors[self.size : self.size + count] = quantise(vectors)
+        if slots is not None:
+            self.slots[self.size : self.size + count] = slots
         for doc, article_id, group, text_hash in zip(docs, article_ids, groups, hashes, strict=True):
             self.article_ids.append(article_id)
             self.groups.append(group)
@@ -206,7 +215,8 @@ def save_docs(
     hashes: Sequence[str | None],
     keys: NDArray[np.uint64],
 ) -> None:
-    """Write new documents' features and the current frequencies to the store."""
+    """Write new documents' features and the current frequencies to the store (a document's name-key slots follow
+    its band keys in the bands column: a store written before them holds band keys only, read as no name keys)."""
     index.loaded_doc = fold_db.save_fold_docs(
         conn,
         [
@@ -215,7 +225,7 @@ def save_docs(
                 group=index.groups[doc],
                 at=None if math.isnan(index.times[doc]) else float(index.times[doc]),
                 text_hash=text_hash,
-                bands=keys[row].tobytes(),
+                bands=keys[row].tobytes() + index.slots[doc].tobytes(),
                 embedding=index.vectors[doc].tobytes(),
             )
             for row, (doc, text_hash) in enumerate(zip(docs, hashes, strict=True))
@@ -256,7 +266,11 @@ def load_new(conn: Connection, index: FoldIndex) -> int:
     rows = fold_db.fold_docs_after(conn, index.loaded_doc)
     if not rows:
         return 0
-    keys = np.stack([np.frombuffer(r.bands, dtype=np.uint64) for r in rows])
+    bands = [np.frombuffer(r.bands, dtype=np.uint64) for r in rows]
+    keys = np.stack([b[: lsh.BANDS] for b in bands])
+    slots = np.zeros((len(rows), NAME_KEYS), dtype=np.uint64)
+    for i, b in enumerate(bands):
+        slots[i, : len(b) - lsh.BANDS] = b[lsh.BANDS : lsh.BANDS + NAME_KEYS]
     vectors = np.zeros((len(rows), index.dim), dtype=np.float32)
     for i, row in enumerate(rows):
         stored = np.frombuffer(row.embedding or b"", dtype=np.int8)
@@ -269,6 +283,7 @@ def load_new(conn: Connection, index: FoldIndex) -> int:
         [r.text_hash for r in rows],
         keys,
         vectors,
+        slots,
     )
     for doc, row in zip(docs, rows, strict=True):
         if row.story_id:

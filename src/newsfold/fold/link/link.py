@@ -8,6 +8,9 @@ the fold order, not on how documents are cut into batches or blocks:
 - lead-embedding neighbours: earlier documents of the same group, lead cosine >= neighbour_floor, within
   window_days of the document's time (when either is undated: lead cosine >= undated_floor, among the previous
   RECENT documents); the first `candidates` by cosine, then newest;
+- name-key neighbours, for a pair of which one lead is unread (a script the encoder does not know): earlier
+  documents of the same group, in the same window, sharing >= KEY_SHARED name keys (features.key_slots); the
+  first `candidates` by keys shared, then newest;
 - the exact text hash: the first earlier document with the same normalised text;
 - verification with tf-idf weights from the document frequencies of documents <= d (a prefix of the order).
 """
@@ -31,6 +34,7 @@ Edge = tuple[int, Relation, float]
 ALIGNED = PAIR_FEATURES.index("aligned")
 SHORT_TEXT = 60  # content words: below this, a text is short and the copy bar is lower
 MIN_LEAD = 20  # characters: a shorter lead (a bare "Photos") says too little to report anything
+KEY_SHARED = 2  # name keys two documents share to be candidates across scripts (a name gives a key and a skeleton)
 RECENT = 5000  # an undated document's neighbours are looked for among this many previous documents
 SCALE = 127.0  # lead embeddings travel as int8 (unit vectors * 127)
 
@@ -59,6 +63,7 @@ class Leads:
     vectors: NDArray[np.int8]
     times: NDArray[np.float64]
     groups: Sequence[str]
+    slots: NDArray[np.uint64] | None = None  # name keys (features.key_slots); None: no name-key neighbours
 
 
 def lead_dots(query: NDArray[np.int8], pool: NDArray[np.int8]) -> NDArray[np.float64]:
@@ -88,6 +93,17 @@ def neighbour_pool(
 
 
 def neighbours(block: Leads, among: Leads, settings: LinkSettings) -> list[list[int]]:
+    """For each document of block: its lead-embedding neighbours among the pool, then its name-key neighbours not
+    already among them (see the module's definition)."""
+    near = lead_neighbours(block, among, settings)
+    for row, extra in enumerate(key_neighbours(block, among, settings)):
+        if extra:
+            seen = set(near[row])
+            near[row] += [d for d in extra if d not in seen]
+    return near
+
+
+def lead_neighbours(block: Leads, among: Leads, settings: LinkSettings) -> list[list[int]]:
     """For each document of block: its lead-embedding neighbours among the pool (see the module's definition)."""
     docs, times, groups = block.docs, block.times, block.groups
     pool, pool_times, pool_groups = among.docs, among.times, among.groups
@@ -119,6 +135,47 @@ def neighbours(block: Leads, among: Leads, settings: LinkSettings) -> list[list[
         if len(hits) > settings.candidates:
             hits = _best(hits, sims[row, hits], pool[hits], settings.candidates)
         out[row] = pool[hits].tolist()
+    return out
+
+
+def _eligible(
+    doc: int, t: float, found: NDArray[np.int64], times: NDArray[np.float64], window: float
+) -> NDArray[np.bool_]:
+    """Which found documents may be doc's candidates by time: earlier, and within the window of its time (among the
+    RECENT documents before it when either is undated)."""
+    recent = doc - found <= RECENT
+    near = np.where(np.isnan(times), recent, np.abs(times - t) <= window)
+    out: NDArray[np.bool_] = (found < doc) & (recent if math.isnan(t) else near)
+    return out
+
+
+def key_neighbours(block: Leads, among: Leads, settings: LinkSettings) -> list[list[int]]:
+    """For each document of block: its name-key neighbours among the pool (see the module's definition)."""
+    out: list[list[int]] = [[] for _ in range(len(block.docs))]
+    if block.slots is None or among.slots is None or len(among.docs) == 0:
+        return out
+    read_block, read_pool = np.any(block.vectors, axis=1), np.any(among.vectors, axis=1)
+    unread_pool = np.flatnonzero(~read_pool)
+    everyone = np.arange(len(among.docs))
+    if not len(unread_pool) and bool(read_block.all()):
+        return out
+    pool_groups = np.asarray(among.groups, dtype=object)
+    for row, doc in enumerate(block.docs.tolist()):
+        own = block.slots[row][block.slots[row] != 0]
+        if len(own) < KEY_SHARED:
+            continue
+        cols = unread_pool if read_block[row] else everyone
+        if not len(cols):
+            continue
+        cols = cols[pool_groups[cols] == block.groups[row]]
+        shared = np.isin(among.slots[cols], own).sum(axis=1)
+        cols, shared = cols[shared >= KEY_SHARED], shared[shared >= KEY_SHARED]
+        found = among.docs[cols]
+        ok = _eligible(doc, float(block.times[row]), found, among.times[cols], settings.window_days * DAY)
+        cols, shared, found = cols[ok], shared[ok], found[ok]
+        if len(cols):
+            order = np.lexsort((-found, -shared))[: settings.candidates]
+            out[row] = found[order].tolist()
     return out
 
 
@@ -164,7 +221,8 @@ def verify(  # noqa: PLR0912, PLR0913  the pair decision in the module docstring
     A copy: the same text (exact hash); in one language, the string evidence (tf-idf cosine or shingle
     containment); in two languages, the learned copy model (fold/link/pairs.py) over sentences that were aligned. A
     report: the evidence score (lead cosine, shared names, closeness in time) past its bar, or, when a date is
-    unknown (so closeness in time says nothing), the learned same-story model. lead_cosines (one per candidate, as
+    unknown (so closeness in time says nothing) or a lead unread (so there is no lead cosine), the learned
+    same-story model. lead_cosines (one per candidate, as
     lead_dots gives them) spares computing them here; embed (the lead embedder) aligns sentences for the models."""
     edges: list[Edge] = []
     kept: list[tuple[int, Features, NDArray[np.int8], float]] = []
@@ -187,6 +245,7 @@ def verify(  # noqa: PLR0912, PLR0913  the pair decision in the module docstring
     size, lead_words = len(item.shingles), len(item.lead.split())
     undated_item = math.isnan(item.at)
     read = bool(np.any(vector))
+    own_keys = set(item.name_keys)
     for (cand, other, other_vector, t), cosine, emb in zip(kept, cosines.tolist(), leads, strict=True):
         shortest = min(size, len(other.shingles))
         # a short text (a blurb) moves far with a few changed words; a long one at the same cosine is another
@@ -200,13 +259,19 @@ def verify(  # noqa: PLR0912, PLR0913  the pair decision in the module docstring
             continue
         cross = cross_language(item, other)
         undated = undated_item or math.isnan(other.at)
-        lead = emb if read and bool(np.any(other_vector)) else 0.0
-        if (cross or undated) and shortest >= MIN_SHINGLES:
+        both_read = read and bool(np.any(other_vector))
+        lead = emb if both_read else 0.0
+        # a pair with an unread lead has only its names and numbers to go on: the model decides it when it shares
+        # as many name keys as make a name-key candidate (most such pairs share none, and skip the model)
+        keyed = not both_read and len(own_keys.intersection(other.name_keys)) >= KEY_SHARED
+        if (cross or undated or keyed) and shortest >= MIN_SHINGLES:
             p_same, p_copy, aligned = _learned(item, other, lead, cosine, settings, embed)
             if cross and aligned and p_copy >= settings.model.copy.threshold:
                 edges.append((cand, "copy", p_copy))
                 continue
-            if undated:  # the model decides (the evidence score's closeness in time says nothing here)
+            # the model decides when closeness in time says nothing, or a lead is unread (the evidence score
+            # stands on the lead cosine)
+            if undated or keyed:
                 if p_same >= settings.model.same.threshold and min(len(item.lead), len(other.lead)) >= MIN_LEAD:
                     edges.append((cand, "report", p_same))
                 continue

@@ -5,9 +5,10 @@ HistGradientBoostingClassifier, its trees dumped node by node) or calibrated log
 
 A pair's features are the evidence folding already computes (lead and whole-text cosines, shingle containment and
 overlap, shared names and numbers, time) plus the title's words, whether both dates are known (a missing date is
-unknown, not far apart), the languages, and, for a pair in two languages, the sentence-by-sentence alignment of
-the two texts with the multilingual encoder (a translation aligns nearly every sentence, in order; a report of the
-same event aligns few).
+unknown, not far apart), the languages, the names and numbers both name in any script (text.name_keys: what
+carries a text whose lead the encoder cannot read), and, for a pair in two languages, the sentence-by-sentence
+alignment of the two texts with the multilingual encoder (a translation aligns nearly every sentence, in order; a
+report of the same event aligns few).
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ PAIR_FEATURES = (
     "tfidf_long",
     "text_cosine",
     "text_undated",
+    "key_overlap",
+    "shared_keys",
+    "keys_unread",
 )
 ALIGN_COSINE = 0.6  # a sentence aligns with one of the other text's when their cosine reaches this
 ALIGN_FLOOR = 0.3  # sentences are aligned only for a pair whose leads are at least this close
@@ -175,6 +179,7 @@ def pair_features(  # noqa: PLR0913  a pair and the figures its PAIR_FEATURES ar
     small, large = sorted((len(item.shingles), len(other.shingles)))
     words = math.log1p(small)
     whole = text_cosine(item, other, embed) if embed is not None and read else 0.0
+    key_share, key_count = _overlap(set(item.name_keys), set(other.name_keys))
     return np.array(
         [
             lead,
@@ -202,6 +207,9 @@ def pair_features(  # noqa: PLR0913  a pair and the figures its PAIR_FEATURES ar
             tfidf * words,
             whole,
             whole * (not known),
+            key_share,
+            key_count,
+            key_share * (not read),
         ],
         dtype=np.float64,
     )

@@ -66,7 +66,7 @@ def _agrees(index: FoldIndex, story: str, linked: int, settings: PlaceSettings) 
 def decide(index: FoldIndex, doc: int, edges: Sequence[Edge], settings: PlaceSettings) -> Decision:
     """Where document doc goes, given its edges to earlier documents (whose stories index knows): a story linked
     by a copy edge, or by report edges to a share of its members, or by a report edge with the document's lead
-    near the story's centroid."""
+    near the story's centroid; a document whose lead is unread joins one story by report edges, never two."""
     t = float(index.times[doc])
     vector = index.vectors[doc]
     linked: dict[str, bool] = {}
@@ -85,6 +85,13 @@ def decide(index: FoldIndex, doc: int, edges: Sequence[Edge], settings: PlaceSet
     ]
     if not accepted:
         return Decision(index.article_ids[doc], True)
+    if not np.any(vector):
+        # a lead the encoder cannot read has no centroid to be near: by report edges alone it joins the one story
+        # it links most (then the oldest) and bridges none (a story it copies still merges)
+        reported = [story for story in accepted if not linked[story]]
+        if reported:
+            best = min(reported, key=lambda story: (-count[story], index.first(story)))
+            accepted = [story for story in accepted if linked[story] or story == best]
     accepted.sort(key=index.first)
     return Decision(accepted[0], False, tuple(accepted[1:]))
 
