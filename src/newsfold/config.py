@@ -73,6 +73,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("fold.report_score_cross", 0.7, "the same score across languages (their embeddings agree less)"),
     Setting(
+        "fold.dated_reports",
+        "score",
+        "how a report between two dated articles is decided: score (fold.report_score's evidence score) or model "
+        "(the learned pair model, as for undated pairs; docs/folding.md compares them)",
+    ),
+    Setting(
         "fold.pair_model",
         "",
         "pair-decision model file (JSON, benchmarks/train_pair_model.py writes one); empty: the shipped model",

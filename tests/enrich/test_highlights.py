@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from newsfold.enrich.highlights import HighlightSelector, _cosine, for_reader
+import math
+import random
+
+from newsfold.enrich.highlights import HighlightSelector, Vector, _cosine, _normalise, for_reader
 from newsfold.enrich.text import article_sentences
 from newsfold.language.majority import main_language
 from newsfold.language.reader import OriginalOnly
@@ -79,3 +82,37 @@ def test_reader_rendering_without_a_model_keeps_originals_with_a_note() -> None:
 
 def test_empty_story() -> None:
     assert HighlightSelector().select([Article(origin=Origin("x"))]).sentences == []
+
+
+def _diverse_by_definition(selector: HighlightSelector, scores: dict[int, float], vectors: list[Vector]) -> list[int]:
+    """Maximal marginal relevance as first written: every sentence's overlap recomputed over all picked ones."""
+    picked: list[int] = []
+    remaining = dict(scores)
+    while remaining and len(picked) < selector.count:
+        best, best_value = -1, -math.inf
+        for i, score in remaining.items():
+            overlap = max((_cosine(vectors[i], vectors[j]) for j in picked), default=0.0)
+            if overlap >= selector.redundancy:
+                continue
+            value = score - 0.5 * overlap
+            if value > best_value:
+                best, best_value = i, value
+        if best < 0:
+            break
+        picked.append(best)
+        del remaining[best]
+        if len(picked) >= selector.minimum and best_value < 0.5 * scores[picked[0]]:
+            break
+    return picked
+
+
+def test_diverse_choice_equals_its_definition() -> None:
+    """Overlaps kept up to date pick by pick choose exactly what recomputing them over every pick chooses."""
+    rng = random.Random(3)
+    words = [f"w{i}" for i in range(12)]
+    for _ in range(300):
+        n = rng.randint(1, 30)
+        vectors = [_normalise({w: rng.random() for w in rng.sample(words, rng.randint(1, 5))}) for _ in range(n)]
+        scores = {i: rng.choice([0.5, rng.random()]) for i in rng.sample(range(n), rng.randint(1, n))}
+        selector = HighlightSelector(count=rng.randint(1, 6), minimum=rng.randint(1, 3))
+        assert selector._diverse(scores, vectors) == _diverse_by_definition(selector, scores, vectors)

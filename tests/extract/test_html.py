@@ -232,3 +232,16 @@ def test_listing_page_is_other(extractor: Extractor) -> None:
     markup = f"<html><head><title>City news</title></head><body><main>{teasers}</main></body></html>"
     (document,) = _html(extractor, markup)
     assert document.kind == "other"
+
+
+def test_a_paragraph_repeating_an_images_alt_text_is_a_caption(extractor: Extractor) -> None:
+    """A gallery's caption written out beside its image (the same text as the image's alt) is not body text; a
+    short alt text (a label) marks nothing."""
+    caption = "Riders board one of the new buses at the central station on Monday, the first day of the new lines."
+    body = f'<p>{PARAGRAPHS[0]}</p><div class="slide"><img src="b.jpg" alt="{caption}"><p>{caption}</p></div>'
+    body += f'<img src="c.jpg" alt="Bus"><p>{PARAGRAPHS[1]}</p><p>{PARAGRAPHS[2]}</p><p>Bus</p><p>{PARAGRAPHS[3]}</p>'
+    (article,) = _html(extractor, page(body))
+    roles = {p.text: p.role for p in article.paragraphs}
+    assert roles[caption] == "caption"
+    assert caption not in article.text
+    assert all(roles[p] == "body" for p in PARAGRAPHS)

@@ -139,10 +139,13 @@ class HighlightSelector:
         """Maximal marginal relevance: best first, then the best that repeats none already picked."""
         picked: list[int] = []
         remaining = dict(scores)
+        # each sentence's largest cosine with those picked so far, kept up to date as each is picked (the same
+        # maximum as recomputing it over all of them, at one cosine per sentence and pick)
+        overlaps = dict.fromkeys(remaining, 0.0)
         while remaining and len(picked) < self.count:
             best, best_value = -1, -math.inf
             for i, score in remaining.items():
-                overlap = max((_cosine(vectors[i], vectors[j]) for j in picked), default=0.0)
+                overlap = overlaps[i]
                 if overlap >= self.redundancy:
                     continue
                 value = score - 0.5 * overlap
@@ -152,6 +155,8 @@ class HighlightSelector:
                 break
             picked.append(best)
             del remaining[best]
+            for i in remaining:
+                overlaps[i] = max(overlaps[i], _cosine(vectors[i], vectors[best]))
             if len(picked) >= self.minimum and best_value < 0.5 * scores[picked[0]]:
                 break
         return picked

@@ -77,21 +77,26 @@ def jaro_winkler(a: str, b: str) -> float:
         return 1.0
     if not a or not b:
         return 0.0
-    reach = max(len(a), len(b)) // 2 - 1
-    used = [False] * len(b)
+    size = len(b)
+    reach = max(len(a), size) // 2 - 1
+    used = bytearray(size)
     matches_a: list[str] = []
+    find = b.find
     for i, char in enumerate(a):
-        for j in range(max(0, i - reach), min(len(b), i + reach + 1)):
-            if not used[j] and b[j] == char:
-                used[j] = True
-                matches_a.append(char)
-                break
+        # the first unused position of char in b within reach (str.find in C, not a loop over the window)
+        end = min(size, i + reach + 1)
+        j = find(char, max(0, i - reach), end)
+        while j >= 0 and used[j]:
+            j = find(char, j + 1, end)
+        if j >= 0:
+            used[j] = 1
+            matches_a.append(char)
     if not matches_a:
         return 0.0
-    matches_b = [b[j] for j in range(len(b)) if used[j]]
+    matches_b = [char for char, hit in zip(b, used, strict=True) if hit]
     transpositions = sum(x != y for x, y in zip(matches_a, matches_b, strict=True)) / 2
     m = len(matches_a)
-    jaro = (m / len(a) + m / len(b) + (m - transpositions) / m) / 3
+    jaro = (m / len(a) + m / size + (m - transpositions) / m) / 3
     prefix = 0
     for x, y in zip(a[:4], b[:4], strict=False):
         if x != y:

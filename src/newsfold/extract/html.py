@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from selectolax.lexbor import LexborHTMLParser
 from newsfold.extract.containers import ContainerModel
 from newsfold.extract.datelines import find_dateline
 from newsfold.extract.dom import HEADLINE_CHARS, DomResult, read_dom, visible_html
+from newsfold.extract.embedded import embedded_body
 from newsfold.extract.evaluate import tokens
 from newsfold.extract.htmlmeta import PageMeta, read_meta, same_site
 from newsfold.extract.kindmodel import KindEvidence, KindModel, PageCounts, evidence
@@ -40,6 +42,8 @@ MAX_FALLBACK_CHARS = 3_000_000
 # markup beyond this is not parsed at all (a 20 MB page is cut, not choked on)
 MAX_MARKUP_CHARS = 8_000_000
 _TAG = re.compile(r"<[a-zA-Z/!]")
+# an image's alt text long enough to be a caption (shorter ones are labels: "Image", "Logo", a name)
+_ALT = re.compile(r"""<img\b[^>]*?\balt\s*=\s*(?:"([^"<>]{40,})"|'([^'<>]{40,})')""", re.IGNORECASE)
 # more opening than closing tags by this much means pathological nesting: container tags are then dropped
 MAX_UNCLOSED = 10_000
 _UNCLOSED_PRONE = re.compile(r"</?(?:div|span|section|font|b|i|u|em|strong|small|big|center|table|tr|td)\b[^>]*>", re.I)
@@ -103,8 +107,14 @@ class HtmlExtractor:
                 fallback = _trafilatura(visible_html(markup), raw.url)
                 if prose_chars(fallback) > FALLBACK_GAIN * prose_chars(found.paragraphs):
                     paragraphs = fallback
+        if prose_chars(paragraphs) < MIN_FAST_CHARS:
+            # a page rendered by its scripts may carry the story as HTML in a JSON payload, the markup's body empty
+            carried = embedded_body(markup, self._containers)
+            if carried is not None and prose_chars(carried.paragraphs) > FALLBACK_GAIN * prose_chars(paragraphs):
+                paragraphs = carried.paragraphs
         if not paragraphs and meta.article_body:
             paragraphs = [Paragraph(p.strip()) for p in meta.article_body.split("\n") if p.strip()]
+        paragraphs = _alt_captions(paragraphs, markup)
         article = self._article(raw, meta, paragraphs)
         found_evidence = evidence(
             article.paragraphs,
@@ -160,6 +170,20 @@ class HtmlExtractor:
             article.language = meta.language
         label_languages(article.paragraphs, self._quick, sure)
         return article
+
+
+def _alt_captions(paragraphs: list[Paragraph], markup: str) -> list[Paragraph]:
+    """The paragraphs with those that repeat an image's alt text marked as captions (a gallery's or carousel's
+    caption written out beside its image is not the story's text)."""
+    alts = {" ".join(html.unescape(m.group(1) or m.group(2)).split()).casefold() for m in _ALT.finditer(markup)}
+    if not alts:
+        return paragraphs
+    return [
+        Paragraph(p.text, "caption", p.language)
+        if p.role == "body" and " ".join(p.text.split()).casefold() in alts
+        else p
+        for p in paragraphs
+    ]
 
 
 def prose_chars(paragraphs: list[Paragraph]) -> int:

@@ -38,6 +38,7 @@ _ERRORS = {
     "nl": ("Pagina niet gevonden", "Sorry, de pagina die u zoekt bestaat niet of is verplaatst."),
 }
 _LANG = re.compile(r"<html[^>]*\blang=[\"']?([a-zA-Z]{2})", re.I)
+_INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*application/ld\+json)[^>]*>.*?</script\s*>", re.IGNORECASE | re.DOTALL)
 _LD = re.compile(r"<script[^>]*application/ld\+json[^>]*>.*?</script>", re.I | re.S)
 _OG_TYPE = re.compile(r"<meta[^>]*og:type[^>]*>", re.I)
 
@@ -111,6 +112,8 @@ def _with_container(markup: str, inner: str, strip_structured: bool) -> str | No
     """The page with its article container's content replaced by inner (None when no container is found)."""
     if strip_structured:
         markup = _OG_TYPE.sub("", _LD.sub("", markup))
+    # the page's other scripts may carry its article too (extract/embedded.py reads them): a made page keeps none
+    markup = _INLINE_SCRIPT.sub("", markup)
     tree = LexborHTMLParser(markup)
     container = article_container(tree)
     if container is None:

@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 from threadpoolctl import ThreadpoolController
 
 from newsfold.config import Config
-from newsfold.errors import StoreError
+from newsfold.errors import ConfigError, StoreError
 from newsfold.fold.features.embed import Embedder, make_embedder
 from newsfold.fold.features.features import Features, features, key_slots
 from newsfold.fold.features.prepared import Prepared, prepare
@@ -31,6 +31,7 @@ from newsfold.store import stories as stories_db
 from newsfold.store.base import Connection
 
 log = logging.getLogger(__name__)
+DATED_REPORTS = ("score", "model")  # fold.dated_reports: the evidence score or the learned pair model
 
 
 @dataclass(slots=True, frozen=True)
@@ -43,6 +44,7 @@ class FoldSettings:
     copy_containment: float = 0.8
     report_score: float = 1.0
     report_score_cross: float = 0.7
+    dated_reports: str = "score"  # score or model: what decides a report between two dated articles
     pair_model: str = ""  # a pair-model JSON file (fold/link/pairs.py); empty: the shipped one
     centroid_floor: float = 0.45
     story_share: float = 2 / 3  # a report joins a story with edges to this share of its members (or near its centroid)
@@ -54,12 +56,16 @@ class FoldSettings:
     @classmethod
     def from_config(cls, config: Config) -> FoldSettings:
         """Settings from a loaded Config (fold.* names)."""
+        dated = str(config["fold.dated_reports"])
+        if dated not in DATED_REPORTS:
+            raise ConfigError(f"fold.dated_reports {dated!r}: expected one of {', '.join(DATED_REPORTS)}")
         return cls(
             window_days=float(config["fold.window_days"]),
             max_story_days=float(config["fold.max_story_days"]),
             copy_cosine=float(config["fold.copy_cosine"]),
             report_score=float(config["fold.report_score"]),
             report_score_cross=float(config["fold.report_score_cross"]),
+            dated_reports=dated,
             pair_model=str(config["fold.pair_model"]),
             candidates=int(config["fold.candidates"]),
             embedder=str(config["fold.embedder"]),
@@ -102,6 +108,7 @@ class Folder:
             s.candidates,
             self._model,
             s.undated_floor,
+            s.dated_reports == "model",
         )
 
     @property

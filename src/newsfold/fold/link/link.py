@@ -52,6 +52,7 @@ class LinkSettings:
     candidates: int
     model: PairModel
     undated_floor: float = 0.15  # the neighbour floor when either date is unknown (the learned model decides then)
+    learned_dated: bool = False  # the learned model decides reports between dated articles too (fold.dated_reports)
 
 
 @dataclass(slots=True, frozen=True)
@@ -264,14 +265,14 @@ def verify(  # noqa: PLR0912, PLR0913  the pair decision in the module docstring
         # a pair with an unread lead has only its names and numbers to go on: the model decides it when it shares
         # as many name keys as make a name-key candidate (most such pairs share none, and skip the model)
         keyed = not both_read and len(own_keys.intersection(other.name_keys)) >= KEY_SHARED
-        if (cross or undated or keyed) and shortest >= MIN_SHINGLES:
+        if (cross or undated or keyed or settings.learned_dated) and shortest >= MIN_SHINGLES:
             p_same, p_copy, aligned = _learned(item, other, lead, cosine, settings, embed)
             if cross and aligned and p_copy >= settings.model.copy.threshold:
                 edges.append((cand, "copy", p_copy))
                 continue
             # the model decides when closeness in time says nothing, or a lead is unread (the evidence score
-            # stands on the lead cosine)
-            if undated or keyed:
+            # stands on the lead cosine), and for every pair where fold.dated_reports chooses it
+            if undated or keyed or settings.learned_dated:
                 if p_same >= settings.model.same.threshold and min(len(item.lead), len(other.lead)) >= MIN_LEAD:
                     edges.append((cand, "report", p_same))
                 continue
