@@ -6,7 +6,7 @@ Articles are synthetic but shaped like the real thing: ~60 outlets in 10 languag
 (copies share most sentences, reports their own), publication times over the last 60 days (so Latest, Trends 24h
 and the day pages all have content), texts of 8-25 sentences from a 6,000-word vocabulary with Zipf frequencies.
 Rows are written through the store modules (articles.insert_articles, stories.*) in big transactions; then each
-story's page is built and stored as ingest's story hook stores it (web/story_page.py, `newsfold refresh-pages`):
+story's page is built and stored as ingest's story hook stores it (web/story/stored.py, `newsfold refresh-pages`):
 its differences, related stories and their cards, and the page rendered ahead (HTML for the default reader language
 of the default settings, as `benchmarks/web.py` serves it, and the JSON twin); with --pages N only for the N most
 recently updated stories (the others' pages are then built on request). It prints the seconds of each phase.
@@ -26,7 +26,7 @@ from newsfold.model import Article, Origin, Paragraph, Relation, SourceRef
 from newsfold.store import articles as articles_db
 from newsfold.store import stories as stories_db
 from newsfold.store.db import Database
-from newsfold.web.story_page import refresh
+from newsfold.web.story.stored import refresh
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ["en", "de", "fr", "es", "it", "pt", "nl", "pl", "tr", "ar"]

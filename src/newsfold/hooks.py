@@ -16,7 +16,7 @@ from newsfold.pipeline import StoryHook
 from newsfold.steps import Pipeline, default_pipeline
 from newsfold.store.base import Backend, Connection
 from newsfold.store.enrichment import add_enrichment
-from newsfold.web.story_page import StoryPagesHook
+from newsfold.web.story.stored import StoryPagesHook
 
 
 def story_hooks(config: Config | None = None) -> list[StoryHook]:

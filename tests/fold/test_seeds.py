@@ -13,7 +13,7 @@ from newsfold.fold.incremental.folder import Folder, FoldSettings
 from newsfold.store import articles as articles_db
 from newsfold.store import stories as stories_db
 from newsfold.store.db import Database
-from newsfold.web.differences import comparisons
+from newsfold.web.story.differences import comparisons
 from tests.fold.conftest import fold_all
 from tests.fold.seeds import WAPO, seed_articles
 

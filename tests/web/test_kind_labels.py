@@ -14,8 +14,9 @@ from newsfold.ingest.files import iter_inputs
 from newsfold.model import Article, Origin, Paragraph, SourceRef
 from newsfold.store.db import Database
 from newsfold.store.term_counts import TermCounts
-from newsfold.web import queries
 from newsfold.web.app import create_app
+from newsfold.web.story.related import related, related_ids
+from newsfold.web.story.view import story_detail
 from tests.conftest import SEED_ARTICLE
 from tests.web.site_fixture import Client, add_story, article, site_config
 
@@ -111,9 +112,9 @@ def test_related_stories_never_suggest_a_press_release(tmp_path: Path) -> None:
         press = add_story(conn, [(release, "original")])
     counts = TermCounts(db)
     with db.read() as conn:
-        story, _ = queries.story_detail(conn, news)
-        ids = queries.related_ids(conn, story, counts)
-        cards = queries.related(conn, story, counts)
+        story, _ = story_detail(conn, news)
+        ids = related_ids(conn, story, counts)
+        cards = related(conn, story, counts)
     counts.close()
     db.close()
     assert press in ids and other in ids  # found by the words, then left out as a press release

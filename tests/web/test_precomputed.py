@@ -16,9 +16,10 @@ from newsfold.store.base import Backend
 from newsfold.store.db import Database
 from newsfold.store.pages import stored_parts
 from newsfold.store.term_counts import TermCounts
-from newsfold.web import queries, views
-from newsfold.web.differences import comparison_json, comparisons
-from newsfold.web.story_page import StoryPagesHook, refresh
+from newsfold.web.story.differences import comparison_json, comparisons
+from newsfold.web.story.related import related_ids
+from newsfold.web.story.stored import StoryPagesHook, refresh
+from newsfold.web.story.view import differences_view, story_detail, story_view
 from tests.web.site_fixture import add_story, article
 
 WHEN = datetime(2025, 3, 4, 8, 0, tzinfo=UTC)
@@ -54,7 +55,7 @@ def make_db(path: Path) -> tuple[Database, str, str]:
 def differences(db: Backend, story_id: str) -> list[dict[str, object]]:
     """The differences view's comparisons of a story."""
     with db.read() as conn:
-        return list(views.differences_view(conn, story_id)["comparisons"])
+        return list(differences_view(conn, story_id).comparisons)
 
 
 def test_hook_stores_what_the_page_would_compute(tmp_path: Path) -> None:
@@ -64,17 +65,17 @@ def test_hook_stores_what_the_page_would_compute(tmp_path: Path) -> None:
         live = differences(db, flood)
         StoryPagesHook()(db, {flood, related})
         with db.read() as conn:
-            story, members = queries.story_detail(conn, flood)
+            story, members = story_detail(conn, flood)
             stored = stored_parts(conn, flood, members)
             terms = TermCounts(db)
             try:
-                expected_related = queries.related_ids(conn, story, terms)
-                page, _, _ = views.story_view(conn, flood, terms)
+                expected_related = related_ids(conn, story, terms)
+                page = story_view(conn, flood, terms)
             finally:
                 terms.close()
         assert stored is not None
         assert stored.related == expected_related and related in stored.related
-        assert [item["id"] for item in page["related"]] == expected_related
+        assert [item["id"] for item in page.related] == expected_related
         assert differences(db, flood) == live
         assert live and live[0]["changed"] == 1
         assert [comparison_json(c) for c in comparisons(members)] == live
@@ -108,13 +109,13 @@ def test_stored_parts_follow_story_changes(tmp_path: Path) -> None:
             stories_db.set_member(conn, later.id, flood, "copy", copy_of=None)
             stories_db.refresh_story(conn, flood)
         with db.read() as conn:
-            _, members = queries.story_detail(conn, flood)
+            _, members = story_detail(conn, flood)
             assert stored_parts(conn, flood, members) is None  # stale: the members changed
         fresh = differences(db, flood)  # computed on the fly meanwhile
         assert len(fresh) == 2 and {c["b"] for c in fresh} >= {later.id}
         StoryPagesHook()(db, {flood})
         with db.read() as conn:
-            _, members = queries.story_detail(conn, flood)
+            _, members = story_detail(conn, flood)
             stored = stored_parts(conn, flood, members)
         assert stored is not None and len(stored.comparisons) == 2
         assert differences(db, flood) == fresh

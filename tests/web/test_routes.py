@@ -59,8 +59,6 @@ def test_every_page_and_its_json_twin(client: Client, site_data: Fixture) -> Non
 def test_every_page_links_its_twin_by_the_one_rule(client: Client, site_data: Fixture) -> None:
     """The page's JSON link is its path under /api (query kept), and it answers what the twin answers."""
     for page, api in twins(site_data):
-        if page.startswith("/stories/"):
-            continue  # the story family is not a page value yet
         link = html(client.get(page)).css_first('link[rel=alternate][type="application/json"]')
         assert link is not None, page
         href = link.attributes["href"] or ""

@@ -25,10 +25,12 @@ from newsfold.store.db import Database
 from newsfold.store.enrichment import add_enrichment, add_enrichments
 from newsfold.store.pages import rendered_page, stored_parts
 from newsfold.web.app import create_app
+from newsfold.web.page_value import to_json
 from newsfold.web.personal import fill
 from newsfold.web.reader import COOKIE
 from newsfold.web.site import Site
-from newsfold.web.story_page import live_story_page, refresh, story_document, story_reader
+from newsfold.web.story.stored import refresh, story_html, story_reader
+from newsfold.web.story.view import story_view
 from tests.web.site_fixture import Client, article, site_config
 from tests.web.test_precomputed import SECOND_COPY, WHEN, make_db
 
@@ -68,7 +70,8 @@ def for_reader(stored: bytes, response: httpx.Response) -> bytes:
 def live(site: Site, db: Backend, story_id: str, target: str | None = "en") -> bytes:
     """The story page built live now, as a request without parameters would get it."""
     with db.read() as conn:
-        return live_story_page(site, conn, story_id, target, story_reader(site, story_id, target)).content
+        page = story_view(conn, story_id, site.terms).in_language(conn, site.translator, target)
+        return story_html(site, page, story_reader(site, story_id, target)).content
 
 
 def test_stored_page_equals_a_live_build_and_is_served(flood: tuple[Database, str, str]) -> None:
@@ -78,7 +81,7 @@ def test_stored_page_equals_a_live_build_and_is_served(flood: tuple[Database, st
         with db.read() as conn:
             rendered = rendered_page(conn, story_id, "en", site.render_context)
             assert rendered is not None
-            document = story_document(site, conn, story_id).content
+            document = site.json(to_json(story_view(conn, story_id, site.terms, whole=False))).content
         assert rendered.html == live(site, db, story_id)  # same bytes: no per-request bit in a plain request
         assert json.loads(rendered.document) == json.loads(document) and rendered.document == document
         page = client.get(f"/stories/{story_id}")

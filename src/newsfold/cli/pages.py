@@ -6,7 +6,7 @@ import click
 
 from newsfold.cli.common import EXIT_OK, db_option, get_config, open_db
 from newsfold.store import pages as pages_db
-from newsfold.web.story_page import refresh
+from newsfold.web.story.stored import refresh
 
 
 @click.command("refresh-pages")

@@ -18,7 +18,7 @@ MAX_SENTENCES = 400  # alignment is quadratic: longer texts are compared on thei
 @dataclass(slots=True, frozen=True)
 class AlignedPair:
     """One aligned unit: a sentence of version a, of version b, or both, with how alike they are (the site marks
-    the words that differ: web/differences.py)."""
+    the words that differ: web/story/differences.py)."""
 
     a: str | None
     b: str | None

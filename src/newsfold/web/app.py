@@ -18,7 +18,6 @@ from newsfold.pipeline import StoryHook
 from newsfold.store.base import Backend
 from newsfold.web.account_pages import account_router
 from newsfold.web.admin import admin_router
-from newsfold.web.api import api_router
 from newsfold.web.auth import Accounts, AccountSettings, LoginRequiredError
 from newsfold.web.csrf import check_csrf
 from newsfold.web.docs import install_docs
@@ -26,7 +25,6 @@ from newsfold.web.errors import error_body, install_error_handlers, wants_json
 from newsfold.web.feed_routes import feeds_router
 from newsfold.web.fever import fever_router
 from newsfold.web.greader import greader_router
-from newsfold.web.pages import pages_router
 from newsfold.web.personal import AccountsMiddleware
 from newsfold.web.reader import language_router
 from newsfold.web.reading_pages import reading_router
@@ -38,6 +36,7 @@ from newsfold.web.routes.search import search_router
 from newsfold.web.routes.sources import sources_router
 from newsfold.web.security import SecurityHeaders
 from newsfold.web.site import Site
+from newsfold.web.story.routes import story_router
 
 log = logging.getLogger(__name__)
 
@@ -89,9 +88,10 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     install_docs(app, site)
     app.include_router(language_router(site.reader_languages))
-    for family in (listings_router, days_router, sources_router, search_router, entities_router, article_router):
+    # the page families: each page and its JSON twin (/x and /api/x) from one endpoint
+    families = (listings_router, days_router, sources_router, search_router, entities_router, article_router)
+    for family in (*families, story_router):
         app.include_router(family(site))
-    app.include_router(api_router(site))
     app.include_router(feeds_router(site))
     # Routers of other stages go here, one line each (admin from sources).
     app.include_router(admin_router(site, story_hooks))
@@ -99,6 +99,5 @@ def create_app(
     app.include_router(greader_router(site, accounts.limiter))
     app.include_router(fever_router(site, accounts.limiter))
     app.include_router(reading_router(site))
-    app.include_router(pages_router(site))
 
     return app

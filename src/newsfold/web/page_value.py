@@ -14,6 +14,8 @@ from dataclasses import Field, fields, is_dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self
 from urllib.parse import quote, urlencode
 
+from newsfold.web.reader import reader_context
+
 if TYPE_CHECKING:
     from fastapi import Request
 
@@ -24,16 +26,21 @@ if TYPE_CHECKING:
 API_PREFIX = "/api"
 
 
-class PageValue(Protocol):
-    """A page's content: a frozen dataclass naming its template and its page family (the header's current tab)."""
+class Twin(Protocol):
+    """What has a JSON twin: a frozen dataclass that translates itself into the reader's language."""
 
-    template: ClassVar[str]
-    family: ClassVar[str]
     __dataclass_fields__: ClassVar[dict[str, Field[Any]]]
 
     def in_language(self, conn: Connection, translator: ReaderTranslator, target: str | None) -> Self:
-        """The page with its texts also in the reader's language (itself when target is None)."""
+        """The value with its texts also in the reader's language (itself when target is None)."""
         ...
+
+
+class PageValue(Twin, Protocol):
+    """A page's content: a Twin naming its HTML template and its page family (the header's current tab)."""
+
+    template: ClassVar[str]
+    family: ClassVar[str]
 
 
 def plain(value: object) -> object:
@@ -45,7 +52,7 @@ def plain(value: object) -> object:
     return value
 
 
-def to_json(page: PageValue) -> dict[str, object]:
+def to_json(page: Twin) -> dict[str, object]:
     """The JSON twin's value: the page's own to_json, else its fields (no `reader` when it was not translated)."""
     own = getattr(page, "to_json", None)
     if callable(own):
@@ -64,11 +71,16 @@ def twin_url(path: str) -> str:
     return f"{API_PREFIX}{path}"
 
 
+def twin_href(path: str, query: str = "") -> str:
+    """The link to the JSON twin of the page at path (decoded, as a request gives it), with the page's query."""
+    # an outlet's name may hold spaces: the link quotes the path again
+    twin = quote(twin_url(path), safe="/:@!$&'()*+,;=~")
+    return f"{twin}?{query}" if query else twin
+
+
 def twin_link(request: Request, path: str | None = None) -> str:
     """The link to a page's JSON twin: its path (this request's unless given) by the rule, with the query kept."""
-    # the request's path is decoded (an outlet's name may hold spaces): the link quotes it again
-    twin = quote(twin_url(path or request.url.path), safe="/:@!$&'()*+,;=~")
-    return f"{twin}?{request.url.query}" if request.url.query else twin
+    return twin_href(path or request.url.path, request.url.query)
 
 
 def more_link(request: Request, cursor: str | None) -> str | None:
@@ -99,7 +111,19 @@ def render(  # noqa: PLR0913  the page, how to answer it, and what only its HTML
     if kind != "html":
         raise ValueError(f"kind {kind!r}: not html or json")
     more = more_link(request, getattr(page, "next", None))
-    twin = twin_link(request, twin_path)
-    return site.render_page(
-        request, page.template, language, page=page.family, data=page, twin=twin, more=more, **(context or {})
-    )
+    reader = reader_context(request, site.offered_languages, language)
+    return page_html(site, page, reader, twin_link(request, twin_path), more, context)
+
+
+def page_html(  # noqa: PLR0913  the page and everything its template shows beside it
+    site: Site,
+    page: PageValue,
+    reader: Mapping[str, object],
+    twin: str,
+    more: str | None = None,
+    context: Mapping[str, object] | None = None,
+) -> Body:
+    """The page value by its template, with the header's language form (reader) and the twin's and next page's links."""
+    values: dict[str, Any] = {"reader": reader, "page": page.family, "data": page, "twin": twin, "more": more}
+    values.update(context or {})
+    return site.render(page.template, **values)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from newsfold.errors import GoneError, NotFoundError
+from newsfold.errors import NotFoundError
 from newsfold.model import Article, Story
 from newsfold.plausible import plausible
 from newsfold.serialize import story_json
@@ -17,13 +17,11 @@ from newsfold.store import listings as listings_db
 from newsfold.store import search as search_db
 from newsfold.store import stories as stories_db
 from newsfold.store.base import Connection
-from newsfold.store.enrichment import add_enrichment, add_enrichments
+from newsfold.store.enrichment import add_enrichments
 from newsfold.store.listings import ListedArticle, ListedKind, StoryPosition
-from newsfold.store.term_counts import TermCounts
 from newsfold.text.dates import utc
 from newsfold.web.cursor import decode_cursor, encode_cursor, next_offset
 from newsfold.web.errors import BadRequestError
-from newsfold.web.related import related_terms
 
 TRENDS_SPAN = timedelta(hours=24)
 
@@ -89,35 +87,13 @@ def latest(conn: Connection, limit: int, cursor: str | None, kind: ListedKind = 
     return Listing(story_summaries(conn, stories), next_cursor)
 
 
-def story_detail(conn: Connection, story_id: str) -> tuple[Story, list[Article]]:
-    """A story (merged ids followed) with its full member articles, in relation order; NotFoundError if unknown."""
-    story = stories_db.get_story(conn, story_id)
-    if story is None:
-        raise NotFoundError(f"story {story_id}: no such story")
-    if not story.members:
-        raise GoneError(f"story {story_id}: removed (every article of it was taken down)")
-    members = articles_db.get_articles(conn, [m.article_id for m in story.members])
-    add_enrichment(conn, story)
-    return story, members
-
-
-def story_stamp(conn: Connection, story_id: str) -> tuple[object, ...] | None:
-    """What a story page depends on in its own row (members, times, title, highlights); None if unknown."""
-    return stories_db.story_stamp(conn, story_id)
-
-
 def article_stamp(conn: Connection, article_id: str) -> tuple[object, ...] | None:
     """What an article page depends on: the article's row and its story's (None: no such article)."""
     own = articles_db.article_stamp(conn, article_id)
     if own is None:
         return None
     story_id = own[1]
-    return (own, story_stamp(conn, str(story_id)) if story_id else None)
-
-
-def story_document(story: Story, members: Sequence[Article]) -> dict[str, Any]:
-    """The story as `newsfold story ID --json` prints it."""
-    return story_json(story, {a.id: a for a in members})
+    return (own, stories_db.story_stamp(conn, str(story_id)) if story_id else None)
 
 
 def article_detail(conn: Connection, article_id: str) -> Article:
@@ -126,26 +102,6 @@ def article_detail(conn: Connection, article_id: str) -> Article:
     if article is None:
         raise NotFoundError(f"article {article_id}: no such article")
     return article
-
-
-def related(conn: Connection, story: Story, counts: TermCounts, limit: int = 5) -> list[dict[str, Any]]:
-    """Other stories whose articles' titles share the story title's rarest words ("You may like")."""
-    return related_summaries(conn, related_ids(conn, story, counts, limit))
-
-
-def related_ids(conn: Connection, story: Story, counts: TermCounts, limit: int = 5) -> list[str]:
-    """The ids of the related stories, best first (the full-text search behind "You may like")."""
-    terms = related_terms(story.title, counts)
-    if not terms:
-        return []
-    return listings_db.related_story_ids(conn, terms, story.id, limit)
-
-
-def related_summaries(conn: Connection, chosen: Sequence[str]) -> list[dict[str, Any]]:
-    """The live news stories among these (press releases are never suggested), in this order, as the contract shows."""
-    if not chosen:
-        return []
-    return story_summaries(conn, listings_db.live_news_stories(conn, chosen))
 
 
 @dataclass(slots=True, frozen=True)

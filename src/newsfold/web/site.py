@@ -30,9 +30,9 @@ from newsfold.store.removals import removal_mark
 from newsfold.store.term_counts import TermCounts
 from newsfold.text.dates import utc
 from newsfold.web.cache import DataVersion, ResponseCache, SingleFlight
-from newsfold.web.differences import segments_html
 from newsfold.web.personal import account_menu, csrf_field, csrf_meta
 from newsfold.web.reader import offered_languages, page_language, reader_context
+from newsfold.web.story.differences import segments_html
 from newsfold.web.text import host_of, paragraphs_html, safe_url, snippet_html, text_html
 
 log = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ from newsfold.store import languages as languages_db
 from newsfold.store.base import Connection
 
 if TYPE_CHECKING:
-    from newsfold.web.page_value import PageValue
+    from newsfold.web.page_value import Twin
 
 SUFFIX = "_translated"
 # a value in the JSON contract's shape (serialize: a story card, an article, a search hit, a comparison's row):
@@ -211,13 +211,6 @@ def article_titles(page: PageTranslation, items: Sequence[Shown], key: str = "ti
         page.title(item, key, item.get("language"))
 
 
-def timeline_events(page: PageTranslation, story: Shown) -> None:
-    """Ask for the texts of a story's dated events, each in the language of the article it comes from."""
-    languages = {a.get("id"): a.get("language") for a in story.get("articles") or []}
-    for event in story.get("timeline") or []:
-        page.title(event, "text", languages.get(event.get("article_id")))
-
-
 def search_snippets(page: PageTranslation, results: Sequence[Shown]) -> None:
     """Ask for the search results' snippets (their match marks left out) in the reader's language."""
     for result in results:
@@ -225,17 +218,7 @@ def search_snippets(page: PageTranslation, results: Sequence[Shown]) -> None:
         page.text(result, "snippet", plain, result.get("language"))
 
 
-def differing_rows(page: PageTranslation, found: Sequence[Shown], languages: dict[str, str | None]) -> None:
-    """Ask for both sides of every differing row of the copy comparisons (rows the same in both left as they are)."""
-    for comparison in found:
-        for row in comparison["rows"]:
-            if row["status"] == "same":
-                continue
-            page.title(row, "a", languages.get(comparison["a"]))
-            page.title(row, "b", languages.get(comparison["b"]))
-
-
-Translatable = TypeVar("Translatable", bound="PageValue")
+Translatable = TypeVar("Translatable", bound="Twin")
 
 
 def translate_page(

@@ -18,8 +18,8 @@ from newsfold.model import Article, Story
 from newsfold.store.base import Connection
 from newsfold.store.pages import StoredPage
 from newsfold.store.term_counts import TermCounts
-from newsfold.web.differences import Comparison, Row, Segment, comparisons
-from newsfold.web.queries import related_ids
+from newsfold.web.story.differences import Comparison, Row, Segment, comparisons
+from newsfold.web.story.related import related_ids
 
 
 def rows_json(found: Sequence[Comparison]) -> list[dict[str, Any]]:

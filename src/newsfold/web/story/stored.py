@@ -22,10 +22,12 @@ from newsfold.store import pages as pages_db
 from newsfold.store import stories as stories_db
 from newsfold.store.base import Backend, Connection
 from newsfold.store.enrichment import add_enrichment
-from newsfold.web import precomputed, queries, views
-from newsfold.web.differences import Comparison, comparison_json
+from newsfold.web.page_value import page_html, twin_href
 from newsfold.web.reader import ORIGINAL
 from newsfold.web.site import HTML_TYPE, JSON_TYPE, Body, Site, make_templates
+from newsfold.web.story import parts
+from newsfold.web.story.related import related_summaries
+from newsfold.web.story.view import StoryPage, story_document, story_page
 
 log = logging.getLogger(__name__)
 
@@ -35,32 +37,9 @@ def story_reader(site: Site, story_id: str, target: str | None) -> dict[str, Any
     return {"current": target or ORIGINAL, "languages": site.offered_languages, "next": f"/stories/{story_id}"}
 
 
-def render_story(  # noqa: PLR0913  the story page's parts, computed once by the caller
-    site: Site,
-    conn: Connection,
-    data: dict[str, Any],
-    members: list[Article],
-    found: list[Comparison],
-    target: str | None,
-    reader: dict[str, Any],
-) -> Body:
-    """The story page's HTML from its value (translated into target here)."""
-    if target is not None and any(c.a.language != target or c.b.language != target for c in found):
-        data["differences"] = [comparison_json(c) for c in found]  # their differing rows shown translated too
-    data = views.in_language(conn, "story", data, site.translator, target)
-    return site.render("story.html", reader=reader, page="story", data=data, members=members, comparisons=found)
-
-
-def live_story_page(site: Site, conn: Connection, story_id: str, target: str | None, reader: dict[str, Any]) -> Body:
-    """The story page built now from the store (stored parts used where current)."""
-    data, members, found = views.story_view(conn, story_id, site.terms)
-    return render_story(site, conn, data, members, found, target, reader)
-
-
-def story_document(site: Site, conn: Connection, story_id: str) -> Body:
-    """The story's JSON twin without translations (`newsfold story ID --json`), built now."""
-    story, members = queries.story_detail(conn, story_id)
-    return site.json(queries.story_document(story, members))
+def story_html(site: Site, page: StoryPage, reader: dict[str, Any]) -> Body:
+    """The story page's HTML from its value (in the reader's language already), with this language form."""
+    return page_html(site, page, reader, twin_href(f"/stories/{page.story['id']}"))
 
 
 def stored_page(site: Site, conn: Connection, story_id: str, html: bool) -> Body | None:
@@ -75,19 +54,19 @@ def build_ahead(
     site: Site, conn: Connection, story: Story, members: list[Article]
 ) -> tuple[pages_db.StoredPage, pages_db.Rendered]:
     """A story's parts, related cards and rendered page (default reader language) and JSON twin, built now."""
-    parts = precomputed.compute(conn, story, members, site.terms)
+    computed = parts.compute(conn, story, members, site.terms)
     # the cards as stored (JSON), and a copy of them for this page (the reader-language pass adds to it)
-    cards = json.dumps(queries.related_summaries(conn, parts.related), ensure_ascii=False)
-    stamp = pages_db.page_stamp(conn, story.id, parts.related, site.render_context) or ""
-    parts = pages_db.StoredPage(
-        parts.comparisons, parts.related, json.loads(cards), pages_db.related_stamp(conn, parts.related)
+    cards = json.dumps(related_summaries(conn, computed.related), ensure_ascii=False)
+    stamp = pages_db.page_stamp(conn, story.id, computed.related, site.render_context) or ""
+    computed = pages_db.StoredPage(
+        computed.comparisons, computed.related, json.loads(cards), pages_db.related_stamp(conn, computed.related)
     )
-    document = site.json(queries.story_document(story, members)).content
-    found = precomputed.comparisons_from(parts.comparisons, members) or []
-    data = views.story_page_view(story, members, json.loads(cards))
+    document = site.json(story_document(story, members)).content
+    found = parts.comparisons_from(computed.comparisons, members) or []
     target = site.default_language
-    body = render_story(site, conn, data, members, found, target, story_reader(site, story.id, target))
-    return parts, pages_db.Rendered(target, body.content, document, stamp)
+    page = story_page(story, members, json.loads(cards), found).in_language(conn, site.translator, target)
+    body = story_html(site, page, story_reader(site, story.id, target))
+    return computed, pages_db.Rendered(target, body.content, document, stamp)
 
 
 class StoryPagesHook:
