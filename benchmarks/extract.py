@@ -1,6 +1,6 @@
 """Extraction quality and speed on the development pages: newsfold against trafilatura (default and fast), same run.
 
-    python benchmarks/extract.py [--data DIR] [--limit N] [--no-kinds]
+    python benchmarks/extract.py [--data DIR] [--limit N] [--no-kinds] [--per-page OUT.jsonl] [--compare OLD.jsonl]
 
 For every page of ../shared/data/extraction-dev (HTML with expected bodies) it scores the body text (token-level
 precision, recall, F1 against summary + crossheads + paragraphs; captions excluded) and times the extraction:
@@ -12,11 +12,16 @@ newsfold's plain-text cleaner on it, with its line model (newsfold.extract.linem
 benchmarks/train_lines.py, which reports it held out by publisher parts) and with the rules alone. Last, the
 document kinds on the labelled kind set (newsfold.extract.kindset): the shipped model's confusion matrix, and the
 held-out ones of benchmarks/train_kinds.py (fitted on one part of the publishers, scored on the other).
+
+With --per-page it writes each page's F1 per extractor as JSON lines; with --compare (such a file from another
+commit) it prints the pages whose newsfold F1 changed and the mean F1 of both runs: how a rule written while looking
+at some pages is checked on the others.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 import time
@@ -168,12 +173,36 @@ def print_kinds(pages: list[DevPage]) -> None:
         print(train_kinds.confusion(test, predicted))
 
 
+def per_page(pages: list[DevPage], tallies: dict[str, Tally]) -> list[dict[str, object]]:
+    """Each page's F1 per extractor (the "all" set holds every page, in order)."""
+    scores = tallies["all"].scores
+    return [{"page": page.name, **{name: round(scores[name][i].f1, 4) for name in EXTRACTORS}}
+            for i, page in enumerate(pages)]  # fmt: skip
+
+
+def print_changes(rows: list[dict[str, object]], old_path: Path) -> None:
+    """The pages whose newsfold F1 differs from an earlier run's file, and both runs' means over their pages."""
+    with old_path.open(encoding="utf-8") as handle:
+        old = {str(r["page"]): float(r["newsfold"]) for r in map(json.loads, handle) if r}
+    now = {str(r["page"]): float(r["newsfold"]) for r in rows}  # type: ignore[arg-type]
+    both = sorted(old.keys() & now.keys())
+    changed = [p for p in both if old[p] != now[p]]
+    print(f"\n### newsfold F1 against {old_path}: {len(changed)} of {len(both)} pages changed\n")
+    print("| page | before | now |\n|---|---:|---:|")
+    for page in changed:
+        print(f"| {page} | {old[page]:.4f} | {now[page]:.4f} |")
+    if both:
+        print(f"| mean | {sum(old[p] for p in both) / len(both):.4f} | {sum(now[p] for p in both) / len(both):.4f} |")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print its tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="extraction-dev folder")
     parser.add_argument("--limit", type=int, default=0, help="use only the first N pages")
     parser.add_argument("--no-kinds", action="store_true", help="skip the document-kind tables")
+    parser.add_argument("--per-page", type=Path, default=None, help="write each page's F1 per extractor (JSON lines)")
+    parser.add_argument("--compare", type=Path, default=None, help="a --per-page file of another run to compare with")
     args = parser.parse_args(argv)
     if not args.data.exists():
         print(f"development data {args.data} is absent: nothing to measure", file=sys.stderr)
@@ -185,6 +214,11 @@ def main(argv: list[str] | None = None) -> int:
     extractor(_raw(pages[0], pages[0].html, "text/html"))  # warm up: models and stoplists load once
     tallies, cascades = run_html(pages, extractor)
     print_html(tallies, len(pages), cascades)
+    rows = per_page(pages, tallies)
+    if args.per_page:
+        args.per_page.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    if args.compare:
+        print_changes(rows, args.compare)
     text, text_speed, text_pages = run_newsfold_text(pages, extractor)
     model = LineModel.packaged()
     extractor.text.use_line_model(None)

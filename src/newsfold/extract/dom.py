@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from newsfold.extract.containers import Candidate, ContainerModel, HandSetRule
+from newsfold.extract.lines import ends_sentence
 from newsfold.model import Paragraph, Role
 
 # elements that never hold article text
@@ -117,6 +118,11 @@ MIN_PARAGRAPH = 25
 HEADLINE_CHARS = 40
 # how far up the tree a paragraph's text counts (bounds the work on pathologically deep pages)
 MAX_DEPTH = 40
+
+
+def prose_chars(paragraphs: list[Paragraph]) -> int:
+    """Characters of body text in sentences (a list of headlines a reading kept is not text gained)."""
+    return sum(len(p.text) for p in paragraphs if p.role in ("body", "quote") and ends_sentence(p.text))
 
 
 @dataclass(slots=True)

@@ -11,9 +11,7 @@ import re
 from selectolax.lexbor import LexborHTMLParser
 
 from newsfold.extract.containers import ContainerModel
-from newsfold.extract.dom import DomResult, read_dom
-from newsfold.extract.lines import ends_sentence
-from newsfold.model import Paragraph
+from newsfold.extract.dom import DomResult, prose_chars, read_dom
 
 # a JSON string literal at least this long (escaped) may hold a body; shorter ones are teasers and labels
 MIN_LITERAL = 400
@@ -24,11 +22,6 @@ _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.D
 _LITERAL = re.compile(r'"((?:[^"\\]|\\.){' + str(MIN_LITERAL) + r',})"', re.DOTALL)
 _PARAGRAPH_TAG = re.compile(r"<p[\s>]", re.IGNORECASE)
 _SKIPPED_TYPES = re.compile(r"""type\s*=\s*["']?application/ld\+json""", re.IGNORECASE)  # read_meta reads JSON-LD
-
-
-def _prose(paragraphs: list[Paragraph]) -> int:
-    """Characters of body text in sentences."""
-    return sum(len(p.text) for p in paragraphs if p.role in ("body", "quote") and ends_sentence(p.text))
 
 
 def _html_literals(markup: str) -> list[str]:
@@ -61,7 +54,7 @@ def embedded_body(markup: str, model: ContainerModel | None = None) -> DomResult
     best_prose = 0
     for value in _html_literals(markup):
         found = read_dom(LexborHTMLParser(f"<html><body><article>{value}</article></body></html>"), model=model)
-        prose = _prose(found.paragraphs)
+        prose = prose_chars(found.paragraphs)
         if prose > best_prose:
             best, best_prose = found, prose
     return best

@@ -12,13 +12,12 @@ from selectolax.lexbor import LexborHTMLParser
 
 from newsfold.extract.containers import ContainerModel
 from newsfold.extract.datelines import find_dateline
-from newsfold.extract.dom import HEADLINE_CHARS, DomResult, read_dom, visible_html
+from newsfold.extract.dom import HEADLINE_CHARS, DomResult, prose_chars, read_dom, visible_html
 from newsfold.extract.embedded import embedded_body
 from newsfold.extract.evaluate import tokens
 from newsfold.extract.htmlmeta import PageMeta, read_meta, same_site
 from newsfold.extract.kindmodel import KindEvidence, KindModel, PageCounts, evidence
 from newsfold.extract.kinds import press_release_signals, release_or_article
-from newsfold.extract.lines import ends_sentence
 from newsfold.extract.markup import bound_markup
 from newsfold.extract.notices import FIRST_PUBLISHED, MACHINE_TRANSLATED, WIRE_CREDIT, first_published
 from newsfold.extract.split import Line
@@ -184,11 +183,6 @@ def _alt_captions(paragraphs: list[Paragraph], markup: str) -> list[Paragraph]:
         else p
         for p in paragraphs
     ]
-
-
-def prose_chars(paragraphs: list[Paragraph]) -> int:
-    """Characters of body text in sentences (a list of headlines the cascade kept is not text gained)."""
-    return sum(len(p.text) for p in paragraphs if p.role in ("body", "quote") and ends_sentence(p.text))
 
 
 def _page_counts(tree: LexborHTMLParser, found: DomResult) -> PageCounts:
