@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from newsfold.errors import InputError
+from newsfold.extract.blockmodel import BlockModel
 from newsfold.extract.containers import ContainerModel
 from newsfold.extract.furniture import FurnitureMemory
 from newsfold.extract.html import HtmlExtractor
@@ -55,17 +56,18 @@ class Extractor:
         kinds: KindModel | None = None,
         containers: ContainerModel | None = None,
         lines: LineModel | None = None,
+        blocks: BlockModel | None = None,
     ) -> None:
         """Load the language identifier; memory (when given) learns the lines that recur on a source's pages;
         kinds tells pages without an article, containers chooses the element that holds it, lines the article's
         lines in scraped text (default: the packaged
-        models)."""
+        models), blocks the container's blocks that are not the story."""
         identify = Identifier()
         quick = QuickIdentify(identify)
         self.memory = memory
         self.text = TextExtractor(identify, memory, quick, quick.sure, lines or LineModel.packaged())
         self._text = self.text
-        self._html = HtmlExtractor(identify, self._text, quick, kinds, quick.sure, containers)
+        self._html = HtmlExtractor(identify, self._text, quick, kinds, quick.sure, containers, blocks)
 
     def use_memory(self, memory: FurnitureMemory | None) -> None:
         """Learn and read recurring lines with memory from now on (None: none)."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from newsfold.extract.blockmodel import Block, BlockModel
 from newsfold.extract.containers import Candidate, ContainerModel, HandSetRule
 from newsfold.extract.lines import ends_sentence
 from newsfold.model import Paragraph, Role
@@ -357,7 +358,12 @@ def _inside_link(node: LexborNode, container: LexborNode) -> bool:
 def _blocks(container: LexborNode, loose: bool = False) -> list[Paragraph]:
     """The container's text blocks in document order, with roles; link lists and tiny fragments left out (in the
     loose reading, also the text standing in divs, sections, cells and list items)."""
-    out: list[Paragraph] = []
+    return [paragraph for paragraph, _ in _read_blocks(container, loose)]
+
+
+def _read_blocks(container: LexborNode, loose: bool = False) -> list[tuple[Paragraph, LexborNode]]:
+    """The container's text blocks as _blocks reads them, each with the element it was read from."""
+    out: list[tuple[Paragraph, LexborNode]] = []
     seen: set[int] = set()
     standfirst_seen = False
     nodes = container.css(_LOOSE_BLOCKS) if loose else container.css(_BLOCKS)
@@ -376,13 +382,44 @@ def _blocks(container: LexborNode, loose: bool = False) -> list[Paragraph]:
         for text in texts:
             role = _role(node, standfirst_seen)
             standfirst_seen = standfirst_seen or role == "standfirst" or (role == "body" and len(text) > 80)
-            out.append(Paragraph(text, role))
+            out.append((Paragraph(text, role), node))
     if loose:
         # a text that stands more than once in a loosely read container is a widget's (reactions, follow, dates)
-        counts = Counter(p.text for p in out)
-        out = [p for p in out if counts[p.text] == 1]
-    while out and out[-1].role == "heading":
+        counts = Counter(p.text for p, _ in out)
+        out = [(p, node) for p, node in out if counts[p.text] == 1]
+    while out and out[-1][0].role == "heading":
         out.pop()
+    return out
+
+
+def block_evidence(read: list[tuple[Paragraph, LexborNode]], container: LexborNode, page_text: str) -> list[Block]:
+    """What each block read from a container shows (for the block model): its links, the elements between it and
+    the container, whether its text stands more than once in the page."""
+    out: list[Block] = []
+    for paragraph, node in read:
+        depth, noise, keep, in_list = 0, False, False, False
+        parent = node.parent
+        while parent is not None and parent.mem_id != container.mem_id and depth < MAX_DEPTH:
+            depth += 1
+            parts = [_name_parts(name) for name in _attrs(parent).split()]
+            noise = noise or any(part & _NOISE_WORDS for part in parts)
+            keep = keep or any(part & _KEEP_WORDS for part in parts)
+            in_list = in_list or parent.tag == "li"
+            parent = parent.parent
+        text = paragraph.text
+        out.append(
+            Block(
+                text=text,
+                tag=node.tag or "",
+                link_chars=_link_chars(node),
+                links=len(node.css("a")),
+                depth=depth,
+                noise_above=noise,
+                keep_above=keep,
+                in_list=in_list,
+                repeated=page_text.count(text) > 1,
+            )
+        )
     return out
 
 
@@ -393,10 +430,13 @@ def visible_html(markup: str) -> str:
     return tree.html or ""
 
 
-def read_dom(tree: LexborHTMLParser, loose: bool = False, model: ContainerModel | None = None) -> DomResult:
+def read_dom(
+    tree: LexborHTMLParser, loose: bool = False, model: ContainerModel | None = None, blocks: BlockModel | None = None
+) -> DomResult:
     """The article's blocks found by the fast path (the tree is cleaned in place); loose: text standing in divs,
     sections, cells and list items counts too (for pages that hold their story that way); model: what chooses the
-    container (default: the hand-set rule)."""
+    container (default: the hand-set rule); blocks: what drops the container's blocks that are not the story
+    (default: none is dropped)."""
     _drop_invisible(tree)
     body = tree.body
     if body is None:
@@ -406,9 +446,14 @@ def read_dom(tree: LexborHTMLParser, loose: bool = False, model: ContainerModel 
     if container is None:
         return DomResult(page_chars=page_chars)
     scope = article_scope(container)
+    page_text = _text(body) if blocks is not None else ""
     _clean_container(scope)
+    read = _read_blocks(scope, loose)
+    if blocks is not None:
+        keep = blocks.keeps(block_evidence(read, scope, page_text))
+        read = [pair for pair, kept in zip(read, keep, strict=True) if kept]
     return DomResult(
-        paragraphs=_blocks(scope, loose),
+        paragraphs=[paragraph for paragraph, _ in read],
         container_chars=_text_len(scope),
         page_chars=page_chars,
         container_links=headline_links(scope),

@@ -10,6 +10,7 @@ from collections.abc import Callable
 import trafilatura
 from selectolax.lexbor import LexborHTMLParser
 
+from newsfold.extract.blockmodel import BlockModel
 from newsfold.extract.containers import ContainerModel
 from newsfold.extract.datelines import find_dateline
 from newsfold.extract.dom import HEADLINE_CHARS, DomResult, prose_chars, read_dom, visible_html
@@ -59,18 +60,21 @@ class HtmlExtractor:
         kinds: KindModel | None = None,
         sure: Sure | None = None,
         containers: ContainerModel | None = None,
+        blocks: BlockModel | None = None,
     ) -> None:
         """Use identify for documents' languages, sure for a document's language and script where the model is
         sure of it (its paragraphs in that script then take it), quick (default: identify) for the other
         paragraphs', the text extractor for pages that are text inside a tag or two, kinds (default: the
         packaged model) to tell pages without an article, and containers (default: the packaged model) to choose the
-        element that holds the article."""
+        element that holds the article, and blocks (default: the packaged model) to drop the container's blocks that
+        are not the story."""
         self._identify = identify
         self._quick = quick or identify
         self._sure = sure
         self._text = text
         self._kinds = kinds or KindModel.packaged()
         self._containers = containers or ContainerModel.packaged()
+        self._blocks = blocks or BlockModel.packaged()
 
     def extract(self, markup: str, raw: RawInput) -> list[Article]:
         """The page's article (or an 'other' document when it has none)."""
@@ -91,7 +95,7 @@ class HtmlExtractor:
         markup = bound_markup(markup)  # parsers are quadratic in nesting depth and in a tag's attributes
         tree = LexborHTMLParser(markup)
         meta = read_meta(tree, raw.url)
-        found = read_dom(tree, model=self._containers)
+        found = read_dom(tree, model=self._containers, blocks=self._blocks)
         paragraphs = found.paragraphs
         if self._suspicious(found, meta):
             # next to nothing in <p>: the story may stand in divs, cells or list items (read loosely); only where

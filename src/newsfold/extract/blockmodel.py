@@ -1,0 +1,168 @@
+"""Which blocks of the chosen container are the story: general evidence about each block (its length, links, tag,
+the names of the elements between it and the container, where it stands in the reading, how it ends, whether its
+text stands elsewhere on the page, its neighbours') and a logistic model learned from the extraction-dev pages
+(benchmarks/train_paragraphs.py, cross-validated by publisher), evaluated with numpy.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from newsfold.errors import NewsfoldError
+from newsfold.extract.lines import ends_sentence
+
+MODEL_FILE = "paragraphs.json"
+_TAGS = ("p", "heading", "blockquote", "figcaption")
+OWN_FEATURES = (
+    "log_chars",
+    "log_words",
+    "link_share",
+    "links",
+    *(f"tag_{tag}" for tag in _TAGS),
+    "log_depth",
+    "noise_above",
+    "keep_above",
+    "in_list",
+    "from_start",
+    "from_end",
+    "first",
+    "last",
+    "share_of_reading",
+    "ends_sentence",
+    "capitalised",
+    "digits",
+    "repeated",
+)
+_NEIGHBOURS = ("log_chars", "link_share", "noise_above", "ends_sentence")
+FEATURES = OWN_FEATURES + tuple(f"prev_{n}" for n in _NEIGHBOURS) + tuple(f"next_{n}" for n in _NEIGHBOURS)
+
+
+class BlockModelError(NewsfoldError):
+    """The packaged block model is missing or does not fit the evidence."""
+
+
+@dataclass(slots=True, frozen=True)
+class Block:
+    """What the page shows of one block read from the container (gathered by extract/dom.py)."""
+
+    text: str
+    tag: str  # p, heading, blockquote, figcaption or another block tag
+    link_chars: int  # characters of its text inside links
+    links: int  # links inside it
+    depth: int  # elements between it and the container
+    noise_above: bool  # an element between it and the container is named like furniture (related, promo, ...)
+    keep_above: bool  # ... or like content (article, body, story, ...)
+    in_list: bool  # it stands in a list item
+    repeated: bool  # its text stands more than once in the page
+
+
+def _own(block: Block) -> list[float]:
+    """The block's own evidence, before its place in the reading."""
+    text = block.text
+    words = text.split()
+    letters = sum(ch.isalpha() for ch in text)
+    tag = "heading" if block.tag in ("h2", "h3", "h4", "h5", "h6") else block.tag
+    return [
+        math.log1p(len(text)),
+        math.log1p(len(words)),
+        min(block.link_chars / len(text), 1.0) if text else 0.0,
+        math.log1p(block.links),
+        *(1.0 if tag == name else 0.0 for name in _TAGS),
+        math.log1p(block.depth),
+        1.0 if block.noise_above else 0.0,
+        1.0 if block.keep_above else 0.0,
+        1.0 if block.in_list else 0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        1.0 if ends_sentence(text) else 0.0,
+        sum(w[:1].isupper() for w in words) / len(words) if words else 0.0,
+        sum(ch.isdigit() for ch in text) / (letters + 1),
+        1.0 if block.repeated else 0.0,
+    ]
+
+
+def block_rows(blocks: list[Block]) -> NDArray[np.float64]:
+    """The FEATURES of each block of one reading, one row each (in reading order)."""
+    n = len(blocks)
+    own = np.array([_own(b) for b in blocks], dtype=np.float64).reshape(n, len(OWN_FEATURES))
+    if n:
+        total = float(sum(len(b.text) for b in blocks)) or 1.0
+        place = np.arange(n, dtype=np.float64)
+        own[:, OWN_FEATURES.index("from_start")] = place / n
+        own[:, OWN_FEATURES.index("from_end")] = (n - 1 - place) / n
+        own[0, OWN_FEATURES.index("first")] = 1.0
+        own[-1, OWN_FEATURES.index("last")] = 1.0
+        own[:, OWN_FEATURES.index("share_of_reading")] = [len(b.text) / total for b in blocks]
+    pick = [OWN_FEATURES.index(name) for name in _NEIGHBOURS]
+    prev = np.zeros((n, len(pick)))
+    nxt = np.zeros((n, len(pick)))
+    if n > 1:
+        prev[1:] = own[:-1, pick]
+        nxt[:-1] = own[1:, pick]
+    out: NDArray[np.float64] = np.hstack([own, prev, nxt])
+    return out
+
+
+class BlockModel:
+    """A standardised logistic model over blocks' features and the probability below which a block is dropped."""
+
+    def __init__(self, weights: dict[str, Any]) -> None:
+        """Take the weights written by benchmarks/train_paragraphs.py."""
+        if tuple(weights.get("features", ())) != FEATURES:
+            raise BlockModelError(f"block model: features {weights.get('features')} do not match {FEATURES}")
+        try:
+            self._mean = np.asarray(weights["mean"], dtype=np.float64)
+            self._scale = np.asarray(weights["scale"], dtype=np.float64)
+            self._coef = np.asarray(weights["coef"], dtype=np.float64)
+            self._intercept = float(weights["intercept"])
+            self.threshold = float(weights["threshold"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BlockModelError(f"block model: {exc}") from exc
+        if not (len(self._mean) == len(self._scale) == len(self._coef) == len(FEATURES)) or np.any(self._scale <= 0):
+            raise BlockModelError(f"block model: expected {len(FEATURES)} features with positive scales")
+        if not 0.0 <= self.threshold < 1.0:
+            raise BlockModelError(f"block model: threshold {self.threshold} is not a probability below 1")
+
+    @classmethod
+    def packaged(cls) -> BlockModel:
+        """The model shipped with newsfold (src/newsfold/data/paragraphs.json)."""
+        try:
+            text = (resources.files("newsfold") / "data" / MODEL_FILE).read_text("utf-8")
+            weights = json.loads(text)
+        except (OSError, ValueError) as exc:
+            raise BlockModelError(f"block model {MODEL_FILE}: {exc}") from exc
+        return cls(weights)
+
+    def probabilities(self, rows: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Each block's probability of being the story's text."""
+        logits = ((rows - self._mean) / self._scale) @ self._coef + self._intercept
+        out: NDArray[np.float64] = 1.0 / (1.0 + np.exp(-logits))
+        return out
+
+    def keeps(self, blocks: list[Block]) -> list[bool]:
+        """For each block of a reading: True to keep it as the story's."""
+        if not blocks:
+            return []
+        return [bool(p >= self.threshold) for p in self.probabilities(block_rows(blocks))]
+
+
+class KeepEveryBlock(BlockModel):
+    """No filter: every block of the container is kept (the reading before the model, to compare in one run)."""
+
+    def __init__(self) -> None:
+        """Nothing to load."""
+        self.threshold = 0.0
+
+    def keeps(self, blocks: list[Block]) -> list[bool]:
+        """Every block kept."""
+        return [True] * len(blocks)
