@@ -7,9 +7,10 @@ import time
 from pathlib import Path
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 from newsfold.errors import InputError
-from newsfold.extract import html
+from newsfold.extract import dom, html
 from newsfold.extract.dispatch import Extractor
 from newsfold.ingest.files import read_file
 from newsfold.model import Article, Origin, RawInput
@@ -245,3 +246,19 @@ def test_a_paragraph_repeating_an_images_alt_text_is_a_caption(extractor: Extrac
     assert roles[caption] == "caption"
     assert caption not in article.text
     assert all(roles[p] == "body" for p in PARAGRAPHS)
+
+
+def test_class_names_mark_furniture_unless_a_part_says_content() -> None:
+    """A furniture word in any class or id name marks an element, unless another name says content; the verdict is
+    the same when the same names are asked again (it is remembered) and names differing in case split the same."""
+    page = LexborHTMLParser(
+        '<div id="a" class="related-links">x</div><div id="b" class="article-body has-sidebar">x</div>'
+        '<div id="c" class="RelatedLinks">x</div><div id="d" class="plain">x</div><main class="ads">x</main>'
+    )
+    verdicts = {
+        node.attributes["id"]: dom._is_noise(node) for node in page.css("div, main") if node.attributes.get("id")
+    }
+    verdicts |= {"main": dom._is_noise(page.css_first("main"))}
+    assert verdicts == {"a": True, "b": False, "c": True, "d": False, "main": False}
+    assert dom.name_marks("article-body has-sidebar") == (True, True)
+    assert dom.name_marks("article-body has-sidebar") == (True, True)

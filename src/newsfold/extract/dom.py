@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -102,6 +103,8 @@ _KEEP_WORDS = frozenset(
     ["article", "body", "content", "main", "story", "entry", "text", "prose", "richtext", "paragraph", "post"]
 )
 _NAME_PART = re.compile(r"[a-z]+|[A-Z][a-z]+|[A-Z]+(?![a-z])")
+# distinct class-and-id strings remembered by name_marks (a page has a few hundred)
+NAMES_REMEMBERED = 16384
 _HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 # text blocks read from the container (text sitting directly in divs and list items is, on news pages, mostly
 # teasers and link lists: pages that hold their story that way go to the cascade)
@@ -153,6 +156,14 @@ def _name_parts(name: str) -> set[str]:
     return {part.lower() for part in _NAME_PART.findall(name)}
 
 
+@lru_cache(maxsize=NAMES_REMEMBERED)
+def name_marks(names: str) -> tuple[bool, bool]:
+    """Whether an element's class and id names (joined) say content, and whether they say furniture: a pure
+    function of the string, remembered (a page repeats a few class names on thousands of elements)."""
+    parts = [_name_parts(name) for name in names.split()]
+    return any(part & _KEEP_WORDS for part in parts), any(part & _NOISE_WORDS for part in parts)
+
+
 def _is_noise(node: LexborNode) -> bool:
     """True when an element's class, id or role marks it as page furniture."""
     attrs = node.attributes
@@ -163,14 +174,8 @@ def _is_noise(node: LexborNode) -> bool:
         return True
     if node.tag in ("article", "main"):
         return False
-    names = _attrs(node).split()
-    noisy = False
-    for name in names:
-        parts = _name_parts(name)
-        if parts & _KEEP_WORDS:
-            return False
-        noisy = noisy or bool(parts & _NOISE_WORDS)
-    return noisy
+    keep, noisy = name_marks(_attrs(node))
+    return noisy and not keep
 
 
 def _drop_invisible(tree: LexborHTMLParser) -> None:
@@ -297,15 +302,15 @@ def container_candidates(body: LexborNode, loose: bool = False) -> tuple[list[Le
     found: list[Candidate] = []
     for key in keys:
         node = nodes[key]
-        parts = [_name_parts(name) for name in _attrs(node).split()]
+        keep_name, noise_name = name_marks(_attrs(node))
         found.append(
             Candidate(
                 inside=inside[key],
                 text=float(_text_len(node)),
                 paragraphs=counts[key],
                 tag=node.tag or "",
-                keep_name=any(part & _KEEP_WORDS for part in parts),
-                noise_name=any(part & _NOISE_WORDS for part in parts),
+                keep_name=keep_name,
+                noise_name=noise_name,
                 below=below[key],
                 above=above[key],
             )
@@ -401,9 +406,8 @@ def block_evidence(read: list[tuple[Paragraph, LexborNode]], container: LexborNo
         parent = node.parent
         while parent is not None and parent.mem_id != container.mem_id and depth < MAX_DEPTH:
             depth += 1
-            parts = [_name_parts(name) for name in _attrs(parent).split()]
-            noise = noise or any(part & _NOISE_WORDS for part in parts)
-            keep = keep or any(part & _KEEP_WORDS for part in parts)
+            keep_name, noise_name = name_marks(_attrs(parent))
+            noise, keep = noise or noise_name, keep or keep_name
             in_list = in_list or parent.tag == "li"
             parent = parent.parent
         text = paragraph.text

@@ -43,7 +43,10 @@ MAX_FALLBACK_CHARS = 3_000_000
 MAX_MARKUP_CHARS = 8_000_000
 _TAG = re.compile(r"<[a-zA-Z/!]")
 # an image's alt text long enough to be a caption (shorter ones are labels: "Image", "Logo", a name)
-_ALT = re.compile(r"""<img\b[^>]*?\balt\s*=\s*(?:"([^"<>]{40,})"|'([^'<>]{40,})')""", re.IGNORECASE)
+# an image's start tag up to its '>', and the first alt of a caption's length in it (two passes in C: one lazy
+# pattern over every tag was slower)
+_IMG = re.compile(r"<img\b[^>]*", re.IGNORECASE)
+_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"<>]{40,})"|'([^'<>]{40,})')""", re.IGNORECASE)
 # more opening than closing tags by this much means pathological nesting: container tags are then dropped
 MAX_UNCLOSED = 10_000
 _UNCLOSED_PRONE = re.compile(r"</?(?:div|span|section|font|b|i|u|em|strong|small|big|center|table|tr|td)\b[^>]*>", re.I)
@@ -88,7 +91,7 @@ class HtmlExtractor:
         if len(_TAG.findall(markup[:20000])) < 3:
             # "HTML" that is plain text with hardly a tag: read it as scraped text (its first document)
             return self._text.extract(markup, raw.origin, raw.url)[0], None
-        if markup.count("<") - 2 * markup.count("</") > MAX_UNCLOSED:
+        if (opening := markup.count("<")) > MAX_UNCLOSED and opening - 2 * markup.count("</") > MAX_UNCLOSED:
             # thousands of unclosed elements nest ever deeper: parsers slow down with the square of the depth
             log.warning("%s: deeply nested markup flattened", raw.origin.location)
             markup = _UNCLOSED_PRONE.sub(" ", markup)
@@ -178,7 +181,13 @@ class HtmlExtractor:
 def _alt_captions(paragraphs: list[Paragraph], markup: str) -> list[Paragraph]:
     """The paragraphs with those that repeat an image's alt text marked as captions (a gallery's or carousel's
     caption written out beside its image is not the story's text)."""
-    alts = {" ".join(html.unescape(m.group(1) or m.group(2)).split()).casefold() for m in _ALT.finditer(markup)}
+    alts = set()
+    position = 0
+    while (tag := _IMG.search(markup, position)) is not None:
+        found = _ALT.search(markup, tag.start(), tag.end())
+        position = tag.end() if found is None else found.end()
+        if found is not None:
+            alts.add(" ".join(html.unescape(found.group(1) or found.group(2)).split()).casefold())
     if not alts:
         return paragraphs
     return [

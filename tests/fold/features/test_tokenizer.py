@@ -76,6 +76,9 @@ def test_piece_cap_keeps_the_first_pieces(tokenizers: tuple[UsePureTokenizer, Us
     long = "Parliament votes on the budget after a long night of debate in the capital"
     assert capped.encode(long) == [*ours.encode(long)[:6], 2]
     assert capped.encode("Storm") == ours.encode("Storm")
+    shared = ours.capped(5)
+    assert shared.processor is ours.processor and ours.max_pieces == 0
+    assert shared.encode(long) == capped.encode(long)
 
 
 def test_embeddings_equal_usem3s_own() -> None:

@@ -22,6 +22,8 @@ from newsfold.fold.link.pairs import (
     pair_features,
     parse_model,
     text_cosine,
+    text_vector,
+    text_vectors,
 )
 from newsfold.model import Article, Origin, Paragraph
 
@@ -193,3 +195,31 @@ def test_the_text_vector_compares_lead_and_first_sentences_once() -> None:
         row[PAIR_FEATURES.index("text_cosine")] == text_cosine(a, c, embed) and calls.count(1) == 3
     )  # sentences: 3, 2
     assert pair_features(a, c, 0.0, 0.1, 7.0, embed)[PAIR_FEATURES.index("text_cosine")] == 0.0
+
+
+def test_text_vectors_make_in_one_call_what_text_vector_makes_one_by_one() -> None:
+    """text_vectors embeds every item without a text vector (each once, however often listed) in one call, the
+    same int8 vectors text_vector makes one text at a time; items that have one are left as they are."""
+    embedder = HashingEmbedder()
+    calls: list[int] = []
+
+    def embed(texts: Sequence[str]) -> np.ndarray:
+        """The hashing embedder, counting texts."""
+        calls.append(len(texts))
+        return embedder.encode(texts)
+
+    bodies = [
+        "The council voted on Tuesday to close the harbour. Fishermen protested outside.",
+        "Voters chose a new parliament on Sunday. Turnout was low in the north.",
+        "A storm closed the airport for a day. Flights resumed on Monday morning.",
+    ]
+    batched = [_features(f"Title {i}", body) for i, body in enumerate(bodies)]
+    alone = [_features(f"Title {i}", body) for i, body in enumerate(bodies)]
+    kept = np.ones(embedder.dim, dtype=np.int8)
+    batched[2].text_vector = kept
+    text_vectors([batched[0], batched[1], batched[0], batched[2]], embed)
+    assert calls == [2] and batched[2].text_vector is kept
+    for mine, theirs in zip(batched[:2], alone[:2], strict=True):
+        assert np.array_equal(mine.text_vector, text_vector(theirs, embedder.encode))
+    text_vectors(batched, embed)
+    assert calls == [2]

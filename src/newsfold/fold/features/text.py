@@ -112,7 +112,8 @@ def name_keys(text: str, limit: int = NAME_KEYS) -> tuple[str, ...]:
     words: list[str] = _WORD_OR_NUMBER.findall(text)
     lower = {w for w in words if w.islower()}
     out: dict[str, None] = {}
-    for word in words:
+    # in ASCII a word starting in lower case is never a key (the test below skips it): leave those out at once
+    for word in [w for w in words if not w[0].islower()] if text.isascii() else words:
         if len(out) >= limit:
             break
         if word[0].isdecimal():

@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 
 from newsfold.fold.features.features import MIN_SHINGLES, Features
 from newsfold.fold.link.index import DF_BUCKETS
-from newsfold.fold.link.pairs import PAIR_FEATURES, Embed, PairModel, cross_language, pair_features
+from newsfold.fold.link.pairs import PAIR_FEATURES, Embed, PairModel, cross_language, pair_features, text_vectors
 from newsfold.fold.link.verify import DAY, containment, name_overlap, report_score, tfidf_cosines, time_factor
 from newsfold.model import Relation
 
@@ -316,11 +316,42 @@ def link_block(  # noqa: PLR0913  a block's documents, candidates and frequencie
     out: list[list[Edge]] = []
     chosen = [[c for c in sorted(set(cands)) if c < docs[row]] for row, cands in enumerate(candidates)]
     cosines = block_lead_cosines(vectors, chosen, known)
+    if embed is not None:
+        text_vectors(_model_texts(items, vectors, chosen, known, settings), embed)
     for row, (item, cands) in enumerate(zip(items, chosen, strict=True)):
         count_terms(df, item)
         ndocs += 1
         others = [(c, *known[c]) for c in cands]
         out.append(verify(item, vectors[row], others, df, ndocs, settings, cosines[row], embed))
+    return out
+
+
+def _model_texts(
+    items: Sequence[Features],
+    vectors: NDArray[np.int8],
+    chosen: Sequence[Sequence[int]],
+    known: dict[int, tuple[Features, NDArray[np.int8]]],
+    settings: LinkSettings,
+) -> list[Features]:
+    """The texts of the pairs whose learned model may compare text vectors (both leads read, long enough, in one
+    group and window, decided by the model: verify's tests before its copy test), so that one call embeds them all;
+    a pair left out here is embedded by verify itself, one left in costs one text's embedding."""
+    out: list[Features] = []
+    for row, (item, cands) in enumerate(zip(items, chosen, strict=True)):
+        if not np.any(vectors[row]):
+            continue
+        for cand in cands:
+            other, other_vector = known[cand]
+            undated = math.isnan(item.at) or math.isnan(other.at)
+            same_text = bool(item.text_hash) and item.text_hash == other.text_hash
+            if (
+                other.group == item.group
+                and min(len(item.shingles), len(other.shingles)) >= MIN_SHINGLES
+                and (time_factor(item.at, other.at, settings.window_days) > 0.0 or same_text)
+                and (settings.learned_dated or undated or cross_language(item, other))
+                and np.any(other_vector)
+            ):
+                out += (item, other)
     return out
 
 

@@ -118,6 +118,17 @@ def text_vector(item: Features, embed: Embed) -> NDArray[np.int8]:
     return item.text_vector
 
 
+def text_vectors(items: Sequence[Features], embed: Embed) -> None:
+    """Make the text vectors (text_vector) of items that have none, all in one call to embed (the encoder's cost is
+    mostly per call: 1,300 one-text calls took 5.8 s of 12.4 s folding 2,000 itn-dev blurbs)."""
+    todo = list({id(item): item for item in items if item.text_vector is None}.values())
+    if not todo:
+        return
+    vectors = embed([" ".join((item.lead, *item.sentences))[:TEXT_CHARS] for item in todo])
+    for item, vector in zip(todo, vectors, strict=True):
+        item.text_vector = np.clip(np.rint(vector * SCALE), -127, 127).astype(np.int8)
+
+
 def text_cosine(item: Features, other: Features, embed: Embed) -> float:
     """The cosine of two texts' text vectors (0 when the encoder reads neither as words)."""
     a, b = text_vector(item, embed), text_vector(other, embed)
