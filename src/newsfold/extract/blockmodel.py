@@ -6,10 +6,9 @@ text stands elsewhere on the page, its neighbours') and a logistic model learned
 
 from __future__ import annotations
 
-import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -17,6 +16,7 @@ from numpy.typing import NDArray
 
 from newsfold.errors import NewsfoldError
 from newsfold.extract.lines import ends_sentence
+from newsfold.learned import check_features, logistic, packaged_weights
 
 MODEL_FILE = "paragraphs.json"
 _TAGS = ("p", "heading", "blockquote", "figcaption")
@@ -116,38 +116,21 @@ def block_rows(blocks: list[Block]) -> NDArray[np.float64]:
 class BlockModel:
     """A standardised logistic model over blocks' features and the probability below which a block is dropped."""
 
-    def __init__(self, weights: dict[str, Any]) -> None:
+    def __init__(self, weights: Mapping[str, Any]) -> None:
         """Take the weights written by benchmarks/train_paragraphs.py."""
-        if tuple(weights.get("features", ())) != FEATURES:
-            raise BlockModelError(f"block model: features {weights.get('features')} do not match {FEATURES}")
-        try:
-            self._mean = np.asarray(weights["mean"], dtype=np.float64)
-            self._scale = np.asarray(weights["scale"], dtype=np.float64)
-            self._coef = np.asarray(weights["coef"], dtype=np.float64)
-            self._intercept = float(weights["intercept"])
-            self.threshold = float(weights["threshold"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise BlockModelError(f"block model: {exc}") from exc
-        if not (len(self._mean) == len(self._scale) == len(self._coef) == len(FEATURES)) or np.any(self._scale <= 0):
-            raise BlockModelError(f"block model: expected {len(FEATURES)} features with positive scales")
-        if not 0.0 <= self.threshold < 1.0:
-            raise BlockModelError(f"block model: threshold {self.threshold} is not a probability below 1")
+        spec = check_features(weights, FEATURES, "block model", BlockModelError)
+        self._model = logistic(spec, len(FEATURES), "block model", BlockModelError)
+        self.threshold = self._model.threshold
 
     @classmethod
     def packaged(cls) -> BlockModel:
         """The model shipped with newsfold (src/newsfold/data/paragraphs.json)."""
-        try:
-            text = (resources.files("newsfold") / "data" / MODEL_FILE).read_text("utf-8")
-            weights = json.loads(text)
-        except (OSError, ValueError) as exc:
-            raise BlockModelError(f"block model {MODEL_FILE}: {exc}") from exc
-        return cls(weights)
+        weights = packaged_weights(MODEL_FILE, "block model", BlockModelError)
+        return cls(check_features(weights, FEATURES, "block model", BlockModelError))
 
     def probabilities(self, rows: NDArray[np.float64]) -> NDArray[np.float64]:
         """Each block's probability of being the story's text."""
-        logits = ((rows - self._mean) / self._scale) @ self._coef + self._intercept
-        out: NDArray[np.float64] = 1.0 / (1.0 + np.exp(-logits))
-        return out
+        return self._model.probability(rows)
 
     def keeps(self, blocks: list[Block]) -> list[bool]:
         """For each block of a reading: True to keep it as the story's."""

@@ -9,16 +9,16 @@ stood inside the article, or the story was split over sibling blocks.
 
 from __future__ import annotations
 
-import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from newsfold.errors import NewsfoldError
+from newsfold.learned import check_features, logistic, packaged_weights
 
 MODEL_FILE = "containers.json"
 # what one candidate shows; the model reads these and their differences from the hand-set rule's choice
@@ -103,34 +103,20 @@ def candidate_rows(candidates: list[Candidate], page_chars: int, voting_paragrap
 class ContainerModel:
     """A standardised logistic model over candidates' features: how likely each holds the article best."""
 
-    def __init__(self, weights: dict[str, Any]) -> None:
-        """Take the weights written by benchmarks/train_containers.py."""
-        if tuple(weights.get("features", ())) != FEATURES:
-            raise ContainerModelError(f"container model: features {weights.get('features')} do not match {FEATURES}")
-        try:
-            self._mean = np.asarray(weights["mean"], dtype=np.float64)
-            self._scale = np.asarray(weights["scale"], dtype=np.float64)
-            self._coef = np.asarray(weights["coef"], dtype=np.float64)
-            self._intercept = float(weights["intercept"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ContainerModelError(f"container model: {exc}") from exc
-        if not (len(self._mean) == len(self._scale) == len(self._coef) == len(FEATURES)) or np.any(self._scale <= 0):
-            raise ContainerModelError(f"container model: expected {len(FEATURES)} features with positive scales")
+    def __init__(self, weights: Mapping[str, Any]) -> None:
+        """Take the weights written by benchmarks/train_containers.py (no threshold: the best candidate is chosen)."""
+        spec = check_features(weights, FEATURES, "container model", ContainerModelError)
+        self._model = logistic(spec, len(FEATURES), "container model", ContainerModelError, threshold=0.5)
 
     @classmethod
     def packaged(cls) -> ContainerModel:
         """The model shipped with newsfold (src/newsfold/data/containers.json)."""
-        try:
-            text = (resources.files("newsfold") / "data" / MODEL_FILE).read_text("utf-8")
-            weights = json.loads(text)
-        except (OSError, ValueError) as exc:
-            raise ContainerModelError(f"container model {MODEL_FILE}: {exc}") from exc
-        return cls(weights)
+        weights = packaged_weights(MODEL_FILE, "container model", ContainerModelError)
+        return cls(check_features(weights, FEATURES, "container model", ContainerModelError))
 
     def scores(self, rows: NDArray[np.float64]) -> NDArray[np.float64]:
         """Each candidate's log-odds of holding the article best."""
-        out: NDArray[np.float64] = ((rows - self._mean) / self._scale) @ self._coef + self._intercept
-        return out
+        return self._model.logits(rows)
 
     def choose(self, candidates: list[Candidate], page_chars: int, voting_paragraphs: int) -> int:
         """The index of the candidate most likely to hold the article."""

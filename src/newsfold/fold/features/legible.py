@@ -11,16 +11,12 @@ other) decides; its weights ship as newsfold/data/reading_model.json.
 
 from __future__ import annotations
 
-import importlib.resources
-import json
-from pathlib import Path
-
 import numpy as np
 import sentencepiece
 from numpy.typing import NDArray
 
 from newsfold.errors import ConfigError
-from newsfold.fold.features.logistic import Logistic
+from newsfold.learned import Logistic, check_features, logistic, weights_file
 
 READING_FEATURES = ("order_gain", "score_per_char", "chars_per_piece")
 
@@ -61,21 +57,6 @@ ReadingModel = Logistic
 
 def load_reading_model(path: str = "") -> ReadingModel:
     """The reading model of a JSON file (empty: the one shipped with newsfold)."""
-    source = Path(path) if path else Path(str(importlib.resources.files("newsfold") / "data" / "reading_model.json"))
-    try:
-        spec = json.loads(source.read_text(encoding="utf-8"))
-        if spec["features"] != list(READING_FEATURES):
-            raise ValueError(f"its features are not this version's {len(READING_FEATURES)}")
-        model = ReadingModel(
-            np.asarray(spec["mean"], dtype=np.float64),
-            np.asarray(spec["scale"], dtype=np.float64),
-            np.asarray(spec["coef"], dtype=np.float64),
-            float(spec["intercept"]),
-            float(spec["threshold"]),
-        )
-    except (OSError, KeyError, TypeError, ValueError) as exc:
-        raise ConfigError(f"reading model {source}: {exc}") from exc
-    size = len(READING_FEATURES)
-    if not (len(model.mean) == len(model.scale) == len(model.coef) == size) or not np.all(model.scale > 0):
-        raise ConfigError(f"reading model {source}: expected {size} features with positive scales")
-    return model
+    source, weights = weights_file(path, "reading_model.json", "reading model", ConfigError)
+    spec = check_features(weights, READING_FEATURES, f"reading model {source}", ConfigError)
+    return logistic(spec, len(READING_FEATURES), f"reading model {source}", ConfigError)

@@ -13,20 +13,17 @@ report of the same event aligns few).
 
 from __future__ import annotations
 
-import importlib.resources
-import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
 from newsfold.errors import ConfigError
 from newsfold.fold.features.features import Features
-from newsfold.fold.features.logistic import Logistic
 from newsfold.fold.link.verify import DAY, containment
+from newsfold.learned import Logistic, logistic, weights_file
 
 # the pair's features, in the models' order
 PAIR_FEATURES = (
@@ -285,19 +282,7 @@ class PairModel:
 
 def _logistic(spec: dict[str, object], size: int, where: str) -> Logistic:
     """One model of a pair-model file."""
-    try:
-        model = Logistic(
-            np.asarray(spec["mean"], dtype=np.float64),
-            np.asarray(spec["scale"], dtype=np.float64),
-            np.asarray(spec["coef"], dtype=np.float64),
-            float(spec["intercept"]),  # type: ignore[arg-type]
-            float(spec["threshold"]),  # type: ignore[arg-type]
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ConfigError(f"pair model {where}: {exc}") from exc
-    if not (len(model.mean) == len(model.scale) == len(model.coef) == size) or not np.all(model.scale > 0):
-        raise ConfigError(f"pair model {where}: expected {size} features with positive scales")
-    return model
+    return logistic(spec, size, f"pair model {where}", ConfigError)
 
 
 def _tree_arrays(
@@ -395,11 +380,7 @@ def parse_model(spec: object, size: int, where: str) -> Model:
 
 def load_pair_model(path: str = "") -> PairModel:
     """The pair model of a JSON file (empty: the one shipped with newsfold)."""
-    source = Path(path) if path else Path(str(importlib.resources.files("newsfold") / "data" / "pair_model.json"))
-    try:
-        spec = json.loads(source.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"pair model {source}: {exc}") from exc
+    source, spec = weights_file(path, "pair_model.json", "pair model", ConfigError)
     if not isinstance(spec, dict) or spec.get("features") != list(PAIR_FEATURES):
         raise ConfigError(f"pair model {source}: its features are not this version's {len(PAIR_FEATURES)}")
     size = len(PAIR_FEATURES)
