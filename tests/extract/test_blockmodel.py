@@ -8,7 +8,7 @@ from importlib import resources
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from newsfold.extract.blockmodel import FEATURES, BlockModel, BlockModelError, KeepEveryBlock
+from newsfold.extract.blockmodel import FEATURES, BlockModel, BlockModelError, KeepEveryBlock, char_counts
 from newsfold.extract.containers import ContainerModel
 from newsfold.extract.dom import read_dom
 
@@ -100,3 +100,17 @@ def test_even_odds_at_zero_weights() -> None:
     assert model.keeps([]) == []
     found = read_dom(LexborHTMLParser(_page()), model=ContainerModel.packaged(), blocks=model)
     assert TEASER in [p.text for p in found.paragraphs]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The Fox, 2024: 12 tails.", "Быстрая Лиса — ²2024 прыгает", "中文 ABC ١٢٣ Ⅻ", "", "x"],
+)
+def test_letters_digits_and_capitals_are_counted_as_python_counts_them(text: str) -> None:
+    words = text.split()
+    expected = (
+        sum(ch.isalpha() for ch in text),
+        sum(ch.isdigit() for ch in text),
+        sum(word[:1].isupper() for word in words),
+    )
+    assert char_counts(text, words) == expected
