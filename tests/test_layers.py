@@ -16,7 +16,15 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "newsfold"
 # lowest first, in the order articles flow (DESIGN.md); a module's layer is that of the longest prefix of its dotted
 # name listed here ("newsfold" alone is the package's __init__, not every top-level module)
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("newsfold", "newsfold.errors", "newsfold.model", "newsfold.config", "newsfold.urls", "newsfold.plausible"),
+    (
+        "newsfold",
+        "newsfold.errors",
+        "newsfold.model",
+        "newsfold.config",
+        "newsfold.urls",
+        "newsfold.plausible",
+        "newsfold.learned",
+    ),
     ("newsfold.text",),
     ("newsfold.store",),
     ("newsfold.accounts",),
