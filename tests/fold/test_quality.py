@@ -100,3 +100,12 @@ def test_rated_same_story_pairs_without_dates(embedder: UseEmbedder) -> None:
     ours = f1(bench.newsfold_fold(data.articles, embedder).stories)
     assert ours >= 0.68  # held-out 0.703 (benchmarks/fold.py --halves-only), the shipped model 0.816
     assert ours > max(f1(bench.tfidf_clusters(data.articles)), f1(bench.minhash_clusters(data.articles)))
+
+
+def test_the_per_set_speed_table_folds_every_set() -> None:
+    """benchmarks/fold.py --set-speed's rows: one per set, every document folded at a positive rate."""
+    data_dir("itn-dev")
+    data_dir("wikinews-en")
+    rows = bench.set_speed(1, synthetic_count=20, wikinews_limit=4, itn_every=400)
+    assert [row[0].split(" ")[0] for row in rows] == ["synthetic", "wikinews-copies", "itn-dev"]
+    assert rows[0][1] == 20 and all(count > 0 and wall > 0 and cpu > 0 for _, count, wall, cpu in rows)
