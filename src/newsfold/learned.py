@@ -91,3 +91,12 @@ def logistic(
     if not 0.0 <= model.threshold < 1.0:
         raise error(f"{what}: threshold {model.threshold} is not a probability below 1")
     return model
+
+
+def logistic_file(
+    weights: object, features: Sequence[str], what: str, error: type[NewsfoldError], *, threshold: float | None = None
+) -> Logistic:
+    """A Logistic from a whole weight file's JSON: its feature names checked (check_features), then its numbers
+    (logistic)."""
+    spec = check_features(weights, features, what, error)
+    return logistic(spec, len(features), what, error, threshold=threshold)

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import math
 import string
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from newsfold.errors import NewsfoldError
 from newsfold.extract.lines import ends_sentence
-from newsfold.learned import check_features, logistic, packaged_weights
+from newsfold.learned import logistic_file, packaged_weights
 
 MODEL_FILE = "paragraphs.json"
 _ASCII_LETTERS = string.ascii_letters.encode()
@@ -135,17 +133,15 @@ def block_rows(blocks: list[Block]) -> NDArray[np.float64]:
 class BlockModel:
     """A standardised logistic model over blocks' features and the probability below which a block is dropped."""
 
-    def __init__(self, weights: Mapping[str, Any]) -> None:
+    def __init__(self, weights: object) -> None:
         """Take the weights written by benchmarks/train_paragraphs.py."""
-        spec = check_features(weights, FEATURES, "block model", BlockModelError)
-        self._model = logistic(spec, len(FEATURES), "block model", BlockModelError)
+        self._model = logistic_file(weights, FEATURES, "block model", BlockModelError)
         self.threshold = self._model.threshold
 
     @classmethod
     def packaged(cls) -> BlockModel:
         """The model shipped with newsfold (src/newsfold/data/paragraphs.json)."""
-        weights = packaged_weights(MODEL_FILE, "block model", BlockModelError)
-        return cls(check_features(weights, FEATURES, "block model", BlockModelError))
+        return cls(packaged_weights(MODEL_FILE, "block model", BlockModelError))
 
     def probabilities(self, rows: NDArray[np.float64]) -> NDArray[np.float64]:
         """Each block's probability of being the story's text."""

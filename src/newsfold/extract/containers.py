@@ -10,15 +10,13 @@ stood inside the article, or the story was split over sibling blocks.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from newsfold.errors import NewsfoldError
-from newsfold.learned import check_features, logistic, packaged_weights
+from newsfold.learned import logistic_file, packaged_weights
 
 MODEL_FILE = "containers.json"
 # what one candidate shows; the model reads these and their differences from the hand-set rule's choice
@@ -103,16 +101,14 @@ def candidate_rows(candidates: list[Candidate], page_chars: int, voting_paragrap
 class ContainerModel:
     """A standardised logistic model over candidates' features: how likely each holds the article best."""
 
-    def __init__(self, weights: Mapping[str, Any]) -> None:
+    def __init__(self, weights: object) -> None:
         """Take the weights written by benchmarks/train_containers.py (no threshold: the best candidate is chosen)."""
-        spec = check_features(weights, FEATURES, "container model", ContainerModelError)
-        self._model = logistic(spec, len(FEATURES), "container model", ContainerModelError, threshold=0.5)
+        self._model = logistic_file(weights, FEATURES, "container model", ContainerModelError, threshold=0.5)
 
     @classmethod
     def packaged(cls) -> ContainerModel:
         """The model shipped with newsfold (src/newsfold/data/containers.json)."""
-        weights = packaged_weights(MODEL_FILE, "container model", ContainerModelError)
-        return cls(check_features(weights, FEATURES, "container model", ContainerModelError))
+        return cls(packaged_weights(MODEL_FILE, "container model", ContainerModelError))
 
     def scores(self, rows: NDArray[np.float64]) -> NDArray[np.float64]:
         """Each candidate's log-odds of holding the article best."""

@@ -16,7 +16,7 @@ import sentencepiece
 from numpy.typing import NDArray
 
 from newsfold.errors import ConfigError
-from newsfold.learned import Logistic, check_features, logistic, weights_file
+from newsfold.learned import Logistic, logistic_file, weights_file
 
 READING_FEATURES = ("order_gain", "score_per_char", "chars_per_piece")
 
@@ -58,5 +58,4 @@ ReadingModel = Logistic
 def load_reading_model(path: str = "") -> ReadingModel:
     """The reading model of a JSON file (empty: the one shipped with newsfold)."""
     source, weights = weights_file(path, "reading_model.json", "reading model", ConfigError)
-    spec = check_features(weights, READING_FEATURES, f"reading model {source}", ConfigError)
-    return logistic(spec, len(READING_FEATURES), f"reading model {source}", ConfigError)
+    return logistic_file(weights, READING_FEATURES, f"reading model {source}", ConfigError)
