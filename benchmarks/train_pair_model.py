@@ -15,7 +15,10 @@ For the last three, the pairs are those folding would verify: each document with
 7-day window when both are dated) of highest lead cosine, of highest tf-idf cosine and (where one of the two leads is
 unread) of most name keys shared, and the earlier members of its own group. Each set weighs the same.
 
-Two models, P(same story) and P(copy), of one kind: logistic regressions over standardised features (the default,
+Three models, P(same story), P(copy) and P(same story) of the pairs fold.dated_reports = "model" hands it
+(dated_reports: two dated texts in one language, both leads read, not a copy by the string evidence; fit on those
+pairs only, so that follow-ups at their real gaps and same-day blurbs of other topics are what it learns to refuse), of
+one kind: logistic regressions over standardised features (the default,
 shipped) or, with --trees, gradient-boosted trees (scikit-learn's HistGradientBoostingClassifier, shipped as their
 nodes and evaluated by fold/link/pairs.py with numpy; not shipped: held-out whole folding did not improve, see
 docs/folding.md). The trees' hyper-parameters (GRID) are chosen by
@@ -55,9 +58,10 @@ sys.path.insert(0, str(ROOT / "src"))
 from benchmarks import news_sim  # noqa: E402
 
 from newsfold.fold.features.embed import UseEmbedder  # noqa: E402
-from newsfold.fold.features.features import Features, features  # noqa: E402
+from newsfold.fold.features.features import MIN_SHINGLES, Features, features  # noqa: E402
+from newsfold.fold.incremental.folder import FoldSettings  # noqa: E402
 from newsfold.fold.link.index import quantise  # noqa: E402
-from newsfold.fold.link.link import KEY_SHARED, lead_dots, term_counts  # noqa: E402
+from newsfold.fold.link.link import KEY_SHARED, SHORT_TEXT, lead_dots, term_counts  # noqa: E402
 from newsfold.fold.link.pairs import PAIR_FEATURES, pair_features, parse_model  # noqa: E402
 from newsfold.fold.link.verify import DAY, tfidf_cosines, time_factor  # noqa: E402
 from newsfold.model import Article  # noqa: E402
@@ -77,6 +81,7 @@ GRID = tuple(
 )
 STAGES = (50, 100, 150, 200)
 INNER_FOLDS = 3
+TARGETS = ("same", "copy", "dated")
 
 
 @dataclass(slots=True)
@@ -256,11 +261,38 @@ def _mean_f1(y: NDArray[np.int64], p: NDArray[np.float64], sources: NDArray[np.s
     return float(np.mean(values))
 
 
+def dated_reports(rows: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """The pairs the dated model decides under fold.dated_reports = "model" (link.verify): both dated, one
+    language, both leads read, enough words, and not a copy by the string evidence (which folding tests first)."""
+    column = {name: rows[:, i] for i, name in enumerate(PAIR_FEATURES)}
+    settings = FoldSettings()
+    short = column["min_words"] < math.log1p(SHORT_TEXT)
+    bar = np.where(short, settings.copy_cosine - 0.2, settings.copy_cosine)
+    string_copy = (column["tfidf_cosine"] >= bar) | (column["containment"] >= settings.copy_containment)
+    out: NDArray[np.bool_] = (
+        (column["date_known"] == 1)
+        & (column["cross_language"] == 0)
+        & (column["leads_read"] == 1)
+        & (column["min_words"] >= math.log1p(MIN_SHINGLES))
+        & ~string_copy
+    )
+    return out
+
+
+def _labels(samples: Samples, target: str) -> NDArray[np.int64]:
+    """A target's labels ("same", "copy" or "dated": same story among dated_reports' pairs), -1 where unknown."""
+    if target == "copy":
+        return samples.copy
+    if target == "same":
+        return samples.same
+    return np.where(dated_reports(samples.rows), samples.same, -1)
+
+
 def _labelled(
     samples: Samples, target: str, mask: NDArray[np.bool_]
 ) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.float64], NDArray[np.str_], NDArray[np.str_]]:
     """The masked samples with a known label of a target: rows, labels, weights, source sets, groups."""
-    y_all = samples.same if target == "same" else samples.copy
+    y_all = _labels(samples, target)
     mask = mask & (y_all >= 0)
     weights = _weights(samples.source, mask)[mask]
     return samples.rows[mask], y_all[mask], weights, np.asarray(samples.source)[mask], np.asarray(samples.group)[mask]
@@ -272,7 +304,7 @@ def _threshold(y: NDArray[np.int64], p: NDArray[np.float64], sources: NDArray[np
 
 
 def fit_logistic(samples: Samples, target: str, mask: NDArray[np.bool_]) -> dict[str, object]:
-    """One logistic model (target "same" or "copy") fit on the masked samples with a known label."""
+    """One logistic model (a target of TARGETS) fit on the masked samples with a known label."""
 
     x, y, weights, sources, _ = _labelled(samples, target, mask)
     scaler = StandardScaler().fit(x)
@@ -348,7 +380,7 @@ def _out_of_fold(
 
 
 def fit_trees(samples: Samples, target: str, mask: NDArray[np.bool_]) -> dict[str, object]:
-    """One gradient-boosted model (target "same" or "copy") fit on the masked samples with a known label: its
+    """One gradient-boosted model (a target of TARGETS) fit on the masked samples with a known label: its
     hyper-parameters and threshold chosen by cross-validation inside them."""
     x, y, weights, sources, groups = _labelled(samples, target, mask)
     assert not np.any(np.isnan(x)), "pair features are never missing"
@@ -372,14 +404,13 @@ def fit_trees(samples: Samples, target: str, mask: NDArray[np.bool_]) -> dict[st
 
 
 def train(samples: Samples, half: int | None, kind: str = "logistic") -> dict[str, object]:
-    """Both models of one kind ("trees" or "logistic"), fit on one half (None: on all), as a pair-model file's
-    contents."""
+    """The models of TARGETS of one kind ("trees" or "logistic"), fit on one half (None: on all), as a pair-model
+    file's contents."""
     mask = np.ones(len(samples.same), dtype=bool) if half is None else samples.half == half
     fit = fit_trees if kind == "trees" else fit_logistic
     return {
         "features": list(PAIR_FEATURES),
-        "same": fit(samples, "same", mask),
-        "copy": fit(samples, "copy", mask),
+        **{target: fit(samples, target, mask) for target in TARGETS},
         "trained_on": "all" if half is None else f"half {half}",
         "made_by": "benchmarks/train_pair_model.py" + (" --trees" if kind == "trees" else ""),
         "pairs": int(mask.sum()),
@@ -393,7 +424,7 @@ def _probability(spec: dict[str, object], rows: NDArray[np.float64]) -> NDArray[
 
 def _counts(samples: Samples, spec: dict[str, object], target: str, name: str, half: int) -> tuple[int, int, int, int]:
     """tp, fp, fn and pairs of a model on one set's half."""
-    labels = samples.same if target == "same" else samples.copy
+    labels = _labels(samples, target)
     mask = (np.asarray(samples.source) == name) & (samples.half == half) & (labels >= 0)
     predicted = _probability(spec, samples.rows[mask]) >= float(spec["threshold"])  # type: ignore[arg-type]
     y = labels[mask]
@@ -410,7 +441,7 @@ def report(samples: Samples, models: dict[str, dict[int, dict[str, object]]]) ->
     head = " | ".join(f"{k} {m} P | R | F1" for m in ("held-out", "tuned") for k in kinds)
     print(f"| model | set | pairs | {head} |")
     print("|---|---|---:|" + "---:|" * (6 * len(kinds)))
-    for target in ("same", "copy"):
+    for target in TARGETS:
         for name in sorted(set(samples.source)):
             cells: list[str] = []
             count = 0
@@ -478,7 +509,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     report(samples, models)
     kind = "trees" if args.trees else "logistic"
     shipped = train(samples, None, kind)
-    for target in ("same", "copy"):
+    for target in TARGETS:
         spec = shipped[target]
         assert isinstance(spec, dict)
         if kind == "logistic":
@@ -501,7 +532,7 @@ def dumped(model: dict[str, object]) -> str:
     """A pair-model file's text: a logistic model indented, trees one line per tree (small and still readable)."""
     spec = rounded(model)
     assert isinstance(spec, dict)
-    if all(not isinstance(spec[t], dict) or spec[t].get("kind") != "trees" for t in ("same", "copy")):
+    if all(not isinstance(spec.get(t), dict) or spec[t].get("kind") != "trees" for t in TARGETS):
         return json.dumps(spec, indent=1) + "\n"
     lines = ["{"]
     for n, (key, value) in enumerate(spec.items()):

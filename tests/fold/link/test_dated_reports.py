@@ -50,10 +50,11 @@ def _item(key: str, text: str) -> tuple[Features, np.ndarray]:
     return item, quantise(HashingEmbedder().encode([item.lead]))[0]
 
 
-def _edges(learned: bool, same: float) -> list[tuple[int, str, float]]:
-    """verify's edges for the second text against the first, lead cosine 0.8, with a constant same-story model."""
+def _edges(learned: bool, same: float, dated: float | None = None) -> list[tuple[int, str, float]]:
+    """verify's edges for the second text against the first, lead cosine 0.8, with a constant same-story model (and
+    a constant dated one, unless None)."""
     (first, first_vector), (second, second_vector) = _item("a", FIRST), _item("b", SECOND)
-    model = PairModel(_constant(same), _constant(0.01))
+    model = PairModel(_constant(same), _constant(0.01), None if dated is None else _constant(dated))
     settings = LinkSettings(7.0, 0.7, 0.8, 1.0, 0.7, 0.35, 12, model, undated_floor=0.15, learned_dated=learned)
     df = np.zeros(1 << 16, dtype=np.int32)
     return [(c, r, s) for c, r, s in verify(second, second_vector, [(0, first, first_vector)], df, 2, settings, [0.8])]
@@ -70,6 +71,13 @@ def test_by_model_the_learned_probability_decides_a_dated_report() -> None:
     """With fold.dated_reports = model the same pair is a report exactly when the model says so."""
     assert [r for _, r, _ in _edges(learned=True, same=0.99)] == ["report"]
     assert _edges(learned=True, same=0.01) == []
+
+
+def test_by_model_a_dated_model_decides_two_dated_texts_in_one_language() -> None:
+    """A pair model with a dated model: it, not the same-story model, decides the dated pair; the score ignores it."""
+    assert _edges(learned=True, same=0.01, dated=0.99)[0][1] == "report"
+    assert _edges(learned=True, same=0.99, dated=0.01) == []
+    assert [r for _, r, _ in _edges(learned=False, same=0.99, dated=0.01)] == ["report"]
 
 
 def test_the_setting_reaches_linking_and_a_wrong_value_is_refused() -> None:

@@ -29,13 +29,14 @@ from newsfold.model import Article, Origin, Paragraph
 
 
 def test_the_shipped_model_loads_with_probabilities_and_thresholds() -> None:
-    """Both models of the shipped file cover this version's features and give probabilities."""
+    """The models of the shipped file cover this version's features and give probabilities."""
     model = load_pair_model()
     rows = np.zeros((3, len(PAIR_FEATURES)))
     same, copy = model.decide(rows)
     assert same.shape == copy.shape == (3,)
     assert np.all((same >= 0) & (same <= 1)) and np.all((copy >= 0) & (copy <= 1))
     assert 0 < model.same.threshold < 1 and 0 < model.copy.threshold < 1
+    assert model.dated is not None and 0 < model.dated.threshold < 1  # the shipped file has its dated model
 
 
 def test_more_evidence_makes_a_copy_more_likely() -> None:
@@ -82,8 +83,9 @@ def test_a_trees_model_walks_its_splits_and_sends_missing_values_left() -> None:
 
 @pytest.mark.parametrize(
     "change",
-    ["features", "json", "not-an-object", "scale", "kind", "no-trees", "child", "lengths", "missing", "threshold"],
-)
+    ["features", "json", "not-an-object", "scale", "kind", "no-trees", "child", "lengths", "missing", "threshold",
+     "dated"],
+)  # fmt: skip
 def test_a_broken_model_file_is_refused_in_one_line(tmp_path: Path, change: str) -> None:
     """A file for other features, not JSON, a logistic model with a zero scale, an unknown kind, trees with none,
     a child out of range, node lists of different lengths, a bad missing_left, a NaN threshold: one ConfigError line
@@ -94,6 +96,8 @@ def test_a_broken_model_file_is_refused_in_one_line(tmp_path: Path, change: str)
         spec["features"] = list(PAIR_FEATURES)[:-1]
     if change == "not-an-object":
         spec["same"] = [1, 2]
+    if change == "dated":
+        spec["dated"] = {**_logistic_spec(), "coef": [0.1]}
     if change == "scale":
         spec["copy"] = {**_logistic_spec(), "scale": [0.0] * len(PAIR_FEATURES)}
     if change == "kind":
@@ -124,6 +128,20 @@ def test_a_logistic_model_file_still_loads(tmp_path: Path) -> None:
     assert isinstance(model.same, Logistic) and isinstance(model.copy, Logistic)
     same, copy = model.decide(np.ones((2, len(PAIR_FEATURES))))
     assert np.allclose(same, copy) and np.allclose(same, 1 / (1 + np.exp(-0.1 * len(PAIR_FEATURES))))
+
+
+def test_a_dated_model_decides_only_dated_pairs(tmp_path: Path) -> None:
+    """A file's dated model gives P(same story) of dated pairs; without one, the same-story model gives it."""
+    dated = {**_logistic_spec(), "coef": [-0.1] * len(PAIR_FEATURES)}
+    spec = {"features": list(PAIR_FEATURES), "same": _logistic_spec(), "copy": _logistic_spec(), "dated": dated}
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(spec), "utf-8")
+    model = load_pair_model(str(path))
+    rows = np.ones((1, len(PAIR_FEATURES)))
+    assert model.decide(rows, dated=True)[0] < 0.5 < model.decide(rows)[0]
+    assert np.allclose(model.decide(rows, dated=True)[1], model.decide(rows)[1])
+    path.write_text(json.dumps({key: value for key, value in spec.items() if key != "dated"}), "utf-8")
+    assert np.allclose(load_pair_model(str(path)).decide(rows, dated=True)[0], model.decide(rows)[0])
 
 
 def test_the_numpy_trees_equal_scikit_learns_predict_proba(tmp_path: Path) -> None:

@@ -266,14 +266,16 @@ def verify(  # noqa: PLR0912, PLR0913  the pair decision in the module docstring
         # as many name keys as make a name-key candidate (most such pairs share none, and skip the model)
         keyed = not both_read and len(own_keys.intersection(other.name_keys)) >= KEY_SHARED
         if (cross or undated or keyed or settings.learned_dated) and shortest >= MIN_SHINGLES:
-            p_same, p_copy, aligned = _learned(item, other, lead, cosine, settings, embed)
+            dated = not (cross or undated or keyed)  # two dated texts in one language: the dated model decides
+            p_same, p_copy, aligned = _learned(item, other, lead, cosine, settings, embed, dated)
             if cross and aligned and p_copy >= settings.model.copy.threshold:
                 edges.append((cand, "copy", p_copy))
                 continue
             # the model decides when closeness in time says nothing, or a lead is unread (the evidence score
             # stands on the lead cosine), and for every pair where fold.dated_reports chooses it
             if undated or keyed or settings.learned_dated:
-                if p_same >= settings.model.same.threshold and min(len(item.lead), len(other.lead)) >= MIN_LEAD:
+                needed = settings.model.same_model(dated).threshold
+                if p_same >= needed and min(len(item.lead), len(other.lead)) >= MIN_LEAD:
                     edges.append((cand, "report", p_same))
                 continue
         if emb <= 0:
@@ -291,11 +293,18 @@ def verify(  # noqa: PLR0912, PLR0913  the pair decision in the module docstring
 
 
 def _learned(  # noqa: PLR0913  a pair and the figures the learned models read
-    item: Features, other: Features, lead: float, tfidf: float, settings: LinkSettings, embed: Embed | None
+    item: Features,
+    other: Features,
+    lead: float,
+    tfidf: float,
+    settings: LinkSettings,
+    embed: Embed | None,
+    dated: bool = False,
 ) -> tuple[float, float, bool]:
-    """The learned models' P(same story) and P(copy) of a pair, and whether its sentences were aligned."""
+    """The learned models' P(same story) (dated: two dated texts in one language) and P(copy) of a pair, and whether
+    its sentences were aligned."""
     row = pair_features(item, other, lead, tfidf, settings.window_days, embed)
-    same, copy = settings.model.decide(row[None, :])
+    same, copy = settings.model.decide(row[None, :], dated)
     return float(same[0]), float(copy[0]), bool(row[ALIGNED] > 0)
 
 

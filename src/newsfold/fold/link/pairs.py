@@ -1,6 +1,7 @@
-"""The learned pair decision: what a candidate pair looks like (PAIR_FEATURES) and two models over it, "same story"
-and "copy", shipped as a small JSON file (newsfold/data/pair_model.json, written by benchmarks/train_pair_model.py
-from the labelled development sets) and evaluated here with numpy: gradient-boosted trees (scikit-learn's
+"""The learned pair decision: what a candidate pair looks like (PAIR_FEATURES) and three models over it, "same story",
+"copy" and "dated" (same story between two dated texts in one language, for fold.dated_reports = "model"), shipped
+as a small JSON file (newsfold/data/pair_model.json, written by benchmarks/train_pair_model.py from the labelled
+development sets) and evaluated here with numpy: gradient-boosted trees (scikit-learn's
 HistGradientBoostingClassifier, its trees dumped node by node) or calibrated logistic regressions.
 
 A pair's features are the evidence folding already computes (lead and whole-text cosines, shingle containment and
@@ -270,14 +271,20 @@ Model = Logistic | Trees
 
 @dataclass(slots=True, frozen=True)
 class PairModel:
-    """The two pair models: same story (copy or report) and copy."""
+    """The pair models: same story (copy or report), copy, and same story between two dated texts in one language
+    (what fold.dated_reports = "model" asks; a file without one uses the same-story model there)."""
 
     same: Model
     copy: Model
+    dated: Model | None = None
 
-    def decide(self, rows: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """P(same story) and P(copy) of each candidate pair."""
-        return self.same.probability(rows), self.copy.probability(rows)
+    def same_model(self, dated: bool) -> Model:
+        """The same-story model of a pair: the dated one for two dated texts in one language, where there is one."""
+        return self.dated if dated and self.dated is not None else self.same
+
+    def decide(self, rows: NDArray[np.float64], dated: bool = False) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """P(same story) and P(copy) of each candidate pair (dated: two dated texts in one language)."""
+        return self.same_model(dated).probability(rows), self.copy.probability(rows)
 
 
 def _logistic(spec: dict[str, object], size: int, where: str) -> Logistic:
@@ -384,5 +391,9 @@ def load_pair_model(path: str = "") -> PairModel:
     if not isinstance(spec, dict) or spec.get("features") != list(PAIR_FEATURES):
         raise ConfigError(f"pair model {source}: its features are not this version's {len(PAIR_FEATURES)}")
     size = len(PAIR_FEATURES)
-    same, copy = spec.get("same"), spec.get("copy")
-    return PairModel(parse_model(same, size, f"{source} same"), parse_model(copy, size, f"{source} copy"))
+    same, copy, dated = spec.get("same"), spec.get("copy"), spec.get("dated")
+    return PairModel(
+        parse_model(same, size, f"{source} same"),
+        parse_model(copy, size, f"{source} copy"),
+        None if dated is None else parse_model(dated, size, f"{source} dated"),
+    )
