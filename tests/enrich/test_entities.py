@@ -123,3 +123,26 @@ def test_country_names_merge_across_languages() -> None:
     iraq = named(entities, "Iraq")
     assert iraq is named(entities, "Irak") and iraq.kind == "place"
     assert named(entities, "Syria") is named(entities, "Syrien")
+
+
+def _scan_country(gazetteer: Gazetteer, letters: str) -> str | None:
+    """The first country name in codes' order whose capitalised words' initials are letters (a scan of codes)."""
+    for name in gazetteer.codes.values():
+        words = [w for w in name.split() if w[:1].isupper()]
+        if len(words) >= 2 and "".join(w[0] for w in words) == letters:
+            return name
+    return None
+
+
+def test_country_by_initials_is_what_a_scan_of_the_codes_finds() -> None:
+    """The table of initials answers as the scan it replaced, for every initials of the codes and a few others,
+    and again after the codes grew (a copy asked first, then the original)."""
+    gazetteer = Gazetteer.default(("de", "fr"))
+    asked = {"".join(w[0] for w in name.split() if w[:1].isupper()) for name in gazetteer.codes.values()}
+    asked |= {"US", "UK", "UAE", "DRC", "XYZ", "U"}
+    copy = gazetteer.copy()
+    for letters in sorted(asked):
+        assert copy.country(letters) == _scan_country(copy, letters)
+    assert gazetteer.country("U.S.") == "United States" and gazetteer.country("XYZ") is None
+    gazetteer.codes.setdefault("XY", "Xylo Yonder")
+    assert gazetteer.country("X.Y.") == "Xylo Yonder" and copy.country("XY") is None

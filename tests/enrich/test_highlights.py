@@ -5,8 +5,11 @@ from __future__ import annotations
 import math
 import random
 
+import pytest
+
+from newsfold.enrich import highlights
 from newsfold.enrich.highlights import HighlightSelector, Vector, _cosine, _normalise, for_reader
-from newsfold.enrich.text import article_sentences
+from newsfold.enrich.text import Sentence, article_sentences
 from newsfold.language.majority import main_language
 from newsfold.language.reader import OriginalOnly
 from newsfold.model import Article, Origin, Paragraph
@@ -116,3 +119,32 @@ def test_diverse_choice_equals_its_definition() -> None:
         scores = {i: rng.choice([0.5, rng.random()]) for i in rng.sample(range(n), rng.randint(1, n))}
         selector = HighlightSelector(count=rng.randint(1, 6), minimum=rng.randint(1, 3))
         assert selector._diverse(scores, vectors) == _diverse_by_definition(selector, scores, vectors)
+
+
+def _brute_support(every: list[Sentence], vectors: list[dict[str, float]], i: int) -> int:
+    """How many other articles have a sentence of cosine >= 0.3 to sentence i, pair by pair."""
+    own = every[i].article_id
+    return len(
+        {
+            s.article_id
+            for s, v in zip(every, vectors, strict=True)
+            if s.article_id != own and _cosine(vectors[i], v) >= 0.3
+        }
+    )
+
+
+@pytest.mark.parametrize("margin", [highlights.MARGIN, 1.0])
+def test_support_counts_what_comparing_every_pair_counts(margin: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The matrix product's counts are those of _cosine pair by pair (margin 1.0: every cosine summed again)."""
+    monkeypatch.setattr(highlights, "MARGIN", margin)
+    rng = random.Random(19)
+    words = [f"w{n}" for n in range(120)]
+    every = [Sentence(f"s{n}", f"a{rng.randrange(5)}", n, 0) for n in range(60)]
+    vectors = [
+        highlights._normalise({w: rng.random() + 0.01 for w in rng.sample(words, rng.randint(1, 8))}) for _ in every
+    ]
+    vectors[7] = dict(vectors[3])  # a sentence said twice: cosine 1
+    candidates = list(range(0, 60, 2))
+    counts = highlights._support(every, vectors, candidates)
+    assert counts == {i: _brute_support(every, vectors, i) for i in candidates}
+    assert len(set(counts.values())) >= 3  # candidates backed by none, some and most of the other articles

@@ -208,6 +208,7 @@ class EntityResolver:
             for mention in form.mentions:
                 if mention.expansion:
                     explicit[mention.expansion.replace(".", "").upper()] = index
+        initials: dict[int, str] | None = None  # the multi-word forms' initials, made once when an acronym asks
         for index, form in enumerate(forms):
             if not form.acronym:
                 continue
@@ -223,11 +224,9 @@ class EntityResolver:
                     if candidate.key == self.gazetteer.key(country):
                         union.join(index, other)
                 continue
-            matches = [
-                other
-                for other, candidate in enumerate(forms)
-                if len(candidate.tokens) >= 2 and _initials(candidate).upper() == letters
-            ]
+            if initials is None:
+                initials = {k: _initials(c).upper() for k, c in enumerate(forms) if len(c.tokens) >= 2}
+            matches = [other for other, letters_of in initials.items() if letters_of == letters]
             if len({union.find(m) for m in matches}) == 1:
                 union.join(index, matches[0])
 

@@ -56,6 +56,9 @@ class Gazetteer:
     demonyms: set[str] = field(default_factory=set)
     lookups: list[tuple[str, EntityKind | None]] | None = None
     _keys: dict[str, str] = field(default_factory=dict, repr=False)
+    # country names by their initials, made from codes when it last had _initials_of entries (codes only grows)
+    _initials: dict[str, str] = field(default_factory=dict, repr=False)
+    _initials_of: int = field(default=-1, repr=False)
 
     @classmethod
     def default(cls, languages: tuple[str, ...] = ("en",)) -> Gazetteer:
@@ -129,12 +132,19 @@ class Gazetteer:
 
     def country(self, acronym: str) -> str | None:
         """The country an acronym stands for (U.S. -> United States), by code or by initials."""
-        letters = acronym.replace(".", "").upper()
-        for name in self.codes.values():
-            words = [w for w in name.split() if w[:1].isupper()]
-            if len(words) >= 2 and "".join(w[0] for w in words) == letters:
-                return name
-        return None
+        return self._by_initials().get(acronym.replace(".", "").upper())
+
+    def _by_initials(self) -> dict[str, str]:
+        """Each initials of a country name of two or more capitalised words, with the first such name in codes'
+        order (what a scan of codes for the initials finds first); made again only after codes grew."""
+        if self._initials_of != len(self.codes):
+            table: dict[str, str] = {}
+            for name in self.codes.values():
+                words = [w for w in name.split() if w[:1].isupper()]
+                if len(words) >= 2:
+                    table.setdefault("".join(w[0] for w in words), name)
+            self._initials, self._initials_of = table, len(self.codes)  # a new table: a copy may share the old
+        return self._initials
 
     def learn(self, conn: Connection, limit: int = 20000) -> None:
         """Add what the store knows: entities seen in several stories, datelines, authors and outlets."""

@@ -70,9 +70,10 @@ def fingerprint(article: Article, article_id: str) -> bytes:
     return hashlib.blake2b(repr(read).encode("utf-8"), digest_size=16).digest()
 
 
-def _copy(mention: Mention) -> Mention:
-    """A mention with a tally of its own (the kept one stays as found)."""
-    return replace(mention, votes=Counter(mention.votes))
+def _copy(m: Mention) -> Mention:
+    """A mention with a tally of its own (the kept one stays as found); built field by field, as replace() would
+    (which looks the dataclass's fields up on every call: a fifth of handing out kept mentions)."""
+    return Mention(m.name, m.article_id, m.sentence, Counter(m.votes), m.acronym, m.expansion, m.initial)
 
 
 class ArticleMemo:

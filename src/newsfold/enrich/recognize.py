@@ -67,9 +67,14 @@ NORP = words_of(
     islamist islamists latino"""
 )
 NUMBER_WORDS = words_of("""one two three four five six seven eight nine ten eleven twelve""")
+_GOVERNING = PLACE_PREPS | {"on", "of", "about", "for", "with", "by", "against"}  # words a name may follow
+_LEADING = PERSON_ROLES | {"members", "leader"}  # "leader of the X": an organisation
+_PERSON_ROLE_STEMS = frozenset(r.rstrip("s") for r in PERSON_ROLES)
+_ORG_ROLE_STEMS = frozenset(r.rstrip("s") for r in ORG_ROLES)
 _JOINING = CONNECTORS | {"and", "&"}  # what joins two capitalised runs into one name when "of" is in it
 _POSSESSIVE = ("'s", "’s")
 _INITIALS = re.compile(r"(?:\w\.)+")
+MAX_TOKENS = 65_536  # tokens whose reading (capitalised, cleaned) a recogniser keeps before it starts again
 
 
 @dataclass(slots=True)
@@ -156,6 +161,9 @@ class RuleRecognizer:
         self.calendar: set[str] = set()
         self._calendars: set[str] = set()
         self.calendar_reads: list[tuple[str, bool]] | None = None  # noted while a memo records what it read
+        # _capitalised and _clean of each token seen (pure functions of it, asked for most tokens several times)
+        self._capitals: dict[str, bool] = {}
+        self._cleaned: dict[str, str] = {}
         for code in ("en", *languages):
             self.add_language(code)
 
@@ -172,6 +180,24 @@ class RuleRecognizer:
         for table in (locale.months["format"], locale.days["format"]):
             for width in ("wide", "abbreviated"):
                 self.calendar.update(name.lower().rstrip(".") for name in table[width].values())
+
+    def capitalised(self, token: str) -> bool:
+        """_capitalised(token), remembered."""
+        answer = self._capitals.get(token)
+        if answer is None:
+            if len(self._capitals) >= MAX_TOKENS:
+                self._capitals.clear()
+            answer = self._capitals[token] = _capitalised(token)
+        return answer
+
+    def clean(self, token: str) -> str:
+        """_clean(token), remembered."""
+        answer = self._cleaned.get(token)
+        if answer is None:
+            if len(self._cleaned) >= MAX_TOKENS:
+                self._cleaned.clear()
+            answer = self._cleaned[token] = _clean(token)
+        return answer
 
     def is_calendar(self, word: str) -> bool:
         """Whether a lower-case word is a month or weekday name of a language it knows (noted in calendar_reads
@@ -217,7 +243,7 @@ class RuleRecognizer:
         spans: list[tuple[int, int]] = []
         i = 0
         while i < len(tokens):
-            if not _capitalised(tokens[i][0]):
+            if not self.capitalised(tokens[i][0]):
                 i += 1
                 continue
             j = i + 1
@@ -237,7 +263,7 @@ class RuleRecognizer:
         word, previous = tokens[j][0], tokens[j - 1][0]
         if (_is_acronym(word) or _is_acronym(previous)) and not (word.isupper() and previous.isupper()):
             return False
-        if _capitalised(word):
+        if self.capitalised(word):
             return True
         if word.isdigit() and len(word) <= 3 and j - i == 1 and not self.is_calendar(previous.lower()):
             return True
@@ -245,7 +271,7 @@ class RuleRecognizer:
         return (
             word.lower() in joins
             and j + 1 < len(tokens)
-            and _capitalised(tokens[j + 1][0])
+            and self.capitalised(tokens[j + 1][0])
             and not text[tokens[j].end() : tokens[j + 1].start()].strip()
         )
 
@@ -260,7 +286,8 @@ class RuleRecognizer:
         """Trim a capitalised span (sentence-initial words, titles) and judge what it names."""
         text = sentence.text
         start, end = span
-        words = [_clean(t[0]) for t in tokens[start:end]]
+        clean = self.clean
+        words = [clean(t[0]) for t in tokens[start:end]]
         votes: Counter[str] = Counter()
         prefix = text[: tokens[start].start()].strip(" \"'“‘«(-–—")
         opening = not prefix or prefix[-1] in ".:;!?"
@@ -295,8 +322,8 @@ class RuleRecognizer:
         if _shouted(words) and not gazetteer.kind_of(name.title()):
             return
         possessive = tokens[end - 1][0].endswith(_POSSESSIVE)
-        before = [_clean(t[0]).lower() for t in tokens[max(0, start - 3) : start]]
-        after = [_clean(t[0]).lower() for t in tokens[end : end + 8]]
+        before = [clean(t[0]).lower() for t in tokens[max(0, start - 3) : start]]
+        after = [clean(t[0]).lower() for t in tokens[end : end + 8]]
         gap_after = text[tokens[end - 1].end() : tokens[end].start()] if end < len(tokens) else ""
         context = Context(words, before, after, gap_after, text[tokens[end - 1].end() :], possessive)
         _context_votes(votes, context)
@@ -351,7 +378,7 @@ def _context_votes(votes: Counter[str], ctx: Context) -> None:  # noqa: PLR0912 
     """Add kind votes from the words around a span and its own head words."""
     lower = [w.lower() for w in ctx.words]
     before, after = ctx.before, ctx.after
-    governed = bool(before) and before[-1] in PLACE_PREPS | {"on", "of", "about", "for", "with", "by", "against"}
+    governed = bool(before) and before[-1] in _GOVERNING
     if after and after[0] in SAID and not ctx.gap_after.strip() and not governed:
         votes["person"] += 2
     if before and before[-1] in SAID:
@@ -370,7 +397,7 @@ def _context_votes(votes: Counter[str], ctx: Context) -> None:  # noqa: PLR0912 
         votes["organization"] += 2
     if len(before) >= 2 and before[-1] == "of" and before[-2] in PLACE_ROLES:
         votes["place"] += 2
-    if len(before) >= 2 and before[-1] in ("of", "the") and before[-2] in PERSON_ROLES | {"members", "leader"}:
+    if len(before) >= 2 and before[-1] in ("of", "the") and before[-2] in _LEADING:
         votes["organization"] += 1
     if any(w in ORG_ROLES for w in after[:2]) and not ctx.gap_after.strip() and not ctx.possessive:
         votes["organization"] += 2
@@ -392,9 +419,9 @@ def _apposition_votes(votes: Counter[str], rest: str) -> None:
     if not apposition:
         return
     nouns = {w.lower().rstrip("s") for w in plain_words(apposition[1])[:6]}
-    if nouns & {r.rstrip("s") for r in PERSON_ROLES}:
+    if nouns & _PERSON_ROLE_STEMS:
         votes["person"] += 2
-    elif nouns & {r.rstrip("s") for r in ORG_ROLES}:
+    elif nouns & _ORG_ROLE_STEMS:
         votes["organization"] += 2
     elif nouns & PLACE_ROLES:
         votes["place"] += 2

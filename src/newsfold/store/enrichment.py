@@ -217,12 +217,12 @@ def save_story_enrichment(
         entity_id = _link(conn, entity)
         _register(conn, entity, entity_id)
         entity.id = entity_id
-    for (entity_id, article_id), (name, names, mentions, sentences) in _mentions(result.by_article).items():
-        conn.execute(
-            "INSERT INTO entity_mentions "
-            "(entity_id, article_id, story_id, name, aliases, mentions, sentences) VALUES (?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (entity_id, article_id) DO UPDATE SET story_id = excluded.story_id, name = excluded.name, "
-            "aliases = excluded.aliases, mentions = excluded.mentions, sentences = excluded.sentences",
+    conn.executemany(
+        "INSERT INTO entity_mentions "
+        "(entity_id, article_id, story_id, name, aliases, mentions, sentences) VALUES (?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (entity_id, article_id) DO UPDATE SET story_id = excluded.story_id, name = excluded.name, "
+        "aliases = excluded.aliases, mentions = excluded.mentions, sentences = excluded.sentences",
+        [
             (
                 entity_id,
                 article_id,
@@ -231,19 +231,17 @@ def save_story_enrichment(
                 json.dumps(names, ensure_ascii=False),
                 mentions,
                 json.dumps(sentences, ensure_ascii=False),
-            ),
-        )
+            )
+            for (entity_id, article_id), (name, names, mentions, sentences) in _mentions(result.by_article).items()
+        ],
+    )
     timeline = {id(e) for e in result.timeline}
     seqs: dict[str, int] = {}
+    rows = []
     for event in result.events:
         seq = seqs.get(event.article_id, 0)
         seqs[event.article_id] = seq + 1
-        conn.execute(
-            "INSERT INTO events (story_id, article_id, seq, date, precision, text, confidence, expression, "
-            "in_timeline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (article_id, seq) DO UPDATE SET story_id = excluded.story_id, date = excluded.date, "
-            "precision = excluded.precision, text = excluded.text, confidence = excluded.confidence, "
-            "expression = excluded.expression, in_timeline = excluded.in_timeline",
+        rows.append(
             (
                 story_id,
                 event.article_id,
@@ -254,8 +252,16 @@ def save_story_enrichment(
                 event.confidence,
                 event.expression,
                 int(id(event) in timeline),
-            ),
+            )
         )
+    conn.executemany(
+        "INSERT INTO events (story_id, article_id, seq, date, precision, text, confidence, expression, "
+        "in_timeline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (article_id, seq) DO UPDATE SET story_id = excluded.story_id, date = excluded.date, "
+        "precision = excluded.precision, text = excluded.text, confidence = excluded.confidence, "
+        "expression = excluded.expression, in_timeline = excluded.in_timeline",
+        rows,
+    )
     _recount(conn, [e.id for e in result.entities])
 
 
