@@ -13,7 +13,7 @@ from newsfold.errors import InputError
 from newsfold.extract import dom, html
 from newsfold.extract.dispatch import Extractor
 from newsfold.ingest.files import read_file
-from newsfold.model import Article, Origin, RawInput
+from newsfold.model import Article, Origin, Paragraph, RawInput
 
 PARAGRAPHS = [
     "The city council voted on Tuesday to expand the bus network, a decision that officials said would bring service "
@@ -262,3 +262,19 @@ def test_class_names_mark_furniture_unless_a_part_says_content() -> None:
     assert verdicts == {"a": True, "b": False, "c": True, "d": False, "main": False}
     assert dom.name_marks("article-body has-sidebar") == (True, True)
     assert dom.name_marks("article-body has-sidebar") == (True, True)
+
+
+def test_a_short_cjk_story_needs_no_cascade(extractor: Extractor, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three Japanese paragraphs of about 140 characters each carry what 700 characters of a spaced script do: the
+    fast reading is kept and trafilatura's cascade does not run."""
+    sentence = "気象庁は十三日夜、日向灘を震源とする地震があったと発表し、高知県と宮崎県に津波注意報を出した。"
+    paragraphs = [sentence * 3, sentence * 3, sentence * 3]
+    assert 700 / 2 <= sum(map(len, paragraphs)) < 700
+
+    def refuse(markup: str, url: str | None) -> list[Paragraph]:
+        raise AssertionError("the cascade ran")
+
+    monkeypatch.setattr(html, "_trafilatura", refuse)
+    (article,) = _html(extractor, page("".join(f"<p>{p}</p>" for p in paragraphs)))
+    assert article.kind == "article"
+    assert [p.text for p in article.paragraphs if p.role == "body"] == paragraphs

@@ -139,11 +139,6 @@ class DomResult:
     # links of a headline's length inside the container (a listing's container is made of them)
     container_links: int = 0
 
-    @property
-    def body_chars(self) -> int:
-        """Characters of body text found."""
-        return sum(len(p.text) for p in self.paragraphs if p.role in ("body", "quote"))
-
 
 def _attrs(node: LexborNode) -> str:
     """An element's class and id, joined, for furniture matching."""

@@ -25,6 +25,7 @@ from newsfold.extract.split import Line
 from newsfold.extract.standfirst import missing_standfirst, shown_summaries
 from newsfold.extract.text import Sure, TextExtractor, label_languages
 from newsfold.model import Article, OriginalRef, Paragraph, RawInput, SourceRef
+from newsfold.text.words import text_weight
 
 log = logging.getLogger(__name__)
 
@@ -144,9 +145,10 @@ class HtmlExtractor:
 
     @staticmethod
     def _suspicious(found: DomResult, meta: PageMeta) -> bool:
-        """True when the fast result looks wrong: too little text, or far from the page's own articleBody."""
+        """True when the fast result looks wrong: too little text (CJK characters count double), or far from the
+        page's own articleBody."""
         body = [p for p in found.paragraphs if p.role in ("body", "quote")]
-        if found.body_chars < MIN_FAST_CHARS or len(body) < MIN_FAST_PARAGRAPHS:
+        if sum(text_weight(p.text) for p in body) < MIN_FAST_CHARS or len(body) < MIN_FAST_PARAGRAPHS:
             return True
         if meta.article_body:
             expected = set(tokens(meta.article_body))
