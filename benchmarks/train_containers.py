@@ -17,27 +17,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 from selectolax.lexbor import LexborHTMLParser
-from sklearn.linear_model import LogisticRegression
-from sklearn.preprocessing import StandardScaler
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+from extract_training import DEFAULT_DATA, ROOT, extraction_scores, half_of, logistic_weights
+from newsfold.extract import dom
+from newsfold.extract.containers import FEATURES, ContainerModel, HandSetRule, candidate_rows, rule_score
+from newsfold.extract.dispatch import Extractor
+from newsfold.extract.evaluate import DevPage, load_dev_pages, score, scored_text
+from newsfold.extract.markup import bound_markup
 
-from newsfold.extract import dom  # noqa: E402
-from newsfold.extract.containers import FEATURES, ContainerModel, HandSetRule, candidate_rows, rule_score  # noqa: E402
-from newsfold.extract.dispatch import Extractor  # noqa: E402
-from newsfold.extract.evaluate import DevPage, load_dev_pages, score, scored_text  # noqa: E402
-from newsfold.extract.markup import bound_markup  # noqa: E402
-from newsfold.model import Origin, RawInput  # noqa: E402
-
-DEFAULT_DATA = ROOT.parent / "shared" / "data" / "extraction-dev"
 OUTPUT = ROOT / "src" / "newsfold" / "data" / "containers.json"
 TOLERANCE = 0.005
 C = 1.0
@@ -59,11 +52,6 @@ def _tree(markup: str) -> LexborHTMLParser:
     tree = LexborHTMLParser(markup)
     dom._drop_invisible(tree)
     return tree
-
-
-def half_of(page: DevPage) -> int:
-    """The page's half: by its publisher (country/Publisher), so that a publisher's pages stay together."""
-    return zlib.crc32(page.name.split("_")[0].encode()) % 2
 
 
 def measure(pages: list[DevPage]) -> list[PageCandidates]:
@@ -105,17 +93,8 @@ def fit(pages: list[PageCandidates]) -> dict[str, object]:
     """The logistic model over these pages' candidates, as the package stores it."""
     x = np.concatenate([p.rows for p in pages])
     y = np.concatenate([(p.f1 >= p.f1.max() - TOLERANCE).astype(int) for p in pages])
-    scaler = StandardScaler().fit(x)
-    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
-    model = LogisticRegression(C=C, class_weight="balanced", max_iter=2000).fit((x - scaler.mean_) / scale, y)
-    return {
-        "features": list(FEATURES),
-        "mean": [round(float(v), 6) for v in scaler.mean_],
-        "scale": [round(float(v), 6) for v in scale],
-        "coef": [round(float(v), 6) for v in model.coef_[0]],
-        "intercept": round(float(model.intercept_[0]), 6),
-        "made_by": "benchmarks/train_containers.py",
-    }
+    weights = logistic_weights(x, y, FEATURES, c=C, max_iter=2000, balanced=True)
+    return {**weights, "made_by": "benchmarks/train_containers.py"}
 
 
 def report(pages: list[PageCandidates]) -> None:
@@ -146,16 +125,10 @@ def end_to_end(dev: list[DevPage], pages: list[PageCandidates]) -> None:
     for half in (0, 1):
         test = [page for page in dev if half_of(page) == half]
         held = ContainerModel(fit([p for p in pages if p.half != half]))
-        figures = []
-        for chooser in (HandSetRule(), held):
-            extractor = Extractor(containers=chooser)
-            f1 = []
-            for page in test:
-                origin = Origin(page.name, media_type="text/html")
-                raw = RawInput(origin, page.html, media_type="text/html", url=page.url)
-                paragraphs = [p for d in extractor(raw) if d.kind != "other" for p in d.paragraphs]
-                f1.append(score(scored_text(paragraphs), "\n".join(page.body)).f1)
-            figures.append(float(np.mean(f1)))
+        figures = [
+            float(np.mean([s.f1 for s in extraction_scores(Extractor(containers=chooser), test)]))
+            for chooser in (HandSetRule(), held)
+        ]
         print(f"| {half} | {len(test)} | {figures[0]:.4f} | {figures[1]:.4f} |")
 
 

@@ -57,7 +57,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from benchmarks import news_sim  # noqa: E402
 
-from newsfold.fold.features.embed import UseEmbedder  # noqa: E402
+from newsfold.fold.features.embed import Embedder, UseEmbedder  # noqa: E402
 from newsfold.fold.features.features import MIN_SHINGLES, Features, features  # noqa: E402
 from newsfold.fold.incremental.folder import FoldSettings  # noqa: E402
 from newsfold.fold.link.index import quantise  # noqa: E402
@@ -100,7 +100,7 @@ class Samples:
 class _Builder:
     """Collects labelled pairs of many sets."""
 
-    def __init__(self, embedder: UseEmbedder) -> None:
+    def __init__(self, embedder: Embedder) -> None:
         """Nothing collected yet."""
         self.embedder = embedder
         self.rows: list[NDArray[np.float64]] = []
@@ -219,7 +219,7 @@ class _Builder:
         )
 
 
-def collect(embedder: UseEmbedder | None = None) -> Samples:
+def collect(embedder: Embedder | None = None) -> Samples:
     """The labelled pairs of every development set (the data must be present)."""
     from benchmarks.fold import itn_set, wikinews_copies_set  # noqa: PLC0415  benchmarks/fold.py imports this script (its tables by halves)
 

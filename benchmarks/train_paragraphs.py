@@ -25,24 +25,16 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 from selectolax.lexbor import LexborHTMLParser
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
-from sklearn.preprocessing import StandardScaler
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(ROOT / "benchmarks"))
+from extract_training import DEFAULT_DATA, ROOT, extraction_scores, half_of, logistic_weights
+from newsfold.extract import dom
+from newsfold.extract.blockmodel import FEATURES, BlockModel, KeepEveryBlock, block_rows
+from newsfold.extract.containers import ContainerModel
+from newsfold.extract.dispatch import Extractor
+from newsfold.extract.evaluate import DevPage, load_dev_pages, score, tokens
+from newsfold.extract.markup import bound_markup
 
-from newsfold.extract import dom  # noqa: E402
-from newsfold.extract.blockmodel import FEATURES, BlockModel, KeepEveryBlock, block_rows  # noqa: E402
-from newsfold.extract.containers import ContainerModel  # noqa: E402
-from newsfold.extract.dispatch import Extractor  # noqa: E402
-from newsfold.extract.evaluate import DevPage, load_dev_pages, score, tokens  # noqa: E402
-from newsfold.extract.markup import bound_markup  # noqa: E402
-from newsfold.model import Origin, RawInput  # noqa: E402
-from train_containers import half_of  # noqa: E402
-
-DEFAULT_DATA = ROOT.parent / "shared" / "data" / "extraction-dev"
 OUTPUT = ROOT / "src" / "newsfold" / "data" / "paragraphs.json"
 LABEL_SHARE = 0.5
 C = 1.0
@@ -107,28 +99,12 @@ def measure(pages: list[DevPage]) -> list[PageBlocks]:
     return out
 
 
-def _fit_raw(pages: list[PageBlocks]) -> tuple[StandardScaler, NDArray[np.float64], LogisticRegression]:
-    """Scaler, scale and logistic regression fit on these pages' blocks."""
-    x = np.concatenate([p.rows for p in pages])
-    y = np.concatenate([p.labels for p in pages])
-    scaler = StandardScaler().fit(x)
-    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
-    model = LogisticRegression(C=C, max_iter=3000).fit((x - scaler.mean_) / scale, y)
-    return scaler, scale, model
-
-
 def _weights(pages: list[PageBlocks], threshold: float) -> dict[str, object]:
     """The model fit on these pages, as the package stores it, with its operating point."""
-    scaler, scale, model = _fit_raw(pages)
-    return {
-        "features": list(FEATURES),
-        "mean": [round(float(v), 6) for v in scaler.mean_],
-        "scale": [round(float(v), 6) for v in scale],
-        "coef": [round(float(v), 6) for v in model.coef_[0]],
-        "intercept": round(float(model.intercept_[0]), 6),
-        "threshold": threshold,
-        "made_by": "benchmarks/train_paragraphs.py",
-    }
+    x = np.concatenate([p.rows for p in pages])
+    y = np.concatenate([p.labels for p in pages])
+    weights = logistic_weights(x, y, FEATURES, c=C, max_iter=3000)
+    return {**weights, "threshold": threshold, "made_by": "benchmarks/train_paragraphs.py"}
 
 
 def reading_f1(page: PageBlocks, keep: NDArray[np.bool_]) -> float:
@@ -194,14 +170,7 @@ def end_to_end(dev: list[DevPage], models: dict[int, BlockModel]) -> None:
         test = [page for page in dev if half_of(page) == half]
         figures = []
         for extractor in (plain, Extractor(blocks=models[1 - half])):
-            found = []
-            for page in test:
-                raw = RawInput(
-                    Origin(page.name, media_type="text/html"), page.html, media_type="text/html", url=page.url
-                )
-                paragraphs = [p for d in extractor(raw) if d.kind != "other" for p in d.paragraphs]
-                text = "\n".join(p.text for p in paragraphs if p.role != "caption")
-                found.append(score(text, "\n".join(page.body)))
+            found = extraction_scores(extractor, test)
             figures.append(
                 " / ".join(f"{np.mean([getattr(s, k) for s in found]):.4f}" for k in ("precision", "recall", "f1"))
             )

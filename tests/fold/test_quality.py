@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
+from newsfold.errors import ConfigError
 from newsfold.fold.features.embed import UseEmbedder
 from tests.conftest import data_dir
 
@@ -109,3 +111,11 @@ def test_the_per_set_speed_table_folds_every_set() -> None:
     rows = bench.set_speed(1, synthetic_count=20, wikinews_limit=4, itn_every=400)
     assert [row[0].split(" ")[0] for row in rows] == ["synthetic", "wikinews-copies", "itn-dev"]
     assert rows[0][1] == 20 and all(count > 0 and wall > 0 and cpu > 0 for _, count, wall, cpu in rows)
+
+
+def test_the_tables_by_halves_take_the_embedder_setting(tmp_path: Path) -> None:
+    """benchmarks/fold.py --embedder names the encoder the tables by halves use, made as fold.embedder makes it: a
+    folder that holds no model is the setting's one error line, before any set is read."""
+    data_dir("news-similarity-dev")
+    with pytest.raises(ConfigError, match=r"fold\.embedder '.*missing'"):
+        bench.main(["--halves-only", "--embedder", str(tmp_path / "missing")])

@@ -22,6 +22,7 @@ from newsfold.extract.kinds import press_release_signals, release_or_article
 from newsfold.extract.markup import bound_markup
 from newsfold.extract.notices import FIRST_PUBLISHED, MACHINE_TRANSLATED, WIRE_CREDIT, first_published
 from newsfold.extract.split import Line
+from newsfold.extract.standfirst import missing_standfirst, shown_summaries
 from newsfold.extract.text import Sure, TextExtractor, label_languages
 from newsfold.model import Article, OriginalRef, Paragraph, RawInput, SourceRef
 
@@ -98,6 +99,7 @@ class HtmlExtractor:
         markup = bound_markup(markup)  # parsers are quadratic in nesting depth and in a tag's attributes
         tree = LexborHTMLParser(markup)
         meta = read_meta(tree, raw.url)
+        shown = shown_summaries(tree, markup, meta.summaries)  # before read_dom cleans the tree
         found = read_dom(tree, model=self._containers, blocks=self._blocks)
         paragraphs = found.paragraphs
         if self._suspicious(found, meta):
@@ -133,6 +135,11 @@ class HtmlExtractor:
         if article.kind == "article" and not self._kinds.is_article(found_evidence):
             # no text that reads as an article: a section front, a tag or search page, an index, an error page
             article.kind = "other"
+        elif (standfirst := missing_standfirst(article.paragraphs, shown)) is not None:
+            # the page shows its summary outside the story's element (a dek in the header): the story's standfirst;
+            # added after the kind is decided, which it does not change
+            standfirst.language = article.language
+            article.paragraphs.insert(0, standfirst)
         return article, found_evidence
 
     @staticmethod

@@ -52,6 +52,8 @@ class PageMeta:
     language: str | None = None
     section: str | None = None
     description: str | None = None
+    # every summary the page gives of its article (og:, name and twitter: description, JSON-LD), distinct, in order
+    summaries: tuple[str, ...] = ()
     article_body: str | None = None
     article_type: str | None = None
     og_type: str | None = None
@@ -238,6 +240,10 @@ def read_meta(tree: LexborHTMLParser, url: str | None) -> PageMeta:
     page.language = lang.replace("_", "-").split("-")[0].lower() if lang else None
     page.section = (_string(obj.get("articleSection")) if obj else None) or meta.get("article:section")
     page.description = meta.get("og:description") or meta.get("description")
+    summaries = (meta.get("og:description"), meta.get("description"), meta.get("twitter:description"))
+    page.summaries = tuple(
+        dict.fromkeys(s for s in (*summaries, _string(obj.get("description")) if obj else None) if s)
+    )
     body = obj.get("articleBody") if obj else None
     page.article_body = body if isinstance(body, str) and body.strip() else None
     page.article_type = ",".join(sorted(_types(obj))) if obj else None

@@ -15,12 +15,12 @@ import numpy as np
 from newsfold.errors import NewsfoldError
 from newsfold.extract.trees import BoostedTrees
 from newsfold.model import Paragraph
+from newsfold.text.words import text_weight
 
 # a paragraph of prose: at least this long (CJK characters count double) and ending a sentence
 PROSE_CHARS = 100
 _SENTENCE_END = re.compile(r"[.!?。！？…][\"'”’»)\]]*(?:\s|$)")
 _ENDS_SENTENCE = re.compile(r"[.!?。！？…:;][\"'”’»)\]]*\s*$")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 MODEL_FILE = "kinds.json"
 
 
@@ -68,11 +68,6 @@ class PageCounts:
     container_links: int
 
 
-def _weight(text: str) -> int:
-    """A paragraph's length, CJK characters counted double (they carry about a word each)."""
-    return len(text) * (2 if _CJK.search(text[:40]) else 1)
-
-
 def evidence(  # noqa: PLR0913  the kind model's evidence, one keyword-only signal each
     paragraphs: list[Paragraph],
     counts: PageCounts,
@@ -84,12 +79,14 @@ def evidence(  # noqa: PLR0913  the kind model's evidence, one keyword-only sign
 ) -> KindEvidence:
     """The evidence of one page from the text found in it and counts of its markup."""
     body = [p.text for p in paragraphs if p.role in ("body", "quote", "standfirst")]
-    lengths = sorted(_weight(text) for text in body)
+    lengths = sorted(text_weight(text) for text in body)
     chars = sum(lengths)
-    prose = sum(_weight(t) for t in body if _weight(t) >= PROSE_CHARS and _ENDS_SENTENCE.search(t))
+    prose = sum(text_weight(t) for t in body if text_weight(t) >= PROSE_CHARS and _ENDS_SENTENCE.search(t))
     per_paragraph = [max(1, len(_SENTENCE_END.findall(t))) for t in body]
     # paragraphs of several sentences: what a story is told in (a teaser is one sentence)
-    told = sum(_weight(t) for t, n in zip(body, per_paragraph, strict=True) if n >= 2 and _weight(t) >= PROSE_CHARS)
+    told = sum(
+        text_weight(t) for t, n in zip(body, per_paragraph, strict=True) if n >= 2 and text_weight(t) >= PROSE_CHARS
+    )
     sentences = sum(per_paragraph)
     types = set((article_type or "").split(","))
     return KindEvidence(

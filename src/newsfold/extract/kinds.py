@@ -9,9 +9,12 @@ from newsfold.extract.datelines import WIRES, Dateline
 from newsfold.extract.notices import normalise_url
 from newsfold.extract.split import Line
 from newsfold.model import Article, Kind, SourceRef
+from newsfold.text.words import text_weight
 
 # press-release markers, each behind the plain words it cannot match without (looked up in the lowered text, so
 # that a text holding none of them costs a few substring tests, not a scan with every pattern)
+# a plain-text document with less text than this (its text_weight) has no article
+MIN_TEXT_WEIGHT = 200
 _SIGNALS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     (("source:",), re.compile(r"\bSOURCE:\s")),
     (
@@ -43,8 +46,9 @@ def press_release_signals(lines: Sequence[Line]) -> int:
 
 
 def classify_kind(article: Article, signals: int, dateline: Dateline | None) -> Kind:
-    """A plain-text document's kind: other with hardly any text, else release_or_article."""
-    if not article.text or len(article.text) < 200:
+    """A plain-text document's kind: other with hardly any text (CJK characters count double), else
+    release_or_article."""
+    if not article.text or text_weight(article.text) < MIN_TEXT_WEIGHT:
         return "other"
     return release_or_article(signals, dateline)
 

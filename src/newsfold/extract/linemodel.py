@@ -18,10 +18,9 @@ import numpy as np
 from newsfold.errors import NewsfoldError
 from newsfold.extract.lines import ends_sentence, is_list_header
 from newsfold.extract.trees import BoostedTrees
-from newsfold.text.words import plain_words
+from newsfold.text.words import plain_words, text_weight
 
 MODEL_FILE = "lines.json"
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _PUNCTUATION = re.compile(r"[,.;:!?、。，．！？；：]")
 _SENTENCE_END = re.compile(r"[.!?。！？…][\"'”’»)\]]*(?:\s|$)")
 _SEPARATOR = re.compile(r"[|»›•·]| :\S|\s/\s")
@@ -64,11 +63,6 @@ class LineModelError(NewsfoldError):
     """The packaged line model is missing or does not fit the evidence."""
 
 
-def _weight(text: str) -> int:
-    """A line's length, CJK characters counted double (they carry about a word each)."""
-    return len(text) * (2 if _CJK.search(text[:40]) else 1)
-
-
 def line_features(  # noqa: PLR0912, PLR0913  one feature column per line signal, in FEATURES order
     texts: Sequence[str],
     bullets: Sequence[bool],
@@ -87,7 +81,7 @@ def line_features(  # noqa: PLR0912, PLR0913  one feature column per line signal
     repeats = Counter(keys)
     base = np.zeros((n, len(_BASE)))
     for i, text in enumerate(texts):
-        length = _weight(text)
+        length = text_weight(text)
         words = plain_words(text)
         rule = furniture[i]
         base[i] = (
@@ -132,7 +126,7 @@ def line_features(  # noqa: PLR0912, PLR0913  one feature column per line signal
             high = np.clip(np.arange(n) + w + 1, 0, n)
             windowed.append((sums[high] - sums[low]) / (high - low))
     index = np.arange(n, dtype=np.float64)
-    lengths = np.array([_weight(t) for t in texts], dtype=np.float64)
+    lengths = np.array([text_weight(t) for t in texts], dtype=np.float64)
     mass = np.where(base[:, 10] > 0, lengths, 0.0)
     total = mass.sum() or 1.0
     cumulative = np.cumsum(mass)

