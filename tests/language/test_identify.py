@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import importlib
 import json
 import re
 
@@ -120,3 +121,15 @@ def test_itn_dev_quality_floor(identifier: Identifier) -> None:
     assert total > 2000
     assert right / answered >= 0.97
     assert answered / total >= 0.92
+
+
+def test_letters_counts_what_the_letter_pattern_matches() -> None:
+    """_letters (non-letters removed) counts every code point as re's [^\\W\\d_] does, one by one and in a text."""
+    identify_module = importlib.import_module("newsfold.language.identify")
+    letter = re.compile(r"[^\W\d_]")
+    for code in range(0x30000):
+        if not 0xD800 <= code < 0xE000:
+            char = chr(code)
+            assert identify_module._letters(char) == len(letter.findall(char)), hex(code)
+    text = "Der Stadtrat über den Haushalt 2026, und_die Mehrheit ² ½ Ⅻ 北京 ١٢٣ naïve"
+    assert identify_module._letters(text) == len(letter.findall(text)) == 50

@@ -42,11 +42,13 @@ def _sample(text: str) -> str:
 
 
 _LETTER = re.compile(r"[^\W\d_]")
+_NOT_LETTERS = re.compile(r"[\W\d_]+")  # every character _LETTER does not match, in runs
 
 
 def _letters(text: str) -> int:
-    """How many letters text has."""
-    return len(_LETTER.findall(text))
+    """How many letters text has: what is left once every run of non-letters is removed (the count of _LETTER's
+    matches without a one-character string made for each of them)."""
+    return len(_NOT_LETTERS.sub("", text))
 
 
 class Identifier:
