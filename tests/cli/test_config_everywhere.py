@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from newsfold.store.db import Database
 from newsfold.web.app import create_app
+from tests.cli.test_commands import free_port
 from tests.ingest.helpers import article_html, invoke
 from tests.web.site_fixture import Client, site_config
 
@@ -28,7 +29,9 @@ def test_serve_uses_the_config_file_for_the_site(
     monkeypatch.chdir(tmp_path)
     served: list[Any] = []
     monkeypatch.setattr(uvicorn.Server, "run", lambda self, **_: served.append(self.config.app))
-    status, _ = invoke(runner, ["--config", str(settings), "serve", "--db", str(tmp_path / "s.db")])
+    # a free port: the default 8000 may be held by a site the developer is running (serve checks it first)
+    port = str(free_port())
+    status, _ = invoke(runner, ["--config", str(settings), "serve", "--db", str(tmp_path / "s.db"), "--port", port])
     assert status == 0 and served
     app = served[0]
     client = Client(app)
