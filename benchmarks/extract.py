@@ -36,7 +36,7 @@ from newsfold.extract import html as html_extractor
 from newsfold.extract.dispatch import Extractor
 from newsfold.extract.evaluate import DevPage, Score, load_dev_pages, mean_score, score, scored_text, text_dump
 from newsfold.extract.kindmodel import KindModel
-from newsfold.extract.kindset import build_kind_set
+from newsfold.extract.kindset import build_kind_set, part_of, publisher
 from newsfold.extract.linemodel import LineModel
 from newsfold.model import Origin, Paragraph, RawInput
 
@@ -64,11 +64,13 @@ def _raw(page: DevPage, data: bytes, media_type: str) -> RawInput:
 
 
 def subsets(page: DevPage) -> list[str]:
-    """The page sets a page belongs to: all, its language, its country, short or long."""
+    """The page sets a page belongs to: all, its language, its country, short or long, its publisher part (the
+    kind set's halves: extraction's learned models and rules are checked on the part they were not fitted on)."""
     found = _LANG.search(page.html[:5000])
     language = found.group(1).decode().lower() if found else "?"
     size = "short (< 1,500 chars)" if sum(len(p) for p in page.body) < SHORT_PAGE else "long"
-    return ["all", f"language {language}", f"country {page.name.split('/')[0]}", size]
+    part = f"publisher part {part_of(publisher(page))}"
+    return ["all", f"language {language}", f"country {page.name.split('/')[0]}", size, part]
 
 
 def run_html(pages: list[DevPage], extractor: Extractor) -> tuple[dict[str, Tally], int]:
@@ -130,7 +132,7 @@ def run_newsfold_text(pages: list[DevPage], extractor: Extractor) -> tuple[Score
 def print_html(tallies: dict[str, Tally], pages: int, cascades: int) -> None:
     """The per page set table, then the summary line."""
     print("| page set | pages | extractor | precision | recall | F1 | empty bodies | pages/s |\n|" + "---|" * 8)
-    order = sorted(tallies, key=lambda s: (s != "all", not s.startswith(("short", "long")), s))
+    order = sorted(tallies, key=lambda s: (s != "all", not s.startswith(("short", "long", "publisher")), s))
     for subset in order:
         tally = tallies[subset]
         for name in EXTRACTORS:

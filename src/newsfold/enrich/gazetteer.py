@@ -8,6 +8,7 @@ from functools import cache
 
 from babel import Locale, UnknownLocaleError
 
+from newsfold.enrich.bounded import remembered
 from newsfold.model import Article, EntityKind
 from newsfold.store import enrichment as enrichment_db
 from newsfold.store.base import Connection
@@ -99,12 +100,7 @@ class Gazetteer:
 
     def key(self, name: str) -> str:
         """A name's key (text.names.span_key), remembered: the same names are looked up again and again."""
-        key = self._keys.get(name)
-        if key is None:
-            if len(self._keys) >= MAX_KEYS:
-                self._keys.clear()
-            key = self._keys[name] = span_key(name)
-        return key
+        return remembered(self._keys, name, span_key, MAX_KEYS)
 
     def english_name(self, name: str) -> str | None:
         """A country's or region's English name from its name in any added language (Irak -> Iraq)."""

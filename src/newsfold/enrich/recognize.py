@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from babel import Locale, UnknownLocaleError
 
+from newsfold.enrich.bounded import remembered
 from newsfold.enrich.gazetteer import Gazetteer
 from newsfold.enrich.text import STOPWORDS, Sentence, article_sentences, words_of
 from newsfold.model import Article, EntityKind
@@ -183,21 +184,11 @@ class RuleRecognizer:
 
     def capitalised(self, token: str) -> bool:
         """_capitalised(token), remembered."""
-        answer = self._capitals.get(token)
-        if answer is None:
-            if len(self._capitals) >= MAX_TOKENS:
-                self._capitals.clear()
-            answer = self._capitals[token] = _capitalised(token)
-        return answer
+        return remembered(self._capitals, token, _capitalised, MAX_TOKENS)
 
     def clean(self, token: str) -> str:
         """_clean(token), remembered."""
-        answer = self._cleaned.get(token)
-        if answer is None:
-            if len(self._cleaned) >= MAX_TOKENS:
-                self._cleaned.clear()
-            answer = self._cleaned[token] = _clean(token)
-        return answer
+        return remembered(self._cleaned, token, _clean, MAX_TOKENS)
 
     def is_calendar(self, word: str) -> bool:
         """Whether a lower-case word is a month or weekday name of a language it knows (noted in calendar_reads

