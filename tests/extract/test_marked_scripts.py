@@ -1,0 +1,70 @@
+"""Scraped text in scripts that write vowels as combining marks (Tamil, Devanagari, Bengali, Sinhala) keeps its words
+whole and its article."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+
+from newsfold.extract.dispatch import Extractor
+from newsfold.model import Article, Origin, RawInput
+from newsfold.text.words import plain_words
+
+TAMIL = (
+    "சென்னையில் புதிய மெட்ரோ பாதை திறப்பு",
+    "சென்னை நகரில் புதிய மெட்ரோ ரயில் பாதை திங்கள்கிழமை திறக்கப்பட்டது. இந்த பாதை 24 கிலோமீட்டர் நீளம் கொண்டது, "
+    "மேலும் 18 நிலையங்களை இணைக்கிறது.",
+    "முதலமைச்சர் திறப்பு விழாவில் கலந்து கொண்டு உரையாற்றினார். நகரின் போக்குவரத்து நெரிசல் குறையும் என்று அவர் நம்பிக்கை தெரிவித்தார்.",
+    "நாள்தோறும் சுமார் இரண்டு லட்சம் பயணிகள் இந்த பாதையைப் பயன்படுத்துவார்கள் என்று அதிகாரிகள் தெரிவித்தனர். "
+    "திட்டத்தின் மொத்த செலவு 9,000 கோடி ரூபாய் ஆகும்.",
+)
+HINDI = (
+    "मुंबई में नई मेट्रो लाइन शुरू",
+    "मुंबई में सोमवार को नई मेट्रो लाइन का उद्घाटन किया गया। यह लाइन 24 किलोमीटर लंबी है और 18 स्टेशनों को जोड़ती है।",
+    "मुख्यमंत्री ने उद्घाटन समारोह में भाग लिया और कहा कि इससे शहर में यातायात की भीड़ कम होगी।",
+    "अधिकारियों ने बताया कि रोज़ाना लगभग दो लाख यात्री इस लाइन का उपयोग करेंगे। परियोजना की कुल लागत 9,000 करोड़ रुपये है।",
+)
+
+
+def _read(extractor: Extractor, lines: tuple[str, ...]) -> list[Article]:
+    """Extract a scraped-text document made of lines separated by blank lines."""
+    data = "\n\n".join(lines).encode("utf-8")
+    return extractor(RawInput(Origin("test.txt", media_type="text/plain"), data, media_type="text/plain"))
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    """One extractor for the module (its language model loads once)."""
+    return Extractor()
+
+
+@pytest.mark.parametrize(("lines", "language"), [(TAMIL, "ta"), (HINDI, "hi")])
+def test_marked_script_article_keeps_its_text(extractor: Extractor, lines: tuple[str, ...], language: str) -> None:
+    """A short news story in Tamil or Hindi is an article with every paragraph of its body (it was `other` with an
+    empty body while its words were cut at each vowel sign)."""
+    (article,) = _read(extractor, lines)
+    assert article.language == language
+    assert article.kind == "article"
+    assert article.title == lines[0]
+    assert article.text == "\n\n".join(lines[1:])
+
+
+def test_words_keep_their_marks() -> None:
+    """A Tamil or Devanagari word is one word; ASCII and other text split as before."""
+    assert plain_words("திறக்கப்பட்டது இணைக்கிறது") == ["திறக்கப்பட்டது", "இணைக்கிறது"]
+    assert plain_words("उद्घाटन किया गया।") == ["उद्घाटन", "किया", "गया"]
+    assert plain_words("state-run, don't") == ["state", "run", "don", "t"]
+    assert plain_words("Über die Straße, 2024") == ["Über", "die", "Straße", "2024"]
+    decomposed = unicodedata.normalize("NFD", "Müller")  # u + combining diaeresis: one word, not two
+    assert plain_words(decomposed) == [decomposed]
+
+
+def test_words_are_re_word_runs_joined_by_marks() -> None:
+    """Every letter, digit and underscore run that re's \\w finds is inside one plain word, for every letter of the
+    Basic Multilingual Plane (save other numbers: superscripts and fractions are no longer word characters)."""
+    letters = "".join(chr(c) for c in range(0x20, 0x10000) if chr(c).isalpha() or chr(c).isdecimal() or chr(c) == "_")
+    text = " ".join(letters[i : i + 7] for i in range(0, len(letters), 7))
+    assert plain_words(text) == re.findall(r"\w+", text)
+    assert plain_words("km² ½") == ["km"]
