@@ -6,7 +6,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import astuple, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -54,6 +54,20 @@ class StoryFields:
     sources: int
     original_name: str | None
     original_url: str | None
+
+    def columns(self) -> tuple[str | int | None, ...]:
+        """The fields in order, as refresh_story writes them (dataclasses.astuple, which copies each value deeply,
+        took ~17 us a story, 100x this)."""
+        return (
+            self.title,
+            self.languages,
+            self.first_published,
+            self.last_updated,
+            self.size,
+            self.sources,
+            self.original_name,
+            self.original_url,
+        )
 
 
 def create_story(conn: Connection, story_id: str, title: str) -> None:
@@ -125,7 +139,7 @@ def refresh_story(conn: Connection, story_id: str, original: SourceRef | None = 
     conn.execute(
         "UPDATE stories SET title = ?, languages = ?, first_published = ?, last_updated = ?, size = ?, "
         "sources = ?, original_name = ?, original_url = ? WHERE id = ?",
-        (*astuple(fields), story_id),
+        (*fields.columns(), story_id),
     )
     reader_state.story_grew(conn, story_id, fields.sources)
 
