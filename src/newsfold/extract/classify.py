@@ -10,7 +10,7 @@ from typing import Literal
 
 import justext
 
-from newsfold.text.words import plain_words
+from newsfold.text.words import plain_words, text_weight
 
 Klass = Literal["good", "bad", "short", "neargood"]
 
@@ -85,7 +85,8 @@ class Classifier:
         """Context-free class from length and stopword density (furniture is always bad)."""
         if block.furniture:
             return "bad"
-        length = len(block.text) * (2 if language in _NO_SPACES else 1)
+        # a hangul, kana or hanzi character carries about a word (text_weight), whatever the language said
+        length = len(block.text) * 2 if language in _NO_SPACES else text_weight(block.text)
         if length < LENGTH_LOW:
             return "short"
         density = self.stopword_density(block.text, language)

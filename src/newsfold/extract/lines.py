@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import regex
+
 # whole short lines that are controls or menu entries on news sites (several languages)
 _CONTROL_PHRASES = """
 comments|comment|print|press|share|split|menü|menu öffnen|open menu|×|x|
@@ -84,6 +86,9 @@ _ARCHIVE = re.compile(r"^all (?:news|articles|news articles|stories) (?:on|from|
 _ONLY_LINKS = re.compile(r"^(?:\S+@\S+|https?://\S+|www\.\S+)(?:\s+(?:\S+@\S+|https?://\S+|www\.\S+))*$", re.IGNORECASE)
 _CODE = re.compile(r"javascript|lorem ipsum|\{\{|\}\}|\{\*|\{\||function\s*\(|var\s+\w+\s*=|<\w+[^>]*>", re.IGNORECASE)
 TERMINAL = (".", "!", "?", "…", '"', "”", "“", "»", "'", "’", ")", ":", "。", "！", "？", "؟", "।")
+# Unicode's sentence terminals (the Sentence_Terminal property: Urdu ۔, Armenian ։, Amharic ።, Burmese ။, Khmer ។,
+# Devanagari ॥, ...): a line ending in one ends a sentence too (an Urdu story's paragraphs all read as crossheads)
+SENTENCE_TERMINAL = regex.compile(r"\p{Sentence_Terminal}")
 
 
 def furniture_rule(line: str) -> str | None:
@@ -129,8 +134,9 @@ def is_credit(line: str) -> bool:
 
 
 def ends_sentence(line: str) -> bool:
-    """True when a line ends like a sentence (C4's rule for body text)."""
-    return line.rstrip().endswith(TERMINAL)
+    """True when a line ends like a sentence (C4's rule for body text, any script's sentence terminal)."""
+    text = line.rstrip()
+    return text.endswith(TERMINAL) or SENTENCE_TERMINAL.match(text[-1:]) is not None
 
 
 def title_like(line: str, min_words: int = 3, max_words: int = 30) -> bool:

@@ -1,5 +1,5 @@
-"""Scraped text in scripts that write vowels as combining marks (Tamil, Devanagari, Bengali, Sinhala) keeps its words
-whole and its article."""
+"""Scraped text in other scripts keeps its article: words written with combining marks (Tamil, Devanagari) kept whole,
+sentences ended by any script's terminal (Urdu ۔), hangul counted as the dense script it is."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import unicodedata
 import pytest
 
 from newsfold.extract.dispatch import Extractor
+from newsfold.extract.lines import ends_sentence
 from newsfold.model import Article, Origin, RawInput
 from newsfold.text.words import plain_words
 
@@ -26,6 +27,19 @@ HINDI = (
     "मुख्यमंत्री ने उद्घाटन समारोह में भाग लिया और कहा कि इससे शहर में यातायात की भीड़ कम होगी।",
     "अधिकारियों ने बताया कि रोज़ाना लगभग दो लाख यात्री इस लाइन का उपयोग करेंगे। परियोजना की कुल लागत 9,000 करोड़ रुपये है।",
 )
+URDU = (
+    "کراچی میں نئی میٹرو بس سروس کا آغاز",
+    "کراچی میں پیر کے روز نئی میٹرو بس سروس کا افتتاح کیا گیا۔ "
+    "یہ راستہ 24 کلومیٹر طویل ہے اور 18 اسٹیشنوں کو جوڑتا ہے۔",
+    "وزیر اعلیٰ نے افتتاحی تقریب میں شرکت کی اور کہا کہ اس سے شہر میں ٹریفک کا رش کم ہوگا۔",
+    "حکام کے مطابق روزانہ تقریباً دو لاکھ مسافر اس سروس کو استعمال کریں گے۔ منصوبے کی کل لاگت 9,000 کروڑ روپے ہے۔",
+)
+KOREAN = (
+    "서울에 새 지하철 노선 개통",
+    "서울시는 월요일 새 지하철 노선을 개통했다. 이 노선은 길이가 24킬로미터이며 18개 역을 연결한다.",
+    "시장은 개통식에 참석해 이번 노선이 도심의 교통 혼잡을 줄일 것이라고 말했다.",
+    "당국은 하루 약 20만 명의 승객이 이 노선을 이용할 것으로 예상한다고 밝혔다. 사업비는 총 9천억 원이다.",
+)
 
 
 def _read(extractor: Extractor, lines: tuple[str, ...]) -> list[Article]:
@@ -40,10 +54,11 @@ def extractor() -> Extractor:
     return Extractor()
 
 
-@pytest.mark.parametrize(("lines", "language"), [(TAMIL, "ta"), (HINDI, "hi")])
-def test_marked_script_article_keeps_its_text(extractor: Extractor, lines: tuple[str, ...], language: str) -> None:
-    """A short news story in Tamil or Hindi is an article with every paragraph of its body (it was `other` with an
-    empty body while its words were cut at each vowel sign)."""
+@pytest.mark.parametrize(("lines", "language"), [(TAMIL, "ta"), (HINDI, "hi"), (URDU, "ur"), (KOREAN, "ko")])
+def test_short_story_keeps_its_text(extractor: Extractor, lines: tuple[str, ...], language: str) -> None:
+    """A short news story in Tamil, Hindi, Urdu or Korean is an article with every paragraph of its body. Each was
+    `other` with an empty body: Tamil and Hindi words were cut at each vowel sign, Urdu's paragraphs (ended by ۔)
+    read as crossheads, Korean's 40-60 character paragraphs as too short for prose."""
     (article,) = _read(extractor, lines)
     assert article.language == language
     assert article.kind == "article"
@@ -68,3 +83,12 @@ def test_words_are_re_word_runs_joined_by_marks() -> None:
     text = " ".join(letters[i : i + 7] for i in range(0, len(letters), 7))
     assert plain_words(text) == re.findall(r"\w+", text)
     assert plain_words("km² ½") == ["km"]
+
+
+@pytest.mark.parametrize(
+    "line", ["یہ راستہ طویل ہے۔", "Սա նոր կամուրջ է։", "ይህ አዲስ ድልድይ ነው።", "A sentence.", "«Oui», dit-il."]
+)
+def test_lines_end_sentences_in_any_script(line: str) -> None:
+    """Urdu, Armenian and Amharic full stops end a sentence, as Latin ones (and a closing quote) do."""
+    assert ends_sentence(line)
+    assert not ends_sentence("A heading without a stop")
