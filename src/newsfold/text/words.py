@@ -15,7 +15,8 @@ import unicodedata
 
 import regex
 
-PLAIN = re.compile(r"\w+")  # folding's names (its pair model was trained on these runs); plain_words below for words
+# re's word runs (marks split a word): folding's folded words and names, which its pair model was trained on
+PLAIN = re.compile(r"\w+")
 # a word with its combining marks: re's \w leaves marks out (they are not alphanumeric), so it cut every Tamil,
 # Devanagari, Sinhala or Bengali word at each vowel sign (திறக்கப்பட்டது as 8 "words"), and scraped text in those
 # scripts read as fragments and was dropped whole; the regex module's \w holds marks and joiners (ZWNJ), as
@@ -73,7 +74,7 @@ def folded_words(text: str) -> list[str]:
     if plain is not None:
         fast: list[str] = PLAIN_ASCII.findall(plain)
         return fast
-    words = plain_words(folded)
+    words: list[str] = PLAIN.findall(folded)  # re's runs, marks splitting words: what the pair model was trained on
     if not UNSPACED.search(folded):  # the common case: no word needs cutting (one scan, not one per word)
         return words
     out: list[str] = []
