@@ -12,7 +12,7 @@ from newsfold.extract.linemodel import LineModel
 from newsfold.extract.text import TextExtractor
 from newsfold.ingest.decode import decode, looks_binary, looks_like_html
 from newsfold.language.identify import Identifier
-from newsfold.language.script import dominant_script, language_from_script
+from newsfold.language.script import dominant_of, language_of, scripts
 from newsfold.model import Article, RawInput
 from newsfold.plausible import settle_dates
 
@@ -42,8 +42,9 @@ class QuickIdentify:
         if not best or best[0][1] < DOCUMENT_SURE:
             return None
         language = best[0][0]
-        implied = language_from_script(text)
-        script = dominant_script(text)
+        counts = scripts(text)  # once for both questions
+        implied = language_of(counts)
+        script = dominant_of(counts)
         return (language, script) if implied in (None, language) and script is not None else None
 
 
