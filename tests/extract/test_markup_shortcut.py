@@ -81,3 +81,27 @@ def test_raw_open_lookahead_finds_what_the_plain_pattern_finds() -> None:
         missed += _raw_starts(unfolded, text) != expected
     assert found > 5_000
     assert missed > 0  # the test tells a lookahead that drops case folding
+
+
+_ATTRIBUTE_PIECES = (
+    " ", "  ", "\t", "\n", "\u00a0", "\u2003", "a", "data-x", "b=1", "c=", "=", '"', "'", '"v w"', "'v'", '="x"',
+    "='y'", "=z", "/", "é", 'q="a"r="b"', "s='1't='2'",
+)  # fmt: skip
+
+
+def test_attribute_count_bound_never_spares_a_tag_the_cap_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """_cap_attributes (which skips the scan where whitespace pieces plus quotes are within the cap) against the
+    scan itself, on random tags at a cap of 4; a bound of whitespace pieces alone (quotes not counted) fails."""
+    monkeypatch.setattr(markup, "MAX_ATTRIBUTES", 4)
+    rng = random.Random(16)
+    spared = capped = undercounted = 0
+    for _ in range(20_000):
+        tag = "<div" + "".join(rng.choice(_ATTRIBUTE_PIECES) for _ in range(rng.randint(0, 30))) + ">"
+        exact = markup._capped(tag, "div")
+        assert markup._cap_attributes(tag, "div") == exact, tag
+        spared += markup.most_attributes(tag) <= markup.MAX_ATTRIBUTES
+        capped += exact != tag
+        undercounted += len(tag.split()) <= markup.MAX_ATTRIBUTES and exact != tag
+    assert spared > 2_000
+    assert capped > 200
+    assert undercounted > 0

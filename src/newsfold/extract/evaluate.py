@@ -88,8 +88,12 @@ class Score:
 
 def tokens(text: str) -> list[str]:
     """Lower-cased word tokens; Chinese, Japanese and Korean runs split into single characters."""
+    lowered = text.lower()
+    words = plain_words(lowered)
+    if _CJK.search(lowered) is None:
+        return words  # no word to split (the words are pieces of the lowered text)
     out: list[str] = []
-    for word in plain_words(text.lower()):
+    for word in words:
         if _CJK.search(word):
             out.extend(word)
         else:

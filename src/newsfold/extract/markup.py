@@ -42,6 +42,13 @@ _RAW_END = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in _RAW_T
 
 def _cap_attributes(tag: str, name: str) -> str:
     """A long tag with only its first MAX_ATTRIBUTES attributes (one holding no more is left as it is)."""
+    if most_attributes(tag) <= MAX_ATTRIBUTES:
+        return tag
+    return _capped(tag, name)
+
+
+def _capped(tag: str, name: str) -> str:
+    """_cap_attributes without the count that spares most tags the attribute scan (the exact answer)."""
     start = 1 + len(name)
     end = len(tag) - 1
     kept: list[str] = []
@@ -55,6 +62,13 @@ def _cap_attributes(tag: str, name: str) -> str:
     if len(kept) <= MAX_ATTRIBUTES:
         return tag
     return f"<{name}{''.join(kept[:MAX_ATTRIBUTES])}>"
+
+
+def most_attributes(tag: str) -> int:
+    """At least as many as the attributes _cap_attributes finds in a tag, counted in C: the first one, then each
+    starts after a run of whitespace or right after a quote (a name cannot hold either, and a name or an unquoted
+    value runs on to the next whitespace), so whitespace-separated pieces plus quotes bound them."""
+    return len(tag.split()) + tag.count('"') + tag.count("'")
 
 
 def _walk(tags: list[tuple[str, str, str]], stack: list[str]) -> bool:
