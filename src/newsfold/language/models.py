@@ -13,6 +13,7 @@ import re
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from dataclasses import fields
 from pathlib import Path
 
@@ -129,6 +130,13 @@ def _pair_from_name(name: str) -> tuple[str, str] | None:
     """The (source, target) an OPUS-MT style name gives, e.g. opus-mt-de-en."""
     match = OPUS_NAME.search(name.lower())
     return (match.group(1), match.group(2)) if match else None
+
+
+def best_model(installed: Sequence[ModelInfo], source: str, target: str) -> ModelInfo | None:
+    """The installed model for one pair, preferring single-pair models over multilingual ones (then by name)."""
+    candidates = [m for m in installed if m.translates(source, target)]
+    candidates.sort(key=lambda m: (m.kind == "nllb", m.name))
+    return candidates[0] if candidates else None
 
 
 class ModelStore:

@@ -12,7 +12,7 @@ from newsfold.config import Config
 from newsfold.language.cache import CachedTranslator
 from newsfold.language.errors import ModelError, TranslationError
 from newsfold.language.modelinfo import ModelInfo
-from newsfold.language.models import ModelStore
+from newsfold.language.models import ModelStore, best_model
 from newsfold.language.translate import (
     CTranslate2Translator,
     IdentityTranslator,
@@ -96,9 +96,7 @@ class ModelReader:
 
     def _model(self, source: str, target: str) -> ModelInfo | None:
         """The installed model for one pair, preferring single-pair models over multilingual ones."""
-        candidates = [m for m in self._installed if m.translates(source, target)]
-        candidates.sort(key=lambda m: (m.kind == "nllb", m.name))
-        return candidates[0] if candidates else None
+        return best_model(self._installed, source, target)
 
     def _load(self, info: ModelInfo) -> CTranslate2Translator:
         """The translator for a model, created once per reader (the site calls from several threads)."""

@@ -68,6 +68,12 @@ def group_of(article: Article) -> str:
     return article.kind
 
 
+def compared_texts(article: Article) -> tuple[str, tuple[str, ...]]:
+    """What the encoder embeds of an article: its lead and first sentences (Features.lead and .sentences)."""
+    body = article.text or article.full_text
+    return lead(article), sentences(body[:4000])
+
+
 def features(article: Article, now: datetime) -> Features:
     """Compute the folding features of one article."""
     body = article.text or article.full_text
@@ -81,7 +87,7 @@ def features(article: Article, now: datetime) -> Features:
         shingles=frozenset(shingles(body)),
         terms=term_counts(words),
         names=frozenset(names(f"{article.title or ''}\n{body[:2000]}")),
-        lead=lead(article),
+        lead=lead(article),  # with sentences: compared_texts(article)
         language=(article.language or "").split("-")[0] or None,
         title_words=title_words(article.title),
         sentences=sentences(body[:4000]),

@@ -18,6 +18,8 @@ from numpy.typing import NDArray
 
 from newsfold.fold.features.embed import Embedder
 from newsfold.fold.features.features import Features, band_matrix, features
+from newsfold.fold.features.pivoted import compared
+from newsfold.language.pivot import PivotComparer
 from newsfold.model import Article
 
 COLUMNS = (
@@ -49,9 +51,12 @@ class Prepared:
     vector: NDArray[np.float32]
 
 
-def prepare(articles: Sequence[Article], embedder: Embedder, now: datetime) -> list[Prepared]:
-    """Features, band keys and lead vectors of a batch of articles (leads embedded in one call, in order)."""
-    items = [features(a, now) for a in articles]
+def prepare(
+    articles: Sequence[Article], embedder: Embedder, now: datetime, pivot: PivotComparer | None = None
+) -> list[Prepared]:
+    """Features, band keys and lead vectors of a batch of articles (leads embedded in one call, in order); with
+    pivot, the texts of languages the encoder does not cover are compared through their translation."""
+    items = compared([features(a, now) for a in articles], pivot)
     keys = band_matrix(items)
     vectors = embedder.encode([f.lead for f in items])
     return [Prepared(item, keys[row], vectors[row]) for row, item in enumerate(items)]
@@ -63,13 +68,15 @@ class PrepareStep:
 
     name = "prepare"
 
-    def __init__(self, embedder: Embedder) -> None:
-        """Embed leads with embedder (its model loads on first use, in whichever process runs the step)."""
+    def __init__(self, embedder: Embedder, pivot: PivotComparer | None = None) -> None:
+        """Embed leads with embedder (its model loads on first use, in whichever process runs the step), texts the
+        encoder does not cover through pivot's translations (None: as they are)."""
         self.embedder = embedder
+        self.pivot = pivot
 
     def __call__(self, articles: Sequence[Article], now: datetime) -> list[Prepared]:
         """The batch's prepared inputs, in order; now is the clock that dates found implausible are judged by."""
-        return prepare(articles, self.embedder, now)
+        return prepare(articles, self.embedder, now, self.pivot)
 
 
 def to_row(item: Prepared) -> dict[str, Any]:

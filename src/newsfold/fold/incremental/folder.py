@@ -17,12 +17,15 @@ from newsfold.config import Config
 from newsfold.errors import ConfigError, StoreError
 from newsfold.fold.features.embed import Embedder, make_embedder
 from newsfold.fold.features.features import Features, features, key_slots
+from newsfold.fold.features.pivoted import compared, keep_compared
 from newsfold.fold.features.prepared import Prepared, prepare
 from newsfold.fold.link import provenance
 from newsfold.fold.link.index import FoldIndex, hash_key, load_new, save_docs
 from newsfold.fold.link.link import Edge, Leads, LinkSettings, link_block, neighbour_pool, neighbours
 from newsfold.fold.link.pairs import PairModel, load_pair_model
 from newsfold.fold.link.place import Decision, PlaceSettings, apply, decide
+from newsfold.language.pivot import USEM3_LANGUAGES, InstalledTranslators, PivotComparer
+from newsfold.language.translate import TranslateSettings
 from newsfold.model import Article
 from newsfold.store import articles as articles_db
 from newsfold.store import fold_state as fold_db
@@ -72,14 +75,40 @@ class FoldSettings:
         )
 
 
+def fold_pivot(config: Config) -> PivotComparer | None:
+    """How folding compares languages its encoder does not read (fold.encoder_languages): through their translation
+    into translate.pivot by the models installed in models.dir; None where the encoder reads every language."""
+    spec = str(config["fold.encoder_languages"]).strip().lower()
+    pivot = str(config["translate.pivot"]).strip()
+    if spec == "all" or not pivot:
+        return None
+    if spec == "auto":
+        if str(config["fold.embedder"]) != "usem3":
+            return None  # another encoder's languages are not known: it reads them all unless it is told
+        covered = USEM3_LANGUAGES
+    else:
+        covered = frozenset(part.strip() for part in spec.split(",") if part.strip())
+        if not covered or not all(part.isalpha() and len(part) <= 3 for part in covered):
+            raise ConfigError(f"fold.encoder_languages {spec!r}: expected auto, all or language codes (en,de,...)")
+    models = InstalledTranslators(config.get_path("models.dir"), TranslateSettings.from_config(config))
+    return PivotComparer(models, pivot, covered)
+
+
 class Folder:
     """Incremental folding: a new article joins a story (as copy or report) or starts one; bridges merge stories."""
 
     name = "fold"
 
-    def __init__(self, settings: FoldSettings | None = None, embedder: Embedder | None = None) -> None:
-        """Keep the settings; the embedder and the index are made on first use (the index from the store)."""
+    def __init__(
+        self,
+        settings: FoldSettings | None = None,
+        embedder: Embedder | None = None,
+        pivot: PivotComparer | None = None,
+    ) -> None:
+        """Keep the settings; the embedder and the index are made on first use (the index from the store); pivot
+        translates the texts of languages the encoder does not read (None: they are compared as they are)."""
         self.settings = settings or FoldSettings()
+        self.pivot = pivot
         self._embedder = embedder
         self._index: FoldIndex | None = None
         self._cache: OrderedDict[int, Features] = OrderedDict()
@@ -90,7 +119,7 @@ class Folder:
     @classmethod
     def from_config(cls, config: Config) -> Folder:
         """A folder with the fold.* settings of a loaded configuration."""
-        return cls(FoldSettings.from_config(config))
+        return cls(FoldSettings.from_config(config), pivot=fold_pivot(config))
 
     @property
     def link_settings(self) -> LinkSettings:
@@ -165,7 +194,7 @@ class Folder:
         """Each article's prepared inputs (ids: the articles' ids): the given ones, the missing ones computed here
         in one call."""
         missing = [a for a, i in zip(articles, ids, strict=True) if i not in given]
-        made = {p.features.article_id: p for p in prepare(missing, self.embedder, datetime.now(UTC))}
+        made = {p.features.article_id: p for p in prepare(missing, self.embedder, datetime.now(UTC), self.pivot)}
         return [given[i] if i in given else made[i] for i in ids]
 
     def _fold(self, conn: Connection, articles: Sequence[Article], given: Mapping[str, Prepared]) -> set[str]:
@@ -185,6 +214,8 @@ class Folder:
         ids = [a.id for a in articles]  # Article.id hashes the whole text: once per article here
         ready = self._prepared(articles, ids, given)
         items = [p.features for p in ready]
+        if self.pivot is not None:
+            keep_compared(conn, articles, items, self.pivot)  # a later process reads candidates' translations back
         keys = np.vstack([p.keys for p in ready])
         vectors = np.vstack([p.vector for p in ready]).astype(np.float32, copy=False)
         docs = list(range(index.size, index.size + len(items)))
@@ -282,7 +313,7 @@ class Folder:
             article = articles_db.get_article(conn, self.index.article_ids[doc])
             if article is None:
                 raise StoreError(f"article {self.index.article_ids[doc]} is in the fold index but not in the store")
-            item = features(article, datetime.now(UTC))
+            item = compared([features(article, datetime.now(UTC))], self.pivot, conn)[0]
             item.at = float(self.index.times[doc])
             self._remember(doc, item)
         return item
