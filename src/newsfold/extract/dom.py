@@ -169,7 +169,8 @@ def _is_noise(node: LexborNode) -> bool:
         return True
     if node.tag in ("article", "main"):
         return False
-    keep, noisy = name_marks(_attrs(node))
+    # _attrs, from the attributes read above (reading them costs more than the rest of the test)
+    keep, noisy = name_marks(f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
     return noisy and not keep
 
 
