@@ -109,6 +109,9 @@ class Article:
     original: OriginalRef | None = None
     machine_translated: bool | None = None
     highlights: list[str] = field(default_factory=list)
+    # set by extract: its languages were identified (the paragraphs' None where the model was unsure), so the
+    # language step does not ask again
+    languages_identified: bool = False
     # set by fold
     story_id: str | None = None
     relation: Relation | None = None

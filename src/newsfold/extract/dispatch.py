@@ -11,13 +11,9 @@ from newsfold.extract.kindmodel import KindEvidence, KindModel
 from newsfold.extract.linemodel import LineModel
 from newsfold.extract.text import TextExtractor
 from newsfold.ingest.decode import decode, looks_binary, looks_like_html
-from newsfold.language.identify import Identifier
-from newsfold.language.script import dominant_of, language_of, scripts
+from newsfold.language.identify import DocumentLanguage, Identifier
 from newsfold.model import Article, RawInput
 from newsfold.plausible import settle_dates
-
-# a document the model names with this probability is one language: its paragraphs in its script take it
-DOCUMENT_SURE = 0.9
 
 
 class QuickIdentify:
@@ -35,17 +31,9 @@ class QuickIdentify:
             return best[0][0]
         return self._identifier(text)
 
-    def sure(self, text: str) -> tuple[str, str] | None:
-        """A whole document's language and script, when the model gives it at least DOCUMENT_SURE and its script
-        agrees (else None: its paragraphs are then identified one by one)."""
-        best = self._identifier.candidates(text, k=1)
-        if not best or best[0][1] < DOCUMENT_SURE:
-            return None
-        language = best[0][0]
-        counts = scripts(text)  # once for both questions
-        implied = language_of(counts)
-        script = dominant_of(counts)
-        return (language, script) if implied in (None, language) and script is not None else None
+    def sure(self, text: str) -> DocumentLanguage:
+        """A whole document's language and script from one call of the model, and whether it was sure of them."""
+        return self._identifier.document(text)
 
 
 class Extractor:

@@ -24,7 +24,8 @@ from newsfold.extract.markup import bound_markup
 from newsfold.extract.notices import FIRST_PUBLISHED, MACHINE_TRANSLATED, WIRE_CREDIT, first_published
 from newsfold.extract.split import Line
 from newsfold.extract.standfirst import missing_standfirst, shown_summaries
-from newsfold.extract.text import Sure, TextExtractor, label_languages
+from newsfold.extract.text import Sure, TextExtractor
+from newsfold.language.identify import label_article
 from newsfold.model import Article, OriginalRef, Paragraph, RawInput, SourceRef
 from newsfold.text.words import text_weight
 
@@ -181,11 +182,10 @@ class HtmlExtractor:
         signals = press_release_signals([Line(p.text) for p in article.paragraphs])
         article.kind = "other" if not article.text else release_or_article(signals, dateline)
         text = article.text
-        sure = self._sure(text[:DOCUMENT_SAMPLE]) if text and self._sure is not None else None
-        article.language = sure[0] if sure else self._identify(text[:DOCUMENT_SAMPLE]) if text else meta.language
-        if article.language is None:
-            article.language = meta.language
-        label_languages(article.paragraphs, self._quick, sure)
+        document = self._sure(text[:DOCUMENT_SAMPLE]) if text and self._sure is not None else None
+        found = document.language if document else self._identify(text[:DOCUMENT_SAMPLE]) if text else None
+        article.language = found or meta.language
+        label_article(article, self._quick, document)
         return article
 
 

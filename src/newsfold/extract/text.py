@@ -20,7 +20,7 @@ from newsfold.extract.lines import ends_sentence, furniture_rule, is_credit, is_
 from newsfold.extract.notices import WIRE_CREDIT, outlet_name, site_from_host
 from newsfold.extract.split import Line, split_documents, to_lines
 from newsfold.extract.textmeta import TextMeta, read_text_meta
-from newsfold.language.script import dominant_script
+from newsfold.language.identify import DocumentLanguage, label_article
 from newsfold.model import Article, Origin, OriginalRef, Paragraph, Role, SourceRef
 from newsfold.text.words import text_weight
 from newsfold.urls import host_of
@@ -34,17 +34,15 @@ _BLOCK_TAG = re.compile(
 MIN_STRAY_TAGS = 3
 
 Identify = Callable[[str], str | None]
-# the language and script of a whole document, where the model is sure of it (else None)
-Sure = Callable[[str], tuple[str, str] | None]
+# one identification of a whole document: its language, script and whether the model was sure of it
+Sure = Callable[[str], DocumentLanguage]
 MIN_BODY_CHARS = 200
-PARAGRAPH_SAMPLE = 150
 # beyond these, a page is cut (bounds the time per page; a news page has a few hundred lines)
 MAX_LINES = 10_000
 MAX_TEXT_CHARS = 2_000_000
 MAX_CAPTION = 180
 # lines this close above the body may be its standfirst or a crosshead; further up they are page furniture
 PRE_BODY_REACH = 8
-MIN_IDENTIFY_CHARS = 40
 # lines other than good ones allowed inside one run of body text, and between runs joined into one body
 MAX_GAP = 3
 MAX_JOIN_GAP = 16
@@ -156,7 +154,7 @@ class TextExtractor:
         # the longest lines say the document's language best (menus and notices may be in another)
         sample = " ".join(sorted((b.text for b in blocks if not b.furniture), key=len, reverse=True)[:12])[:3000]
         document = self._sure(sample) if self._sure is not None and sample else None
-        language = document[0] if document else self._identify(sample) if sample else None
+        language = document.language if document else self._identify(sample) if sample else None
         initial = self._classifier.classify(blocks, language)
         for block in blocks[: _HEADER_ZONE * 2]:
             # a paragraph opening with a dateline is the story's first paragraph, whatever its stopwords say
@@ -186,7 +184,7 @@ class TextExtractor:
         if article.kind == "press_release":
             clean_press_release(article, dateline)
         _wire_credit(article)
-        label_languages(article.paragraphs, self._quick, document)
+        label_article(article, self._quick, document)
         if text_weight(article.text) < MIN_BODY_CHARS and not article.title:
             article.kind = "other"
         return article
@@ -234,21 +232,6 @@ def strip_markup(content: str) -> str:
         return content
     content = _BLOCK_TAG.sub("\n", content)
     return html.unescape(_ANY_TAG.sub("", content))
-
-
-def label_languages(
-    paragraphs: Sequence[Paragraph], identify: Identify, document: tuple[str, str] | None = None
-) -> None:
-    """Each paragraph's language. With document (its language and script, where the model was sure of the whole
-    text), a paragraph in the document's script takes its language without asking the model again; the others
-    (another script, or no sure document) are identified from their first PARAGRAPH_SAMPLE characters (too short
-    ones stay unknown)."""
-    for paragraph in paragraphs:
-        text = paragraph.text
-        if document is not None and dominant_script(text[:PARAGRAPH_SAMPLE]) == document[1]:
-            paragraph.language = document[0]
-        elif len(text) >= MIN_IDENTIFY_CHARS:
-            paragraph.language = identify(text[:PARAGRAPH_SAMPLE])
 
 
 def _headline_list(lines: Sequence[Line], i: int) -> bool:

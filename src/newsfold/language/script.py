@@ -68,11 +68,7 @@ def scripts(text: str) -> Counter[str]:
 
 def dominant_script(text: str) -> str | None:
     """The script of most of text's letters, or None when it has none."""
-    return dominant_of(scripts(text))
-
-
-def dominant_of(counts: Counter[str]) -> str | None:
-    """dominant_script of a text whose scripts() are counts."""
+    counts = scripts(text)
     if not counts:
         return None
     return counts.most_common(1)[0][0]
@@ -80,11 +76,7 @@ def dominant_of(counts: Counter[str]) -> str | None:
 
 def language_from_script(text: str) -> str | None:
     """The language text's script implies, where only one language writes it; None when the script is shared."""
-    return language_of(scripts(text))
-
-
-def language_of(counts: Counter[str]) -> str | None:
-    """language_from_script of a text whose scripts() are counts."""
+    counts = scripts(text)
     if not counts:
         return None
     if counts["HIRAGANA"] + counts["KATAKANA"]:
