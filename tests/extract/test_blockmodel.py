@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import random
 from importlib import resources
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from newsfold.extract.blockmodel import FEATURES, BlockModel, BlockModelError, KeepEveryBlock, char_counts
+from newsfold.extract.blockmodel import (
+    FEATURES,
+    BlockModel,
+    BlockModelError,
+    KeepEveryBlock,
+    char_counts,
+)
 from newsfold.extract.containers import ContainerModel
 from newsfold.extract.dom import read_dom
 
@@ -114,3 +121,32 @@ def test_letters_digits_and_capitals_are_counted_as_python_counts_them(text: str
         sum(word[:1].isupper() for word in words),
     )
     assert char_counts(text, words) == expected
+
+
+# ASCII and the characters beside it that str.isalpha, str.isdigit and str.isupper answer differently from the
+# ASCII tables: accented and non-Latin capitals, non-ASCII digits (Arabic-Indic, superscript, fullwidth), letters
+# that are not cased, marks, spaces
+_MIXED = "aZ09 .,-_'Éé ßΣσЖж中あ١²９Ⅻ\u0301\u00a0\u2009\t"
+
+
+def test_counts_agree_with_python_on_random_mixed_text() -> None:
+    """char_counts (ASCII in C, only the other characters one by one) against the counts character by character, on
+    random text mixing ASCII with everything else; a version that skipped the non-ASCII part fails here."""
+    rng = random.Random(1616)
+    non_ascii = 0
+    for _ in range(5_000):
+        text = "".join(rng.choice(_MIXED) for _ in range(rng.randint(0, 40)))
+        words = text.split()
+        expected = (
+            sum(ch.isalpha() for ch in text),
+            sum(ch.isdigit() for ch in text),
+            sum(word[:1].isupper() for word in words),
+        )
+        assert char_counts(text, words) == expected, text
+        ascii_only = (
+            sum(ch.isalpha() for ch in text if ch.isascii()),
+            sum(ch.isdigit() for ch in text if ch.isascii()),
+            sum(word[:1].isupper() for word in words if word[:1].isascii()),
+        )
+        non_ascii += expected != ascii_only
+    assert non_ascii > 1_000

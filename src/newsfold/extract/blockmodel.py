@@ -7,6 +7,7 @@ text stands elsewhere on the page, its neighbours') and a logistic model learned
 from __future__ import annotations
 
 import math
+import re
 import string
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ MODEL_FILE = "paragraphs.json"
 _ASCII_LETTERS = string.ascii_letters.encode()
 _ASCII_DIGITS = string.digits.encode()
 _ASCII_CAPITALS = string.ascii_uppercase.encode()
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _TAGS = ("p", "heading", "blockquote", "figcaption")
 OWN_FEATURES = (
     "log_chars",
@@ -67,17 +69,31 @@ class Block:
 
 def char_counts(text: str, words: list[str]) -> tuple[int, int, int]:
     """How many of a text's characters are letters and digits (str.isalpha, str.isdigit) and how many of its words
-    begin with a capital (str.isupper): counted in C by bytes.translate where the text is ASCII (most pages)."""
+    begin with a capital (str.isupper): the ASCII characters counted in C by bytes.translate, and only the others
+    one by one (most of a page in a Latin script is ASCII)."""
     firsts = "".join([word[0] for word in words])
-    if text.isascii():
-        raw, initials = text.encode("ascii"), firsts.encode("ascii")
-        size = len(raw)
-        return (
-            size - len(raw.translate(None, _ASCII_LETTERS)),
-            size - len(raw.translate(None, _ASCII_DIGITS)),
-            len(initials) - len(initials.translate(None, _ASCII_CAPITALS)),
-        )
-    return sum(map(str.isalpha, text)), sum(map(str.isdigit, text)), sum(map(str.isupper, firsts))
+    letters, digits = _ascii_counts(text)
+    capitals = _ascii_capitals(firsts)
+    if not text.isascii():
+        others = "".join(_NON_ASCII.findall(text))
+        letters += sum(map(str.isalpha, others))
+        digits += sum(map(str.isdigit, others))
+        if not firsts.isascii():
+            capitals += sum(map(str.isupper, "".join(_NON_ASCII.findall(firsts))))
+    return letters, digits, capitals
+
+
+def _ascii_counts(text: str) -> tuple[int, int]:
+    """The ASCII letters and digits of a text."""
+    raw = text.encode("ascii", "ignore")
+    size = len(raw)
+    return size - len(raw.translate(None, _ASCII_LETTERS)), size - len(raw.translate(None, _ASCII_DIGITS))
+
+
+def _ascii_capitals(text: str) -> int:
+    """The ASCII capitals of a text."""
+    raw = text.encode("ascii", "ignore")
+    return len(raw) - len(raw.translate(None, _ASCII_CAPITALS))
 
 
 def _own(block: Block) -> list[float]:

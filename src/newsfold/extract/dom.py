@@ -169,7 +169,8 @@ def _is_noise(node: LexborNode) -> bool:
         return True
     if node.tag in ("article", "main"):
         return False
-    keep, noisy = name_marks(_attrs(node))
+    # _attrs, from the attributes read above (reading them costs more than the rest of the test)
+    keep, noisy = name_marks(f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
     return noisy and not keep
 
 
@@ -184,14 +185,19 @@ def _is_furniture(node: LexborNode) -> bool:
     return node.tag in _FURNITURE_TAGS or _is_noise(node)
 
 
-def _clean_container(container: LexborNode) -> None:
-    """Remove furniture inside the chosen container, unless it wraps most of the container's text."""
-    total = _text_len(container)
+def _clean_container(container: LexborNode, total: int | None = None) -> bool:
+    """Remove furniture inside the chosen container, unless it wraps most of the container's text (total: the
+    container's _text_len, when known); whether anything was removed."""
+    if total is None:
+        total = _text_len(container)
+    removed = False
     for node in container.css("div, section, ul, ol, span, p, header, footer, figure, a, table, nav, aside, form"):
         if node.parent is None or not _is_furniture(node):
             continue
         if _text_len(node) < 0.5 * total:
             node.decompose()
+            removed = True
+    return removed
 
 
 def _text(node: LexborNode) -> str:
@@ -207,6 +213,21 @@ def _text_len(node: LexborNode) -> int:
 def _link_chars(node: LexborNode) -> int:
     """Characters of an element's text that sit inside links."""
     return sum(len(_text(a)) for a in node.css("a"))
+
+
+# an element's links as a reading met them, by mem_id: (characters of text inside links, links)
+LinkMemo = dict[int, tuple[int, int]]
+
+
+def _links(node: LexborNode, memo: LinkMemo) -> tuple[int, int]:
+    """An element's _link_chars and number of links, remembered in memo (for a tree that does not change meanwhile:
+    the blocks' reading and their evidence ask for the same elements)."""
+    key = node.mem_id
+    found = memo.get(key)
+    if found is None:
+        anchors = node.css("a")
+        found = memo[key] = (sum(len(_text(a)) for a in anchors), len(anchors))
+    return found
 
 
 def _near_furniture(node: LexborNode, depth: int = 3) -> bool:
@@ -253,9 +274,12 @@ def _candidates(body: LexborNode, loose: bool) -> list[tuple[LexborNode, str]]:
     return out
 
 
-def container_candidates(body: LexborNode, loose: bool = False) -> tuple[list[LexborNode], list[Candidate], int]:
+def container_candidates(
+    body: LexborNode, loose: bool = False, page_chars: int | None = None
+) -> tuple[list[LexborNode], list[Candidate], int]:
     """The elements that may hold the article (each holding at least 0.3 times the most paragraph text any element
-    holds), what each shows, and how many paragraphs voted."""
+    holds), what each shows, and how many paragraphs voted; page_chars: the body's _text_len, when known (the body
+    is a candidate on most pages)."""
     inside: dict[int, float] = {}
     counts: dict[int, int] = {}
     nodes: dict[int, LexborNode] = {}
@@ -295,13 +319,14 @@ def container_candidates(body: LexborNode, loose: bool = False) -> tuple[list[Le
                 below[parent_key] += 1
             parent_key = up.get(parent_key)
     found: list[Candidate] = []
+    body_key = body.mem_id if page_chars is not None else None
     for key in keys:
         node = nodes[key]
         keep_name, noise_name = name_marks(_attrs(node))
         found.append(
             Candidate(
                 inside=inside[key],
-                text=float(_text_len(node)),
+                text=float(page_chars if key == body_key and page_chars is not None else _text_len(node)),
                 paragraphs=counts[key],
                 tag=node.tag or "",
                 keep_name=keep_name,
@@ -319,13 +344,23 @@ def _best_container(
     """The element that holds the article: the model's choice among the candidates (without one, the one of most
     paragraph text and least other text: menus, teasers, link lists); page_chars: the body's text length, when
     known."""
-    nodes, candidates, voting = container_candidates(body, loose)
+    chosen = _choose_container(body, loose, model, page_chars)
+    return chosen[0] if chosen is not None else None
+
+
+def _choose_container(
+    body: LexborNode, loose: bool, model: ContainerModel | None, page_chars: int | None
+) -> tuple[LexborNode, int] | None:
+    """_best_container's choice and its _text_len (which its candidate carries)."""
+    nodes, candidates, voting = container_candidates(body, loose, page_chars)
     if not nodes:
         return None
     if model is None:
-        return nodes[HandSetRule().choose(candidates, 0, voting)]
-    chars = _text_len(body) if page_chars is None else page_chars
-    return nodes[model.choose(candidates, chars, voting)]
+        index = HandSetRule().choose(candidates, 0, voting)
+    else:
+        chars = _text_len(body) if page_chars is None else page_chars
+        index = model.choose(candidates, chars, voting)
+    return nodes[index], int(candidates[index].text)
 
 
 def _role(node: LexborNode, standfirst_seen: bool) -> Role:
@@ -361,8 +396,12 @@ def _blocks(container: LexborNode, loose: bool = False) -> list[Paragraph]:
     return [paragraph for paragraph, _ in _read_blocks(container, loose)]
 
 
-def _read_blocks(container: LexborNode, loose: bool = False) -> list[tuple[Paragraph, LexborNode]]:
-    """The container's text blocks as _blocks reads them, each with the element it was read from."""
+def _read_blocks(
+    container: LexborNode, loose: bool = False, links: LinkMemo | None = None
+) -> list[tuple[Paragraph, LexborNode]]:
+    """The container's text blocks as _blocks reads them, each with the element it was read from (links: where the
+    blocks' links are remembered for block_evidence)."""
+    memo: LinkMemo = {} if links is None else links
     out: list[tuple[Paragraph, LexborNode]] = []
     seen: set[int] = set()
     standfirst_seen = False
@@ -377,7 +416,7 @@ def _read_blocks(container: LexborNode, loose: bool = False) -> list[tuple[Parag
             for inner in node.css(_LOOSE_BLOCKS if loose else _BLOCKS):
                 seen.add(inner.mem_id)
         texts = _own_pieces(node) if loose and tag in _LOOSE_TAGS else [_text(node)]
-        if not any(texts) or _link_chars(node) > 0.5 * sum(map(len, texts)) or _inside_link(node, container):
+        if not any(texts) or _links(node, memo)[0] > 0.5 * sum(map(len, texts)) or _inside_link(node, container):
             continue
         for text in texts:
             role = _role(node, standfirst_seen)
@@ -392,9 +431,12 @@ def _read_blocks(container: LexborNode, loose: bool = False) -> list[tuple[Parag
     return out
 
 
-def block_evidence(read: list[tuple[Paragraph, LexborNode]], container: LexborNode, page_text: str) -> list[Block]:
+def block_evidence(
+    read: list[tuple[Paragraph, LexborNode]], container: LexborNode, page_text: str, links: LinkMemo | None = None
+) -> list[Block]:
     """What each block read from a container shows (for the block model): its links, the elements between it and
-    the container, whether its text stands more than once in the page."""
+    the container, whether its text stands more than once in the page (links: what _read_blocks remembered)."""
+    memo: LinkMemo = {} if links is None else links
     out: list[Block] = []
     for paragraph, node in read:
         depth, noise, keep, in_list = 0, False, False, False
@@ -406,12 +448,13 @@ def block_evidence(read: list[tuple[Paragraph, LexborNode]], container: LexborNo
             in_list = in_list or parent.tag == "li"
             parent = parent.parent
         text = paragraph.text
+        link_chars, link_count = _links(node, memo)
         out.append(
             Block(
                 text=text,
                 tag=node.tag or "",
-                link_chars=_link_chars(node),
-                links=len(node.css("a")),
+                link_chars=link_chars,
+                links=link_count,
                 depth=depth,
                 noise_above=noise,
                 keep_above=keep,
@@ -441,19 +484,21 @@ def read_dom(
     if body is None:
         return DomResult()
     page_chars = _text_len(body)
-    container = _best_container(body, loose, model, page_chars)
-    if container is None:
+    chosen = _choose_container(body, loose, model, page_chars)
+    if chosen is None:
         return DomResult(page_chars=page_chars)
-    scope = article_scope(container)
+    scope, scope_chars = _article_scope(*chosen)
     page_text = _text(body) if blocks is not None else ""
-    _clean_container(scope)
-    read = _read_blocks(scope, loose)
+    if _clean_container(scope, scope_chars):
+        scope_chars = _text_len(scope)
+    links: LinkMemo = {}
+    read = _read_blocks(scope, loose, links)
     if blocks is not None:
-        keep = blocks.keeps(block_evidence(read, scope, page_text))
+        keep = blocks.keeps(block_evidence(read, scope, page_text, links))
         read = [pair for pair, kept in zip(read, keep, strict=True) if kept]
     return DomResult(
         paragraphs=[paragraph for paragraph, _ in read],
-        container_chars=_text_len(scope),
+        container_chars=scope_chars,
         page_chars=page_chars,
         container_links=headline_links(scope),
     )
@@ -462,13 +507,19 @@ def read_dom(
 def article_scope(container: LexborNode) -> LexborNode:
     """What is read for a container: the container, or the article element around it when that holds little more
     (the standfirst often sits just before the text container, in the same article element)."""
-    scope = container
+    return _article_scope(container, _text_len(container))[0]
+
+
+def _article_scope(container: LexborNode, container_chars: int) -> tuple[LexborNode, int]:
+    """article_scope of a container whose _text_len is known, with the scope's _text_len."""
     article = container.parent
     while article is not None and article.tag not in ("article", "main", "body"):
         article = article.parent
-    if article is not None and article.tag == "article" and _text_len(article) < 1.6 * _text_len(container):
-        scope = article
-    return scope
+    if article is not None and article.tag == "article":
+        article_chars = _text_len(article)
+        if article_chars < 1.6 * container_chars:
+            return article, article_chars
+    return container, container_chars
 
 
 def headline_links(node: LexborNode) -> int:

@@ -90,8 +90,12 @@ def tokens(text: str) -> list[str]:
     """Lower-cased word tokens; Chinese, Japanese and Korean runs split into single characters. The runs are re's
     \\w+ (marks split a word), as every figure of docs/extraction.md was scored: the metric stays what it was when
     plain_words learned to keep marks."""
+    lowered = text.lower()
+    words: list[str] = PLAIN.findall(lowered)
+    if _CJK.search(lowered) is None:
+        return words  # no word to split (the words are pieces of the lowered text)
     out: list[str] = []
-    for word in PLAIN.findall(text.lower()):
+    for word in words:
         if _CJK.search(word):
             out.extend(word)
         else:

@@ -6,6 +6,7 @@ import html
 import logging
 import re
 from collections.abc import Callable
+from itertools import islice
 
 import trafilatura
 from selectolax.lexbor import LexborHTMLParser
@@ -91,7 +92,7 @@ class HtmlExtractor:
         if len(markup) > MAX_MARKUP_CHARS:
             log.warning("%s: markup cut to %d characters", raw.origin.location, MAX_MARKUP_CHARS)
             markup = markup[:MAX_MARKUP_CHARS]
-        if len(_TAG.findall(markup[:20000])) < 3:
+        if sum(1 for _ in islice(_TAG.finditer(markup, 0, 20000), 3)) < 3:  # the first three tags are enough
             # "HTML" that is plain text with hardly a tag: read it as scraped text (its first document)
             return self._text.extract(markup, raw.origin, raw.url)[0], None
         if (opening := markup.count("<")) > MAX_UNCLOSED and opening - 2 * markup.count("</") > MAX_UNCLOSED:
@@ -166,14 +167,15 @@ class HtmlExtractor:
         article.authors = [a for a in meta.authors if a.casefold() not in outlets]
         article.section = meta.section
         own = raw.url or meta.page_url
-        if meta.canonical_url and own and not same_site(meta.canonical_url, own):
+        syndicated = bool(meta.canonical_url and own and not same_site(meta.canonical_url, own))
+        if syndicated:
             # syndication: the canonical link names the original on another site; this page is a copy of it
             # (_provenance), stored under its own URL, so it never takes the original's place or id
             article.canonical_url = own
         else:
             article.canonical_url = meta.canonical_url
         article.source = SourceRef(meta.site_name, raw.url or article.canonical_url)
-        _provenance(article, meta, own)
+        _provenance(article, meta, own, syndicated)
         body = [p for p in article.paragraphs if p.role == "body"]
         dateline = find_dateline(body[0].text) if body else None
         article.dateline = dateline.place if dateline else None
@@ -230,10 +232,11 @@ def _drop_title(paragraphs: list[Paragraph], title: str | None) -> list[Paragrap
     return paragraphs
 
 
-def _provenance(article: Article, meta: PageMeta, url: str | None) -> None:
-    """The original a page names: canonical on another site, isBasedOn, notices, agency credits."""
+def _provenance(article: Article, meta: PageMeta, url: str | None, syndicated: bool) -> None:
+    """The original a page names: canonical on another site (syndicated: the page's canonical URL and url are on
+    different sites, as _article found), isBasedOn, notices, agency credits."""
     original: OriginalRef | None = None
-    if meta.canonical_url and url and not same_site(meta.canonical_url, url):
+    if syndicated:
         original = OriginalRef(url=meta.canonical_url)
     elif meta.based_on and meta.based_on.startswith("http") and not same_site(meta.based_on, url):
         original = OriginalRef(url=meta.based_on)

@@ -232,8 +232,8 @@ def read_meta(tree: LexborHTMLParser, url: str | None) -> PageMeta:
     page.site_name = meta.get("og:site_name") or meta.get("application-name") or publisher
     canonical = tree.css_first('link[rel="canonical"]')
     href = canonical.attributes.get("href") if canonical is not None else None
-    page.canonical_url = (join_url(url, href) if href else None) or join_url(url, meta.get("og:url") or "") or url
     page.page_url = join_url(url, meta["og:url"]) if meta.get("og:url") else None
+    page.canonical_url = (join_url(url, href) if href else None) or page.page_url or url  # og:url joined once
     html = tree.css_first("html")
     lang = (html.attributes.get("lang") if html is not None else None) or meta.get("og:locale")
     lang = lang or (_string(obj.get("inLanguage")) if obj else None)

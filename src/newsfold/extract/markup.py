@@ -27,7 +27,13 @@ _RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "noembed",
 _CLOSE_SEARCH = 32
 # a tag's parts for the walk: closing slash, name, the rest
 _TAG_PARTS = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*+)([^>]*+)>")
-_RAW_OPEN = re.compile(r"<(" + "|".join(sorted(_RAW_TEXT)) + r")(?![a-zA-Z0-9:-])([^>]*)>", re.IGNORECASE)
+# a raw-text element's start tag; the lookahead (the first letters of _RAW_TEXT's names, under the same flags, so
+# that it also lets through what IGNORECASE folds to them, such as U+017F for s) turns most '<' away before the
+# alternation is tried: the matches of the pattern without it, in about 60% of the time
+_RAW_FIRST = "".join(sorted({name[0] for name in _RAW_TEXT}))
+_RAW_OPEN = re.compile(
+    rf"<(?=[{_RAW_FIRST}])(" + "|".join(sorted(_RAW_TEXT)) + r")(?![a-zA-Z0-9:-])([^>]*)>", re.IGNORECASE
+)
 # every tag longer than LONG_TAG (and a few shorter ones): those the exact pass would cap
 _CAPPED = re.compile(rf"<([a-zA-Z][a-zA-Z0-9:-]*+)[^>]{{{LONG_TAG - 2},}}>")
 _TAG_START = re.compile(r"</?[a-zA-Z]")
@@ -36,6 +42,13 @@ _RAW_END = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in _RAW_T
 
 def _cap_attributes(tag: str, name: str) -> str:
     """A long tag with only its first MAX_ATTRIBUTES attributes (one holding no more is left as it is)."""
+    if most_attributes(tag) <= MAX_ATTRIBUTES:
+        return tag
+    return _capped(tag, name)
+
+
+def _capped(tag: str, name: str) -> str:
+    """_cap_attributes without the count that spares most tags the attribute scan (the exact answer)."""
     start = 1 + len(name)
     end = len(tag) - 1
     kept: list[str] = []
@@ -49,6 +62,13 @@ def _cap_attributes(tag: str, name: str) -> str:
     if len(kept) <= MAX_ATTRIBUTES:
         return tag
     return f"<{name}{''.join(kept[:MAX_ATTRIBUTES])}>"
+
+
+def most_attributes(tag: str) -> int:
+    """At least as many as the attributes _cap_attributes finds in a tag, counted in C: the first one, then each
+    starts after a run of whitespace or right after a quote (a name cannot hold either, and a name or an unquoted
+    value runs on to the next whitespace), so whitespace-separated pieces plus quotes bound them."""
+    return len(tag.split()) + tag.count('"') + tag.count("'")
 
 
 def _walk(tags: list[tuple[str, str, str]], stack: list[str]) -> bool:
