@@ -45,7 +45,7 @@ STAGES: tuple[tuple[Any, str, str], ...] = (
     (html, "embedded_body", "embedded payloads"),
     (html, "_alt_captions", "alt-text captions"),
     (html.HtmlExtractor, "_article", "article (metadata, kinds, languages)"),
-    (html, "label_languages", "  of it: paragraph languages"),
+    (html, "label_article", "  of it: paragraph languages"),
     (None, "", "  of it: document language"),
     (html, "_page_counts", "page counts (kind evidence)"),
     (html.HtmlExtractor, "_suspicious", "fast result checked"),
