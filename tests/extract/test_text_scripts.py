@@ -9,7 +9,7 @@ import unicodedata
 import pytest
 
 from newsfold.extract.dispatch import Extractor
-from newsfold.extract.lines import ends_sentence
+from newsfold.extract.lines import ends_sentence, line_words
 from newsfold.model import Article, Origin, RawInput
 from newsfold.text.words import plain_words
 
@@ -41,6 +41,31 @@ KOREAN = (
     "당국은 하루 약 20만 명의 승객이 이 노선을 이용할 것으로 예상한다고 밝혔다. 사업비는 총 9천억 원이다.",
 )
 
+THAI = (
+    "กรุงเทพฯ เปิดรถไฟฟ้าสายใหม่",
+    "กรุงเทพมหานครเปิดให้บริการรถไฟฟ้าสายใหม่เมื่อวันจันทร์ที่ผ่านมา เส้นทางนี้มีความยาว 24 กิโลเมตร และเชื่อมต่อ 18 สถานี",
+    "ผู้ว่าราชการจังหวัดเข้าร่วมพิธีเปิดและกล่าวว่า รถไฟฟ้าสายนี้จะช่วยลดปัญหาการจราจรติดขัดในเมือง",
+    "เจ้าหน้าที่ระบุว่า คาดว่าจะมีผู้โดยสารใช้บริการประมาณสองแสนคนต่อวัน โครงการนี้มีมูลค่ารวม 9,000 ล้านบาท",
+)
+SINHALA = (
+    "කොළඹ නව දුම්රිය මාර්ගයක් විවෘත කෙරේ",
+    "කොළඹ නගරයේ නව දුම්රිය මාර්ගයක් සඳුදා විවෘත කරන ලදී. මෙම මාර්ගය කිලෝමීටර් 24ක් දිග වන අතර දුම්රිය ස්ථාන 18ක් සම්බන්ධ කරයි.",
+    "අගමැතිවරයා විවෘත කිරීමේ උත්සවයට සහභාගී වූ අතර නගරයේ රථවාහන තදබදය අඩු වනු ඇතැයි පැවසීය.",
+    "දිනකට මගීන් දෙලක්ෂයක් පමණ මෙම මාර්ගය භාවිතා කරනු ඇතැයි නිලධාරීන් පැවසූහ. ව්‍යාපෘතියේ මුළු පිරිවැය රුපියල් කෝටි 9,000කි.",
+)
+CHINESE = (
+    "北京新地铁线路周一开通运营",
+    "北京市新的地铁线路于周一正式开通运营。这条线路全长24公里，连接18个车站。",
+    "市长出席了开通仪式，并表示这条线路将缓解城市的交通拥堵。",
+    "官员表示，预计每天约有20万名乘客使用这条线路。项目总投资为900亿元。",
+)
+JAPANESE = (
+    "東京で新しい地下鉄路線が開業",
+    "東京都は月曜日、新しい地下鉄路線を開業した。路線は全長24キロで、18の駅を結ぶ。",
+    "知事は開業式に出席し、この路線が都心の交通渋滞を緩和すると述べた。",
+    "当局によると、1日あたり約20万人の乗客が利用する見込みだ。総事業費は9000億円。",
+)
+
 
 def _read(extractor: Extractor, lines: tuple[str, ...]) -> list[Article]:
     """Extract a scraped-text document made of lines separated by blank lines."""
@@ -54,11 +79,26 @@ def extractor() -> Extractor:
     return Extractor()
 
 
-@pytest.mark.parametrize(("lines", "language"), [(TAMIL, "ta"), (HINDI, "hi"), (URDU, "ur"), (KOREAN, "ko")])
+@pytest.mark.parametrize(
+    ("lines", "language"),
+    [
+        (TAMIL, "ta"),
+        (HINDI, "hi"),
+        (URDU, "ur"),
+        (KOREAN, "ko"),
+        (THAI, "th"),
+        (SINHALA, "si"),
+        (CHINESE, "zh"),
+        (JAPANESE, "ja"),
+    ],
+)
 def test_short_story_keeps_its_text(extractor: Extractor, lines: tuple[str, ...], language: str) -> None:
-    """A short news story in Tamil, Hindi, Urdu or Korean is an article with every paragraph of its body. Each was
-    `other` with an empty body: Tamil and Hindi words were cut at each vowel sign, Urdu's paragraphs (ended by ۔)
-    read as crossheads, Korean's 40-60 character paragraphs as too short for prose."""
+    """A short news story in any of these scripts is an article with its title and every paragraph of its body.
+    Tamil, Hindi, Urdu, Korean and Thai were `other` with an empty body (Tamil and Hindi words cut at each vowel sign,
+    Urdu's paragraphs ended by ۔ and Thai's unpunctuated ones read as crossheads, Korean's 40-60 character
+    paragraphs as too short for prose, Thai prose as a menu for want of a full stop); Sinhala, Chinese and Japanese
+    lost their one-sentence middle paragraph, and the Chinese and Japanese titles (one "word" to str.split) were
+    not titles."""
     (article,) = _read(extractor, lines)
     assert article.language == language
     assert article.kind == "article"
@@ -92,3 +132,19 @@ def test_lines_end_sentences_in_any_script(line: str) -> None:
     """Urdu, Armenian and Amharic full stops end a sentence, as Latin ones (and a closing quote) do."""
     assert ends_sentence(line)
     assert not ends_sentence("A heading without a stop")
+
+
+def test_line_words_count_unspaced_scripts() -> None:
+    """Space-parted words count one each; runs of Chinese, Japanese or Thai count a word per few characters."""
+    assert line_words("Five words in this line") == 5
+    assert line_words("北京新地铁线路周一开通运营") == 6
+    assert line_words("東京で新しい地下鉄路線が開業") == 7
+    assert line_words(THAI[0]) == 4
+    assert line_words("ok 中") == 2
+
+
+def test_unmarked_scripts_end_sentences_by_length() -> None:
+    """A Thai or Lao line of prose length ends a sentence (those scripts have no full stop); a short one does not."""
+    assert ends_sentence(THAI[1])
+    assert not ends_sentence(THAI[0])
+    assert not ends_sentence("A long English line without any full stop at the end of it, however long it runs")

@@ -10,6 +10,7 @@ from typing import Literal
 
 import justext
 
+from newsfold.extract.lines import SENTENCE_TERMINAL
 from newsfold.text.words import plain_words, text_weight
 
 Klass = Literal["good", "bad", "short", "neargood"]
@@ -37,6 +38,9 @@ _PUNCTUATION = re.compile(r"[,.;:!?、。，．！？；：]")
 # prose has a punctuation mark at least every this many characters
 PUNCTUATION_SPAN = 80
 _FULL_STOP = re.compile(r"[。．！？]")
+# Khmer and Myanmar end sentences with their own marks; Thai and Lao prose has none (spaces part its sentences)
+_SCRIPT_FULL_STOP = {"km": re.compile("[\u17d4\u17d5]"), "my": re.compile("[\u104a\u104b]")}
+_NO_MARKS = frozenset({"th", "lo"})
 
 # furniture verdict of lines that carried metadata: neither good nor bad for their neighbours
 NEUTRAL = "metadata"
@@ -126,20 +130,35 @@ class Classifier:
             prev, nxt = before[i], after[i]
             block.klass = "bad" if {prev, nxt} <= {"bad", "edge"} else "good"
         if not any(b.klass == "good" for b in blocks):
-            # a short story has no long paragraph to anchor it: take its near-good ones
-            for block, klass in zip(blocks, second, strict=True):
-                if klass == "neargood":
-                    block.klass = "good"
+            _take_short_story(blocks, second, initial)
         return initial
+
+
+def _take_short_story(blocks: Sequence[Block], second: Sequence[str], initial: Sequence[str]) -> None:
+    """A short story has no long paragraph to anchor it: its near-good blocks are good, and the short ones between
+    two of them."""
+    for block, klass in zip(blocks, second, strict=True):
+        if klass == "neargood":
+            block.klass = "good"
+    taken = [("edge" if b.furniture == NEUTRAL else b.klass) for b in blocks]
+    before, after = _neighbours(taken, -1, True), _neighbours(taken, 1, True)
+    for i, block in enumerate(blocks):
+        if initial[i] == "short" and not block.furniture and before[i] == after[i] == "good":
+            block.klass = "good"
 
 
 def _punctuation_density(text: str, language: str | None) -> float:
     """A stand-in for stopword density where no stoplist applies (Chinese, Japanese, Thai, ...): prose has commas
     and full stops every few dozen characters, menus and link lists have none."""
+    if language in _NO_MARKS:
+        # no stopword list and no sentence mark to count: length alone decides (jusText's language-free mode)
+        return STOPWORDS_HIGH
     if language in _NO_SPACES:
         # headlines and menus there have commas but hardly ever a full stop
-        return STOPWORDS_HIGH if _FULL_STOP.search(text) else 0.0
+        return STOPWORDS_HIGH if _SCRIPT_FULL_STOP.get(language, _FULL_STOP).search(text) else 0.0
     marks = len(_PUNCTUATION.findall(text))
+    if SENTENCE_TERMINAL.match(text.rstrip()[-1:]):
+        marks += 1  # a sentence ended by its full stop alone runs up to two spans
     return STOPWORDS_HIGH if marks >= len(text) / PUNCTUATION_SPAN else 0.0
 
 

@@ -89,6 +89,14 @@ TERMINAL = (".", "!", "?", "…", '"', "”", "“", "»", "'", "’", ")", ":",
 # Unicode's sentence terminals (the Sentence_Terminal property: Urdu ۔, Armenian ։, Amharic ።, Burmese ။, Khmer ។,
 # Devanagari ॥, ...): a line ending in one ends a sentence too (an Urdu story's paragraphs all read as crossheads)
 SENTENCE_TERMINAL = regex.compile(r"\p{Sentence_Terminal}")
+# Thai and Lao prose has no sentence mark (a space parts sentences, a line break ends the paragraph): a line of
+# either that runs this long is prose, a shorter one could be a headline
+_UNMARKED_SCRIPT = regex.compile(r"[\p{Thai}\p{Lao}]")
+UNMARKED_PROSE = 60
+# runs of scripts written without spaces, and about how many of their characters make a word
+_UNSPACED_RUN = regex.compile(r"(?P<cjk>[\p{Han}\p{Hiragana}\p{Katakana}]+)|[\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]+")
+CJK_WORD_CHARS = 2
+SOUTHEAST_WORD_CHARS = 5
 
 
 def furniture_rule(line: str) -> str | None:
@@ -136,13 +144,27 @@ def is_credit(line: str) -> bool:
 def ends_sentence(line: str) -> bool:
     """True when a line ends like a sentence (C4's rule for body text, any script's sentence terminal)."""
     text = line.rstrip()
-    return text.endswith(TERMINAL) or SENTENCE_TERMINAL.match(text[-1:]) is not None
+    if text.endswith(TERMINAL) or SENTENCE_TERMINAL.match(text[-1:]) is not None:
+        return True
+    return len(text) >= UNMARKED_PROSE and _UNMARKED_SCRIPT.match(text[-1:]) is not None
+
+
+def line_words(text: str) -> int:
+    """How many words a line holds: its space-parted words, a run of a script written without spaces counted as a
+    word per two Chinese or Japanese characters, per five Thai, Lao, Khmer or Myanmar ones."""
+    words = len(text.split())
+    if text.isascii():
+        return words
+    for run in _UNSPACED_RUN.finditer(text):
+        size = CJK_WORD_CHARS if run.group("cjk") else SOUTHEAST_WORD_CHARS
+        words += max(0, len(run.group()) // size - 1)
+    return words
 
 
 def title_like(line: str, min_words: int = 3, max_words: int = 30) -> bool:
-    """True for a line that could be a title or a crosshead: a few words, not ending in a full stop."""
+    """True for a line that could be a title or a crosshead: a few words (line_words), not ending in a full stop."""
     text = line.strip()
-    words = len(text.split())
+    words = line_words(text)
     if not min_words <= words <= max_words or len(text) > 250:
         return False
     if text.endswith((".", "…", "...", ",", ";")):

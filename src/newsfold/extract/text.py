@@ -16,7 +16,14 @@ from newsfold.extract.dates import parse_date
 from newsfold.extract.furniture import FurnitureMemory
 from newsfold.extract.kinds import classify_kind, clean_press_release, press_release_signals
 from newsfold.extract.linemodel import LineModel, line_features
-from newsfold.extract.lines import ends_sentence, furniture_rule, is_credit, is_list_header, title_like
+from newsfold.extract.lines import (
+    ends_sentence,
+    furniture_rule,
+    is_credit,
+    is_list_header,
+    line_words,
+    title_like,
+)
 from newsfold.extract.notices import WIRE_CREDIT, outlet_name, site_from_host
 from newsfold.extract.split import Line, split_documents, to_lines
 from newsfold.extract.textmeta import TextMeta, read_text_meta
@@ -366,9 +373,10 @@ def _title(lines: Sequence[Line], blocks: Sequence[Block], meta: TextMeta, befor
         text = lines[i].text
         if i == site or i in meta.consumed or blocks[i].furniture or not title_like(text):
             continue
-        if len(text.split()) <= 8 and parse_date(text) is not None:
+        words = line_words(text)
+        if words <= 8 and parse_date(text) is not None:
             continue
-        score = min(len(text.split()), 15) / 15
+        score = min(words, 15) / 15
         if meta.published_line is not None and meta.published_line == i + 1:
             score += 2
         if any(h.startswith(text[:40]) for h in meta.highlights):
