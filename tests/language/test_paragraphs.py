@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from newsfold.extract import extract
+from newsfold.extract.dispatch import QuickIdentify
 from newsfold.language import LanguageStep
 from newsfold.language.identify import (
     DOCUMENT_SURE,
@@ -115,3 +116,30 @@ def test_the_step_does_not_ask_again_what_extraction_identified() -> None:
     assert before == [("en", [None] * 6)]  # the page's own language; the model unsure of every paragraph
     after = list(LanguageStep(Refusing())(documents))
     assert [(d.language, [p.language for p in d.paragraphs]) for d in after] == before
+
+
+class Counting(Identifier):
+    """An identifier that counts the model's calls."""
+
+    def __init__(self) -> None:
+        """Load the model; no calls yet."""
+        super().__init__()
+        self.calls = 0
+
+    def candidates(self, text: str, k: int = 3) -> list[tuple[str, float]]:
+        """The model's answer, counted."""
+        self.calls += 1
+        return super().candidates(text, k)
+
+
+def test_a_paragraph_is_put_to_the_model_once(identifier: Identifier) -> None:
+    """Extraction's paragraph identification answers as the model-then-identifier path did, with one model call."""
+    counting = Counting()
+    quick = QuickIdentify(counting)
+    for text in [ENGLISH, GERMAN, SHORT, RUSSIAN, "ニュースです", MADE_UP, MADE_UP * 3, "1234", "Salto Dorvi"]:
+        best = identifier.candidates(text, k=1)
+        expected = best[0][0] if best and best[0][1] >= identifier.min_confidence else identifier(text)
+        assert identifier.given(text, best) == identifier(text), text
+        counting.calls = 0
+        assert quick(text) == expected, text
+        assert counting.calls == 1, text

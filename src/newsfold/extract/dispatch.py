@@ -29,7 +29,7 @@ class QuickIdentify:
         best = self._identifier.candidates(text, k=1)
         if best and best[0][1] >= self._identifier.min_confidence:
             return best[0][0]
-        return self._identifier(text)
+        return self._identifier.given(text, best)  # the model's answer is the same: not asked twice
 
     def sure(self, text: str) -> DocumentLanguage:
         """A whole document's language and script from one call of the model, and whether it was sure of them."""

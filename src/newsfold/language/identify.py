@@ -88,6 +88,13 @@ class Identifier:
             return language_from_script(sample)
         return self._answer(sample, self.candidates(sample, k=1))
 
+    def given(self, text: str, best: list[tuple[str, float]]) -> str | None:
+        """What __call__ answers for text, the model's best candidate for it (candidates(text, k=1)) known already."""
+        sample = _sample(text)
+        if _letters(sample) < MIN_LETTERS:
+            return language_from_script(sample)
+        return self._answer(sample, best)
+
     def document(self, text: str) -> DocumentLanguage:
         """A whole document's language from one call of the model: sure where the model gives it DOCUMENT_SURE and
         the text's script agrees, else the answer __call__ gives (None when unsure)."""
@@ -97,9 +104,7 @@ class Identifier:
             language = best[0][0]
             if language_from_script(text) in (None, language):
                 return DocumentLanguage(language, script, sure=True)
-        sample = _sample(text)
-        found = language_from_script(sample) if _letters(sample) < MIN_LETTERS else self._answer(sample, best)
-        return DocumentLanguage(found, script, sure=False)
+        return DocumentLanguage(self.given(text, best), script, sure=False)
 
     def _answer(self, sample: str, best: list[tuple[str, float]]) -> str | None:
         """The language of sample given the model's best candidate: the model's where it is confident enough and
