@@ -141,3 +141,12 @@ def test_seeds_through_the_cli(runner: CliRunner) -> None:
     assert limited["text"].startswith("Karbala - U.S. officials")
     assert limited["text"].endswith("where they shake hands.”")
     assert limited["language"] == "en"
+
+
+def test_seeds_keep_the_quotes_inside_the_body(seed_000: list[Article], seed_001: list[Article]) -> None:
+    """Paragraphs from the middle of the story stay in both copies: a refit of the line model that kept the start
+    and the end dropped the Pentagon's quote from seed 001."""
+    english, german = seed_000[0].text, seed_001[0].text
+    assert "As we conduct these strikes, we are very focused on the Iranian-backed proxy groups" in english
+    assert "“Our strikes are focused on Iran-backed proxy groups, not the PMF,” Air Force Maj. Gen. Pat Ryder" in german
+    assert "When asked, he added: “As far as I know, the people we are attacking are not part of the PMF.”" in german
