@@ -75,7 +75,7 @@ case "${1:-}" in
     ;;
   bench)
     install
-    for script in benchmarks/extract.py benchmarks/langid.py benchmarks/fold.py benchmarks/highlights.py \
+    for script in benchmarks/extract.py benchmarks/blurb_documents.py benchmarks/langid.py benchmarks/fold.py benchmarks/highlights.py \
       benchmarks/entities.py benchmarks/fetch.py benchmarks/translate.py benchmarks/search.py benchmarks/ingest.py; do
       echo "== $script"
       "$VENV/bin/python" "$script"
