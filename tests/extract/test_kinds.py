@@ -69,6 +69,27 @@ def test_wire_brief_in_a_busy_page_is_an_article(extractor: Extractor) -> None:
     assert "wind farms" in article.text
 
 
+# the packaged model hid 174 of the kind set's 504 short briefs (35%) before it learned them; held out by publisher
+# part, the model fitted on the other part hides 8 of 226 and 6 of 278 (benchmarks/train_kinds.py --check)
+MAX_HIDDEN_SHORT_SHARE = 0.05
+
+
+def test_short_briefs_in_a_page_chrome_are_articles(extractor: Extractor) -> None:
+    """A story of one or two paragraphs (150-400 characters) in a real page's chrome, alone or beside dozens of
+    headline links, is an article: every second short brief of the kind set."""
+    pages = [
+        p for p in build_kind_set(list(load_dev_pages(data_dir("extraction-dev")))) if p.variant.startswith("short")
+    ]
+    hidden = []
+    for labelled in pages[::2]:
+        raw = RawInput(Origin(labelled.name), labelled.html.encode(), media_type="text/html", url=labelled.url)
+        (document,) = extractor(raw)
+        if document.kind == "other":
+            hidden.append(labelled.name)
+    assert len(pages[::2]) > 200
+    assert len(hidden) <= MAX_HIDDEN_SHORT_SHARE * len(pages[::2]), hidden
+
+
 def test_packaged_model_fits_the_evidence() -> None:
     """The shipped weights load and name the evidence the extractor computes."""
     model = KindModel.packaged()

@@ -2,11 +2,11 @@
 
 Articles: every page as it is; one-paragraph pages (a <title> and one <p>, with or without a heading); wire briefs
 of 400-950 characters in the page's own chrome (menus, related boxes, footer); a brief on a portal with dozens of
-headline links around it. Not articles: listing, home, tag, live-blog index and error pages made of the page's chrome
-with its article replaced by other pages' headlines, teasers and links (half of them also lose the article's
-structured data), and bare error pages. Press release: the seeds' release in a page's chrome. Pages are split into
-two parts by publisher, and each part's variants use only that part's pages, so a model fitted on one part is scored
-on chrome and text it never saw.
+headline links around it; short briefs of 150-400 characters in the page's chrome, alone and on such a portal. Not
+articles: listing, home, tag, live-blog index and error pages made of the page's chrome with its article replaced by
+other pages' headlines, teasers and links (half of them also lose the article's structured data), and bare error
+pages. Press release: the seeds' release in a page's chrome. Pages are split into two parts by publisher, and each
+part's variants use only that part's pages, so a model fitted on one part is scored on chrome and text it never saw.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from newsfold.extract.evaluate import DevPage
 
 Label = str  # "article" | "press_release" | "other"
 BRIEF_MIN, BRIEF_MAX = 400, 950
+# a short brief: one or two paragraphs of a story in a page's chrome (the commonest article a busy site shows)
+SHORT_BRIEF_MIN, SHORT_BRIEF_MAX = 150, 400
 _SENTENCE = re.compile(r"(?<=[.!?。！？])\s+")
 # "page not found" in the languages of the development pages' chrome (the page's lang picks one; else English)
 _ERRORS = {
@@ -85,18 +87,18 @@ def _first_sentence(text: str, limit: int = 220) -> str:
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _brief(page: DevPage) -> list[str]:
-    """The page's first paragraphs cut to a wire brief of BRIEF_MIN-BRIEF_MAX characters (None-like: [])."""
+def _brief(page: DevPage, low: int = BRIEF_MIN, high: int = BRIEF_MAX) -> list[str]:
+    """The page's first paragraphs cut, at sentence ends, to a brief of low-high characters (None-like: [])."""
     out: list[str] = []
     total = 0
     for paragraph in page.body:
-        if total >= BRIEF_MIN:
+        if total >= low:
             break
-        if total + len(paragraph) > BRIEF_MAX:
+        if total + len(paragraph) > high:
             sentences = _SENTENCE.split(paragraph)
             kept = []
             for sentence in sentences:
-                if total + len(sentence) > BRIEF_MAX:
+                if total + len(sentence) > high:
                     break
                 kept.append(sentence)
                 total += len(sentence) + 1
@@ -105,7 +107,7 @@ def _brief(page: DevPage) -> list[str]:
             break
         out.append(paragraph)
         total += len(paragraph)
-    return out if BRIEF_MIN <= sum(len(p) for p in out) <= BRIEF_MAX + 50 else []
+    return out if low <= sum(len(p) for p in out) <= high + 50 else []
 
 
 def _with_container(markup: str, inner: str, strip_structured: bool) -> str | None:
@@ -287,6 +289,15 @@ def _variants(page: DevPage, part: int, index: int, pool: Sequence[DevPage], rng
                 f"Home</a></nav><p>{text if rng.random() < 0.5 else heading + '.'}</p></body></html>",
             )
         )
+    short = _brief(page, SHORT_BRIEF_MIN, SHORT_BRIEF_MAX)
+    if short:
+        # drawn last, so that the variants above are the same pages as before this one was added
+        made.append(("short brief", "article", _with_container(markup, _paragraphs(short), strip_structured=False)))
+        links = _headline_block(rng, others, rng.randrange(20, 41))
+        portal = _with_container(markup, _paragraphs(short), strip_structured=False)
+        if portal is not None:
+            portal = portal.replace("</body>", f"<aside>{links}{_headline_block(rng, others, 15)}</aside></body>")
+        made.append(("short brief on a portal", "article", portal))
     replaced = "\n".join(page.body)
     return [
         KindPage(
