@@ -8,6 +8,7 @@ import unicodedata
 
 import pytest
 
+from newsfold.extract.classify import STOPWORDS_HIGH, Classifier
 from newsfold.extract.dispatch import Extractor
 from newsfold.extract.lines import ends_sentence, line_words
 from newsfold.model import Article, Origin, RawInput
@@ -148,3 +149,15 @@ def test_unmarked_scripts_end_sentences_by_length() -> None:
     assert ends_sentence(THAI[1])
     assert not ends_sentence(THAI[0])
     assert not ends_sentence("A long English line without any full stop at the end of it, however long it runs")
+
+
+def test_khmer_and_myanmar_count_their_own_full_stops() -> None:
+    """With no stoplist, Khmer and Myanmar prose is told from a menu by its own full stop (។, ။), Thai by length."""
+    classifier = Classifier()
+    khmer = "រដ្ឋាភិបាលបានបើកផ្លូវដែកថ្មីនៅថ្ងៃច័ន្ទ។"
+    myanmar = "အစိုးရသည် တနင်္လာနေ့တွင် ရထားလမ်းသစ်ကို ဖွင့်လှစ်ခဲ့သည်။"
+    assert classifier.stopword_density(khmer, "km") == STOPWORDS_HIGH
+    assert classifier.stopword_density(khmer.rstrip("។"), "km") == 0.0
+    assert classifier.stopword_density(myanmar, "my") == STOPWORDS_HIGH
+    assert classifier.stopword_density(myanmar.rstrip("။"), "my") == 0.0
+    assert classifier.stopword_density(THAI[1], "th") == STOPWORDS_HIGH

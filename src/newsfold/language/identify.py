@@ -159,9 +159,8 @@ def label_paragraphs(
     for paragraph in paragraphs:
         text = paragraph.text
         known = None
-        # the sample's scripts, counted once where either question below needs them
-        counts = scripts(text[:PARAGRAPH_SAMPLE]) if document is not None or len(text) < MIN_IDENTIFY_CHARS else None
-        if counts is not None and document is not None and dominant_of(counts) == document.script:
+        counts = scripts(text[:PARAGRAPH_SAMPLE])  # once, for either question of the script below
+        if document is not None and dominant_of(counts) == document.script:
             known = document.language
             if known is not None and (document.sure or _letters(text) < SHORT_PARAGRAPH):
                 paragraph.language = known
@@ -169,7 +168,7 @@ def label_paragraphs(
         if len(text) >= MIN_IDENTIFY_CHARS:
             paragraph.language = identify(text[:PARAGRAPH_SAMPLE]) or known
         else:
-            paragraph.language = language_of(counts or Counter())
+            paragraph.language = language_of(counts)
 
 
 def label_article(article: Article, identify: Callable[[str], str | None], document: DocumentLanguage | None) -> None:
