@@ -1,4 +1,4 @@
-"""The ASCII fast paths of folded_words, shingles and names give exactly what the Unicode patterns give."""
+"""The ASCII fast paths of folded_words, shingles, names and name keys give exactly what the Unicode patterns give."""
 
 from __future__ import annotations
 
@@ -10,7 +10,16 @@ import re
 
 import regex
 
-from newsfold.fold.features.text import _NAME, _NUMBER, CONTENT_WORD, names, names_by, shingles
+from newsfold.fold.features.text import (
+    _NAME,
+    _NUMBER,
+    _WORD_OR_NUMBER,
+    _WORD_OR_NUMBER_A,
+    CONTENT_WORD,
+    names,
+    names_by,
+    shingles,
+)
 from newsfold.text.words import PLAIN as _WORD
 from newsfold.text.words import PUNCT_RUN as _PUNCT_RUN
 from newsfold.text.words import UNSPACED as _UNSPACED
@@ -61,6 +70,8 @@ def _check(texts: list[str]) -> int:
         assert folded_words(text) == _tokens_unicode(text), text[:80]
         assert set(shingles(text)) == _shingles_unicode(text), text[:80]
         assert names(text) == _names_unicode(text), text[:80]
+        if text.isascii():  # name_keys' words: the ASCII twin is only asked about ASCII text
+            assert _WORD_OR_NUMBER_A.findall(text) == _WORD_OR_NUMBER.findall(text), text[:80]
         fast += ascii_words(normalise(text)) is not None
     return fast
 
@@ -122,3 +133,16 @@ def test_ascii_content_words_split_like_the_pattern() -> None:
         "05",
         "01",
     }
+
+
+def test_ascii_name_key_words_split_like_the_pattern() -> None:
+    """name_keys' ASCII word pattern finds what the Unicode one finds in ASCII text: letters with apostrophes,
+    digit runs, and every ASCII character between them."""
+    rng = random.Random(19)
+    pool = list("aZq'09") * 8 + [chr(c) for c in range(128)]
+    texts = ["".join(rng.choice(pool) for _ in range(rng.randrange(0, 80))) for _ in range(3000)]
+    texts.append("O'Brien's 2024 plan: don't stop 'quoted' x9y 3.14 ''")
+    assert all(_WORD_OR_NUMBER_A.findall(text) == _WORD_OR_NUMBER.findall(text) for text in texts)
+    assert _WORD_OR_NUMBER_A.findall(texts[-1]) == [
+        "O'Brien's", "2024", "plan", "don't", "stop", "quoted'", "x", "9", "y", "3", "14",
+    ]  # fmt: skip

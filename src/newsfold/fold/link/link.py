@@ -239,15 +239,16 @@ def verify(  # noqa: PLR0912, PLR0913  the pair decision in the module docstring
     if not kept:
         return edges
     cosines = tfidf_cosines(item.terms, [other.terms for _, other, _, _ in kept], df, ndocs)
+    pool = np.vstack([v for _, _, v, _ in kept])
     if lead_cosines is None:
-        leads = lead_dots(vector[None, :], np.vstack([v for _, _, v, _ in kept]))[0].tolist()
+        leads = lead_dots(vector[None, :], pool)[0].tolist()
     else:
         leads = [lead_cosines[row] for row in rows]
     size, lead_words = len(item.shingles), len(item.lead.split())
-    undated_item = math.isnan(item.at)
-    read = bool(np.any(vector))
-    own_keys = set(item.name_keys)
-    for (cand, other, other_vector, t), cosine, emb in zip(kept, cosines.tolist(), leads, strict=True):
+    undated_item, read, own_keys = math.isnan(item.at), bool(np.any(vector)), set(item.name_keys)
+    # each candidate's lead read or not (a zero vector: unread), in one pass over the pool
+    others_read: list[bool] = np.any(pool, axis=1).tolist()
+    for (cand, other, _, t), cosine, emb, other_read in zip(kept, cosines.tolist(), leads, others_read, strict=True):
         shortest = min(size, len(other.shingles))
         # a short text (a blurb) moves far with a few changed words; a long one at the same cosine is another
         # article of a series (measured on itn-dev and wikinews-copies)
@@ -260,7 +261,7 @@ def verify(  # noqa: PLR0912, PLR0913  the pair decision in the module docstring
             continue
         cross = cross_language(item, other)
         undated = undated_item or math.isnan(other.at)
-        both_read = read and bool(np.any(other_vector))
+        both_read = read and other_read
         lead = emb if both_read else 0.0
         # a pair with an unread lead has only its names and numbers to go on: the model decides it when it shares
         # as many name keys as make a name-key candidate (most such pairs share none, and skip the model)
